@@ -1,0 +1,2 @@
+export { Clock, FixedClock, SystemClock } from './clock';
+export { MxgError } from './mxg-error';
