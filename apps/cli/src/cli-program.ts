@@ -1,0 +1,16 @@
+import { Command } from 'commander';
+import { registerConfigCommands } from './commands/config.command';
+import { registerDbCommands } from './commands/db.command';
+import { registerServicesCommands } from './commands/services.command';
+
+/** The `mxg` command tree. Each capability registers its own sub-commands. */
+export function buildProgram(): Command {
+  const program = new Command('mxg')
+    .description('MXG gateway tool for operators, security teams and auditors')
+    .showHelpAfterError()
+    .exitOverride();
+  registerConfigCommands(program);
+  registerServicesCommands(program);
+  registerDbCommands(program);
+  return program;
+}

@@ -1,0 +1,74 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { connect, type ChannelModel } from 'amqplib';
+import { MxgConfigService } from '@mxg/config';
+
+const RECONNECT_MIN_MS = 500;
+const RECONNECT_MAX_MS = 15_000;
+
+/**
+ * The gateway's connection to RabbitMQ, as its own party's user. Reconnects with capped
+ * exponential backoff when the broker goes away; never throws at start-up, so a gateway whose
+ * broker is down still starts, accepts work into its outbox and reports `down` on /health.
+ */
+@Injectable()
+export class BrokerConnection implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(BrokerConnection.name);
+  private connection: ChannelModel | undefined;
+  private closing = false;
+  private attempt = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private lastError: string | undefined;
+
+  constructor(private readonly config: MxgConfigService) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.connectOnce();
+  }
+
+  get isConnected(): boolean {
+    return this.connection !== undefined;
+  }
+
+  get lastFailure(): string | undefined {
+    return this.lastError;
+  }
+
+  /** A short-lived channel to prove the broker answers (used by /health). */
+  async ping(): Promise<void> {
+    if (!this.connection) throw new Error(this.lastError ?? 'not connected');
+    const channel = await this.connection.createChannel();
+    await channel.close();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.retryTimer);
+    await this.connection?.close().catch(() => undefined);
+    this.connection = undefined;
+  }
+
+  private async connectOnce(): Promise<void> {
+    try {
+      const connection = await connect(this.config.amqpUrl, {
+        clientProperties: { connection_name: `mxg-gateway-${this.config.gateway.id}` },
+      });
+      connection.on('error', (error: Error) => this.logger.warn(`broker connection error: ${error.message}`));
+      connection.on('close', () => this.onClosed('connection closed'));
+      this.connection = connection;
+      this.attempt = 0;
+      this.lastError = undefined;
+      this.logger.log('connected to the broker');
+    } catch (error) {
+      this.onClosed((error as Error).message);
+    }
+  }
+
+  private onClosed(reason: string): void {
+    this.connection = undefined;
+    this.lastError = reason;
+    if (this.closing) return;
+    const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** this.attempt++);
+    this.logger.warn(`broker unavailable (${reason}); retrying in ${delay} ms`);
+    this.retryTimer = setTimeout(() => void this.connectOnce(), delay);
+  }
+}

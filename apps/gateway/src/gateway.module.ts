@@ -1,0 +1,38 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { MxgConfigModule, type MxgConfigService } from '@mxg/config';
+import { Clock, SystemClock } from '@mxg/core';
+import { BrokerModule } from './broker/broker.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { TreatyModule } from './treaty/treaty.module';
+
+/** One party's gateway: one Nest module per capability. */
+@Module({})
+export class GatewayModule {
+  static forRoot(config: MxgConfigService, clock: Clock = new SystemClock()): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        MxgConfigModule.forRoot(config),
+        ClockModule.forRoot(clock),
+        DatabaseModule,
+        BrokerModule,
+        HealthModule,
+        TreatyModule,
+      ],
+    };
+  }
+}
+
+/** Makes the clock injectable everywhere; tests pass a `FixedClock`. */
+@Module({})
+class ClockModule {
+  static forRoot(clock: Clock): DynamicModule {
+    return {
+      module: ClockModule,
+      global: true,
+      providers: [{ provide: Clock, useValue: clock }],
+      exports: [Clock],
+    };
+  }
+}

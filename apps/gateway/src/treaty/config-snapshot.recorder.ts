@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { MxgConfigService } from '@mxg/config';
+import { Clock } from '@mxg/core';
+import { ConfigSnapshotEntity } from './config-snapshot.entity';
+
+/**
+ * Records the digest of the treaty configuration a gateway starts with whenever it differs
+ * from the last one recorded, so a change of authorities, agreements or signatory lists
+ * (MIG-2, MIG-9.4, MIG-17) leaves a dated trace in the gateway's own database.
+ */
+@Injectable()
+export class ConfigSnapshotRecorder implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ConfigSnapshotRecorder.name);
+
+  constructor(
+    private readonly config: MxgConfigService,
+    private readonly clock: Clock,
+    @InjectRepository(ConfigSnapshotEntity) private readonly snapshots: Repository<ConfigSnapshotEntity>,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { id, party } = this.config.gateway;
+    const digest = createHash('sha256')
+      .update(JSON.stringify({ treaty: this.config.treaty, gateway: this.config.gateway }))
+      .digest('hex');
+    const last = await this.snapshots.findOne({ where: { gateway: id }, order: { id: 'DESC' } });
+    if (last?.digest === digest) return;
+    await this.snapshots.insert({ gateway: id, party, digest, recordedAt: this.clock.now() });
+    this.logger.log(`treaty configuration ${digest.slice(0, 12)}… recorded`);
+  }
+}

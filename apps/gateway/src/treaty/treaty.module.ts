@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ConfigSnapshotEntity } from './config-snapshot.entity';
+import { ConfigSnapshotRecorder } from './config-snapshot.recorder';
+
+/** The treaty configuration inside the running gateway. */
+@Module({
+  imports: [TypeOrmModule.forFeature([ConfigSnapshotEntity])],
+  providers: [ConfigSnapshotRecorder],
+})
+export class TreatyModule {}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .refine((v) => protocols.some((p) => v.startsWith(`${p}://`)), {
+      error: `expected a ${protocols.join(' or ')}:// URL`,
+    })
+    .optional();
+
+/**
+ * The environment variables MXG reads — the only ones. Deployment settings live here;
+ * treaty data lives in `config/`. Every variable is optional: defaults suit a development
+ * checkout whose services run on 127.0.0.1.
+ */
+export const envSchema = z.object({
+  /** Which gateway this process runs: the name of a file in `config/gateways/` (e.g. `kz`). */
+  MXG_GATEWAY: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, { error: 'expected the name of a file in config/gateways, e.g. kz' })
+    .optional(),
+  MXG_CONFIG_DIR: z.string().min(1).optional(),
+  MXG_CERTS_DIR: z.string().min(1).optional(),
+  /** Runtime state: generated service passwords, signed artefacts. */
+  MXG_VAR_DIR: z.string().min(1).optional(),
+  /** The application's connection (a role that cannot alter the schema). */
+  DATABASE_URL: url(['postgres', 'postgresql']),
+  /** The migration role's connection (owns the schema). */
+  MXG_MIGRATION_DATABASE_URL: url(['postgres', 'postgresql']),
+  /** A superuser connection, used only by `mxg services provision`. */
+  MXG_PG_ADMIN_URL: url(['postgres', 'postgresql']),
+  AMQP_URL: url(['amqp', 'amqps']),
+  MXG_HTTP_HOST: z.string().min(1).optional(),
+  MXG_HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  MXG_RUN_MIGRATIONS: z.enum(['true', 'false']).default('true'),
+  MXG_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+});
+
+export type Env = z.infer<typeof envSchema>;

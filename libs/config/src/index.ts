@@ -1,0 +1,36 @@
+export { ConfigError, type ConfigIssue, formatIssue } from './files/config-error';
+export { loadTreatyConfig, TREATY_FILES } from './files/load-treaty-config';
+export { type GatewayIdentity, loadGatewayConfig } from './files/load-gateway-config';
+export type { Env } from './env/env.schema';
+export { loadEnv } from './env/load-env';
+export { MESSAGE_TYPES, type MessageType } from './treaty/message-types';
+export { addDays, addMonths, withinDays } from './treaty/calendar';
+export { TreatyRegistry } from './treaty/treaty-registry';
+export type {
+  Agreement,
+  Authority,
+  BilateralAgreement,
+  MultilateralAgreement,
+  Names,
+  Party,
+  Signatory,
+  TreatyData,
+} from './treaty/treaty.types';
+export {
+  amqpSecretName,
+  databaseRoles,
+  MxgConfigService,
+  type MxgPaths,
+  postgresSecretName,
+  secretPath,
+} from './mxg-config.service';
+export { MxgConfigModule } from './mxg-config.module';
+export { findRepoRoot } from './repo-root';
+export { listGateways } from './files/list-gateways';
+export {
+  BROKER_DEAD_LETTER_EXCHANGE,
+  BROKER_EXCHANGE,
+  deadLetterQueue,
+  escapeForPermission,
+  inboxQueue,
+} from './broker-names';

@@ -1,0 +1,144 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { MxgError } from '@mxg/core';
+import type { Env } from './env/env.schema';
+import { loadEnv } from './env/load-env';
+import { type GatewayIdentity, loadGatewayConfig } from './files/load-gateway-config';
+import { loadTreatyConfig } from './files/load-treaty-config';
+import { findRepoRoot } from './repo-root';
+import type { TreatyRegistry } from './treaty/treaty-registry';
+
+export interface MxgPaths {
+  readonly root: string;
+  readonly config: string;
+  readonly certs: string;
+  readonly var: string;
+}
+
+/**
+ * The one typed view of MXG's configuration: the validated environment, the treaty
+ * configuration and — in a gateway process — the identity of the gateway. Nothing else in
+ * MXG reads `process.env` or the files in `config/`.
+ */
+export class MxgConfigService {
+  private constructor(
+    readonly env: Env,
+    readonly paths: MxgPaths,
+    readonly treaty: TreatyRegistry,
+    private readonly gatewayIdentity: GatewayIdentity | undefined,
+  ) {}
+
+  /** Loads everything, failing with one error that lists every problem found. */
+  static load(
+    options: { gateway?: string; env?: NodeJS.ProcessEnv } = {},
+  ): MxgConfigService {
+    const env = loadEnv(options.env ?? process.env);
+    const root = findRepoRoot();
+    const dir = (value: string | undefined, fallback: string) =>
+      value === undefined ? join(root, fallback) : isAbsolute(value) ? value : resolve(value);
+    const paths: MxgPaths = {
+      root,
+      config: dir(env.MXG_CONFIG_DIR, 'config'),
+      certs: dir(env.MXG_CERTS_DIR, 'certs'),
+      var: dir(env.MXG_VAR_DIR, 'var'),
+    };
+    const treaty = loadTreatyConfig(paths.config, root);
+    const gatewayId = options.gateway ?? env.MXG_GATEWAY;
+    const gateway =
+      gatewayId === undefined ? undefined : loadGatewayConfig(paths.config, gatewayId, treaty, root);
+    return new MxgConfigService(env, paths, treaty, gateway);
+  }
+
+  /** The same configuration, as seen by the gateway `id` (a file in `config/gateways/`). */
+  forGateway(id: string): MxgConfigService {
+    const gateway = loadGatewayConfig(this.paths.config, id, this.treaty, this.paths.root);
+    return new MxgConfigService(this.env, this.paths, this.treaty, gateway);
+  }
+
+  get gateway(): GatewayIdentity {
+    if (this.gatewayIdentity === undefined) {
+      throw new MxgError(
+        'GATEWAY_NOT_SELECTED',
+        'no gateway selected: set MXG_GATEWAY to the name of a file in config/gateways (e.g. kz)',
+      );
+    }
+    return this.gatewayIdentity;
+  }
+
+  get httpHost(): string {
+    return this.env.MXG_HTTP_HOST ?? this.gateway.http.host;
+  }
+
+  get httpPort(): number {
+    return this.env.MXG_HTTP_PORT ?? this.gateway.http.port;
+  }
+
+  /** The application's connection: a role that may read and write rows but not alter the schema. */
+  get databaseUrl(): string {
+    return this.env.DATABASE_URL ?? this.localDatabaseUrl(databaseRoles(this.gateway.database.name).app);
+  }
+
+  /** The migration role's connection: it owns the schema. */
+  get migrationDatabaseUrl(): string {
+    return (
+      this.env.MXG_MIGRATION_DATABASE_URL ??
+      this.localDatabaseUrl(databaseRoles(this.gateway.database.name).owner)
+    );
+  }
+
+  /** A superuser connection for provisioning: MXG_PG_ADMIN_URL, or `postgres` on 127.0.0.1. */
+  get postgresAdminUrl(): string {
+    if (this.env.MXG_PG_ADMIN_URL !== undefined) return this.env.MXG_PG_ADMIN_URL;
+    const password = readOptionalSecret(this.paths.var, 'pg-admin.password');
+    const credentials = password === undefined ? 'postgres' : `postgres:${encodeURIComponent(password)}`;
+    return `postgres://${credentials}@127.0.0.1:5432/postgres`;
+  }
+
+  get amqpUrl(): string {
+    if (this.env.AMQP_URL !== undefined) return this.env.AMQP_URL;
+    const { host, port, vhost, user } = this.gateway.amqp;
+    const password = readSecret(this.paths.var, amqpSecretName(user));
+    return `amqp://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/${encodeURIComponent(vhost)}`;
+  }
+
+  /** A role's password is optional: a local server with trust authentication needs none. */
+  private localDatabaseUrl(role: string): string {
+    const { host, port, name } = this.gateway.database;
+    const password = readOptionalSecret(this.paths.var, postgresSecretName(role));
+    const credentials = password === undefined ? role : `${role}:${encodeURIComponent(password)}`;
+    return `postgres://${credentials}@${host}:${port}/${name}`;
+  }
+}
+
+/** The two roles of a gateway database: the owner runs migrations, the app role runs the gateway. */
+export function databaseRoles(database: string): { owner: string; app: string } {
+  return { owner: `${database}_owner`, app: `${database}_app` };
+}
+
+export function amqpSecretName(user: string): string {
+  return `amqp-${user}.password`;
+}
+
+export function postgresSecretName(role: string): string {
+  return `pg-${role}.password`;
+}
+
+export function secretPath(varDir: string, name: string): string {
+  return join(varDir, 'secrets', name);
+}
+
+function readOptionalSecret(varDir: string, name: string): string | undefined {
+  const path = secretPath(varDir, name);
+  return existsSync(path) ? readFileSync(path, 'utf8').trim() : undefined;
+}
+
+function readSecret(varDir: string, name: string): string {
+  const secret = readOptionalSecret(varDir, name);
+  if (secret === undefined) {
+    throw new MxgError(
+      'SECRET_MISSING',
+      `${secretPath(varDir, name)} does not exist: run \`npm run services\` to provision, or set AMQP_URL`,
+    );
+  }
+  return secret;
+}

@@ -1,0 +1,35 @@
+/**
+ * Every message type a treaty can allow. Agreements list the subset they permit; the gateway
+ * refuses any other (see `TreatyRegistry.assertMessageTypeAllowed`).
+ */
+export const MESSAGE_TYPES = [
+  // MIG-8: request → answer, or information sent without a request
+  'request',
+  'response',
+  'notice',
+  // MIG-10.1..10.4: the requested party's other answers
+  'refusal',
+  'clarification-request',
+  'clarification',
+  'delay-notice',
+  'postponement',
+  'conditions',
+  // MIG-9.5: doubt about authenticity or content
+  'confirmation-request',
+  'confirmation',
+  // MIG-9.3/9.4: signatory lists are exchanged as signed messages
+  'signatory-list-update',
+  // MIG-11.1: confidentiality cannot be kept → the requester decides
+  'confidentiality-notice',
+  'proceed',
+  'withdraw',
+  // MIG-11.3: onward disclosure to a third party needs prior consent
+  'consent-request',
+  'consent-grant',
+  'consent-denial',
+  // RET-3.1, RET-4: reimbursement of the costs of returning minors
+  'reimbursement-claim',
+  'payment-confirmation',
+] as const;
+
+export type MessageType = (typeof MESSAGE_TYPES)[number];

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { MESSAGE_TYPES } from './message-types';
+
+/**
+ * Schemas of the files in `config/`. Every object is strict: an unknown key is an error, so a
+ * misspelt field never silently falls back to a default.
+ */
+
+const isoDate = z.iso.date({ error: 'expected a calendar date YYYY-MM-DD' });
+const partyCode = z
+  .string()
+  .regex(/^[A-Z]{2}$/, { error: 'expected an ISO 3166-1 alpha-2 code such as KZ' });
+const authorityCode = z
+  .string()
+  .regex(/^[A-Z]{2}-[A-Z0-9]{2,12}$/, { error: 'expected <PARTY>-<CODE>, e.g. KZ-MVD' });
+const names = z.strictObject({
+  // MIG-15: Russian is the working language; English is for operators and auditors.
+  ru: z.string().min(1),
+  en: z.string().min(1),
+});
+const validity = {
+  validFrom: isoDate,
+  validTo: isoDate.nullable().default(null),
+};
+
+export const partiesFileSchema = z.strictObject({
+  parties: z.array(z.strictObject({ code: partyCode, names })).min(1),
+});
+
+/** MIG-2: each competent authority has a stable code; a rename changes names, never the code. */
+export const authoritiesFileSchema = z.strictObject({
+  authorities: z
+    .array(z.strictObject({ code: authorityCode, party: partyCode, names, ...validity }))
+    .min(1),
+});
+
+const messageTypes = z.array(z.enum(MESSAGE_TYPES)).min(1);
+
+const bilateralAgreement = z.strictObject({
+  code: z.string().regex(/^[A-Z]{2,10}$/),
+  kind: z.literal('bilateral'),
+  title: names,
+  parties: z.tuple([partyCode, partyCode]),
+  /** MIG-17: in force from the date of the last notification. */
+  inForceFrom: isoDate,
+  /** MIG-17: termination takes effect 6 months after this date. */
+  terminationNoticeReceived: isoDate.nullable().default(null),
+  authorities: z.array(authorityCode).min(2),
+  messageTypes,
+});
+
+const multilateralAgreement = z.strictObject({
+  code: z.string().regex(/^[A-Z]{2,10}$/),
+  kind: z.literal('multilateral'),
+  title: names,
+  /** RET-7/8: each party takes part from its own date (30 days after its notification). */
+  participants: z
+    .array(
+      z.strictObject({
+        party: partyCode,
+        participatingFrom: isoDate.nullable().default(null),
+      }),
+    )
+    .min(2),
+  authorities: z.array(authorityCode).default([]),
+  messageTypes,
+});
+
+export const agreementsFileSchema = z.strictObject({
+  agreements: z
+    .array(z.discriminatedUnion('kind', [bilateralAgreement, multilateralAgreement]))
+    .min(1),
+});
+
+/** MIG-9.3: the persons each authority has authorised to sign requests. */
+export const signatoriesFileSchema = z.strictObject({
+  signatories: z.array(
+    z.strictObject({
+      id: z.string().regex(/^[a-z0-9][a-z0-9-]{2,63}$/, {
+        error: 'expected a lower-case id of letters, digits and dashes',
+      }),
+      authority: authorityCode,
+      person: names,
+      position: names,
+      /** Path of the signatory's certificate, relative to the certificates directory. */
+      certificate: z.string().min(1),
+      ...validity,
+    }),
+  ),
+});
+
+/** The identity of the gateway this process runs: which party it speaks for. */
+export const gatewayFileSchema = z.strictObject({
+  party: partyCode,
+  http: z.strictObject({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(1).max(65535),
+  }),
+  database: z.strictObject({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(1).max(65535).default(5432),
+    name: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/),
+  }),
+  amqp: z.strictObject({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(1).max(65535).default(5672),
+    vhost: z.string().min(1),
+    user: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/),
+  }),
+});
+
+export type PartiesFile = z.infer<typeof partiesFileSchema>;
+export type AuthoritiesFile = z.infer<typeof authoritiesFileSchema>;
+export type AgreementsFile = z.infer<typeof agreementsFileSchema>;
+export type SignatoriesFile = z.infer<typeof signatoriesFileSchema>;
+export type GatewayFile = z.infer<typeof gatewayFileSchema>;

@@ -1,0 +1,124 @@
+import { MxgError } from '@mxg/core';
+import { addMonths, withinDays } from './calendar';
+import type { MessageType } from './message-types';
+import type { Agreement, Authority, Party, Signatory, TreatyData } from './treaty.types';
+
+/**
+ * The treaty configuration as the gateway asks it questions: who the parties and their
+ * competent authorities are, which agreement is in force for whom on a given day, which
+ * message types it allows and who may sign. Built once from validated config; immutable.
+ */
+export class TreatyRegistry {
+  private readonly parties: ReadonlyMap<string, Party>;
+  private readonly authorities: ReadonlyMap<string, Authority>;
+  private readonly agreements: ReadonlyMap<string, Agreement>;
+
+  constructor(private readonly data: TreatyData) {
+    this.parties = new Map(data.parties.map((p) => [p.code, p]));
+    this.authorities = new Map(data.authorities.map((a) => [a.code, a]));
+    this.agreements = new Map(data.agreements.map((a) => [a.code, a]));
+  }
+
+  /** The validated data itself, e.g. to digest or to show. */
+  toJSON(): TreatyData {
+    return this.data;
+  }
+
+  allParties(): readonly Party[] {
+    return this.data.parties;
+  }
+
+  allAuthorities(): readonly Authority[] {
+    return this.data.authorities;
+  }
+
+  allAgreements(): readonly Agreement[] {
+    return this.data.agreements;
+  }
+
+  allSignatories(): readonly Signatory[] {
+    return this.data.signatories;
+  }
+
+  party(code: string): Party {
+    return this.found(this.parties.get(code), 'UNKNOWN_PARTY', `party ${code} is not configured`);
+  }
+
+  authority(code: string): Authority {
+    return this.found(
+      this.authorities.get(code),
+      'UNKNOWN_AUTHORITY',
+      `competent authority ${code} is not registered (MIG-2)`,
+    );
+  }
+
+  agreement(code: string): Agreement {
+    return this.found(this.agreements.get(code), 'UNKNOWN_AGREEMENT', `agreement ${code} is not configured`);
+  }
+
+  authoritiesOf(partyCode: string): readonly Authority[] {
+    return this.data.authorities.filter((a) => a.party === partyCode);
+  }
+
+  /** MIG-2: only a registered authority, inside its validity window, may send or receive. */
+  isAuthorityActive(code: string, at: Date): boolean {
+    const authority = this.authorities.get(code);
+    return authority !== undefined && withinDays(at, authority.validFrom, authority.validTo);
+  }
+
+  /**
+   * MIG-17: the last day a bilateral agreement is in force once a termination notice has been
+   * received — six months from the day of receipt; `null` while no notice has been given.
+   */
+  lastDayInForce(agreementCode: string): string | null {
+    const agreement = this.agreement(agreementCode);
+    if (agreement.kind !== 'bilateral' || agreement.terminationNoticeReceived === null) return null;
+    return addMonths(agreement.terminationNoticeReceived, 6);
+  }
+
+  /**
+   * Whether `party` may exchange messages under the agreement on `at`: MIG-17 for the
+   * bilateral agreement, RET-7/8 (each party from its own date) for the multilateral one.
+   */
+  isParticipating(agreementCode: string, partyCode: string, at: Date): boolean {
+    const agreement = this.agreement(agreementCode);
+    switch (agreement.kind) {
+      case 'bilateral':
+        return (
+          agreement.parties.includes(partyCode) &&
+          withinDays(at, agreement.inForceFrom, this.lastDayInForce(agreementCode))
+        );
+      case 'multilateral': {
+        const participant = agreement.participants.find((p) => p.party === partyCode);
+        return (
+          participant?.participatingFrom != null &&
+          withinDays(at, participant.participatingFrom, null)
+        );
+      }
+    }
+  }
+
+  allowsMessageType(agreementCode: string, type: MessageType): boolean {
+    return this.agreement(agreementCode).messageTypes.includes(type);
+  }
+
+  /** MIG-9.3: the signatories an authority has authorised, as configured (any date). */
+  signatoriesOf(authorityCode: string): readonly Signatory[] {
+    return this.data.signatories.filter((s) => s.authority === authorityCode);
+  }
+
+  /** MIG-9.3: is this person on the authority's list on `at` (the signing time)? */
+  isSignatoryAuthorised(signatoryId: string, authorityCode: string, at: Date): boolean {
+    return this.data.signatories.some(
+      (s) =>
+        s.id === signatoryId &&
+        s.authority === authorityCode &&
+        withinDays(at, s.validFrom, s.validTo),
+    );
+  }
+
+  private found<T>(value: T | undefined, code: string, message: string): T {
+    if (value === undefined) throw new MxgError(code, message);
+    return value;
+  }
+}

@@ -1,0 +1,21 @@
+import type { DataSourceOptions } from 'typeorm';
+import { MIGRATIONS_TABLE, MXG_SCHEMA } from './database.constants';
+import { MIGRATIONS } from './migrations';
+
+/**
+ * Connection options shared by the gateway, the migration runner and the TypeORM CLI. The
+ * schema is only ever changed by the listed migrations, never by `synchronize`.
+ */
+export function dataSourceOptions(url: string, entities: DataSourceOptions['entities'] = []): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    schema: MXG_SCHEMA,
+    entities,
+    migrations: MIGRATIONS,
+    migrationsTableName: MIGRATIONS_TABLE,
+    migrationsRun: false,
+    synchronize: false,
+    logging: ['error'],
+  };
+}

@@ -1,0 +1,5 @@
+export { MIGRATIONS_TABLE, MXG_SCHEMA } from './database.constants';
+export { dataSourceOptions } from './data-source-options';
+export { MIGRATIONS } from './migrations';
+export { dropDatabase, type DatabaseProvisioning, provisionDatabase } from './provision-database';
+export { runMigrations } from './run-migrations';

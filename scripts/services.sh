@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Makes sure the services MXG needs answer on this machine, then provisions what the gateways
+# need in them (databases, roles, AMQP vhost and users). Safe to run any number of times.
+#
+#   PostgreSQL 127.0.0.1:5432   RabbitMQ 127.0.0.1:5672
+#
+# For each: use it if it answers; start it if installed but stopped; install the Debian package
+# if absent and running as root; otherwise stop and say what is missing. Set
+# MXG_SERVICES=external to skip all of this (a deployment whose services are managed elsewhere).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf 'services: %s\n' "$*"; }
+fail() { printf 'services: %s\n' "$*" >&2; exit 1; }
+
+if [ "${MXG_SERVICES:-}" = "external" ]; then
+  say "MXG_SERVICES=external: not checking or starting local services"
+  exit 0
+fi
+
+answers() { # host port
+  (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
+}
+
+wait_for() { # name host port seconds
+  local i
+  for ((i = 0; i < $4 * 2; i++)); do
+    answers "$2" "$3" && return 0
+    sleep 0.5
+  done
+  fail "$1 did not start answering on $2:$3 within $4 s"
+}
+
+apt_install() { # package...
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+    fail "$* is not installed and this is not a Debian machine where I run as root.
+  Install it (Debian/Ubuntu: sudo apt-get install -y $*), or run the services with Docker:
+  docker compose up -d   (see docker-compose.yml), then run this again."
+  fi
+  say "installing $* from Debian's packages"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_postgres() {
+  if answers 127.0.0.1 5432; then
+    say "PostgreSQL answers on 127.0.0.1:5432"
+    return
+  fi
+  if ! command -v pg_ctlcluster >/dev/null; then
+    apt_install postgresql
+  fi
+  local version
+  for version in $(ls /etc/postgresql 2>/dev/null); do
+    say "starting PostgreSQL $version"
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start 2>/dev/null ||
+      pg_ctlcluster "$version" main start
+  done
+  wait_for PostgreSQL 127.0.0.1 5432 60
+}
+
+ensure_rabbitmq() {
+  if answers 127.0.0.1 5672; then
+    say "RabbitMQ answers on 127.0.0.1:5672"
+    return
+  fi
+  if ! command -v rabbitmq-server >/dev/null; then
+    apt_install rabbitmq-server
+  fi
+  say "starting RabbitMQ"
+  rabbitmq-server -detached >/dev/null 2>&1 || true
+  wait_for RabbitMQ 127.0.0.1 5672 120
+  rabbitmqctl await_startup >/dev/null 2>&1 || true
+}
+
+# Provisioning logs in to PostgreSQL as `postgres` over TCP. Where that needs a password (a
+# stock Debian install), give the role a generated one, kept in var/secrets (git-ignored).
+ensure_postgres_admin() {
+  local secret=var/secrets/pg-admin.password
+  [ -n "${MXG_PG_ADMIN_URL:-}" ] && return
+  command -v psql >/dev/null || return 0
+  if PGPASSWORD="$(cat "$secret" 2>/dev/null || true)" PGCONNECT_TIMEOUT=5 \
+    psql -h 127.0.0.1 -U postgres -d postgres -Atqc 'select 1' >/dev/null 2>&1; then
+    return
+  fi
+  if [ "$(id -u)" != 0 ] || ! id postgres >/dev/null 2>&1; then
+    fail "cannot log in to PostgreSQL on 127.0.0.1 as postgres. Set MXG_PG_ADMIN_URL to a superuser URL."
+  fi
+  say "setting a generated password for PostgreSQL's postgres role (kept in $secret)"
+  mkdir -p var/secrets && chmod 700 var/secrets
+  (umask 077 && node -e "process.stdout.write(require('crypto').randomBytes(24).toString('base64url'))" >"$secret")
+  runuser -u postgres -- psql -qc "ALTER ROLE postgres PASSWORD '$(cat "$secret")'" >/dev/null
+}
+
+ensure_postgres
+ensure_postgres_admin
+ensure_rabbitmq
+
+[ -f dist/apps/cli/src/main.js ] || npm run --silent build
+node bin/mxg.js services provision
