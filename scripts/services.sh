@@ -97,4 +97,4 @@ ensure_postgres_admin
 ensure_rabbitmq
 
 [ -f dist/apps/cli/src/main.js ] || npm run --silent build
-node bin/mxg.js services provision
+node apps/cli/bin/mxg.js services provision

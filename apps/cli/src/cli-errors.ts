@@ -17,7 +17,9 @@ export function reportFailure(error: unknown): number {
   if (error instanceof ConfigError || error instanceof MxgError) {
     process.stderr.write(`mxg: ${error.message}\n`);
   } else {
-    process.stderr.write(`mxg: unexpected failure: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.stderr.write(
+      `mxg: unexpected failure: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
   }
   return EXIT.couldNotCheck;
 }

@@ -13,9 +13,13 @@ async function bootstrap(): Promise<void> {
 
 bootstrap().catch((error: unknown) => {
   if (error instanceof ConfigError) {
-    process.stderr.write(`gateway: configuration is invalid:\n${error.issues.map((i) => `  - ${formatIssue(i)}`).join('\n')}\n`);
+    process.stderr.write(
+      `gateway: configuration is invalid:\n${error.issues.map((i) => `  - ${formatIssue(i)}`).join('\n')}\n`,
+    );
   } else {
-    process.stderr.write(`gateway: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `gateway: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
   }
   process.exit(1);
 });

@@ -16,14 +16,14 @@ export type {
   Signatory,
   TreatyData,
 } from './treaty/treaty.types';
+export { databaseRoles, MxgConfigService, type MxgPaths } from './mxg-config.service';
 export {
   amqpSecretName,
-  databaseRoles,
-  MxgConfigService,
-  type MxgPaths,
+  ensureSecret,
   postgresSecretName,
+  readOptionalSecret,
   secretPath,
-} from './mxg-config.service';
+} from './secrets';
 export { MxgConfigModule } from './mxg-config.module';
 export { findRepoRoot } from './repo-root';
 export { listGateways } from './files/list-gateways';

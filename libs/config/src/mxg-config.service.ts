@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { MxgError } from '@mxg/core';
 import type { Env } from './env/env.schema';
@@ -6,6 +5,7 @@ import { loadEnv } from './env/load-env';
 import { type GatewayIdentity, loadGatewayConfig } from './files/load-gateway-config';
 import { loadTreatyConfig } from './files/load-treaty-config';
 import { findRepoRoot } from './repo-root';
+import { amqpSecretName, postgresSecretName, readOptionalSecret, readSecret } from './secrets';
 import type { TreatyRegistry } from './treaty/treaty-registry';
 
 export interface MxgPaths {
@@ -29,9 +29,7 @@ export class MxgConfigService {
   ) {}
 
   /** Loads everything, failing with one error that lists every problem found. */
-  static load(
-    options: { gateway?: string; env?: NodeJS.ProcessEnv } = {},
-  ): MxgConfigService {
+  static load(options: { gateway?: string; env?: NodeJS.ProcessEnv } = {}): MxgConfigService {
     const env = loadEnv(options.env ?? process.env);
     const root = findRepoRoot();
     const dir = (value: string | undefined, fallback: string) =>
@@ -45,7 +43,9 @@ export class MxgConfigService {
     const treaty = loadTreatyConfig(paths.config, root);
     const gatewayId = options.gateway ?? env.MXG_GATEWAY;
     const gateway =
-      gatewayId === undefined ? undefined : loadGatewayConfig(paths.config, gatewayId, treaty, root);
+      gatewayId === undefined
+        ? undefined
+        : loadGatewayConfig(paths.config, gatewayId, treaty, root);
     return new MxgConfigService(env, paths, treaty, gateway);
   }
 
@@ -75,7 +75,9 @@ export class MxgConfigService {
 
   /** The application's connection: a role that may read and write rows but not alter the schema. */
   get databaseUrl(): string {
-    return this.env.DATABASE_URL ?? this.localDatabaseUrl(databaseRoles(this.gateway.database.name).app);
+    return (
+      this.env.DATABASE_URL ?? this.localDatabaseUrl(databaseRoles(this.gateway.database.name).app)
+    );
   }
 
   /** The migration role's connection: it owns the schema. */
@@ -90,7 +92,8 @@ export class MxgConfigService {
   get postgresAdminUrl(): string {
     if (this.env.MXG_PG_ADMIN_URL !== undefined) return this.env.MXG_PG_ADMIN_URL;
     const password = readOptionalSecret(this.paths.var, 'pg-admin.password');
-    const credentials = password === undefined ? 'postgres' : `postgres:${encodeURIComponent(password)}`;
+    const credentials =
+      password === undefined ? 'postgres' : `postgres:${encodeURIComponent(password)}`;
     return `postgres://${credentials}@127.0.0.1:5432/postgres`;
   }
 
@@ -113,32 +116,4 @@ export class MxgConfigService {
 /** The two roles of a gateway database: the owner runs migrations, the app role runs the gateway. */
 export function databaseRoles(database: string): { owner: string; app: string } {
   return { owner: `${database}_owner`, app: `${database}_app` };
-}
-
-export function amqpSecretName(user: string): string {
-  return `amqp-${user}.password`;
-}
-
-export function postgresSecretName(role: string): string {
-  return `pg-${role}.password`;
-}
-
-export function secretPath(varDir: string, name: string): string {
-  return join(varDir, 'secrets', name);
-}
-
-function readOptionalSecret(varDir: string, name: string): string | undefined {
-  const path = secretPath(varDir, name);
-  return existsSync(path) ? readFileSync(path, 'utf8').trim() : undefined;
-}
-
-function readSecret(varDir: string, name: string): string {
-  const secret = readOptionalSecret(varDir, name);
-  if (secret === undefined) {
-    throw new MxgError(
-      'SECRET_MISSING',
-      `${secretPath(varDir, name)} does not exist: run \`npm run services\` to provision, or set AMQP_URL`,
-    );
-  }
-  return secret;
 }

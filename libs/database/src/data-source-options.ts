@@ -6,7 +6,10 @@ import { MIGRATIONS } from './migrations';
  * Connection options shared by the gateway, the migration runner and the TypeORM CLI. The
  * schema is only ever changed by the listed migrations, never by `synchronize`.
  */
-export function dataSourceOptions(url: string, entities: DataSourceOptions['entities'] = []): DataSourceOptions {
+export function dataSourceOptions(
+  url: string,
+  entities: DataSourceOptions['entities'] = [],
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,

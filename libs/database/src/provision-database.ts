@@ -14,7 +14,10 @@ export interface DatabaseProvisioning {
  * generated secret). Grants are re-asserted every time; they change nothing when already held.
  * Returns what it changed, so a second run can be seen to change nothing.
  */
-export async function provisionDatabase(adminUrl: string, spec: DatabaseProvisioning): Promise<string[]> {
+export async function provisionDatabase(
+  adminUrl: string,
+  spec: DatabaseProvisioning,
+): Promise<string[]> {
   const changes: string[] = [];
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
@@ -22,11 +25,15 @@ export async function provisionDatabase(adminUrl: string, spec: DatabaseProvisio
     for (const { role, password } of [spec.owner, spec.app]) {
       const exists = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
       if (exists.rowCount === 0) {
-        await admin.query(`CREATE ROLE ${escapeIdentifier(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE`);
+        await admin.query(
+          `CREATE ROLE ${escapeIdentifier(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE`,
+        );
         changes.push(`created role ${role}`);
       }
       if (password !== undefined) {
-        await admin.query(`ALTER ROLE ${escapeIdentifier(role)} PASSWORD ${escapeLiteral(password)}`);
+        await admin.query(
+          `ALTER ROLE ${escapeIdentifier(role)} PASSWORD ${escapeLiteral(password)}`,
+        );
         changes.push(`set the password of role ${role}`);
       }
     }

@@ -27,6 +27,7 @@ export function registerConfigCommands(program: Command): void {
       process.stdout.write(
         `  ${treaty.allAuthorities().length} competent authorities, ${treaty.allSignatories().length} signatories\n`,
       );
-      if (opts.gateway) process.stdout.write(`  gateway ${opts.gateway} speaks for ${config.gateway.party}\n`);
+      if (opts.gateway)
+        process.stdout.write(`  gateway ${opts.gateway} speaks for ${config.gateway.party}\n`);
     });
 }

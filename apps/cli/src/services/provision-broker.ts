@@ -20,7 +20,10 @@ interface Permission {
  * consume its own party's inbox, nothing else: it cannot declare, delete or read other queues.
  * The broker's administrator (guest on a development machine) declares the topology.
  */
-export async function provisionBroker(specs: BrokerUserSpec[], adminUser = 'guest'): Promise<string[]> {
+export async function provisionBroker(
+  specs: BrokerUserSpec[],
+  adminUser = 'guest',
+): Promise<string[]> {
   const changes: string[] = [];
   const vhosts = await rabbitmqctlJson<{ name: string }[]>(['list_vhosts', 'name']);
   for (const vhost of new Set(specs.map((s) => s.vhost))) {
@@ -29,7 +32,8 @@ export async function provisionBroker(specs: BrokerUserSpec[], adminUser = 'gues
       changes.push(`created vhost ${vhost}`);
     }
     const admin = { vhost, configure: '.*', write: '.*', read: '.*' };
-    if (await setPermissions(adminUser, admin)) changes.push(`granted ${adminUser} administration of ${vhost}`);
+    if (await setPermissions(adminUser, admin))
+      changes.push(`granted ${adminUser} administration of ${vhost}`);
   }
 
   const users = await rabbitmqctlJson<{ user: string }[]>(['list_users']);
@@ -47,7 +51,8 @@ export async function provisionBroker(specs: BrokerUserSpec[], adminUser = 'gues
       write: escapeForPermission(BROKER_EXCHANGE),
       read: escapeForPermission(inboxQueue(spec.party)),
     };
-    if (await setPermissions(spec.user, wanted)) changes.push(`set permissions of ${spec.user} on ${spec.vhost}`);
+    if (await setPermissions(spec.user, wanted))
+      changes.push(`set permissions of ${spec.user} on ${spec.vhost}`);
   }
   return changes;
 }
@@ -56,9 +61,22 @@ export async function provisionBroker(specs: BrokerUserSpec[], adminUser = 'gues
 async function setPermissions(user: string, wanted: Permission): Promise<boolean> {
   const current = await rabbitmqctlJson<Permission[]>(['list_user_permissions', user]);
   const held = current.find((p) => p.vhost === wanted.vhost);
-  if (held && held.configure === wanted.configure && held.write === wanted.write && held.read === wanted.read) {
+  if (
+    held &&
+    held.configure === wanted.configure &&
+    held.write === wanted.write &&
+    held.read === wanted.read
+  ) {
     return false;
   }
-  await rabbitmqctl(['set_permissions', '-p', wanted.vhost, user, wanted.configure, wanted.write, wanted.read]);
+  await rabbitmqctl([
+    'set_permissions',
+    '-p',
+    wanted.vhost,
+    user,
+    wanted.configure,
+    wanted.write,
+    wanted.read,
+  ]);
   return true;
 }

@@ -1,13 +1,22 @@
-import { amqpSecretName, databaseRoles, listGateways, MxgConfigService, postgresSecretName } from '@mxg/config';
+import {
+  amqpSecretName,
+  databaseRoles,
+  ensureSecret,
+  listGateways,
+  type MxgConfigService,
+  postgresSecretName,
+} from '@mxg/config';
 import { provisionDatabase } from '@mxg/database';
 import { type BrokerUserSpec, provisionBroker } from './provision-broker';
-import { ensureSecret } from './secrets';
 
 /**
  * Provisions, for every gateway in `config/gateways/`, its database with owner and application
  * roles, and its AMQP user on the vhost. Idempotent; returns what changed.
  */
-export async function provisionGateways(base: MxgConfigService, only?: string[]): Promise<string[]> {
+export async function provisionGateways(
+  base: MxgConfigService,
+  only?: string[],
+): Promise<string[]> {
   const ids = only ?? listGateways(base.paths.config);
   const changes: string[] = [];
   const brokerUsers: BrokerUserSpec[] = [];

@@ -52,7 +52,9 @@ export class BrokerConnection implements OnModuleInit, OnApplicationShutdown {
       const connection = await connect(this.config.amqpUrl, {
         clientProperties: { connection_name: `mxg-gateway-${this.config.gateway.id}` },
       });
-      connection.on('error', (error: Error) => this.logger.warn(`broker connection error: ${error.message}`));
+      connection.on('error', (error: Error) =>
+        this.logger.warn(`broker connection error: ${error.message}`),
+      );
       connection.on('close', () => this.onClosed('connection closed'));
       this.connection = connection;
       this.attempt = 0;

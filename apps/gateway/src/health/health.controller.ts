@@ -16,7 +16,9 @@ export class HealthController {
 
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Database and broker connectivity of this gateway (503 when either is down)' })
+  @ApiOperation({
+    summary: 'Database and broker connectivity of this gateway (503 when either is down)',
+  })
   async check() {
     const result = await this.health.check([
       () => this.database.pingCheck('database', { timeout: 3000 }),

@@ -18,7 +18,8 @@ export class ConfigSnapshotRecorder implements OnApplicationBootstrap {
   constructor(
     private readonly config: MxgConfigService,
     private readonly clock: Clock,
-    @InjectRepository(ConfigSnapshotEntity) private readonly snapshots: Repository<ConfigSnapshotEntity>,
+    @InjectRepository(ConfigSnapshotEntity)
+    private readonly snapshots: Repository<ConfigSnapshotEntity>,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

@@ -16,7 +16,11 @@ export function loadGatewayConfig(
   treaty: TreatyRegistry,
   displayRoot = join(configDir, '..'),
 ): GatewayIdentity {
-  const result = readConfigFile(join(configDir, 'gateways', `${id}.yaml`), gatewayFileSchema, displayRoot);
+  const result = readConfigFile(
+    join(configDir, 'gateways', `${id}.yaml`),
+    gatewayFileSchema,
+    displayRoot,
+  );
   if (!result.ok) throw new ConfigError(result.issues);
   const gateway = result.value;
   if (!treaty.allParties().some((p) => p.code === gateway.party)) {

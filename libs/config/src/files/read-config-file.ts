@@ -20,17 +20,19 @@ export function readConfigFile<S extends z.ZodType>(
   schema: S,
   displayRoot: string,
 ): ConfigFileResult<z.infer<S>> {
-  const file = relative(displayRoot, path) || path;
+  const shown = relative(displayRoot, path);
+  const file = shown === '' || shown.startsWith('..') ? path : shown;
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error);
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error);
     return { ok: false, issues: [{ file, field: '', message: reason }] };
   }
 
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -52,11 +54,11 @@ export function readConfigFile<S extends z.ZodType>(
         file,
         field: fieldPath(issue.path),
         line: locate(issue.path),
-        message: issue.message,
+        message: isMissing(issue) ? 'required field is missing' : issue.message,
       })),
     };
   }
-  return { ok: true, value: parsed.data as z.infer<S>, file, locate };
+  return { ok: true, value: parsed.data, file, locate };
 }
 
 /** The line of the deepest node that exists on `path` (a missing field points at its parent). */
@@ -72,4 +74,8 @@ function lineOf(
     }
   }
   return undefined;
+}
+
+function isMissing(issue: z.core.$ZodIssue): boolean {
+  return issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
 }

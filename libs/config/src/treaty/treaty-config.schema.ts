@@ -6,7 +6,10 @@ import { MESSAGE_TYPES } from './message-types';
  * misspelt field never silently falls back to a default.
  */
 
-const isoDate = z.iso.date({ error: 'expected a calendar date YYYY-MM-DD' });
+const isoDate = z.iso.date({
+  error: (issue) =>
+    issue.input === undefined ? 'required field is missing' : 'expected a calendar date YYYY-MM-DD',
+});
 const partyCode = z
   .string()
   .regex(/^[A-Z]{2}$/, { error: 'expected an ISO 3166-1 alpha-2 code such as KZ' });

@@ -53,7 +53,11 @@ export class TreatyRegistry {
   }
 
   agreement(code: string): Agreement {
-    return this.found(this.agreements.get(code), 'UNKNOWN_AGREEMENT', `agreement ${code} is not configured`);
+    return this.found(
+      this.agreements.get(code),
+      'UNKNOWN_AGREEMENT',
+      `agreement ${code} is not configured`,
+    );
   }
 
   authoritiesOf(partyCode: string): readonly Authority[] {

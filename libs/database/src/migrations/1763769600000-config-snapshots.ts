@@ -16,7 +16,9 @@ export class ConfigSnapshots1763769600000 implements MigrationInterface {
         digest      char(64)    NOT NULL CHECK (digest ~ '^[0-9a-f]{64}$'),
         recorded_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE INDEX config_snapshots_gateway_idx ON config_snapshots (gateway, id DESC)`);
+    await q.query(
+      `CREATE INDEX config_snapshots_gateway_idx ON config_snapshots (gateway, id DESC)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

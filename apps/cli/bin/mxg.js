@@ -3,9 +3,11 @@
 // Runs the compiled CLI; `npm ci` builds it (the `prepare` script), `npm run build` refreshes it.
 const path = require('node:path');
 const fs = require('node:fs');
-const entry = path.join(__dirname, '..', 'dist', 'apps', 'cli', 'src', 'main.js');
+const entry = path.join(__dirname, '..', '..', '..', 'dist', 'apps', 'cli', 'src', 'main.js');
 if (!fs.existsSync(entry)) {
-  process.stderr.write('mxg: the CLI is not built yet — run `npm run build` in the repository root.\n');
+  process.stderr.write(
+    'mxg: the CLI is not built yet — run `npm run build` in the repository root.\n',
+  );
   process.exit(3);
 }
 require(entry);

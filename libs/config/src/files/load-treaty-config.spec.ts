@@ -1,0 +1,151 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findRepoRoot } from '../repo-root';
+import { ConfigError } from './config-error';
+import { loadTreatyConfig } from './load-treaty-config';
+
+/** A private copy of the real `config/` that a test may break. */
+function copyOfConfig(): {
+  root: string;
+  dir: string;
+  edit(file: string, from: string, to: string): void;
+} {
+  const root = mkdtempSync(join(tmpdir(), 'mxg-config-'));
+  const dir = join(root, 'config');
+  cpSync(join(findRepoRoot(), 'config'), dir, { recursive: true });
+  return {
+    root,
+    dir,
+    edit(file, from, to) {
+      const path = join(dir, file);
+      const text = readFileSync(path, 'utf8');
+      if (!text.includes(from)) throw new Error(`test setup: ${from} not in ${file}`);
+      writeFileSync(path, text.replace(from, to));
+    },
+  };
+}
+
+function issuesOf(run: () => unknown): ConfigError['issues'] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe(loadTreatyConfig.name, () => {
+  let config: ReturnType<typeof copyOfConfig>;
+  beforeEach(() => {
+    config = copyOfConfig();
+  });
+  afterEach(() => rmSync(config.root, { recursive: true, force: true }));
+
+  it('loads the shipped configuration: MIG between KZ and AZ, RET among the CIS states', () => {
+    const sut = loadTreatyConfig(config.dir, config.root);
+    const mig = sut.agreement('MIG');
+    expect(mig.kind).toBe('bilateral');
+    expect(mig.kind === 'bilateral' && mig.parties).toEqual(['KZ', 'AZ']);
+    const ret = sut.agreement('RET');
+    expect(ret.kind === 'multilateral' && ret.participants).toHaveLength(11);
+    expect(sut.authoritiesOf('KZ').map((a) => a.code)).toEqual(['KZ-MVD', 'KZ-MTSZN']);
+    expect(sut.signatoriesOf('AZ-DMX').length).toBeGreaterThan(0);
+  });
+
+  it('names file, field and line of an invalid date', () => {
+    config.edit('agreements.yaml', 'inForceFrom: 2020-06-01', 'inForceFrom: 2020-13-01');
+    const issues = issuesOf(() => loadTreatyConfig(config.dir, config.root));
+    expect(issues).toEqual([
+      expect.objectContaining({
+        file: 'config/agreements.yaml',
+        field: 'agreements[0].inForceFrom',
+        line: 11,
+        message: 'expected a calendar date YYYY-MM-DD',
+      }),
+    ]);
+  });
+
+  it('rejects a misspelt field instead of ignoring it', () => {
+    config.edit(
+      'authorities.yaml',
+      'validFrom: 2020-06-01\n  - code: AZ-DMX',
+      'validFom: 2020-06-01\n  - code: AZ-DMX',
+    );
+    const issues = issuesOf(() => loadTreatyConfig(config.dir, config.root));
+    expect(issues.map((i) => `${i.file} ${i.field}: ${i.message}`)).toEqual(
+      expect.arrayContaining([
+        'config/authorities.yaml authorities[1].validFrom: required field is missing',
+        'config/authorities.yaml authorities[1]: Unrecognized key: "validFom"',
+      ]),
+    );
+  });
+
+  it('rejects a message type no treaty defines', () => {
+    config.edit('agreements.yaml', '      - payment-confirmation', '      - payment-reminder');
+    const [issue] = issuesOf(() => loadTreatyConfig(config.dir, config.root));
+    expect(issue).toMatchObject({
+      file: 'config/agreements.yaml',
+      field: 'agreements[1].messageTypes[1]',
+    });
+    expect(issue?.message).toContain('reimbursement-claim');
+  });
+
+  it('checks references across files: a signatory of an unregistered authority (MIG-2, MIG-9.3)', () => {
+    config.edit('signatories.yaml', 'authority: AZ-DMX', 'authority: AZ-XYZ');
+    const issues = issuesOf(() => loadTreatyConfig(config.dir, config.root));
+    expect(issues).toEqual([
+      expect.objectContaining({
+        file: 'config/signatories.yaml',
+        field: 'signatories[3].authority',
+        message: 'unknown authority AZ-XYZ (MIG-9.3)',
+      }),
+    ]);
+  });
+
+  it('refuses an authority of a state that is not party to the agreement', () => {
+    config.edit('parties.yaml', '  - code: RU', '  - code: RU');
+    config.edit(
+      'authorities.yaml',
+      'authorities:\n',
+      'authorities:\n  - { code: RU-MVD, party: RU, names: { ru: МВД, en: MVD }, validFrom: 2020-01-01 }\n',
+    );
+    config.edit(
+      'agreements.yaml',
+      'authorities: [KZ-MVD, KZ-MTSZN, AZ-DMX]',
+      'authorities: [KZ-MVD, KZ-MTSZN, AZ-DMX, RU-MVD]',
+    );
+    const [issue] = issuesOf(() => loadTreatyConfig(config.dir, config.root));
+    expect(issue).toMatchObject({
+      file: 'config/agreements.yaml',
+      field: 'agreements[0].authorities[3]',
+      message: 'authority RU-MVD belongs to RU, which is not a party to MIG',
+    });
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    config.edit('parties.yaml', '  - code: AZ', '  - code: [AZ');
+    const [issue] = issuesOf(() => loadTreatyConfig(config.dir, config.root));
+    expect(issue?.file).toBe('config/parties.yaml');
+    expect(issue?.message).toMatch(/^not valid YAML/);
+    expect(issue?.line).toBeGreaterThanOrEqual(5);
+  });
+
+  it('reports a missing file by name', () => {
+    rmSync(join(config.dir, 'signatories.yaml'));
+    expect(issuesOf(() => loadTreatyConfig(config.dir, config.root))).toEqual([
+      { file: 'config/signatories.yaml', field: '', message: 'file not found' },
+    ]);
+  });
+
+  it('lists every problem at once, across files', () => {
+    config.edit('parties.yaml', 'code: KZ', 'code: kz');
+    config.edit('signatories.yaml', 'validFrom: 2020-06-01', 'validFrom: yesterday');
+    const issues = issuesOf(() => loadTreatyConfig(config.dir, config.root));
+    expect(issues.map((i) => i.file).sort()).toEqual([
+      'config/parties.yaml',
+      'config/signatories.yaml',
+    ]);
+  });
+});

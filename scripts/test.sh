@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The one test command (`npm test`): services up and provisioned, a fresh build (e2e tests run
+# the compiled gateway and CLI), then every test — unit, integration and e2e — on the real
+# PostgreSQL and RabbitMQ. Ends with jest's totals as one plain line: `N passed, N failed`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export TZ=UTC
+
+npm run --silent build
+bash scripts/services.sh
+node apps/cli/bin/mxg.js pki init >/dev/null
+
+mkdir -p reports
+set +e
+npx jest --json --outputFile=reports/jest.json "$@"
+status=$?
+set -e
+node -e '
+  const r = JSON.parse(require("fs").readFileSync("reports/jest.json", "utf8"));
+  const failed = r.numFailedTests + r.numRuntimeErrorTestSuites;
+  console.log(`${r.numPassedTests} passed, ${failed} failed`);
+' || echo "0 passed, 1 failed"
+exit $status

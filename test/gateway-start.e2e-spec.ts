@@ -1,0 +1,87 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { spawnGateway, waitForHttp, type GatewayProcess } from './support/gateway-process';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+
+interface Health {
+  status: string;
+  gateway?: string;
+  party?: string;
+  details: Record<string, { status: string; message?: string }>;
+}
+
+describe('gateway start-up (compiled gateway process, real PostgreSQL and RabbitMQ)', () => {
+  let db: TestDatabase;
+  let gateway: GatewayProcess | undefined;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('start', { migrate: false });
+  });
+  afterEach(async () => {
+    await gateway?.stop();
+    gateway = undefined;
+  });
+  afterAll(() => db.drop());
+
+  const databaseEnv = () => ({ DATABASE_URL: db.appUrl, MXG_MIGRATION_DATABASE_URL: db.ownerUrl });
+
+  it('migrates, starts for its party and reports database and broker up on /health', async () => {
+    gateway = await spawnGateway({ MXG_GATEWAY: 'kz', ...databaseEnv() });
+    const response = await waitForHttp(gateway, '/health');
+    const health = (await response.json()) as Health;
+    expect(response.status).toBe(200);
+    expect(health).toMatchObject({
+      status: 'ok',
+      gateway: 'kz',
+      party: 'KZ',
+      details: { database: { status: 'up' }, broker: { status: 'up' } },
+    });
+
+    const client = new Client({ connectionString: db.appUrl });
+    await client.connect();
+    const snapshots = await client.query('SELECT gateway, party FROM config_snapshots');
+    await client.end();
+    expect(snapshots.rows).toEqual([{ gateway: 'kz', party: 'KZ' }]);
+
+    const docs = await fetch(`${gateway.url}/docs-json`);
+    expect(docs.status).toBe(200);
+    expect(((await docs.json()) as { paths: Record<string, unknown> }).paths).toHaveProperty(
+      '/health',
+    );
+  });
+
+  it('still starts when the broker is unreachable, and says so on /health with 503', async () => {
+    gateway = await spawnGateway({
+      MXG_GATEWAY: 'az',
+      ...databaseEnv(),
+      AMQP_URL: 'amqp://nobody:nothing@127.0.0.1:1/mxg',
+    });
+    const response = await waitForHttp(gateway, '/health');
+    const health = (await response.json()) as Health;
+    expect(response.status).toBe(503);
+    expect(health.details.database?.status).toBe('up');
+    expect(health.details.broker?.status).toBe('down');
+    expect(health.details.broker?.message).toMatch(/ECONNREFUSED/);
+  });
+
+  it('refuses to start with a broken treaty configuration and names the file and field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mxg-broken-'));
+    try {
+      cpSync(join(__dirname, '..', 'config'), dir, { recursive: true });
+      const file = join(dir, 'signatories.yaml');
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8').replace('authority: KZ-MTSZN', 'authority: KZ-MTSZ'),
+      );
+      gateway = await spawnGateway({ MXG_GATEWAY: 'kz', ...databaseEnv(), MXG_CONFIG_DIR: dir });
+      expect(await gateway.exited).toBe(1);
+      expect(gateway.output()).toMatch(
+        /signatories\.yaml:\d+ signatories\[2\]\.authority: unknown authority KZ-MTSZ \(MIG-9\.3\)/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

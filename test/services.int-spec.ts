@@ -1,0 +1,101 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+import { MxgConfigService } from '@mxg/config';
+
+const run = promisify(execFile);
+const root = join(__dirname, '..');
+
+/** Everything the services script may create or change, read back from the services themselves. */
+async function stateOfServices(config: MxgConfigService): Promise<unknown> {
+  const pg = new Client({ connectionString: config.postgresAdminUrl });
+  await pg.connect();
+  const rows = async (sql: string) => (await pg.query<Record<string, unknown>>(sql)).rows;
+  const perDatabase = async (name: string) => {
+    const url = new URL(config.postgresAdminUrl);
+    url.pathname = `/${name}`;
+    const db = new Client({ connectionString: url.toString() });
+    await db.connect();
+    try {
+      return {
+        schemas: (
+          await db.query(
+            "SELECT nspname, nspowner::regrole::text, nspacl::text FROM pg_namespace WHERE nspname IN ('mxg', 'public')",
+          )
+        ).rows,
+        defaults: (
+          await db.query(
+            'SELECT defaclrole::regrole::text, defaclobjtype, defaclacl::text FROM pg_default_acl ORDER BY 1, 2',
+          )
+        ).rows,
+      };
+    } finally {
+      await db.end();
+    }
+  };
+  try {
+    const broker = async (...args: string[]) =>
+      (await run('rabbitmqctl', ['-q', ...args, '--formatter', 'json'])).stdout;
+    const secretsDir = join(config.paths.var, 'secrets');
+    return {
+      roles: await rows(
+        "SELECT rolname, rolsuper, rolcreatedb, rolcreaterole, rolcanlogin, rolpassword FROM pg_authid WHERE rolname LIKE 'mxg\\_%' AND rolname NOT LIKE 'mxg\\_test\\_%' ORDER BY 1",
+      ),
+      databases: await rows(
+        "SELECT datname, datdba::regrole::text, datacl::text FROM pg_database WHERE datname IN ('mxg_kz', 'mxg_az') ORDER BY 1",
+      ),
+      settings: await rows(
+        'SELECT setdatabase, setrole::regrole::text, setconfig::text FROM pg_db_role_setting ORDER BY 1, 2',
+      ),
+      kz: await perDatabase('mxg_kz'),
+      az: await perDatabase('mxg_az'),
+      vhosts: await broker('list_vhosts', 'name'),
+      users: await broker('list_users'),
+      permissions: await broker('list_permissions', '-p', 'mxg'),
+      secrets: readdirSync(secretsDir)
+        .filter((f) => !f.startsWith('pg-mxg_test_')) // test databases' roles come and go
+        .sort()
+        .map((f) => [
+          f,
+          createHash('sha256')
+            .update(readFileSync(join(secretsDir, f)))
+            .digest('hex'),
+        ]),
+    };
+  } finally {
+    await pg.end();
+  }
+}
+
+describe('scripts/services.sh (real PostgreSQL and RabbitMQ)', () => {
+  const config = MxgConfigService.load();
+
+  it('provisions each gateway and changes nothing when run again', async () => {
+    await run('bash', ['scripts/services.sh'], { cwd: root });
+    const before = await stateOfServices(config);
+    const second = await run('bash', ['scripts/services.sh'], { cwd: root });
+    expect(second.stdout).toContain('everything was already provisioned; nothing changed');
+    expect(await stateOfServices(config)).toEqual(before);
+  }, 120_000);
+
+  it('gives each party gateway its own AMQP user, limited to its own inbox', async () => {
+    const permissions = JSON.parse(
+      (await run('rabbitmqctl', ['-q', 'list_permissions', '-p', 'mxg', '--formatter', 'json']))
+        .stdout,
+    ) as {
+      user: string;
+      configure: string;
+      write: string;
+      read: string;
+    }[];
+    expect(permissions).toEqual(
+      expect.arrayContaining([
+        { user: 'mxg-kz', configure: '^$', write: '^mxg\\.messages$', read: '^mxg\\.inbox\\.kz$' },
+        { user: 'mxg-az', configure: '^$', write: '^mxg\\.messages$', read: '^mxg\\.inbox\\.az$' },
+      ]),
+    );
+  });
+});
