@@ -1,5 +1,5 @@
 import { BROKER_EXCHANGE, escapeForPermission, inboxQueue } from '@mxg/config';
-import { rabbitmqctl, rabbitmqctlJson } from './rabbitmqctl';
+import type { Rabbitmqctl } from './rabbitmqctl';
 
 export interface BrokerUserSpec {
   vhost: string;
@@ -21,28 +21,29 @@ interface Permission {
  * The broker's administrator (guest on a development machine) declares the topology.
  */
 export async function provisionBroker(
+  ctl: Rabbitmqctl,
   specs: BrokerUserSpec[],
   adminUser = 'guest',
 ): Promise<string[]> {
   const changes: string[] = [];
-  const vhosts = await rabbitmqctlJson<{ name: string }[]>(['list_vhosts', 'name']);
+  const vhosts = await ctl.json<{ name: string }[]>(['list_vhosts', 'name']);
   for (const vhost of new Set(specs.map((s) => s.vhost))) {
     if (!vhosts.some((v) => v.name === vhost)) {
-      await rabbitmqctl(['add_vhost', vhost]);
+      await ctl.run(['add_vhost', vhost]);
       changes.push(`created vhost ${vhost}`);
     }
     const admin = { vhost, configure: '.*', write: '.*', read: '.*' };
-    if (await setPermissions(adminUser, admin))
+    if (await setPermissions(ctl, adminUser, admin))
       changes.push(`granted ${adminUser} administration of ${vhost}`);
   }
 
-  const users = await rabbitmqctlJson<{ user: string }[]>(['list_users']);
+  const users = await ctl.json<{ user: string }[]>(['list_users']);
   for (const spec of specs) {
     if (!users.some((u) => u.user === spec.user)) {
-      await rabbitmqctl(['add_user', spec.user], spec.password.value);
+      await ctl.run(['add_user', spec.user], spec.password.value);
       changes.push(`created user ${spec.user}`);
     } else if (spec.password.created) {
-      await rabbitmqctl(['change_password', spec.user], spec.password.value);
+      await ctl.run(['change_password', spec.user], spec.password.value);
       changes.push(`set the password of user ${spec.user}`);
     }
     const wanted: Permission = {
@@ -51,15 +52,15 @@ export async function provisionBroker(
       write: escapeForPermission(BROKER_EXCHANGE),
       read: escapeForPermission(inboxQueue(spec.party)),
     };
-    if (await setPermissions(spec.user, wanted))
+    if (await setPermissions(ctl, spec.user, wanted))
       changes.push(`set permissions of ${spec.user} on ${spec.vhost}`);
   }
   return changes;
 }
 
 /** Sets permissions only when they differ, and says whether it did. */
-async function setPermissions(user: string, wanted: Permission): Promise<boolean> {
-  const current = await rabbitmqctlJson<Permission[]>(['list_user_permissions', user]);
+async function setPermissions(ctl: Rabbitmqctl, user: string, wanted: Permission): Promise<boolean> {
+  const current = await ctl.json<Permission[]>(['list_user_permissions', user]);
   const held = current.find((p) => p.vhost === wanted.vhost);
   if (
     held &&
@@ -69,7 +70,7 @@ async function setPermissions(user: string, wanted: Permission): Promise<boolean
   ) {
     return false;
   }
-  await rabbitmqctl([
+  await ctl.run([
     'set_permissions',
     '-p',
     wanted.vhost,

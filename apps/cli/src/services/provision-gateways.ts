@@ -8,6 +8,7 @@ import {
 } from '@mxg/config';
 import { provisionDatabase } from '@mxg/database';
 import { type BrokerUserSpec, provisionBroker } from './provision-broker';
+import { Rabbitmqctl } from './rabbitmqctl';
 
 /**
  * Provisions, for every gateway in `config/gateways/`, its database with owner and application
@@ -44,6 +45,6 @@ export async function provisionGateways(
       });
     }
   }
-  changes.push(...(await provisionBroker(brokerUsers)));
+  changes.push(...(await provisionBroker(new Rabbitmqctl(base.env.MXG_RABBITMQCTL), brokerUsers)));
   return changes;
 }

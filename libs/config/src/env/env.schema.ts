@@ -30,6 +30,8 @@ export const envSchema = z.object({
   /** A superuser connection, used only by `mxg services provision`. */
   MXG_PG_ADMIN_URL: url(['postgres', 'postgresql']),
   AMQP_URL: url(['amqp', 'amqps']),
+  /** How provisioning reaches `rabbitmqctl`, e.g. `docker compose exec -T rabbitmq rabbitmqctl`. */
+  MXG_RABBITMQCTL: z.string().min(1).default('rabbitmqctl'),
   MXG_HTTP_HOST: z.string().min(1).optional(),
   MXG_HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   MXG_RUN_MIGRATIONS: z.enum(['true', 'false']).default('true'),
