@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -51,5 +51,72 @@ describe('npx mxg (the command-line tool)', () => {
     const result = await mxg(['frobnicate']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("unknown command 'frobnicate'");
+  });
+
+  describe('mxg pki', () => {
+    const certs = mkdtempSync(join(tmpdir(), 'mxg-pki-cli-'));
+    afterAll(() => rmSync(certs, { recursive: true, force: true }));
+
+    const openssl = (...args: string[]) => {
+      try {
+        return { ok: true, out: execFileSync('openssl', args, { stdio: 'pipe' }).toString() };
+      } catch (error) {
+        return { ok: false, out: String((error as { stderr?: Buffer }).stderr) };
+      }
+    };
+    const certificatesOf = (party: string) =>
+      ['gateway', 'signatories'].flatMap((dir) =>
+        readdirSync(join(certs, party, dir))
+          .filter((f) => f.endsWith('.cert.pem'))
+          .map((f) => join(certs, party, dir, f)),
+      );
+
+    it('init issues, for each gateway party, certificates that chain to that party only', async () => {
+      const first = await mxg(['pki', 'init'], { MXG_CERTS_DIR: certs });
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/pki: \d+ created, 0 updated, 0 kept/);
+      const kz = certificatesOf('kz');
+      // seal, encryption, audit-checkpoint + the three KZ signatories in config/signatories.yaml
+      expect(kz.map((p) => p.slice(certs.length + 1)).sort()).toEqual([
+        'kz/gateway/audit-checkpoint.cert.pem',
+        'kz/gateway/encryption.cert.pem',
+        'kz/gateway/seal.cert.pem',
+        'kz/signatories/kz-mtszn-committee-head.cert.pem',
+        'kz/signatories/kz-mvd-deputy-minister.cert.pem',
+        'kz/signatories/kz-mvd-migration-head.cert.pem',
+      ]);
+      for (const cert of kz) {
+        expect(openssl('verify', '-CAfile', join(certs, 'kz', 'ca.cert.pem'), cert)).toMatchObject({
+          ok: true,
+        });
+        expect(openssl('verify', '-CAfile', join(certs, 'az', 'ca.cert.pem'), cert).ok).toBe(false);
+      }
+      const second = await mxg(['pki', 'init'], { MXG_CERTS_DIR: certs });
+      expect(second.stdout).toMatch(/pki: 0 created, 0 updated, \d+ kept/);
+    });
+
+    it("revoke puts a signatory on its CA's CRL, once", async () => {
+      const cert = join(certs, 'az', 'signatories', 'az-dmx-deputy-head.cert.pem');
+      const crlCheck = () =>
+        openssl(
+          'verify',
+          '-crl_check',
+          '-CAfile',
+          join(certs, 'az', 'ca.cert.pem'),
+          '-CRLfile',
+          join(certs, 'az', 'ca.crl.pem'),
+          cert,
+        );
+      expect(crlCheck().ok).toBe(true);
+      const revoked = await mxg(['pki', 'revoke', cert, '--reason', 'keyCompromise'], {
+        MXG_CERTS_DIR: certs,
+      });
+      expect(revoked.stdout).toMatch(/pki: revoked serial [0-9A-F]+ \(keyCompromise\)/);
+      const check = crlCheck();
+      expect(check.ok).toBe(false);
+      expect(check.out).toContain('certificate revoked');
+      const again = await mxg(['pki', 'revoke', cert], { MXG_CERTS_DIR: certs });
+      expect(again.stdout).toContain('was already revoked');
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerConfigCommands } from './commands/config.command';
 import { registerDbCommands } from './commands/db.command';
+import { registerPkiCommands } from './commands/pki.command';
 import { registerServicesCommands } from './commands/services.command';
 
 /** The `mxg` command tree. Each capability registers its own sub-commands. */
@@ -12,5 +13,6 @@ export function buildProgram(): Command {
   registerConfigCommands(program);
   registerServicesCommands(program);
   registerDbCommands(program);
+  registerPkiCommands(program);
   return program;
 }

@@ -59,7 +59,11 @@ export async function provisionBroker(
 }
 
 /** Sets permissions only when they differ, and says whether it did. */
-async function setPermissions(ctl: Rabbitmqctl, user: string, wanted: Permission): Promise<boolean> {
+async function setPermissions(
+  ctl: Rabbitmqctl,
+  user: string,
+  wanted: Permission,
+): Promise<boolean> {
   const current = await ctl.json<Permission[]>(['list_user_permissions', user]);
   const held = current.find((p) => p.vhost === wanted.vhost);
   if (

@@ -1,0 +1,45 @@
+import { relative } from 'node:path';
+import { listGateways, type MxgConfigService } from '@mxg/config';
+import { MxgError } from '@mxg/core';
+import { partyPkiPaths, type PkiPartyPlan } from '@mxg/pki';
+
+/**
+ * The development PKI the configuration calls for: one per party that has a gateway in
+ * `config/gateways/`, with a certificate for every signatory of that party's authorities
+ * (MIG-9.3) at the path `signatories.yaml` names for it.
+ */
+export function pkiPlanFromConfig(config: MxgConfigService): PkiPartyPlan[] {
+  const { treaty } = config;
+  const parties = [
+    ...new Set(listGateways(config.paths.config).map((id) => config.forGateway(id).gateway.party)),
+  ];
+  return parties.map((code) => {
+    const authorities = treaty.authoritiesOf(code);
+    const signatories = treaty
+      .allSignatories()
+      .filter((s) => authorities.some((a) => a.code === s.authority));
+    for (const s of signatories) {
+      const expected = relative(
+        config.paths.certs,
+        partyPkiPaths(config.paths.certs, code).signatory(s.id).certificate,
+      );
+      if (s.certificate !== expected) {
+        throw new MxgError(
+          'PKI_PLAN_MISMATCH',
+          `signatories.yaml: signatory ${s.id} names certificate ${s.certificate}, but the development PKI issues it at ${expected}`,
+        );
+      }
+    }
+    return {
+      code,
+      nameEn: treaty.party(code).names.en,
+      signatories: signatories.map((s) => ({
+        id: s.id,
+        authorityCode: s.authority,
+        authorityNameEn: treaty.authority(s.authority).names.en,
+        commonName: s.person.en,
+        position: s.position.en,
+      })),
+    };
+  });
+}

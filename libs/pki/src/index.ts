@@ -1,0 +1,27 @@
+/**
+ * @mxg/pki: the development PKI. One root CA per party, the gateway's seal, encryption and
+ * audit-checkpoint certificates, signatory certificates (MIG-9.3), CRLs and revocation.
+ * Not for production keys: private keys are stored unencrypted (mode 0600).
+ */
+export type { CaDatabase, IssuedEntry, RevocationReason, RevokedEntry } from './ca-database';
+export { loadCertificateAuthority } from './certificate-authority';
+export type { CertificateProfile } from './certificate-profiles';
+export { gatewaySubject, rootCaSubject, signatorySubject } from './distinguished-name';
+export type { DistinguishedName, GatewayRole } from './distinguished-name';
+export { createRootCa, issueCertificate } from './issue-certificate';
+export type {
+  CertificateAuthority,
+  IssueCertificateOptions,
+  IssuedCertificate,
+} from './issue-certificate';
+export type { KeyAlgorithm, RsaKeyAlgorithm, WeakKeyAlgorithm } from './key-pair';
+export { loadCertificatePem, loadPrivateKey } from './pem-files';
+export { PkiError } from './pki-error';
+export type { PkiErrorCode } from './pki-error';
+export { initPki } from './pki-init';
+export type { PkiInitReport } from './pki-init';
+export { partyPkiPaths } from './pki-layout';
+export type { CertificateKeyPaths, PartyPkiPaths } from './pki-layout';
+export type { PkiInitOptions, PkiPartyPlan, PkiSignatoryPlan } from './pki-plan';
+export { revokeCertificate } from './pki-revoke';
+export type { RevokeCertificateOptions, RevokeCertificateResult } from './pki-revoke';

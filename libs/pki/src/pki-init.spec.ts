@@ -1,0 +1,234 @@
+import { createHash } from 'node:crypto';
+import {
+  copyFile,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { readCaDatabase } from './ca-database';
+import { loadCertificatePem, loadPrivateKey } from './pem-files';
+import { initPki } from './pki-init';
+import { partyPkiPaths } from './pki-layout';
+import { PkiInitOptions, PkiPartyPlan, PkiSignatoryPlan } from './pki-plan';
+
+const NOW = new Date('2030-03-01T12:00:00.000Z');
+
+const signatory = (id: string): PkiSignatoryPlan => ({
+  id,
+  authorityCode: 'KZ-MVD',
+  authorityNameEn: 'Migration Service',
+  commonName: `Officer ${id}`,
+  position: 'Inspector',
+});
+const kz = (...ids: string[]): PkiPartyPlan => ({
+  code: 'KZ',
+  nameEn: 'Kazakhstan',
+  signatories: ids.map(signatory),
+});
+const az: PkiPartyPlan = { code: 'AZ', nameEn: 'Azerbaijan', signatories: [] };
+
+const KZ_FILES = [
+  'kz/ca.key.pem',
+  'kz/ca.cert.pem',
+  'kz/gateway/seal.key.pem',
+  'kz/gateway/seal.cert.pem',
+  'kz/gateway/encryption.key.pem',
+  'kz/gateway/encryption.cert.pem',
+  'kz/gateway/audit-checkpoint.key.pem',
+  'kz/gateway/audit-checkpoint.cert.pem',
+  'kz/signatories/s1.key.pem',
+  'kz/signatories/s1.cert.pem',
+  'kz/ca.db.json',
+  'kz/ca.crl.pem',
+];
+
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const result: Record<string, string> = {};
+  for (const entry of entries.filter((e) => e.isFile())) {
+    const file = join(entry.parentPath, entry.name);
+    result[relative(dir, file)] = createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex');
+  }
+  return result;
+}
+
+describe(initPki.name, () => {
+  let certsDir: string;
+  let options: PkiInitOptions;
+
+  beforeEach(async () => {
+    certsDir = await mkdtemp(join(tmpdir(), 'mxg-pki-init-'));
+    options = { certsDir, parties: [kz('s1')], now: NOW };
+  });
+
+  afterEach(async () => {
+    await rm(certsDir, { recursive: true, force: true });
+  });
+
+  it('creates a CA, the gateway certificates, the signatories, a database and a CRL', async () => {
+    const report = await initPki(options);
+    expect(report).toEqual({ created: KZ_FILES, updated: [], kept: [] });
+
+    for (const file of KZ_FILES.filter((f) => f.endsWith('.key.pem'))) {
+      expect((await stat(join(certsDir, file))).mode & 0o777).toBe(0o600);
+    }
+    const paths = partyPkiPaths(certsDir, 'KZ');
+    const db = await readCaDatabase(paths.caDatabase);
+    expect(db.crlNumber).toBe(1);
+    expect(db.revoked).toEqual([]);
+    expect(db.issued.map((entry) => entry.profile)).toEqual([
+      'seal',
+      'encryption',
+      'audit-checkpoint',
+      'signatory',
+    ]);
+    const signatoryCert = await loadCertificatePem(paths.signatory('s1').certificate);
+    expect(db.issued[3]).toEqual({
+      serial: signatoryCert.serialNumber.toUpperCase(),
+      profile: 'signatory',
+      subject: 'C=KZ, O=Migration Service, OU=KZ-MVD, title=Inspector, CN=Officer s1',
+      notBefore: '2030-03-01T12:00:00.000Z',
+      notAfter: '2032-03-01T12:00:00.000Z',
+    });
+  });
+
+  it('uses the planned signing key type everywhere but the RSA encryption key', async () => {
+    await initPki({ ...options, signingAlgorithm: 'ecdsa-p384', encryptionAlgorithm: 'rsa-3072' });
+    const paths = partyPkiPaths(certsDir, 'KZ');
+    const details = async (file: string): Promise<unknown> =>
+      (await loadPrivateKey(file)).asymmetricKeyDetails;
+    await expect(details(paths.caPrivateKey)).resolves.toEqual({ namedCurve: 'secp384r1' });
+    await expect(details(paths.gateway.seal.privateKey)).resolves.toEqual({
+      namedCurve: 'secp384r1',
+    });
+    await expect(details(paths.signatory('s1').privateKey)).resolves.toEqual({
+      namedCurve: 'secp384r1',
+    });
+    await expect(details(paths.gateway.encryption.privateKey)).resolves.toMatchObject({
+      modulusLength: 3072,
+    });
+  });
+
+  it('changes no byte on a second run and reports every file as kept', async () => {
+    await initPki(options);
+    const before = await snapshot(certsDir);
+    const report = await initPki({ ...options, now: new Date('2031-01-01T00:00:00Z') });
+    expect(report).toEqual({ created: [], updated: [], kept: KZ_FILES });
+    expect(await snapshot(certsDir)).toEqual(before);
+  });
+
+  it('issues only what a grown plan adds, from the existing CA', async () => {
+    await initPki(options);
+    const before = await snapshot(certsDir);
+    const report = await initPki({ ...options, parties: [kz('s1', 's2'), az] });
+
+    expect(report.created).toEqual([
+      'kz/signatories/s2.key.pem',
+      'kz/signatories/s2.cert.pem',
+      'az/ca.key.pem',
+      'az/ca.cert.pem',
+      'az/gateway/seal.key.pem',
+      'az/gateway/seal.cert.pem',
+      'az/gateway/encryption.key.pem',
+      'az/gateway/encryption.cert.pem',
+      'az/gateway/audit-checkpoint.key.pem',
+      'az/gateway/audit-checkpoint.cert.pem',
+      'az/ca.db.json',
+      'az/ca.crl.pem',
+    ]);
+    expect(report.updated).toEqual(['kz/ca.db.json']);
+    const after = await snapshot(certsDir);
+    for (const file of KZ_FILES.filter((f) => f !== 'kz/ca.db.json')) {
+      expect(after[file]).toBe(before[file]);
+    }
+
+    const paths = partyPkiPaths(certsDir, 'KZ');
+    const ca = await loadCertificatePem(paths.caCertificate);
+    const s2 = await loadCertificatePem(paths.signatory('s2').certificate);
+    expect(s2.verify(ca.publicKey)).toBe(true);
+    const db = await readCaDatabase(paths.caDatabase);
+    expect(db.issued.map((entry) => entry.serial)).toContain(s2.serialNumber.toUpperCase());
+  });
+
+  it('rebuilds a lost CRL under the next CRL number', async () => {
+    await initPki(options);
+    const paths = partyPkiPaths(certsDir, 'KZ');
+    await unlink(paths.caCrl);
+    const report = await initPki(options);
+    expect(report.created).toEqual(['kz/ca.crl.pem']);
+    expect(report.updated).toEqual(['kz/ca.db.json']);
+    expect((await readCaDatabase(paths.caDatabase)).crlNumber).toBe(2);
+  });
+
+  it('refuses to replace half of a certificate/key pair', async () => {
+    await initPki(options);
+    const { seal } = partyPkiPaths(certsDir, 'KZ').gateway;
+    const key = await readFile(seal.privateKey);
+    await unlink(seal.certificate);
+    await expect(initPki(options)).rejects.toMatchObject({
+      code: 'PKI_LAYOUT_INCONSISTENT',
+      details: { path: seal.certificate },
+    });
+    expect(await readFile(seal.privateKey)).toEqual(key);
+  });
+
+  it('refuses a kept certificate whose key is not its own', async () => {
+    await initPki(options);
+    const { seal, auditCheckpoint } = partyPkiPaths(certsDir, 'KZ').gateway;
+    await unlink(seal.privateKey);
+    await copyFile(auditCheckpoint.privateKey, seal.privateKey);
+    await expect(initPki(options)).rejects.toMatchObject({ code: 'PKI_LAYOUT_INCONSISTENT' });
+  });
+
+  it("refuses a kept certificate that another party's CA issued", async () => {
+    await initPki({ ...options, parties: [kz('s1'), az] });
+    const kzSeal = partyPkiPaths(certsDir, 'KZ').gateway.seal;
+    const azSeal = partyPkiPaths(certsDir, 'AZ').gateway.seal;
+    for (const [from, to] of [
+      [azSeal.certificate, kzSeal.certificate],
+      [azSeal.privateKey, kzSeal.privateKey],
+    ] as const) {
+      await unlink(to);
+      await copyFile(from, to);
+    }
+    await expect(initPki(options)).rejects.toMatchObject({
+      code: 'PKI_LAYOUT_INCONSISTENT',
+      details: { path: kzSeal.certificate },
+    });
+  });
+
+  it('refuses to mint a new CA next to an old CA database', async () => {
+    await initPki(options);
+    const paths = partyPkiPaths(certsDir, 'KZ');
+    await unlink(paths.caCertificate);
+    await unlink(paths.caPrivateKey);
+    await expect(initPki(options)).rejects.toMatchObject({
+      code: 'PKI_LAYOUT_INCONSISTENT',
+      details: { path: paths.caDatabase },
+    });
+  });
+
+  it('refuses a corrupt CA database', async () => {
+    await initPki(options);
+    await writeFile(partyPkiPaths(certsDir, 'KZ').caDatabase, '{"format":"other"}');
+    await expect(initPki(options)).rejects.toMatchObject({ code: 'PKI_DB_CORRUPT' });
+  });
+
+  it('validates the plan before writing anything', async () => {
+    await expect(initPki({ ...options, parties: [kz('s1', '../s2')] })).rejects.toMatchObject({
+      code: 'PKI_INVALID_PLAN',
+    });
+    await expect(
+      initPki({ ...options, encryptionAlgorithm: 'ecdsa-p256' as unknown as 'rsa-2048' }),
+    ).rejects.toMatchObject({ code: 'PKI_INVALID_PLAN' });
+    expect(await readdir(certsDir)).toEqual([]);
+  });
+});

@@ -1,0 +1,195 @@
+import { relative } from 'node:path';
+import { emptyCaDatabase, readCaDatabase, writeCaDatabase } from './ca-database';
+import { isIssuedBy, isSelfSignedCa, loadCertificateAuthority } from './certificate-authority';
+import type { CertificateProfile } from './certificate-profiles';
+import { reissueCrl } from './crl';
+import {
+  DistinguishedName,
+  GatewayRole,
+  gatewaySubject,
+  rootCaSubject,
+  signatorySubject,
+} from './distinguished-name';
+import { CertificateAuthority, createRootCa, issueCertificate } from './issue-certificate';
+import { isRsaKeyAlgorithm, KeyAlgorithm, privateKeyToPem } from './key-pair';
+import {
+  fileExists,
+  loadCertificatePem,
+  loadPrivateKey,
+  PRIVATE_KEY_MODE,
+  PUBLIC_FILE_MODE,
+  writeNewFile,
+} from './pem-files';
+import { PkiError } from './pki-error';
+import { CertificateKeyPaths, PartyPkiPaths, partyPkiPaths } from './pki-layout';
+import { PkiInitOptions, PkiPartyPlan, validatePlan } from './pki-plan';
+
+/** File paths relative to certsDir. */
+export interface PkiInitReport {
+  created: string[];
+  /** Existing files rewritten: only a CA database (new serials, or a CRL number spent on rebuilding a lost CRL). */
+  updated: string[];
+  kept: string[];
+}
+
+interface LeafPlan {
+  paths: CertificateKeyPaths;
+  profile: CertificateProfile;
+  subject: DistinguishedName;
+  keyAlgorithm: KeyAlgorithm;
+}
+
+/**
+ * Creates whatever the plan needs and is missing; never touches an existing key, certificate or
+ * CRL, so a second run with the same plan changes no byte. Existing files are checked for
+ * consistency (key matches certificate, leaf signed by the party's CA) instead of trusted blindly.
+ */
+export async function initPki(options: PkiInitOptions): Promise<PkiInitReport> {
+  validatePlan(options.parties);
+  const encryptionAlgorithm = options.encryptionAlgorithm ?? 'rsa-2048';
+  if (!isRsaKeyAlgorithm(encryptionAlgorithm)) {
+    throw new PkiError(
+      'PKI_INVALID_PLAN',
+      'encryptionAlgorithm must be RSA (RSA-OAEP key transport)',
+    );
+  }
+  const run: InitRun = {
+    certsDir: options.certsDir,
+    now: options.now ?? new Date(),
+    signingAlgorithm: options.signingAlgorithm ?? 'ecdsa-p256',
+    encryptionAlgorithm,
+    report: { created: [], updated: [], kept: [] },
+  };
+  for (const party of options.parties) {
+    await initParty(run, party);
+  }
+  return run.report;
+}
+
+interface InitRun {
+  certsDir: string;
+  now: Date;
+  signingAlgorithm: KeyAlgorithm;
+  encryptionAlgorithm: KeyAlgorithm;
+  report: PkiInitReport;
+}
+
+async function initParty(run: InitRun, party: PkiPartyPlan): Promise<void> {
+  const code = party.code.toUpperCase();
+  const paths = partyPkiPaths(run.certsDir, code);
+  const note = (list: keyof PkiInitReport, ...files: string[]): void => {
+    run.report[list].push(...files.map((file) => relative(run.certsDir, file)));
+  };
+
+  const caCreated = (await pairState(paths.caCertificate, paths.caPrivateKey)) === 'absent';
+  if (caCreated) await createCa(run, code, paths);
+  const ca = await loadCertificateAuthority(run.certsDir, code);
+  const db = await readCaDatabase(paths.caDatabase);
+  note(caCreated ? 'created' : 'kept', paths.caPrivateKey, paths.caCertificate);
+
+  let dbChanged = false;
+  for (const leaf of leafPlans(run, code, party, paths)) {
+    const { certificate, privateKey } = leaf.paths;
+    if ((await pairState(certificate, privateKey)) === 'present') {
+      await assertLeafOfCa(leaf.paths, ca);
+      note('kept', privateKey, certificate);
+      continue;
+    }
+    const issued = await issueCertificate({
+      issuer: ca,
+      profile: leaf.profile,
+      subject: leaf.subject,
+      keyAlgorithm: leaf.keyAlgorithm,
+      now: run.now,
+      writeTo: { certificatePath: certificate, privateKeyPath: privateKey },
+    });
+    db.issued.push({
+      serial: issued.serial,
+      profile: leaf.profile,
+      subject: issued.certificate.subject.replace(/\n/g, ', '),
+      notBefore: issued.notBefore.toISOString(),
+      notAfter: issued.notAfter.toISOString(),
+    });
+    dbChanged = true;
+    note('created', privateKey, certificate);
+  }
+  const crlMissing = !(await fileExists(paths.caCrl));
+  // A lost CRL is rebuilt from the database under the next CRL number (which saves the database).
+  if (crlMissing) await reissueCrl(ca, paths, db, run.now);
+  else if (dbChanged) await writeCaDatabase(paths.caDatabase, db);
+  note(caCreated ? 'created' : dbChanged || crlMissing ? 'updated' : 'kept', paths.caDatabase);
+  note(caCreated || crlMissing ? 'created' : 'kept', paths.caCrl);
+}
+
+/** The CA pair, an empty database and the first (empty) CRL. */
+async function createCa(run: InitRun, code: string, paths: PartyPkiPaths): Promise<void> {
+  for (const stale of [paths.caDatabase, paths.caCrl]) {
+    if (await fileExists(stale)) {
+      throw new PkiError('PKI_LAYOUT_INCONSISTENT', `${stale} exists but its CA does not`, {
+        path: stale,
+      });
+    }
+  }
+  const root = await createRootCa({
+    partySubject: rootCaSubject(code),
+    keyAlgorithm: run.signingAlgorithm,
+    now: run.now,
+  });
+  await writeNewFile(paths.caPrivateKey, privateKeyToPem(root.privateKey), PRIVATE_KEY_MODE);
+  await writeNewFile(paths.caCertificate, root.certificatePem, PUBLIC_FILE_MODE);
+  await reissueCrl(root, paths, emptyCaDatabase(), run.now);
+}
+
+function leafPlans(
+  run: InitRun,
+  code: string,
+  party: PkiPartyPlan,
+  paths: PartyPkiPaths,
+): LeafPlan[] {
+  const gateway = (leafPaths: CertificateKeyPaths, profile: GatewayRole): LeafPlan => ({
+    paths: leafPaths,
+    profile,
+    subject: gatewaySubject(code, profile),
+    keyAlgorithm: profile === 'encryption' ? run.encryptionAlgorithm : run.signingAlgorithm,
+  });
+  return [
+    gateway(paths.gateway.seal, 'seal'),
+    gateway(paths.gateway.encryption, 'encryption'),
+    gateway(paths.gateway.auditCheckpoint, 'audit-checkpoint'),
+    ...party.signatories.map((signatory): LeafPlan => ({
+      paths: paths.signatory(signatory.id),
+      profile: 'signatory',
+      subject: signatorySubject(code, signatory),
+      keyAlgorithm: run.signingAlgorithm,
+    })),
+  ];
+}
+
+/** A certificate without its key (or the reverse) is never silently replaced. */
+async function pairState(certificate: string, privateKey: string): Promise<'present' | 'absent'> {
+  const [hasCertificate, hasKey] = [await fileExists(certificate), await fileExists(privateKey)];
+  if (hasCertificate && hasKey) return 'present';
+  if (!hasCertificate && !hasKey) return 'absent';
+  const missing = hasCertificate ? privateKey : certificate;
+  throw new PkiError('PKI_LAYOUT_INCONSISTENT', `${missing} is missing but its pair exists`, {
+    path: missing,
+  });
+}
+
+async function assertLeafOfCa(paths: CertificateKeyPaths, ca: CertificateAuthority): Promise<void> {
+  const certificate = await loadCertificatePem(paths.certificate);
+  const privateKey = await loadPrivateKey(paths.privateKey);
+  if (!certificate.checkPrivateKey(privateKey)) {
+    throw new PkiError(
+      'PKI_LAYOUT_INCONSISTENT',
+      `${paths.privateKey} does not match its certificate`,
+    );
+  }
+  if (isSelfSignedCa(certificate) || !isIssuedBy(certificate, ca.certificate)) {
+    throw new PkiError(
+      'PKI_LAYOUT_INCONSISTENT',
+      `${paths.certificate} was not issued by this party's CA`,
+      { path: paths.certificate },
+    );
+  }
+}

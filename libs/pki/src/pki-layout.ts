@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import { PkiError } from './pki-error';
+
+export interface CertificateKeyPaths {
+  certificate: string;
+  privateKey: string;
+}
+
+export interface PartyPkiPaths {
+  dir: string;
+  caCertificate: string;
+  caPrivateKey: string;
+  caCrl: string;
+  /** Issued and revoked serials; no secrets. */
+  caDatabase: string;
+  gateway: {
+    seal: CertificateKeyPaths;
+    encryption: CertificateKeyPaths;
+    auditCheckpoint: CertificateKeyPaths;
+  };
+  signatory(id: string): CertificateKeyPaths;
+}
+
+// Codes and ids become path segments, so anything that could climb out ('..', '/') is refused.
+const PARTY_CODE = /^[A-Za-z][A-Za-z0-9]{1,15}$/;
+const SIGNATORY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+export function isValidPartyCode(code: string): boolean {
+  return PARTY_CODE.test(code);
+}
+
+export function isValidSignatoryId(id: string): boolean {
+  return SIGNATORY_ID.test(id);
+}
+
+/** Where every file of one party's development PKI lives: `<certsDir>/<code lower-case>/…`. */
+export function partyPkiPaths(certsDir: string, partyCode: string): PartyPkiPaths {
+  if (!isValidPartyCode(partyCode)) {
+    throw new PkiError(
+      'PKI_INVALID_REQUEST',
+      `party code '${partyCode}' must be 2-16 letters/digits`,
+    );
+  }
+  const dir = join(certsDir, partyCode.toLowerCase());
+  const pair = (base: string): CertificateKeyPaths => ({
+    certificate: `${base}.cert.pem`,
+    privateKey: `${base}.key.pem`,
+  });
+  return {
+    dir,
+    caCertificate: join(dir, 'ca.cert.pem'),
+    caPrivateKey: join(dir, 'ca.key.pem'),
+    caCrl: join(dir, 'ca.crl.pem'),
+    caDatabase: join(dir, 'ca.db.json'),
+    gateway: {
+      seal: pair(join(dir, 'gateway', 'seal')),
+      encryption: pair(join(dir, 'gateway', 'encryption')),
+      auditCheckpoint: pair(join(dir, 'gateway', 'audit-checkpoint')),
+    },
+    signatory(id: string): CertificateKeyPaths {
+      if (!isValidSignatoryId(id)) {
+        throw new PkiError('PKI_INVALID_REQUEST', `signatory id '${id}' is not a safe file name`);
+      }
+      return pair(join(dir, 'signatories', id));
+    },
+  };
+}

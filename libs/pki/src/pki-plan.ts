@@ -1,0 +1,61 @@
+import type { KeyAlgorithm, RsaKeyAlgorithm } from './key-pair';
+import { isValidPartyCode, isValidSignatoryId } from './pki-layout';
+import { PkiError } from './pki-error';
+
+/** One authorised signatory of a party (treaty MIG-9.3). */
+export interface PkiSignatoryPlan {
+  id: string;
+  authorityCode: string;
+  authorityNameEn: string;
+  commonName: string;
+  position?: string;
+}
+
+export interface PkiPartyPlan {
+  code: string;
+  nameEn: string;
+  signatories: PkiSignatoryPlan[];
+}
+
+export interface PkiInitOptions {
+  certsDir: string;
+  parties: PkiPartyPlan[];
+  /** CA, seal, audit-checkpoint and signatory keys. Default 'ecdsa-p256'. */
+  signingAlgorithm?: KeyAlgorithm;
+  /** Gateway key-transport key (RSA-OAEP). Default 'rsa-2048'. */
+  encryptionAlgorithm?: RsaKeyAlgorithm;
+  now?: Date;
+}
+
+/** Rejects plans that would collide on disk or produce empty subject fields. */
+export function validatePlan(parties: readonly PkiPartyPlan[]): void {
+  const codes = new Set<string>();
+  for (const party of parties) {
+    if (!isValidPartyCode(party.code))
+      invalid(`party code '${party.code}' must be 2-16 letters/digits`);
+    const code = party.code.toUpperCase();
+    if (codes.has(code)) invalid(`party ${code} is listed twice`);
+    codes.add(code);
+    const ids = new Set<string>();
+    for (const signatory of party.signatories) {
+      if (!isValidSignatoryId(signatory.id)) {
+        invalid(
+          `signatory id '${signatory.id}' must start with a letter or digit and use [A-Za-z0-9._-]`,
+        );
+      }
+      // Lower-cased: on a case-insensitive file system 'A1' and 'a1' would share key files.
+      const id = signatory.id.toLowerCase();
+      if (ids.has(id)) invalid(`signatory ${signatory.id} of ${code} is listed twice`);
+      ids.add(id);
+      for (const field of ['authorityCode', 'authorityNameEn', 'commonName'] as const) {
+        if (signatory[field].trim() === '') invalid(`signatory ${signatory.id}: ${field} is empty`);
+      }
+      if (signatory.position?.trim() === '')
+        invalid(`signatory ${signatory.id}: position is empty`);
+    }
+  }
+}
+
+function invalid(message: string): never {
+  throw new PkiError('PKI_INVALID_PLAN', message);
+}
