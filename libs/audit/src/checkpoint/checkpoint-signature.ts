@@ -1,0 +1,117 @@
+import {
+  KeyObject,
+  constants,
+  createHash,
+  createPublicKey,
+  sign,
+  verify,
+  type SignPrivateKeyInput,
+} from 'node:crypto';
+import { AuditError, AuditErrorCode } from '../audit-error';
+import { parseCheckpoint, type Checkpoint } from './checkpoint';
+import { formatSignedNote, isValidKeyName, parseSignedNote, type SignedNote } from './signed-note';
+
+type SignatureOptions = Omit<SignPrivateKeyInput, 'key'>;
+
+/**
+ * Key ID = SHA-256(SPKI DER)[:4], as signed-note prescribes for ECDSA (type 0x02,
+ * transparency-dev/witness); RSA-PSS keys use the same rule. The SPKI names the algorithm, so
+ * one (name, ID) pair never stands for two kinds of key.
+ */
+export function checkpointKeyId(key: KeyObject): string {
+  const spki = publicKeyOf(key).export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(spki).digest().subarray(0, 4).toString('hex');
+}
+
+/**
+ * Adds a signature by `keyName` over the note text to `note` (a bare checkpoint body or an
+ * already signed note) and returns the signed note. A witness cosignature is just another line.
+ */
+export function signCheckpoint(note: string, privateKey: KeyObject, keyName: string): string {
+  if (!isValidKeyName(keyName)) malformed('key name must be non-empty, without spaces or "+"');
+  if (privateKey.type !== 'private') unsupported('signing needs a private key');
+  const signed: SignedNote = note.includes('\n\n')
+    ? parseSignedNote(note)
+    : { body: note, signatures: [] };
+  parseCheckpoint(signed.body); // never sign anything but a canonical checkpoint
+  const keyId = checkpointKeyId(privateKey);
+  if (signed.signatures.some((s) => s.keyName === keyName && s.keyId === keyId)) {
+    throw new AuditError(AuditErrorCode.CheckpointAlreadySigned, `already signed by ${keyName}`, {
+      keyName,
+      keyId,
+    });
+  }
+  let signature: Buffer;
+  try {
+    signature = sign('sha256', Buffer.from(signed.body), {
+      key: privateKey,
+      ...options(privateKey),
+    });
+  } catch (error) {
+    // e.g. an RSA-PSS key whose parameters pin a hash other than SHA-256
+    if (error instanceof AuditError) throw error;
+    unsupported(`the key cannot sign: ${(error as Error).message}`);
+  }
+  return formatSignedNote({
+    body: signed.body,
+    signatures: [...signed.signatures, { keyName, keyId, signature }],
+  });
+}
+
+/**
+ * Checks the signature by (`keyName`, key ID of `publicKey`) and only then returns the parsed
+ * checkpoint, since note text must be ignored unless a trusted key signed it (signed-note).
+ * Signatures by other keys are ignored, as signed-note requires.
+ */
+export function verifyCheckpointSignature(
+  note: string,
+  publicKey: KeyObject,
+  keyName: string,
+): Checkpoint {
+  const { body, signatures } = parseSignedNote(note);
+  const keyId = checkpointKeyId(publicKey);
+  const found = signatures.find((s) => s.keyName === keyName && s.keyId === keyId);
+  if (!found) invalid(`no signature by ${keyName}`, keyName, keyId);
+  const key = publicKeyOf(publicKey);
+  let valid: boolean;
+  try {
+    valid = verify('sha256', Buffer.from(body), { key, ...options(key) }, found.signature);
+  } catch (error) {
+    if (error instanceof AuditError) throw error;
+    valid = false; // a malformed DER signature throws on some OpenSSL builds
+  }
+  if (!valid) invalid(`the signature by ${keyName} does not verify`, keyName, keyId);
+  return parseCheckpoint(body);
+}
+
+function options(key: KeyObject): SignatureOptions {
+  const type = key.asymmetricKeyType;
+  const details = key.asymmetricKeyDetails;
+  if (type === 'ec') {
+    if (details?.namedCurve !== 'prime256v1') unsupported('EC keys must be P-256');
+    return { dsaEncoding: 'der' };
+  }
+  if (type === 'rsa' || type === 'rsa-pss') {
+    if ((details?.modulusLength ?? 0) < 2048) unsupported('RSA keys need at least 2048 bits');
+    // Salt as long as the digest (RFC 8017 §9.1 recommendation); fixed so verify is exact.
+    return { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 };
+  }
+  return unsupported(`unsupported key type ${type ?? key.type}`);
+}
+
+function publicKeyOf(key: KeyObject): KeyObject {
+  if (key.type === 'secret') unsupported('checkpoint keys are asymmetric');
+  return key.type === 'private' ? createPublicKey(key) : key;
+}
+
+function invalid(message: string, keyName: string, keyId: string): never {
+  throw new AuditError(AuditErrorCode.CheckpointSignatureInvalid, message, { keyName, keyId });
+}
+
+function malformed(message: string): never {
+  throw new AuditError(AuditErrorCode.CheckpointMalformed, message);
+}
+
+function unsupported(message: string): never {
+  throw new AuditError(AuditErrorCode.CheckpointKeyUnsupported, message);
+}
