@@ -34,3 +34,12 @@ export {
   escapeForPermission,
   inboxQueue,
 } from './broker-names';
+export {
+  CONTENT_ENCRYPTION_ALGORITHMS,
+  DIGEST_ALGORITHMS,
+  EC_CURVES,
+  KEY_TRANSPORT_ALGORITHMS,
+  SIGNATURE_ALGORITHMS,
+  type AlgorithmPolicy,
+  defaultAlgorithmPolicy,
+} from './treaty/treaty-config.schema';

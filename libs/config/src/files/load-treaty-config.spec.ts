@@ -52,6 +52,16 @@ describe(loadTreatyConfig.name, () => {
     expect(ret.kind === 'multilateral' && ret.participants).toHaveLength(11);
     expect(sut.authoritiesOf('KZ').map((a) => a.code)).toEqual(['KZ-MVD', 'KZ-MTSZN']);
     expect(sut.signatoriesOf('AZ-DMX').length).toBeGreaterThan(0);
+    expect(ret.algorithms.minRsaBits).toBe(2048); // RET lists none: the defaults apply
+  });
+
+  it('refuses an algorithm outside the allow-list, e.g. SHA-1', () => {
+    config.edit('agreements.yaml', 'digests: [sha256, sha384, sha512]', 'digests: [sha1, sha256]');
+    const [issue] = issuesOf(() => loadTreatyConfig(config.dir, config.root));
+    expect(issue).toMatchObject({
+      file: 'config/agreements.yaml',
+      field: 'agreements[0].algorithms.digests[0]',
+    });
   });
 
   it('names file, field and line of an invalid date', () => {

@@ -39,6 +39,49 @@ export const authoritiesFileSchema = z.strictObject({
 
 const messageTypes = z.array(z.enum(MESSAGE_TYPES)).min(1);
 
+/**
+ * The cryptographic algorithms an agreement accepts (MIG-9.1, MIG-11.4): anything else is
+ * refused with ALGORITHM_NOT_ALLOWED. SHA-1, MD5, RSA below 2048 bits and PKCS#1 v1.5 key
+ * transport cannot be listed at all. RSA PKCS#1 v1.5 signatures stay verifiable for national
+ * PKIs that still issue them.
+ */
+export const SIGNATURE_ALGORITHMS = [
+  'ecdsa-sha256',
+  'ecdsa-sha384',
+  'rsa-pss-sha256',
+  'rsa-pkcs1-sha256',
+] as const;
+export const DIGEST_ALGORITHMS = ['sha256', 'sha384', 'sha512'] as const;
+export const KEY_TRANSPORT_ALGORITHMS = ['rsa-oaep-sha256'] as const;
+export const CONTENT_ENCRYPTION_ALGORITHMS = ['aes-256-cbc'] as const;
+export const EC_CURVES = ['P-256', 'P-384'] as const;
+
+const algorithmPolicy = z
+  .strictObject({
+    signatures: z
+      .array(z.enum(SIGNATURE_ALGORITHMS))
+      .min(1)
+      .default([...SIGNATURE_ALGORITHMS]),
+    digests: z
+      .array(z.enum(DIGEST_ALGORITHMS))
+      .min(1)
+      .default([...DIGEST_ALGORITHMS]),
+    keyTransport: z
+      .array(z.enum(KEY_TRANSPORT_ALGORITHMS))
+      .min(1)
+      .default([...KEY_TRANSPORT_ALGORITHMS]),
+    contentEncryption: z
+      .array(z.enum(CONTENT_ENCRYPTION_ALGORITHMS))
+      .min(1)
+      .default([...CONTENT_ENCRYPTION_ALGORITHMS]),
+    curves: z
+      .array(z.enum(EC_CURVES))
+      .min(1)
+      .default([...EC_CURVES]),
+    minRsaBits: z.number().int().min(2048).default(2048),
+  })
+  .prefault({});
+
 const bilateralAgreement = z.strictObject({
   code: z.string().regex(/^[A-Z]{2,10}$/),
   kind: z.literal('bilateral'),
@@ -50,6 +93,7 @@ const bilateralAgreement = z.strictObject({
   terminationNoticeReceived: isoDate.nullable().default(null),
   authorities: z.array(authorityCode).min(2),
   messageTypes,
+  algorithms: algorithmPolicy,
 });
 
 const multilateralAgreement = z.strictObject({
@@ -67,6 +111,7 @@ const multilateralAgreement = z.strictObject({
     .min(2),
   authorities: z.array(authorityCode).default([]),
   messageTypes,
+  algorithms: algorithmPolicy,
 });
 
 export const agreementsFileSchema = z.strictObject({
@@ -117,3 +162,9 @@ export type AuthoritiesFile = z.infer<typeof authoritiesFileSchema>;
 export type AgreementsFile = z.infer<typeof agreementsFileSchema>;
 export type SignatoriesFile = z.infer<typeof signatoriesFileSchema>;
 export type GatewayFile = z.infer<typeof gatewayFileSchema>;
+export type AlgorithmPolicy = z.infer<typeof algorithmPolicy>;
+
+/** What an agreement accepts when its file lists no `algorithms`. */
+export function defaultAlgorithmPolicy(): AlgorithmPolicy {
+  return algorithmPolicy.parse(undefined);
+}

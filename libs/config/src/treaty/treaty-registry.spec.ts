@@ -1,4 +1,5 @@
 import { MxgError } from '@mxg/core';
+import { defaultAlgorithmPolicy } from './treaty-config.schema';
 import { TreatyRegistry } from './treaty-registry';
 import type { TreatyData } from './treaty.types';
 
@@ -25,6 +26,7 @@ function registry(overrides: { terminationNoticeReceived?: string | null } = {})
         terminationNoticeReceived: overrides.terminationNoticeReceived ?? null,
         authorities: ['KZ-MVD', 'AZ-DMX'],
         messageTypes: ['request', 'response'],
+        algorithms: defaultAlgorithmPolicy(),
       },
       {
         code: 'RET',
@@ -37,6 +39,7 @@ function registry(overrides: { terminationNoticeReceived?: string | null } = {})
         ],
         authorities: [],
         messageTypes: ['reimbursement-claim'],
+        algorithms: defaultAlgorithmPolicy(),
       },
     ],
     signatories: [

@@ -1,4 +1,5 @@
 import type { MessageType } from './message-types';
+import type { AlgorithmPolicy } from './treaty-config.schema';
 
 export interface Names {
   readonly ru: string;
@@ -23,6 +24,7 @@ interface AgreementBase {
   readonly title: Names;
   readonly authorities: readonly string[];
   readonly messageTypes: readonly MessageType[];
+  readonly algorithms: AlgorithmPolicy;
 }
 
 export interface BilateralAgreement extends AgreementBase {
