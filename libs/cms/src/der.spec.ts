@@ -1,0 +1,33 @@
+import { sequence, setOf, time, tlv } from './der';
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+
+describe('der', () => {
+  it('encodes short and long lengths (X.690 §8.1.3)', () => {
+    expect(hex(tlv(0x04, new Uint8Array(3)))).toBe('0403000000');
+    expect(hex(tlv(0x04, new Uint8Array(200))).slice(0, 6)).toBe('0481c8');
+    expect(hex(tlv(0x04, new Uint8Array(70_000))).slice(0, 10)).toBe('0483011170');
+  });
+
+  it('sorts SET OF members by their encodings (X.690 §11.6)', () => {
+    const big = sequence(Uint8Array.of(0x05, 0x00), Uint8Array.of(0x05, 0x00));
+    const small = sequence(Uint8Array.of(0x05, 0x00));
+
+    expect(hex(setOf(big, small))).toBe(`310a${hex(small)}${hex(big)}`);
+  });
+
+  it('writes UTCTime for 1950–2049 and GeneralizedTime otherwise, in whole seconds', () => {
+    expect(Buffer.from(time(new Date('2049-12-31T23:59:59.999Z'))).toString('latin1')).toBe(
+      '\x17\x0d491231235959Z',
+    );
+    expect(Buffer.from(time(new Date('1950-01-01T00:00:00Z'))).toString('latin1')).toBe(
+      '\x17\x0d500101000000Z',
+    );
+    expect(Buffer.from(time(new Date('2050-01-01T00:00:00Z'))).toString('latin1')).toBe(
+      '\x18\x0f20500101000000Z',
+    );
+    expect(Buffer.from(time(new Date('1949-06-01T12:00:00Z'))).toString('latin1')).toBe(
+      '\x18\x0f19490601120000Z',
+    );
+  });
+});

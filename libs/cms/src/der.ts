@@ -1,0 +1,63 @@
+import * as asn1js from 'asn1js';
+
+/**
+ * A deliberately tiny DER writer. Containers are assembled from already-encoded children so
+ * certificates, names and serial numbers are embedded byte-for-byte as they were issued
+ * (never decoded and re-encoded), and SET OF is sorted as DER requires (X.690 §11.6) —
+ * OpenSSL re-encodes signed attributes before verifying, so an unsorted SET fails there.
+ */
+export function tlv(tag: number, ...contents: readonly Uint8Array[]): Uint8Array {
+  const body = Buffer.concat(contents);
+  return Buffer.concat([Uint8Array.of(tag), encodeLength(body.length), body]);
+}
+
+function encodeLength(length: number): Uint8Array {
+  if (length < 0x80) return Uint8Array.of(length);
+  const bytes: number[] = [];
+  for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) bytes.unshift(rest % 256);
+  return Uint8Array.of(0x80 | bytes.length, ...bytes);
+}
+
+export const sequence = (...contents: readonly Uint8Array[]): Uint8Array => tlv(0x30, ...contents);
+
+export const setOf = (...elements: readonly Uint8Array[]): Uint8Array =>
+  tlv(0x31, ...[...elements].sort(compareDer));
+
+/** X.690 §11.6 order; a strict prefix sorts first, which is what zero-padding would give. */
+export const compareDer = (a: Uint8Array, b: Uint8Array): number => Buffer.compare(a, b);
+
+/** [n] with constructed encoding: EXPLICIT tagging, or IMPLICIT over a SEQUENCE/SET. */
+export const contextConstructed = (n: number, ...contents: readonly Uint8Array[]): Uint8Array =>
+  tlv(0xa0 | n, ...contents);
+
+/** [n] IMPLICIT over a primitive type such as OCTET STRING. */
+export const contextPrimitive = (n: number, value: Uint8Array): Uint8Array => tlv(0x80 | n, value);
+
+export const octetString = (value: Uint8Array): Uint8Array => tlv(0x04, value);
+
+export const NULL = Uint8Array.of(0x05, 0x00);
+
+export function smallInteger(value: number): Uint8Array {
+  if (!Number.isInteger(value) || value < 0 || value > 127) throw new RangeError(`${value}`);
+  return Uint8Array.of(0x02, 0x01, value);
+}
+
+export const objectIdentifier = (oid: string): Uint8Array =>
+  new Uint8Array(new asn1js.ObjectIdentifier({ value: oid }).toBER());
+
+/** RFC 5652 §11.3: UTCTime for 1950–2049, GeneralizedTime otherwise; whole seconds, 'Z'. */
+export function time(date: Date): Uint8Array {
+  const year = date.getUTCFullYear();
+  const rest = [
+    date.getUTCMonth() + 1,
+    date.getUTCDate(),
+    date.getUTCHours(),
+    date.getUTCMinutes(),
+    date.getUTCSeconds(),
+  ]
+    .map((n) => String(n).padStart(2, '0'))
+    .join('');
+  const utc = year >= 1950 && year < 2050;
+  const text = `${utc ? String(year % 100).padStart(2, '0') : String(year).padStart(4, '0')}${rest}Z`;
+  return tlv(utc ? 0x17 : 0x18, Buffer.from(text, 'ascii'));
+}

@@ -1,0 +1,171 @@
+import { X509Certificate } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import {
+  OID,
+  describeDigest,
+  describeSignatureAlgorithm,
+  type DigestAlgorithmInfo,
+  type SignatureAlgorithmInfo,
+} from './cms-algorithms';
+import {
+  describeIdentifier,
+  findCertificate,
+  type CertificateIdentifier,
+  withFields,
+  type ParsedCertificate,
+  type RawIdentifier,
+} from './certificate';
+import { CmsError } from './cms.errors';
+import { decodeContentInfo, octetStringValue } from './content-info';
+import { describePublicKey, type PublicKeyInfo } from './keys';
+
+export interface SignedDataInfo {
+  readonly version: number;
+  /** eContentType; id-data unless the signer said otherwise. */
+  readonly contentType: string;
+  /** Absent for a detached signature. */
+  readonly encapsulatedContent?: Uint8Array;
+  /** Every X.509 certificate carried, DER, in the order received. */
+  readonly certificates: readonly Uint8Array[];
+  readonly signers: readonly SignerReport[];
+}
+
+/** Exactly what a SignerInfo claims, for the caller's algorithm allow-list; nothing verified. */
+export interface SignerReport {
+  readonly sid: CertificateIdentifier;
+  readonly digestAlgorithm: DigestAlgorithmInfo;
+  readonly signatureAlgorithm: SignatureAlgorithmInfo;
+  /** The content-type signed attribute; absent only when there are no signed attributes. */
+  readonly contentTypeAttribute?: string;
+  readonly messageDigest?: Uint8Array;
+  readonly signingTime?: Date;
+  /** The carried certificate the sid points at, if any. */
+  readonly certificate?: Uint8Array;
+  readonly publicKey?: PublicKeyInfo;
+}
+
+/** What verification needs beyond the report. */
+export interface DecodedSigner {
+  readonly report: SignerReport;
+  readonly sid: RawIdentifier;
+  /** DER of the signed attributes with the SET OF tag: the bytes that were signed (RFC 5652 §5.4). */
+  readonly signedAttributes?: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+export interface DecodedSignedData {
+  readonly info: SignedDataInfo;
+  readonly signers: readonly DecodedSigner[];
+  readonly certificates: readonly ParsedCertificate[];
+}
+
+export function parseSignedData(der: Uint8Array): SignedDataInfo {
+  return decodeSignedData(der).info;
+}
+
+export function decodeSignedData(der: Uint8Array): DecodedSignedData {
+  return decodeContentInfo(der, OID.signedData, 'CMS SignedData', (content) => {
+    const signedData = new pkijs.SignedData({ schema: content });
+    const { eContentType, eContent } = signedData.encapContentInfo;
+    const certificates = carriedCertificates(content, signedData);
+    const signers = signedData.signerInfos.map((signerInfo) =>
+      decodeSigner(signerInfo, certificates),
+    );
+    const info: SignedDataInfo = {
+      version: signedData.version,
+      contentType: eContentType,
+      encapsulatedContent: eContent === undefined ? undefined : octetStringValue(eContent),
+      certificates: certificates.map((c) => c.der),
+      signers: signers.map((s) => s.report),
+    };
+    return { info, signers, certificates };
+  });
+}
+
+/**
+ * X.509 certificates from `certificates [0]`, byte-for-byte as received (pkijs would re-encode
+ * them), paired with pkijs's decoding; both lists keep the SET's order and skip the other
+ * CertificateChoices (attribute certificates, other formats).
+ */
+function carriedCertificates(
+  signedDataBlock: asn1js.BaseBlock,
+  signedData: pkijs.SignedData,
+): ParsedCertificate[] {
+  const fields = (signedData.certificates ?? []).filter(
+    (c): c is pkijs.Certificate => c instanceof pkijs.Certificate,
+  );
+  const children =
+    signedDataBlock instanceof asn1js.Sequence ? signedDataBlock.valueBlock.value : [];
+  const certificateSet = children.find(
+    (b) => b.idBlock.tagClass === 3 && b.idBlock.tagNumber === 0,
+  );
+  const raw =
+    certificateSet instanceof asn1js.Constructed
+      ? certificateSet.valueBlock.value.filter((b) => b.idBlock.tagClass === 1)
+      : [];
+  if (raw.length !== fields.length) throw new Error('certificate set does not decode consistently');
+  return raw.map((block, i) => {
+    const der = block.valueBeforeDecodeView;
+    return withFields(der, new X509Certificate(der), fields[i]);
+  });
+}
+
+function decodeSigner(
+  signerInfo: pkijs.SignerInfo,
+  certificates: readonly ParsedCertificate[],
+): DecodedSigner {
+  const sid = signerInfo.sid as RawIdentifier;
+  const digestAlgorithm = describeDigest(signerInfo.digestAlgorithm.algorithmId);
+  const certificate = findCertificate(certificates, sid);
+  const attributes = signerInfo.signedAttrs
+    ? readSignedAttributes(signerInfo.signedAttrs.attributes)
+    : {};
+  return {
+    report: {
+      sid: describeIdentifier(sid),
+      digestAlgorithm,
+      signatureAlgorithm: describeSignatureAlgorithm(
+        signerInfo.signatureAlgorithm,
+        digestAlgorithm,
+      ),
+      ...attributes,
+      certificate: certificate?.der,
+      publicKey: certificate && describePublicKey(certificate.x509.publicKey),
+    },
+    sid,
+    signedAttributes: signerInfo.signedAttrs && new Uint8Array(signerInfo.signedAttrs.encodedValue),
+    signature: signerInfo.signature.valueBlock.valueHexView,
+  };
+}
+
+/** RFC 5652 §11: each of these attributes occurs at most once and holds exactly one value. */
+function readSignedAttributes(attributes: readonly pkijs.Attribute[]) {
+  const single = (type: string, required: boolean): unknown => {
+    const found = attributes.filter((a) => a.type === type);
+    if (found.length === 0 && !required) return undefined;
+    if (found.length !== 1 || found[0].values.length !== 1) {
+      throw new CmsError(
+        'MALFORMED_CMS',
+        `Signed attribute ${type} must occur once with one value`,
+      );
+    }
+    return found[0].values[0];
+  };
+  const contentType = single(OID.contentTypeAttribute, true);
+  const signingTime = single(OID.signingTimeAttribute, false);
+  if (!(contentType instanceof asn1js.ObjectIdentifier)) {
+    throw new Error('content-type is not an OID');
+  }
+  if (
+    signingTime !== undefined &&
+    !(signingTime instanceof asn1js.UTCTime || signingTime instanceof asn1js.GeneralizedTime)
+  ) {
+    throw new Error('signing-time is not a Time');
+  }
+  return {
+    contentTypeAttribute: contentType.valueBlock.toString(),
+    messageDigest: octetStringValue(single(OID.messageDigestAttribute, true)),
+    signingTime: signingTime?.toDate(),
+  };
+}

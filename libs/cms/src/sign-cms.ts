@@ -1,0 +1,139 @@
+import { createHash, sign, type KeyObject } from 'node:crypto';
+import {
+  OID,
+  SIGNATURE_SCHEMES,
+  SIGNATURE_SCHEME_PARAMS,
+  digestAlgorithmIdentifier,
+  signatureAlgorithmIdentifier,
+  signingKeyOptions,
+  type SignatureScheme,
+} from './cms-algorithms';
+import {
+  certificateDer,
+  issuerAndSerialNumber,
+  parseCertificate,
+  type CertificateInput,
+} from './certificate';
+import { CmsError } from './cms.errors';
+import { wrapContentInfo } from './content-info';
+import {
+  compareDer,
+  contextConstructed,
+  objectIdentifier,
+  octetString,
+  sequence,
+  setOf,
+  smallInteger,
+  time,
+} from './der';
+import { assertStrongKey, toPrivateKeyObject, type PrivateKeyInput } from './keys';
+
+export interface CmsSignerCredentials {
+  readonly certificate: CertificateInput;
+  readonly privateKey: PrivateKeyInput;
+  /** Intermediates (and, if wanted, the root) to carry alongside the signer certificate. */
+  readonly chain?: readonly CertificateInput[];
+}
+
+export interface SignCmsOptions {
+  readonly scheme: SignatureScheme;
+  /** Taken from the caller's clock, never from here, so tests and audits see one time. */
+  readonly signingTime: Date;
+  /** Leave eContent out (RFC 5652 §5.2); the verifier must be given the content. */
+  readonly detached?: boolean;
+  /** eContentType; defaults to id-data. */
+  readonly contentType?: string;
+}
+
+/**
+ * ContentInfo(SignedData) with one SignerInfo, addressed by issuerAndSerialNumber, whose signed
+ * attributes are content-type, signing-time and message-digest (RFC 5652 §5.3, §11).
+ */
+export async function signCms(
+  content: Uint8Array,
+  signer: CmsSignerCredentials,
+  options: SignCmsOptions,
+): Promise<Uint8Array> {
+  const { scheme, signingTime, detached = false, contentType = OID.data } = options;
+  if (!SIGNATURE_SCHEMES.includes(scheme)) {
+    throw new CmsError('UNSUPPORTED_ALGORITHM', 'Unsupported signature scheme', { scheme });
+  }
+  if (Number.isNaN(signingTime.getTime())) {
+    throw new TypeError('signingTime is not a valid date');
+  }
+  const certificate = parseCertificate(signer.certificate);
+  const privateKey = toPrivateKeyObject(signer.privateKey);
+  assertKeyFitsScheme(privateKey, scheme);
+  if (!certificate.x509.checkPrivateKey(privateKey)) {
+    throw new CmsError(
+      'SIGNER_KEY_MISMATCH',
+      'Private key does not belong to the signer certificate',
+    );
+  }
+  const { hash } = SIGNATURE_SCHEME_PARAMS[scheme];
+
+  // Sorted by setOf into DER order; the same bytes are signed and then re-tagged [0] below.
+  const signedAttributes = setOf(
+    attribute(OID.contentTypeAttribute, objectIdentifier(contentType)),
+    attribute(OID.signingTimeAttribute, time(signingTime)),
+    attribute(OID.messageDigestAttribute, octetString(createHash(hash).update(content).digest())),
+  );
+  const signature = await signAsync(hash, signedAttributes, {
+    key: privateKey,
+    ...signingKeyOptions(scheme),
+  });
+
+  const signerInfo = sequence(
+    smallInteger(1), // v1: sid is issuerAndSerialNumber (RFC 5652 §5.3)
+    issuerAndSerialNumber(certificate),
+    digestAlgorithmIdentifier(hash),
+    Buffer.concat([Uint8Array.of(0xa0), signedAttributes.subarray(1)]), // signedAttrs [0] IMPLICIT
+    signatureAlgorithmIdentifier(scheme),
+    octetString(signature),
+  );
+  const certificates = uniqueDer([certificate.der, ...(signer.chain ?? []).map(certificateDer)]);
+  const signedData = sequence(
+    smallInteger(contentType === OID.data ? 1 : 3), // RFC 5652 §5.1
+    setOf(digestAlgorithmIdentifier(hash)),
+    sequence(
+      objectIdentifier(contentType),
+      ...(detached ? [] : [contextConstructed(0, octetString(content))]),
+    ),
+    contextConstructed(0, ...certificates), // certificates [0] IMPLICIT SET OF, sorted by uniqueDer
+    setOf(signerInfo),
+  );
+  return wrapContentInfo(OID.signedData, signedData);
+}
+
+function attribute(type: string, value: Uint8Array): Uint8Array {
+  return sequence(objectIdentifier(type), setOf(value));
+}
+
+function uniqueDer(certificates: readonly Uint8Array[]): Uint8Array[] {
+  const byHex = new Map(certificates.map((c) => [Buffer.from(c).toString('hex'), c]));
+  return [...byHex.values()].sort(compareDer);
+}
+
+function assertKeyFitsScheme(key: KeyObject, scheme: SignatureScheme): void {
+  const { family } = SIGNATURE_SCHEME_PARAMS[scheme];
+  const type = key.asymmetricKeyType;
+  const fits =
+    family === 'ecdsa'
+      ? type === 'ec'
+      : type === 'rsa' || (family === 'rsa-pss' && type === 'rsa-pss');
+  if (!fits) {
+    throw new CmsError('UNSUPPORTED_ALGORITHM', `A ${type ?? 'unknown'} key cannot sign ${scheme}`);
+  }
+  assertStrongKey(key, 'Signer');
+}
+
+/** node's callback form runs the private-key operation on the libuv pool, off the event loop. */
+function signAsync(
+  hash: string,
+  data: Uint8Array,
+  key: Parameters<typeof sign>[2],
+): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    sign(hash, data, key, (error, signature) => (error ? reject(error) : resolve(signature))),
+  );
+}

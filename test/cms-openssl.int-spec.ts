@@ -1,0 +1,373 @@
+/**
+ * @mxg/cms against the real OpenSSL CLI, both directions: what security teams run by hand
+ * (`openssl cms -verify` / `-decrypt`) must accept MXG artefacts, and MXG must accept what
+ * `openssl cms -sign` / `-encrypt` produce.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import {
+  decryptCms,
+  encryptCms,
+  signCms,
+  verifyCertificateChain,
+  verifyCmsSignature,
+  type CertificateChainInput,
+  type SignatureScheme,
+} from '@mxg/cms';
+import {
+  createCmsFixtures,
+  type CmsFixtures,
+  type Credential,
+} from '../libs/cms/src/testing/openssl-fixtures';
+
+describe('CMS interoperability with the OpenSSL CLI', () => {
+  let fx: CmsFixtures;
+  let contentPath: string;
+  // Binary on purpose: CR/LF and NULs survive only if both sides treat content as -binary.
+  const content = Buffer.concat([Buffer.from('MXG message\r\n\x00'), randomBytes(2048)]);
+
+  beforeAll(() => {
+    fx = createCmsFixtures();
+    contentPath = fx.file('content.bin', content);
+  });
+  afterAll(() => fx.cleanup());
+
+  describe('openssl cms -verify accepts MXG SignedData', () => {
+    const cases: Array<[SignatureScheme, () => Credential]> = [
+      ['ecdsa-sha256', () => fx.ecSigner],
+      ['rsa-pss-sha256', () => fx.rsaSigner],
+      ['rsa-pkcs1-sha256', () => fx.rsaSigner],
+    ];
+
+    it.each(
+      cases.flatMap(([scheme, signer]) => [
+        [scheme, signer, 'attached'] as const,
+        [scheme, signer, 'detached'] as const,
+      ]),
+    )('%s, %s', async (scheme, signer, mode) => {
+      const der = await signCms(
+        content,
+        { certificate: signer().certDer, privateKey: signer().privateKey },
+        { scheme, signingTime: new Date(), detached: mode === 'detached' },
+      );
+      const path = fx.file(`mxg-${scheme}-${mode}.der`, der);
+      const args = [
+        'cms',
+        '-verify',
+        '-binary',
+        '-inform',
+        'DER',
+        '-in',
+        path,
+        '-CAfile',
+        fx.caFile,
+      ];
+
+      const output = fx.openssl(mode === 'detached' ? [...args, '-content', contentPath] : args);
+
+      expect(output.equals(content)).toBe(true);
+    });
+
+    it('and rejects it once a content byte changes', async () => {
+      const der = await signCms(
+        content,
+        { certificate: fx.ecSigner.certDer, privateKey: fx.ecSigner.privateKey },
+        {
+          scheme: 'ecdsa-sha256',
+          signingTime: new Date(),
+          detached: true,
+        },
+      );
+      const tampered = Buffer.from(content);
+      tampered[0] ^= 0x01;
+      const args = ['cms', '-verify', '-binary', '-inform', 'DER', '-CAfile', fx.caFile];
+
+      expect(() =>
+        fx.openssl([...args, '-in', fx.file('t.der', der), '-content', fx.file('t.bin', tampered)]),
+      ).toThrow(/Verification failure|digest failure/);
+    });
+  });
+
+  it('openssl cms -decrypt opens MXG EnvelopedData', async () => {
+    const der = await encryptCms(
+      content,
+      { certificate: fx.encryption.certPem },
+      {
+        keyTransport: 'rsa-oaep-sha256',
+        contentEncryption: 'aes-256-cbc',
+      },
+    );
+
+    const output = fx.openssl([
+      'cms',
+      '-decrypt',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      fx.file('mxg-enveloped.der', der),
+      '-recip',
+      fx.encryption.certPath,
+      '-inkey',
+      fx.encryption.keyPath,
+    ]);
+
+    expect(output.equals(content)).toBe(true);
+  });
+
+  describe('MXG verifies openssl cms -sign output', () => {
+    it.each([
+      ['EC P-256', () => fx.ecSigner, [], 'ecdsa-sha256'],
+      ['RSA PKCS#1 v1.5', () => fx.rsaSigner, [], 'rsa-pkcs1-sha256'],
+      ['RSA-PSS', () => fx.rsaSigner, ['-keyopt', 'rsa_padding_mode:pss'], 'rsa-pss-sha256'],
+    ] as const)('%s', async (_, signer, extra, scheme) => {
+      const der = fx.openssl([
+        'cms',
+        '-sign',
+        '-binary',
+        '-nodetach',
+        '-outform',
+        'DER',
+        '-md',
+        'sha256',
+        '-in',
+        contentPath,
+        '-signer',
+        signer().certPath,
+        '-inkey',
+        signer().keyPath,
+        ...extra,
+      ]);
+
+      const verified = await verifyCmsSignature(der);
+
+      expect(Buffer.from(verified.content).equals(content)).toBe(true);
+      expect(verified.signers[0].signatureAlgorithm.scheme).toBe(scheme);
+      expect(Buffer.from(verified.signers[0].certificate).equals(signer().certDer)).toBe(true);
+    });
+
+    it('detached, with the content supplied', async () => {
+      const der = fx.openssl([
+        'cms',
+        '-sign',
+        '-binary',
+        '-outform',
+        'DER',
+        '-md',
+        'sha256',
+        '-in',
+        contentPath,
+        '-signer',
+        fx.ecSigner.certPath,
+        '-inkey',
+        fx.ecSigner.keyPath,
+      ]);
+
+      await expect(verifyCmsSignature(der, { detachedContent: content })).resolves.toMatchObject({
+        signers: [{ signatureAlgorithm: { scheme: 'ecdsa-sha256' } }],
+      });
+    });
+  });
+
+  it('MXG decrypts openssl cms -encrypt with RSA-OAEP-SHA256 and AES-256-CBC', async () => {
+    const der = fx.openssl([
+      'cms',
+      '-encrypt',
+      '-binary',
+      '-outform',
+      'DER',
+      '-aes-256-cbc',
+      '-in',
+      contentPath,
+      '-recip',
+      fx.encryption.certPath,
+      '-keyopt',
+      'rsa_padding_mode:oaep',
+      '-keyopt',
+      'rsa_oaep_md:sha256',
+    ]);
+
+    const plain = await decryptCms(der, {
+      certificate: fx.encryption.certDer,
+      privateKey: fx.encryption.privateKey,
+    });
+
+    expect(Buffer.from(plain).equals(content)).toBe(true);
+  });
+
+  it('MXG opens an RFC 2634-style triple wrap built by OpenSSL, and OpenSSL opens MXG’s', async () => {
+    const inner = fx.file(
+      'inner.der',
+      fx.openssl([
+        'cms',
+        '-sign',
+        '-binary',
+        '-nodetach',
+        '-outform',
+        'DER',
+        '-md',
+        'sha256',
+        '-in',
+        contentPath,
+        '-signer',
+        fx.rsaSigner.certPath,
+        '-inkey',
+        fx.rsaSigner.keyPath,
+        '-keyopt',
+        'rsa_padding_mode:pss',
+      ]),
+    );
+    const envelope = fx.file(
+      'envelope.der',
+      fx.openssl([
+        'cms',
+        '-encrypt',
+        '-binary',
+        '-outform',
+        'DER',
+        '-aes-256-cbc',
+        '-in',
+        inner,
+        '-recip',
+        fx.encryption.certPath,
+        '-keyopt',
+        'rsa_padding_mode:oaep',
+        '-keyopt',
+        'rsa_oaep_md:sha256',
+      ]),
+    );
+    const outer = fx.openssl([
+      'cms',
+      '-sign',
+      '-binary',
+      '-nodetach',
+      '-outform',
+      'DER',
+      '-md',
+      'sha256',
+      '-in',
+      envelope,
+      '-signer',
+      fx.ecSigner.certPath,
+      '-inkey',
+      fx.ecSigner.keyPath,
+    ]);
+
+    const sealed = await verifyCmsSignature(outer);
+    const signed = await decryptCms(sealed.content, {
+      certificate: fx.encryption.certDer,
+      privateKey: fx.encryption.privateKey,
+    });
+    const message = await verifyCmsSignature(signed);
+    expect(Buffer.from(message.content).equals(content)).toBe(true);
+
+    const mxgInner = await signCms(
+      content,
+      { certificate: fx.rsaSigner.certDer, privateKey: fx.rsaSigner.privateKey },
+      {
+        scheme: 'rsa-pss-sha256',
+        signingTime: new Date(),
+      },
+    );
+    const mxgEnvelope = await encryptCms(
+      mxgInner,
+      { certificate: fx.encryption.certDer },
+      {
+        keyTransport: 'rsa-oaep-sha256',
+        contentEncryption: 'aes-256-cbc',
+      },
+    );
+    const mxgOuter = await signCms(
+      mxgEnvelope,
+      { certificate: fx.ecSigner.certDer, privateKey: fx.ecSigner.privateKey },
+      {
+        scheme: 'ecdsa-sha256',
+        signingTime: new Date(),
+      },
+    );
+    const verifyArgs = ['cms', '-verify', '-binary', '-inform', 'DER', '-CAfile', fx.caFile];
+    const openedEnvelope = fx.openssl([...verifyArgs, '-in', fx.file('mxg-outer.der', mxgOuter)]);
+    const openedInner = fx.openssl([
+      'cms',
+      '-decrypt',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      fx.file('mxg-envelope.der', openedEnvelope),
+      '-recip',
+      fx.encryption.certPath,
+      '-inkey',
+      fx.encryption.keyPath,
+    ]);
+    expect(
+      fx.openssl([...verifyArgs, '-in', fx.file('mxg-inner.der', openedInner)]).equals(content),
+    ).toBe(true);
+  });
+
+  describe('certificate chains built from OpenSSL’s CA and CRL', () => {
+    const chain = (
+      leaf: Credential,
+      extra: Partial<CertificateChainInput> = {},
+    ): CertificateChainInput => ({
+      certificate: leaf.certPem,
+      intermediates: [fx.intermediateA.certPem],
+      trustAnchors: [fx.rootA.certPem],
+      crls: [readFileSync(fx.rootCrlPath, 'utf8'), readFileSync(fx.intermediateCrlPath, 'utf8')],
+      at: new Date(),
+      ...extra,
+    });
+
+    it('accepts a good signer, as openssl verify -crl_check_all does', async () => {
+      fx.openssl([
+        'verify',
+        '-crl_check_all',
+        '-CAfile',
+        fx.caFile,
+        '-CRLfile',
+        fx.rootCrlPath,
+        '-CRLfile',
+        fx.intermediateCrlPath,
+        fx.ecSigner.certPath,
+      ]);
+
+      await expect(verifyCertificateChain(chain(fx.ecSigner))).resolves.toMatchObject({
+        valid: true,
+        revocationChecked: true,
+      });
+    });
+
+    it('gives CERT_EXPIRED for an expired signer', async () => {
+      await expect(verifyCertificateChain(chain(fx.expiredSigner))).resolves.toMatchObject({
+        valid: false,
+        code: 'CERT_EXPIRED',
+      });
+    });
+
+    it('gives CERT_UNTRUSTED for a signer from another CA', async () => {
+      await expect(verifyCertificateChain(chain(fx.otherSigner))).resolves.toMatchObject({
+        valid: false,
+        code: 'CERT_UNTRUSTED',
+      });
+    });
+
+    it('gives CERT_REVOKED for a signer on the `openssl ca -gencrl` CRL', async () => {
+      expect(() =>
+        fx.openssl([
+          'verify',
+          '-crl_check',
+          '-CAfile',
+          fx.caFile,
+          '-CRLfile',
+          fx.intermediateCrlPath,
+          fx.revokedSigner.certPath,
+        ]),
+      ).toThrow(/certificate revoked/);
+
+      await expect(verifyCertificateChain(chain(fx.revokedSigner))).resolves.toMatchObject({
+        valid: false,
+        code: 'CERT_REVOKED',
+      });
+    });
+  });
+});
