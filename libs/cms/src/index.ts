@@ -22,7 +22,12 @@ export {
 export { CmsError, type CmsErrorCode } from './cms.errors';
 export type { CertificateIdentifier, CertificateInput } from './certificate';
 export type { PrivateKeyInput, PublicKeyInfo } from './keys';
-export { signCms, type CmsSignerCredentials, type SignCmsOptions } from './sign-cms';
+export {
+  signCms,
+  type CmsSignerCredentials,
+  type SignCmsOptions,
+  type SignedAttribute,
+} from './sign-cms';
 export { parseSignedData, type SignedDataInfo, type SignerReport } from './parse-signed-data';
 export {
   verifyCmsSignature,

@@ -38,6 +38,8 @@ export interface SignerReport {
   readonly signatureAlgorithm: SignatureAlgorithmInfo;
   /** The content-type signed attribute; absent only when there are no signed attributes. */
   readonly contentTypeAttribute?: string;
+  /** Signed attributes other than content-type, message-digest and signing-time: type → DER values. */
+  readonly otherAttributes?: ReadonlyMap<string, readonly Uint8Array[]>;
   readonly messageDigest?: Uint8Array;
   readonly signingTime?: Date;
   /** The carried certificate the sid points at, if any. */
@@ -163,7 +165,23 @@ function readSignedAttributes(attributes: readonly pkijs.Attribute[]) {
   ) {
     throw new Error('signing-time is not a Time');
   }
+  const standard: readonly string[] = [
+    OID.contentTypeAttribute,
+    OID.signingTimeAttribute,
+    OID.messageDigestAttribute,
+  ];
+  const otherAttributes = new Map<string, Uint8Array[]>();
+  for (const a of attributes.filter((a) => !standard.includes(a.type))) {
+    if (otherAttributes.has(a.type)) {
+      throw new CmsError('MALFORMED_CMS', `Signed attribute ${a.type} occurs more than once`);
+    }
+    otherAttributes.set(
+      a.type,
+      a.values.map((v: asn1js.AsnType) => new Uint8Array(v.toBER(false))),
+    );
+  }
   return {
+    otherAttributes,
     contentTypeAttribute: contentType.valueBlock.toString(),
     messageDigest: octetStringValue(single(OID.messageDigestAttribute, true)),
     signingTime: signingTime?.toDate(),

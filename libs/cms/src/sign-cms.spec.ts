@@ -49,6 +49,24 @@ describe('signCms', () => {
     );
   });
 
+  it('carries extra signed attributes, covered by the signature', async () => {
+    const type = '2.25.1234567890';
+    const value = Uint8Array.of(0x0c, 0x02, 0x68, 0x69); // UTF8String "hi"
+    const der = await signCms(
+      content,
+      { certificate: fx.ecSigner.certDer, privateKey: fx.ecSigner.privateKey },
+      { scheme: 'ecdsa-sha256', signingTime, extraAttributes: [{ type, value }] },
+    );
+    const [signer] = (await verifyCmsSignature(der)).signers;
+    expect(signer.otherAttributes?.get(type)).toEqual([value]);
+
+    // "hi" → "ho" inside the signed attributes: the signature no longer holds.
+    const tampered = Buffer.from(der);
+    const at = tampered.indexOf(Buffer.from([0x0c, 0x02, 0x68, 0x69]));
+    tampered[at + 3] = 0x6f;
+    await expect(verifyCmsSignature(tampered)).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
+  });
+
   it('writes the RFC 5652 signed attributes in DER order with the caller’s signing time', async () => {
     const der = await signCms(
       content,

@@ -43,7 +43,24 @@ export interface SignCmsOptions {
   readonly detached?: boolean;
   /** eContentType; defaults to id-data. */
   readonly contentType?: string;
+  /**
+   * Further signed attributes (RFC 5652 §5.3 allows any): each a type OID and the DER of its
+   * single value. They are covered by the signature like the standard ones.
+   */
+  readonly extraAttributes?: readonly SignedAttribute[];
 }
+
+export interface SignedAttribute {
+  readonly type: string;
+  /** DER of the attribute's one AttributeValue. */
+  readonly value: Uint8Array;
+}
+
+const STANDARD_ATTRIBUTES: readonly string[] = [
+  OID.contentTypeAttribute,
+  OID.signingTimeAttribute,
+  OID.messageDigestAttribute,
+];
 
 /**
  * ContentInfo(SignedData) with one SignerInfo, addressed by issuerAndSerialNumber, whose signed
@@ -55,6 +72,11 @@ export async function signCms(
   options: SignCmsOptions,
 ): Promise<Uint8Array> {
   const { scheme, signingTime, detached = false, contentType = OID.data } = options;
+  const extra = options.extraAttributes ?? [];
+  const extraTypes = extra.map((a) => a.type);
+  if (extraTypes.some((t, i) => STANDARD_ATTRIBUTES.includes(t) || extraTypes.indexOf(t) !== i)) {
+    throw new TypeError('extraAttributes must not repeat an attribute type or a standard one');
+  }
   if (!SIGNATURE_SCHEMES.includes(scheme)) {
     throw new CmsError('UNSUPPORTED_ALGORITHM', 'Unsupported signature scheme', { scheme });
   }
@@ -77,6 +99,7 @@ export async function signCms(
     attribute(OID.contentTypeAttribute, objectIdentifier(contentType)),
     attribute(OID.signingTimeAttribute, time(signingTime)),
     attribute(OID.messageDigestAttribute, octetString(createHash(hash).update(content).digest())),
+    ...extra.map((a) => attribute(a.type, a.value)),
   );
   const signature = await signAsync(hash, signedAttributes, {
     key: privateKey,
