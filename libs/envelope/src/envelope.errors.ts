@@ -1,0 +1,41 @@
+import { MxgError } from '@mxg/core';
+
+/**
+ * Why an envelope or signature was refused. Codes are stable: national systems, the exchange's
+ * dead-letter handling and security officers switch on them. Messages say what to check, except
+ * for decryption, which says as little as possible.
+ */
+export type EnvelopeErrorCode =
+  | 'MALFORMED_ENVELOPE'
+  | 'MALFORMED_MESSAGE'
+  | 'SIGNATURE_INVALID'
+  | 'CERT_UNTRUSTED'
+  | 'CERT_EXPIRED'
+  | 'CERT_REVOKED'
+  | 'CERT_USAGE_INVALID'
+  | 'REVOCATION_STATUS_UNKNOWN'
+  | 'SEAL_NOT_RECOGNISED'
+  | 'SIGNATORY_NOT_AUTHORISED'
+  | 'ALGORITHM_NOT_ALLOWED'
+  | 'SIGNING_TIME_OUT_OF_RANGE'
+  | 'NOT_FOR_THIS_RECIPIENT'
+  | 'DECRYPTION_FAILED'
+  | 'HEADER_MISMATCH'
+  | 'AGREEMENT_NOT_IN_FORCE'
+  | 'MESSAGE_TYPE_NOT_ALLOWED'
+  | 'AUTHORITY_NOT_REGISTERED'
+  | 'KEY_NOT_AVAILABLE';
+
+/** Which layer of the triple wrap a failure concerns. */
+export type EnvelopeLayer = 'outer' | 'envelope' | 'inner' | 'message';
+
+export class EnvelopeError extends MxgError {
+  constructor(
+    override readonly code: EnvelopeErrorCode,
+    message: string,
+    readonly layer?: EnvelopeLayer,
+    details: Record<string, unknown> = {},
+  ) {
+    super(code, message, { ...details, ...(layer ? { layer } : {}) });
+  }
+}

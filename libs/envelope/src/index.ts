@@ -1,0 +1,29 @@
+export { EnvelopeError, type EnvelopeErrorCode, type EnvelopeLayer } from './envelope.errors';
+export {
+  MESSAGE_FORMAT,
+  messageHeaderSchema,
+  type MessageHeader,
+  type MxgMessage,
+} from './message/message-header';
+export { decodeMessage, encodeMessage, messageDigest } from './message/canonical-message';
+export { ROUTING_HEADER_ATTRIBUTE, readRoutingHeader } from './routing-header.attribute';
+export { sealEnvelope, type SealedEnvelope, type SealEnvelopeInput } from './seal-envelope';
+export {
+  openEnvelope,
+  type OpenedEnvelope,
+  type OpenEnvelopeContext,
+  type TransportHeader,
+} from './open-envelope';
+export { assertExchangeAllowed } from './treaty-checks';
+export { signatureSchemeFor } from './signature-scheme';
+export type { KeyPair, KeyStore, PartyTrust, TrustStore } from './trust/trust-store';
+export { FileTrustStore } from './trust/file-trust-store';
+export { FileKeyStore } from './keys/file-key-store';
+export { verifySignedLayer, type VerifySignedLayerOptions } from './verify/verify-signed-layer';
+export {
+  firstFailure,
+  type CheckName,
+  type LayerCheck,
+  type LayerReport,
+} from './verify/layer-report';
+export type { SignerSummary } from './verify/signer-summary';

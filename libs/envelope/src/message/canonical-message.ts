@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { EnvelopeError } from '../envelope.errors';
+import {
+  type MessageHeader,
+  messageHeaderSchema,
+  type MxgMessage,
+  mxgMessageSchema,
+} from './message-header';
+
+/**
+ * A message's signed form: its RFC 8785 (JCS) canonical JSON in UTF-8. Canonical, so that the
+ * same message always has the same bytes and digest however a national system spelled its JSON.
+ */
+export function encodeMessage(message: MxgMessage): Uint8Array {
+  return Buffer.from(canonicalJson(mxgMessageSchema.parse(message)), 'utf8');
+}
+
+/** Parses signed content back into a message, refusing anything that is not canonical. */
+export function decodeMessage(bytes: Uint8Array): MxgMessage {
+  const text = Buffer.from(bytes).toString('utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new EnvelopeError('MALFORMED_MESSAGE', 'signed content is not JSON', 'message');
+  }
+  const parsed = mxgMessageSchema.safeParse(json);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new EnvelopeError(
+      'MALFORMED_MESSAGE',
+      `signed content is not an MXG message: ${first?.path.join('.') ?? ''} ${first?.message ?? ''}`.trim(),
+      'message',
+    );
+  }
+  if (canonicalJson(json) !== text) {
+    throw new EnvelopeError(
+      'MALFORMED_MESSAGE',
+      'signed content is not in canonical (RFC 8785) form',
+      'message',
+    );
+  }
+  return parsed.data;
+}
+
+export function encodeHeader(header: MessageHeader): Uint8Array {
+  return Buffer.from(canonicalJson(messageHeaderSchema.parse(header)), 'utf8');
+}
+
+export function decodeHeader(bytes: Uint8Array): MessageHeader {
+  try {
+    return messageHeaderSchema.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+  } catch {
+    throw new EnvelopeError(
+      'MALFORMED_ENVELOPE',
+      'the sealed routing header is not an MXG message header',
+      'outer',
+    );
+  }
+}
+
+/** `sha256:<hex>` of a message's signed content: what answers and receipts refer to. */
+export function messageDigest(signedContent: Uint8Array): string {
+  return `sha256:${createHash('sha256').update(signedContent).digest('hex')}`;
+}
+
+function canonicalJson(value: unknown): string {
+  const text = canonicalize(value);
+  if (text === undefined)
+    throw new EnvelopeError('MALFORMED_MESSAGE', 'message cannot be serialised', 'message');
+  return text;
+}

@@ -1,0 +1,255 @@
+import { CmsError, decryptCms, parseEnvelopedData, parseSignedData } from '@mxg/cms';
+import { type AlgorithmPolicy, defaultAlgorithmPolicy, type TreatyRegistry } from '@mxg/config';
+import { assertEnvelopeAlgorithmsAllowed } from './algorithms/algorithm-policy-check';
+import { EnvelopeError } from './envelope.errors';
+import { decodeMessage, messageDigest } from './message/canonical-message';
+import { headerDifferences } from './message/headers-equal';
+import type { MessageHeader, MxgMessage } from './message/message-header';
+import { readRoutingHeader } from './routing-header.attribute';
+import { assertExchangeAllowed } from './treaty-checks';
+import type { KeyStore, TrustStore } from './trust/trust-store';
+import { firstFailure, type LayerReport } from './verify/layer-report';
+import { verifySignedLayer } from './verify/verify-signed-layer';
+
+/** Routing data the transport carried beside the envelope (AMQP properties): never trusted alone. */
+export interface TransportHeader {
+  readonly id?: string;
+  readonly type?: string;
+  readonly agreement?: string;
+  readonly fromParty?: string;
+  readonly toParty?: string;
+}
+
+export interface OpenEnvelopeContext {
+  /** The receiving gateway's party. */
+  readonly self: string;
+  readonly keys: KeyStore;
+  readonly trust: TrustStore;
+  readonly treaty: TreatyRegistry;
+  readonly now: Date;
+  /** How far a signing time may be from `now`. */
+  readonly maxSkewMs: number;
+  readonly transport?: TransportHeader;
+}
+
+export interface OpenedEnvelope {
+  readonly message: MxgMessage;
+  readonly header: MessageHeader;
+  /** The signatory's SignedData (DER), kept as evidence (MIG-9.3). */
+  readonly inner: Uint8Array;
+  readonly digest: string;
+  readonly outer: LayerReport;
+  readonly innerReport: LayerReport;
+  readonly signatoryId: string;
+}
+
+/**
+ * Opens a triple-wrapped envelope as its recipient, refusing it at the first failed check with
+ * a stable code. Order matters: everything that needs no private key — the sealed routing
+ * header, the sender's seal and its chain, the treaty — is checked before decryption, so junk
+ * and forgeries cost one signature verification and never reach the decryption key.
+ */
+export async function openEnvelope(
+  envelope: Uint8Array,
+  ctx: OpenEnvelopeContext,
+): Promise<OpenedEnvelope> {
+  const sealed = readSealed(envelope, ctx);
+  if (sealed.header) assertAddressedAndAgreed(sealed.header, ctx);
+  const policy = policyFor(sealed.header?.agreement ?? ctx.transport?.agreement, ctx.treaty);
+  const common = {
+    trust: ctx.trust,
+    treaty: ctx.treaty,
+    now: ctx.now,
+    maxSkewMs: ctx.maxSkewMs,
+    party: sealed.party,
+  };
+
+  const outer = await verifySignedLayer(envelope, {
+    ...common,
+    policy,
+    layer: 'outer',
+    role: 'seal',
+  });
+  throwIfFailed(outer);
+  if (sealed.header) assertExchangeAllowed(sealed.header, ctx.treaty, ctx.now);
+
+  const inner = await decrypt(outer.content!, ctx, policy);
+  // Read (not yet trust) the signed message, to learn whose signature to expect.
+  const claimed = decodeMessage(encapsulatedContent(inner));
+  const header = sealed.header ?? claimed.header;
+  const differences = headerDifferences(claimed.header, header);
+  if (differences.length > 0) {
+    throw new EnvelopeError(
+      'HEADER_MISMATCH',
+      `the signed message and the sealed routing header disagree on ${differences.join(', ')}`,
+      'message',
+    );
+  }
+  if (!sealed.header) {
+    // An envelope sealed without MXG's routing attribute (e.g. by `openssl cms`): the same
+    // checks, made on the signed message's own header once it is readable.
+    if (header.from.party !== sealed.party) {
+      throw new EnvelopeError(
+        'HEADER_MISMATCH',
+        `the message is from ${header.from.party} but sealed by ${sealed.party}'s gateway`,
+        'message',
+      );
+    }
+    assertAddressedAndAgreed(header, ctx);
+    assertExchangeAllowed(header, ctx.treaty, ctx.now);
+  }
+
+  const innerReport = await verifySignedLayer(inner, {
+    ...common,
+    policy: policyFor(header.agreement, ctx.treaty),
+    layer: 'inner',
+    role: 'signatory',
+    authority: header.from.authority,
+  });
+  throwIfFailed(innerReport);
+  const message = decodeMessage(innerReport.content!);
+  return {
+    message,
+    header,
+    inner,
+    digest: messageDigest(innerReport.content!),
+    outer,
+    innerReport,
+    signatoryId: innerReport.signatoryId!,
+  };
+}
+
+/** The sealed routing header, if any, and the party whose gateway sealed the envelope. */
+function readSealed(
+  envelope: Uint8Array,
+  ctx: OpenEnvelopeContext,
+): { header?: MessageHeader; party: string } {
+  let signer;
+  try {
+    const { signers } = parseSignedData(envelope);
+    if (signers.length !== 1) throw new Error(`${signers.length} signers`);
+    signer = signers[0]!;
+  } catch (error) {
+    throw new EnvelopeError(
+      'MALFORMED_ENVELOPE',
+      `not an MXG envelope: ${error instanceof Error ? error.message : String(error)}`,
+      'outer',
+    );
+  }
+  const header = readRoutingHeader(signer);
+  if (header) return { header, party: header.from.party };
+  const certificate = signer.certificate && Buffer.from(signer.certificate);
+  const party = ctx.treaty
+    .allParties()
+    .map((p) => p.code)
+    .find((code) => {
+      try {
+        return ctx.trust
+          .party(code)
+          .seals.some((seal) => certificate && seal.raw.equals(certificate));
+      } catch {
+        return false;
+      }
+    });
+  if (!party) {
+    throw new EnvelopeError(
+      'SEAL_NOT_RECOGNISED',
+      'the envelope has no sealed routing header and its signer is no known gateway seal',
+      'outer',
+    );
+  }
+  return { party };
+}
+
+function assertAddressedAndAgreed(header: MessageHeader, ctx: OpenEnvelopeContext): void {
+  if (header.to.party !== ctx.self) {
+    throw new EnvelopeError(
+      'NOT_FOR_THIS_RECIPIENT',
+      `the envelope is addressed to ${header.to.party}, not ${ctx.self}`,
+      'outer',
+    );
+  }
+  assertTransportAgrees(header, ctx.transport);
+}
+
+/** The agreement's allow-list; an unknown or absent agreement gets the strict default. */
+function policyFor(agreementCode: string | undefined, treaty: TreatyRegistry): AlgorithmPolicy {
+  return (
+    treaty.allAgreements().find((a) => a.code === agreementCode)?.algorithms ??
+    defaultAlgorithmPolicy()
+  );
+}
+
+function encapsulatedContent(signedData: Uint8Array): Uint8Array {
+  try {
+    const content = parseSignedData(signedData).encapsulatedContent;
+    if (content) return content;
+  } catch {
+    // reported below
+  }
+  throw new EnvelopeError(
+    'MALFORMED_ENVELOPE',
+    'the decrypted content is not a SignedData carrying a message',
+    'inner',
+  );
+}
+
+function assertTransportAgrees(
+  header: MessageHeader,
+  transport: TransportHeader | undefined,
+): void {
+  if (!transport) return;
+  const sealed: Record<keyof TransportHeader, string> = {
+    id: header.id,
+    type: header.type,
+    agreement: header.agreement,
+    fromParty: header.from.party,
+    toParty: header.to.party,
+  };
+  const differing = (Object.keys(sealed) as (keyof TransportHeader)[]).filter(
+    (k) => transport[k] !== undefined && transport[k] !== sealed[k],
+  );
+  if (differing.length > 0) {
+    throw new EnvelopeError(
+      'HEADER_MISMATCH',
+      `the transport's ${differing.join(', ')} differ from the sealed header`,
+      'outer',
+    );
+  }
+}
+
+async function decrypt(
+  enveloped: Uint8Array,
+  ctx: OpenEnvelopeContext,
+  policy: Parameters<typeof assertEnvelopeAlgorithmsAllowed>[1],
+): Promise<Uint8Array> {
+  try {
+    assertEnvelopeAlgorithmsAllowed(parseEnvelopedData(enveloped), policy);
+  } catch (error) {
+    if (error instanceof EnvelopeError) throw error;
+    throw new EnvelopeError(
+      'MALFORMED_ENVELOPE',
+      'the sealed content is not a CMS EnvelopedData',
+      'envelope',
+    );
+  }
+  const { certificate, privateKey } = await ctx.keys.encryption();
+  try {
+    return await decryptCms(enveloped, { certificate, privateKey });
+  } catch (error) {
+    if (error instanceof CmsError && error.code === 'NOT_FOR_THIS_RECIPIENT') {
+      throw new EnvelopeError(
+        'NOT_FOR_THIS_RECIPIENT',
+        'the envelope is not encrypted for this gateway’s encryption certificate',
+        'envelope',
+      );
+    }
+    // Deliberately vague: no oracle on padding, key or structure.
+    throw new EnvelopeError('DECRYPTION_FAILED', 'the envelope could not be decrypted', 'envelope');
+  }
+}
+
+function throwIfFailed(report: LayerReport): void {
+  const error = firstFailure(report);
+  if (error) throw error;
+}

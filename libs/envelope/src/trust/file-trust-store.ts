@@ -1,0 +1,52 @@
+import { X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TreatyRegistry } from '@mxg/config';
+import { partyPkiPaths } from '@mxg/pki';
+import { EnvelopeError } from '../envelope.errors';
+import type { PartyTrust, TrustStore } from './trust-store';
+
+/**
+ * A trust store read from the certificates directory, laid out as `mxg pki init` writes it:
+ * `<party>/ca.cert.pem`, `<party>/ca.crl.pem`, `<party>/gateway/{seal,encryption}.cert.pem`,
+ * plus each signatory certificate at the path `signatories.yaml` names. A party without a
+ * directory is simply unknown. Files are read once, at construction.
+ */
+export class FileTrustStore implements TrustStore {
+  private readonly parties = new Map<string, PartyTrust>();
+  private readonly signatories = new Map<string, X509Certificate>();
+
+  constructor(certsDir: string, treaty: TreatyRegistry) {
+    for (const { code } of treaty.allParties()) {
+      const paths = partyPkiPaths(certsDir, code);
+      if (!existsSync(paths.caCertificate)) continue;
+      const optional = (path: string) =>
+        existsSync(path) ? new X509Certificate(readFileSync(path)) : undefined;
+      const seal = optional(paths.gateway.seal.certificate);
+      this.parties.set(code, {
+        party: code,
+        anchors: [new X509Certificate(readFileSync(paths.caCertificate))],
+        crls: existsSync(paths.caCrl) ? [readFileSync(paths.caCrl, 'utf8')] : [],
+        seals: seal ? [seal] : [],
+        encryption: optional(paths.gateway.encryption.certificate),
+      });
+    }
+    for (const signatory of treaty.allSignatories()) {
+      const path = join(certsDir, signatory.certificate);
+      if (existsSync(path))
+        this.signatories.set(signatory.id, new X509Certificate(readFileSync(path)));
+    }
+  }
+
+  party(code: string): PartyTrust {
+    const trust = this.parties.get(code);
+    if (!trust) {
+      throw new EnvelopeError('CERT_UNTRUSTED', `no trust anchor is configured for party ${code}`);
+    }
+    return trust;
+  }
+
+  signatoryCertificate(signatoryId: string): X509Certificate | undefined {
+    return this.signatories.get(signatoryId);
+  }
+}

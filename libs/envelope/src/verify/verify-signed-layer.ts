@@ -1,0 +1,280 @@
+import type { X509Certificate } from 'node:crypto';
+import {
+  CmsError,
+  parseSignedData,
+  readKeyUsage,
+  type SignedDataInfo,
+  type SignerReport,
+  verifyCertificateChain,
+  verifyCmsSignature,
+} from '@mxg/cms';
+import type { AlgorithmPolicy, TreatyRegistry } from '@mxg/config';
+import { assertSignerAlgorithmsAllowed } from '../algorithms/algorithm-policy-check';
+import { EnvelopeError, type EnvelopeErrorCode, type EnvelopeLayer } from '../envelope.errors';
+import type { TrustStore } from '../trust/trust-store';
+import { INCONCLUSIVE_CODES, type LayerCheck, type LayerReport } from './layer-report';
+import { summarise, toX509 } from './signer-summary';
+
+export interface VerifySignedLayerOptions {
+  readonly layer: EnvelopeLayer;
+  /** The party whose PKI must have issued the signer. */
+  readonly party: string;
+  /** `seal`: the party's gateway seal (outer). `signatory`: an authorised signatory (inner). */
+  readonly role: 'seal' | 'signatory';
+  /** For a signatory: the authority they must be on the list of (MIG-9.3). */
+  readonly authority?: string;
+  readonly trust: TrustStore;
+  readonly treaty: TreatyRegistry;
+  readonly policy: AlgorithmPolicy;
+  readonly now: Date;
+  /** How far the signing time may be from `now`; omit to skip (old artefacts). */
+  readonly maxSkewMs?: number;
+  readonly detachedContent?: Uint8Array;
+}
+
+/**
+ * Every check one MXG signature must pass, made in order and reported one by one: structure,
+ * algorithm allow-list, the signature itself, the chain to the party's trust anchor at signing
+ * time, revocation (the party's CRL, now), key usage, signing time, and then the role — the
+ * sending party's gateway seal, or a signatory on the sending authority's list at signing time
+ * (MIG-9.3). Never throws for a bad signature; `firstFailure` turns the report into an error.
+ */
+export async function verifySignedLayer(
+  der: Uint8Array,
+  options: VerifySignedLayerOptions,
+): Promise<LayerReport> {
+  const checks: LayerCheck[] = [];
+  const pass = (name: LayerCheck['name'], detail: string) =>
+    checks.push({ name, ok: true, detail });
+  const fail = (name: LayerCheck['name'], code: EnvelopeErrorCode, detail: string) =>
+    checks.push({ name, ok: false, code, detail });
+  const report = (extra: Partial<LayerReport> = {}): LayerReport => ({
+    layer: options.layer,
+    checks,
+    valid: checks.every((c) => c.ok),
+    inconclusive: checks.some((c) => !c.ok && INCONCLUSIVE_CODES.includes(c.code!)),
+    ...extra,
+  });
+
+  let info: SignedDataInfo;
+  try {
+    info = parseSignedData(der);
+    if (info.signers.length !== 1)
+      throw new CmsError(
+        'MALFORMED_CMS',
+        `${info.signers.length} signers; MXG signatures have exactly one`,
+      );
+  } catch (error) {
+    fail('structure', 'MALFORMED_ENVELOPE', `not an MXG SignedData: ${reason(error)}`);
+    return report();
+  }
+  const signer = info.signers[0] as SignerReport;
+  pass('structure', `SignedData with one signer, content type ${info.contentType}`);
+  const signatureAlgorithm = signer.signatureAlgorithm.scheme ?? signer.signatureAlgorithm.oid;
+  const signingTime = signer.signingTime;
+
+  try {
+    assertSignerAlgorithmsAllowed(signer, options.policy, options.layer);
+    pass(
+      'algorithms',
+      `${signatureAlgorithm} over ${signer.digestAlgorithm.name ?? signer.digestAlgorithm.oid} is allowed`,
+    );
+  } catch (error) {
+    fail('algorithms', 'ALGORITHM_NOT_ALLOWED', reason(error));
+    return report({ signatureAlgorithm, signingTime });
+  }
+
+  let content: Uint8Array | undefined;
+  let certificate: X509Certificate;
+  try {
+    const verified = await verifyCmsSignature(der, {
+      detachedContent: options.detachedContent,
+      certificates: candidateCertificates(options),
+    });
+    content = verified.content;
+    certificate = toX509(verified.signers[0]!.certificate);
+    pass('signature', 'the signature and message digest match the content');
+  } catch (error) {
+    if (error instanceof CmsError && error.code === 'MALFORMED_CMS') {
+      fail('structure', 'MALFORMED_ENVELOPE', reason(error));
+    } else if (error instanceof CmsError && error.code === 'SIGNER_CERTIFICATE_MISSING') {
+      fail('chain', 'CERT_UNTRUSTED', 'the signer certificate is neither carried nor known');
+    } else {
+      fail(
+        'signature',
+        'SIGNATURE_INVALID',
+        'the signature does not match the signed content: it was altered or signed with another key',
+      );
+    }
+    if (!signer.certificate) return report({ signatureAlgorithm, signingTime });
+    certificate = toX509(signer.certificate);
+  }
+  const who = `signer ${summarise(certificate).subject} (serial ${certificate.serialNumber})`;
+
+  if (!signingTime) {
+    fail('signing-time', 'MALFORMED_ENVELOPE', 'the signature carries no signing-time attribute');
+    return report({ signer: summarise(certificate), signatureAlgorithm });
+  }
+
+  let anchors: readonly X509Certificate[] = [];
+  let crls: readonly (string | Uint8Array)[] = [];
+  try {
+    ({ anchors, crls } = options.trust.party(options.party));
+  } catch (error) {
+    fail('chain', 'CERT_UNTRUSTED', reason(error));
+  }
+  if (anchors.length > 0) {
+    const intermediates = info.certificates;
+    const atSigning = await verifyCertificateChain({
+      certificate,
+      intermediates,
+      trustAnchors: anchors,
+      at: signingTime,
+    });
+    if (atSigning.valid) {
+      pass(
+        'chain',
+        `${who} chains to ${options.party}'s trust anchor and was valid at signing time ${signingTime.toISOString()}`,
+      );
+      const now = await verifyCertificateChain({
+        certificate,
+        intermediates,
+        trustAnchors: anchors,
+        crls,
+        at: options.now,
+      });
+      if (now.valid) {
+        pass('revocation', `not on ${options.party}'s CRL`);
+      } else if (now.code === 'CERT_REVOKED') {
+        fail('revocation', 'CERT_REVOKED', `${who} is revoked by ${options.party}'s CA`);
+      } else if (now.code === 'CERT_EXPIRED') {
+        pass(
+          'revocation',
+          `not checked: the certificate has expired since signing (${now.message})`,
+        );
+      } else {
+        fail(
+          'revocation',
+          'REVOCATION_STATUS_UNKNOWN',
+          `revocation of ${who} cannot be checked: ${now.message}`,
+        );
+      }
+    } else if (atSigning.code === 'CERT_EXPIRED') {
+      fail(
+        'chain',
+        'CERT_EXPIRED',
+        `${who} was not valid at signing time ${signingTime.toISOString()}: ${atSigning.message}`,
+      );
+    } else {
+      fail(
+        'chain',
+        'CERT_UNTRUSTED',
+        `${who} does not chain to ${options.party}'s trust anchor: ${atSigning.message}`,
+      );
+    }
+  }
+
+  const usage = readKeyUsage(certificate);
+  const wanted =
+    options.role === 'seal' ? ['digitalSignature'] : ['nonRepudiation', 'digitalSignature'];
+  if (usage === undefined || usage.some((u) => wanted.includes(u))) {
+    pass('key-usage', `key usage ${usage?.join(', ') ?? '(unrestricted)'} permits signing`);
+  } else {
+    fail(
+      'key-usage',
+      'CERT_USAGE_INVALID',
+      `${who} has key usage ${usage.join(', ')}, which does not permit ${wanted.join(' or ')}`,
+    );
+  }
+
+  if (options.maxSkewMs !== undefined) {
+    const skew = Math.abs(options.now.getTime() - signingTime.getTime());
+    if (skew <= options.maxSkewMs) {
+      pass('signing-time', `signed at ${signingTime.toISOString()}`);
+    } else {
+      fail(
+        'signing-time',
+        'SIGNING_TIME_OUT_OF_RANGE',
+        `signed at ${signingTime.toISOString()}, ${Math.round(skew / 1000)} s from now (${options.now.toISOString()}); at most ${options.maxSkewMs / 1000} s allowed`,
+      );
+    }
+  }
+
+  let signatoryId: string | undefined;
+  if (options.role === 'seal') {
+    const seals = safeSeals(options);
+    if (seals.some((s) => s.raw.equals(certificate.raw))) {
+      pass('seal', `the seal of ${options.party}'s gateway`);
+    } else {
+      fail('seal', 'SEAL_NOT_RECOGNISED', `${who} is not the seal of ${options.party}'s gateway`);
+    }
+  } else {
+    signatoryId = matchSignatory(certificate, options);
+    const authority =
+      options.authority ??
+      options.treaty.allSignatories().find((s) => s.id === signatoryId)?.authority;
+    const onList =
+      signatoryId !== undefined &&
+      authority !== undefined &&
+      options.treaty.isSignatoryAuthorised(signatoryId, authority, signingTime);
+    const day = signingTime.toISOString().slice(0, 10);
+    if (onList) {
+      pass(
+        'signatory',
+        `${signatoryId} is on ${authority ?? options.party}'s list of authorised signatories on ${day} (MIG-9.3)`,
+      );
+    } else {
+      fail(
+        'signatory',
+        'SIGNATORY_NOT_AUTHORISED',
+        `${who} is not on ${authority ?? options.party}'s list of authorised signatories on ${day} (MIG-9.3)`,
+      );
+    }
+  }
+
+  return report({
+    signer: summarise(certificate),
+    signingTime,
+    signatureAlgorithm,
+    content,
+    signatoryId,
+  });
+}
+
+function candidateCertificates(options: VerifySignedLayerOptions): X509Certificate[] {
+  if (options.role === 'seal') return [...safeSeals(options)];
+  return signatoriesToConsider(options)
+    .map((id) => options.trust.signatoryCertificate(id))
+    .filter((c): c is X509Certificate => c !== undefined);
+}
+
+function safeSeals(options: VerifySignedLayerOptions): readonly X509Certificate[] {
+  try {
+    return options.trust.party(options.party).seals;
+  } catch {
+    return [];
+  }
+}
+
+/** The configured signatories the signer may be: the authority's, or all of the party's. */
+function signatoriesToConsider(options: VerifySignedLayerOptions): string[] {
+  const authorities = options.authority
+    ? [options.authority]
+    : options.treaty.authoritiesOf(options.party).map((a) => a.code);
+  return authorities.flatMap((a) => options.treaty.signatoriesOf(a).map((s) => s.id));
+}
+
+function matchSignatory(
+  certificate: X509Certificate,
+  options: VerifySignedLayerOptions,
+): string | undefined {
+  return signatoriesToConsider(options).find((id) =>
+    options.trust.signatoryCertificate(id)?.raw.equals(certificate.raw),
+  );
+}
+
+function reason(error: unknown): string {
+  if (error instanceof EnvelopeError) return error.message.replace(/^[A-Z_]+: /, '');
+  if (error instanceof CmsError) return error.message.replace(/^[A-Z_]+: /, '');
+  return error instanceof Error ? error.message : String(error);
+}
