@@ -172,11 +172,12 @@ function readSignedAttributes(attributes: readonly pkijs.Attribute[]) {
   ];
   const otherAttributes = new Map<string, Uint8Array[]>();
   for (const a of attributes.filter((a) => !standard.includes(a.type))) {
-    if (otherAttributes.has(a.type)) {
-      throw new CmsError('MALFORMED_CMS', `Signed attribute ${a.type} occurs more than once`);
+    const type = dottedOid(a.type);
+    if (otherAttributes.has(type)) {
+      throw new CmsError('MALFORMED_CMS', `Signed attribute ${type} occurs more than once`);
     }
     otherAttributes.set(
-      a.type,
+      type,
       a.values.map((v: asn1js.AsnType) => new Uint8Array(v.toBER(false))),
     );
   }
@@ -186,4 +187,17 @@ function readSignedAttributes(attributes: readonly pkijs.Attribute[]) {
     messageDigest: octetStringValue(single(OID.messageDigestAttribute, true)),
     signingTime: signingTime?.toDate(),
   };
+}
+
+/**
+ * asn1js prints an arc too large for a JavaScript number as `{hex}` of its 7-bit groups;
+ * UUID-based OIDs (`2.25.<128-bit>`, ITU-T X.667) have such arcs. Back to plain decimal.
+ */
+export function dottedOid(oid: string): string {
+  return oid.replace(/\{([0-9a-f]+)\}/gi, (_match, hex: string) => {
+    let value = 0n;
+    for (let i = 0; i < hex.length; i += 2)
+      value = value * 128n + BigInt(parseInt(hex.slice(i, i + 2), 16));
+    return value.toString();
+  });
 }

@@ -50,7 +50,7 @@ describe('signCms', () => {
   });
 
   it('carries extra signed attributes, covered by the signature', async () => {
-    const type = '2.25.1234567890';
+    const type = '2.25.73741742561871163920772413435898580669'; // arcs past 2^53
     const value = Uint8Array.of(0x0c, 0x02, 0x68, 0x69); // UTF8String "hi"
     const der = await signCms(
       content,

@@ -6,7 +6,11 @@ export {
   type MxgMessage,
 } from './message/message-header';
 export { decodeMessage, encodeMessage, messageDigest } from './message/canonical-message';
-export { ROUTING_HEADER_ATTRIBUTE, readRoutingHeader } from './routing-header.attribute';
+export {
+  ROUTING_HEADER_ATTRIBUTE,
+  readRoutingHeader,
+  routingHeaderAttribute,
+} from './routing-header.attribute';
 export { sealEnvelope, type SealedEnvelope, type SealEnvelopeInput } from './seal-envelope';
 export {
   openEnvelope,

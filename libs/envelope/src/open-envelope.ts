@@ -74,20 +74,20 @@ export async function openEnvelope(
   if (sealed.header) assertExchangeAllowed(sealed.header, ctx.treaty, ctx.now);
 
   const inner = await decrypt(outer.content!, ctx, policy);
-  // Read (not yet trust) the signed message, to learn whose signature to expect.
-  const claimed = decodeMessage(encapsulatedContent(inner));
-  const header = sealed.header ?? claimed.header;
-  const differences = headerDifferences(claimed.header, header);
-  if (differences.length > 0) {
+  // Read (not yet trust) the signed message: without a sealed header (an envelope made by
+  // `openssl cms`) it says whose signature to expect; with one, a message that claims another
+  // header is refused as such before its signature is weighed.
+  const claimed = peekMessageHeader(inner);
+  const header = sealed.header ?? claimed;
+  if (!header) {
     throw new EnvelopeError(
-      'HEADER_MISMATCH',
-      `the signed message and the sealed routing header disagree on ${differences.join(', ')}`,
-      'message',
+      'MALFORMED_ENVELOPE',
+      'the decrypted content is not a SignedData carrying an MXG message',
+      'inner',
     );
   }
+  if (claimed) assertSameHeader(claimed, header);
   if (!sealed.header) {
-    // An envelope sealed without MXG's routing attribute (e.g. by `openssl cms`): the same
-    // checks, made on the signed message's own header once it is readable.
     if (header.from.party !== sealed.party) {
       throw new EnvelopeError(
         'HEADER_MISMATCH',
@@ -98,7 +98,6 @@ export async function openEnvelope(
     assertAddressedAndAgreed(header, ctx);
     assertExchangeAllowed(header, ctx.treaty, ctx.now);
   }
-
   const innerReport = await verifySignedLayer(inner, {
     ...common,
     policy: policyFor(header.agreement, ctx.treaty),
@@ -107,7 +106,9 @@ export async function openEnvelope(
     authority: header.from.authority,
   });
   throwIfFailed(innerReport);
+
   const message = decodeMessage(innerReport.content!);
+  assertSameHeader(message.header, header);
   return {
     message,
     header,
@@ -180,18 +181,25 @@ function policyFor(agreementCode: string | undefined, treaty: TreatyRegistry): A
   );
 }
 
-function encapsulatedContent(signedData: Uint8Array): Uint8Array {
+/** The header a SignedData's content claims, if it is a readable MXG message at all. */
+function peekMessageHeader(signedData: Uint8Array): MessageHeader | undefined {
   try {
     const content = parseSignedData(signedData).encapsulatedContent;
-    if (content) return content;
+    return content ? decodeMessage(content).header : undefined;
   } catch {
-    // reported below
+    return undefined;
   }
-  throw new EnvelopeError(
-    'MALFORMED_ENVELOPE',
-    'the decrypted content is not a SignedData carrying a message',
-    'inner',
-  );
+}
+
+function assertSameHeader(signed: MessageHeader, sealed: MessageHeader): void {
+  const differences = headerDifferences(signed, sealed);
+  if (differences.length > 0) {
+    throw new EnvelopeError(
+      'HEADER_MISMATCH',
+      `the signed message and the sealed routing header disagree on ${differences.join(', ')}`,
+      'message',
+    );
+  }
 }
 
 function assertTransportAgrees(

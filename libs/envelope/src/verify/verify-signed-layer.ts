@@ -68,7 +68,7 @@ export async function verifySignedLayer(
     fail('structure', 'MALFORMED_ENVELOPE', `not an MXG SignedData: ${reason(error)}`);
     return report();
   }
-  const signer = info.signers[0] as SignerReport;
+  const signer = info.signers[0];
   pass('structure', `SignedData with one signer, content type ${info.contentType}`);
   const signatureAlgorithm = signer.signatureAlgorithm.scheme ?? signer.signatureAlgorithm.oid;
   const signingTime = signer.signingTime;
@@ -92,7 +92,7 @@ export async function verifySignedLayer(
       certificates: candidateCertificates(options),
     });
     content = verified.content;
-    certificate = toX509(verified.signers[0]!.certificate);
+    certificate = toX509(verified.signers[0].certificate);
     pass('signature', 'the signature and message digest match the content');
   } catch (error) {
     if (error instanceof CmsError && error.code === 'MALFORMED_CMS') {

@@ -1,0 +1,528 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encryptCms, signCms } from '@mxg/cms';
+import { TreatyRegistry } from '@mxg/config';
+import {
+  encodeMessage,
+  EnvelopeError,
+  type KeyPair,
+  messageDigest,
+  type MxgMessage,
+  openEnvelope,
+  type OpenEnvelopeContext,
+  routingHeaderAttribute,
+  sealEnvelope,
+} from '@mxg/envelope';
+import {
+  gatewaySubject,
+  issueCertificate,
+  loadCertificateAuthority,
+  partyPkiPaths,
+  revokeCertificate,
+  signatorySubject,
+} from '@mxg/pki';
+import { createPkiFixture, migRequest, type PkiFixture } from './support/pki-fixture';
+
+/** Runs the real OpenSSL 3 CLI; tests check MXG against it, not against a re-implementation. */
+function openssl(
+  args: string[],
+  input?: Uint8Array,
+): { status: number; stdout: Buffer; stderr: string } {
+  const result = spawnSync('openssl', args, { input });
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr.toString() };
+}
+
+describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () => {
+  let fx: PkiFixture;
+  let work: string;
+  // Signing happens "now"; certificates a test issues itself are back-dated a day so that they
+  // were valid then (signing-time is carried in whole seconds).
+  const now = new Date();
+  const dayBefore = new Date(now.getTime() - 86_400_000);
+  const file = (name: string, bytes?: Uint8Array) => {
+    const path = join(work, name);
+    if (bytes) writeFileSync(path, bytes);
+    return path;
+  };
+
+  beforeAll(async () => {
+    fx = await createPkiFixture();
+    work = mkdtempSync(join(tmpdir(), 'mxg-envelope-'));
+  });
+  afterAll(() => {
+    fx.cleanup();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  const kz = () => partyPkiPaths(fx.certsDir, 'KZ');
+  const az = () => partyPkiPaths(fx.certsDir, 'AZ');
+  const signatory = () => fx.keys('KZ').signatory('kz-mvd-deputy-minister');
+  const context = (overrides: Partial<OpenEnvelopeContext> = {}): OpenEnvelopeContext => ({
+    self: 'AZ',
+    keys: fx.keys('AZ'),
+    trust: fx.trust,
+    treaty: fx.config.treaty,
+    now: new Date(),
+    maxSkewMs: 5 * 60_000,
+    ...overrides,
+  });
+  const seal = async (message: MxgMessage = migRequest(now), signer?: KeyPair) =>
+    sealEnvelope({
+      message,
+      signatory: signer ?? (await signatory()),
+      seal: await fx.keys('KZ').seal(),
+      recipient: (await fx.keys('AZ').encryption()).certificate,
+      policy: fx.config.treaty.agreement('MIG').algorithms,
+      signingTime: now,
+    });
+  /** Builds the three layers by hand, so a test can make any one of them wrong. */
+  const wrap = async (parts: {
+    message: MxgMessage;
+    routing?: MxgMessage['header'];
+    inner?: Uint8Array;
+    innerSigner?: KeyPair;
+    outerSigner?: KeyPair;
+    signingTime?: Date;
+    enveloped?: (der: Uint8Array) => Uint8Array;
+  }) => {
+    const signingTime = parts.signingTime ?? now;
+    const innerSigner = parts.innerSigner ?? (await signatory());
+    const inner =
+      parts.inner ??
+      (await signCms(encodeMessage(parts.message), innerSigner, {
+        scheme: 'ecdsa-sha256',
+        signingTime,
+      }));
+    let enveloped = await encryptCms(
+      inner,
+      { certificate: (await fx.keys('AZ').encryption()).certificate },
+      { keyTransport: 'rsa-oaep-sha256', contentEncryption: 'aes-256-cbc' },
+    );
+    if (parts.enveloped) enveloped = parts.enveloped(enveloped);
+    return signCms(enveloped, parts.outerSigner ?? (await fx.keys('KZ').seal()), {
+      scheme: 'ecdsa-sha256',
+      signingTime,
+      extraAttributes: [routingHeaderAttribute(parts.routing ?? parts.message.header)],
+    });
+  };
+  const refusal = async (envelope: Uint8Array, ctx: OpenEnvelopeContext = context()) => {
+    try {
+      await openEnvelope(envelope, ctx);
+    } catch (error) {
+      if (error instanceof EnvelopeError)
+        return { code: error.code, message: error.message, layer: error.layer };
+      throw error;
+    }
+    throw new Error('the envelope was accepted');
+  };
+
+  it('round-trips a MIG-5 request from KZ-MVD to AZ-DMX and names the signatory (MIG-9.3)', async () => {
+    const message = migRequest(now);
+    const sealed = await seal(message);
+    const opened = await openEnvelope(sealed.envelope, context());
+    expect(opened.message).toEqual(message);
+    expect(opened.signatoryId).toBe('kz-mvd-deputy-minister');
+    expect(opened.digest).toBe(sealed.digest);
+    expect(opened.digest).toBe(messageDigest(encodeMessage(message)));
+    expect(opened.outer.checks.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['signature', 'chain', 'revocation', 'seal']),
+    );
+    expect(Buffer.from(opened.inner).equals(Buffer.from(sealed.inner))).toBe(true);
+  });
+
+  describe('OpenSSL accepts what MXG writes', () => {
+    it('verifies the outer and inner SignedData and decrypts the EnvelopedData', async () => {
+      const message = migRequest(now);
+      const sealed = await seal(message);
+      const outer = openssl([
+        'cms',
+        '-verify',
+        '-binary',
+        '-inform',
+        'DER',
+        '-in',
+        file('outer.p7s', sealed.envelope),
+        '-CAfile',
+        kz().caCertificate,
+      ]);
+      expect(outer.stderr).toContain('Verification successful');
+      expect(outer.status).toBe(0);
+
+      const decrypted = openssl([
+        'cms',
+        '-decrypt',
+        '-binary',
+        '-inform',
+        'DER',
+        '-in',
+        file('enveloped.p7m', outer.stdout),
+        '-recip',
+        az().gateway.encryption.certificate,
+        '-inkey',
+        az().gateway.encryption.privateKey,
+      ]);
+      expect(decrypted.status).toBe(0);
+      expect(decrypted.stdout.equals(Buffer.from(sealed.inner))).toBe(true);
+
+      const inner = openssl([
+        'cms',
+        '-verify',
+        '-binary',
+        '-inform',
+        'DER',
+        '-in',
+        file('inner.p7s', decrypted.stdout),
+        '-CAfile',
+        kz().caCertificate,
+      ]);
+      expect(inner.status).toBe(0);
+      expect(inner.stdout.equals(Buffer.from(encodeMessage(message)))).toBe(true);
+    });
+
+    it('refuses MXG signatures against the other party’s CA', async () => {
+      const sealed = await seal();
+      const result = openssl([
+        'cms',
+        '-verify',
+        '-binary',
+        '-inform',
+        'DER',
+        '-in',
+        file('outer-az.p7s', sealed.envelope),
+        '-CAfile',
+        az().caCertificate,
+      ]);
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toMatch(/certificate verify error|unable to get local issuer/);
+    });
+  });
+
+  describe('MXG opens what OpenSSL writes', () => {
+    it('opens an envelope signed, encrypted and sealed with openssl cms', async () => {
+      const message = migRequest(now);
+      const signer = kz().signatory('kz-mvd-deputy-minister');
+      const inner = openssl([
+        'cms',
+        '-sign',
+        '-binary',
+        '-nodetach',
+        '-md',
+        'sha256',
+        '-outform',
+        'DER',
+        '-in',
+        file('message.json', encodeMessage(message)),
+        '-signer',
+        signer.certificate,
+        '-inkey',
+        signer.privateKey,
+      ]);
+      expect(inner.status).toBe(0);
+      const enveloped = openssl([
+        'cms',
+        '-encrypt',
+        '-binary',
+        '-outform',
+        'DER',
+        '-aes-256-cbc',
+        '-in',
+        file('inner-openssl.p7s', inner.stdout),
+        '-recip',
+        az().gateway.encryption.certificate,
+        '-keyopt',
+        'rsa_padding_mode:oaep',
+        '-keyopt',
+        'rsa_oaep_md:sha256',
+      ]);
+      expect(enveloped.status).toBe(0);
+      const outer = openssl([
+        'cms',
+        '-sign',
+        '-binary',
+        '-nodetach',
+        '-md',
+        'sha256',
+        '-outform',
+        'DER',
+        '-in',
+        file('enveloped-openssl.p7m', enveloped.stdout),
+        '-signer',
+        kz().gateway.seal.certificate,
+        '-inkey',
+        kz().gateway.seal.privateKey,
+      ]);
+      expect(outer.status).toBe(0);
+
+      const opened = await openEnvelope(new Uint8Array(outer.stdout), context());
+      expect(opened.message).toEqual(message);
+      expect(opened.signatoryId).toBe('kz-mvd-deputy-minister');
+    });
+  });
+
+  describe('every refusal has its stable code', () => {
+    it('MALFORMED_ENVELOPE: garbage bytes', async () => {
+      expect(await refusal(Buffer.from('definitely not CMS'))).toMatchObject({
+        code: 'MALFORMED_ENVELOPE',
+        layer: 'outer',
+      });
+    });
+
+    it('SIGNATURE_INVALID: one byte of the sealed ciphertext changed', async () => {
+      const { envelope } = await seal();
+      const tampered = Buffer.from(envelope);
+      tampered[Math.floor(tampered.length / 2)] ^= 0x01;
+      expect(await refusal(tampered)).toMatchObject({ code: 'SIGNATURE_INVALID', layer: 'outer' });
+    });
+
+    it('CERT_UNTRUSTED: sealed with a seal certificate from the other party’s CA', async () => {
+      const ca = await loadCertificateAuthority(fx.certsDir, 'AZ');
+      const impostor = await issueCertificate({
+        issuer: ca,
+        profile: 'seal',
+        subject: gatewaySubject('KZ', 'seal'),
+        keyAlgorithm: 'ecdsa-p256',
+        notBefore: dayBefore,
+      });
+      const envelope = await wrap({
+        message: migRequest(now),
+        outerSigner: { certificate: impostor.certificate, privateKey: impostor.privateKey },
+      });
+      expect(await refusal(envelope)).toMatchObject({ code: 'CERT_UNTRUSTED', layer: 'outer' });
+    });
+
+    it('SEAL_NOT_RECOGNISED: sealed by a valid KZ certificate that is not the gateway’s seal', async () => {
+      const envelope = await wrap({ message: migRequest(now), outerSigner: await signatory() });
+      expect(await refusal(envelope)).toMatchObject({
+        code: 'SEAL_NOT_RECOGNISED',
+        layer: 'outer',
+      });
+    });
+
+    it('CERT_EXPIRED: signed by a signatory certificate that had expired', async () => {
+      const ca = await loadCertificateAuthority(fx.certsDir, 'KZ');
+      const expired = await issueCertificate({
+        issuer: ca,
+        profile: 'signatory',
+        subject: signatorySubject('KZ', {
+          id: 'x',
+          authorityCode: 'KZ-MVD',
+          authorityNameEn: 'Ministry of Internal Affairs',
+          commonName: 'Expired Signatory',
+        }),
+        keyAlgorithm: 'ecdsa-p256',
+        notBefore: new Date(now.getTime() - 400 * 86_400_000),
+        notAfter: new Date(now.getTime() - 30 * 86_400_000),
+      });
+      const envelope = await wrap({
+        message: migRequest(now),
+        innerSigner: { certificate: expired.certificate, privateKey: expired.privateKey },
+      });
+      expect(await refusal(envelope)).toMatchObject({ code: 'CERT_EXPIRED', layer: 'inner' });
+    });
+
+    it('SIGNATORY_NOT_AUTHORISED: a genuine KZ certificate of someone not on KZ-MVD’s list (MIG-9.3)', async () => {
+      const ca = await loadCertificateAuthority(fx.certsDir, 'KZ');
+      const stranger = await issueCertificate({
+        issuer: ca,
+        profile: 'signatory',
+        subject: signatorySubject('KZ', {
+          id: 'y',
+          authorityCode: 'KZ-MVD',
+          authorityNameEn: 'Ministry of Internal Affairs',
+          commonName: 'Not Authorised',
+        }),
+        keyAlgorithm: 'ecdsa-p256',
+        notBefore: dayBefore,
+      });
+      const envelope = await wrap({
+        message: migRequest(now),
+        innerSigner: { certificate: stranger.certificate, privateKey: stranger.privateKey },
+      });
+      const refused = await refusal(envelope);
+      expect(refused).toMatchObject({ code: 'SIGNATORY_NOT_AUTHORISED', layer: 'inner' });
+      expect(refused.message).toMatch(
+        /CN=Not Authorised.* is not on KZ-MVD's list of authorised signatories on \d{4}-\d{2}-\d{2} \(MIG-9\.3\)/,
+      );
+    });
+
+    it('SIGNATORY_NOT_AUTHORISED: a configured signatory signing for another authority', async () => {
+      const envelope = await seal(
+        migRequest(now, { from: { party: 'KZ', authority: 'KZ-MTSZN' } }),
+      );
+      expect(await refusal(envelope.envelope)).toMatchObject({
+        code: 'SIGNATORY_NOT_AUTHORISED',
+        layer: 'inner',
+      });
+    });
+
+    it('SIGNATORY_NOT_AUTHORISED: a signatory whose authorisation ended before the signing time', async () => {
+      const data = fx.config.treaty.toJSON();
+      const treaty = new TreatyRegistry({
+        ...data,
+        signatories: data.signatories.map((s) =>
+          s.id === 'kz-mvd-deputy-minister' ? { ...s, validTo: '2021-01-01' } : s,
+        ),
+      });
+      const { envelope } = await seal();
+      expect(await refusal(envelope, context({ treaty }))).toMatchObject({
+        code: 'SIGNATORY_NOT_AUTHORISED',
+      });
+    });
+
+    it('ALGORITHM_NOT_ALLOWED: an inner signature with SHA-1', async () => {
+      const signer = kz().signatory('kz-mvd-deputy-minister');
+      const message = migRequest(now);
+      const sha1 = openssl([
+        'cms',
+        '-sign',
+        '-binary',
+        '-nodetach',
+        '-md',
+        'sha1',
+        '-outform',
+        'DER',
+        '-in',
+        file('sha1.json', encodeMessage(message)),
+        '-signer',
+        signer.certificate,
+        '-inkey',
+        signer.privateKey,
+      ]);
+      expect(sha1.status).toBe(0);
+      const envelope = await wrap({ message, inner: new Uint8Array(sha1.stdout) });
+      expect(await refusal(envelope)).toMatchObject({
+        code: 'ALGORITHM_NOT_ALLOWED',
+        layer: 'inner',
+      });
+    });
+
+    it('ALGORITHM_NOT_ALLOWED: a seal algorithm the agreement’s policy leaves out', async () => {
+      const data = fx.config.treaty.toJSON();
+      const treaty = new TreatyRegistry({
+        ...data,
+        agreements: data.agreements.map((a) =>
+          a.code === 'MIG'
+            ? { ...a, algorithms: { ...a.algorithms, signatures: ['rsa-pss-sha256' as const] } }
+            : a,
+        ),
+      });
+      const { envelope } = await seal();
+      expect(await refusal(envelope, context({ treaty }))).toMatchObject({
+        code: 'ALGORITHM_NOT_ALLOWED',
+        layer: 'outer',
+      });
+    });
+
+    it('HEADER_MISMATCH: the sealed header names another receiving authority than the signed message', async () => {
+      const message = migRequest(now);
+      const routing = { ...message.header, from: { party: 'KZ', authority: 'KZ-MTSZN' } };
+      expect(await refusal(await wrap({ message, routing }))).toMatchObject({
+        code: 'HEADER_MISMATCH',
+      });
+    });
+
+    it('HEADER_MISMATCH: the transport’s routing properties disagree with the sealed header', async () => {
+      const { envelope } = await seal();
+      expect(await refusal(envelope, context({ transport: { type: 'response' } }))).toMatchObject({
+        code: 'HEADER_MISMATCH',
+        layer: 'outer',
+      });
+    });
+
+    it('NOT_FOR_THIS_RECIPIENT: opened by a gateway it is not addressed to', async () => {
+      const { envelope } = await seal();
+      expect(await refusal(envelope, context({ self: 'KZ', keys: fx.keys('KZ') }))).toMatchObject({
+        code: 'NOT_FOR_THIS_RECIPIENT',
+      });
+    });
+
+    it('NOT_FOR_THIS_RECIPIENT: addressed to AZ but encrypted for another certificate', async () => {
+      const message = migRequest(now);
+      const inner = await signCms(encodeMessage(message), await signatory(), {
+        scheme: 'ecdsa-sha256',
+        signingTime: now,
+      });
+      const enveloped = await encryptCms(
+        inner,
+        { certificate: (await fx.keys('KZ').encryption()).certificate },
+        { keyTransport: 'rsa-oaep-sha256', contentEncryption: 'aes-256-cbc' },
+      );
+      const envelope = await signCms(enveloped, await fx.keys('KZ').seal(), {
+        scheme: 'ecdsa-sha256',
+        signingTime: now,
+        extraAttributes: [routingHeaderAttribute(message.header)],
+      });
+      expect(await refusal(envelope)).toMatchObject({
+        code: 'NOT_FOR_THIS_RECIPIENT',
+        layer: 'envelope',
+      });
+    });
+
+    it('DECRYPTION_FAILED: a corrupted encrypted key under a valid seal, with a vague message', async () => {
+      const envelope = await wrap({
+        message: migRequest(now),
+        enveloped: (der) => {
+          // The RSA-2048 encrypted content-encryption key: OCTET STRING of 256 bytes.
+          const corrupted = Buffer.from(der);
+          const key = corrupted.indexOf(Buffer.from([0x04, 0x82, 0x01, 0x00]));
+          expect(key).toBeGreaterThan(0);
+          corrupted[key + 4 + 100] ^= 0xff;
+          return corrupted;
+        },
+      });
+      expect(await refusal(envelope)).toEqual({
+        code: 'DECRYPTION_FAILED',
+        message: 'DECRYPTION_FAILED: the envelope could not be decrypted',
+        layer: 'envelope',
+      });
+    });
+
+    it('SIGNING_TIME_OUT_OF_RANGE: signed an hour ahead of the receiver’s clock', async () => {
+      const envelope = await wrap({
+        message: migRequest(now),
+        signingTime: new Date(now.getTime() + 3_600_000),
+      });
+      expect(await refusal(envelope)).toMatchObject({
+        code: 'SIGNING_TIME_OUT_OF_RANGE',
+        layer: 'outer',
+      });
+    });
+
+    it('MESSAGE_TYPE_NOT_ALLOWED: a RET reimbursement claim under MIG', async () => {
+      const { envelope } = await seal(migRequest(now, { type: 'reimbursement-claim' }));
+      expect(await refusal(envelope)).toMatchObject({ code: 'MESSAGE_TYPE_NOT_ALLOWED' });
+    });
+
+    it('AGREEMENT_NOT_IN_FORCE: after MIG-17 termination took effect', async () => {
+      const data = fx.config.treaty.toJSON();
+      const treaty = new TreatyRegistry({
+        ...data,
+        agreements: data.agreements.map((a) =>
+          a.code === 'MIG' ? { ...a, terminationNoticeReceived: '2024-01-10' } : a,
+        ),
+      });
+      const { envelope } = await seal();
+      const refused = await refusal(envelope, context({ treaty }));
+      expect(refused).toMatchObject({ code: 'AGREEMENT_NOT_IN_FORCE' });
+      expect(refused.message).toContain('MIG-17');
+    });
+
+    it('CERT_REVOKED: the signatory’s certificate is on KZ’s CRL', async () => {
+      const { envelope } = await seal(
+        migRequest(now),
+        await fx.keys('KZ').signatory('kz-mvd-migration-head'),
+      );
+      await revokeCertificate({
+        certsDir: fx.certsDir,
+        certificatePath: kz().signatory('kz-mvd-migration-head').certificate,
+        reason: 'keyCompromise',
+      });
+      expect(await refusal(envelope, context({ trust: fx.reloadTrust() }))).toMatchObject({
+        code: 'CERT_REVOKED',
+        layer: 'inner',
+      });
+    });
+  });
+});
