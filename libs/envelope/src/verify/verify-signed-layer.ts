@@ -4,7 +4,6 @@ import {
   parseSignedData,
   readKeyUsage,
   type SignedDataInfo,
-  type SignerReport,
   verifyCertificateChain,
   verifyCmsSignature,
 } from '@mxg/cms';
