@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { registerAuditCommands } from './commands/audit.command';
+import { registerAuthCommands } from './commands/auth.command';
 import { registerConfigCommands } from './commands/config.command';
 import { registerDbCommands } from './commands/db.command';
 import { registerPkiCommands } from './commands/pki.command';
@@ -14,5 +16,7 @@ export function buildProgram(): Command {
   registerServicesCommands(program);
   registerDbCommands(program);
   registerPkiCommands(program);
+  registerAuditCommands(program);
+  registerAuthCommands(program);
   return program;
 }

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MxgConfigModule, type MxgConfigService } from '@mxg/config';
 import { Clock, SystemClock } from '@mxg/core';
+import { AuditModule } from './audit/audit.module';
 import { BrokerModule } from './broker/broker.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
@@ -19,6 +20,7 @@ export class GatewayModule {
         BrokerModule,
         HealthModule,
         TreatyModule,
+        AuditModule,
       ],
     };
   }

@@ -10,6 +10,11 @@ export const AuditErrorCode = {
   CheckpointKeyUnsupported: 'AUDIT_CHECKPOINT_KEY_UNSUPPORTED',
   CheckpointOriginMismatch: 'AUDIT_CHECKPOINT_ORIGIN_MISMATCH',
   CheckpointInconsistent: 'AUDIT_CHECKPOINT_INCONSISTENT',
+  EntryInvalid: 'AUDIT_ENTRY_INVALID',
+  CertificateUntrusted: 'AUDIT_CERTIFICATE_UNTRUSTED',
+  LogDiverged: 'AUDIT_LOG_DIVERGED',
+  WitnessFailed: 'AUDIT_WITNESS_FAILED',
+  ExportUnreadable: 'AUDIT_EXPORT_UNREADABLE',
 } as const;
 export type AuditErrorCode = (typeof AuditErrorCode)[keyof typeof AuditErrorCode];
 

@@ -23,3 +23,71 @@ export {
   type NoteSignature,
   type SignedNote,
 } from './checkpoint/signed-note';
+export { checkCheckpointCertificate } from './checkpoint/checkpoint-certificate';
+export {
+  AUDIT_EVENT_TYPES,
+  AUDIT_OUTCOMES,
+  type AuditActor,
+  type AuditDetails,
+  type AuditDetailValue,
+  type AuditEntry,
+  type AuditEventInput,
+  type AuditEventType,
+  type AuditOutcome,
+} from './log/audit-event';
+export {
+  normalizeAuditEvent,
+  parseAuditEntryJson,
+  type NormalizedAuditEvent,
+} from './log/audit-entry-validation';
+export {
+  AUDIT_LEAF_VERSION,
+  auditEntryToJson,
+  auditLeafHash,
+  encodeAuditLeaf,
+} from './log/audit-leaf';
+export { AuditAppender } from './log/audit-appender';
+export { AuditSequencer, type AuditSequencerOptions, type SqlSession } from './log/audit-sequencer';
+export {
+  AuditLogWorker,
+  type AuditLogWorkerLogger,
+  type AuditLogWorkerOptions,
+} from './log/audit-log-worker';
+export { auditLogOrigin, partyOfKeyName, witnessKeyName } from './log/log-identity';
+export { queryRows, type SqlClient } from './store/sql-client';
+export {
+  latestCheckpoint,
+  queryEntries,
+  type AuditEntryFilter,
+  type StoredCheckpoint,
+} from './store/audit-log.repository';
+export { AuditWitness, type AuditWitnessOptions } from './witness/audit-witness';
+export {
+  WitnessClient,
+  type WitnessClientOptions,
+  type WitnessPeer,
+} from './witness/witness-client';
+export { HttpWitnessTransport } from './witness/http-witness-transport';
+export type {
+  WitnessedHead,
+  WitnessRequest,
+  WitnessResponse,
+  WitnessTransport,
+} from './witness/witness.types';
+export {
+  AUDIT_EXPORT_FORMAT,
+  AUDIT_WITNESSED_FORMAT,
+  type ExportLine,
+} from './export/audit-export-format';
+export {
+  writeAuditExport,
+  writeWitnessedExport,
+  type AuditExportSummary,
+} from './export/write-audit-export';
+export {
+  AuditProblem,
+  verifyAuditExport,
+  type AuditVerifyFinding,
+  type AuditVerifyOptions,
+  type AuditVerifyReport,
+} from './export/verify-audit-export';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import { AuditAppender } from '@mxg/audit';
 import { MxgConfigService } from '@mxg/config';
 import { Clock } from '@mxg/core';
 import { ConfigSnapshotEntity } from './config-snapshot.entity';
@@ -20,6 +21,7 @@ export class ConfigSnapshotRecorder implements OnApplicationBootstrap {
     private readonly clock: Clock,
     @InjectRepository(ConfigSnapshotEntity)
     private readonly snapshots: Repository<ConfigSnapshotEntity>,
+    private readonly audit: AuditAppender,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -29,7 +31,26 @@ export class ConfigSnapshotRecorder implements OnApplicationBootstrap {
       .digest('hex');
     const last = await this.snapshots.findOne({ where: { gateway: id }, order: { id: 'DESC' } });
     if (last?.digest === digest) return;
-    await this.snapshots.insert({ gateway: id, party, digest, recordedAt: this.clock.now() });
+    // One transaction: the snapshot and its audit entry exist together or not at all (issue 4:
+    // every change of configuration or signatory list is audited).
+    await this.snapshots.manager.transaction(async (manager) => {
+      await manager.insert(ConfigSnapshotEntity, {
+        gateway: id,
+        party,
+        digest,
+        recordedAt: this.clock.now(),
+      });
+      await this.audit.append(
+        {
+          type: 'config.changed',
+          actor: { role: 'gateway', user: id },
+          parties: [party],
+          contentDigest: `sha256:${digest}`,
+          details: { previousDigest: last === null ? null : `sha256:${last.digest}` },
+        },
+        { db: manager },
+      );
+    });
     this.logger.log(`treaty configuration ${digest.slice(0, 12)}… recorded`);
   }
 }

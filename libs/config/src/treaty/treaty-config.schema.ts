@@ -155,6 +155,35 @@ export const gatewayFileSchema = z.strictObject({
     vhost: z.string().min(1),
     user: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/),
   }),
+  /** Peer gateways whose witnesses countersign this gateway's audit checkpoints (issue 4). */
+  witnesses: z
+    .array(
+      z.strictObject({
+        party: partyCode,
+        url: z.url({ protocol: /^https?$/, error: 'expected an http(s):// URL' }),
+      }),
+    )
+    .default([]),
+  /**
+   * API clients and their roles. Only the SHA-256 of each bearer token is configured (made by
+   * `mxg auth token`), so this file never holds a credential.
+   */
+  clients: z
+    .array(
+      z.strictObject({
+        id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, {
+          error: 'expected a lower-case id of letters, digits, dots and dashes',
+        }),
+        authority: authorityCode.nullable().default(null),
+        roles: z
+          .array(z.enum(['publisher', 'security-officer', 'auditor', 'administrator']))
+          .min(1),
+        tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, {
+          error: 'expected the 64 hex digits `mxg auth token` prints',
+        }),
+      }),
+    )
+    .default([]),
 });
 
 export type PartiesFile = z.infer<typeof partiesFileSchema>;

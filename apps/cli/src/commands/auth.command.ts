@@ -1,0 +1,32 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Option, type Command } from 'commander';
+
+const ROLES = ['publisher', 'security-officer', 'auditor', 'administrator'] as const;
+
+/**
+ * `mxg auth token`: a fresh bearer token for an API client. The token is printed once, for the
+ * client; only its SHA-256 goes into the gateway file, so config never holds a credential.
+ */
+export function registerAuthCommands(program: Command): void {
+  program
+    .command('auth')
+    .description('API clients of a gateway')
+    .command('token')
+    .description(
+      'make a bearer token and print the line to add under `clients:` in config/gateways/<id>.yaml',
+    )
+    .requiredOption('--client <id>', 'client id, e.g. auditor-1')
+    .addOption(new Option('--role <roles...>', 'roles').choices(ROLES).default(['auditor']))
+    .option('--authority <code>', 'the competent authority the client acts for, e.g. KZ-MVD')
+    .action((opts: { client: string; role: string[]; authority?: string }) => {
+      // 256 bits, base64url: no padding or characters that need quoting in a header.
+      const token = randomBytes(32).toString('base64url');
+      const sha256 = createHash('sha256').update(token).digest('hex');
+      const authority = opts.authority === undefined ? '' : `, authority: ${opts.authority}`;
+      process.stdout.write(
+        `token (give it to the client; it is not stored anywhere): ${token}\n` +
+          `add to config/gateways/<id>.yaml under clients:\n` +
+          `  - { id: ${opts.client}${authority}, roles: [${opts.role.join(', ')}], tokenSha256: ${sha256} }\n`,
+      );
+    });
+}

@@ -1,0 +1,80 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { MxgConfigService } from '@mxg/config';
+import { Clock } from '@mxg/core';
+import {
+  AuditLogWorker,
+  AuditSequencer,
+  HttpWitnessTransport,
+  WitnessClient,
+  type SqlSession,
+} from '@mxg/audit';
+import { AUDIT_KEYS } from './audit.constants';
+import type { AuditKeys } from './audit-keys';
+
+/**
+ * Runs this gateway's audit sequencer and checkpointer in the background and sends each new
+ * checkpoint to the peers' witnesses. Several instances may run: one leads (advisory lock).
+ */
+@Injectable()
+export class AuditLogService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Audit');
+  private readonly sequencer: AuditSequencer;
+  private readonly worker: AuditLogWorker;
+
+  constructor(
+    config: MxgConfigService,
+    clock: Clock,
+    dataSource: DataSource,
+    @Inject(AUDIT_KEYS) keys: AuditKeys,
+  ) {
+    this.sequencer = new AuditSequencer({
+      // Its own session, as the application role: the lock is held as long as it lives.
+      connect: async (): Promise<SqlSession> => {
+        const client = new Client({
+          connectionString: config.databaseUrl,
+          application_name: `mxg-audit-sequencer-${config.gateway.id}`,
+        });
+        client.on('error', (error) => this.logger.warn(`sequencer connection: ${error.message}`));
+        await client.connect();
+        return client;
+      },
+      clock,
+      origin: keys.origin,
+      privateKey: keys.privateKey,
+    });
+    const witnesses = new WitnessClient({
+      db: dataSource,
+      origin: keys.origin,
+      certificatePem: keys.certificatePem,
+      peers: config.gateway.witnesses.map((w) => ({
+        party: w.party,
+        transport: new HttpWitnessTransport(w.url.replace(/\/+$/, '')),
+      })),
+      trustedCas: keys.trustedCas,
+      clock,
+      consistencyProof: (oldSize, newSize) =>
+        this.sequencer.tree.consistencyProof(oldSize, newSize),
+      logger: this.logger,
+    });
+    this.worker = new AuditLogWorker(this.sequencer, {
+      onCheckpoint: (checkpoint) => witnesses.notify(checkpoint),
+      logger: this.logger,
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker.stop();
+  }
+}

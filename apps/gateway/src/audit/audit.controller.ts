@@ -1,0 +1,49 @@
+import { Controller, Get, NotFoundException, Query, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { latestCheckpoint } from '@mxg/audit';
+import type { AuthenticatedClient } from '../auth/auth.types';
+import { BearerAuthGuard } from '../auth/bearer-auth.guard';
+import { CurrentClient, Roles } from '../auth/roles.decorator';
+import { AuditErrorFilter } from './audit.errors';
+import { QueryAuditLogCommand } from './use-cases/query-audit-log/query-audit-log.command';
+import {
+  type AuditLogPage,
+  QueryAuditLog,
+} from './use-cases/query-audit-log/query-audit-log.use-case';
+
+/** The auditor API (issue 4): auditors only, every query audited. */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('audit')
+@UseGuards(BearerAuthGuard)
+@Roles('auditor')
+@UseFilters(AuditErrorFilter)
+export class AuditController {
+  constructor(
+    private readonly queryAuditLog: QueryAuditLog,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  @Get('entries')
+  @ApiOperation({
+    summary:
+      'Audit entries by time range (from, to), party, authority, agreement, messageId, correlationId and type; paginated by `after` (a seq) and `limit`',
+  })
+  entries(
+    @Query() query: Record<string, unknown>,
+    @CurrentClient() client: AuthenticatedClient,
+  ): Promise<AuditLogPage> {
+    return this.queryAuditLog.execute(QueryAuditLogCommand.create(query), client);
+  }
+
+  @Get('checkpoints/latest')
+  @ApiOperation({
+    summary: 'The latest signed checkpoint of this gateway’s audit log (signed note)',
+  })
+  async latest(): Promise<{ treeSize: number; note: string }> {
+    const checkpoint = await latestCheckpoint(this.dataSource);
+    if (checkpoint === undefined) throw new NotFoundException('no checkpoint signed yet');
+    return { treeSize: checkpoint.treeSize, note: checkpoint.note };
+  }
+}

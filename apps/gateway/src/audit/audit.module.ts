@@ -1,0 +1,50 @@
+import { Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { MxgConfigService } from '@mxg/config';
+import { Clock } from '@mxg/core';
+import { AuditAppender, AuditWitness } from '@mxg/audit';
+import { AuthModule } from '../auth/auth.module';
+import { AUDIT_KEYS } from './audit.constants';
+import { AuditController } from './audit.controller';
+import { type AuditKeys, loadAuditKeys } from './audit-keys';
+import { AuditLogService } from './audit-log.service';
+import { QueryAuditLog } from './use-cases/query-audit-log/query-audit-log.use-case';
+import { WitnessCheckpoint } from './use-cases/witness-checkpoint/witness-checkpoint.use-case';
+import { WitnessController } from './witness.controller';
+
+/**
+ * The tamper-evident audit log (issue 4; MIG-11.3, MIG-11.4, MIG-11.5): other modules append
+ * through `AuditAppender`; the sequencer, checkpointer and witness client run in the
+ * background; auditors query it; peers' logs are witnessed here.
+ */
+@Module({
+  imports: [AuthModule],
+  controllers: [AuditController, WitnessController],
+  providers: [
+    { provide: AUDIT_KEYS, inject: [MxgConfigService], useFactory: loadAuditKeys },
+    {
+      provide: AuditAppender,
+      inject: [DataSource, Clock],
+      useFactory: (dataSource: DataSource, clock: Clock) => new AuditAppender(dataSource, clock),
+    },
+    {
+      provide: AuditWitness,
+      inject: [DataSource, Clock, AUDIT_KEYS],
+      useFactory: (dataSource: DataSource, clock: Clock, keys: AuditKeys) =>
+        new AuditWitness({
+          db: dataSource,
+          transaction: (work) => dataSource.transaction((manager) => work(manager)),
+          name: keys.witnessName,
+          privateKey: keys.privateKey,
+          certificatePem: keys.certificatePem,
+          trustedCas: keys.trustedCas,
+          clock,
+        }),
+    },
+    AuditLogService,
+    QueryAuditLog,
+    WitnessCheckpoint,
+  ],
+  exports: [AuditAppender],
+})
+export class AuditModule {}

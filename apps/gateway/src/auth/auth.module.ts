@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { BearerAuthGuard } from './bearer-auth.guard';
+import { ClientRegistry } from './client-registry';
+
+/**
+ * Who may call the gateway's API: bearer tokens per client, roles per client, all from the
+ * gateway file. Generic on purpose: the national-system API (issue 5) reuses it.
+ */
+@Module({
+  providers: [ClientRegistry, BearerAuthGuard],
+  exports: [ClientRegistry, BearerAuthGuard],
+})
+export class AuthModule {}

@@ -1,0 +1,83 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { StoredCheckpoint } from '../store/audit-log.repository';
+import type { AuditSequencer } from './audit-sequencer';
+
+export interface AuditLogWorkerLogger {
+  log(message: string): void;
+  error(message: string): void;
+}
+
+export interface AuditLogWorkerOptions {
+  /** How often to look for new entries; bounds entry-to-checkpoint latency with the interval. */
+  pollMs?: number;
+  /** Issue 4: a signed checkpoint at least once a second while entries arrive. */
+  checkpointIntervalMs?: number;
+  /** How often a follower asks whether the leader is gone. */
+  followerRetryMs?: number;
+  onCheckpoint?(checkpoint: StoredCheckpoint): void;
+  logger?: AuditLogWorkerLogger;
+}
+
+/**
+ * Runs a sequencer in the background: lead when possible, sequence whatever has arrived, sign a
+ * checkpoint each interval. Failures (a lost connection, another leader) drop leadership and
+ * retry; the tree is then rebuilt from the database, the one source of truth.
+ */
+export class AuditLogWorker {
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly sequencer: AuditSequencer,
+    private readonly options: AuditLogWorkerOptions = {},
+  ) {}
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.abort.abort();
+    await this.loop;
+    await this.sequencer.release();
+  }
+
+  private async run(): Promise<void> {
+    const { pollMs = 100, checkpointIntervalMs = 1000, followerRetryMs = 2000 } = this.options;
+    let lastCheckpointAt = 0;
+    let wasLeader = false;
+    while (!this.stopped) {
+      try {
+        if (!(await this.sequencer.tryLead())) {
+          await this.pause(followerRetryMs);
+          continue;
+        }
+        if (!wasLeader) this.options.logger?.log('audit sequencer: leading');
+        wasLeader = true;
+        while (!this.stopped && (await this.sequencer.sequence()) > 0) {
+          if (Date.now() - lastCheckpointAt >= checkpointIntervalMs) break;
+        }
+        if (Date.now() - lastCheckpointAt >= checkpointIntervalMs) {
+          lastCheckpointAt = Date.now();
+          const checkpoint = await this.sequencer.checkpoint();
+          if (checkpoint) this.options.onCheckpoint?.(checkpoint);
+        }
+        await this.pause(pollMs);
+      } catch (error) {
+        if (this.stopped) break;
+        wasLeader = false;
+        this.options.logger?.error(
+          `audit sequencer: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        await this.sequencer.release();
+        await this.pause(followerRetryMs);
+      }
+    }
+  }
+
+  private async pause(ms: number): Promise<void> {
+    await sleep(ms, undefined, { signal: this.abort.signal }).catch(() => undefined);
+  }
+}

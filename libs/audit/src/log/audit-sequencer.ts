@@ -1,0 +1,166 @@
+import type { KeyObject } from 'node:crypto';
+import type { Clock } from '@mxg/core';
+import { AuditError, AuditErrorCode } from '../audit-error';
+import { formatCheckpoint } from '../checkpoint/checkpoint';
+import { signCheckpoint } from '../checkpoint/checkpoint-signature';
+import { MerkleTree } from '../merkle/merkle-tree';
+import {
+  insertCheckpoint,
+  insertLeaves,
+  latestCheckpoint,
+  readLeafHashes,
+  readUnsequenced,
+  sequencerCursor,
+  tryLockSequencer,
+  type SequencerCursor,
+  type StoredCheckpoint,
+} from '../store/audit-log.repository';
+import type { SqlClient } from '../store/sql-client';
+import { auditLeafHash } from './audit-leaf';
+
+/** A connection of its own: the leader's advisory lock lives as long as this session. */
+export interface SqlSession extends SqlClient {
+  end(): Promise<void>;
+}
+
+export interface AuditSequencerOptions {
+  connect(): Promise<SqlSession>;
+  clock: Clock;
+  /** The log's identity (`mxg.kz/audit`) and its audit-checkpoint private key. */
+  origin: string;
+  privateKey: KeyObject;
+  batchSize?: number;
+}
+
+const LEAF_LOAD_BATCH = 50_000;
+
+/**
+ * Sequencer and checkpointer of one gateway database. Only the session holding the advisory
+ * lock leads, so any number of gateway instances may run one; the others wait. The leader
+ * reads entries whose transactions have ended, gives them gap-free `seq`s, hashes them into the
+ * RFC 6962 tree held in memory (rebuilt from `audit_leaves` when it takes over) and stores the
+ * leaves; `checkpoint()` signs the tree head when it has grown.
+ */
+export class AuditSequencer {
+  private session: SqlSession | undefined;
+  private merkle: MerkleTree | undefined;
+  private cursor: SequencerCursor = { xid: '0', id: '0' };
+  private last: StoredCheckpoint | undefined;
+  private readonly batchSize: number;
+
+  constructor(private readonly options: AuditSequencerOptions) {
+    this.batchSize = options.batchSize ?? 2000;
+  }
+
+  get leading(): boolean {
+    return this.merkle !== undefined;
+  }
+
+  /** The tree as sequenced so far (leader only): proofs for witnesses and exports. */
+  get tree(): MerkleTree {
+    if (this.merkle === undefined) throw new Error('not the audit sequencer leader');
+    return this.merkle;
+  }
+
+  get lastCheckpoint(): StoredCheckpoint | undefined {
+    return this.last;
+  }
+
+  /**
+   * Tries to become the leader and, if so, rebuilds the tree from the stored leaves and checks
+   * it against the last signed checkpoint: if the stored log no longer yields that root, it was
+   * altered underneath us and we refuse to sign anything on top of it.
+   */
+  async tryLead(): Promise<boolean> {
+    if (this.leading) return true;
+    const session = await this.options.connect();
+    try {
+      if (!(await tryLockSequencer(session))) {
+        await session.end();
+        return false;
+      }
+      const tree = new MerkleTree();
+      for (;;) {
+        const leaves = await readLeafHashes(session, tree.size, LEAF_LOAD_BATCH);
+        for (const { seq, leafHash } of leaves) {
+          if (seq !== tree.size) diverged(`leaf ${tree.size} is missing from audit_leaves`);
+          tree.append(leafHash);
+        }
+        if (leaves.length < LEAF_LOAD_BATCH) break;
+      }
+      const last = await latestCheckpoint(session);
+      if (last && (last.treeSize > tree.size || !tree.root(last.treeSize).equals(last.rootHash))) {
+        diverged(`the stored leaves do not yield the signed checkpoint of size ${last.treeSize}`);
+      }
+      this.cursor = await sequencerCursor(session);
+      this.last = last;
+      this.session = session;
+      this.merkle = tree;
+      return true;
+    } catch (error) {
+      await session.end().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Sequences up to one batch; returns how many entries it sequenced. */
+  async sequence(): Promise<number> {
+    const session = this.requireSession();
+    const tree = this.tree;
+    const pending = await readUnsequenced(session, this.cursor, this.batchSize);
+    if (pending.length === 0) return 0;
+    const leaves = pending.map((p, i) => {
+      const seq = tree.size + i;
+      return { seq, entryId: p.id, leafHash: auditLeafHash(p.toEntry(seq)) };
+    });
+    // Stored first, appended after: the in-memory tree never runs ahead of the database.
+    await insertLeaves(session, leaves, this.options.clock.now());
+    for (const leaf of leaves) tree.append(leaf.leafHash);
+    this.cursor = pending[pending.length - 1].cursor;
+    return pending.length;
+  }
+
+  /** Signs and stores a checkpoint if the tree grew since the last one; returns it if so. */
+  async checkpoint(): Promise<StoredCheckpoint | undefined> {
+    const session = this.requireSession();
+    const tree = this.tree;
+    if (tree.size === 0 || tree.size === this.last?.treeSize) return undefined;
+    // Witnesses refuse a checkpoint older than the last one they saw (cosignCheckpoint), so a
+    // clock stepping back must not move checkpoint time back.
+    const now = this.options.clock.now();
+    const signedAt = this.last && this.last.signedAt > now ? this.last.signedAt : now;
+    const rootHash = tree.root();
+    const body = formatCheckpoint({
+      origin: this.options.origin,
+      treeSize: tree.size,
+      rootHash,
+      timestamp: signedAt,
+    });
+    const checkpoint: StoredCheckpoint = {
+      treeSize: tree.size,
+      rootHash,
+      signedAt,
+      note: signCheckpoint(body, this.options.privateKey, this.options.origin),
+    };
+    await insertCheckpoint(session, checkpoint);
+    this.last = checkpoint;
+    return checkpoint;
+  }
+
+  /** Gives up leadership (ending the session releases the advisory lock). */
+  async release(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    this.merkle = undefined;
+    await session?.end().catch(() => undefined);
+  }
+
+  private requireSession(): SqlSession {
+    if (this.session === undefined) throw new Error('not the audit sequencer leader');
+    return this.session;
+  }
+}
+
+function diverged(message: string): never {
+  throw new AuditError(AuditErrorCode.LogDiverged, `the audit log was altered: ${message}`);
+}

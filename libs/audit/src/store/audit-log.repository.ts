@@ -1,0 +1,482 @@
+import type { AuditEntry, AuditEventType } from '../log/audit-event';
+import type { NormalizedAuditEvent } from '../log/audit-entry-validation';
+import { queryRows, type SqlClient } from './sql-client';
+
+/**
+ * Every SQL statement of the audit log, in one place. Tables: see the AuditLog migration in
+ * libs/database. Functions take the connection to use, so callers choose the transaction.
+ */
+
+const ENTRY_COLUMNS = 13;
+
+/** One multi-row INSERT per call: FIELD-NOTES measures ~36 k rows/s at 100 rows a statement. */
+export async function insertEntries(
+  db: SqlClient,
+  events: readonly { event: NormalizedAuditEvent; time: Date }[],
+): Promise<void> {
+  if (events.length === 0) return;
+  const values: string[] = [];
+  const parameters: unknown[] = [];
+  for (const { event: e, time } of events) {
+    const at = parameters.length;
+    values.push(`(${Array.from({ length: ENTRY_COLUMNS }, (_, i) => `$${at + i + 1}`).join(',')})`);
+    parameters.push(
+      time,
+      e.type,
+      e.actor.authority,
+      e.actor.role,
+      e.actor.user,
+      e.messageId,
+      e.correlationId,
+      e.parties,
+      e.agreement,
+      e.contentDigest,
+      e.outcome,
+      e.errorCode,
+      JSON.stringify(e.details),
+    );
+  }
+  await db.query(
+    `INSERT INTO audit_entries (recorded_at, event_type, actor_authority, actor_role, actor_user,
+       message_id, correlation_id, parties, agreement, content_digest, outcome, error_code, details)
+     VALUES ${values.join(',')}`,
+    parameters,
+  );
+}
+
+interface EntryRow {
+  id: string;
+  xid: string;
+  recorded_at: Date;
+  event_type: string;
+  actor_authority: string | null;
+  actor_role: string | null;
+  actor_user: string | null;
+  message_id: string | null;
+  correlation_id: string | null;
+  parties: string[];
+  agreement: string | null;
+  content_digest: string | null;
+  outcome: string;
+  error_code: string | null;
+  details: Record<string, unknown>;
+}
+
+const ENTRY_SELECT = `e.id, e.xid::text AS xid, e.recorded_at, e.event_type, e.actor_authority,
+  e.actor_role, e.actor_user, e.message_id, e.correlation_id, e.parties, e.agreement,
+  e.content_digest, e.outcome, e.error_code, e.details`;
+
+function toEntry(row: EntryRow, seq: number): AuditEntry {
+  return {
+    seq,
+    time: row.recorded_at,
+    type: row.event_type as AuditEventType,
+    actor: { authority: row.actor_authority, role: row.actor_role, user: row.actor_user },
+    messageId: row.message_id,
+    correlationId: row.correlation_id,
+    parties: row.parties,
+    agreement: row.agreement,
+    contentDigest: row.content_digest,
+    outcome: row.outcome as AuditEntry['outcome'],
+    errorCode: row.error_code,
+    details: row.details as AuditEntry['details'],
+  };
+}
+
+/** Position of the sequencer: the (xid, id) of the last entry it sequenced. */
+export interface SequencerCursor {
+  readonly xid: string;
+  readonly id: string;
+}
+
+export interface UnsequencedEntry {
+  readonly id: string;
+  readonly cursor: SequencerCursor;
+  /** The entry with the seq it will get if sequenced now. */
+  toEntry(seq: number): AuditEntry;
+}
+
+/**
+ * Entries after `cursor` written by transactions that have all ended: `xid` below the oldest
+ * transaction still running (pg_snapshot_xmin), so no entry can later appear before the cursor.
+ * A long-running transaction therefore delays sequencing; it never makes us skip an entry.
+ */
+export async function readUnsequenced(
+  db: SqlClient,
+  cursor: SequencerCursor,
+  limit: number,
+): Promise<UnsequencedEntry[]> {
+  const rows = await queryRows<EntryRow>(
+    db,
+    `SELECT ${ENTRY_SELECT} FROM audit_entries e
+     WHERE (e.xid, e.id) > ($1::xid8, $2::bigint)
+       AND e.xid < pg_snapshot_xmin(pg_current_snapshot())
+     ORDER BY e.xid, e.id LIMIT $3`,
+    [cursor.xid, cursor.id, limit],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    cursor: { xid: row.xid, id: row.id },
+    toEntry: (seq: number) => toEntry(row, seq),
+  }));
+}
+
+/** The cursor after the entry at the highest seq, or the start. */
+export async function sequencerCursor(db: SqlClient): Promise<SequencerCursor> {
+  const rows = await queryRows<SequencerCursor>(
+    db,
+    `SELECT e.xid::text AS xid, e.id::text AS id FROM audit_leaves l
+     JOIN audit_entries e ON e.id = l.entry_id ORDER BY l.seq DESC LIMIT 1`,
+  );
+  return rows[0] ?? { xid: '0', id: '0' };
+}
+
+export async function insertLeaves(
+  db: SqlClient,
+  leaves: readonly { seq: number; entryId: string; leafHash: Buffer }[],
+  sequencedAt: Date,
+): Promise<void> {
+  if (leaves.length === 0) return;
+  await db.query(
+    `INSERT INTO audit_leaves (seq, entry_id, leaf_hash, sequenced_at)
+     SELECT seq, entry_id, leaf_hash, $4 FROM unnest($1::bigint[], $2::bigint[], $3::bytea[])
+       AS l (seq, entry_id, leaf_hash)`,
+    [
+      leaves.map((l) => l.seq),
+      leaves.map((l) => l.entryId),
+      leaves.map((l) => l.leafHash),
+      sequencedAt,
+    ],
+  );
+}
+
+/** Stored leaf hashes in seq order from `fromSeq`, at most `limit`. */
+export async function readLeafHashes(
+  db: SqlClient,
+  fromSeq: number,
+  limit: number,
+): Promise<{ seq: number; leafHash: Buffer }[]> {
+  const rows = await queryRows<{ seq: string; leaf_hash: Buffer }>(
+    db,
+    `SELECT seq, leaf_hash FROM audit_leaves WHERE seq >= $1 ORDER BY seq LIMIT $2`,
+    [fromSeq, limit],
+  );
+  return rows.map((r) => ({ seq: Number(r.seq), leafHash: r.leaf_hash }));
+}
+
+/** Sequenced entries with their stored leaf hashes, `fromSeq` ≤ seq < `toSeq`, in seq order. */
+export async function readSequencedEntries(
+  db: SqlClient,
+  fromSeq: number,
+  toSeq: number,
+  limit: number,
+): Promise<{ entry: AuditEntry; leafHash: Buffer }[]> {
+  const rows = await queryRows<EntryRow & { seq: string; leaf_hash: Buffer }>(
+    db,
+    `SELECT l.seq, l.leaf_hash, ${ENTRY_SELECT} FROM audit_leaves l
+     JOIN audit_entries e ON e.id = l.entry_id
+     WHERE l.seq >= $1 AND l.seq < $2 ORDER BY l.seq LIMIT $3`,
+    [fromSeq, toSeq, limit],
+  );
+  return rows.map((r) => ({ entry: toEntry(r, Number(r.seq)), leafHash: r.leaf_hash }));
+}
+
+export interface AuditEntryFilter {
+  readonly from?: Date;
+  readonly to?: Date;
+  readonly party?: string;
+  readonly authority?: string;
+  readonly agreement?: string;
+  readonly messageId?: string;
+  readonly correlationId?: string;
+  readonly type?: AuditEventType;
+  /** Keyset pagination: entries with seq greater than this. */
+  readonly afterSeq?: number;
+  readonly limit: number;
+}
+
+/** Sequenced entries matching every given criterion, in seq order (the auditor API). */
+export async function queryEntries(db: SqlClient, filter: AuditEntryFilter): Promise<AuditEntry[]> {
+  const where: string[] = [];
+  const parameters: unknown[] = [];
+  const add = (clause: (p: string) => string, value: unknown) => {
+    if (value === undefined) return;
+    parameters.push(value);
+    where.push(clause(`$${parameters.length}`));
+  };
+  add((p) => `e.recorded_at >= ${p}`, filter.from);
+  add((p) => `e.recorded_at < ${p}`, filter.to);
+  add((p) => `e.parties @> ARRAY[${p}::text]`, filter.party);
+  add((p) => `e.actor_authority = ${p}`, filter.authority);
+  add((p) => `e.agreement = ${p}`, filter.agreement);
+  add((p) => `e.message_id = ${p}`, filter.messageId);
+  add((p) => `e.correlation_id = ${p}`, filter.correlationId);
+  add((p) => `e.event_type = ${p}`, filter.type);
+  add((p) => `l.seq > ${p}`, filter.afterSeq);
+  parameters.push(filter.limit);
+  const rows = await queryRows<EntryRow & { seq: string }>(
+    db,
+    `SELECT l.seq, ${ENTRY_SELECT} FROM audit_leaves l JOIN audit_entries e ON e.id = l.entry_id
+     ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+     ORDER BY l.seq LIMIT $${parameters.length}`,
+    parameters,
+  );
+  return rows.map((r) => toEntry(r, Number(r.seq)));
+}
+
+export interface StoredCheckpoint {
+  readonly treeSize: number;
+  readonly rootHash: Buffer;
+  readonly signedAt: Date;
+  /** The log's signed note, with its own signature only. */
+  readonly note: string;
+}
+
+interface CheckpointRow {
+  tree_size: string;
+  root_hash: Buffer;
+  signed_at: Date;
+  note: string;
+}
+
+const toCheckpoint = (r: CheckpointRow): StoredCheckpoint => ({
+  treeSize: Number(r.tree_size),
+  rootHash: r.root_hash,
+  signedAt: r.signed_at,
+  note: r.note,
+});
+
+export async function insertCheckpoint(db: SqlClient, c: StoredCheckpoint): Promise<void> {
+  await db.query(
+    `INSERT INTO audit_checkpoints (tree_size, root_hash, signed_at, note) VALUES ($1, $2, $3, $4)`,
+    [c.treeSize, c.rootHash, c.signedAt, c.note],
+  );
+}
+
+export async function latestCheckpoint(db: SqlClient): Promise<StoredCheckpoint | undefined> {
+  const rows = await queryRows<CheckpointRow>(
+    db,
+    `SELECT tree_size, root_hash, signed_at, note FROM audit_checkpoints
+     ORDER BY tree_size DESC LIMIT 1`,
+  );
+  return rows.map(toCheckpoint)[0];
+}
+
+/** Every checkpoint up to `maxSize`, oldest first, each with the cosigned notes of its witnesses. */
+export async function readCheckpoints(
+  db: SqlClient,
+  maxSize: number,
+): Promise<(StoredCheckpoint & { cosigned: string[] })[]> {
+  const rows = await queryRows<CheckpointRow & { cosigned: string[] }>(
+    db,
+    `SELECT c.tree_size, c.root_hash, c.signed_at, c.note,
+       coalesce(array_agg(w.note ORDER BY w.witness) FILTER (WHERE w.note IS NOT NULL), '{}') AS cosigned
+     FROM audit_checkpoints c LEFT JOIN audit_witness_signatures w ON w.tree_size = c.tree_size
+     WHERE c.tree_size <= $1 GROUP BY c.tree_size ORDER BY c.tree_size`,
+    [maxSize],
+  );
+  return rows.map((r) => ({ ...toCheckpoint(r), cosigned: r.cosigned }));
+}
+
+/** Keeps a certificate seen on a signature; returns its SHA-256 (the key in other tables). */
+export async function insertCertificate(
+  db: SqlClient,
+  sha256: Buffer,
+  keyName: string,
+  pem: string,
+  at: Date,
+): Promise<void> {
+  // DO NOTHING is not an UPDATE: the append-only trigger does not fire.
+  await db.query(
+    `INSERT INTO audit_certificates (sha256, key_name, pem, first_seen) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (sha256) DO NOTHING`,
+    [sha256, keyName, pem, at],
+  );
+}
+
+/** Certificates by key name, as referenced by our checkpoints' witnesses or a witnessed log. */
+export async function readCertificates(
+  db: SqlClient,
+  sha256s: readonly Buffer[],
+): Promise<{ keyName: string; pem: string }[]> {
+  if (sha256s.length === 0) return [];
+  return queryRows<{ keyName: string; pem: string }>(
+    db,
+    `SELECT key_name AS "keyName", pem FROM audit_certificates WHERE sha256 = ANY ($1::bytea[])
+     ORDER BY key_name, first_seen`,
+    [sha256s],
+  );
+}
+
+export async function insertWitnessSignature(
+  db: SqlClient,
+  row: { treeSize: number; witness: string; note: string; certificate: Buffer; receivedAt: Date },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO audit_witness_signatures (tree_size, witness, note, certificate, received_at)
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tree_size, witness) DO NOTHING`,
+    [row.treeSize, row.witness, row.note, row.certificate, row.receivedAt],
+  );
+}
+
+export async function witnessCertificates(db: SqlClient): Promise<Buffer[]> {
+  const rows = await queryRows<{ certificate: Buffer }>(
+    db,
+    `SELECT DISTINCT certificate FROM audit_witness_signatures`,
+  );
+  return rows.map((r) => r.certificate);
+}
+
+export interface WitnessedCheckpoint {
+  readonly origin: string;
+  readonly treeSize: number;
+  readonly rootHash: Buffer;
+  readonly signedAt: Date;
+  /** The log's note with our cosignature added. */
+  readonly note: string;
+  readonly certificate: Buffer;
+}
+
+interface WitnessedRow extends CheckpointRow {
+  origin: string;
+  certificate: Buffer;
+}
+
+const toWitnessed = (r: WitnessedRow): WitnessedCheckpoint => ({
+  ...toCheckpoint(r),
+  origin: r.origin,
+  certificate: r.certificate,
+});
+
+/** Serialises witnessing per log, across every instance of this gateway, until commit. */
+export async function lockWitnessedLog(db: SqlClient, origin: string): Promise<void> {
+  await db.query(`SELECT pg_advisory_xact_lock(hashtext('mxg-audit-witness:' || $1))`, [origin]);
+}
+
+export async function latestWitnessed(
+  db: SqlClient,
+  origin: string,
+): Promise<WitnessedCheckpoint | undefined> {
+  const rows = await queryRows<WitnessedRow>(
+    db,
+    `SELECT origin, tree_size, root_hash, signed_at, note, certificate
+     FROM audit_witnessed_checkpoints WHERE origin = $1 ORDER BY tree_size DESC LIMIT 1`,
+    [origin],
+  );
+  return rows.map(toWitnessed)[0];
+}
+
+export async function readWitnessed(db: SqlClient, origin: string): Promise<WitnessedCheckpoint[]> {
+  const rows = await queryRows<WitnessedRow>(
+    db,
+    `SELECT origin, tree_size, root_hash, signed_at, note, certificate
+     FROM audit_witnessed_checkpoints WHERE origin = $1 ORDER BY tree_size`,
+    [origin],
+  );
+  return rows.map(toWitnessed);
+}
+
+export async function insertWitnessed(
+  db: SqlClient,
+  c: WitnessedCheckpoint,
+  witnessedAt: Date,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO audit_witnessed_checkpoints
+       (origin, tree_size, root_hash, signed_at, note, certificate, witnessed_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (origin, tree_size) DO NOTHING`,
+    [c.origin, c.treeSize, c.rootHash, c.signedAt, c.note, c.certificate, witnessedAt],
+  );
+}
+
+/** Takes the sequencer's leadership for this session, if no other session holds it. */
+export async function tryLockSequencer(db: SqlClient): Promise<boolean> {
+  const rows = await queryRows<{ locked: boolean }>(
+    db,
+    `SELECT pg_try_advisory_lock(hashtext('mxg-audit-sequencer')) AS locked`,
+  );
+  return rows[0]?.locked === true;
+}
+
+/** A peer's signed checkpoint our witness refused: kept as evidence (issue 4, witnessing). */
+export interface WitnessRefusal {
+  readonly origin: string;
+  readonly treeSize: number;
+  readonly rootHash: Buffer;
+  readonly signedAt: Date;
+  /** The log's signed note exactly as it was submitted. */
+  readonly note: string;
+  readonly certificate: Buffer;
+  readonly oldSize: number;
+  readonly consistency: readonly Buffer[];
+  readonly lastSeenSize: number;
+  readonly lastSeenRoot: Buffer | null;
+  /** Why: `consistency-proof-invalid`, `tree-shrank`, `time-went-backwards`, `old-size-mismatch`. */
+  readonly reason: string;
+  readonly refusedAt: Date;
+}
+
+/** Stores a refusal once per note: a log replaying a refused checkpoint adds nothing. */
+export async function insertWitnessRefusal(db: SqlClient, r: WitnessRefusal): Promise<void> {
+  await db.query(
+    `INSERT INTO audit_witness_refusals (origin, tree_size, root_hash, signed_at, note, note_sha256,
+       certificate, old_size, consistency, last_seen_size, last_seen_root, reason, refused_at)
+     VALUES ($1, $2, $3, $4, $5, sha256(convert_to($5, 'UTF8')), $6, $7, $8::bytea[], $9, $10, $11, $12)
+     ON CONFLICT (note_sha256) DO NOTHING`,
+    [
+      r.origin,
+      r.treeSize,
+      r.rootHash,
+      r.signedAt,
+      r.note,
+      r.certificate,
+      r.oldSize,
+      r.consistency,
+      r.lastSeenSize,
+      r.lastSeenRoot,
+      r.reason,
+      r.refusedAt,
+    ],
+  );
+}
+
+/** The refusals of one peer log's checkpoints, oldest first. */
+export async function readWitnessRefusals(
+  db: SqlClient,
+  origin: string,
+): Promise<WitnessRefusal[]> {
+  const rows = await queryRows<{
+    origin: string;
+    tree_size: string;
+    root_hash: Buffer;
+    signed_at: Date;
+    note: string;
+    certificate: Buffer;
+    old_size: string;
+    consistency: Buffer[];
+    last_seen_size: string;
+    last_seen_root: Buffer | null;
+    reason: string;
+    refused_at: Date;
+  }>(
+    db,
+    `SELECT origin, tree_size, root_hash, signed_at, note, certificate, old_size, consistency,
+       last_seen_size, last_seen_root, reason, refused_at
+     FROM audit_witness_refusals WHERE origin = $1 ORDER BY id`,
+    [origin],
+  );
+  return rows.map((r) => ({
+    origin: r.origin,
+    treeSize: Number(r.tree_size),
+    rootHash: r.root_hash,
+    signedAt: r.signed_at,
+    note: r.note,
+    certificate: r.certificate,
+    oldSize: Number(r.old_size),
+    consistency: r.consistency,
+    lastSeenSize: Number(r.last_seen_size),
+    lastSeenRoot: r.last_seen_root,
+    reason: r.reason,
+    refusedAt: r.refused_at,
+  }));
+}

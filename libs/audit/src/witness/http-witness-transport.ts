@@ -1,0 +1,44 @@
+import { AuditError, AuditErrorCode, type AuditErrorCode as Code } from '../audit-error';
+import type {
+  WitnessedHead,
+  WitnessRequest,
+  WitnessResponse,
+  WitnessTransport,
+} from './witness.types';
+
+const TIMEOUT_MS = 5000;
+
+/** Witnessing over the peer gateway's HTTP API (`/audit/witness`, see the gateway's audit module). */
+export class HttpWitnessTransport implements WitnessTransport {
+  constructor(private readonly baseUrl: string) {}
+
+  async lastSeen(origin: string): Promise<WitnessedHead | undefined> {
+    const response = await fetch(
+      `${this.baseUrl}/audit/witness/logs/${encodeURIComponent(origin)}`,
+      { signal: AbortSignal.timeout(TIMEOUT_MS) },
+    );
+    if (response.status === 404) return undefined;
+    return (await this.body(response)) as WitnessedHead;
+  }
+
+  async submit(request: WitnessRequest): Promise<WitnessResponse> {
+    const response = await fetch(`${this.baseUrl}/audit/witness`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    return (await this.body(response)) as WitnessResponse;
+  }
+
+  private async body(response: Response): Promise<unknown> {
+    const body = (await response.json().catch(() => ({}))) as { code?: string; message?: string };
+    if (response.ok) return body;
+    // The witness's own error code survives the hop, so a refusal is not mistaken for an outage.
+    const known = Object.values(AuditErrorCode) as string[];
+    const code = (
+      known.includes(body.code ?? '') ? body.code : AuditErrorCode.WitnessFailed
+    ) as Code;
+    throw new AuditError(code, `witness answered ${response.status}: ${body.message ?? ''}`);
+  }
+}

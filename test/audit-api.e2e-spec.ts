@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { spawnGateway, waitForHttp, type GatewayProcess } from './support/gateway-process';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+
+const AUDITOR_TOKEN = 'auditor-token-for-this-test-only';
+const PUBLISHER_TOKEN = 'publisher-token-for-this-test-only';
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+interface Page {
+  entries: {
+    seq: number;
+    type: string;
+    actor: { user: string | null };
+    details: Record<string, unknown>;
+  }[];
+  next: number | null;
+}
+
+describe('auditor API (compiled gateway process, real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let gateway: GatewayProcess;
+  let dir: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('auditapi', { migrate: false });
+    dir = mkdtempSync(join(tmpdir(), 'mxg-audit-api-'));
+    cpSync(join(__dirname, '..', 'config'), dir, { recursive: true });
+    const file = join(dir, 'gateways', 'kz.yaml');
+    // No peer to witness in this test; the clients replace the empty list.
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8')
+        .replace(/witnesses:\n( {2}- .*\n)+/, 'witnesses: []\n')
+        .replace('clients: []\n', ''),
+    );
+    appendFileSync(
+      file,
+      `clients:\n` +
+        `  - { id: auditor-1, roles: [auditor], tokenSha256: ${sha256(AUDITOR_TOKEN)} }\n` +
+        `  - { id: ns-1, authority: KZ-MVD, roles: [publisher], tokenSha256: ${sha256(PUBLISHER_TOKEN)} }\n`,
+    );
+    gateway = await spawnGateway({
+      MXG_GATEWAY: 'kz',
+      MXG_CONFIG_DIR: dir,
+      DATABASE_URL: db.appUrl,
+      MXG_MIGRATION_DATABASE_URL: db.ownerUrl,
+    });
+    await waitForHttp(gateway, '/health');
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await db?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const get = (path: string, token?: string) =>
+    fetch(`${gateway.url}${path}`, {
+      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+    });
+
+  it('answers 401 without a token or with a wrong one, 403 to a client without the auditor role', async () => {
+    const none = await get('/audit/entries');
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect((await get('/audit/entries', 'not-a-token')).status).toBe(401);
+    const publisher = await get('/audit/entries', PUBLISHER_TOKEN);
+    expect(publisher.status).toBe(403);
+    expect(await publisher.json()).toMatchObject({ code: 'AUTH_FORBIDDEN' });
+  });
+
+  it('shows the config change recorded at start, sequenced and checkpointed, and audits the query itself', async () => {
+    let page: Page | undefined;
+    for (let i = 0; i < 50 && !page?.entries.length; i++) {
+      const response = await get('/audit/entries?type=config.changed', AUDITOR_TOKEN);
+      expect(response.status).toBe(200);
+      page = (await response.json()) as Page;
+      if (page.entries.length === 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(page?.entries).toEqual([
+      expect.objectContaining({
+        seq: 0,
+        type: 'config.changed',
+        actor: expect.objectContaining({ user: 'kz' }),
+      }),
+    ]);
+
+    const queried = await pollEntries('/audit/entries?type=audit.queried&limit=1');
+    expect(queried.entries[0]).toMatchObject({
+      type: 'audit.queried',
+      actor: { user: 'auditor-1' },
+      details: { type: 'config.changed' },
+    });
+    expect(queried.next).toBe(queried.entries[0].seq);
+
+    const checkpoint = await get('/audit/checkpoints/latest', AUDITOR_TOKEN);
+    expect(checkpoint.status).toBe(200);
+    expect(((await checkpoint.json()) as { note: string }).note).toMatch(/^mxg\.kz\/audit\n\d+\n/);
+  });
+
+  it('rejects an invalid query with 400 naming the parameter', async () => {
+    const response = await get('/audit/entries?party=kazakhstan', AUDITOR_TOKEN);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      code: 'AUDIT_QUERY_INVALID',
+      message: expect.stringMatching(/^party:/),
+    });
+  });
+
+  async function pollEntries(path: string): Promise<Page> {
+    for (let i = 0; ; i++) {
+      const page = (await (await get(path, AUDITOR_TOKEN)).json()) as Page;
+      if (page.entries.length > 0 || i > 50) return page;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  it('keeps the application role from rewriting the log it writes', async () => {
+    const client = new Client({ connectionString: db.appUrl });
+    await client.connect();
+    try {
+      await expect(client.query(`UPDATE audit_entries SET agreement = 'RET'`)).rejects.toThrow(
+        /permission denied/,
+      );
+    } finally {
+      await client.end();
+    }
+  });
+});

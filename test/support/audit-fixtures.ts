@@ -1,0 +1,167 @@
+import { spawnSync } from 'node:child_process';
+import type { KeyObject, X509Certificate } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Pool } from 'pg';
+import {
+  AuditSequencer,
+  AuditWitness,
+  auditLogOrigin,
+  WitnessClient,
+  witnessKeyName,
+  writeAuditExport,
+  writeWitnessedExport,
+  type SqlClient,
+  type SqlSession,
+} from '@mxg/audit';
+import { MxgConfigService } from '@mxg/config';
+import type { Clock } from '@mxg/core';
+import { loadCertificatePem, loadPrivateKey, partyPkiPaths } from '@mxg/pki';
+
+const ROOT = join(__dirname, '..', '..');
+
+export interface PartyAuditKeys {
+  party: string;
+  privateKey: KeyObject;
+  certificatePem: string;
+  caPath: string;
+  ca: X509Certificate;
+}
+
+/** The development PKI's audit-checkpoint key and CA of `party` (`mxg pki init` made them). */
+export async function partyAuditKeys(party: string): Promise<PartyAuditKeys> {
+  const paths = partyPkiPaths(MxgConfigService.load().paths.certs, party);
+  return {
+    party,
+    privateKey: await loadPrivateKey(paths.gateway.auditCheckpoint.privateKey),
+    certificatePem: (
+      await loadCertificatePem(paths.gateway.auditCheckpoint.certificate)
+    ).toString(),
+    caPath: paths.caCertificate,
+    ca: await loadCertificatePem(paths.caCertificate),
+  };
+}
+
+export function pgSession(url: string): () => Promise<SqlSession> {
+  return async () => {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    return client;
+  };
+}
+
+/** `transaction` for AuditWitness over a pg pool. */
+export function poolTransaction(pool: Pool) {
+  return async <T>(work: (db: SqlClient) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+}
+
+export function newSequencer(url: string, keys: PartyAuditKeys, clock: Clock): AuditSequencer {
+  return new AuditSequencer({
+    connect: pgSession(url),
+    clock,
+    origin: auditLogOrigin(keys.party),
+    privateKey: keys.privateKey,
+  });
+}
+
+export function newWitness(pool: Pool, keys: PartyAuditKeys, cas: X509Certificate[], clock: Clock) {
+  return new AuditWitness({
+    db: pool,
+    transaction: poolTransaction(pool),
+    name: witnessKeyName(keys.party),
+    privateKey: keys.privateKey,
+    certificatePem: keys.certificatePem,
+    trustedCas: cas,
+    clock,
+  });
+}
+
+/** A witness client whose transport calls `witness` in-process (HTTP is tested end to end). */
+export function newWitnessClient(
+  pool: Pool,
+  keys: PartyAuditKeys,
+  sequencer: () => AuditSequencer,
+  witness: { party: string; service: AuditWitness },
+  cas: X509Certificate[],
+  clock: Clock,
+): WitnessClient {
+  return new WitnessClient({
+    db: pool,
+    origin: auditLogOrigin(keys.party),
+    certificatePem: keys.certificatePem,
+    peers: [
+      {
+        party: witness.party,
+        transport: {
+          lastSeen: (origin) => witness.service.lastSeen(origin),
+          submit: (request) => witness.service.witness(request),
+        },
+      },
+    ],
+    trustedCas: cas,
+    clock,
+    consistencyProof: (m, n) => sequencer().tree.consistencyProof(m, n),
+  });
+}
+
+export async function exportLog(url: string, keys: PartyAuditKeys, clock: Clock, out: string) {
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  try {
+    return await writeAuditExport(db, createWriteStream(out), {
+      origin: auditLogOrigin(keys.party),
+      certificatePem: keys.certificatePem,
+      clock,
+    });
+  } finally {
+    await db.end();
+  }
+}
+
+export async function exportWitnessed(
+  url: string,
+  witness: PartyAuditKeys,
+  logParty: string,
+  clock: Clock,
+  out: string,
+) {
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  try {
+    return await writeWitnessedExport(db, createWriteStream(out), {
+      origin: auditLogOrigin(logParty),
+      witness: witnessKeyName(witness.party),
+      witnessCertificatePem: witness.certificatePem,
+      clock,
+    });
+  } finally {
+    await db.end();
+  }
+}
+
+/** Runs the built `mxg` as an auditor would. */
+export function mxg(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(
+    process.execPath,
+    [join(ROOT, 'apps', 'cli', 'bin', 'mxg.js'), ...args],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, TZ: 'UTC' },
+      encoding: 'utf8',
+    },
+  );
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
