@@ -23,7 +23,7 @@ async function stateOfServices(config: MxgConfigService): Promise<unknown> {
       return {
         schemas: (
           await db.query(
-            "SELECT nspname, nspowner::regrole::text, nspacl::text FROM pg_namespace WHERE nspname IN ('mxg', 'public')",
+            "SELECT nspname, nspowner::regrole::text, nspacl::text FROM pg_namespace WHERE nspname IN ('mxg', 'public') ORDER BY nspname",
           )
         ).rows,
         defaults: (
@@ -93,8 +93,18 @@ describe('scripts/services.sh (real PostgreSQL and RabbitMQ)', () => {
     }[];
     expect(permissions).toEqual(
       expect.arrayContaining([
-        { user: 'mxg-kz', configure: '^$', write: '^mxg\\.messages$', read: '^mxg\\.inbox\\.kz$' },
-        { user: 'mxg-az', configure: '^$', write: '^mxg\\.messages$', read: '^mxg\\.inbox\\.az$' },
+        {
+          user: 'mxg-kz',
+          configure: '^$',
+          write: '^mxg\\.messages$|^mxg\\.dead\\-letter$',
+          read: '^mxg\\.inbox\\.kz$',
+        },
+        {
+          user: 'mxg-az',
+          configure: '^$',
+          write: '^mxg\\.messages$|^mxg\\.dead\\-letter$',
+          read: '^mxg\\.inbox\\.az$',
+        },
       ]),
     );
   });

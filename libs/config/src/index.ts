@@ -19,7 +19,10 @@ export type {
 export { databaseRoles, MxgConfigService, type MxgPaths } from './mxg-config.service';
 export {
   amqpSecretName,
+  clientsFileName,
+  clientTokenName,
   ensureSecret,
+  readSecret,
   postgresSecretName,
   readOptionalSecret,
   secretPath,
@@ -41,5 +44,7 @@ export {
   KEY_TRANSPORT_ALGORITHMS,
   SIGNATURE_ALGORITHMS,
   type AlgorithmPolicy,
+  type ApiClient,
+  apiClientSchema,
   defaultAlgorithmPolicy,
 } from './treaty/treaty-config.schema';

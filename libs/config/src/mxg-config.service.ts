@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { MxgError } from '@mxg/core';
 import type { Env } from './env/env.schema';
@@ -5,7 +6,17 @@ import { loadEnv } from './env/load-env';
 import { type GatewayIdentity, loadGatewayConfig } from './files/load-gateway-config';
 import { loadTreatyConfig } from './files/load-treaty-config';
 import { findRepoRoot } from './repo-root';
-import { amqpSecretName, postgresSecretName, readOptionalSecret, readSecret } from './secrets';
+import {
+  amqpSecretName,
+  clientsFileName,
+  postgresSecretName,
+  readOptionalSecret,
+  readSecret,
+  secretPath,
+} from './secrets';
+import { ConfigError } from './files/config-error';
+import { readConfigFile } from './files/read-config-file';
+import { type ApiClient, clientsFileSchema } from './treaty/treaty-config.schema';
 import type { TreatyRegistry } from './treaty/treaty-registry';
 
 export interface MxgPaths {
@@ -63,6 +74,30 @@ export class MxgConfigService {
       );
     }
     return this.gatewayIdentity;
+  }
+
+  /**
+   * Every API client of this gateway: those in its gateway file plus those in the clients file
+   * (MXG_CLIENTS_FILE, or `var/secrets/clients-<gateway>.yaml` when present).
+   */
+  get apiClients(): readonly ApiClient[] {
+    const file =
+      this.env.MXG_CLIENTS_FILE ?? secretPath(this.paths.var, clientsFileName(this.gateway.id));
+    if (this.env.MXG_CLIENTS_FILE === undefined && !existsSync(file)) return this.gateway.clients;
+    const result = readConfigFile(file, clientsFileSchema, this.paths.root);
+    if (!result.ok) throw new ConfigError(result.issues);
+    const ids = new Set(this.gateway.clients.map((c) => c.id));
+    const clash = result.value.clients.find((c) => ids.has(c.id));
+    if (clash) {
+      throw new ConfigError([
+        {
+          file: result.file,
+          field: 'clients',
+          message: `client ${clash.id} is also in the gateway file`,
+        },
+      ]);
+    }
+    return [...this.gateway.clients, ...result.value.clients];
   }
 
   get httpHost(): string {

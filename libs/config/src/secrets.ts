@@ -28,6 +28,16 @@ export function amqpSecretName(user: string): string {
   return `amqp-${user}.password`;
 }
 
+/** The development API clients provisioning makes for a gateway (hashes only). */
+export function clientsFileName(gatewayId: string): string {
+  return `clients-${gatewayId}.yaml`;
+}
+
+/** A development client's bearer token, for the demo and for operators trying the API. */
+export function clientTokenName(gatewayId: string, clientId: string): string {
+  return `token-${gatewayId}-${clientId}`;
+}
+
 export function postgresSecretName(role: string): string {
   return `pg-${role}.password`;
 }

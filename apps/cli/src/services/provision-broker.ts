@@ -1,4 +1,9 @@
-import { BROKER_EXCHANGE, escapeForPermission, inboxQueue } from '@mxg/config';
+import {
+  BROKER_DEAD_LETTER_EXCHANGE,
+  BROKER_EXCHANGE,
+  escapeForPermission,
+  inboxQueue,
+} from '@mxg/config';
 import type { Rabbitmqctl } from './rabbitmqctl';
 
 export interface BrokerUserSpec {
@@ -16,7 +21,7 @@ interface Permission {
 }
 
 /**
- * Creates the vhost and one user per party gateway. Each user may publish to the exchange and
+ * Creates the vhost and one user per party gateway. Each user may publish to the exchanges and
  * consume its own party's inbox, nothing else: it cannot declare, delete or read other queues.
  * The broker's administrator (guest on a development machine) declares the topology.
  */
@@ -49,7 +54,9 @@ export async function provisionBroker(
     const wanted: Permission = {
       vhost: spec.vhost,
       configure: '^$',
-      write: escapeForPermission(BROKER_EXCHANGE),
+      // Publish envelopes and receipts; put a refused envelope on the dead-letter exchange
+      // with its error code.
+      write: `${escapeForPermission(BROKER_EXCHANGE)}|${escapeForPermission(BROKER_DEAD_LETTER_EXCHANGE)}`,
       read: escapeForPermission(inboxQueue(spec.party)),
     };
     if (await setPermissions(ctl, spec.user, wanted))

@@ -9,10 +9,13 @@ import {
 import { provisionDatabase } from '@mxg/database';
 import { type BrokerUserSpec, provisionBroker } from './provision-broker';
 import { Rabbitmqctl } from './rabbitmqctl';
+import { declareBrokerTopology } from './broker-topology';
+import { provisionDevClients } from './dev-clients';
 
 /**
  * Provisions, for every gateway in `config/gateways/`, its database with owner and application
- * roles, and its AMQP user on the vhost. Idempotent; returns what changed.
+ * roles, its AMQP user and the broker topology on its vhost, and development API clients.
+ * Idempotent; returns what changed.
  */
 export async function provisionGateways(
   base: MxgConfigService,
@@ -36,6 +39,7 @@ export async function provisionGateways(
         app: { role: roles.app, password: password(roles.app) },
       })),
     );
+    changes.push(...provisionDevClients(config));
     if (base.env.AMQP_URL === undefined) {
       brokerUsers.push({
         vhost: amqp.vhost,
@@ -46,5 +50,13 @@ export async function provisionGateways(
     }
   }
   changes.push(...(await provisionBroker(new Rabbitmqctl(base.env.MXG_RABBITMQCTL), brokerUsers)));
+  for (const vhost of new Set(brokerUsers.map((u) => u.vhost))) {
+    const parties = brokerUsers.filter((u) => u.vhost === vhost).map((u) => u.party);
+    const host = ids.map((id) => base.forGateway(id).gateway.amqp).find((a) => a.vhost === vhost)!;
+    const adminUrl =
+      base.env.MXG_AMQP_ADMIN_URL ??
+      `amqp://guest:guest@${host.host}:${host.port}/${encodeURIComponent(vhost)}`;
+    changes.push(...(await declareBrokerTopology(adminUrl, parties)));
+  }
   return changes;
 }

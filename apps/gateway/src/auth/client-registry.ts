@@ -13,7 +13,7 @@ export class ClientRegistry {
   private readonly clients: readonly (AuthenticatedClient & { digest: Buffer })[];
 
   constructor(config: MxgConfigService) {
-    this.clients = config.gateway.clients.map((c) => ({
+    this.clients = config.apiClients.map((c) => ({
       id: c.id,
       authority: c.authority,
       roles: c.roles,

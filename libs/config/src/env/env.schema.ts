@@ -32,6 +32,14 @@ export const envSchema = z.object({
   AMQP_URL: url(['amqp', 'amqps']),
   /** How provisioning reaches `rabbitmqctl`, e.g. `docker compose exec -T rabbitmq rabbitmqctl`. */
   MXG_RABBITMQCTL: z.string().min(1).default('rabbitmqctl'),
+  /**
+   * Extra API clients (same form as `clients:` in the gateway file), e.g. the development
+   * clients `mxg services provision` writes to `var/secrets/clients-<gateway>.yaml`, which is
+   * the default when it exists.
+   */
+  MXG_CLIENTS_FILE: z.string().min(1).optional(),
+  /** The broker administrator, used by `mxg services provision` to declare the topology. */
+  MXG_AMQP_ADMIN_URL: url(['amqp', 'amqps']),
   MXG_HTTP_HOST: z.string().min(1).optional(),
   MXG_HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   MXG_RUN_MIGRATIONS: z.enum(['true', 'false']).default('true'),

@@ -137,6 +137,20 @@ export const signatoriesFileSchema = z.strictObject({
   ),
 });
 
+/** A client of the gateway's API: only the SHA-256 of its bearer token is ever stored. */
+export const apiClientSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, {
+    error: 'expected a lower-case id of letters, digits, dots and dashes',
+  }),
+  authority: authorityCode.nullable().default(null),
+  roles: z.array(z.enum(['publisher', 'security-officer', 'auditor', 'administrator'])).min(1),
+  tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, {
+    error: 'expected the 64 hex digits `mxg auth token` prints',
+  }),
+});
+
+export const clientsFileSchema = z.strictObject({ clients: z.array(apiClientSchema) });
+
 /** The identity of the gateway this process runs: which party it speaks for. */
 export const gatewayFileSchema = z.strictObject({
   party: partyCode,
@@ -155,6 +169,26 @@ export const gatewayFileSchema = z.strictObject({
     vhost: z.string().min(1),
     user: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/),
   }),
+  /** How this gateway exchanges messages (issue 5); every field has a production default. */
+  exchange: z
+    .strictObject({
+      /** MIG-9.1: how far a signing time may be from the receiver's clock. */
+      maxClockSkewSeconds: z.number().int().min(1).max(86_400).default(300),
+      /** Re-send an envelope whose receipt has not come back in this time (doubling each try). */
+      receiptTimeoutSeconds: z.number().int().min(1).default(30),
+      /** Attempts before the message is `failed` and visible as such in the API. */
+      maxAttempts: z.number().int().min(1).max(100).default(6),
+      /** Unacknowledged deliveries the consumer holds at once. */
+      prefetch: z.number().int().min(1).max(10_000).default(64),
+      /** The largest submitted message (JSON or CMS) accepted, in bytes. */
+      maxMessageBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(64 * 1024 * 1024)
+        .default(4 * 1024 * 1024),
+    })
+    .prefault({}),
   /** Peer gateways whose witnesses countersign this gateway's audit checkpoints (issue 4). */
   witnesses: z
     .array(
@@ -168,22 +202,7 @@ export const gatewayFileSchema = z.strictObject({
    * API clients and their roles. Only the SHA-256 of each bearer token is configured (made by
    * `mxg auth token`), so this file never holds a credential.
    */
-  clients: z
-    .array(
-      z.strictObject({
-        id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, {
-          error: 'expected a lower-case id of letters, digits, dots and dashes',
-        }),
-        authority: authorityCode.nullable().default(null),
-        roles: z
-          .array(z.enum(['publisher', 'security-officer', 'auditor', 'administrator']))
-          .min(1),
-        tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, {
-          error: 'expected the 64 hex digits `mxg auth token` prints',
-        }),
-      }),
-    )
-    .default([]),
+  clients: z.array(apiClientSchema).default([]),
 });
 
 export type PartiesFile = z.infer<typeof partiesFileSchema>;
@@ -197,3 +216,5 @@ export type AlgorithmPolicy = z.infer<typeof algorithmPolicy>;
 export function defaultAlgorithmPolicy(): AlgorithmPolicy {
   return algorithmPolicy.parse(undefined);
 }
+
+export type ApiClient = z.infer<typeof apiClientSchema>;
