@@ -3,8 +3,10 @@ import { registerAuditCommands } from './commands/audit.command';
 import { registerAuthCommands } from './commands/auth.command';
 import { registerConfigCommands } from './commands/config.command';
 import { registerDbCommands } from './commands/db.command';
+import { registerEnvelopeCommands } from './commands/envelope.command';
 import { registerPkiCommands } from './commands/pki.command';
 import { registerServicesCommands } from './commands/services.command';
+import { registerVerifyCommand } from './commands/verify.command';
 
 /** The `mxg` command tree. Each capability registers its own sub-commands. */
 export function buildProgram(): Command {
@@ -18,5 +20,7 @@ export function buildProgram(): Command {
   registerPkiCommands(program);
   registerAuditCommands(program);
   registerAuthCommands(program);
+  registerEnvelopeCommands(program);
+  registerVerifyCommand(program);
   return program;
 }

@@ -1,4 +1,5 @@
 import { MxgError } from '@mxg/core';
+import type { MessageHeader } from './message/message-header';
 
 /**
  * Why an envelope or signature was refused. Codes are stable: national systems, the exchange's
@@ -30,6 +31,12 @@ export type EnvelopeErrorCode =
 export type EnvelopeLayer = 'outer' | 'envelope' | 'inner' | 'message';
 
 export class EnvelopeError extends MxgError {
+  /**
+   * The sealed header, when the refusal came after the sender's seal was verified: then the
+   * sender is known for certain and can be sent a signed negative receipt.
+   */
+  authenticatedHeader?: MessageHeader;
+
   constructor(
     override readonly code: EnvelopeErrorCode,
     message: string,

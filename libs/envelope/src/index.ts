@@ -26,8 +26,17 @@ export { FileKeyStore } from './keys/file-key-store';
 export { verifySignedLayer, type VerifySignedLayerOptions } from './verify/verify-signed-layer';
 export {
   firstFailure,
+  INCONCLUSIVE_CODES,
   type CheckName,
   type LayerCheck,
   type LayerReport,
 } from './verify/layer-report';
 export type { SignerSummary } from './verify/signer-summary';
+export {
+  openReceipt,
+  type OpenReceiptContext,
+  type Receipt,
+  RECEIPT_FORMAT,
+  receiptSchema,
+  signReceipt,
+} from './receipt/receipt';

@@ -9,7 +9,7 @@ import { readRoutingHeader } from './routing-header.attribute';
 import { assertExchangeAllowed } from './treaty-checks';
 import type { KeyStore, TrustStore } from './trust/trust-store';
 import { firstFailure, type LayerReport } from './verify/layer-report';
-import { verifySignedLayer } from './verify/verify-signed-layer';
+import { verifySignedLayer, type VerifySignedLayerOptions } from './verify/verify-signed-layer';
 
 /** Routing data the transport carried beside the envelope (AMQP properties): never trusted alone. */
 export interface TransportHeader {
@@ -71,6 +71,22 @@ export async function openEnvelope(
     role: 'seal',
   });
   throwIfFailed(outer);
+  try {
+    return await openSealed(sealed, outer, ctx, common);
+  } catch (error) {
+    // Past the seal, the sender is authenticated: say so, so a negative receipt can go back.
+    if (error instanceof EnvelopeError && sealed.header) error.authenticatedHeader = sealed.header;
+    throw error;
+  }
+}
+
+async function openSealed(
+  sealed: { header?: MessageHeader; party: string },
+  outer: LayerReport,
+  ctx: OpenEnvelopeContext,
+  common: Omit<VerifySignedLayerOptions, 'layer' | 'role' | 'policy'>,
+): Promise<OpenedEnvelope> {
+  const policy = policyFor(sealed.header?.agreement ?? ctx.transport?.agreement, ctx.treaty);
   if (sealed.header) assertExchangeAllowed(sealed.header, ctx.treaty, ctx.now);
 
   const inner = await decrypt(outer.content!, ctx, policy);

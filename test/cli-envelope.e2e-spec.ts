@@ -1,0 +1,516 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encodeMessage, MESSAGE_FORMAT, type MxgMessage } from '@mxg/envelope';
+import { revokeCertificate } from '@mxg/pki';
+
+const ROOT = join(__dirname, '..');
+const MXG = join(ROOT, 'apps', 'cli', 'bin', 'mxg.js');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `mxg` against a certificates directory of the test's own. */
+function mxg(certsDir: string, args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [MXG, ...args],
+      { cwd: ROOT, env: { ...process.env, MXG_CERTS_DIR: certsDir, TZ: 'UTC' } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** The real OpenSSL 3 CLI: what a security officer without MXG would use. */
+function openssl(args: string[]): { status: number; stdout: Buffer; stderr: string } {
+  const result = spawnSync('openssl', args);
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr.toString() };
+}
+
+function serialOf(certificate: string): string {
+  const out = openssl(['x509', '-in', certificate, '-noout', '-serial']).stdout.toString();
+  return out.trim().replace(/^serial=/, '');
+}
+
+describe('mxg envelope seal / open and mxg verify (built CLI, real OpenSSL)', () => {
+  const work = mkdtempSync(join(tmpdir(), 'mxg-cli-envelope-'));
+  const certs = join(work, 'certs');
+  const file = (name: string) => join(work, name);
+  const kzSignatory = (id: string) => ({
+    certificate: join(certs, 'kz', 'signatories', `${id}.cert.pem`),
+    privateKey: join(certs, 'kz', 'signatories', `${id}.key.pem`),
+  });
+  /** A copy of the PKI that a test may damage without disturbing the others. */
+  const copyOfCerts = (name: string) => {
+    const dir = join(work, name);
+    cpSync(certs, dir, { recursive: true });
+    return dir;
+  };
+
+  const id = '3f9a2c4e-8b1d-4e6f-9a7c-2d5b8e1f0a63';
+  const message: MxgMessage = {
+    header: {
+      format: MESSAGE_FORMAT,
+      id,
+      type: 'request',
+      agreement: 'MIG',
+      from: { party: 'KZ', authority: 'KZ-MVD' },
+      to: { party: 'AZ', authority: 'AZ-DMX' },
+      createdAt: new Date().toISOString(),
+      correlationId: id,
+      inReplyTo: null,
+    },
+    body: {
+      categories: ['registration'],
+      purpose: 'Проверка сведений о регистрации по месту пребывания',
+    },
+  };
+
+  beforeAll(async () => {
+    const init = await mxg(certs, ['pki', 'init']);
+    expect(init.code).toBe(0);
+    writeFileSync(file('message.json'), JSON.stringify(message));
+    writeFileSync(file('canonical.json'), encodeMessage(message));
+    // A detached signature over a document that is no MXG message, as openssl cms makes it.
+    writeFileSync(file('document.txt'), 'Список уполномоченных лиц (MIG-9.3)\n');
+    const signer = kzSignatory('kz-mvd-migration-head');
+    const detached = openssl([
+      'cms',
+      '-sign',
+      '-binary',
+      '-md',
+      'sha256',
+      '-outform',
+      'DER',
+      '-in',
+      file('document.txt'),
+      '-signer',
+      signer.certificate,
+      '-inkey',
+      signer.privateKey,
+      '-out',
+      file('document.p7s'),
+    ]);
+    expect(detached.status).toBe(0);
+    const sealed = await mxg(certs, [
+      'envelope',
+      'seal',
+      file('message.json'),
+      '--signatory',
+      'kz-mvd-deputy-minister',
+      '--out',
+      file('envelope.p7m'),
+    ]);
+    expect(sealed.stderr).toBe('');
+    expect(sealed.code).toBe(0);
+    const opened = await mxg(certs, [
+      'envelope',
+      'open',
+      file('envelope.p7m'),
+      '--as',
+      'AZ',
+      '--inner-out',
+      file('inner.p7s'),
+      '--outer-out',
+      file('outer.p7s'),
+    ]);
+    expect(opened.code).toBe(0);
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  describe('mxg envelope seal → open', () => {
+    it('seals with the signatory key and AZ opens the same message, naming who signed', async () => {
+      const sealed = await mxg(certs, [
+        'envelope',
+        'seal',
+        file('message.json'),
+        '--signatory',
+        'kz-mvd-deputy-minister',
+        '--out',
+        file('round-trip.p7m'),
+      ]);
+      expect(sealed.code).toBe(0);
+      expect(sealed.stdout).toContain(`id      ${id}`);
+      const digest = /digest {2}(sha256:[0-9a-f]{64})/.exec(sealed.stdout)?.[1];
+      expect(digest).toBeDefined();
+
+      const opened = await mxg(certs, ['envelope', 'open', file('round-trip.p7m'), '--as', 'AZ']);
+      expect(opened.code).toBe(0);
+      expect(JSON.parse(opened.stdout)).toEqual(message);
+      expect(opened.stderr).toContain('✓ seal');
+      expect(opened.stderr).toContain(
+        `OPENED request ${id} under MIG, KZ-MVD (KZ) → AZ-DMX (AZ), created ${message.header.createdAt}; signatory kz-mvd-deputy-minister; digest ${digest}`,
+      );
+    });
+
+    it('builds the header from flags for a body-only file, and --json reports both layers', async () => {
+      writeFileSync(file('body.json'), JSON.stringify(message.body));
+      const sealed = await mxg(certs, [
+        'envelope',
+        'seal',
+        file('body.json'),
+        '--from',
+        'KZ-MVD',
+        '--to',
+        'AZ-DMX',
+        '--type',
+        'response',
+        '--agreement',
+        'MIG',
+        '--in-reply-to',
+        id,
+        '--in-reply-to-digest',
+        `sha256:${'ab'.repeat(32)}`,
+        '--signatory',
+        'kz-mvd-migration-head',
+        '--out',
+        file('answer.p7m'),
+      ]);
+      expect(sealed.code).toBe(0);
+      const opened = await mxg(certs, [
+        'envelope',
+        'open',
+        file('answer.p7m'),
+        '--as',
+        'AZ',
+        '--json',
+      ]);
+      expect(opened.code).toBe(0);
+      const json = JSON.parse(opened.stdout);
+      expect(json).toMatchObject({
+        valid: true,
+        signatoryId: 'kz-mvd-migration-head',
+        message: { body: message.body },
+        header: {
+          type: 'response',
+          from: { party: 'KZ', authority: 'KZ-MVD' },
+          to: { party: 'AZ', authority: 'AZ-DMX' },
+          correlationId: id,
+          inReplyTo: { id, digest: `sha256:${'ab'.repeat(32)}` },
+        },
+        outer: { layer: 'outer', valid: true },
+        inner: { layer: 'inner', valid: true, signatoryId: 'kz-mvd-migration-head' },
+      });
+      expect(json.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(json.header.id).not.toBe(id);
+    });
+
+    it('writes inner and outer SignedData that openssl cms -verify accepts against KZ’s CA', () => {
+      for (const layer of ['inner.p7s', 'outer.p7s']) {
+        const result = openssl([
+          'cms',
+          '-verify',
+          '-binary',
+          '-inform',
+          'DER',
+          '-in',
+          file(layer),
+          '-CAfile',
+          join(certs, 'kz', 'ca.cert.pem'),
+        ]);
+        expect(result.stderr).toContain('Verification successful');
+        expect(result.status).toBe(0);
+        if (layer === 'inner.p7s') {
+          expect(result.stdout.equals(Buffer.from(encodeMessage(message)))).toBe(true);
+        }
+      }
+      expect(readFileSync(file('outer.p7s')).equals(readFileSync(file('envelope.p7m')))).toBe(true);
+    });
+
+    it('NOT_FOR_THIS_RECIPIENT: KZ cannot open what was sealed for AZ (exit 1)', async () => {
+      const opened = await mxg(certs, ['envelope', 'open', file('envelope.p7m'), '--as', 'KZ']);
+      expect(opened.code).toBe(1);
+      expect(opened.stdout).toBe('');
+      expect(opened.stderr).toContain('REFUSED (outer layer) — NOT_FOR_THIS_RECIPIENT');
+    });
+
+    it('SIGNING_TIME_OUT_OF_RANGE: opened --at an hour later, beyond the 5-minute skew (exit 1)', async () => {
+      const later = new Date(Date.now() + 3_600_000).toISOString();
+      const opened = await mxg(certs, [
+        'envelope',
+        'open',
+        file('envelope.p7m'),
+        '--as',
+        'AZ',
+        '--at',
+        later,
+      ]);
+      expect(opened.code).toBe(1);
+      expect(opened.stderr).toContain('SIGNING_TIME_OUT_OF_RANGE');
+      const wider = await mxg(certs, [
+        'envelope',
+        'open',
+        file('envelope.p7m'),
+        '--as',
+        'AZ',
+        '--at',
+        later,
+        '--max-skew',
+        '7200',
+      ]);
+      expect(wider.code).toBe(0);
+    });
+
+    it('refuses to seal for a signatory not on the sending authority’s list (exit 1)', async () => {
+      const sealed = await mxg(certs, [
+        'envelope',
+        'seal',
+        file('message.json'),
+        '--signatory',
+        'kz-mtszn-committee-head',
+        '--out',
+        file('refused.p7m'),
+      ]);
+      expect(sealed.code).toBe(1);
+      expect(sealed.stderr).toContain('SIGNATORY_NOT_AUTHORISED');
+    });
+
+    it('wraps an inner SignedData made with openssl cms -sign (--signed), which AZ opens', async () => {
+      const signer = kzSignatory('kz-mvd-migration-head');
+      const inner = openssl([
+        'cms',
+        '-sign',
+        '-binary',
+        '-nodetach',
+        '-md',
+        'sha256',
+        '-outform',
+        'DER',
+        '-in',
+        file('canonical.json'),
+        '-signer',
+        signer.certificate,
+        '-inkey',
+        signer.privateKey,
+        '-out',
+        file('openssl-inner.p7s'),
+      ]);
+      expect(inner.status).toBe(0);
+      const sealed = await mxg(certs, [
+        'envelope',
+        'seal',
+        '--signed',
+        file('openssl-inner.p7s'),
+        '--out',
+        file('presigned.p7m'),
+      ]);
+      expect(sealed.code).toBe(0);
+      const opened = await mxg(certs, [
+        'envelope',
+        'open',
+        file('presigned.p7m'),
+        '--as',
+        'AZ',
+        '--json',
+      ]);
+      expect(opened.code).toBe(0);
+      expect(JSON.parse(opened.stdout)).toMatchObject({
+        message,
+        signatoryId: 'kz-mvd-migration-head',
+      });
+    });
+
+    it('refuses --signed when the signer is not KZ’s (signed with an AZ key, exit 1)', async () => {
+      const inner = openssl([
+        'cms',
+        '-sign',
+        '-binary',
+        '-nodetach',
+        '-outform',
+        'DER',
+        '-in',
+        file('canonical.json'),
+        '-signer',
+        join(certs, 'az', 'signatories', 'az-dmx-deputy-head.cert.pem'),
+        '-inkey',
+        join(certs, 'az', 'signatories', 'az-dmx-deputy-head.key.pem'),
+        '-out',
+        file('foreign-inner.p7s'),
+      ]);
+      expect(inner.status).toBe(0);
+      const sealed = await mxg(certs, [
+        'envelope',
+        'seal',
+        '--signed',
+        file('foreign-inner.p7s'),
+        '--out',
+        file('foreign.p7m'),
+      ]);
+      expect(sealed.code).toBe(1);
+      expect(sealed.stderr).toContain('INVALID (CERT_UNTRUSTED)');
+    });
+  });
+
+  describe('mxg verify', () => {
+    it('verifies the outer SignedData as KZ’s gateway seal and names it', async () => {
+      const result = await mxg(certs, ['verify', file('outer.p7s')]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain("outer SignedData: sealed by KZ's gateway");
+      expect(result.stdout).toContain('CN=MXG KZ gateway seal');
+      expect(result.stdout).toContain(
+        `serial        ${serialOf(join(certs, 'kz', 'gateway', 'seal.cert.pem'))}`,
+      );
+      expect(result.stdout).toContain(`routing header: request ${id}`);
+      expect(result.stdout.trimEnd().split('\n').pop()).toBe('VALID');
+    });
+
+    it('verifies the inner SignedData, naming the signatory and their authority (MIG-9.3)', async () => {
+      const result = await mxg(certs, ['verify', file('inner.p7s')]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(
+        `serial        ${serialOf(kzSignatory('kz-mvd-deputy-minister').certificate)}`,
+      );
+      expect(result.stdout).toContain(
+        'issuer        C=KZ, O=MXG development PKI (KZ), CN=MXG KZ Root CA',
+      );
+      expect(result.stdout).toContain(
+        'signatory     kz-mvd-deputy-minister, Deputy Minister of KZ-MVD (MIG-9.3)',
+      );
+      expect(result.stdout).toContain('revocation    not revoked');
+      expect(result.stdout.trimEnd().split('\n').pop()).toBe('VALID');
+    });
+
+    it('reads PEM as well as DER, and --json parses with valid: true', async () => {
+      const pem = openssl([
+        'cms',
+        '-cmsout',
+        '-inform',
+        'DER',
+        '-in',
+        file('inner.p7s'),
+        '-outform',
+        'PEM',
+      ]);
+      expect(pem.stdout.toString()).toContain('-----BEGIN CMS-----');
+      writeFileSync(file('inner.pem'), pem.stdout);
+      const result = await mxg(certs, ['verify', file('inner.pem'), '--json']);
+      expect(result.code).toBe(0);
+      const json = JSON.parse(result.stdout);
+      expect(json).toMatchObject({
+        valid: true,
+        verdict: 'valid',
+        kind: 'inner',
+        party: 'KZ',
+        report: { signatoryId: 'kz-mvd-deputy-minister', valid: true, inconclusive: false },
+      });
+      expect(json.report.signer.serialNumber).toBe(
+        serialOf(kzSignatory('kz-mvd-deputy-minister').certificate),
+      );
+    });
+
+    it('SIGNATURE_INVALID: one byte of the signed message changed (exit 1)', async () => {
+      const bytes = readFileSync(file('inner.p7s'));
+      const at = bytes.indexOf('registration');
+      expect(at).toBeGreaterThan(0);
+      bytes[at] ^= 0x01;
+      writeFileSync(file('tampered.p7s'), bytes);
+      const result = await mxg(certs, ['verify', file('tampered.p7s')]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain('✗ signature');
+      expect(result.stdout.trimEnd().split('\n').pop()).toBe('INVALID (SIGNATURE_INVALID)');
+    });
+
+    it('CERT_REVOKED: the signatory’s certificate revoked with mxg pki revoke (exit 1)', async () => {
+      const revokedCerts = copyOfCerts('certs-revoked');
+      const revoke = await mxg(revokedCerts, [
+        'pki',
+        'revoke',
+        join(revokedCerts, 'kz', 'signatories', 'kz-mvd-deputy-minister.cert.pem'),
+        '--reason',
+        'keyCompromise',
+      ]);
+      expect(revoke.code).toBe(0);
+      const result = await mxg(revokedCerts, ['verify', file('inner.p7s')]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain('revocation    REVOKED');
+      expect(result.stdout.trimEnd().split('\n').pop()).toBe('INVALID (CERT_REVOKED)');
+      const opened = await mxg(revokedCerts, [
+        'envelope',
+        'open',
+        file('envelope.p7m'),
+        '--as',
+        'AZ',
+      ]);
+      expect(opened.code).toBe(1);
+      expect(opened.stderr).toContain('REFUSED (inner layer) — CERT_REVOKED');
+    });
+
+    it('verifies a detached openssl signature with --content and --party KZ, and not another file', async () => {
+      const args = ['verify', file('document.p7s'), '--party', 'KZ', '--content'];
+      const result = await mxg(certs, [...args, file('document.txt')]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('checked as a signatory of KZ');
+      expect(result.stdout).toContain('signatory     kz-mvd-migration-head');
+      expect(result.stdout.trimEnd().split('\n').pop()).toBe('VALID');
+
+      const other = await mxg(certs, [...args, file('message.json')]);
+      expect(other.code).toBe(1);
+      expect(other.stdout).toContain('INVALID (SIGNATURE_INVALID)');
+      const noContent = await mxg(certs, ['verify', file('document.p7s'), '--party', 'KZ']);
+      expect(noContent.code).toBe(2);
+      expect(noContent.stderr).toContain('--content');
+    });
+
+    it('could not check (exit 3): KZ’s CRL is missing', async () => {
+      const noCrl = copyOfCerts('certs-no-crl');
+      unlinkSync(join(noCrl, 'kz', 'ca.crl.pem'));
+      const result = await mxg(noCrl, ['verify', file('inner.p7s')]);
+      expect(result.code).toBe(3);
+      expect(result.stdout).toContain('no CRL of KZ');
+      expect(result.stdout.trimEnd().split('\n').pop()).toBe(
+        'COULD NOT CHECK (REVOCATION_STATUS_UNKNOWN)',
+      );
+      const opened = await mxg(noCrl, ['envelope', 'open', file('envelope.p7m'), '--as', 'AZ']);
+      expect(opened.code).toBe(3);
+      expect(opened.stdout).toBe('');
+      expect(opened.stderr).toContain('COULD NOT CHECK (REVOCATION_STATUS_UNKNOWN)');
+    });
+
+    it('could not check (exit 3): KZ’s CRL is stale (its nextUpdate has passed)', async () => {
+      const stale = copyOfCerts('certs-stale-crl');
+      // A CRL issued 40 days ago: valid for 30 days, so out of date for 10.
+      await revokeCertificate({
+        certsDir: stale,
+        certificatePath: join(stale, 'kz', 'gateway', 'audit-checkpoint.cert.pem'),
+        reason: 'keyCompromise',
+        now: new Date(Date.now() - 40 * 86_400_000),
+      });
+      const result = await mxg(stale, ['verify', file('inner.p7s'), '--json']);
+      expect(result.code).toBe(3);
+      const json = JSON.parse(result.stdout);
+      expect(json).toMatchObject({
+        valid: false,
+        verdict: 'could-not-check',
+        code: 'REVOCATION_STATUS_UNKNOWN',
+      });
+      // The untouched PKI, asked about a time after its CRL's nextUpdate: the same verdict.
+      const later = new Date(Date.now() + 40 * 86_400_000).toISOString();
+      const asOfLater = await mxg(certs, ['verify', file('outer.p7s'), '--at', later]);
+      expect(asOfLater.code).toBe(3);
+      expect(asOfLater.stdout).toContain('COULD NOT CHECK (REVOCATION_STATUS_UNKNOWN)');
+    });
+
+    it('could not check (exit 3): a file that is not there, a party nobody configured', async () => {
+      const missing = await mxg(certs, ['verify', file('nothing.p7s')]);
+      expect(missing.code).toBe(3);
+      expect(missing.stderr).toContain('INPUT_UNREADABLE');
+      const unknown = await mxg(certs, [
+        'verify',
+        file('document.p7s'),
+        '--content',
+        file('document.txt'),
+        '--party',
+        'XX',
+      ]);
+      expect(unknown.code).toBe(3);
+      expect(unknown.stderr).toContain('UNKNOWN_PARTY');
+    });
+  });
+});
