@@ -4,6 +4,9 @@ import { Clock, SystemClock } from '@mxg/core';
 import { AuditModule } from './audit/audit.module';
 import { BrokerModule } from './broker/broker.module';
 import { DatabaseModule } from './database/database.module';
+import { EnvelopeModule } from './envelope/envelope.module';
+import { ExchangeModule } from './exchange/exchange.module';
+import { RoutingModule } from './routing/routing.module';
 import { HealthModule } from './health/health.module';
 import { TreatyModule } from './treaty/treaty.module';
 
@@ -21,6 +24,9 @@ export class GatewayModule {
         HealthModule,
         TreatyModule,
         AuditModule,
+        EnvelopeModule,
+        ExchangeModule,
+        RoutingModule,
       ],
     };
   }

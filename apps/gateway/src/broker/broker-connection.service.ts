@@ -18,11 +18,21 @@ export class BrokerConnection implements OnModuleInit, OnApplicationShutdown {
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private lastError: string | undefined;
+  private readonly listeners: ((connection: ChannelModel) => Promise<void>)[] = [];
 
   constructor(private readonly config: MxgConfigService) {}
 
   async onModuleInit(): Promise<void> {
     await this.connectOnce();
+  }
+
+  /**
+   * Runs `listener` on every (re)connection, and at once if connected now: consumers and
+   * publishers open their channels there, so they come back by themselves after an outage.
+   */
+  onConnected(listener: (connection: ChannelModel) => Promise<void>): void {
+    this.listeners.push(listener);
+    if (this.connection) void this.notify(this.connection, listener);
   }
 
   get isConnected(): boolean {
@@ -57,11 +67,27 @@ export class BrokerConnection implements OnModuleInit, OnApplicationShutdown {
       );
       connection.on('close', () => this.onClosed('connection closed'));
       this.connection = connection;
-      this.attempt = 0;
       this.lastError = undefined;
       this.logger.log('connected to the broker');
+      const ready = await Promise.all(this.listeners.map((l) => this.notify(connection, l)));
+      if (ready.every(Boolean)) this.attempt = 0; // back off only while set-up keeps failing
     } catch (error) {
       this.onClosed((error as Error).message);
+    }
+  }
+
+  private async notify(
+    connection: ChannelModel,
+    listener: (c: ChannelModel) => Promise<void>,
+  ): Promise<boolean> {
+    try {
+      await listener(connection);
+      return true;
+    } catch (error) {
+      // A channel that cannot be opened (e.g. the queue is missing) is as bad as no broker.
+      this.logger.error(`broker set-up failed: ${(error as Error).message}`);
+      await connection.close().catch(() => undefined);
+      return false;
     }
   }
 

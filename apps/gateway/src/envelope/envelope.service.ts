@@ -1,0 +1,86 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { defaultAlgorithmPolicy, MxgConfigService } from '@mxg/config';
+import { Clock } from '@mxg/core';
+import {
+  type KeyPair,
+  type KeyStore,
+  type MxgMessage,
+  type OpenedEnvelope,
+  openEnvelope,
+  openReceipt,
+  type Receipt,
+  type SealedEnvelope,
+  sealEnvelope,
+  signReceipt,
+  type TransportHeader,
+  type TrustStore,
+} from '@mxg/envelope';
+import { KEY_STORE, TRUST_STORE } from './envelope.constants';
+
+/**
+ * The gateway's use of the secure envelope (issue 3): sealing what its national system sends,
+ * opening what arrives, and sealing and checking receipts — with this gateway's keys, its trust
+ * list, its clock and the treaty configuration.
+ */
+@Injectable()
+export class EnvelopeService {
+  constructor(
+    private readonly config: MxgConfigService,
+    private readonly clock: Clock,
+    @Inject(TRUST_STORE) readonly trust: TrustStore,
+    @Inject(KEY_STORE) readonly keys: KeyStore,
+  ) {}
+
+  get party(): string {
+    return this.config.gateway.party;
+  }
+
+  async seal(
+    message: MxgMessage,
+    signatory: KeyPair | { signedData: Uint8Array },
+  ): Promise<SealedEnvelope> {
+    const recipient = this.trust.party(message.header.to.party).encryption;
+    if (!recipient) {
+      throw new Error(`no encryption certificate is configured for ${message.header.to.party}`);
+    }
+    return sealEnvelope({
+      message,
+      signatory,
+      seal: await this.keys.seal(),
+      recipient,
+      policy: this.config.treaty.agreement(message.header.agreement).algorithms,
+      signingTime: this.clock.now(),
+    });
+  }
+
+  open(envelope: Uint8Array, transport: TransportHeader): Promise<OpenedEnvelope> {
+    return openEnvelope(envelope, {
+      self: this.party,
+      keys: this.keys,
+      trust: this.trust,
+      treaty: this.config.treaty,
+      now: this.clock.now(),
+      maxSkewMs: this.config.gateway.exchange.maxClockSkewSeconds * 1000,
+      transport,
+    });
+  }
+
+  async signReceipt(receipt: Receipt, agreement: string | undefined): Promise<Uint8Array> {
+    return signReceipt(receipt, await this.keys.seal(), this.policy(agreement), this.clock.now());
+  }
+
+  async openReceipt(der: Uint8Array, agreement: string | undefined) {
+    return openReceipt(der, {
+      trust: this.trust,
+      treaty: this.config.treaty,
+      policy: this.policy(agreement),
+      now: this.clock.now(),
+      self: this.party,
+    });
+  }
+
+  private policy(agreement: string | undefined) {
+    const found = this.config.treaty.allAgreements().find((a) => a.code === agreement);
+    return found?.algorithms ?? defaultAlgorithmPolicy();
+  }
+}

@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { AuthModule } from '../auth/auth.module';
+import { EnvelopeModule } from '../envelope/envelope.module';
+import { ExchangeController } from './exchange.controller';
+import { InboxController } from './inbox.controller';
+import { MessageRepository } from './message.repository';
+import { OutboxSignal } from './outbox-signal';
+import { AcknowledgeMessage } from './use-cases/acknowledge-message/acknowledge-message.use-case';
+import { ReceiveEnvelope } from './use-cases/receive-envelope/receive-envelope.use-case';
+import { ReceiveReceipt } from './use-cases/receive-receipt/receive-receipt.use-case';
+import { ResendOverdue } from './use-cases/resend-overdue/resend-overdue.use-case';
+import { SubmitMessage } from './use-cases/submit-message/submit-message.use-case';
+
+/** The national-system API and the use cases of a message's life (issue 5). */
+@Module({
+  imports: [AuthModule, AuditModule, EnvelopeModule],
+  controllers: [ExchangeController, InboxController],
+  providers: [
+    MessageRepository,
+    OutboxSignal,
+    SubmitMessage,
+    ReceiveEnvelope,
+    ReceiveReceipt,
+    AcknowledgeMessage,
+    ResendOverdue,
+  ],
+  exports: [MessageRepository, OutboxSignal, ReceiveEnvelope, ReceiveReceipt, ResendOverdue],
+})
+export class ExchangeModule {}

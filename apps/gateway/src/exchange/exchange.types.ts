@@ -1,0 +1,47 @@
+import type { MessageHeader } from '@mxg/envelope';
+
+export type OutgoingStatus = 'accepted' | 'published' | 'delivered' | 'rejected' | 'failed';
+export type IncomingStatus = 'received' | 'acknowledged';
+export type MessageStatus = OutgoingStatus | IncomingStatus;
+
+/** A message as the exchange tracks it: routing data, ids and digests — no content. */
+export interface MessageRecord {
+  readonly id: string;
+  readonly direction: 'outgoing' | 'incoming';
+  readonly type: MessageHeader['type'];
+  readonly agreement: string;
+  readonly from: { party: string; authority: string };
+  readonly to: { party: string; authority: string };
+  readonly correlationId: string;
+  readonly inReplyTo: string | null;
+  readonly digest: string;
+  readonly signatoryId: string;
+  readonly createdAt: Date;
+  readonly recordedAt: Date;
+  readonly status: MessageStatus;
+  /** Why a message was rejected or failed: a stable error code. */
+  readonly statusCode: string | null;
+  readonly statusAt: Date;
+  readonly attempts: number;
+  readonly receiptDueAt: Date | null;
+  readonly submittedBy: string | null;
+  readonly requestDigest: string | null;
+}
+
+/** What the broker carries beside the payload; ids and codes only, never personal data. */
+export interface OutboxProperties {
+  readonly messageId: string;
+  readonly type: 'mxg.envelope' | 'mxg.receipt';
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface OutboxRow {
+  readonly id: string;
+  readonly messageId: string;
+  readonly kind: 'envelope' | 'receipt' | 'dead-letter';
+  readonly exchange: string;
+  readonly routingKey: string;
+  readonly payload: Buffer;
+  readonly properties: OutboxProperties;
+  readonly attempts: number;
+}

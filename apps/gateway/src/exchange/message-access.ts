@@ -1,0 +1,40 @@
+import type { AuthenticatedClient } from '../auth/auth.types';
+import { ExchangeError } from './exchange.errors';
+import type { MessageRecord } from './exchange.types';
+
+/**
+ * MIG-11.1, MIG-11.4: a national system sees only what its own authority sent or received;
+ * security officers and auditors see every message's routing data. Unknown and forbidden
+ * answer alike, so ids cannot be probed.
+ */
+export function assertMaySee(
+  client: AuthenticatedClient,
+  message: MessageRecord | undefined,
+  id: string,
+): MessageRecord {
+  const own =
+    message &&
+    client.authority !== null &&
+    [message.from.authority, message.to.authority].includes(client.authority);
+  const overseer = client.roles.includes('auditor') || client.roles.includes('security-officer');
+  if (!message || !(own || overseer)) {
+    throw new ExchangeError('MESSAGE_NOT_FOUND', `no message ${id} is visible to this client`);
+  }
+  return message;
+}
+
+/** Content (body, signed original) is for the authorities party to the message only. */
+export function assertMayRead(
+  client: AuthenticatedClient,
+  message: MessageRecord | undefined,
+  id: string,
+): MessageRecord {
+  if (
+    !message ||
+    client.authority === null ||
+    ![message.from.authority, message.to.authority].includes(client.authority)
+  ) {
+    throw new ExchangeError('MESSAGE_NOT_FOUND', `no message ${id} is readable by this client`);
+  }
+  return message;
+}

@@ -1,0 +1,45 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { MessageRecord } from './exchange.types';
+
+/** What the API shows of a message: routing data, status, digests — the body only on request. */
+export class MessageView {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: ['outgoing', 'incoming'] }) direction!: string;
+  @ApiProperty() type!: string;
+  @ApiProperty() agreement!: string;
+  @ApiProperty() from!: { party: string; authority: string };
+  @ApiProperty() to!: { party: string; authority: string };
+  @ApiProperty() correlationId!: string;
+  @ApiPropertyOptional({ nullable: true }) inReplyTo!: string | null;
+  @ApiProperty({ description: 'sha256 of the signed content' }) digest!: string;
+  @ApiProperty() signatory!: string;
+  @ApiProperty({
+    enum: ['accepted', 'published', 'delivered', 'rejected', 'failed', 'received', 'acknowledged'],
+  })
+  status!: string;
+  @ApiPropertyOptional({ nullable: true, description: 'why rejected or failed' }) statusCode!:
+    string | null;
+  @ApiProperty() statusAt!: string;
+  @ApiProperty() createdAt!: string;
+  @ApiProperty() attempts!: number;
+
+  static of(m: MessageRecord): MessageView {
+    return {
+      id: m.id,
+      direction: m.direction,
+      type: m.type,
+      agreement: m.agreement,
+      from: m.from,
+      to: m.to,
+      correlationId: m.correlationId,
+      inReplyTo: m.inReplyTo,
+      digest: m.digest,
+      signatory: m.signatoryId,
+      status: m.status,
+      statusCode: m.statusCode,
+      statusAt: m.statusAt.toISOString(),
+      createdAt: m.createdAt.toISOString(),
+      attempts: m.attempts,
+    };
+  }
+}

@@ -1,0 +1,361 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { queryRows, type SqlClient } from '@mxg/audit';
+import type { MessageHeader } from '@mxg/envelope';
+import type { MessageRecord, MessageStatus, OutboxProperties, OutboxRow } from './exchange.types';
+
+/** A transaction or the pool: every write takes one, so callers choose what commits together. */
+export type Db = SqlClient;
+
+interface MessageRow {
+  id: string;
+  direction: 'outgoing' | 'incoming';
+  type: MessageHeader['type'];
+  agreement: string;
+  from_party: string;
+  from_authority: string;
+  to_party: string;
+  to_authority: string;
+  correlation_id: string;
+  in_reply_to: string | null;
+  digest: string;
+  signatory_id: string;
+  created_at: Date;
+  recorded_at: Date;
+  status: MessageStatus;
+  status_code: string | null;
+  status_at: Date;
+  attempts: number;
+  receipt_due_at: Date | null;
+  submitted_by: string | null;
+  request_digest: string | null;
+}
+
+export interface NewMessage {
+  readonly header: MessageHeader;
+  readonly direction: 'outgoing' | 'incoming';
+  readonly digest: string;
+  readonly signatoryId: string;
+  readonly status: MessageStatus;
+  readonly at: Date;
+  readonly content: Uint8Array;
+  readonly signed: Uint8Array;
+  readonly envelope?: Uint8Array;
+  readonly submittedBy?: string;
+  readonly idempotencyKey?: string;
+  readonly requestDigest?: string;
+}
+
+export interface NewOutboxEntry {
+  readonly messageId: string;
+  readonly kind: OutboxRow['kind'];
+  readonly exchange: string;
+  readonly routingKey: string;
+  readonly payload: Uint8Array;
+  readonly properties: OutboxProperties;
+  readonly at: Date;
+}
+
+/**
+ * Every SQL statement of the exchange, and the only door to message content (so per-message
+ * encryption can come later in one place). Returns domain records, never ORM entities.
+ */
+@Injectable()
+export class MessageRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (db: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  /** Inserts a message and its content; false when a message with this id exists (a duplicate). */
+  async insertMessage(db: Db, m: NewMessage): Promise<boolean> {
+    const h = m.header;
+    const inserted = await queryRows<{ id: string }>(
+      db,
+      `INSERT INTO messages (id, direction, type, agreement, from_party, from_authority, to_party,
+         to_authority, correlation_id, in_reply_to, digest, signatory_id, created_at, recorded_at,
+         status, status_at, submitted_by, idempotency_key, request_digest)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$14,$16,$17,$18)
+       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [
+        h.id,
+        m.direction,
+        h.type,
+        h.agreement,
+        h.from.party,
+        h.from.authority,
+        h.to.party,
+        h.to.authority,
+        h.correlationId,
+        h.inReplyTo?.id ?? null,
+        m.digest,
+        m.signatoryId,
+        h.createdAt,
+        m.at,
+        m.status,
+        m.submittedBy ?? null,
+        m.idempotencyKey ?? null,
+        m.requestDigest ?? null,
+      ],
+    );
+    if (inserted.length === 0) return false;
+    await db.query(
+      `INSERT INTO message_contents (message_id, content, signed, envelope) VALUES ($1, $2, $3, $4)`,
+      [
+        h.id,
+        Buffer.from(m.content),
+        Buffer.from(m.signed),
+        m.envelope ? Buffer.from(m.envelope) : null,
+      ],
+    );
+    return true;
+  }
+
+  async find(id: string, db: Db = this.dataSource): Promise<MessageRecord | undefined> {
+    const [row] = await queryRows<MessageRow>(db, `SELECT * FROM messages WHERE id = $1`, [id]);
+    return row && toRecord(row);
+  }
+
+  async findByIdempotencyKey(client: string, key: string): Promise<MessageRecord | undefined> {
+    const [row] = await queryRows<MessageRow>(
+      this.dataSource,
+      `SELECT * FROM messages WHERE submitted_by = $1 AND idempotency_key = $2`,
+      [client, key],
+    );
+    return row && toRecord(row);
+  }
+
+  async content(
+    id: string,
+  ): Promise<{ content: Buffer; signed: Buffer; envelope: Buffer | null } | undefined> {
+    const [row] = await queryRows<{ content: Buffer; signed: Buffer; envelope: Buffer | null }>(
+      this.dataSource,
+      `SELECT content, signed, envelope FROM message_contents WHERE message_id = $1`,
+      [id],
+    );
+    return row;
+  }
+
+  /** Received messages addressed to an authority that its national system has not yet taken. */
+  async inbox(authority: string, limit: number, after?: Date): Promise<MessageRecord[]> {
+    const rows = await queryRows<MessageRow>(
+      this.dataSource,
+      `SELECT * FROM messages
+        WHERE direction = 'incoming' AND status = 'received' AND to_authority = $1
+          AND ($3::timestamptz IS NULL OR recorded_at > $3)
+        ORDER BY recorded_at, id LIMIT $2`,
+      [authority, limit, after ?? null],
+    );
+    return rows.map(toRecord);
+  }
+
+  /** Moves a message to a new status; only from one of `from`. Returns the record, if moved. */
+  async setStatus(
+    db: Db,
+    id: string,
+    status: MessageStatus,
+    at: Date,
+    options: {
+      from: readonly MessageStatus[];
+      code?: string | null;
+      receiptDueAt?: Date | null;
+      attempts?: number;
+    },
+  ): Promise<MessageRecord | undefined> {
+    const [row] = await queryRows<MessageRow>(
+      db,
+      `WITH moved AS (
+         UPDATE messages SET status = $2, status_at = $3, status_code = $4,
+                receipt_due_at = CASE WHEN $6 THEN $5::timestamptz ELSE receipt_due_at END,
+                attempts = COALESCE($8, attempts)
+          WHERE id = $1 AND status = ANY($7::text[]) RETURNING *)
+       SELECT * FROM moved`,
+      [
+        id,
+        status,
+        at,
+        options.code ?? null,
+        options.receiptDueAt ?? null,
+        options.receiptDueAt !== undefined,
+        [...options.from],
+        options.attempts ?? null,
+      ],
+    );
+    return row && toRecord(row);
+  }
+
+  /**
+   * An envelope went out: the message is `published` (unless its receipt already came back)
+   * and its receipt is due after `timeoutSeconds`, doubled for every earlier attempt.
+   */
+  async markEnvelopePublished(
+    db: Db,
+    id: string,
+    at: Date,
+    timeoutSeconds: number,
+  ): Promise<MessageRecord | undefined> {
+    const [row] = await queryRows<MessageRow>(
+      db,
+      `WITH moved AS (
+         UPDATE messages SET
+           attempts = attempts + 1,
+           status = CASE WHEN status IN ('accepted', 'published') THEN 'published' ELSE status END,
+           status_at = CASE WHEN status IN ('accepted', 'published') THEN $2 ELSE status_at END,
+           receipt_due_at = CASE WHEN status IN ('accepted', 'published')
+             THEN $2 + make_interval(secs => $3 * power(2, LEAST(attempts, 16))) ELSE receipt_due_at END
+         WHERE id = $1 RETURNING *)
+       SELECT * FROM moved`,
+      [id, at, timeoutSeconds],
+    );
+    return row && toRecord(row);
+  }
+
+  /** Published messages whose receipt is overdue; locked so that one instance re-sends each. */
+  async overdue(db: Db, now: Date, limit: number): Promise<MessageRecord[]> {
+    const rows = await queryRows<MessageRow>(
+      db,
+      `SELECT * FROM messages WHERE status = 'published' AND receipt_due_at <= $1
+        ORDER BY receipt_due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [now, limit],
+    );
+    return rows.map(toRecord);
+  }
+
+  async enqueue(db: Db, entry: NewOutboxEntry): Promise<void> {
+    await db.query(
+      `INSERT INTO outbox (message_id, kind, exchange, routing_key, payload, properties, created_at, available_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`,
+      [
+        entry.messageId,
+        entry.kind,
+        entry.exchange,
+        entry.routingKey,
+        Buffer.from(entry.payload),
+        JSON.stringify(entry.properties),
+        entry.at,
+      ],
+    );
+  }
+
+  /** Due outbox rows, locked for this transaction; other instances skip them. */
+  async claimOutbox(db: Db, now: Date, limit: number): Promise<OutboxRow[]> {
+    const rows = await queryRows<{
+      id: string;
+      message_id: string;
+      kind: OutboxRow['kind'];
+      exchange: string;
+      routing_key: string;
+      payload: Buffer;
+      properties: OutboxProperties;
+      attempts: number;
+    }>(
+      db,
+      `SELECT id, message_id, kind, exchange, routing_key, payload, properties, attempts FROM outbox
+        WHERE published_at IS NULL AND available_at <= $1
+        ORDER BY available_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [now, limit],
+    );
+    return rows.map((r) => ({
+      id: String(r.id),
+      messageId: r.message_id,
+      kind: r.kind,
+      exchange: r.exchange,
+      routingKey: r.routing_key,
+      payload: r.payload,
+      properties: r.properties,
+      attempts: r.attempts,
+    }));
+  }
+
+  async markPublished(db: Db, ids: readonly string[], at: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await queryRows(
+      db,
+      `WITH u AS (UPDATE outbox SET published_at = $2, attempts = attempts + 1 WHERE id = ANY($1::bigint[]) RETURNING id) SELECT count(*) FROM u`,
+      [[...ids], at],
+    );
+  }
+
+  async markPublishFailed(db: Db, id: string, error: string, retryAt: Date): Promise<void> {
+    await queryRows(
+      db,
+      `WITH u AS (UPDATE outbox SET attempts = attempts + 1, last_error = $2, available_at = $3 WHERE id = $1 RETURNING id) SELECT count(*) FROM u`,
+      [id, error, retryAt],
+    );
+  }
+
+  async pendingOutbox(): Promise<number> {
+    const [row] = await queryRows<{ n: string }>(
+      this.dataSource,
+      `SELECT count(*) AS n FROM outbox WHERE published_at IS NULL`,
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  async insertReceipt(
+    db: Db,
+    r: {
+      messageId: string;
+      direction: 'sent' | 'received';
+      status: 'accepted' | 'rejected';
+      code: string | null;
+      signed: Uint8Array;
+      at: Date;
+    },
+  ): Promise<boolean> {
+    const inserted = await queryRows(
+      db,
+      `INSERT INTO receipts (message_id, direction, status, code, signed, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT DO NOTHING RETURNING message_id`,
+      [r.messageId, r.direction, r.status, r.code, Buffer.from(r.signed), r.at],
+    );
+    return inserted.length > 0;
+  }
+
+  async receipt(
+    messageId: string,
+    direction: 'sent' | 'received',
+    db: Db = this.dataSource,
+  ): Promise<
+    { status: string; code: string | null; signed: Buffer; recordedAt: Date } | undefined
+  > {
+    const [row] = await queryRows<{
+      status: string;
+      code: string | null;
+      signed: Buffer;
+      recorded_at: Date;
+    }>(
+      db,
+      `SELECT status, code, signed, recorded_at FROM receipts WHERE message_id = $1 AND direction = $2`,
+      [messageId, direction],
+    );
+    return (
+      row && { status: row.status, code: row.code, signed: row.signed, recordedAt: row.recorded_at }
+    );
+  }
+}
+
+function toRecord(r: MessageRow): MessageRecord {
+  return {
+    id: r.id,
+    direction: r.direction,
+    type: r.type,
+    agreement: r.agreement,
+    from: { party: r.from_party.trim(), authority: r.from_authority },
+    to: { party: r.to_party.trim(), authority: r.to_authority },
+    correlationId: r.correlation_id,
+    inReplyTo: r.in_reply_to,
+    digest: r.digest,
+    signatoryId: r.signatory_id,
+    createdAt: r.created_at,
+    recordedAt: r.recorded_at,
+    status: r.status,
+    statusCode: r.status_code,
+    statusAt: r.status_at,
+    attempts: r.attempts,
+    receiptDueAt: r.receipt_due_at,
+    submittedBy: r.submitted_by,
+    requestDigest: r.request_digest,
+  };
+}

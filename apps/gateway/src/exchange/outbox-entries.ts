@@ -1,0 +1,80 @@
+import { BROKER_DEAD_LETTER_EXCHANGE, BROKER_EXCHANGE } from '@mxg/config';
+import type { MessageHeader } from '@mxg/envelope';
+import type { NewOutboxEntry } from './message.repository';
+
+/**
+ * What goes on the wire beside each payload. AMQP properties and headers carry ids and codes
+ * only (never personal data); the receiver checks them against the sealed header.
+ */
+export function envelopeEntry(
+  header: MessageHeader,
+  envelope: Uint8Array,
+  at: Date,
+): NewOutboxEntry {
+  return {
+    messageId: header.id,
+    kind: 'envelope',
+    exchange: BROKER_EXCHANGE,
+    routingKey: header.to.party.toLowerCase(),
+    payload: envelope,
+    properties: {
+      messageId: header.id,
+      type: 'mxg.envelope',
+      headers: {
+        'x-mxg-type': header.type,
+        'x-mxg-agreement': header.agreement,
+        'x-mxg-from': header.from.party,
+        'x-mxg-to': header.to.party,
+      },
+    },
+    at,
+  };
+}
+
+export function receiptEntry(
+  messageId: string,
+  toParty: string,
+  agreement: string | undefined,
+  receipt: Uint8Array,
+  at: Date,
+): NewOutboxEntry {
+  return {
+    messageId,
+    kind: 'receipt',
+    exchange: BROKER_EXCHANGE,
+    routingKey: toParty.toLowerCase(),
+    payload: receipt,
+    properties: {
+      messageId: `receipt:${messageId}`,
+      type: 'mxg.receipt',
+      headers: agreement ? { 'x-mxg-agreement': agreement } : {},
+    },
+    at,
+  };
+}
+
+/** A refused delivery, kept whole on the dead-letter queue with the reason it was refused. */
+export function deadLetterEntry(
+  self: string,
+  payload: Uint8Array,
+  transportMessageId: string | undefined,
+  error: { code: string; layer?: string },
+  at: Date,
+): NewOutboxEntry {
+  return {
+    messageId: transportMessageId ?? 'unknown',
+    kind: 'dead-letter',
+    exchange: BROKER_DEAD_LETTER_EXCHANGE,
+    routingKey: self.toLowerCase(),
+    payload,
+    properties: {
+      messageId: transportMessageId ?? 'unknown',
+      type: 'mxg.envelope',
+      headers: {
+        'x-mxg-error-code': error.code,
+        ...(error.layer ? { 'x-mxg-error-layer': error.layer } : {}),
+      },
+    },
+    at,
+  };
+}

@@ -1,0 +1,194 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AuditAppender } from '@mxg/audit';
+import { MxgConfigService } from '@mxg/config';
+import { Clock } from '@mxg/core';
+import {
+  EnvelopeError,
+  type OpenedEnvelope,
+  type Receipt,
+  type TransportHeader,
+} from '@mxg/envelope';
+import { EnvelopeService } from '../../../envelope/envelope.service';
+import { MessageRepository } from '../../message.repository';
+import { deadLetterEntry, receiptEntry } from '../../outbox-entries';
+import { OutboxSignal } from '../../outbox-signal';
+
+export type ReceiveOutcome = 'stored' | 'duplicate' | 'refused';
+
+/**
+ * An envelope arrives from the broker. Opened (seal, decryption, signatory — MIG-9.1, MIG-9.3),
+ * it is stored once — the message id is the primary key, so a duplicate delivery is
+ * acknowledged, audited and answered with the same receipt, never stored or delivered twice —
+ * and a receipt signed by this gateway goes back. A refused envelope goes whole to the
+ * dead-letter queue with its error code, is audited, and — when the sender is authenticated —
+ * gets a signed negative receipt. Each outcome is one transaction, committed before the
+ * delivery is acknowledged, so nothing is lost.
+ */
+@Injectable()
+export class ReceiveEnvelope {
+  private readonly logger = new Logger(ReceiveEnvelope.name);
+
+  constructor(
+    private readonly config: MxgConfigService,
+    private readonly clock: Clock,
+    private readonly envelopes: EnvelopeService,
+    private readonly messages: MessageRepository,
+    private readonly audit: AuditAppender,
+    private readonly outbox: OutboxSignal,
+  ) {}
+
+  async execute(payload: Uint8Array, transport: TransportHeader): Promise<ReceiveOutcome> {
+    let opened: OpenedEnvelope;
+    try {
+      opened = await this.envelopes.open(payload, transport);
+    } catch (error) {
+      if (!(error instanceof EnvelopeError)) throw error;
+      await this.refuse(payload, transport, error);
+      return 'refused';
+    }
+    const outcome = await this.store(opened);
+    this.outbox.notify();
+    return outcome;
+  }
+
+  private async store(opened: OpenedEnvelope): Promise<ReceiveOutcome> {
+    const { header, digest } = opened;
+    const now = this.clock.now();
+    const common = {
+      actor: { authority: header.from.authority, role: 'gateway', user: null },
+      messageId: header.id,
+      correlationId: header.correlationId,
+      parties: [header.from.party, header.to.party],
+      agreement: header.agreement,
+      contentDigest: digest,
+    };
+    return this.messages.transaction(async (tx) => {
+      const stored = await this.messages.insertMessage(tx, {
+        header,
+        direction: 'incoming',
+        digest,
+        signatoryId: opened.signatoryId,
+        status: 'received',
+        at: now,
+        content: opened.innerReport.content!,
+        signed: opened.inner,
+      });
+      if (!stored) {
+        const sent = await this.messages.receipt(header.id, 'sent', tx);
+        if (sent)
+          await this.messages.enqueue(
+            tx,
+            receiptEntry(header.id, header.from.party, header.agreement, sent.signed, now),
+          );
+        await this.audit.append(
+          {
+            ...common,
+            type: 'message.received',
+            outcome: 'failure',
+            errorCode: 'DUPLICATE_MESSAGE',
+            details: { receiptResent: sent !== undefined },
+          },
+          { db: tx },
+        );
+        return 'duplicate';
+      }
+      const receipt = await this.envelopes.signReceipt(
+        this.receipt(header.id, digest, header.from.party, 'accepted', null, now),
+        header.agreement,
+      );
+      await this.messages.insertReceipt(tx, {
+        messageId: header.id,
+        direction: 'sent',
+        status: 'accepted',
+        code: null,
+        signed: receipt,
+        at: now,
+      });
+      await this.messages.enqueue(
+        tx,
+        receiptEntry(header.id, header.from.party, header.agreement, receipt, now),
+      );
+      await this.audit.appendMany(
+        [
+          { ...common, type: 'message.received', details: { type: header.type } },
+          {
+            ...common,
+            type: 'message.verified',
+            details: {
+              signatory: opened.signatoryId,
+              signedAt: opened.innerReport.signingTime?.toISOString() ?? null,
+            },
+          },
+        ],
+        { db: tx },
+      );
+      return 'stored';
+    });
+  }
+
+  private async refuse(
+    payload: Uint8Array,
+    transport: TransportHeader,
+    error: EnvelopeError,
+  ): Promise<void> {
+    const now = this.clock.now();
+    const sender = error.authenticatedHeader;
+    this.logger.warn(`refused envelope ${transport.id ?? '(no id)'}: ${error.code}`);
+    await this.messages.transaction(async (tx) => {
+      await this.messages.enqueue(
+        tx,
+        deadLetterEntry(this.config.gateway.party, payload, transport.id, error, now),
+      );
+      await this.audit.append(
+        {
+          type: 'message.rejected',
+          actor: { authority: sender?.from.authority ?? null, role: 'gateway', user: null },
+          // Only an authenticated id names the message; an unauthenticated claim stays a detail.
+          messageId: sender?.id ?? null,
+          correlationId: sender?.correlationId ?? null,
+          parties: sender ? [sender.from.party, sender.to.party] : [this.config.gateway.party],
+          agreement: sender?.agreement ?? null,
+          outcome: 'failure',
+          errorCode: error.code,
+          details: {
+            layer: error.layer ?? null,
+            claimedMessageId: sender ? null : (transport.id ?? null),
+            deadLettered: true,
+          },
+        },
+        { db: tx },
+      );
+      if (sender) {
+        const receipt = await this.envelopes.signReceipt(
+          this.receipt(sender.id, null, sender.from.party, 'rejected', error.code, now),
+          sender.agreement,
+        );
+        await this.messages.enqueue(
+          tx,
+          receiptEntry(sender.id, sender.from.party, sender.agreement, receipt, now),
+        );
+      }
+    });
+    this.outbox.notify();
+  }
+
+  private receipt(
+    messageId: string,
+    digest: string | null,
+    to: string,
+    status: Receipt['status'],
+    code: string | null,
+    at: Date,
+  ): Receipt {
+    return {
+      format: 'mxg-receipt/1',
+      messageId,
+      digest,
+      status,
+      code,
+      from: this.config.gateway.party,
+      to,
+      receivedAt: at.toISOString(),
+    };
+  }
+}

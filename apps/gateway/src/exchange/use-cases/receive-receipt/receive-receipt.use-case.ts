@@ -1,0 +1,113 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AuditAppender } from '@mxg/audit';
+import { MxgConfigService } from '@mxg/config';
+import { Clock } from '@mxg/core';
+import { EnvelopeError, type Receipt } from '@mxg/envelope';
+import { EnvelopeService } from '../../../envelope/envelope.service';
+import { MessageRepository } from '../../message.repository';
+import { deadLetterEntry } from '../../outbox-entries';
+
+/**
+ * A receipt comes back (non-repudiation of receipt): sealed by the receiving gateway, for a
+ * message this gateway sent, with the digest of what it sent. The message becomes `delivered`
+ * (or `rejected` with the receiver's code). A receipt that fails any check is dead-lettered
+ * and audited; a repeated one changes nothing.
+ */
+@Injectable()
+export class ReceiveReceipt {
+  private readonly logger = new Logger(ReceiveReceipt.name);
+
+  constructor(
+    private readonly config: MxgConfigService,
+    private readonly clock: Clock,
+    private readonly envelopes: EnvelopeService,
+    private readonly messages: MessageRepository,
+    private readonly audit: AuditAppender,
+  ) {}
+
+  async execute(
+    payload: Uint8Array,
+    transportId: string | undefined,
+    agreement: string | undefined,
+  ): Promise<void> {
+    const now = this.clock.now();
+    let receipt: Receipt;
+    try {
+      ({ receipt } = await this.envelopes.openReceipt(payload, agreement));
+    } catch (error) {
+      if (!(error instanceof EnvelopeError)) throw error;
+      return this.refuse(payload, transportId, error.code, now);
+    }
+    const message = await this.messages.find(receipt.messageId);
+    if (!message || message.direction !== 'outgoing' || message.to.party !== receipt.from) {
+      return this.refuse(payload, transportId, 'RECEIPT_UNKNOWN_MESSAGE', now);
+    }
+    if (receipt.status === 'accepted' && receipt.digest !== message.digest) {
+      return this.refuse(payload, transportId, 'RECEIPT_DIGEST_MISMATCH', now);
+    }
+    await this.messages.transaction(async (tx) => {
+      const first = await this.messages.insertReceipt(tx, {
+        messageId: message.id,
+        direction: 'received',
+        status: receipt.status,
+        code: receipt.code,
+        signed: payload,
+        at: now,
+      });
+      if (!first) return; // the same receipt again: already recorded
+      const status = receipt.status === 'accepted' ? 'delivered' : 'rejected';
+      await this.messages.setStatus(tx, message.id, status, now, {
+        from: ['accepted', 'published', 'failed'],
+        code: receipt.code,
+        receiptDueAt: null,
+      });
+      await this.audit.append(
+        {
+          type: 'receipt.received',
+          actor: { authority: message.to.authority, role: 'gateway', user: null },
+          messageId: message.id,
+          correlationId: message.correlationId,
+          parties: [message.from.party, message.to.party],
+          agreement: message.agreement,
+          contentDigest: message.digest,
+          outcome: receipt.status === 'accepted' ? 'success' : 'failure',
+          errorCode: receipt.code,
+          details: { status: receipt.status, receivedAt: receipt.receivedAt },
+        },
+        { db: tx },
+      );
+    });
+  }
+
+  private async refuse(
+    payload: Uint8Array,
+    transportId: string | undefined,
+    code: string,
+    now: Date,
+  ): Promise<void> {
+    this.logger.warn(`refused receipt ${transportId ?? '(no id)'}: ${code}`);
+    await this.messages.transaction(async (tx) => {
+      await this.messages.enqueue(
+        tx,
+        deadLetterEntry(
+          this.config.gateway.party,
+          payload,
+          transportId,
+          { code, layer: 'outer' },
+          now,
+        ),
+      );
+      await this.audit.append(
+        {
+          type: 'receipt.received',
+          actor: { role: 'gateway' },
+          parties: [this.config.gateway.party],
+          outcome: 'failure',
+          errorCode: code,
+          details: { claimedMessageId: transportId ?? null, deadLettered: true },
+        },
+        { db: tx },
+      );
+    });
+  }
+}

@@ -1,0 +1,203 @@
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import { AuditAppender } from '@mxg/audit';
+import { MxgConfigService } from '@mxg/config';
+import { Clock } from '@mxg/core';
+import { BrokerConnection } from '../broker/broker-connection.service';
+import type { OutboxRow } from '../exchange/exchange.types';
+import { type Db, MessageRepository } from '../exchange/message.repository';
+import { OutboxSignal } from '../exchange/outbox-signal';
+
+const BATCH = 200;
+const IDLE_POLL_MS = 250;
+const OUTBOX_ID_HEADER = 'x-mxg-outbox-id';
+
+/**
+ * Publishes the outbox (transactional outbox pattern): rows are claimed with `FOR UPDATE SKIP
+ * LOCKED` (several instances share the work), published persistent and `mandatory` on a
+ * confirm channel, and marked published in the same transaction only once the broker has
+ * confirmed them. A row the broker returns as unroutable, or nacks, stays in the outbox and is
+ * retried with backoff — a failure to handle, never a silent drop. If the gateway dies between
+ * confirm and commit, the row is published again; receivers deduplicate on the message id.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private channel: ConfirmChannel | undefined;
+  private readonly returned = new Set<string>();
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly config: MxgConfigService,
+    private readonly clock: Clock,
+    private readonly broker: BrokerConnection,
+    private readonly messages: MessageRepository,
+    private readonly audit: AuditAppender,
+    signal: OutboxSignal,
+  ) {
+    signal.listen(() => this.wake?.());
+  }
+
+  onApplicationBootstrap(): void {
+    this.broker.onConnected(async (connection) => {
+      const channel = await connection.createConfirmChannel();
+      channel.on('return', (message: ConsumeMessage) => {
+        const id: unknown = message.properties.headers?.[OUTBOX_ID_HEADER];
+        if (typeof id === 'string') this.returned.add(id);
+      });
+      channel.on('error', (error: Error) => this.logger.warn(`publish channel: ${error.message}`));
+      channel.on('close', () => {
+        if (this.channel === channel) this.channel = undefined;
+      });
+      this.channel = channel;
+      this.wake?.();
+    });
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+    // Close the channel before the connection: confirms still in flight would be lost.
+    await this.channel?.close().catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      let published = 0;
+      try {
+        published = await this.publishBatch();
+      } catch (error) {
+        this.logger.warn(`outbox batch not published, will retry: ${(error as Error).message}`);
+      }
+      if (published < BATCH && !this.stopped) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, IDLE_POLL_MS);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+      }
+    }
+  }
+
+  /** One batch in one transaction; throws (rolling back) if the channel fails mid-way. */
+  async publishBatch(): Promise<number> {
+    const channel = this.channel;
+    if (!channel) return 0;
+    return this.messages.transaction(async (tx) => {
+      const now = this.clock.now();
+      const rows = await this.messages.claimOutbox(tx, now, BATCH);
+      if (rows.length === 0) return 0;
+      const outcomes = await Promise.allSettled(rows.map((row) => this.publish(channel, row)));
+      // The broker sends basic.return before basic.ack, so returns are known by now.
+      const published: OutboxRow[] = [];
+      for (const [i, row] of rows.entries()) {
+        const outcome = outcomes[i]!;
+        // A channel that closed mid-batch confirms nothing: roll back, publish again later.
+        if (outcome.status === 'rejected' && this.channel !== channel) throw outcome.reason;
+        const unroutable = this.returned.delete(row.id);
+        if (outcome.status === 'fulfilled' && !unroutable) {
+          published.push(row);
+        } else {
+          const reason = unroutable ? 'UNROUTABLE' : 'BROKER_NACK';
+          const retryAt = new Date(
+            now.getTime() + Math.min(60_000, 1000 * 2 ** Math.min(row.attempts, 6)),
+          );
+          await this.messages.markPublishFailed(tx, row.id, reason, retryAt);
+          this.logger.warn(
+            `outbox row ${row.id} (${row.kind}) not published: ${reason}; retry at ${retryAt.toISOString()}`,
+          );
+        }
+      }
+      await this.messages.markPublished(
+        tx,
+        published.map((r) => r.id),
+        now,
+      );
+      await this.recordPublished(tx, published, now);
+      return rows.length;
+    });
+  }
+
+  private publish(channel: ConfirmChannel, row: OutboxRow): Promise<void> {
+    return new Promise((resolve, reject) => {
+      channel.publish(
+        row.exchange,
+        row.routingKey,
+        row.payload,
+        {
+          persistent: true,
+          mandatory: true,
+          messageId: row.properties.messageId,
+          type: row.properties.type,
+          contentType: 'application/pkcs7-mime',
+          timestamp: Math.floor(this.clock.now().getTime() / 1000),
+          appId: `mxg-gateway-${this.config.gateway.party.toLowerCase()}`,
+          headers: { ...row.properties.headers, [OUTBOX_ID_HEADER]: row.id },
+        },
+        (error) =>
+          error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(),
+      );
+    });
+  }
+
+  private async recordPublished(tx: Db, rows: readonly OutboxRow[], now: Date): Promise<void> {
+    const { receiptTimeoutSeconds } = this.config.gateway.exchange;
+    for (const row of rows) {
+      if (row.kind === 'envelope') {
+        const message = await this.messages.markEnvelopePublished(
+          tx,
+          row.messageId,
+          now,
+          receiptTimeoutSeconds,
+        );
+        if (!message) continue;
+        await this.audit.append(
+          {
+            type: 'message.published',
+            actor: { authority: message.from.authority, role: 'gateway', user: null },
+            messageId: message.id,
+            correlationId: message.correlationId,
+            parties: [message.from.party, message.to.party],
+            agreement: message.agreement,
+            contentDigest: message.digest,
+            details: { attempt: message.attempts },
+          },
+          { db: tx },
+        );
+      } else {
+        await this.audit.append(
+          {
+            type: row.kind === 'receipt' ? 'receipt.sent' : 'message.dead-lettered',
+            actor: { role: 'gateway' },
+            messageId: isUuid(row.messageId) ? row.messageId : null,
+            parties: [this.config.gateway.party],
+            ...(row.kind === 'dead-letter'
+              ? {
+                  outcome: 'failure' as const,
+                  errorCode: row.properties.headers['x-mxg-error-code'] ?? 'REFUSED',
+                }
+              : {}),
+            details: { routingKey: row.routingKey },
+          },
+          { db: tx },
+        );
+      }
+    }
+  }
+}
+
+function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
