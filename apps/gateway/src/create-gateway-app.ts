@@ -60,12 +60,10 @@ function withCodedErrors(parser: RequestHandler): RequestHandler {
       if (!error) return next();
       const type = (error as { type?: string }).type;
       if (type === 'entity.too.large') {
-        response
-          .status(413)
-          .json({
-            code: 'PAYLOAD_TOO_LARGE',
-            message: 'the request body exceeds the configured maximum',
-          });
+        response.status(413).json({
+          code: 'PAYLOAD_TOO_LARGE',
+          message: 'the request body exceeds the configured maximum',
+        });
       } else if (type === 'entity.parse.failed') {
         response
           .status(400)

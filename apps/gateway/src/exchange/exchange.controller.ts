@@ -167,7 +167,7 @@ export class ExchangeController {
 }
 
 async function toSubmission(body: unknown, contentType: string | undefined): Promise<Submission> {
-  const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  const media = (contentType ?? '').split(';')[0].trim().toLowerCase();
   if (CMS_MEDIA_TYPES.includes(media)) {
     if (!Buffer.isBuffer(body) || body.length === 0) {
       throw validationFailed([

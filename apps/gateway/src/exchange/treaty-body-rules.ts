@@ -19,30 +19,24 @@ export function bodyProblems(type: MessageType, body: Record<string, unknown>): 
       });
     }
   };
-  switch (type) {
-    case 'request':
-      // MIG-9.2: a request states its purpose and justification.
-      requireText('purpose', 'MIG-9.2', 'the purpose of the request');
-      requireText('justification', 'MIG-9.2', 'the justification of the request');
-      break;
-    case 'refusal':
-      // MIG-10.4: a refusal gives its reasons, and says whether it is partial.
-      requireText('reason', 'MIG-10.4', 'the reason for the refusal');
-      if (typeof body.partial !== 'boolean') {
-        problems.push({
-          field: 'body.partial',
-          rule: 'boolean',
-          message: 'say whether the refusal is partial',
-          treaty: 'MIG-10.4',
-        });
-      }
-      break;
-    case 'postponement':
-      // MIG-10.2: postponement with its reason.
-      requireText('reason', 'MIG-10.2', 'the reason for the postponement');
-      break;
-    default:
-      break;
+  if (type === 'request') {
+    // MIG-9.2: a request states its purpose and justification.
+    requireText('purpose', 'MIG-9.2', 'the purpose of the request');
+    requireText('justification', 'MIG-9.2', 'the justification of the request');
+  } else if (type === 'refusal') {
+    // MIG-10.4: a refusal gives its reasons, and says whether it is partial.
+    requireText('reason', 'MIG-10.4', 'the reason for the refusal');
+    if (typeof body.partial !== 'boolean') {
+      problems.push({
+        field: 'body.partial',
+        rule: 'boolean',
+        message: 'say whether the refusal is partial',
+        treaty: 'MIG-10.4',
+      });
+    }
+  } else if (type === 'postponement') {
+    // MIG-10.2: postponement with its reason.
+    requireText('reason', 'MIG-10.2', 'the reason for the postponement');
   }
   return problems;
 }

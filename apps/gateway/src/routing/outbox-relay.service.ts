@@ -103,7 +103,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       // The broker sends basic.return before basic.ack, so returns are known by now.
       const published: OutboxRow[] = [];
       for (const [i, row] of rows.entries()) {
-        const outcome = outcomes[i]!;
+        const outcome = outcomes[i];
         // A channel that closed mid-batch confirms nothing: roll back, publish again later.
         if (outcome.status === 'rejected' && this.channel !== channel) throw outcome.reason;
         const unroutable = this.returned.delete(row.id);

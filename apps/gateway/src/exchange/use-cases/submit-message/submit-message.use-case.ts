@@ -194,7 +194,7 @@ export class SubmitMessage {
     }
     const keys = await this.envelopes.keys.signatory(dto.signatory);
     return {
-      message: { header, body: dto.body } as MxgMessage,
+      message: { header, body: dto.body },
       signatory: { ...keys, id: dto.signatory },
     };
   }

@@ -1,0 +1,357 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from 'amqplib';
+import { Client } from 'pg';
+import { BROKER_EXCHANGE, deadLetterQueue, inboxQueue, MxgConfigService } from '@mxg/config';
+import { partyPkiPaths } from '@mxg/pki';
+import {
+  createExchangePair,
+  eventually,
+  registrationRequest,
+  type ExchangePair,
+  type GatewayUnderTest,
+} from './support/exchange-pair';
+
+interface View {
+  id: string;
+  status: string;
+  statusCode: string | null;
+  correlationId: string;
+  inReplyTo: string | null;
+  digest: string;
+  timeline?: { event: string; outcome: string; code: string | null }[];
+  receipt?: { status: string } | null;
+  body?: Record<string, unknown>;
+  header?: Record<string, unknown>;
+  messages?: View[];
+  code?: string;
+  errors?: { field: string; treaty?: string }[];
+}
+
+async function rows<T>(
+  gateway: GatewayUnderTest,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const client = new Client({ connectionString: gateway.db.ownerUrl });
+  await client.connect();
+  try {
+    return (await client.query<T & Record<string, unknown>>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', () => {
+  let pair: ExchangePair;
+  let work: string;
+
+  beforeAll(async () => {
+    pair = await createExchangePair();
+    work = mkdtempSync(join(tmpdir(), 'mxg-exchange-'));
+  }, 90_000);
+  afterAll(async () => {
+    await pair?.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  const submit = (body: unknown = registrationRequest(), headers: Record<string, string> = {}) =>
+    pair.kz.api<View>('KZ-MVD', 'POST', '/messages', body, headers);
+  const delivered = (gateway: GatewayUnderTest, client: string, id: string) =>
+    eventually(
+      async () => {
+        const { body } = await gateway.api<View>(client, 'GET', `/messages/${id}`);
+        return body.status === 'delivered' ? body : undefined;
+      },
+      20_000,
+      `message ${id} delivered`,
+    );
+  const inInbox = (gateway: GatewayUnderTest, client: string, id: string) =>
+    eventually(
+      async () => {
+        const { body } = await gateway.api<View>(client, 'GET', '/inbox');
+        return body.messages?.find((m) => m.id === id);
+      },
+      20_000,
+      `message ${id} in the inbox`,
+    );
+  const sentEnvelope = async (id: string) =>
+    (
+      await rows<{ envelope: Buffer }>(
+        pair.kz,
+        'SELECT envelope FROM mxg.message_contents WHERE message_id = $1',
+        [id],
+      )
+    )[0].envelope;
+
+  it('carries a MIG-5 request from KZ-MVD to AZ-DMX and AZ’s answer back, with signed receipts both ways', async () => {
+    const submitted = await submit();
+    expect(submitted.status).toBe(202);
+    const requestId = submitted.body.id;
+    expect(submitted.body.status).toBe('accepted');
+
+    const arrived = await inInbox(pair.az, 'AZ-DMX', requestId);
+    expect(arrived.correlationId).toBe(requestId);
+    const read = await pair.az.api<View>('AZ-DMX', 'GET', `/inbox/${requestId}`);
+    expect(read.body.body).toEqual(registrationRequest().body);
+    expect(read.body.header).toMatchObject({
+      from: { party: 'KZ', authority: 'KZ-MVD' },
+      type: 'request',
+    });
+
+    // The signed original is checkable with OpenSSL against Kazakhstan's CA alone.
+    const signed = await pair.az.api<Buffer>('AZ-DMX', 'GET', `/messages/${requestId}/signed`);
+    writeFileSync(join(work, 'request.p7s'), signed.body);
+    const certs = MxgConfigService.load().paths.certs;
+    const openssl = spawnSync('openssl', [
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      join(work, 'request.p7s'),
+      '-CAfile',
+      partyPkiPaths(certs, 'KZ').caCertificate,
+    ]);
+    expect(openssl.stderr.toString()).toContain('Verification successful');
+
+    const kzView = await delivered(pair.kz, 'KZ-MVD', requestId);
+    expect(kzView.receipt).toMatchObject({ status: 'accepted' });
+
+    expect((await pair.az.api<View>('AZ-DMX', 'POST', `/inbox/${requestId}/ack`)).body.status).toBe(
+      'acknowledged',
+    );
+    const inboxAfter = await pair.az.api<View>('AZ-DMX', 'GET', '/inbox');
+    expect(inboxAfter.body.messages?.map((m) => m.id)).not.toContain(requestId);
+
+    const answer = await pair.az.api<View>('AZ-DMX', 'POST', '/messages', {
+      agreement: 'MIG',
+      type: 'response',
+      to: { authority: 'KZ-MVD' },
+      signatory: 'az-dmx-deputy-head',
+      inReplyTo: requestId,
+      body: { registration: [{ status: 'registered' }] },
+    });
+    expect(answer.status).toBe(202);
+    expect(answer.body).toMatchObject({ correlationId: requestId, inReplyTo: requestId });
+    const response = await inInbox(pair.kz, 'KZ-MVD', answer.body.id);
+    expect(response.correlationId).toBe(requestId);
+    await delivered(pair.az, 'AZ-DMX', answer.body.id);
+
+    const timeline = await eventually(async () => {
+      const { body } = await pair.kz.api<View>('KZ-MVD', 'GET', `/messages/${requestId}`);
+      return body.timeline!.some((e) => e.event === 'receipt.received') ? body.timeline : undefined;
+    });
+    expect(timeline.map((e) => e.event)).toEqual([
+      'message.submitted',
+      'message.sealed',
+      'message.published',
+      'receipt.received',
+    ]);
+  });
+
+  it('makes a retried submit with the same Idempotency-Key safe, and refuses the key for another message', async () => {
+    const first = await submit(registrationRequest(), { 'Idempotency-Key': 'retry-1' });
+    const again = await submit(registrationRequest(), { 'Idempotency-Key': 'retry-1' });
+    expect(again.body.id).toBe(first.body.id);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const other = await submit(
+      { ...registrationRequest(), body: { purpose: 'другое', justification: 'другое' } },
+      { 'Idempotency-Key': 'retry-1' },
+    );
+    expect(other).toMatchObject({ status: 409, body: { code: 'IDEMPOTENCY_KEY_REUSED' } });
+    const stored = await rows(pair.kz, 'SELECT id FROM mxg.messages WHERE idempotency_key = $1', [
+      'retry-1',
+    ]);
+    expect(stored).toHaveLength(1);
+  });
+
+  it('delivers the same envelope published twice to the national system once', async () => {
+    const { body } = await submit();
+    await delivered(pair.kz, 'KZ-MVD', body.id);
+    const envelope = await sentEnvelope(body.id);
+    const connection = await connect(pair.broker.adminUrl);
+    const channel = await connection.createConfirmChannel();
+    channel.publish(BROKER_EXCHANGE, 'az', envelope, {
+      persistent: true,
+      messageId: body.id,
+      type: 'mxg.envelope',
+    });
+    await channel.waitForConfirms();
+    await channel.close();
+    await connection.close();
+
+    const duplicate = await eventually(async () => {
+      const found = await rows<{ error_code: string }>(
+        pair.az,
+        `SELECT error_code FROM mxg.audit_entries WHERE message_id = $1 AND event_type = 'message.received' AND outcome = 'failure'`,
+        [body.id],
+      );
+      return found[0];
+    });
+    expect(duplicate.error_code).toBe('DUPLICATE_MESSAGE');
+    expect(
+      await rows(pair.az, 'SELECT id FROM mxg.messages WHERE id = $1', [body.id]),
+    ).toHaveLength(1);
+    const inbox = await pair.az.api<View>('AZ-DMX', 'GET', '/inbox');
+    expect(inbox.body.messages!.filter((m) => m.id === body.id)).toHaveLength(1);
+  });
+
+  it('dead-letters a tampered envelope with its error code, audits it, and keeps consuming', async () => {
+    const { body } = await submit();
+    await delivered(pair.kz, 'KZ-MVD', body.id);
+    const tampered = Buffer.from(await sentEnvelope(body.id));
+    tampered[Math.floor(tampered.length / 2)] ^= 0x01;
+    const connection = await connect(pair.broker.adminUrl);
+    const channel = await connection.createConfirmChannel();
+    channel.publish(BROKER_EXCHANGE, 'az', tampered, {
+      persistent: true,
+      messageId: body.id,
+      type: 'mxg.envelope',
+    });
+    channel.publish(BROKER_EXCHANGE, 'az', Buffer.from('not CMS at all'), {
+      persistent: true,
+      messageId: 'garbage-1',
+      type: 'mxg.envelope',
+    });
+    await channel.waitForConfirms();
+
+    const dead = new Map<string, string>();
+    await eventually(
+      async () => {
+        const message = await channel.get(deadLetterQueue('AZ'), { noAck: true });
+        if (message)
+          dead.set(
+            String(message.properties.messageId),
+            String(message.properties.headers?.['x-mxg-error-code']),
+          );
+        return dead.size >= 2 ? true : undefined;
+      },
+      20_000,
+      'two dead letters',
+    );
+    await channel.close();
+    await connection.close();
+    expect(Object.fromEntries(dead)).toEqual({
+      [body.id]: 'SIGNATURE_INVALID',
+      'garbage-1': 'MALFORMED_ENVELOPE',
+    });
+
+    const audited = await rows<{ error_code: string }>(
+      pair.az,
+      `SELECT error_code FROM mxg.audit_entries WHERE event_type = 'message.rejected' ORDER BY id`,
+    );
+    expect(audited.map((r) => r.error_code)).toEqual(
+      expect.arrayContaining(['SIGNATURE_INVALID', 'MALFORMED_ENVELOPE']),
+    );
+
+    // The consumer kept running: the next message arrives as usual.
+    const next = await submit();
+    await inInbox(pair.az, 'AZ-DMX', next.body.id);
+  });
+
+  it('lets no party’s AMQP user consume another party’s queue', async () => {
+    const connection = await connect(pair.broker.userUrl('KZ'));
+    const channel = await connection.createChannel();
+    const refused = new Promise<Error>((resolve) => channel.once('error', resolve));
+    await expect(channel.consume(inboxQueue('AZ'), () => undefined)).rejects.toThrow(
+      /ACCESS_REFUSED/,
+    );
+    expect((await refused).message).toMatch(/403/);
+    await connection.close();
+  });
+
+  describe('refuses bad input with a specific code, and audits it', () => {
+    it('malformed JSON', async () => {
+      const response = await fetch(`http://127.0.0.1:${pair.kz.port}/messages`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${pair.kz.token('KZ-MVD')}`,
+          'content-type': 'application/json',
+        },
+        body: '{"agreement": "MIG",',
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ code: 'MALFORMED_JSON' });
+    });
+
+    it('a request without purpose or justification (MIG-9.2)', async () => {
+      const { status, body } = await submit({
+        ...registrationRequest(),
+        body: { categories: ['registration'] },
+      });
+      expect(status).toBe(400);
+      expect(body.code).toBe('VALIDATION_FAILED');
+      expect(body.errors).toEqual([
+        expect.objectContaining({ field: 'body.purpose', treaty: 'MIG-9.2' }),
+        expect.objectContaining({ field: 'body.justification', treaty: 'MIG-9.2' }),
+      ]);
+    });
+
+    it('a field the API does not define', async () => {
+      const { status, body } = await submit({ ...registrationRequest(), priority: 'high' });
+      expect(status).toBe(400);
+      expect(body.errors).toEqual([
+        expect.objectContaining({ field: 'priority', rule: 'whitelistValidation' }),
+      ]);
+    });
+
+    it('a signatory not on the sending authority’s list (MIG-9.3)', async () => {
+      const { status, body } = await submit({
+        ...registrationRequest(),
+        signatory: 'kz-mtszn-committee-head',
+      });
+      expect(status).toBe(403);
+      expect(body.code).toBe('SIGNATORY_NOT_AUTHORISED');
+    });
+
+    it('a message type the agreement does not provide for', async () => {
+      const { status, body } = await submit({
+        ...registrationRequest(),
+        type: 'reimbursement-claim',
+      });
+      expect(status).toBe(422);
+      expect(body.code).toBe('MESSAGE_TYPE_NOT_ALLOWED');
+    });
+
+    it('an oversize payload', async () => {
+      const big = {
+        ...registrationRequest(),
+        body: { ...registrationRequest().body, padding: 'x'.repeat(5 * 1024 * 1024) },
+      };
+      const { status, body } = await submit(big);
+      expect(status).toBe(413);
+      expect(body.code).toBe('PAYLOAD_TOO_LARGE');
+    });
+
+    it('no token, a wrong role, another authority’s message', async () => {
+      const anonymous = await fetch(`http://127.0.0.1:${pair.kz.port}/messages`, {
+        method: 'POST',
+      });
+      expect(anonymous.status).toBe(401);
+      expect(
+        (await pair.kz.api('auditor', 'POST', '/messages', registrationRequest())).status,
+      ).toBe(403);
+      const { body } = await submit();
+      expect((await pair.kz.api<View>('KZ-MTSZN', 'GET', `/messages/${body.id}`)).status).toBe(404);
+      expect((await pair.kz.api<View>('auditor', 'GET', `/messages/${body.id}`)).status).toBe(200);
+    });
+
+    it('puts refused submissions on the audit record by code', async () => {
+      const failures = await rows<{ error_code: string }>(
+        pair.kz,
+        `SELECT error_code FROM mxg.audit_entries WHERE event_type = 'message.submitted' AND outcome = 'failure'`,
+      );
+      expect(failures.map((f) => f.error_code)).toEqual(
+        expect.arrayContaining([
+          'VALIDATION_FAILED',
+          'SIGNATORY_NOT_AUTHORISED',
+          'MESSAGE_TYPE_NOT_ALLOWED',
+        ]),
+      );
+    });
+  });
+});

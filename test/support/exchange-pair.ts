@@ -1,0 +1,216 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { freePort, spawnGateway, waitForHttp, type GatewayProcess } from './gateway-process';
+import { createTestDatabase, type TestDatabase } from './test-database';
+import { createTestVhost, type TestVhost } from './test-broker';
+
+const ROOT = join(__dirname, '..', '..');
+const AUTHORITIES: Record<string, string[]> = { KZ: ['KZ-MVD', 'KZ-MTSZN'], AZ: ['AZ-DMX'] };
+
+export interface ApiAnswer<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface GatewayUnderTest {
+  readonly party: string;
+  readonly id: string;
+  readonly db: TestDatabase;
+  readonly port: number;
+  process: GatewayProcess;
+  /** The bearer token of a client: `<authority>` (publisher), `auditor` or `security-officer`. */
+  token(client: string): string;
+  /** Calls the gateway's API as `client`. */
+  api<T = Record<string, unknown>>(
+    client: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<ApiAnswer<T>>;
+  start(extraEnv?: Record<string, string>): Promise<void>;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export interface ExchangePair {
+  readonly kz: GatewayUnderTest;
+  readonly az: GatewayUnderTest;
+  readonly broker: TestVhost;
+  readonly configDir: string;
+  close(): Promise<void>;
+}
+
+export interface ExchangeSettings {
+  receiptTimeoutSeconds?: number;
+  maxAttempts?: number;
+  maxMessageBytes?: number;
+}
+
+/**
+ * Kazakhstan's and Azerbaijan's gateways as two real processes, each with its own fresh
+ * database, on a private vhost of the real RabbitMQ, with API clients whose tokens the test
+ * knows. `start: false` leaves a gateway stopped (e.g. "the receiver is down").
+ */
+export async function createExchangePair(
+  options: { exchange?: ExchangeSettings; start?: { kz?: boolean; az?: boolean } } = {},
+): Promise<ExchangePair> {
+  const work = mkdtempSync(join(tmpdir(), 'mxg-pair-'));
+  const configDir = join(work, 'config');
+  cpSync(join(ROOT, 'config'), configDir, { recursive: true });
+  const broker = await createTestVhost(['KZ', 'AZ']);
+  const ports = { KZ: await freePort(), AZ: await freePort() };
+  const tokens = new Map<string, string>();
+  const gateways: GatewayUnderTest[] = [];
+  for (const party of ['KZ', 'AZ'] as const) {
+    const id = party.toLowerCase();
+    const file = join(configDir, 'gateways', `${id}.yaml`);
+    const gateway = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const other = party === 'KZ' ? 'AZ' : 'KZ';
+    gateway.http = { host: '127.0.0.1', port: ports[party] };
+    gateway.witnesses = [{ party: other, url: `http://127.0.0.1:${ports[other]}` }];
+    gateway.exchange = { ...(gateway.exchange as object), ...options.exchange };
+    writeFileSync(file, stringify(gateway));
+
+    const clients = [
+      ...AUTHORITIES[party].map((a) => ({
+        name: a,
+        id: `${a.toLowerCase()}-system`,
+        authority: a,
+        roles: ['publisher'],
+      })),
+      { name: 'auditor', id: 'auditor', authority: null, roles: ['auditor'] },
+      {
+        name: 'security-officer',
+        id: 'security-officer',
+        authority: null,
+        roles: ['security-officer'],
+      },
+    ];
+    const clientsFile = join(work, `clients-${id}.yaml`);
+    writeFileSync(
+      clientsFile,
+      stringify({
+        clients: clients.map((c) => {
+          const token = randomBytes(32).toString('base64url');
+          tokens.set(`${party}:${c.name}`, token);
+          return {
+            id: c.id,
+            authority: c.authority,
+            roles: c.roles,
+            tokenSha256: createHash('sha256').update(token).digest('hex'),
+          };
+        }),
+      }),
+    );
+    const db = await createTestDatabase(id, { migrate: false });
+    const env = {
+      MXG_GATEWAY: id,
+      MXG_CONFIG_DIR: configDir,
+      MXG_CLIENTS_FILE: clientsFile,
+      DATABASE_URL: db.appUrl,
+      MXG_MIGRATION_DATABASE_URL: db.ownerUrl,
+      AMQP_URL: broker.userUrl(party),
+      MXG_HTTP_PORT: String(ports[party]),
+      MXG_LOG_LEVEL: 'warn',
+    };
+    const url = `http://127.0.0.1:${ports[party]}`;
+    const g: GatewayUnderTest = {
+      party,
+      id,
+      db,
+      port: ports[party],
+      process: undefined as unknown as GatewayProcess,
+      token: (client) => {
+        const token = tokens.get(`${party}:${client}`);
+        if (!token) throw new Error(`no client ${client} at ${party}`);
+        return token;
+      },
+      async api<T>(
+        client: string,
+        method: string,
+        path: string,
+        body?: unknown,
+        headers: Record<string, string> = {},
+      ) {
+        const isBytes = body instanceof Uint8Array;
+        const response = await fetch(`${url}${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${g.token(client)}`,
+            ...(body === undefined
+              ? {}
+              : { 'content-type': isBytes ? 'application/pkcs7-mime' : 'application/json' }),
+            ...headers,
+          },
+          body: body === undefined ? undefined : isBytes ? body : JSON.stringify(body),
+        });
+        const type = response.headers.get('content-type') ?? '';
+        const parsed: unknown = type.includes('json')
+          ? await response.json()
+          : Buffer.from(await response.arrayBuffer());
+        return { status: response.status, body: parsed as T, headers: response.headers };
+      },
+      async start(extraEnv = {}) {
+        g.process = await spawnGateway({ ...env, ...extraEnv });
+        const health = await waitForHttp(g.process, '/health');
+        if (health.status !== 200 && extraEnv.AMQP_URL === undefined) {
+          throw new Error(
+            `gateway ${id} is not healthy: ${await health.text()}\n${g.process.output()}`,
+          );
+        }
+      },
+      async stop(signal = 'SIGTERM') {
+        await g.process?.stop(signal);
+      },
+    };
+    gateways.push(g);
+  }
+  const [kz, az] = gateways as [GatewayUnderTest, GatewayUnderTest];
+  if (options.start?.kz !== false) await kz.start();
+  if (options.start?.az !== false) await az.start();
+  return {
+    kz,
+    az,
+    broker,
+    configDir,
+    async close() {
+      await Promise.all([kz.stop(), az.stop()]);
+      await Promise.all([kz.db.drop(), az.db.drop(), broker.drop()]);
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `check` until it returns a value (not undefined) or the time is up. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/** A MIG-5 request body (registration at the place of stay) with its purpose and justification. */
+export function registrationRequest(to = 'AZ-DMX') {
+  return {
+    agreement: 'MIG',
+    type: 'request',
+    to: { authority: to },
+    signatory: 'kz-mvd-deputy-minister',
+    body: {
+      categories: ['registration'],
+      purpose: 'Проверка сведений о регистрации по месту пребывания (MIG-5)',
+      justification: 'Заявление о выдаче разрешения на временное проживание',
+    },
+  };
+}
