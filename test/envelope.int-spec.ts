@@ -85,6 +85,7 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
     innerSigner?: KeyPair;
     outerSigner?: KeyPair;
     signingTime?: Date;
+    outerSigningTime?: Date;
     enveloped?: (der: Uint8Array) => Uint8Array;
   }) => {
     const signingTime = parts.signingTime ?? now;
@@ -103,7 +104,7 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
     if (parts.enveloped) enveloped = parts.enveloped(enveloped);
     return signCms(enveloped, parts.outerSigner ?? (await fx.keys('KZ').seal()), {
       scheme: 'ecdsa-sha256',
-      signingTime,
+      signingTime: parts.outerSigningTime ?? signingTime,
       extraAttributes: [routingHeaderAttribute(parts.routing ?? parts.message.header)],
     });
   };
@@ -507,6 +508,28 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
       const refused = await refusal(envelope, context({ treaty }));
       expect(refused).toMatchObject({ code: 'AGREEMENT_NOT_IN_FORCE' });
       expect(refused.message).toContain('MIG-17');
+    });
+
+    it('REVOCATION_STATUS_UNKNOWN: no CRL of the sending party is available — never “not revoked”', async () => {
+      const { envelope } = await seal();
+      const trust = fx.reloadTrust();
+      const withoutCrl = {
+        party: (code: string) => ({ ...trust.party(code), crls: [] }),
+        signatoryCertificate: (id: string) => trust.signatoryCertificate(id),
+      };
+      expect(await refusal(envelope, context({ trust: withoutCrl }))).toMatchObject({
+        code: 'REVOCATION_STATUS_UNKNOWN',
+        layer: 'outer',
+      });
+    });
+
+    it('accepts a signatory’s signature made an hour before the envelope was sealed (MIG-9.3: authorised at signing time)', async () => {
+      const message = migRequest(now);
+      const later = new Date(now.getTime() + 3_600_000);
+      const envelope = await wrap({ message, signingTime: now, outerSigningTime: later });
+      const opened = await openEnvelope(envelope, context({ now: later }));
+      expect(opened.innerReport.signingTime?.getTime()).toBeLessThan(later.getTime() - 3_000_000);
+      expect(opened.signatoryId).toBe('kz-mvd-deputy-minister');
     });
 
     it('CERT_REVOKED: the signatory’s certificate is on KZ’s CRL', async () => {

@@ -120,6 +120,7 @@ async function openSealed(
     layer: 'inner',
     role: 'signatory',
     authority: header.from.authority,
+    futureSkewOnly: true,
   });
   throwIfFailed(innerReport);
 

@@ -1,4 +1,5 @@
 import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +74,22 @@ describe(issueCrl.name, () => {
         reason: x509.X509CrlReason.cessationOfOperation,
       },
     ]);
+  });
+
+  // Regression: an 'unspecified' revocation once produced an entry with an empty
+  // crlEntryExtensions SEQUENCE — not DER; OpenSSL let it pass, pkijs (and so the gateway's
+  // verifier) refused the whole CRL.
+  it('writes strict DER for an entry without a reason (the empty-extensions bug)', async () => {
+    const pem = await issueCrl({
+      ca,
+      revoked: [{ serial: '5B02', revokedAt: '2030-02-02T00:00:00.000Z', reason: 'unspecified' }],
+      crlNumber: 3,
+      now: NOW,
+    });
+    const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+    expect(() => pkijs.CertificateRevocationList.fromBER(der)).not.toThrow();
+    const [entry] = new x509.X509Crl(pem).entries;
+    expect(entry?.invalidity?.toISOString()).toBe('2030-02-02T00:00:00.000Z');
   });
 });
 

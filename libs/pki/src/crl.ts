@@ -14,7 +14,10 @@ const CRL_NUMBER_OID = '2.5.29.20';
 
 /*
  * 'unspecified' is left out of the entry rather than encoded as reasonCode 0, as RFC 5280
- * §5.3.1 asks; X509CrlGenerator already drops a zero reason.
+ * §5.3.1 asks; X509CrlGenerator already drops a zero reason. Every entry carries an
+ * invalidityDate (RFC 5280 §5.3.2) — the revocation time — because X509CrlGenerator writes an
+ * entry without extensions as an empty SEQUENCE, which is not DER and which strict parsers
+ * (pkijs, hence @mxg/cms) reject.
  */
 const REASON_CODE: Record<RevocationReason, x509.X509CrlReason> = {
   unspecified: x509.X509CrlReason.unspecified,
@@ -52,6 +55,7 @@ export async function issueCrl(options: {
       serialNumber: entry.serial,
       revocationDate: new Date(entry.revokedAt),
       reason: REASON_CODE[entry.reason],
+      invalidity: new Date(entry.revokedAt),
     })),
   });
   return crlToPem(crl.rawData);

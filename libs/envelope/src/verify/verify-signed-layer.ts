@@ -28,6 +28,12 @@ export interface VerifySignedLayerOptions {
   readonly now: Date;
   /** How far the signing time may be from `now`; omit to skip (old artefacts). */
   readonly maxSkewMs?: number;
+  /**
+   * Apply `maxSkewMs` to signing times in the future only. A signatory may sign a request
+   * well before it is sent (MIG-9.3 asks who was authorised *at signing time*), but nobody
+   * signs in the future.
+   */
+  readonly futureSkewOnly?: boolean;
   readonly detachedContent?: Uint8Array;
 }
 
@@ -135,29 +141,9 @@ export async function verifySignedLayer(
         'chain',
         `${who} chains to ${options.party}'s trust anchor and was valid at signing time ${signingTime.toISOString()}`,
       );
-      const now = await verifyCertificateChain({
-        certificate,
-        intermediates,
-        trustAnchors: anchors,
-        crls,
-        at: options.now,
-      });
-      if (now.valid) {
-        pass('revocation', `not on ${options.party}'s CRL`);
-      } else if (now.code === 'CERT_REVOKED') {
-        fail('revocation', 'CERT_REVOKED', `${who} is revoked by ${options.party}'s CA`);
-      } else if (now.code === 'CERT_EXPIRED') {
-        pass(
-          'revocation',
-          `not checked: the certificate has expired since signing (${now.message})`,
-        );
-      } else {
-        fail(
-          'revocation',
-          'REVOCATION_STATUS_UNKNOWN',
-          `revocation of ${who} cannot be checked: ${now.message}`,
-        );
-      }
+      const revocation = await checkRevocation(certificate, intermediates, anchors, crls, options);
+      if (revocation.ok) pass('revocation', revocation.detail);
+      else fail('revocation', revocation.code, `${who}: ${revocation.detail}`);
     } else if (atSigning.code === 'CERT_EXPIRED') {
       fail(
         'chain',
@@ -187,7 +173,8 @@ export async function verifySignedLayer(
   }
 
   if (options.maxSkewMs !== undefined) {
-    const skew = Math.abs(options.now.getTime() - signingTime.getTime());
+    const ahead = signingTime.getTime() - options.now.getTime();
+    const skew = options.futureSkewOnly ? Math.max(0, ahead) : Math.abs(ahead);
     if (skew <= options.maxSkewMs) {
       pass('signing-time', `signed at ${signingTime.toISOString()}`);
     } else {
@@ -238,6 +225,54 @@ export async function verifySignedLayer(
     content,
     signatoryId,
   });
+}
+
+/**
+ * Revocation now, against the party's current CRL. No CRL, an unreadable one or one out of
+ * date means "could not check" — never "not revoked".
+ */
+async function checkRevocation(
+  certificate: X509Certificate,
+  intermediates: readonly Uint8Array[],
+  anchors: readonly X509Certificate[],
+  crls: readonly (string | Uint8Array)[],
+  options: VerifySignedLayerOptions,
+): Promise<{ ok: true; detail: string } | { ok: false; code: EnvelopeErrorCode; detail: string }> {
+  if (crls.length === 0) {
+    return {
+      ok: false,
+      code: 'REVOCATION_STATUS_UNKNOWN',
+      detail: `no CRL of ${options.party} is available, so revocation cannot be checked`,
+    };
+  }
+  try {
+    const now = await verifyCertificateChain({
+      certificate,
+      intermediates,
+      trustAnchors: anchors,
+      crls,
+      at: options.now,
+    });
+    if (now.valid) return { ok: true, detail: `not on ${options.party}'s CRL` };
+    if (now.code === 'CERT_REVOKED')
+      return { ok: false, code: 'CERT_REVOKED', detail: `revoked by ${options.party}'s CA` };
+    if (now.code === 'CERT_EXPIRED')
+      return {
+        ok: true,
+        detail: `not checked: the certificate has expired since signing (${now.message})`,
+      };
+    return {
+      ok: false,
+      code: 'REVOCATION_STATUS_UNKNOWN',
+      detail: `revocation cannot be checked: ${now.message}`,
+    };
+  } catch (error) {
+    return {
+      ok: false,
+      code: 'REVOCATION_STATUS_UNKNOWN',
+      detail: `${options.party}'s CRL cannot be read: ${reason(error)}`,
+    };
+  }
 }
 
 function candidateCertificates(options: VerifySignedLayerOptions): X509Certificate[] {

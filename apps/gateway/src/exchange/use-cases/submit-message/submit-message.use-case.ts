@@ -256,6 +256,7 @@ export class SubmitMessage {
       policy: this.config.treaty.agreement(header.agreement).algorithms,
       now,
       maxSkewMs: this.config.gateway.exchange.maxClockSkewSeconds * 1000,
+      futureSkewOnly: true, // signed earlier by the person, submitted now (MIG-9.3)
     });
     const failure = firstFailure(report);
     if (failure) throw failure;
