@@ -152,14 +152,17 @@ export async function exportWitnessed(
   }
 }
 
-/** Runs the built `mxg` as an auditor would. */
-export function mxg(args: string[]): { status: number | null; stdout: string; stderr: string } {
+/** Runs the built `mxg` as an auditor would; `env` adds e.g. DATABASE_URL, MXG_CONFIG_DIR. */
+export function mxg(
+  args: string[],
+  env: Record<string, string> = {},
+): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(
     process.execPath,
     [join(ROOT, 'apps', 'cli', 'bin', 'mxg.js'), ...args],
     {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, TZ: 'UTC' },
+      env: { PATH: process.env.PATH, TZ: 'UTC', ...env },
       encoding: 'utf8',
     },
   );

@@ -58,8 +58,10 @@ export { queryRows, type SqlClient } from './store/sql-client';
 export {
   latestCheckpoint,
   queryEntries,
+  readWitnessRefusals,
   type AuditEntryFilter,
   type StoredCheckpoint,
+  type WitnessRefusal,
 } from './store/audit-log.repository';
 export { AuditWitness, type AuditWitnessOptions } from './witness/audit-witness';
 export {

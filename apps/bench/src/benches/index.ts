@@ -1,4 +1,6 @@
 import type { Bench } from '../bench.types';
+import { auditBench } from './audit.bench';
+import { envelopeBench } from './envelope.bench';
 
 /** Every benchmark `npm run bench` knows, in the order it runs them. */
-export const BENCHES: Bench[] = [];
+export const BENCHES: Bench[] = [auditBench, envelopeBench];

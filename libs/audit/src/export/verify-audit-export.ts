@@ -5,10 +5,9 @@ import { checkCheckpointCertificate } from '../checkpoint/checkpoint-certificate
 import { checkpointKeyId, verifyCheckpointSignature } from '../checkpoint/checkpoint-signature';
 import { parseSignedNote } from '../checkpoint/signed-note';
 import { parseAuditEntryJson } from '../log/audit-entry-validation';
-import { encodeAuditLeaf } from '../log/audit-leaf';
+import { auditLeafHashOfJson } from '../log/audit-leaf';
 import { partyOfKeyName } from '../log/log-identity';
 import { MerkleFrontier } from '../merkle/merkle-frontier';
-import { hashLeaf } from '../merkle/rfc6962-hash';
 import { verifyConsistency } from '../merkle/verify-consistency';
 import { AUDIT_EXPORT_FORMAT, AUDIT_WITNESSED_FORMAT } from './audit-export-format';
 import { readLineBatches } from './read-lines';
@@ -230,7 +229,7 @@ class ExportVerifier {
         { seq: expected },
       );
     }
-    const leafHash = hashLeaf(encodeAuditLeaf(entry));
+    const leafHash = auditLeafHashOfJson(line.entry as Record<string, unknown>, entry);
     if (leafHash.toString('base64') !== line.leafHash) {
       this.fail(
         AuditProblem.EntryAltered,

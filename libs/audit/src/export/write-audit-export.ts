@@ -5,11 +5,11 @@ import { formatSignedNote, parseSignedNote, type NoteSignature } from '../checkp
 import { auditEntryToJson } from '../log/audit-leaf';
 import { MerkleTree } from '../merkle/merkle-tree';
 import {
-  readCertificates,
   readCheckpoints,
   readSequencedEntries,
   readWitnessed,
   witnessCertificates,
+  witnessedLogCertificates,
 } from '../store/audit-log.repository';
 import type { SqlClient } from '../store/sql-client';
 import {
@@ -46,7 +46,7 @@ export async function writeAuditExport(
     exportedAt: options.clock.now().toISOString(),
   });
   await write({ kind: 'certificate', keyName: options.origin, pem: options.certificatePem });
-  for (const c of await readCertificates(db, await witnessCertificates(db))) {
+  for (const c of await witnessCertificates(db)) {
     await write({ kind: 'certificate', keyName: c.keyName, pem: c.pem });
   }
   // The tree over the stored leaf hashes gives the consistency proofs between checkpoints.
@@ -118,10 +118,7 @@ export async function writeWitnessedExport(
     keyName: options.witness,
     pem: options.witnessCertificatePem,
   });
-  const fingerprints = [
-    ...new Map(witnessed.map((w) => [w.certificate.toString('hex'), w.certificate])).values(),
-  ];
-  for (const c of await readCertificates(db, fingerprints)) {
+  for (const c of await witnessedLogCertificates(db, options.origin)) {
     await write({ kind: 'certificate', keyName: c.keyName, pem: c.pem });
   }
   for (const w of witnessed) await write({ kind: 'checkpoint', note: w.note });

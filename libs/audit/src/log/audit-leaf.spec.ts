@@ -1,6 +1,12 @@
 import canonicalize from 'canonicalize';
 import type { AuditEntry } from './audit-event';
-import { auditEntryToJson, encodeAuditLeaf } from './audit-leaf';
+import { hashLeaf } from '../merkle/rfc6962-hash';
+import {
+  auditEntryToJson,
+  auditLeafHash,
+  auditLeafHashOfJson,
+  encodeAuditLeaf,
+} from './audit-leaf';
 
 const base: AuditEntry = {
   seq: 41,
@@ -43,6 +49,43 @@ describe(encodeAuditLeaf.name, () => {
     expect(encodeAuditLeaf({ ...base, seq: 42 }).equals(sut)).toBe(false);
     expect(encodeAuditLeaf({ ...base, details: { ...base.details, zeta: 2 } }).equals(sut)).toBe(
       false,
+    );
+  });
+});
+
+describe(auditLeafHashOfJson.name, () => {
+  it.each([
+    ['a full entry', base],
+    ['nulls and empty lists', bare],
+  ])(
+    'gives the leaf hash of the canonical encoding for %s as an export writes it',
+    (_what, entry) => {
+      const json = JSON.parse(JSON.stringify(auditEntryToJson(entry))) as Record<string, unknown>;
+      const sut = auditLeafHashOfJson(json, entry);
+      expect(sut.equals(hashLeaf(Buffer.from(canonicalize(auditEntryToJson(entry)) ?? '')))).toBe(
+        true,
+      );
+    },
+  );
+
+  it('still gives the canonical leaf when the keys come in another order, at any level', () => {
+    const canonical = auditLeafHash(base);
+    const { actor, details, ...rest } = auditEntryToJson(base);
+    const reversed = (o: object) => Object.fromEntries(Object.entries(o).reverse());
+    expect(auditLeafHashOfJson(reversed({ ...rest, actor, details }), base)).toEqual(canonical);
+    expect(
+      auditLeafHashOfJson({ ...auditEntryToJson(base), actor: reversed(base.actor) }, base),
+    ).toEqual(canonical);
+    expect(
+      auditLeafHashOfJson({ ...auditEntryToJson(base), details: reversed(base.details) }, base),
+    ).toEqual(canonical);
+  });
+
+  it('orders integer-like detail keys by code point, as RFC 8785 does, not as JavaScript does', () => {
+    const entry: AuditEntry = { ...bare, details: { '10': 1, '9': 2 } };
+    const json = JSON.parse(JSON.stringify(auditEntryToJson(entry))) as Record<string, unknown>;
+    expect(auditLeafHashOfJson(json, entry)).toEqual(
+      hashLeaf(Buffer.from(canonicalize(auditEntryToJson(entry)) ?? '')),
     );
   });
 });

@@ -60,9 +60,14 @@ export class AuditLogWorker {
           if (Date.now() - lastCheckpointAt >= checkpointIntervalMs) break;
         }
         if (Date.now() - lastCheckpointAt >= checkpointIntervalMs) {
-          lastCheckpointAt = Date.now();
+          const at = Date.now();
           const checkpoint = await this.sequencer.checkpoint();
-          if (checkpoint) this.options.onCheckpoint?.(checkpoint);
+          // Only a signed checkpoint starts the interval: after an idle spell, the first entry
+          // is checkpointed as soon as it is sequenced, not up to an interval later.
+          if (checkpoint) {
+            lastCheckpointAt = at;
+            this.options.onCheckpoint?.(checkpoint);
+          }
         }
         await this.pause(pollMs);
       } catch (error) {

@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { emptyRootHash, hashChildren, hashLeaf, isPowerOfTwo, splitPoint } from './rfc6962-hash';
+import {
+  emptyRootHash,
+  hashChildren,
+  hashLeaf,
+  hashLeafText,
+  isPowerOfTwo,
+  splitPoint,
+} from './rfc6962-hash';
 import { EMPTY_ROOT, LEAF_HASHES, LEAF_INPUTS } from './rfc6962.test-vectors';
 
 const sha256 = (...parts: Uint8Array[]): string => {
@@ -88,5 +95,16 @@ describe(isPowerOfTwo.name, () => {
     }
     expect(isPowerOfTwo(0)).toBe(false);
     expect(isPowerOfTwo(-2)).toBe(false);
+  });
+});
+
+describe(hashLeafText.name, () => {
+  it.each([
+    ['empty', ''],
+    ['ASCII', '{"seq":1}'],
+    ['non-ASCII', 'ünïcødé — 日本語 \u{1f600}'],
+    ['longer than the scratch buffer', 'ж'.repeat(3000)],
+  ])('equals hashLeaf of the UTF-8 bytes: %s', (_what, text) => {
+    expect(hashLeafText(text)).toEqual(hashLeaf(Buffer.from(text, 'utf8')));
   });
 });

@@ -38,6 +38,14 @@ export function hashLeaf(data: Uint8Array): Buffer {
   return sha256(leafInput.subarray(0, 1 + data.length));
 }
 
+/** `hashLeaf` of the UTF-8 encoding of `text`, without allocating the encoded bytes. */
+export function hashLeafText(text: string): Buffer {
+  // At most 3 UTF-8 bytes per UTF-16 code unit, so a short enough text always fits the scratch.
+  if (text.length * 3 > LEAF_SCRATCH_LIMIT) return hashLeaf(Buffer.from(text, 'utf8'));
+  const length = leafInput.write(text, 1, 'utf8');
+  return sha256(leafInput.subarray(0, 1 + length));
+}
+
 /** SHA-256(0x01 || left || right) (RFC 9162 §2.1.1). */
 export function hashChildren(left: Uint8Array, right: Uint8Array): Buffer {
   // A short operand would otherwise leave stale bytes of the previous call in the scratch buffer.

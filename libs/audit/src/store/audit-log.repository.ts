@@ -294,17 +294,32 @@ export async function insertCertificate(
   );
 }
 
-/** Certificates by key name, as referenced by our checkpoints' witnesses or a witnessed log. */
-export async function readCertificates(
+/**
+ * The certificates of the witnesses that countersigned our checkpoints, each under the witness
+ * name it signed as. Not `audit_certificates.key_name`: that is the name a certificate was first
+ * seen under, and a peer's one audit-checkpoint certificate serves both as its log's key
+ * (`mxg.az/audit`, when we witness it) and as its witness's (`mxg.az/witness`).
+ */
+export async function witnessCertificates(
   db: SqlClient,
-  sha256s: readonly Buffer[],
 ): Promise<{ keyName: string; pem: string }[]> {
-  if (sha256s.length === 0) return [];
   return queryRows<{ keyName: string; pem: string }>(
     db,
-    `SELECT key_name AS "keyName", pem FROM audit_certificates WHERE sha256 = ANY ($1::bytea[])
-     ORDER BY key_name, first_seen`,
-    [sha256s],
+    `SELECT DISTINCT w.witness AS "keyName", c.pem FROM audit_witness_signatures w
+     JOIN audit_certificates c ON c.sha256 = w.certificate ORDER BY 1, 2`,
+  );
+}
+
+/** The certificates a peer's log signed the checkpoints we witnessed with, under its origin. */
+export async function witnessedLogCertificates(
+  db: SqlClient,
+  origin: string,
+): Promise<{ keyName: string; pem: string }[]> {
+  return queryRows<{ keyName: string; pem: string }>(
+    db,
+    `SELECT DISTINCT w.origin AS "keyName", c.pem FROM audit_witnessed_checkpoints w
+     JOIN audit_certificates c ON c.sha256 = w.certificate WHERE w.origin = $1 ORDER BY 1, 2`,
+    [origin],
   );
 }
 
@@ -317,14 +332,6 @@ export async function insertWitnessSignature(
      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tree_size, witness) DO NOTHING`,
     [row.treeSize, row.witness, row.note, row.certificate, row.receivedAt],
   );
-}
-
-export async function witnessCertificates(db: SqlClient): Promise<Buffer[]> {
-  const rows = await queryRows<{ certificate: Buffer }>(
-    db,
-    `SELECT DISTINCT certificate FROM audit_witness_signatures`,
-  );
-  return rows.map((r) => r.certificate);
 }
 
 export interface WitnessedCheckpoint {

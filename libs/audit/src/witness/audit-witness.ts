@@ -54,7 +54,7 @@ export class AuditWitness {
   async witness(request: WitnessRequest): Promise<WitnessResponse> {
     const { name, privateKey, certificatePem, trustedCas, clock } = this.options;
     // Which log claims to speak is only read here to choose the key; nothing is trusted until
-    // cosignCheckpoint has verified the log's signature.
+    // the log's signature has been verified under its certificate.
     const claimed = parseCheckpoint(parseSignedNote(request.note).body);
     const origin = claimed.origin;
     if (partyOfKeyName(origin) === undefined || partyOfKeyName(origin) === partyOfKeyName(name)) {
@@ -94,7 +94,10 @@ export class AuditWitness {
           { name, privateKey },
         );
       } catch (error) {
-        if (!(error instanceof AuditError) || error.code !== AuditErrorCode.CheckpointInconsistent) {
+        if (
+          !(error instanceof AuditError) ||
+          error.code !== AuditErrorCode.CheckpointInconsistent
+        ) {
           throw error;
         }
         // Kept in this transaction, which commits: the refusal itself is then thrown.

@@ -38,9 +38,15 @@ export class Exchange1764028800000 implements MigrationInterface {
         request_digest   text,
         CHECK ((direction = 'outgoing') = (status IN ('accepted', 'published', 'delivered', 'rejected', 'failed')))
       )`);
-    await q.query(`CREATE UNIQUE INDEX messages_idempotency_idx ON messages (submitted_by, idempotency_key) WHERE idempotency_key IS NOT NULL`);
-    await q.query(`CREATE INDEX messages_inbox_idx ON messages (to_authority, recorded_at) WHERE direction = 'incoming' AND status = 'received'`);
-    await q.query(`CREATE INDEX messages_receipt_due_idx ON messages (receipt_due_at) WHERE status = 'published'`);
+    await q.query(
+      `CREATE UNIQUE INDEX messages_idempotency_idx ON messages (submitted_by, idempotency_key) WHERE idempotency_key IS NOT NULL`,
+    );
+    await q.query(
+      `CREATE INDEX messages_inbox_idx ON messages (to_authority, recorded_at) WHERE direction = 'incoming' AND status = 'received'`,
+    );
+    await q.query(
+      `CREATE INDEX messages_receipt_due_idx ON messages (receipt_due_at) WHERE status = 'published'`,
+    );
     await q.query(`CREATE INDEX messages_correlation_idx ON messages (correlation_id)`);
     await q.query(`
       CREATE TABLE message_contents (
@@ -74,7 +80,9 @@ export class Exchange1764028800000 implements MigrationInterface {
         published_at  timestamptz,
         last_error    text
       )`);
-    await q.query(`CREATE INDEX outbox_pending_idx ON outbox (available_at, id) WHERE published_at IS NULL`);
+    await q.query(
+      `CREATE INDEX outbox_pending_idx ON outbox (available_at, id) WHERE published_at IS NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

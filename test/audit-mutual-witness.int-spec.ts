@@ -1,0 +1,119 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { AuditAppender, type AuditSequencer } from '@mxg/audit';
+import { FixedClock } from '@mxg/core';
+import {
+  exportLog,
+  exportWitnessed,
+  mxg,
+  newSequencer,
+  newWitness,
+  newWitnessClient,
+  partyAuditKeys,
+  type PartyAuditKeys,
+} from './support/audit-fixtures';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+
+/**
+ * Regression: when two gateways witness each other, a peer's single audit-checkpoint certificate
+ * is stored once (by SHA-256) under whichever name it was first seen as — `mxg.az/audit` when our
+ * witness countersigned AZ's log, `mxg.az/witness` when AZ countersigned ours — and exports wrote
+ * it under that first name, so `mxg audit verify` found no certificate for the other role and
+ * could not check a perfectly good log (exit 3).
+ */
+describe('mutual witnessing: exports name each certificate by the role it signed in (real PostgreSQL)', () => {
+  let kzDb: TestDatabase;
+  let azDb: TestDatabase;
+  let kzPool: Pool;
+  let azPool: Pool;
+  let kz: PartyAuditKeys;
+  let az: PartyAuditKeys;
+  let kzSequencer: AuditSequencer;
+  let azSequencer: AuditSequencer;
+  let dir: string;
+  const clock = new FixedClock(new Date());
+
+  beforeAll(async () => {
+    [kzDb, azDb] = await Promise.all([
+      createTestDatabase('mutualkz'),
+      createTestDatabase('mutualaz'),
+    ]);
+    kzPool = new Pool({ connectionString: kzDb.appUrl, max: 2 });
+    azPool = new Pool({ connectionString: azDb.appUrl, max: 2 });
+    [kz, az] = await Promise.all([partyAuditKeys('KZ'), partyAuditKeys('AZ')]);
+    dir = mkdtempSync(join(tmpdir(), 'mxg-audit-mutual-'));
+    const cas = [kz.ca, az.ca];
+    kzSequencer = newSequencer(kzDb.appUrl, kz, clock);
+    azSequencer = newSequencer(azDb.appUrl, az, clock);
+    expect(await kzSequencer.tryLead()).toBe(true);
+    expect(await azSequencer.tryLead()).toBe(true);
+    const kzWitness = newWitness(kzPool, kz, cas, clock);
+    const azWitness = newWitness(azPool, az, cas, clock);
+
+    /** One entry in `log`, sequenced, checkpointed and countersigned by the peer's witness. */
+    const round = async (
+      pool: Pool,
+      keys: PartyAuditKeys,
+      sequencer: AuditSequencer,
+      witness: { party: string; service: typeof kzWitness },
+    ) => {
+      await new AuditAppender(pool, clock).append({
+        type: 'config.changed',
+        parties: [keys.party],
+      });
+      while ((await sequencer.sequence()) > 0);
+      const checkpoint = await sequencer.checkpoint();
+      if (checkpoint === undefined) throw new Error('nothing to checkpoint');
+      const client = newWitnessClient(pool, keys, () => sequencer, witness, cas, clock);
+      await client.submit(
+        {
+          party: witness.party,
+          transport: {
+            lastSeen: (origin) => witness.service.lastSeen(origin),
+            submit: (request) => witness.service.witness(request),
+          },
+        },
+        checkpoint,
+      );
+      clock.advance(1000);
+    };
+    // AZ's log first: KZ's database then knows AZ's certificate as `mxg.az/audit`, and AZ's
+    // knows KZ's as `mxg.kz/witness` — each the other role's name from what follows.
+    await round(azPool, az, azSequencer, { party: 'KZ', service: kzWitness });
+    await round(kzPool, kz, kzSequencer, { party: 'AZ', service: azWitness });
+    await round(kzPool, kz, kzSequencer, { party: 'AZ', service: azWitness });
+  });
+
+  afterAll(async () => {
+    await kzSequencer?.release();
+    await azSequencer?.release();
+    await kzPool?.end();
+    await azPool?.end();
+    await Promise.all([kzDb?.drop(), azDb?.drop()]);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("verifies KZ's export, cosigned by AZ, against AZ's witnessed copy", async () => {
+    const exported = join(dir, 'kz.jsonl');
+    const witnessed = join(dir, 'az-saw-kz.jsonl');
+    await exportWitnessed(azDb.appUrl, az, 'KZ', clock, witnessed);
+    await exportLog(kzDb.appUrl, kz, clock, exported);
+
+    const result = mxg([
+      'audit',
+      'verify',
+      exported,
+      '--ca',
+      kz.caPath,
+      az.caPath,
+      '--witnessed',
+      witnessed,
+    ]);
+    expect(`${result.stdout}${result.stderr}`).toMatch(
+      /VALID — mxg\.kz\/audit: 2 entries, 2 checkpoints \(2 cosigned by mxg\.az\/witness\), 2 witnessed checkpoints matched/,
+    );
+    expect(result.status).toBe(0);
+  });
+});
