@@ -1,0 +1,49 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+export interface RunningGateway {
+  readonly id: string;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts one party's compiled gateway as its own process and waits for a healthy /health. */
+export async function startGateway(
+  root: string,
+  id: string,
+  port: number,
+): Promise<RunningGateway> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(root, 'dist', 'apps', 'gateway', 'src', 'main.js')],
+    {
+      cwd: root,
+      env: { ...process.env, MXG_GATEWAY: id, MXG_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let errors = '';
+  child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`gateway ${id} exited at start:\n${errors}`);
+    try {
+      const health = await fetch(`${url}/health`);
+      if (health.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`gateway ${id} did not become healthy:\n${errors}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    id,
+    url,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

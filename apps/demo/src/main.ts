@@ -1,0 +1,175 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { clientTokenName, MxgConfigService, readSecret } from '@mxg/config';
+import { ApiClient, waitFor } from './api-client';
+import { type RunningGateway, startGateway } from './gateway-runner';
+
+interface MessageView {
+  id: string;
+  status: string;
+  correlationId: string;
+  digest: string;
+  timeline: { at: string; event: string; outcome: string; code: string | null }[];
+  receipt?: { status: string } | null;
+}
+
+/**
+ * `npm run demo`: Kazakhstan's and Azerbaijan's gateways as two processes with their own
+ * databases; KZ's Ministry of Internal Affairs asks AZ's State Migration Service about a
+ * person's registration at the place of stay (MIG-5), AZ answers, and every step — signed,
+ * encrypted, routed over RabbitMQ, receipted, audited — is printed as a timeline, with the
+ * signed artefacts written where `openssl cms -verify` can check them.
+ */
+async function main(): Promise<void> {
+  const base = MxgConfigService.load();
+  const kzConfig = base.forGateway('kz');
+  const azConfig = base.forGateway('az');
+  const started = Date.now();
+  const gateways: RunningGateway[] = [];
+  try {
+    say(
+      'starting the gateways of Kazakhstan (KZ) and Azerbaijan (AZ), each with its own database…',
+    );
+    const [kz, az] = await Promise.all([
+      startGateway(base.paths.root, 'kz', kzConfig.httpPort),
+      startGateway(base.paths.root, 'az', azConfig.httpPort),
+    ]);
+    gateways.push(kz, az);
+    const token = (gateway: string, client: string) =>
+      readSecret(base.paths.var, clientTokenName(gateway, client));
+    const kzMvd = new ApiClient(kz.url, token('kz', 'kz-mvd-system'));
+    const azDmx = new ApiClient(az.url, token('az', 'az-dmx-system'));
+    say(`  KZ gateway ${kz.url}   AZ gateway ${az.url}   (OpenAPI at /docs)`);
+
+    say('KZ-MVD submits a request to AZ-DMX: registration at the place of stay (MIG-5)…');
+    const request = await kzMvd.json<MessageView>('POST', '/messages', {
+      agreement: 'MIG',
+      type: 'request',
+      to: { authority: 'AZ-DMX' },
+      signatory: 'kz-mvd-deputy-minister',
+      body: {
+        categories: ['registration'],
+        person: {
+          surname: { ru: 'Иванов', latin: 'IVANOV' },
+          name: { ru: 'Иван', latin: 'IVAN' },
+          dateOfBirth: '1990-01-01',
+        },
+        purpose: 'Проверка сведений о регистрации по месту пребывания (MIG-5)',
+        justification: 'Заявление о выдаче разрешения на временное проживание',
+      },
+    });
+    await waitFor('the request in AZ-DMX’s inbox', async () => {
+      const { messages } = await azDmx.json<{ messages: { id: string }[] }>('GET', '/inbox');
+      return messages.find((m) => m.id === request.id);
+    });
+    await azDmx.json('GET', `/inbox/${request.id}`);
+    await azDmx.json('POST', `/inbox/${request.id}/ack`);
+
+    say('AZ-DMX answers…');
+    const response = await azDmx.json<MessageView>('POST', '/messages', {
+      agreement: 'MIG',
+      type: 'response',
+      to: { authority: 'KZ-MVD' },
+      signatory: 'az-dmx-deputy-head',
+      inReplyTo: request.id,
+      body: {
+        registration: [{ found: true, address: 'г. Баку', from: '2026-10-01', to: '2027-01-01' }],
+      },
+    });
+    await waitFor('the answer in KZ-MVD’s inbox', async () => {
+      const { messages } = await kzMvd.json<{ messages: { id: string }[] }>('GET', '/inbox');
+      return messages.find((m) => m.id === response.id);
+    });
+    await kzMvd.json('POST', `/inbox/${response.id}/ack`);
+
+    // Both receipts back, every step sequenced into both audit logs.
+    const complete = (events: string[]) => async (client: ApiClient, id: string) =>
+      waitFor(`the record of ${id}`, async () => {
+        const view = await client.json<MessageView>('GET', `/messages/${id}`);
+        const seen = view.timeline.map((e) => e.event);
+        return events.every((e) => seen.includes(e)) ? view : undefined;
+      });
+    const sent = complete([
+      'message.submitted',
+      'message.sealed',
+      'message.published',
+      'receipt.received',
+    ]);
+    const received = complete([
+      'message.received',
+      'message.verified',
+      'receipt.sent',
+      'message.delivered',
+    ]);
+    const views = [
+      { side: 'KZ', what: 'request', view: await sent(kzMvd, request.id) },
+      { side: 'AZ', what: 'request', view: await received(azDmx, request.id) },
+      { side: 'AZ', what: 'response', view: await sent(azDmx, response.id) },
+      { side: 'KZ', what: 'response', view: await received(kzMvd, response.id) },
+    ];
+
+    const dir = join(base.paths.var, 'demo', request.correlationId);
+    mkdirSync(dir, { recursive: true });
+    const artefacts: [string, Buffer][] = [
+      ['request.signed.p7s', await kzMvd.bytes(`/messages/${request.id}/signed`)],
+      ['request.receipt.p7s', await kzMvd.bytes(`/messages/${request.id}/receipt`)],
+      ['response.signed.p7s', await azDmx.bytes(`/messages/${response.id}/signed`)],
+      ['response.receipt.p7s', await azDmx.bytes(`/messages/${response.id}/receipt`)],
+    ];
+    for (const [name, bytes] of artefacts) writeFileSync(join(dir, name), bytes);
+
+    printTimeline(views);
+    const shown = relative(process.cwd(), dir) || dir;
+    say(`\nsigned artefacts in ${shown}/ — check them with standard tools, e.g.`);
+    say(
+      `  openssl cms -verify -binary -inform DER -in ${shown}/request.signed.p7s -CAfile certs/kz/ca.cert.pem`,
+    );
+    say(
+      `  openssl cms -verify -binary -inform DER -in ${shown}/request.receipt.p7s -CAfile certs/az/ca.cert.pem`,
+    );
+    say(`  npx mxg verify ${shown}/response.signed.p7s`);
+    say(
+      `\nrequest ${request.id} and its answer ${response.id}: both delivered, both receipted, in ${Date.now() - started} ms.`,
+    );
+  } finally {
+    say('stopping both gateways…');
+    await Promise.all(gateways.map((g) => g.stop()));
+  }
+}
+
+const LABELS: Record<string, string> = {
+  'message.submitted': 'submitted by the national system',
+  'message.sealed': 'signed by the signatory, encrypted for the peer, sealed by the gateway',
+  'message.published': 'published to RabbitMQ (confirmed)',
+  'message.received': 'received from RabbitMQ',
+  'message.verified': 'seal, decryption, signatory and treaty checks passed',
+  'receipt.sent': 'signed receipt sent back',
+  'receipt.received': 'signed receipt received: delivered',
+  'message.delivered': 'taken by the national system',
+};
+
+function printTimeline(views: { side: string; what: string; view: MessageView }[]): void {
+  const events = views
+    .flatMap(({ side, what, view }) =>
+      view.timeline.map((e) => ({ ...e, side, what, time: Date.parse(e.at) })),
+    )
+    .sort((a, b) => a.time - b.time);
+  const start = events[0]?.time ?? 0;
+  say('\ntimeline (from both gateways’ audit logs)');
+  for (const e of events) {
+    const offset = `+${String(e.time - start).padStart(5)} ms`;
+    const outcome = e.outcome === 'success' ? '' : `  ✗ ${e.code}`;
+    say(
+      `  ${offset}  ${e.side}  ${e.what.padEnd(8)}  ${e.event.padEnd(18)}  ${LABELS[e.event] ?? ''}${outcome}`,
+    );
+  }
+}
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

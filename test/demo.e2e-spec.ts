@@ -1,0 +1,61 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..');
+
+/** The README's main command, minus the set-up `npm test` has already done (build, services, PKI). */
+function runDemo(): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'demo', 'src', 'main.js')], {
+      cwd: ROOT,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('npm run demo: two gateways exchange a signed, encrypted request and answer', () => {
+  it('prints the whole timeline, writes artefacts OpenSSL accepts, stops both gateways and exits 0', async () => {
+    const { code, stdout, stderr } = await runDemo();
+    expect(stderr).not.toContain('demo failed');
+    expect(code).toBe(0);
+    for (const [side, what, event] of [
+      ['KZ', 'request', 'message.submitted'],
+      ['KZ', 'request', 'message.sealed'],
+      ['KZ', 'request', 'message.published'],
+      ['AZ', 'request', 'message.received'],
+      ['AZ', 'request', 'message.verified'],
+      ['AZ', 'request', 'receipt.sent'],
+      ['AZ', 'response', 'message.published'],
+      ['KZ', 'request', 'receipt.received'],
+      ['KZ', 'response', 'message.verified'],
+      ['AZ', 'response', 'receipt.received'],
+    ]) {
+      expect(stdout).toMatch(new RegExp(`${side}\\s+${what}\\s+${event.replace('.', '\\.')}`));
+    }
+    expect(stdout).toMatch(/both delivered, both receipted/);
+    const dir = /signed artefacts in (\S+)\//.exec(stdout)![1];
+    const verify = (file: string, party: string) =>
+      spawnSync('openssl', [
+        'cms',
+        '-verify',
+        '-binary',
+        '-inform',
+        'DER',
+        '-in',
+        join(ROOT, dir, file),
+        '-CAfile',
+        join(ROOT, 'certs', party, 'ca.cert.pem'),
+        '-out',
+        '/dev/null',
+      ]);
+    expect(verify('request.signed.p7s', 'kz').status).toBe(0);
+    expect(verify('request.receipt.p7s', 'az').status).toBe(0);
+    expect(verify('response.signed.p7s', 'az').status).toBe(0);
+    expect(verify('response.receipt.p7s', 'kz').status).toBe(0);
+    expect(verify('response.signed.p7s', 'kz').status).not.toBe(0);
+  }, 90_000);
+});
