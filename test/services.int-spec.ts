@@ -48,15 +48,18 @@ async function stateOfServices(config: MxgConfigService): Promise<unknown> {
         "SELECT datname, datdba::regrole::text, datacl::text FROM pg_database WHERE datname IN ('mxg_kz', 'mxg_az') ORDER BY 1",
       ),
       settings: await rows(
-        'SELECT setdatabase, setrole::regrole::text, setconfig::text FROM pg_db_role_setting ORDER BY 1, 2',
+        // Only the gateways' databases: tests create and drop their own concurrently.
+        "SELECT d.datname, s.setrole::regrole::text, s.setconfig::text FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase WHERE d.datname IN ('mxg_kz', 'mxg_az') ORDER BY 1, 2",
       ),
       kz: await perDatabase('mxg_kz'),
       az: await perDatabase('mxg_az'),
-      vhosts: await broker('list_vhosts', 'name'),
+      vhosts: (JSON.parse(await broker('list_vhosts', 'name')) as { name: string }[]).filter(
+        (v) => !v.name.startsWith('mxg-test-'), // other tests' private vhosts come and go
+      ),
       users: await broker('list_users'),
       permissions: await broker('list_permissions', '-p', 'mxg'),
       secrets: readdirSync(secretsDir)
-        .filter((f) => !f.startsWith('pg-mxg_test_')) // test databases' roles come and go
+        .filter((f) => !/^pg-mxg_(test|bench)_/.test(f)) // test and bench roles come and go
         .sort()
         .map((f) => [
           f,

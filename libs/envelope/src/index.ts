@@ -40,3 +40,4 @@ export {
   receiptSchema,
   signReceipt,
 } from './receipt/receipt';
+export { agreementPolicy } from './algorithms/agreement-policy';

@@ -3,10 +3,8 @@ import type { TreatyRegistry } from '@mxg/config';
 import {
   type EnvelopeErrorCode,
   INCONCLUSIVE_CODES,
-  type LayerCheck,
   type LayerReport,
   type MessageHeader,
-  type TrustStore,
 } from '@mxg/envelope';
 import { EXIT } from '../cli-errors';
 
@@ -49,39 +47,6 @@ export function verdictLine(verdict: Verdict, code: string | undefined): string 
     case 'could-not-check':
       return `COULD NOT CHECK (${code ?? 'REVOCATION_STATUS_UNKNOWN'})`;
   }
-}
-
-/**
- * The library checks revocation only against the CRLs it is given, and with none it has
- * nothing to find the certificate on. A security officer must not read that as "not revoked":
- * when the party has no CRL at all, a passed revocation check becomes "could not check".
- */
-export function requireCrl(report: LayerReport, trust: TrustStore, party: string): LayerReport {
-  let crls = 0;
-  try {
-    crls = trust.party(party).crls.length;
-  } catch {
-    return report; // no trust anchor: the chain check already failed
-  }
-  if (crls > 0) return report;
-  const checks: LayerCheck[] = report.checks.map((c) =>
-    c.name === 'revocation' && c.ok && !c.detail.startsWith('not checked')
-      ? {
-          name: 'revocation',
-          ok: false,
-          code: 'REVOCATION_STATUS_UNKNOWN',
-          detail: `revocation cannot be checked: no CRL of ${party}'s CA is available (ca.crl.pem is missing)`,
-        }
-      : c,
-  );
-  return {
-    ...report,
-    checks,
-    valid: checks.every((c) => c.ok),
-    inconclusive: checks.some(
-      (c) => !c.ok && c.code !== undefined && INCONCLUSIVE_CODES.includes(c.code),
-    ),
-  };
 }
 
 /** A report as JSON: dates as ISO strings, the signed content as its digest and size. */

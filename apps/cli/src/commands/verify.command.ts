@@ -1,13 +1,9 @@
 import type { Command } from 'commander';
 import { parseSignedData } from '@mxg/cms';
-import {
-  type AlgorithmPolicy,
-  defaultAlgorithmPolicy,
-  MxgConfigService,
-  type TreatyRegistry,
-} from '@mxg/config';
+import { type AlgorithmPolicy, MxgConfigService, type TreatyRegistry } from '@mxg/config';
 import { MxgError, SystemClock } from '@mxg/core';
 import {
+  agreementPolicy,
   decodeMessage,
   EnvelopeError,
   FileTrustStore,
@@ -24,7 +20,6 @@ import {
   describeLayer,
   exitStatusOf,
   layerReportJson,
-  requireCrl,
   verdictLine,
   verdictOf,
 } from './layer-report-output';
@@ -94,7 +89,7 @@ async function verifyFile(file: string, opts: VerifyOptions): Promise<number> {
       policy,
       now,
       detachedContent,
-    }).then((report) => requireCrl(report, trust, party));
+    });
 
   let title: string;
   let report: LayerReport;
@@ -107,7 +102,7 @@ async function verifyFile(file: string, opts: VerifyOptions): Promise<number> {
       break;
     case 'outer':
       title = `outer SignedData: sealed by ${target.party}'s gateway`;
-      report = await verify('seal', target.party, policyFor(target.header.agreement, treaty));
+      report = await verify('seal', target.party, agreementPolicy(target.header.agreement, treaty));
       notes.push(`  routing header: ${describeHeader(target.header)}`);
       notes.push(
         `  content: EnvelopedData for ${target.header.to.party}'s gateway (open it with mxg envelope open --as ${target.header.to.party})`,
@@ -118,7 +113,7 @@ async function verifyFile(file: string, opts: VerifyOptions): Promise<number> {
       report = await verify(
         'signatory',
         target.party,
-        policyFor(target.header.agreement, treaty),
+        agreementPolicy(target.header.agreement, treaty),
         target.header.from.authority,
       );
       notes.push(`  message: ${describeHeader(target.header)}`);
@@ -126,7 +121,7 @@ async function verifyFile(file: string, opts: VerifyOptions): Promise<number> {
     case 'other': {
       const policy = opts.agreement
         ? treaty.agreement(opts.agreement).algorithms
-        : defaultAlgorithmPolicy();
+        : agreementPolicy(undefined, treaty);
       const asSignatory = await verify('signatory', target.party, policy);
       const asSeal = await verify('seal', target.party, policy);
       // The role the signer's certificate actually has decides which report to show in full.
@@ -245,11 +240,4 @@ function assertCanCheck(
       `no CA certificate of ${party} in ${certs}: cannot check its signatures`,
     );
   }
-}
-
-/** The agreement's allow-list; an unknown agreement gets the strict default, as on receipt. */
-function policyFor(agreement: string, treaty: TreatyRegistry): AlgorithmPolicy {
-  return (
-    treaty.allAgreements().find((a) => a.code === agreement)?.algorithms ?? defaultAlgorithmPolicy()
-  );
 }

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { defaultAlgorithmPolicy, MxgConfigService } from '@mxg/config';
+import { MxgConfigService } from '@mxg/config';
 import { Clock } from '@mxg/core';
 import {
+  agreementPolicy,
   type KeyPair,
   type KeyStore,
   type MxgMessage,
@@ -66,21 +67,21 @@ export class EnvelopeService {
   }
 
   async signReceipt(receipt: Receipt, agreement: string | undefined): Promise<Uint8Array> {
-    return signReceipt(receipt, await this.keys.seal(), this.policy(agreement), this.clock.now());
+    return signReceipt(
+      receipt,
+      await this.keys.seal(),
+      agreementPolicy(agreement, this.config.treaty),
+      this.clock.now(),
+    );
   }
 
   async openReceipt(der: Uint8Array, agreement: string | undefined) {
     return openReceipt(der, {
       trust: this.trust,
       treaty: this.config.treaty,
-      policy: this.policy(agreement),
+      policy: agreementPolicy(agreement, this.config.treaty),
       now: this.clock.now(),
       self: this.party,
     });
-  }
-
-  private policy(agreement: string | undefined) {
-    const found = this.config.treaty.allAgreements().find((a) => a.code === agreement);
-    return found?.algorithms ?? defaultAlgorithmPolicy();
   }
 }
