@@ -18,6 +18,7 @@ export async function startGateway(
     [join(root, 'dist', 'apps', 'gateway', 'src', 'main.js')],
     {
       cwd: root,
+      // The environment passes through untouched; only the child's config service reads it.
       env: { ...process.env, MXG_GATEWAY: id, MXG_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'pipe'],
     },

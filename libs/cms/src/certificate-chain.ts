@@ -2,7 +2,7 @@ import { verify } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import { describeSignatureAlgorithm, nodeKeyOptions, nodeSignatureParams } from './cms-algorithms';
 import {
-  formatName,
+  formatNameDer,
   parseCertificate,
   pemToDer,
   type CertificateInput,
@@ -10,6 +10,7 @@ import {
 } from './certificate';
 import { keyUsageOf } from './certificate-usage';
 import { CmsError } from './cms.errors';
+import { bytesKey, LruCache } from './lru-cache';
 
 /** DER bytes or PEM text of an X.509 v2 CRL. */
 export type CrlInput = Uint8Array | string;
@@ -82,7 +83,7 @@ function validate(input: CertificateChainInput): CertificateChainResult {
   if (!understandsCriticalExtensions(leaf)) {
     return failure('CERT_UNTRUSTED', 'Certificate has an unsupported critical extension', leaf);
   }
-  const path = buildPath(leaf, anchors, intermediates);
+  const path = cachedPath(leaf, anchors, intermediates);
   if (!path) return failure('CERT_UNTRUSTED', 'No path to a trust anchor', leaf);
   const pathDer = path.map((c) => c.der);
 
@@ -114,6 +115,29 @@ function validate(input: CertificateChainInput): CertificateChainResult {
     }
   }
   return { valid: true, path: pathDer, revocationChecked: crls.length > 0 };
+}
+
+/**
+ * Every message from one signatory has the same path, and building it costs a signature
+ * verification per link. What a found path proves — names, keys, CA flags, path lengths,
+ * critical extensions, signatures — depends only on the certificates, so it is remembered per
+ * (leaf, anchors, intermediates), by their identities in the certificate cache. Validity
+ * periods and revocation depend on the time and are checked on every call. A failed search is
+ * never remembered.
+ */
+const paths = new LruCache<string, readonly ParsedCertificate[]>(512);
+
+function cachedPath(
+  leaf: ParsedCertificate,
+  anchors: readonly ParsedCertificate[],
+  intermediates: readonly ParsedCertificate[],
+): readonly ParsedCertificate[] | undefined {
+  const key = `${leaf.id};${anchors.map((c) => c.id).join(',')};${intermediates.map((c) => c.id).join(',')}`;
+  const known = paths.get(key);
+  if (known) return known;
+  const path = buildPath(leaf, anchors, intermediates);
+  if (path) paths.set(key, path);
+  return path;
 }
 
 /** Depth-first: tries every candidate issuer, so cross-certificates and key rollover work. */
@@ -196,13 +220,48 @@ function allUnderstood(
   return (extensions ?? []).every((e) => !e.critical || understood.has(e.extnID));
 }
 
-function parseCrl(input: CrlInput): pkijs.CertificateRevocationList {
+/** A CRL decoded once per distinct content, with what can be decided about it in advance. */
+interface ParsedCrl {
+  readonly crl: pkijs.CertificateRevocationList;
+  /** Hex of every listed serial number's contents octets. */
+  readonly revoked: ReadonlySet<string>;
+  readonly extensionsUnderstood: boolean;
+  /** Whether `issuer` issued and signed this CRL, per issuer: it never changes. */
+  readonly issuedBy: WeakMap<ParsedCertificate, boolean>;
+}
+
+/**
+ * Keyed by content: a trust store that reloads a changed CRL hands over different bytes, which
+ * are parsed and checked afresh; the old entry simply ages out.
+ */
+const parsedCrls = new LruCache<string, ParsedCrl>(64);
+
+function parseCrl(input: CrlInput): ParsedCrl {
+  const key = typeof input === 'string' ? `pem:${input}` : `der:${bytesKey(input)}`;
+  let parsed = parsedCrls.get(key);
+  if (parsed) return parsed;
+  let crl: pkijs.CertificateRevocationList;
   try {
     const der = typeof input === 'string' ? pemToDer(input, 'X509 CRL') : input;
-    return pkijs.CertificateRevocationList.fromBER(der);
+    crl = pkijs.CertificateRevocationList.fromBER(der);
   } catch (error) {
     throw new CmsError('MALFORMED_CRL', 'CRL could not be parsed', { cause: String(error) });
   }
+  const entries = crl.revokedCertificates ?? [];
+  parsed = {
+    crl,
+    revoked: new Set(
+      entries.map((e) => Buffer.from(e.userCertificate.valueBlock.valueHexView).toString('hex')),
+    ),
+    extensionsUnderstood:
+      allUnderstood(crl.crlExtensions?.extensions, UNDERSTOOD_CRL_EXTENSIONS) &&
+      entries.every((entry) =>
+        allUnderstood(entry.crlEntryExtensions?.extensions, UNDERSTOOD_CRL_ENTRY_EXTENSIONS),
+      ),
+    issuedBy: new WeakMap(),
+  };
+  parsedCrls.set(key, parsed);
+  return parsed;
 }
 
 /**
@@ -213,29 +272,31 @@ function parseCrl(input: CrlInput): pkijs.CertificateRevocationList {
 function revocationStatus(
   certificate: ParsedCertificate,
   issuer: ParsedCertificate,
-  crls: readonly pkijs.CertificateRevocationList[],
+  crls: readonly ParsedCrl[],
   at: Date,
 ): 'good' | 'revoked' | 'unknown' {
   const usable = crls.filter(
-    (crl) =>
-      crl.issuer.isEqual(issuer.fields.subject) &&
-      crl.thisUpdate.value <= at &&
-      (crl.nextUpdate === undefined || at <= crl.nextUpdate.value) &&
-      allUnderstood(crl.crlExtensions?.extensions, UNDERSTOOD_CRL_EXTENSIONS) &&
-      (crl.revokedCertificates ?? []).every((entry) =>
-        allUnderstood(entry.crlEntryExtensions?.extensions, UNDERSTOOD_CRL_ENTRY_EXTENSIONS),
-      ) &&
-      (keyUsageOf(issuer.fields)?.includes('cRLSign') ?? true) &&
-      crlSignatureVerifies(crl, issuer),
+    (parsed) =>
+      parsed.crl.thisUpdate.value <= at &&
+      (parsed.crl.nextUpdate === undefined || at <= parsed.crl.nextUpdate.value) &&
+      parsed.extensionsUnderstood &&
+      issuedBy(parsed, issuer),
   );
   if (usable.length === 0) return 'unknown';
-  const serial = Buffer.from(certificate.fields.serialNumber.valueBlock.valueHexView);
-  const listed = usable.some((crl) =>
-    (crl.revokedCertificates ?? []).some((entry) =>
-      serial.equals(entry.userCertificate.valueBlock.valueHexView),
-    ),
-  );
-  return listed ? 'revoked' : 'good';
+  const serial = Buffer.from(certificate.serial).toString('hex');
+  return usable.some((parsed) => parsed.revoked.has(serial)) ? 'revoked' : 'good';
+}
+
+function issuedBy(parsed: ParsedCrl, issuer: ParsedCertificate): boolean {
+  let known = parsed.issuedBy.get(issuer);
+  if (known === undefined) {
+    known =
+      parsed.crl.issuer.isEqual(issuer.fields.subject) &&
+      (keyUsageOf(issuer.fields)?.includes('cRLSign') ?? true) &&
+      crlSignatureVerifies(parsed.crl, issuer);
+    parsed.issuedBy.set(issuer, known);
+  }
+  return known;
 }
 
 function crlSignatureVerifies(
@@ -272,7 +333,7 @@ function failure(
     code,
     message,
     certificate: {
-      subject: formatName(certificate.fields.subject),
+      subject: formatNameDer(new Uint8Array(certificate.fields.subject.valueBeforeDecode)),
       serialNumber: certificate.x509.serialNumber,
     },
     path,

@@ -4,6 +4,7 @@ import * as pkijs from 'pkijs';
 import { Name } from '@peculiar/x509';
 import { CmsError } from './cms.errors';
 import { sequence } from './der';
+import { bytesKey, LruCache } from './lru-cache';
 
 /**
  * DER bytes, PEM text, or a node X509Certificate. Pass X509Certificate objects on hot paths:
@@ -13,12 +14,19 @@ export type CertificateInput = Uint8Array | string | X509Certificate;
 
 /**
  * A certificate parsed once. OpenSSL (through node) supplies the public key and checks
- * signatures; pkijs supplies the fields CMS matching and path validation read.
+ * signatures; pkijs supplies the fields CMS matching and path validation read. Parsed
+ * certificates are cached by their bytes, so treat every field as immutable.
  */
 export interface ParsedCertificate {
   readonly der: Uint8Array;
   readonly x509: X509Certificate;
   readonly fields: pkijs.Certificate;
+  /** Unique in this process: caches key on it instead of hashing the bytes again. */
+  readonly id: number;
+  /** DER of the issuer Name, as issued. */
+  readonly issuerDer: Uint8Array;
+  /** The serialNumber INTEGER's contents octets, as issued. */
+  readonly serial: Uint8Array;
 }
 
 /** How CMS points at a certificate (RFC 5652 §5.3 SignerIdentifier, §6.2.1 RecipientIdentifier). */
@@ -30,40 +38,97 @@ export type CertificateIdentifier =
     }
   | { readonly type: 'subjectKeyIdentifier'; readonly subjectKeyIdentifier: string };
 
-/** The pkijs form of a sid / rid: IssuerAndSerialNumber, or the [0] SubjectKeyIdentifier. */
-export type RawIdentifier = pkijs.IssuerAndSerialNumber | asn1js.BaseBlock;
+/** A sid / rid as it was on the wire: IssuerAndSerialNumber, or the [0] SubjectKeyIdentifier. */
+export type RawIdentifier =
+  | {
+      readonly kind: 'issuerAndSerialNumber';
+      /** DER of the issuer Name. */
+      readonly issuer: Uint8Array;
+      /** The serialNumber INTEGER's contents octets. */
+      readonly serialNumber: Uint8Array;
+    }
+  | { readonly kind: 'subjectKeyIdentifier'; readonly keyIdentifier: Uint8Array };
 
 const SUBJECT_KEY_IDENTIFIER = '2.5.29.14';
 
+/**
+ * Certificates are parsed (by OpenSSL and by pkijs) once per distinct DER. The trust store's
+ * X509Certificate instances are long-lived, so they are also remembered by identity.
+ */
 const parsedX509 = new WeakMap<X509Certificate, ParsedCertificate>();
+const parsedDer = new LruCache<string, ParsedCertificate>(1024);
+const parsedPem = new LruCache<string, ParsedCertificate>(256);
+/** Certificates larger than this are parsed every time rather than pinned in the cache. */
+const MAX_CACHED_BYTES = 16 * 1024;
+let nextId = 1;
 
 export function parseCertificate(input: CertificateInput): ParsedCertificate {
-  const cached = input instanceof X509Certificate ? parsedX509.get(input) : undefined;
-  if (cached) return cached;
-  const x509 = toX509(input);
-  const parsed = withFields(x509.raw, x509);
-  if (input instanceof X509Certificate) parsedX509.set(input, parsed);
-  return parsed;
+  if (input instanceof X509Certificate) {
+    let parsed = parsedX509.get(input);
+    if (!parsed) {
+      parsed = certificateFromDer(input.raw, input);
+      parsedX509.set(input, parsed);
+    }
+    return parsed;
+  }
+  if (typeof input === 'string') {
+    const cached = parsedPem.get(input);
+    if (cached) return cached;
+    const x509 = toX509(input);
+    const parsed = certificateFromDer(x509.raw, x509);
+    if (input.length <= 2 * MAX_CACHED_BYTES) parsedPem.set(input, parsed);
+    return parsed;
+  }
+  return certificateFromDer(input);
 }
 
 /** DER of a caller-supplied certificate, checked by OpenSSL but not otherwise parsed. */
 export function certificateDer(input: CertificateInput): Uint8Array {
-  return toX509(input).raw;
+  return parseCertificate(input).der;
+}
+
+/**
+ * The parsed form of the certificate `der`, from the cache when these exact bytes were seen
+ * before. `x509` and `fields`, when the caller already has them, must be of the same bytes.
+ */
+export function certificateFromDer(
+  der: Uint8Array,
+  x509?: X509Certificate,
+  fields?: pkijs.Certificate,
+): ParsedCertificate {
+  const cacheable = der.byteLength <= MAX_CACHED_BYTES;
+  const key = cacheable ? bytesKey(der) : undefined;
+  const cached = key === undefined ? undefined : parsedDer.get(key);
+  if (cached) return cached;
+  // A private copy: the cache must not see later changes to the caller's buffer.
+  const own = x509 ? x509.raw : Buffer.from(der);
+  const parsed = withFields(own, x509 ?? toX509(own), fields);
+  if (key !== undefined) parsedDer.set(key, parsed);
+  return parsed;
 }
 
 /** For certificates already decoded by pkijs inside a CMS structure, with their raw bytes. */
-export function withFields(
+function withFields(
   der: Uint8Array,
   x509: X509Certificate,
   fields?: pkijs.Certificate,
 ): ParsedCertificate {
+  let decoded: pkijs.Certificate;
   try {
-    return { der, x509, fields: fields ?? pkijs.Certificate.fromBER(der) };
+    decoded = fields ?? pkijs.Certificate.fromBER(der);
   } catch (error) {
     throw new CmsError('MALFORMED_CERTIFICATE', 'Certificate could not be parsed', {
       cause: String(error),
     });
   }
+  return {
+    der,
+    x509,
+    fields: decoded,
+    id: nextId++,
+    issuerDer: new Uint8Array(decoded.issuer.valueBeforeDecode),
+    serial: decoded.serialNumber.valueBlock.valueHexView,
+  };
 }
 
 function toX509(input: CertificateInput): X509Certificate {
@@ -89,36 +154,48 @@ export function issuerAndSerialNumber(certificate: ParsedCertificate): Uint8Arra
   return sequence(new Uint8Array(issuer.valueBeforeDecode), serialNumber.valueBeforeDecodeView);
 }
 
-export function describeIdentifier(id: RawIdentifier): CertificateIdentifier {
+/** A pkijs-decoded sid / rid in the wire form the rest of this library uses. */
+export function rawIdentifier(id: pkijs.IssuerAndSerialNumber | asn1js.BaseBlock): RawIdentifier {
   if (id instanceof pkijs.IssuerAndSerialNumber) {
     return {
-      type: 'issuerAndSerialNumber',
-      issuer: formatName(id.issuer),
-      serialNumber: serialHex(id.serialNumber),
+      kind: 'issuerAndSerialNumber',
+      issuer: new Uint8Array(id.issuer.valueBeforeDecode),
+      serialNumber: id.serialNumber.valueBlock.valueHexView,
     };
   }
-  return { type: 'subjectKeyIdentifier', subjectKeyIdentifier: hex(keyIdentifierBytes(id)) };
+  return { kind: 'subjectKeyIdentifier', keyIdentifier: keyIdentifierBytes(id) };
 }
 
-export function matchesIdentifier(certificate: pkijs.Certificate, id: RawIdentifier): boolean {
-  if (id instanceof pkijs.IssuerAndSerialNumber) {
-    // Names compare as RFC 5280 §7.1 prescribes (pkijs: case/space-insensitive); serials exactly.
+export function describeIdentifier(id: RawIdentifier): CertificateIdentifier {
+  if (id.kind === 'issuerAndSerialNumber') {
+    return {
+      type: 'issuerAndSerialNumber',
+      issuer: formatNameDer(id.issuer),
+      serialNumber: serialHexOf(id.serialNumber),
+    };
+  }
+  return { type: 'subjectKeyIdentifier', subjectKeyIdentifier: hex(id.keyIdentifier) };
+}
+
+export function matchesIdentifier(certificate: ParsedCertificate, id: RawIdentifier): boolean {
+  if (id.kind === 'issuerAndSerialNumber') {
+    // Serials compare exactly; names as RFC 5280 §7.1 prescribes (pkijs: case/space-insensitive),
+    // which identical bytes always satisfy.
     return (
-      certificate.issuer.isEqual(id.issuer) &&
-      Buffer.from(certificate.serialNumber.valueBlock.valueHexView).equals(
-        id.serialNumber.valueBlock.valueHexView,
-      )
+      Buffer.from(certificate.serial).equals(id.serialNumber) &&
+      (Buffer.from(certificate.issuerDer).equals(id.issuer) ||
+        certificate.fields.issuer.isEqual(nameOf(id.issuer)))
     );
   }
-  const ski = subjectKeyIdentifier(certificate);
-  return ski !== undefined && Buffer.from(ski).equals(keyIdentifierBytes(id));
+  const ski = subjectKeyIdentifier(certificate.fields);
+  return ski !== undefined && Buffer.from(ski).equals(id.keyIdentifier);
 }
 
-export function findCertificate<T extends { fields: pkijs.Certificate }>(
+export function findCertificate<T extends ParsedCertificate>(
   candidates: readonly T[],
   id: RawIdentifier,
 ): T | undefined {
-  return candidates.find((c) => matchesIdentifier(c.fields, id));
+  return candidates.find((c) => matchesIdentifier(c, id));
 }
 
 export function subjectKeyIdentifier(certificate: pkijs.Certificate): Uint8Array | undefined {
@@ -126,6 +203,35 @@ export function subjectKeyIdentifier(certificate: pkijs.Certificate): Uint8Array
   const value: unknown = extension?.parsedValue;
   return value instanceof asn1js.OctetString ? value.valueBlock.valueHexView : undefined;
 }
+
+interface DecodedName {
+  readonly name: pkijs.RelativeDistinguishedNames;
+  readonly text: string;
+}
+
+/** Issuer names repeat in every message from a CA's subjects: decoded once per distinct DER. */
+const decodedNames = new LruCache<string, DecodedName>(256);
+
+function decodedName(der: Uint8Array): DecodedName {
+  const key = bytesKey(der);
+  let decoded = decodedNames.get(key);
+  if (!decoded) {
+    const asn1 = asn1js.fromBER(der);
+    if (asn1.offset === -1 || asn1.offset !== der.byteLength) {
+      throw new Error(asn1.result.error || 'trailing data after a Name');
+    }
+    const name = new pkijs.RelativeDistinguishedNames({ schema: asn1.result });
+    decoded = { name, text: new Name(name.valueBeforeDecode).toString() };
+    decodedNames.set(key, decoded);
+  }
+  return decoded;
+}
+
+/** A Name's DER as pkijs reads it; throws when it is not a Name. */
+export const nameOf = (der: Uint8Array): pkijs.RelativeDistinguishedNames => decodedName(der).name;
+
+/** RFC 4514 string of a Name's DER, e.g. 'CN=Intermediate A, O=MXG Test, C=KZ'. */
+export const formatNameDer = (der: Uint8Array): string => decodedName(der).text;
 
 /** [0] IMPLICIT SubjectKeyIdentifier: pkijs hands it over as a primitive or constructed [0]. */
 function keyIdentifierBytes(block: asn1js.BaseBlock): Uint8Array {
@@ -138,14 +244,8 @@ function keyIdentifierBytes(block: asn1js.BaseBlock): Uint8Array {
   throw new CmsError('MALFORMED_CMS', 'Unreadable subjectKeyIdentifier');
 }
 
-/** RFC 4514 string, e.g. 'CN=Intermediate A, O=MXG Test, C=KZ'. */
-export function formatName(name: pkijs.RelativeDistinguishedNames): string {
-  return new Name(name.valueBeforeDecode).toString();
-}
-
 /** Upper-case hex without a sign-padding zero: the form node's X509Certificate.serialNumber uses. */
-export function serialHex(serial: asn1js.Integer): string {
-  const bytes = serial.valueBlock.valueHexView;
+function serialHexOf(bytes: Uint8Array): string {
   const trimmed = bytes.length > 1 && bytes[0] === 0 ? bytes.subarray(1) : bytes;
   return hex(trimmed).toUpperCase();
 }

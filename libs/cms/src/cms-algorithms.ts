@@ -240,8 +240,12 @@ export function describeKeyTransport(algorithm: pkijs.AlgorithmIdentifier): KeyT
 export function describeContentEncryption(
   algorithm: pkijs.AlgorithmIdentifier,
 ): ContentEncryptionInfo {
-  const name = CONTENT_ENCRYPTION_BY_OID[algorithm.algorithmId];
-  return { oid: algorithm.algorithmId, name, legacy: name === 'des-ede3-cbc' };
+  return describeContentEncryptionOid(algorithm.algorithmId);
+}
+
+export function describeContentEncryptionOid(oid: string): ContentEncryptionInfo {
+  const name = CONTENT_ENCRYPTION_BY_OID[oid];
+  return { oid, name, legacy: name === 'des-ede3-cbc' };
 }
 
 function hasContextTag(params: unknown, tagNumber: number): boolean {

@@ -29,7 +29,7 @@ function decrypt(der: Uint8Array, recipient: CmsRecipientCredentials): Uint8Arra
   const envelope = decodeEnvelopedData(der);
   const certificate = parseCertificate(recipient.certificate);
   const privateKey = toPrivateKeyObject(recipient.privateKey);
-  const target = envelope.keyTransports.find((k) => matchesIdentifier(certificate.fields, k.rid));
+  const target = envelope.keyTransports.find((k) => matchesIdentifier(certificate, k.rid));
   if (!target) {
     const { recipients } = envelope.info;
     throw new CmsError('NOT_FOR_THIS_RECIPIENT', 'Not addressed to this certificate', {

@@ -29,7 +29,19 @@ export function toPrivateKeyObject(key: PrivateKeyInput): KeyObject {
   return keyObject;
 }
 
+/** Keys come from long-lived certificates (node caches X509Certificate.publicKey). */
+const described = new WeakMap<KeyObject, PublicKeyInfo>();
+
 export function describePublicKey(key: KeyObject): PublicKeyInfo {
+  let info = described.get(key);
+  if (!info) {
+    info = describe(key);
+    described.set(key, info);
+  }
+  return info;
+}
+
+function describe(key: KeyObject): PublicKeyInfo {
   const type = key.asymmetricKeyType ?? 'unknown';
   const details = key.asymmetricKeyDetails ?? {};
   const bits = details.modulusLength;

@@ -3,12 +3,32 @@ import * as pkijs from 'pkijs';
 import {
   OID,
   describeContentEncryption,
+  describeContentEncryptionOid,
   describeKeyTransport,
   type ContentEncryptionInfo,
   type KeyTransportInfo,
 } from './cms-algorithms';
-import { describeIdentifier, type CertificateIdentifier, type RawIdentifier } from './certificate';
+import {
+  describeIdentifier,
+  nameOf,
+  rawIdentifier,
+  type CertificateIdentifier,
+  type RawIdentifier,
+} from './certificate';
 import { decodeContentInfo } from './content-info';
+import {
+  children,
+  contents,
+  decline,
+  expectTag,
+  oidValue,
+  only,
+  smallIntegerValue,
+  TAG,
+  whole,
+  type Tlv,
+} from './der-reader';
+import { bytesKey, LruCache } from './lru-cache';
 
 export type RecipientReport =
   | {
@@ -52,7 +72,22 @@ export function parseEnvelopedData(der: Uint8Array): EnvelopedDataInfo {
   return decodeEnvelopedData(der).info;
 }
 
+/** One decode per buffer, as for SignedData: the policy check and the decryption share it. */
+const decodedBuffers = new WeakMap<
+  Uint8Array,
+  { readonly bytes: Buffer; readonly decoded: DecodedEnvelopedData }
+>();
+
 export function decodeEnvelopedData(der: Uint8Array): DecodedEnvelopedData {
+  const remembered = decodedBuffers.get(der);
+  if (remembered && remembered.bytes.equals(der)) return remembered.decoded;
+  const decoded = fastDecodeEnvelopedData(der) ?? generalDecodeEnvelopedData(der);
+  decodedBuffers.set(der, { bytes: Buffer.from(der), decoded });
+  return decoded;
+}
+
+/** The general (BER) decoder: asn1js and pkijs. */
+export function generalDecodeEnvelopedData(der: Uint8Array): DecodedEnvelopedData {
   return decodeContentInfo(der, OID.envelopedData, 'CMS EnvelopedData', (content) => {
     const envelopedData = new pkijs.EnvelopedData({ schema: content });
     const keyTransports: DecodedKeyTransport[] = [];
@@ -61,7 +96,7 @@ export function decodeEnvelopedData(der: Uint8Array): DecodedEnvelopedData {
       if (recipientInfo.variant !== 1 || !(value instanceof pkijs.KeyTransRecipientInfo)) {
         return { type: OTHER_RECIPIENT_TYPES[recipientInfo.variant] ?? 'other' };
       }
-      const rid = value.rid as RawIdentifier;
+      const rid = rawIdentifier(value.rid);
       const keyTransport = describeKeyTransport(value.keyEncryptionAlgorithm);
       keyTransports.push({
         rid,
@@ -87,4 +122,98 @@ export function decodeEnvelopedData(der: Uint8Array): DecodedEnvelopedData {
       iv: ivParam instanceof asn1js.OctetString ? ivParam.valueBlock.valueHexView : undefined,
     };
   });
+}
+
+/**
+ * EnvelopedData as MXG and OpenSSL write it for key transport — DER, KeyTransRecipientInfos
+ * only, a primitive [0] ciphertext, no originator info or attributes — by a direct DER walk.
+ * Gives what the general decoder gives, or undefined (anything else, any doubt) so that it
+ * decides.
+ */
+export function fastDecodeEnvelopedData(der: Uint8Array): DecodedEnvelopedData | undefined {
+  try {
+    return fastDecode(der);
+  } catch {
+    return undefined;
+  }
+}
+
+function fastDecode(der: Uint8Array): DecodedEnvelopedData {
+  const contentInfo = expectTag(only(der, 0, der.byteLength), TAG.sequence);
+  const [type, explicit, ...extra] = children(der, contentInfo);
+  if (extra.length > 0 || oidValue(der, type) !== OID.envelopedData) decline('not EnvelopedData');
+  expectTag(explicit, TAG.context0);
+  const envelopedData = expectTag(only(der, explicit.contentStart, explicit.end), TAG.sequence);
+  const parts = children(der, envelopedData);
+  if (parts.length !== 3) decline('originatorInfo or unprotectedAttrs');
+  const [versionTlv, recipientInfos, encryptedContentInfo] = parts;
+  const version = smallIntegerValue(der, versionTlv);
+
+  const keyTransports = children(der, expectTag(recipientInfos, TAG.set)).map(
+    (tlv): DecodedKeyTransport => {
+      const fields = children(der, expectTag(tlv, TAG.sequence));
+      if (fields.length !== 4) decline('not a KeyTransRecipientInfo');
+      const [ktriVersion, ridTlv, algorithmTlv, encryptedKey] = fields;
+      smallIntegerValue(der, ktriVersion);
+      return {
+        rid: recipientIdentifier(der, ridTlv),
+        keyTransport: keyTransport(whole(der, expectTag(algorithmTlv, TAG.sequence))),
+        encryptedKey: contents(der, expectTag(encryptedKey, TAG.octetString)),
+      };
+    },
+  );
+
+  const [contentTypeTlv, algorithmTlv, ciphertext, ...rest] = children(
+    der,
+    expectTag(encryptedContentInfo, TAG.sequence),
+  );
+  if (rest.length > 0) decline('EncryptedContentInfo has extra elements');
+  const [cipherOid, ivTlv, ...extraParams] = children(der, expectTag(algorithmTlv, TAG.sequence));
+  if (extraParams.length > 0 || (ivTlv !== undefined && ivTlv.tag !== TAG.octetString)) {
+    decline('content-encryption parameters other than an IV');
+  }
+  if (ciphertext !== undefined) expectTag(ciphertext, TAG.context0Primitive);
+  return {
+    info: {
+      version,
+      recipients: keyTransports.map((k) => ({
+        type: 'keyTransport',
+        rid: describeIdentifier(k.rid),
+        keyTransport: k.keyTransport,
+      })),
+      contentType: oidValue(der, contentTypeTlv),
+      contentEncryption: describeContentEncryptionOid(oidValue(der, cipherOid)),
+    },
+    keyTransports,
+    encryptedContent: ciphertext ? contents(der, ciphertext).slice() : new Uint8Array(0),
+    iv: ivTlv && contents(der, ivTlv),
+  };
+}
+
+function recipientIdentifier(der: Uint8Array, tlv: Tlv): RawIdentifier {
+  if (tlv.tag === TAG.context0Primitive) {
+    return { kind: 'subjectKeyIdentifier', keyIdentifier: contents(der, tlv) };
+  }
+  const [issuer, serial, ...extra] = children(der, expectTag(tlv, TAG.sequence));
+  expectTag(issuer, TAG.sequence);
+  expectTag(serial, TAG.integer);
+  if (extra.length > 0 || serial.end === serial.contentStart) decline('IssuerAndSerialNumber');
+  const issuerDer = whole(der, issuer);
+  nameOf(issuerDer); // throws — and so declines — unless pkijs reads it as a Name
+  return { kind: 'issuerAndSerialNumber', issuer: issuerDer, serialNumber: contents(der, serial) };
+}
+
+/** Key-transport AlgorithmIdentifiers repeat: described by pkijs once per distinct encoding. */
+const keyTransports = new LruCache<string, KeyTransportInfo>(64);
+
+function keyTransport(bytes: Uint8Array): KeyTransportInfo {
+  const key = bytesKey(bytes);
+  let info = keyTransports.get(key);
+  if (!info) {
+    const asn1 = asn1js.fromBER(bytes);
+    if (asn1.offset !== bytes.byteLength) decline('key transport algorithm');
+    info = describeKeyTransport(new pkijs.AlgorithmIdentifier({ schema: asn1.result }));
+    keyTransports.set(key, info);
+  }
+  return info;
 }

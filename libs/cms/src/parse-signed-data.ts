@@ -1,4 +1,3 @@
-import { X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import {
@@ -9,16 +8,21 @@ import {
   type SignatureAlgorithmInfo,
 } from './cms-algorithms';
 import {
-  describeIdentifier,
-  findCertificate,
+  certificateFromDer,
+  rawIdentifier,
   type CertificateIdentifier,
-  withFields,
   type ParsedCertificate,
   type RawIdentifier,
 } from './certificate';
 import { CmsError } from './cms.errors';
 import { decodeContentInfo, octetStringValue } from './content-info';
-import { describePublicKey, type PublicKeyInfo } from './keys';
+import {
+  fastDecodeSignedData,
+  signerFrom,
+  type CarriedCertificate,
+  type SignerAttributes,
+} from './fast-signed-data';
+import type { PublicKeyInfo } from './keys';
 
 export interface SignedDataInfo {
   readonly version: number;
@@ -66,19 +70,37 @@ export function parseSignedData(der: Uint8Array): SignedDataInfo {
   return decodeSignedData(der).info;
 }
 
+/**
+ * One decode per buffer: opening an envelope reads the same SignedData for its routing header,
+ * its algorithms and its signature. The bytes are kept and compared, so a buffer changed in
+ * between is decoded afresh. Failures are not remembered.
+ */
+const decodedBuffers = new WeakMap<
+  Uint8Array,
+  { readonly bytes: Buffer; readonly decoded: DecodedSignedData }
+>();
+
 export function decodeSignedData(der: Uint8Array): DecodedSignedData {
+  const remembered = decodedBuffers.get(der);
+  if (remembered && remembered.bytes.equals(der)) return remembered.decoded;
+  const decoded = fastDecodeSignedData(der) ?? generalDecodeSignedData(der);
+  decodedBuffers.set(der, { bytes: Buffer.from(der), decoded });
+  return decoded;
+}
+
+/** The general (BER) decoder: asn1js and pkijs. */
+export function generalDecodeSignedData(der: Uint8Array): DecodedSignedData {
   return decodeContentInfo(der, OID.signedData, 'CMS SignedData', (content) => {
     const signedData = new pkijs.SignedData({ schema: content });
     const { eContentType, eContent } = signedData.encapContentInfo;
-    const certificates = carriedCertificates(content, signedData);
-    const signers = signedData.signerInfos.map((signerInfo) =>
-      decodeSigner(signerInfo, certificates),
-    );
+    const carried = carriedCertificates(content, signedData);
+    const certificates = carried.map((c) => c.parsed);
+    const signers = signedData.signerInfos.map((signerInfo) => decodeSigner(signerInfo, carried));
     const info: SignedDataInfo = {
       version: signedData.version,
       contentType: eContentType,
       encapsulatedContent: eContent === undefined ? undefined : octetStringValue(eContent),
-      certificates: certificates.map((c) => c.der),
+      certificates: carried.map((c) => c.der),
       signers: signers.map((s) => s.report),
     };
     return { info, signers, certificates };
@@ -93,7 +115,7 @@ export function decodeSignedData(der: Uint8Array): DecodedSignedData {
 function carriedCertificates(
   signedDataBlock: asn1js.BaseBlock,
   signedData: pkijs.SignedData,
-): ParsedCertificate[] {
+): CarriedCertificate[] {
   const fields = (signedData.certificates ?? []).filter(
     (c): c is pkijs.Certificate => c instanceof pkijs.Certificate,
   );
@@ -109,40 +131,37 @@ function carriedCertificates(
   if (raw.length !== fields.length) throw new Error('certificate set does not decode consistently');
   return raw.map((block, i) => {
     const der = block.valueBeforeDecodeView;
-    return withFields(der, new X509Certificate(der), fields[i]);
+    try {
+      return { der, parsed: certificateFromDer(der, undefined, fields[i]) };
+    } catch (error) {
+      // A carried certificate OpenSSL cannot read makes the SignedData malformed, not the caller's.
+      throw new Error(`carried certificate ${i}: ${String(error)}`);
+    }
   });
 }
 
 function decodeSigner(
   signerInfo: pkijs.SignerInfo,
-  certificates: readonly ParsedCertificate[],
+  certificates: readonly CarriedCertificate[],
 ): DecodedSigner {
-  const sid = signerInfo.sid as RawIdentifier;
+  const sid = rawIdentifier(signerInfo.sid as pkijs.IssuerAndSerialNumber | asn1js.BaseBlock);
   const digestAlgorithm = describeDigest(signerInfo.digestAlgorithm.algorithmId);
-  const certificate = findCertificate(certificates, sid);
   const attributes = signerInfo.signedAttrs
     ? readSignedAttributes(signerInfo.signedAttrs.attributes)
     : {};
-  return {
-    report: {
-      sid: describeIdentifier(sid),
-      digestAlgorithm,
-      signatureAlgorithm: describeSignatureAlgorithm(
-        signerInfo.signatureAlgorithm,
-        digestAlgorithm,
-      ),
-      ...attributes,
-      certificate: certificate?.der,
-      publicKey: certificate && describePublicKey(certificate.x509.publicKey),
-    },
+  return signerFrom(
     sid,
-    signedAttributes: signerInfo.signedAttrs && new Uint8Array(signerInfo.signedAttrs.encodedValue),
-    signature: signerInfo.signature.valueBlock.valueHexView,
-  };
+    digestAlgorithm,
+    describeSignatureAlgorithm(signerInfo.signatureAlgorithm, digestAlgorithm),
+    attributes,
+    certificates,
+    signerInfo.signedAttrs && new Uint8Array(signerInfo.signedAttrs.encodedValue),
+    signerInfo.signature.valueBlock.valueHexView,
+  );
 }
 
 /** RFC 5652 §11: each of these attributes occurs at most once and holds exactly one value. */
-function readSignedAttributes(attributes: readonly pkijs.Attribute[]) {
+function readSignedAttributes(attributes: readonly pkijs.Attribute[]): SignerAttributes {
   const single = (type: string, required: boolean): unknown => {
     const found = attributes.filter((a) => a.type === type);
     if (found.length === 0 && !required) return undefined;

@@ -93,7 +93,8 @@ async function openSealed(
   // Read (not yet trust) the signed message: without a sealed header (an envelope made by
   // `openssl cms`) it says whose signature to expect; with one, a message that claims another
   // header is refused as such before its signature is weighed.
-  const claimed = peekMessageHeader(inner);
+  const peeked = peekMessage(inner);
+  const claimed = peeked?.message.header;
   const header = sealed.header ?? claimed;
   if (!header) {
     throw new EnvelopeError(
@@ -124,7 +125,12 @@ async function openSealed(
   });
   throwIfFailed(innerReport);
 
-  const message = decodeMessage(innerReport.content!);
+  // The verified content is normally the very bytes peeked at: decoded once, not twice.
+  const signedContent = innerReport.content!;
+  const message =
+    peeked && Buffer.from(peeked.content).equals(signedContent)
+      ? peeked.message
+      : decodeMessage(signedContent);
   assertSameHeader(message.header, header);
   return {
     message,
@@ -198,11 +204,13 @@ function policyFor(agreementCode: string | undefined, treaty: TreatyRegistry): A
   );
 }
 
-/** The header a SignedData's content claims, if it is a readable MXG message at all. */
-function peekMessageHeader(signedData: Uint8Array): MessageHeader | undefined {
+/** The message a SignedData's content claims to be, if it is a readable MXG message at all. */
+function peekMessage(
+  signedData: Uint8Array,
+): { readonly message: MxgMessage; readonly content: Uint8Array } | undefined {
   try {
     const content = parseSignedData(signedData).encapsulatedContent;
-    return content ? decodeMessage(content).header : undefined;
+    return content ? { message: decodeMessage(content), content } : undefined;
   } catch {
     return undefined;
   }

@@ -10,7 +10,19 @@ export interface SignerSummary {
   readonly notAfter: string;
 }
 
+/** Certificates are long-lived (the trust store's), and node recomputes these on every read. */
+const summaries = new WeakMap<X509Certificate, SignerSummary>();
+
 export function summarise(certificate: X509Certificate): SignerSummary {
+  let summary = summaries.get(certificate);
+  if (!summary) {
+    summary = describe(certificate);
+    summaries.set(certificate, summary);
+  }
+  return summary;
+}
+
+function describe(certificate: X509Certificate): SignerSummary {
   return {
     subject: oneLine(certificate.subject),
     issuer: oneLine(certificate.issuer),
@@ -26,6 +38,11 @@ function oneLine(name: string): string {
   return name.split('\n').filter(Boolean).join(', ');
 }
 
-export function toX509(der: Uint8Array): X509Certificate {
-  return new X509Certificate(Buffer.from(der));
+/**
+ * The certificate `der` as an X509Certificate: one of `known` (the trust store's, already
+ * parsed) when it is the same certificate, otherwise parsed here.
+ */
+export function toX509(der: Uint8Array, known: readonly X509Certificate[] = []): X509Certificate {
+  const bytes = Buffer.from(der.buffer, der.byteOffset, der.byteLength);
+  return known.find((c) => c.raw.equals(bytes)) ?? new X509Certificate(bytes);
 }

@@ -91,13 +91,14 @@ export async function verifySignedLayer(
 
   let content: Uint8Array | undefined;
   let certificate: X509Certificate;
+  const candidates = candidateCertificates(options);
   try {
     const verified = await verifyCmsSignature(der, {
       detachedContent: options.detachedContent,
-      certificates: candidateCertificates(options),
+      certificates: candidates,
     });
     content = verified.content;
-    certificate = toX509(verified.signers[0].certificate);
+    certificate = toX509(verified.signers[0].certificate, candidates);
     pass('signature', 'the signature and message digest match the content');
   } catch (error) {
     if (error instanceof CmsError && error.code === 'MALFORMED_CMS') {
@@ -112,7 +113,7 @@ export async function verifySignedLayer(
       );
     }
     if (!signer.certificate) return report({ signatureAlgorithm, signingTime });
-    certificate = toX509(signer.certificate);
+    certificate = toX509(signer.certificate, candidates);
   }
   const who = `signer ${summarise(certificate).subject} (serial ${certificate.serialNumber})`;
 
