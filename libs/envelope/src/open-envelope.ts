@@ -1,5 +1,6 @@
 import { CmsError, decryptCms, parseEnvelopedData, parseSignedData } from '@mxg/cms';
-import { type AlgorithmPolicy, defaultAlgorithmPolicy, type TreatyRegistry } from '@mxg/config';
+import type { TreatyRegistry } from '@mxg/config';
+import { agreementPolicy } from './algorithms/agreement-policy';
 import { assertEnvelopeAlgorithmsAllowed } from './algorithms/algorithm-policy-check';
 import { EnvelopeError } from './envelope.errors';
 import { decodeMessage, messageDigest } from './message/canonical-message';
@@ -55,7 +56,7 @@ export async function openEnvelope(
 ): Promise<OpenedEnvelope> {
   const sealed = readSealed(envelope, ctx);
   if (sealed.header) assertAddressedAndAgreed(sealed.header, ctx);
-  const policy = policyFor(sealed.header?.agreement ?? ctx.transport?.agreement, ctx.treaty);
+  const policy = agreementPolicy(sealed.header?.agreement ?? ctx.transport?.agreement, ctx.treaty);
   const common = {
     trust: ctx.trust,
     treaty: ctx.treaty,
@@ -86,7 +87,7 @@ async function openSealed(
   ctx: OpenEnvelopeContext,
   common: Omit<VerifySignedLayerOptions, 'layer' | 'role' | 'policy'>,
 ): Promise<OpenedEnvelope> {
-  const policy = policyFor(sealed.header?.agreement ?? ctx.transport?.agreement, ctx.treaty);
+  const policy = agreementPolicy(sealed.header?.agreement ?? ctx.transport?.agreement, ctx.treaty);
   if (sealed.header) assertExchangeAllowed(sealed.header, ctx.treaty, ctx.now);
 
   const inner = await decrypt(outer.content!, ctx, policy);
@@ -117,7 +118,7 @@ async function openSealed(
   }
   const innerReport = await verifySignedLayer(inner, {
     ...common,
-    policy: policyFor(header.agreement, ctx.treaty),
+    policy: agreementPolicy(header.agreement, ctx.treaty),
     layer: 'inner',
     role: 'signatory',
     authority: header.from.authority,
@@ -194,14 +195,6 @@ function assertAddressedAndAgreed(header: MessageHeader, ctx: OpenEnvelopeContex
     );
   }
   assertTransportAgrees(header, ctx.transport);
-}
-
-/** The agreement's allow-list; an unknown or absent agreement gets the strict default. */
-function policyFor(agreementCode: string | undefined, treaty: TreatyRegistry): AlgorithmPolicy {
-  return (
-    treaty.allAgreements().find((a) => a.code === agreementCode)?.algorithms ??
-    defaultAlgorithmPolicy()
-  );
 }
 
 /** The message a SignedData's content claims to be, if it is a readable MXG message at all. */
