@@ -34,6 +34,13 @@ export interface GatewayUnderTest {
   ): Promise<ApiAnswer<T>>;
   start(extraEnv?: Record<string, string>): Promise<void>;
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** The environment its process runs with (database, broker, config). */
+  readonly env: Readonly<Record<string, string>>;
+  /**
+   * Another process of the same gateway (same database, queue and AMQP user) on its own HTTP
+   * port, e.g. a competing consumer; stopped by `close()` if the test has not stopped it.
+   */
+  spawnInstance(extraEnv?: Record<string, string>): Promise<GatewayProcess>;
 }
 
 export interface ExchangePair {
@@ -65,6 +72,7 @@ export async function createExchangePair(
   const ports = { KZ: await freePort(), AZ: await freePort() };
   const tokens = new Map<string, string>();
   const gateways: GatewayUnderTest[] = [];
+  const instances: GatewayProcess[] = [];
   for (const party of ['KZ', 'AZ'] as const) {
     const id = party.toLowerCase();
     const file = join(configDir, 'gateways', `${id}.yaml`);
@@ -166,23 +174,40 @@ export async function createExchangePair(
       async stop(signal = 'SIGTERM') {
         await g.process?.stop(signal);
       },
+      env,
+      async spawnInstance(extraEnv = {}) {
+        const instance = await spawnGateway({
+          ...env,
+          MXG_HTTP_PORT: String(await freePort()),
+          ...extraEnv,
+        });
+        instances.push(instance);
+        await waitForHttp(instance, '/health');
+        return instance;
+      },
     };
     gateways.push(g);
   }
   const [kz, az] = gateways as [GatewayUnderTest, GatewayUnderTest];
-  if (options.start?.kz !== false) await kz.start();
-  if (options.start?.az !== false) await az.start();
-  return {
+  const pair: ExchangePair = {
     kz,
     az,
     broker,
     configDir,
     async close() {
-      await Promise.all([kz.stop(), az.stop()]);
+      await Promise.all([kz.stop(), az.stop(), ...instances.map((i) => i.stop())]);
       await Promise.all([kz.db.drop(), az.db.drop(), broker.drop()]);
       rmSync(work, { recursive: true, force: true });
     },
   };
+  try {
+    if (options.start?.kz !== false) await kz.start();
+    if (options.start?.az !== false) await az.start();
+  } catch (error) {
+    await pair.close(); // a gateway that cannot start leaves no databases or vhost behind
+    throw error;
+  }
+  return pair;
 }
 
 /** Polls `check` until it returns a value (not undefined) or the time is up. */

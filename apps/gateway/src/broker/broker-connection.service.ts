@@ -59,7 +59,7 @@ export class BrokerConnection implements OnModuleInit, OnApplicationShutdown {
 
   private async connectOnce(): Promise<void> {
     try {
-      const connection = await connect(this.config.amqpUrl, {
+      const connection = await connect(withHeartbeat(this.config.amqpUrl), {
         clientProperties: { connection_name: `mxg-gateway-${this.config.gateway.id}` },
       });
       connection.on('error', (error: Error) =>
@@ -99,4 +99,14 @@ export class BrokerConnection implements OnModuleInit, OnApplicationShutdown {
     this.logger.warn(`broker unavailable (${reason}); retrying in ${delay} ms`);
     this.retryTimer = setTimeout(() => void this.connectOnce(), delay);
   }
+}
+
+/**
+ * AMQP heartbeats (30 s unless the URL sets one): without them amqplib never notices a
+ * silent network partition, and the gateway would wait on a dead connection forever.
+ */
+function withHeartbeat(url: string): string {
+  const parsed = new URL(url);
+  if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', '30');
+  return parsed.toString();
 }

@@ -11,14 +11,17 @@ import { BrokerConnection } from '../broker/broker-connection.service';
 import { ReceiveEnvelope } from '../exchange/use-cases/receive-envelope/receive-envelope.use-case';
 import { ReceiveReceipt } from '../exchange/use-cases/receive-receipt/receive-receipt.use-case';
 
-/** A delivery that failed for a passing reason (database down) waits this long before requeue. */
-const REQUEUE_DELAY_MS = 1000;
+/** Retries of a delivery that failed for a passing reason (e.g. the database is down). */
+const RETRY_MIN_MS = 500;
+const RETRY_MAX_MS = 30_000;
+const RETRY_FOR_MS = 10 * 60_000;
 
 /**
  * Consumes this party's inbox queue with manual acknowledgement and bounded prefetch. A
  * delivery is acknowledged only after its outcome — stored, duplicate or refused — has been
- * committed; a passing failure requeues it after a pause, and a delivery that keeps failing
- * is dead-lettered by the broker (the quorum queue's delivery limit), never requeued forever.
+ * committed; a passing failure is retried in place with backoff, and a delivery that keeps
+ * failing across redeliveries is dead-lettered by the broker (the quorum queue's delivery
+ * limit), never requeued forever.
  * Several instances of one gateway may consume the same queue: the database deduplicates.
  */
 @Injectable()
@@ -66,30 +69,59 @@ export class InboxConsumer implements OnApplicationBootstrap, OnApplicationShutd
     const headers = (properties.headers ?? {}) as Record<string, unknown>;
     const text = (key: string) => (typeof headers[key] === 'string' ? headers[key] : undefined);
     const messageId = typeof properties.messageId === 'string' ? properties.messageId : undefined;
-    try {
-      if (properties.type === 'mxg.receipt') {
-        await this.receiveReceipt.execute(delivery.content, messageId, text('x-mxg-agreement'));
-      } else {
-        const transport: TransportHeader = {
-          id: messageId,
-          type: text('x-mxg-type'),
-          agreement: text('x-mxg-agreement'),
-          fromParty: text('x-mxg-from'),
-          toParty: text('x-mxg-to'),
-        };
-        await this.receiveEnvelope.execute(delivery.content, transport);
-      }
-      channel.ack(delivery);
-    } catch (error) {
-      this.logger.error(
-        `delivery ${messageId ?? '(no id)'} not processed, requeueing: ${(error as Error).message}`,
-      );
-      await new Promise((resolve) => setTimeout(resolve, REQUEUE_DELAY_MS));
+    const process = () =>
+      properties.type === 'mxg.receipt'
+        ? this.receiveReceipt.execute(delivery.content, messageId, text('x-mxg-agreement'))
+        : this.receiveEnvelope.execute(delivery.content, {
+            id: messageId,
+            type: text('x-mxg-type'),
+            agreement: text('x-mxg-agreement'),
+            fromParty: text('x-mxg-from'),
+            toParty: text('x-mxg-to'),
+          } satisfies TransportHeader);
+
+    // A passing failure (the database is down) is retried here, with backoff, holding the
+    // delivery: redelivering it would count towards the queue's delivery limit and dead-letter
+    // a good message during a long outage. Consumption pauses by itself once `prefetch`
+    // deliveries wait. Only when the channel is gone, or after RETRY_FOR_MS, does the broker
+    // get it back.
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
       try {
-        channel.nack(delivery, false, true);
-      } catch {
-        // The channel is gone: the broker requeues unacknowledged deliveries by itself.
+        await process();
+        break;
+      } catch (error) {
+        const gone = this.channel !== channel;
+        if (gone || Date.now() - started > RETRY_FOR_MS) {
+          this.logger.error(
+            `delivery ${messageId ?? '(no id)'} not processed, returning it to the queue: ${(error as Error).message}`,
+          );
+          if (!gone) safely(() => channel.nack(delivery, false, true));
+          return;
+        }
+        const wait = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** attempt);
+        this.logger.warn(
+          `delivery ${messageId ?? '(no id)'} not processed (${(error as Error).message}); retrying in ${wait} ms`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }
+    // The outcome is committed. If the channel closed meanwhile the ack is lost and the broker
+    // redelivers: the duplicate is recognised by its message id and answered with the receipt.
+    if (!safely(() => channel.ack(delivery))) {
+      this.logger.debug(
+        `ack of ${messageId ?? '(no id)'} lost with its channel; the redelivery will be deduplicated`,
+      );
+    }
+  }
+}
+
+/** Runs an ack/nack that throws once its channel has closed; says whether it went through. */
+function safely(action: () => void): boolean {
+  try {
+    action();
+    return true;
+  } catch {
+    return false;
   }
 }

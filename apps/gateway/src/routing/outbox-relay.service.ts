@@ -48,6 +48,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   onApplicationBootstrap(): void {
     this.broker.onConnected(async (connection) => {
       const channel = await connection.createConfirmChannel();
+      this.returned.clear(); // markers of a closed channel must not taint the next publish
       channel.on('return', (message: ConsumeMessage) => {
         const id: unknown = message.properties.headers?.[OUTBOX_ID_HEADER];
         if (typeof id === 'string') this.returned.add(id);
