@@ -26,6 +26,7 @@ import {
   newWitnessClient,
   partyAuditKeys,
   type PartyAuditKeys,
+  sequenceAtLeast,
 } from './support/audit-fixtures';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -90,12 +91,7 @@ describe('audit log (real PostgreSQL: appender, sequencer, checkpointer, witness
    * so under concurrent load it may take a few passes: poll, bounded.
    */
   async function checkpointRound(count: number): Promise<number> {
-    const deadline = Date.now() + 15_000;
-    for (let sequenced = 0; sequenced < count;) {
-      sequenced += await sequencer.sequence();
-      if (Date.now() > deadline) throw new Error(`only ${sequenced} of ${count} entries sequenced`);
-      if (sequenced < count) await new Promise((r) => setTimeout(r, 20));
-    }
+    await sequenceAtLeast(sequencer, count);
     const checkpoint = await sequencer.checkpoint();
     if (checkpoint === undefined) throw new Error('nothing to checkpoint');
     await witnessClient.submit(
@@ -269,11 +265,7 @@ describe('audit log (real PostgreSQL: appender, sequencer, checkpointer, witness
     } finally {
       open.release();
     }
-    // Other work on the server may hold the horizon a moment longer: poll, bounded.
-    let sequenced = 0;
-    for (const deadline = Date.now() + 15_000; sequenced < 2 && Date.now() < deadline;) {
-      sequenced += await sequencer.sequence();
-    }
+    const sequenced = await sequenceAtLeast(sequencer, 2);
     expect(sequenced).toBe(2);
     const rows = await query(
       kzDb.appUrl,
@@ -335,7 +327,7 @@ describe('audit log (real PostgreSQL: appender, sequencer, checkpointer, witness
     clock.set(later);
     sequencer = newSequencer(kzDb.appUrl, kz, clock);
     expect(await sequencer.tryLead()).toBe(true);
-    while ((await sequencer.sequence()) > 0);
+    await sequenceAtLeast(sequencer, 39);
     const checkpoint = await sequencer.checkpoint();
     expect(checkpoint?.treeSize).toBe(39);
 

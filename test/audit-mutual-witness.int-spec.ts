@@ -13,6 +13,7 @@ import {
   newWitnessClient,
   partyAuditKeys,
   type PartyAuditKeys,
+  sequenceAtLeast,
 } from './support/audit-fixtures';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -63,7 +64,7 @@ describe('mutual witnessing: exports name each certificate by the role it signed
         type: 'config.changed',
         parties: [keys.party],
       });
-      while ((await sequencer.sequence()) > 0);
+      await sequenceAtLeast(sequencer, 1);
       const checkpoint = await sequencer.checkpoint();
       if (checkpoint === undefined) throw new Error('nothing to checkpoint');
       const client = newWitnessClient(pool, keys, () => sequencer, witness, cas, clock);

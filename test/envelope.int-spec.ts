@@ -37,10 +37,10 @@ function openssl(
 describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () => {
   let fx: PkiFixture;
   let work: string;
-  // Signing happens "now"; certificates a test issues itself are back-dated a day so that they
-  // were valid then (signing-time is carried in whole seconds).
-  const now = new Date();
-  const dayBefore = new Date(now.getTime() - 86_400_000);
+  // Signing happens "now" — taken once the PKI exists, so its certificates were valid then;
+  // certificates a test issues itself are back-dated a day (signing-time is whole seconds).
+  let now: Date;
+  let dayBefore: Date;
   const file = (name: string, bytes?: Uint8Array) => {
     const path = join(work, name);
     if (bytes) writeFileSync(path, bytes);
@@ -50,6 +50,8 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
   beforeAll(async () => {
     fx = await createPkiFixture();
     work = mkdtempSync(join(tmpdir(), 'mxg-envelope-'));
+    now = new Date(Date.now() + 1000);
+    dayBefore = new Date(now.getTime() - 86_400_000);
   });
   afterAll(() => {
     fx.cleanup();

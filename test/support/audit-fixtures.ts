@@ -168,3 +168,25 @@ export function mxg(
   );
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+/**
+ * Sequences until `count` entries have been, or fails after `timeoutMs`. The sequencer takes
+ * an entry only once every older transaction on the server has ended (the xid horizon is
+ * server-wide), so on a busy server a single pass may find nothing yet.
+ */
+export async function sequenceAtLeast(
+  sequencer: AuditSequencer,
+  count: number,
+  timeoutMs = 15_000,
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let sequenced = 0;
+  while (sequenced < count) {
+    sequenced += await sequencer.sequence();
+    if (sequenced >= count) break;
+    if (Date.now() > deadline)
+      throw new Error(`only ${sequenced} of ${count} entries sequenced in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return sequenced;
+}
