@@ -47,7 +47,12 @@ export async function provisionBroker(
     if (!users.some((u) => u.user === spec.user)) {
       await ctl.run(['add_user', spec.user], spec.password.value);
       changes.push(`created user ${spec.user}`);
-    } else if (spec.password.created) {
+    } else if (
+      spec.password.created ||
+      !(await authenticates(ctl, spec.user, spec.password.value))
+    ) {
+      // A new secret, or one that no longer matches (the user was provisioned from another
+      // checkout): the broker takes the one this checkout holds.
       await ctl.run(['change_password', spec.user], spec.password.value);
       changes.push(`set the password of user ${spec.user}`);
     }
@@ -63,6 +68,16 @@ export async function provisionBroker(
       changes.push(`set permissions of ${spec.user} on ${spec.vhost}`);
   }
   return changes;
+}
+
+/** Whether the broker accepts this password (given on standard input, not the command line). */
+async function authenticates(ctl: Rabbitmqctl, user: string, password: string): Promise<boolean> {
+  try {
+    await ctl.run(['authenticate_user', user], password);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Sets permissions only when they differ, and says whether it did. */

@@ -6,6 +6,7 @@ import {
   type MxgConfigService,
   postgresSecretName,
 } from '@mxg/config';
+import { Client } from 'pg';
 import { provisionDatabase } from '@mxg/database';
 import { type BrokerUserSpec, provisionBroker } from './provision-broker';
 import { Rabbitmqctl } from './rabbitmqctl';
@@ -28,15 +29,20 @@ export async function provisionGateways(
     const config = base.forGateway(id);
     const { database, amqp, party } = config.gateway;
     const roles = databaseRoles(database.name);
-    const password = (role: string) => {
+    // A password is (re)set when it is new, or when the server no longer accepts it (the role
+    // was provisioned from another checkout of this machine).
+    const password = async (role: string, url: string) => {
       const secret = ensureSecret(config.paths.var, postgresSecretName(role));
-      return secret.created ? secret.value : undefined;
+      return secret.created || !(await logsIn(url)) ? secret.value : undefined;
     };
     changes.push(
       ...(await provisionDatabase(config.postgresAdminUrl, {
         database: database.name,
-        owner: { role: roles.owner, password: password(roles.owner) },
-        app: { role: roles.app, password: password(roles.app) },
+        owner: {
+          role: roles.owner,
+          password: await password(roles.owner, config.migrationDatabaseUrl),
+        },
+        app: { role: roles.app, password: await password(roles.app, config.databaseUrl) },
       })),
     );
     changes.push(...provisionDevClients(config));
@@ -59,4 +65,17 @@ export async function provisionGateways(
     changes.push(...(await declareBrokerTopology(adminUrl, parties)));
   }
   return changes;
+}
+
+/** Whether a role's URL logs in; only a refused password counts as "no" (a missing database is new). */
+async function logsIn(url: string): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code !== '28P01';
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
