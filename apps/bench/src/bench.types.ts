@@ -8,4 +8,8 @@ export interface Bench {
 export interface BenchOptions {
   /** Shorter runs (under a minute in all), for a quick look and for CI smoke runs. */
   quick: boolean;
+  /** Longer runs where a bench has them (the pipeline's 5-minute memory run): `--long`. */
+  long?: boolean;
+  /** Where benches that start processes write their `node --cpu-prof` profiles: `--cpu-prof=<dir>`. */
+  cpuProfDir?: string;
 }

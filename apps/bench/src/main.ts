@@ -2,12 +2,14 @@ import type { Bench } from './bench.types';
 import { BENCHES } from './benches';
 
 /**
- * `npm run bench [-- --quick] [-- <name>…]`: runs the named benchmarks (all by default),
+ * `npm run bench [-- --quick|--long] [-- --cpu-prof=<dir>] [-- <name>…]`: runs the named benchmarks (all by default),
  * printing a readable table per bench and, at the end, one JSON line with every figure.
  * Benchmarks measure; they assert nothing (tests do that).
  */
 async function main(argv: string[]): Promise<void> {
   const quick = argv.includes('--quick');
+  const long = argv.includes('--long');
+  const cpuProfDir = argv.find((a) => a.startsWith('--cpu-prof='))?.slice('--cpu-prof='.length);
   const names = argv.filter((a) => !a.startsWith('--'));
   const unknown = names.filter((n) => !BENCHES.some((b) => b.name === n));
   if (unknown.length > 0) {
@@ -22,7 +24,7 @@ async function main(argv: string[]): Promise<void> {
   const results: Record<string, Record<string, number | string>> = {};
   for (const bench of selected) {
     process.stdout.write(`\n== ${bench.name}: ${bench.description}${quick ? ' (quick)' : ''}\n`);
-    results[bench.name] = await bench.run({ quick });
+    results[bench.name] = await bench.run({ quick, long, cpuProfDir });
   }
   process.stdout.write(`\n${JSON.stringify({ quick, results })}\n`);
 }

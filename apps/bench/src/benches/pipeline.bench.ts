@@ -1,0 +1,598 @@
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { MxgConfigService } from '@mxg/config';
+import type { Bench, BenchOptions } from '../bench.types';
+import { summariseCpuProfile } from '../pipeline/cpu-profile-summary';
+import { Client } from 'pg';
+import {
+  CpuSampler,
+  type CpuSample,
+  postgresBackends,
+  processesNamed,
+  rssMiB,
+} from '../pipeline/cpu-sampler';
+import {
+  readDeliveries,
+  ReceiptWatch,
+  waitForReceipts,
+  type Deliveries,
+} from '../pipeline/delivery-check';
+import { type BenchExchange, startBenchExchange } from '../pipeline/gateway-processes';
+import { measureBroker, measureCrypto, measureDatabase } from '../pipeline/limits';
+import { LoadGenerator, type PhaseResult, REQUEST_BYTES } from '../pipeline/load-generator';
+import { printTable } from '../table';
+
+/** Issue 6's targets on this 2-core machine (both gateways, RabbitMQ and PostgreSQL on it). */
+const TARGET = { sustained: 1500, p99Ms: 250, fixedRate: 750, cpuRatio: 0.5 } as const;
+const GATEWAYS = ['KZ gateway', 'AZ gateway'] as const;
+const SYSTEM = [...GATEWAYS, 'RabbitMQ', 'PostgreSQL'] as const;
+/** The fixed-load phase never has more requests in flight than this (else it counts skips). */
+const FIXED_MAX_IN_FLIGHT = 256;
+/** Messages per transaction in the batched PostgreSQL limit (what the commit costs). */
+const DB_BATCH = 50;
+/** Messages in flight end to end during the 5-minute memory run. */
+const LONG_WINDOW = 16;
+
+interface Plan {
+  cryptoBudgetMs: number;
+  limitMs: number;
+  warmMs: number;
+  fixedMs: number;
+  rampSteps: number[];
+  stepMs: number;
+  /** Inner signatures put through the full `mxg verify` checks. */
+  fullChecks: number;
+  /** The memory run: paced at the fixed load, RSS sampled every 10 s. */
+  longMs?: number;
+}
+
+const PLANS: Record<'quick' | 'full' | 'long', Plan> = {
+  quick: {
+    cryptoBudgetMs: 150,
+    limitMs: 800,
+    warmMs: 1000,
+    fixedMs: 4000,
+    rampSteps: [16, 64],
+    stepMs: 3000,
+    fullChecks: 30,
+  },
+  full: {
+    cryptoBudgetMs: 1000,
+    limitMs: 5000,
+    warmMs: 3000,
+    fixedMs: 30_000,
+    rampSteps: [8, 16, 32, 64, 128, 256],
+    stepMs: 10_000,
+    fullChecks: 500,
+  },
+  long: {
+    cryptoBudgetMs: 1000,
+    limitMs: 5000,
+    warmMs: 3000,
+    fixedMs: 30_000,
+    rampSteps: [8, 16, 32, 64, 128, 256],
+    stepMs: 10_000,
+    fullChecks: 500,
+    longMs: 5 * 60_000,
+  },
+};
+
+interface Window {
+  phase: string;
+  result: PhaseResult;
+  cpu: CpuSample;
+}
+
+/**
+ * `npm run bench -- pipeline [--quick|--long] [--cpu-prof=<dir>]`: issue 6's end-to-end bench.
+ *
+ *  1. The limits, measured in the same run: node:crypto operations/s for the configured
+ *     algorithms; RabbitMQ persistent confirmed publish → consume on a quorum queue; PostgreSQL
+ *     with the submit transaction's inserts.
+ *  2. The pipeline: KZ and AZ gateways as processes (fresh databases, private vhost) and a load
+ *     generator submitting 2 KiB MIG-5 requests to KZ's API, first at a fixed offered load, then
+ *     (once that has drained) with more and more messages in flight end to end — accepted but
+ *     not yet receipted — until delivery stops growing.
+ *     Delivered = AZ's `recorded_at`; receipt back = KZ's `status_at` once `delivered`.
+ *  3. Its own checks, from both databases after the run: every accepted message stored at AZ
+ *     exactly once and `delivered` at KZ, every stored inner signature valid.
+ */
+export const pipelineBench: Bench = {
+  name: 'pipeline',
+  description: `KZ → AZ end to end: ${REQUEST_BYTES / 1024} KiB requests through the API, the limits beside it`,
+  async run(options) {
+    const plan = PLANS[options.long ? 'long' : options.quick ? 'quick' : 'full'];
+    const config = MxgConfigService.load();
+    const profileDir = options.cpuProfDir;
+    if (profileDir) mkdirSync(profileDir, { recursive: true });
+
+    const started = performance.now();
+    const exchange = await startBenchExchange({ cpuProfDir: profileDir });
+    lap('set-up', started);
+    let closed = false;
+    try {
+      return await runPipeline(config, exchange, plan, options, async () => {
+        closed = true;
+        await exchange.close();
+      });
+    } finally {
+      if (!closed) await exchange.close();
+    }
+  },
+};
+
+async function runPipeline(
+  config: MxgConfigService,
+  exchange: BenchExchange,
+  plan: Plan,
+  options: BenchOptions,
+  close: () => Promise<void>,
+): Promise<Record<string, number | string>> {
+  const admin = new Client({ connectionString: config.postgresAdminUrl });
+  await admin.connect();
+  try {
+    return await runWith(config, exchange, plan, options, close, admin);
+  } finally {
+    await admin.end();
+  }
+}
+
+async function runWith(
+  config: MxgConfigService,
+  exchange: BenchExchange,
+  plan: Plan,
+  options: BenchOptions,
+  close: () => Promise<void>,
+  admin: Client,
+): Promise<Record<string, number | string>> {
+  const sampler = new CpuSampler([
+    { name: 'KZ gateway', pids: () => [exchange.kz.pid] },
+    { name: 'AZ gateway', pids: () => [exchange.az.pid] },
+    // The broker is shared by every vhost: other work on it is counted too.
+    { name: 'RabbitMQ', pids: () => processesNamed('beam.smp') },
+    postgresBackends(admin),
+  ]);
+  const memory = new MemoryWatch(exchange, plan.longMs ? 10_000 : 1000);
+
+  // 1. The limits (the gateways are up but idle).
+  let started = performance.now();
+  const crypto = await measureCrypto(config, exchange.certsDir, plan.cryptoBudgetMs);
+  const broker = await measureBroker(exchange.adminAmqpUrl, sampler, plan.limitMs);
+  const database = await measureDatabase(config, sampler, plan.limitMs);
+  const batched = await measureDatabase(config, sampler, plan.limitMs, DB_BATCH);
+  started = lap('limits', started);
+
+  // 2. The pipeline.
+  const load = new LoadGenerator(exchange.kz.url, exchange.kz.publisherToken);
+  const windows: Window[] = [];
+  const measured = async (phase: string, run: () => Promise<PhaseResult>) => {
+    const before = await sampler.sample();
+    const result = await run();
+    windows.push({ phase, result, cpu: CpuSampler.between(before, await sampler.sample()) });
+    return result;
+  };
+  memory.start();
+  await load.paced('warm-up', 200, plan.warmMs, FIXED_MAX_IN_FLIGHT);
+  const fixedPhase = `fixed ${TARGET.fixedRate}/s`;
+  const cpuAtStart = await sampler.sample();
+  const firstMeasured = load.submissions.length;
+  await measured(fixedPhase, () =>
+    load.paced(fixedPhase, TARGET.fixedRate, plan.fixedMs, FIXED_MAX_IN_FLIGHT),
+  );
+  let longResult: PhaseResult | undefined;
+  // The ramp starts from an empty pipeline: what the fixed phase could not deliver drains first.
+  await waitForReceipts(exchange, load.submissions.filter((s) => s.id).length);
+  const receipts = await ReceiptWatch.start(exchange);
+  try {
+    let best = 0;
+    for (const window of plan.rampSteps) {
+      const phase = `ramp ${window} in flight`;
+      const before = receipts.delivered();
+      const result = await measured(phase, () =>
+        load.windowed(phase, window, plan.stepMs, () => receipts.delivered()),
+      );
+      // Stop once receipts stop coming back faster (AZ's own count is read after the run).
+      const rate = ((receipts.delivered() - before) * 1000) / (result.endedAt - result.startedAt);
+      if (rate < best * 1.05) break;
+      best = Math.max(best, rate);
+    }
+    if (plan.longMs) {
+      // Memory over 5 minutes at a load the pipeline sustains (a growing backlog would grow the
+      // heap for a reason that is not a leak): a few messages in flight, RSS every 10 s.
+      const phase = `long ${LONG_WINDOW} in flight`;
+      memory.reset();
+      longResult = await measured(phase, () =>
+        load.windowed(phase, LONG_WINDOW, plan.longMs ?? 0, () => receipts.delivered()),
+      );
+    }
+  } finally {
+    await receipts.stop();
+  }
+  started = lap('load', started);
+  const drainStarted = performance.now();
+  const accepted = load.submissions.filter((s) => s.id).length;
+  await waitForReceipts(exchange, accepted);
+  const drainSeconds = (performance.now() - drainStarted) / 1000;
+  memory.stop();
+  // Every message submitted from the fixed phase on has now been through everything.
+  const whole = {
+    cpu: CpuSampler.between(cpuAtStart, await sampler.sample()),
+    messages: load.submissions.slice(firstMeasured).filter((s) => s.id).length,
+  };
+  started = lap('drain', started);
+
+  // 3. The self-checks, from both databases.
+  const deliveries = await readDeliveries(config, exchange, load.submissions, plan.fullChecks);
+  started = lap('self-check', started);
+  const lifetime = await sampler.sample(); // the gateways' CPU over their whole life, all threads
+  await close(); // the gateways write their profiles as they exit
+  lap('tear-down', started);
+  const profiles = options.cpuProfDir
+    ? profileSummaries(options.cpuProfDir).map((p) => ({
+        ...p,
+        cpuSeconds: lifetime[`${p.party} gateway`] ?? 0,
+      }))
+    : [];
+
+  return report({
+    crypto,
+    broker,
+    database,
+    batched,
+    windows,
+    load,
+    deliveries,
+    drainSeconds,
+    whole,
+    memory,
+    fixedPhase,
+    longResult,
+    profiles,
+    quick: options.quick,
+  });
+}
+
+interface ReportInput {
+  crypto: Awaited<ReturnType<typeof measureCrypto>>;
+  broker: Awaited<ReturnType<typeof measureBroker>>;
+  database: Awaited<ReturnType<typeof measureDatabase>>;
+  batched: Awaited<ReturnType<typeof measureDatabase>>;
+  windows: Window[];
+  load: LoadGenerator;
+  deliveries: Deliveries;
+  drainSeconds: number;
+  /** CPU from the fixed phase's start until the last receipt, and the messages it served. */
+  whole: { cpu: CpuSample; messages: number };
+  memory: MemoryWatch;
+  fixedPhase: string;
+  longResult?: PhaseResult;
+  profiles: {
+    party: string;
+    file: string;
+    summary: ReturnType<typeof summariseCpuProfile>;
+    /** The process's CPU over its life, all threads (/proc). */
+    cpuSeconds: number;
+  }[];
+  quick: boolean;
+}
+
+function report(r: ReportInput): Record<string, number | string> {
+  const { deliveredAt, receiptAt, selfCheck } = r.deliveries;
+  const rateOf = (w: Window) => {
+    const seconds = (w.result.endedAt - w.result.startedAt) / 1000;
+    let delivered = 0;
+    for (const at of deliveredAt.values()) {
+      if (at >= w.result.startedAt && at < w.result.endedAt) delivered++;
+    }
+    return { seconds, delivered, deliveredPerSecond: delivered / seconds };
+  };
+  const latencies = (phase: string, until: Map<string, number>) =>
+    percentiles(
+      r.load.submissions.flatMap((s) => {
+        const at = s.phase === phase && s.id ? until.get(s.id) : undefined;
+        return at === undefined ? [] : [at - s.sentAt];
+      }),
+    );
+  const apiLatency = (phase: string) =>
+    percentiles(
+      r.load.submissions
+        .filter((s) => s.phase === phase && s.id)
+        .map((s) => s.answeredAt - s.sentAt),
+    );
+
+  // The limits.
+  process.stdout.write(`\nlimits (one core for crypto; signature scheme ${r.crypto.scheme})\n`);
+  printTable([
+    ...Object.entries(r.crypto.opsPerSecond).map(([op, rate]) => ({
+      limit: `node:crypto ${op}`,
+      'per second': Math.round(rate),
+      'µs each': round1(1e6 / rate),
+    })),
+    {
+      limit: 'RabbitMQ persistent confirmed publish → consume, quorum queue, 2 KiB',
+      'per second': Math.round(r.broker.messagesPerSecond),
+      'µs each': `${round1(r.broker.cpuMicrosPerMessage)} CPU (broker ${round1(r.broker.brokerMicrosPerMessage)})`,
+    },
+    ...[r.database, r.batched].flatMap((d) => [
+      {
+        limit: `PostgreSQL submit inserts (5 rows), ${d.messagesPerTransaction === 1 ? 'one message per transaction' : `${d.messagesPerTransaction} messages per transaction`}, ${d.clients} clients: messages`,
+        'per second': Math.round(d.messagesPerSecond),
+        'µs each': `${round1(d.cpuMicrosPerMessage)} CPU (server ${round1(d.postgresMicrosPerMessage)})`,
+      },
+      { limit: '  … rows', 'per second': Math.round(d.rowsPerSecond), 'µs each': '' },
+    ]),
+  ]);
+
+  // The pipeline, phase by phase.
+  process.stdout.write('\npipeline (CPU µs per delivered message in each window)\n');
+  const rows = r.windows.map((w) => {
+    const rate = rateOf(w);
+    const lat = latencies(w.phase, deliveredAt);
+    const cpuPer = (name: string) =>
+      round0(((w.cpu[name] ?? 0) * 1e6) / Math.max(1, rate.delivered));
+    return {
+      phase: w.phase,
+      'accepted/s': Math.round(w.result.accepted / rate.seconds),
+      'delivered/s': Math.round(rate.deliveredPerSecond),
+      'p50/p95/p99 ms': [lat.p50, lat.p95, lat.p99].map(round0).join(' / '),
+      KZ: cpuPer('KZ gateway'),
+      AZ: cpuPer('AZ gateway'),
+      broker: cpuPer('RabbitMQ'),
+      db: cpuPer('PostgreSQL'),
+      loadgen: cpuPer('load generator'),
+      'refused/skipped': w.result.refused + w.result.skipped,
+    };
+  });
+  printTable(rows);
+
+  const fixed = r.windows.find((w) => w.phase === r.fixedPhase)!;
+  const ramp = r.windows.filter((w) => w.phase.startsWith('ramp'));
+  const saturated = ramp.reduce((a, b) =>
+    rateOf(b).deliveredPerSecond > rateOf(a).deliveredPerSecond ? b : a,
+  );
+  const sustained = rateOf(saturated).deliveredPerSecond;
+  const fixedLatency = latencies(r.fixedPhase, deliveredAt);
+  const fixedReceipt = latencies(r.fixedPhase, receiptAt);
+  const fixedApi = apiLatency(r.fixedPhase);
+  // Per message over the whole measured run (fixed, ramp, drain): every message counted was
+  // submitted, delivered and receipted inside it, so no phase's backlog skews the figure.
+  const cpuPerMessage = Object.fromEntries(
+    [...SYSTEM, 'load generator'].map((p) => [
+      p,
+      ((r.whole.cpu[p] ?? 0) * 1e6) / Math.max(1, r.whole.messages),
+    ]),
+  );
+  const spentPerMessage = SYSTEM.reduce((sum, p) => sum + cpuPerMessage[p], 0);
+  // Each message: its crypto, two trips through the broker (envelope, receipt) and one durable
+  // submit-sized transaction on each side — what no implementation of the design can skip.
+  const unavoidable =
+    r.crypto.unavoidableMicros +
+    2 * r.broker.cpuMicrosPerMessage +
+    2 * r.database.cpuMicrosPerMessage;
+  const ratio = unavoidable / spentPerMessage;
+  const mem = r.memory.summary();
+  const met = (ok: boolean) => (ok ? 'yes' : 'NO');
+
+  process.stdout.write('\nresult\n');
+  printTable([
+    {
+      figure: `sustained delivered msgs/s (best ramp step: ${saturated.phase})`,
+      target: `≥ ${TARGET.sustained}`,
+      measured: Math.round(sustained),
+      met: met(sustained >= TARGET.sustained),
+    },
+    {
+      figure: `submit → delivered at AZ p50 / p95 / p99 ms at ${TARGET.fixedRate}/s offered`,
+      target: `p99 ≤ ${TARGET.p99Ms}`,
+      measured: [fixedLatency.p50, fixedLatency.p95, fixedLatency.p99].map(round0).join(' / '),
+      met: met(fixedLatency.p99 <= TARGET.p99Ms && fixedLatency.n > 0),
+    },
+    {
+      figure: '  submit → receipt back at KZ p50 / p95 / p99 ms',
+      target: '',
+      measured: [fixedReceipt.p50, fixedReceipt.p95, fixedReceipt.p99].map(round0).join(' / '),
+      met: '',
+    },
+    {
+      figure: '  submit → 202 answered p50 / p95 / p99 ms',
+      target: '',
+      measured: [fixedApi.p50, fixedApi.p95, fixedApi.p99].map(round0).join(' / '),
+      met: '',
+    },
+    {
+      figure: `delivered msgs/s at ${TARGET.fixedRate}/s offered`,
+      target: '',
+      measured: Math.round(rateOf(fixed).deliveredPerSecond),
+      met: '',
+    },
+    ...[...SYSTEM, 'load generator'].map((p) => ({
+      figure: `CPU µs per message (${r.whole.messages} messages, fixed phase to last receipt): ${p}`,
+      target: '',
+      measured: round0(cpuPerMessage[p]),
+      met: '',
+    })),
+    {
+      figure: '  total (gateways + broker + database)',
+      target: '',
+      measured: round0(spentPerMessage),
+      met: '',
+    },
+    {
+      figure: `unavoidable per message: crypto ${round0(r.crypto.unavoidableMicros)} + broker 2×${round0(r.broker.cpuMicrosPerMessage)} + db 2×${round0(r.database.cpuMicrosPerMessage)} µs`,
+      target: '',
+      measured: round0(unavoidable),
+      met: '',
+    },
+    {
+      figure: 'CPU ratio: unavoidable / spent',
+      target: `≥ ${TARGET.cpuRatio}`,
+      measured: ratio.toFixed(2),
+      met: met(ratio >= TARGET.cpuRatio),
+    },
+    {
+      figure: `gateway RSS MiB first / last / max (${mem.samples} samples${r.longResult ? ', every 10 s over the 5-minute run' : ''}): KZ`,
+      target: r.longResult ? 'flat' : '',
+      measured: mem.kz.map(round0).join(' / '),
+      met: '',
+    },
+    {
+      figure: '  AZ',
+      target: '',
+      measured: mem.az.map(round0).join(' / '),
+      met: '',
+    },
+    {
+      figure: `self-check: ${selfCheck.accepted} accepted, ${selfCheck.deliveredOnce} stored once at AZ, ${selfCheck.kzDelivered} delivered at KZ; ${selfCheck.signaturesChecked - selfCheck.signaturesInvalid}/${selfCheck.signaturesChecked} signatures valid, ${selfCheck.layersChecked - selfCheck.layersInvalid}/${selfCheck.layersChecked} full checks`,
+      target: 'all',
+      measured: selfCheck.ok ? 'ok' : 'FAILED',
+      met: met(selfCheck.ok),
+    },
+  ]);
+  process.stdout.write(
+    `self-check details: missing at AZ ${selfCheck.missingAtAz}, unexpected at AZ ${selfCheck.unexpectedAtAz}, ` +
+      `duplicates refused by AZ ${selfCheck.duplicatesRefused}, not delivered at KZ ${JSON.stringify(selfCheck.kzNotDelivered)}; ` +
+      `receipts drained ${round1(r.drainSeconds)} s after the load stopped\n` +
+      `stages: ${timings.splice(0).join(', ')}\n`,
+  );
+  const perMessage = (n: number) => round1(n / Math.max(1, selfCheck.accepted));
+  for (const party of ['KZ', 'AZ'] as const) {
+    const w = r.deliveries.databaseWork[party];
+    process.stdout.write(
+      `${party} database, per accepted message over the whole run: ${perMessage(w.commits)} commits, ` +
+        `${perMessage(w.inserted)} rows inserted, ${perMessage(w.updated)} updated, ${perMessage(w.deleted)} deleted\n`,
+    );
+  }
+  for (const { party, file, summary, cpuSeconds } of r.profiles) {
+    process.stdout.write(
+      `\n${party} gateway (${file}): self time, % of ${round1(summary.busyMs / 1000)} s of main-thread ` +
+        `samples not idle (whole life; the process used ${round1(cpuSeconds)} s CPU, all threads)\n`,
+    );
+    printTable(summary.places.slice(0, 8).map((s) => ({ where: s.name, '%': round1(s.percent) })));
+    printTable(summary.functions.map((s) => ({ function: s.name, '%': round1(s.percent) })));
+  }
+
+  const figures: Record<string, number | string> = {
+    scheme: r.crypto.scheme,
+    ...Object.fromEntries(
+      Object.entries(r.crypto.opsPerSecond).map(([op, rate]) => [
+        `crypto_${op.replace(/[^a-z0-9]+/gi, '_').replace(/_+$/, '')}_perSecond`,
+        Math.round(rate),
+      ]),
+    ),
+    brokerMessagesPerSecond: Math.round(r.broker.messagesPerSecond),
+    brokerCpuMicrosPerMessage: round1(r.broker.cpuMicrosPerMessage),
+    dbMessagesPerSecond: Math.round(r.database.messagesPerSecond),
+    dbRowsPerSecond: Math.round(r.database.rowsPerSecond),
+    dbCpuMicrosPerMessage: round1(r.database.cpuMicrosPerMessage),
+    dbBatchedRowsPerSecond: Math.round(r.batched.rowsPerSecond),
+    dbBatchedCpuMicrosPerMessage: round1(r.batched.cpuMicrosPerMessage),
+    sustainedDeliveredPerSecond: Math.round(sustained),
+    sustainedStep: saturated.phase,
+    fixedOfferedPerSecond: TARGET.fixedRate,
+    fixedDeliveredPerSecond: Math.round(rateOf(fixed).deliveredPerSecond),
+    fixedLatencyP50Ms: round0(fixedLatency.p50),
+    fixedLatencyP95Ms: round0(fixedLatency.p95),
+    fixedLatencyP99Ms: round0(fixedLatency.p99),
+    fixedReceiptP99Ms: round0(fixedReceipt.p99),
+    ...Object.fromEntries(
+      SYSTEM.map((p) => [`cpuMicrosPerMessage_${p.replace(/ .*/, '')}`, round0(cpuPerMessage[p])]),
+    ),
+    cpuMicrosPerMessageTotal: round0(spentPerMessage),
+    unavoidableMicrosPerMessage: round0(unavoidable),
+    cpuRatio: round2(ratio),
+    kzRssFirstLastMaxMiB: mem.kz.map(round0).join('/'),
+    azRssFirstLastMaxMiB: mem.az.map(round0).join('/'),
+    accepted: selfCheck.accepted,
+    deliveredOnce: selfCheck.deliveredOnce,
+    signaturesInvalid: selfCheck.signaturesInvalid,
+    selfCheck: selfCheck.ok ? 'ok' : 'FAILED',
+    ...Object.fromEntries(
+      (['KZ', 'AZ'] as const).flatMap((party) => [
+        [`${party}CommitsPerMessage`, perMessage(r.deliveries.databaseWork[party].commits)],
+        [
+          `${party}RowsWrittenPerMessage`,
+          perMessage(
+            r.deliveries.databaseWork[party].inserted + r.deliveries.databaseWork[party].updated,
+          ),
+        ],
+      ]),
+    ),
+  };
+  for (const w of ramp) {
+    figures[`deliveredPerSecond_${w.phase.replace(/\D+/g, '')}inFlight`] = Math.round(
+      rateOf(w).deliveredPerSecond,
+    );
+  }
+  return figures;
+}
+
+/** The gateways' resident memory, sampled while the load runs. */
+class MemoryWatch {
+  private readonly kz: number[] = [];
+  private readonly az: number[] = [];
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly exchange: BenchExchange,
+    private readonly everyMs: number,
+  ) {}
+
+  start(): void {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), this.everyMs);
+    this.timer.unref(); // a failed run must still end
+  }
+
+  /** Starts the record again (the memory run measures only itself, after the warm phases). */
+  reset(): void {
+    this.kz.length = 0;
+    this.az.length = 0;
+    this.sample();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.sample();
+  }
+
+  summary(): { samples: number; kz: number[]; az: number[] } {
+    const fll = (v: number[]) => [v[0] ?? 0, v.at(-1) ?? 0, Math.max(0, ...v)];
+    return { samples: this.kz.length, kz: fll(this.kz), az: fll(this.az) };
+  }
+
+  private sample(): void {
+    this.kz.push(rssMiB(this.exchange.kz.pid));
+    this.az.push(rssMiB(this.exchange.az.pid));
+  }
+}
+
+function profileSummaries(dir: string) {
+  return readdirSync(dir)
+    .filter((f) => /^gateway-(KZ|AZ)\.cpuprofile$/.test(f))
+    .map((f) => ({
+      party: f.slice(8, 10),
+      file: join(dir, f),
+      summary: summariseCpuProfile(join(dir, f)),
+    }));
+}
+
+const timings: string[] = [];
+
+/** Notes how long a stage took (printed with the results: where a quick run's minute goes). */
+function lap(stage: string, since: number): number {
+  const at = performance.now();
+  timings.push(`${stage} ${round1((at - since) / 1000)} s`);
+  return at;
+}
+
+function percentiles(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) =>
+    sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { n: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+}
+
+const round0 = (n: number) => Math.round(n);
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const round2 = (n: number) => Math.round(n * 100) / 100;

@@ -1,0 +1,235 @@
+import { Client } from 'pg';
+import { verifyCmsSignature } from '@mxg/cms';
+import type { MxgConfigService } from '@mxg/config';
+import { FileTrustStore, verifySignedLayer } from '@mxg/envelope';
+import type { BenchExchange } from './gateway-processes';
+import type { Submission } from './load-generator';
+
+/** What both gateways' databases say happened to the submissions, read after the run. */
+export interface Deliveries {
+  /** AZ's `recorded_at` (ms since the epoch) of each message it stored, by id. */
+  readonly deliveredAt: Map<string, number>;
+  /** KZ's `status_at` of each message whose receipt came back (`delivered`), by id. */
+  readonly receiptAt: Map<string, number>;
+  readonly selfCheck: SelfCheck;
+  /** What each gateway's database did over the whole run (pg_stat_database), by party. */
+  readonly databaseWork: Record<'KZ' | 'AZ', DatabaseWork>;
+}
+
+export interface DatabaseWork {
+  readonly commits: number;
+  readonly inserted: number;
+  readonly updated: number;
+  readonly deleted: number;
+}
+
+export interface SelfCheck {
+  readonly accepted: number;
+  /** Accepted submissions AZ stored, each exactly once (its primary key is the message id). */
+  readonly deliveredOnce: number;
+  readonly missingAtAz: number;
+  /** Rows at AZ no accepted submission explains. */
+  readonly unexpectedAtAz: number;
+  /** Envelopes AZ received again and refused as duplicates (re-sends, re-deliveries). */
+  readonly duplicatesRefused: number;
+  readonly kzDelivered: number;
+  readonly kzNotDelivered: Record<string, number>;
+  /** Every stored inner SignedData: signature and message digest over the stored content. */
+  readonly signaturesChecked: number;
+  readonly signaturesInvalid: number;
+  /** A sample checked in full (chain, CRL, key usage, signing time, MIG-9.3 signatory list). */
+  readonly layersChecked: number;
+  readonly layersInvalid: number;
+  readonly ok: boolean;
+}
+
+/** KZ's count of messages whose receipt came back, kept current by polling its database. */
+export class ReceiptWatch {
+  private count = 0;
+  private timer?: NodeJS.Timeout;
+  private failure?: Error;
+  private stopped = false;
+
+  private constructor(private readonly client: Client) {}
+
+  static async start(exchange: BenchExchange, everyMs = 50): Promise<ReceiptWatch> {
+    const client = new Client({ connectionString: exchange.kz.db.ownerUrl });
+    await client.connect();
+    const watch = new ReceiptWatch(client);
+    const poll = async () => {
+      try {
+        const { rows } = await client.query<{ n: string }>(
+          `SELECT count(*) AS n FROM messages WHERE direction = 'outgoing' AND status = 'delivered'`,
+        );
+        watch.count = Number(rows[0].n);
+      } catch (error) {
+        watch.failure ??= error as Error;
+      }
+      if (!watch.stopped) watch.timer = setTimeout(() => void poll(), everyMs);
+    };
+    await poll();
+    return watch;
+  }
+
+  delivered(): number {
+    if (this.failure) throw this.failure;
+    return this.count;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.client.end();
+  }
+}
+
+/** Polls KZ until every accepted message is `delivered` or nothing moved for `idleMs`. */
+export async function waitForReceipts(
+  exchange: BenchExchange,
+  accepted: number,
+  idleMs = 20_000,
+): Promise<number> {
+  const kz = new Client({ connectionString: exchange.kz.db.ownerUrl });
+  await kz.connect();
+  try {
+    let last = -1;
+    let lastMoved = Date.now();
+    for (;;) {
+      const { rows } = await kz.query<{ n: string }>(
+        `SELECT count(*) AS n FROM messages WHERE direction = 'outgoing' AND status = 'delivered'`,
+      );
+      const delivered = Number(rows[0].n);
+      if (delivered >= accepted) return delivered;
+      if (delivered !== last) {
+        last = delivered;
+        lastMoved = Date.now();
+      } else if (Date.now() - lastMoved > idleMs) {
+        return delivered;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    await kz.end();
+  }
+}
+
+export async function readDeliveries(
+  config: MxgConfigService,
+  exchange: BenchExchange,
+  submissions: readonly Submission[],
+  fullChecks: number,
+): Promise<Deliveries> {
+  const kz = new Client({ connectionString: exchange.kz.db.ownerUrl });
+  const az = new Client({ connectionString: exchange.az.db.ownerUrl });
+  await Promise.all([kz.connect(), az.connect()]);
+  try {
+    const azRows = await az.query<{ id: string; recorded_at: Date }>(
+      `SELECT id, recorded_at FROM messages WHERE direction = 'incoming'`,
+    );
+    const kzRows = await kz.query<{ id: string; status: string; status_at: Date }>(
+      `SELECT id, status, status_at FROM messages WHERE direction = 'outgoing'`,
+    );
+    const duplicates = await az.query<{ n: string }>(
+      `SELECT count(*) AS n FROM audit_entries WHERE error_code = 'DUPLICATE_MESSAGE'`,
+    );
+    const deliveredAt = new Map(azRows.rows.map((r) => [r.id, r.recorded_at.getTime()]));
+    const receiptAt = new Map(
+      kzRows.rows.filter((r) => r.status === 'delivered').map((r) => [r.id, r.status_at.getTime()]),
+    );
+    const acceptedIds = new Set(submissions.flatMap((s) => (s.id ? [s.id] : [])));
+    const kzNotDelivered: Record<string, number> = {};
+    for (const r of kzRows.rows) {
+      if (r.status !== 'delivered') kzNotDelivered[r.status] = (kzNotDelivered[r.status] ?? 0) + 1;
+    }
+    const missingAtAz = [...acceptedIds].filter((id) => !deliveredAt.has(id)).length;
+    const unexpectedAtAz = [...deliveredAt.keys()].filter((id) => !acceptedIds.has(id)).length;
+
+    // Every inner signature, cryptographically, over the content AZ stored.
+    let signaturesChecked = 0;
+    let signaturesInvalid = 0;
+    const sampleIds: string[] = [];
+    const cursor = 'SELECT message_id, content, signed FROM message_contents ORDER BY message_id';
+    const pageSize = 2000;
+    for (let offset = 0; ; offset += pageSize) {
+      const page = await az.query<{ message_id: string; content: Buffer; signed: Buffer }>(
+        `${cursor} LIMIT ${pageSize} OFFSET ${offset}`,
+      );
+      for (const row of page.rows) {
+        signaturesChecked++;
+        try {
+          const verified = await verifyCmsSignature(row.signed);
+          if (!Buffer.from(verified.content).equals(row.content)) signaturesInvalid++;
+        } catch {
+          signaturesInvalid++;
+        }
+        if (sampleIds.length < fullChecks && signaturesChecked % 7 === 1)
+          sampleIds.push(row.message_id);
+      }
+      if (page.rows.length < pageSize) break;
+    }
+
+    // A sample through the full check a security officer's `mxg verify` makes.
+    const treaty = config.treaty;
+    const trust = new FileTrustStore(exchange.certsDir, treaty);
+    const policy = treaty.agreement('MIG').algorithms;
+    let layersInvalid = 0;
+    for (const id of sampleIds) {
+      const { rows } = await az.query<{ signed: Buffer }>(
+        `SELECT signed FROM message_contents WHERE message_id = $1`,
+        [id],
+      );
+      const report = await verifySignedLayer(rows[0].signed, {
+        layer: 'inner',
+        role: 'signatory',
+        party: 'KZ',
+        authority: 'KZ-MVD',
+        trust,
+        treaty,
+        policy,
+        now: new Date(),
+      });
+      if (!report.valid) layersInvalid++;
+    }
+
+    const work = async (client: Client): Promise<DatabaseWork> => {
+      const { rows } = await client.query<Record<keyof DatabaseWork, string>>(
+        `SELECT xact_commit AS commits, tup_inserted AS inserted, tup_updated AS updated,
+                tup_deleted AS deleted
+           FROM pg_stat_database WHERE datname = current_database()`,
+      );
+      const r = rows[0];
+      return {
+        commits: Number(r.commits),
+        inserted: Number(r.inserted),
+        updated: Number(r.updated),
+        deleted: Number(r.deleted),
+      };
+    };
+    const databaseWork = { KZ: await work(kz), AZ: await work(az) };
+
+    const deliveredOnce = [...acceptedIds].filter((id) => deliveredAt.has(id)).length;
+    const selfCheck: SelfCheck = {
+      accepted: acceptedIds.size,
+      deliveredOnce,
+      missingAtAz,
+      unexpectedAtAz,
+      duplicatesRefused: Number(duplicates.rows[0].n),
+      kzDelivered: receiptAt.size,
+      kzNotDelivered,
+      signaturesChecked,
+      signaturesInvalid,
+      layersChecked: sampleIds.length,
+      layersInvalid,
+      ok:
+        missingAtAz === 0 &&
+        unexpectedAtAz === 0 &&
+        receiptAt.size === acceptedIds.size &&
+        signaturesChecked === deliveredAt.size &&
+        signaturesInvalid === 0 &&
+        layersInvalid === 0,
+    };
+    return { deliveredAt, receiptAt, selfCheck, databaseWork };
+  } finally {
+    await Promise.all([kz.end(), az.end()]);
+  }
+}

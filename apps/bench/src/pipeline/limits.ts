@@ -1,0 +1,387 @@
+import {
+  constants,
+  createCipheriv,
+  createDecipheriv,
+  type KeyObject,
+  privateDecrypt,
+  publicEncrypt,
+  randomBytes,
+  randomUUID,
+  sign,
+  verify,
+} from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { connect, type ConfirmChannel } from 'amqplib';
+import { Pool, type PoolClient } from 'pg';
+import { AuditAppender } from '@mxg/audit';
+import type { SignatureScheme } from '@mxg/cms';
+import type { MxgConfigService } from '@mxg/config';
+import { SystemClock } from '@mxg/core';
+import { runMigrations } from '@mxg/database';
+import { FileKeyStore, signatureSchemeFor } from '@mxg/envelope';
+import { CpuSampler } from './cpu-sampler';
+import { createBenchDatabase } from './gateway-processes';
+
+/** What a CMS signature's key operation signs: the DER of the signed attributes (≈ 200 bytes). */
+const SIGNED_ATTRIBUTES_BYTES = 200;
+const MESSAGE_BYTES = 2048;
+
+/** node:crypto operations per second, one core, for the algorithms MXG is configured with. */
+export interface CryptoLimits {
+  readonly scheme: string;
+  readonly opsPerSecond: Record<CryptoOperation, number>;
+  /** The primitives one delivered message cannot do without, in µs of one core. */
+  readonly unavoidableMicros: number;
+}
+
+export type CryptoOperation =
+  | 'inner sign (signatory)'
+  | 'inner verify'
+  | 'outer sign (seal)'
+  | 'outer verify'
+  | 'key wrap (RSA-OAEP)'
+  | 'key unwrap (RSA-OAEP)'
+  | 'encrypt 2 KiB (AES-256-CBC)'
+  | 'decrypt 2 KiB (AES-256-CBC)';
+
+/**
+ * How often each primitive runs per delivered message: KZ signs (signatory), wraps, encrypts and
+ * seals; AZ verifies the seal, unwraps, decrypts, verifies the signatory and seals a receipt;
+ * KZ verifies the receipt's seal.
+ */
+const PER_MESSAGE: Record<CryptoOperation, number> = {
+  'inner sign (signatory)': 1,
+  'inner verify': 1,
+  'outer sign (seal)': 2,
+  'outer verify': 2,
+  'key wrap (RSA-OAEP)': 1,
+  'key unwrap (RSA-OAEP)': 1,
+  'encrypt 2 KiB (AES-256-CBC)': 1,
+  'decrypt 2 KiB (AES-256-CBC)': 1,
+};
+
+export async function measureCrypto(
+  config: MxgConfigService,
+  certsDir: string,
+  budgetMs: number,
+): Promise<CryptoLimits> {
+  const kz = new FileKeyStore(certsDir, 'KZ');
+  const az = new FileKeyStore(certsDir, 'AZ');
+  const [signatory, seal, encryption] = await Promise.all([
+    kz.signatory('kz-mvd-deputy-minister'),
+    kz.seal(),
+    az.encryption(),
+  ]);
+  const policy = config.treaty.agreement('MIG').algorithms;
+  const scheme = signatureSchemeFor(signatory.privateKey, policy);
+  const sealScheme = signatureSchemeFor(seal.privateKey, policy);
+  const attributes = randomBytes(SIGNED_ATTRIBUTES_BYTES);
+  const signer = (s: SignatureScheme, key: KeyObject) => {
+    const [hash, options] = signParameters(s);
+    return () => sign(hash, attributes, { key, ...options });
+  };
+  const innerSignature = sign(signParameters(scheme)[0], attributes, {
+    key: signatory.privateKey,
+    ...signParameters(scheme)[1],
+  });
+  const outerSignature = sign(signParameters(sealScheme)[0], attributes, {
+    key: seal.privateKey,
+    ...signParameters(sealScheme)[1],
+  });
+  const oaep = { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' };
+  const contentKey = randomBytes(32);
+  const wrapped = publicEncrypt({ key: encryption.certificate.publicKey, ...oaep }, contentKey);
+  const message = randomBytes(MESSAGE_BYTES);
+  const iv = randomBytes(16);
+  const encrypt = () => {
+    const cipher = createCipheriv('aes-256-cbc', contentKey, iv);
+    return Buffer.concat([cipher.update(message), cipher.final()]);
+  };
+  const ciphertext = encrypt();
+
+  const operations: Record<CryptoOperation, () => unknown> = {
+    'inner sign (signatory)': signer(scheme, signatory.privateKey),
+    'inner verify': () =>
+      verify(
+        signParameters(scheme)[0],
+        attributes,
+        { key: signatory.certificate.publicKey, ...signParameters(scheme)[1] },
+        innerSignature,
+      ),
+    'outer sign (seal)': signer(sealScheme, seal.privateKey),
+    'outer verify': () =>
+      verify(
+        signParameters(sealScheme)[0],
+        attributes,
+        { key: seal.certificate.publicKey, ...signParameters(sealScheme)[1] },
+        outerSignature,
+      ),
+    'key wrap (RSA-OAEP)': () =>
+      publicEncrypt({ key: encryption.certificate.publicKey, ...oaep }, contentKey),
+    'key unwrap (RSA-OAEP)': () => privateDecrypt({ key: encryption.privateKey, ...oaep }, wrapped),
+    'encrypt 2 KiB (AES-256-CBC)': encrypt,
+    'decrypt 2 KiB (AES-256-CBC)': () => {
+      const decipher = createDecipheriv('aes-256-cbc', contentKey, iv);
+      return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+    },
+  };
+  const opsPerSecond = {} as Record<CryptoOperation, number>;
+  for (const [name, op] of Object.entries(operations) as [CryptoOperation, () => unknown][]) {
+    opsPerSecond[name] = opsPerSecondOf(op, budgetMs);
+  }
+  const unavoidableMicros = (Object.keys(PER_MESSAGE) as CryptoOperation[]).reduce(
+    (sum, op) => sum + (PER_MESSAGE[op] * 1e6) / opsPerSecond[op],
+    0,
+  );
+  return {
+    scheme: scheme === sealScheme ? scheme : `${scheme} / ${sealScheme}`,
+    opsPerSecond,
+    unavoidableMicros,
+  };
+}
+
+function signParameters(
+  scheme: SignatureScheme,
+): [string, { padding?: number; saltLength?: number; dsaEncoding?: 'der' }] {
+  switch (scheme) {
+    case 'ecdsa-sha256':
+      return ['sha256', { dsaEncoding: 'der' }];
+    case 'ecdsa-sha384':
+      return ['sha384', { dsaEncoding: 'der' }];
+    case 'rsa-pss-sha256':
+      return ['sha256', { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }];
+    case 'rsa-pkcs1-sha256':
+      return ['sha256', { padding: constants.RSA_PKCS1_PADDING }];
+  }
+}
+
+/**
+ * Operations per CPU second of this thread (user + system), not per wall second: on a shared
+ * machine the wall clock also counts the time other processes held the core.
+ */
+function opsPerSecondOf(op: () => unknown, budgetMs: number): number {
+  for (let i = 0; i < 20; i++) op(); // warm
+  let n = 0;
+  const cpu = process.cpuUsage();
+  const deadline = performance.now() + budgetMs;
+  while (performance.now() < deadline) {
+    for (let i = 0; i < 10; i++) op();
+    n += 10;
+  }
+  const used = process.cpuUsage(cpu);
+  return n / ((used.user + used.system) / 1e6);
+}
+
+/** RabbitMQ: persistent, confirmed publish → manual-ack consume of 2 KiB on a quorum queue. */
+export interface BrokerLimits {
+  readonly messagesPerSecond: number;
+  /** CPU (broker + AMQP client) per message, µs. */
+  readonly cpuMicrosPerMessage: number;
+  readonly brokerMicrosPerMessage: number;
+}
+
+const BROKER_WINDOW = 512;
+const BROKER_PREFETCH = 256;
+
+export async function measureBroker(
+  adminUrl: string,
+  sampler: CpuSampler,
+  durationMs: number,
+): Promise<BrokerLimits> {
+  const queue = `mxg.bench.limit.${randomUUID()}`;
+  const publisherConnection = await connect(adminUrl);
+  const consumerConnection = await connect(adminUrl);
+  try {
+    const admin = await publisherConnection.createChannel();
+    await admin.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    await admin.close();
+    const consumer = await consumerConnection.createChannel();
+    await consumer.prefetch(BROKER_PREFETCH);
+    let consumed = 0;
+    await consumer.consume(
+      queue,
+      (delivery) => {
+        if (!delivery) return;
+        consumer.ack(delivery);
+        consumed++;
+      },
+      { noAck: false },
+    );
+    const publisher: ConfirmChannel = await publisherConnection.createConfirmChannel();
+    const payload = randomBytes(MESSAGE_BYTES);
+    let inFlight = 0;
+    let failed: Error | undefined;
+    let wake: (() => void) | undefined;
+    const publishOne = () => {
+      inFlight++;
+      publisher.sendToQueue(
+        queue,
+        payload,
+        { persistent: true, messageId: randomUUID(), contentType: 'application/octet-stream' },
+        (error: unknown) => {
+          inFlight--;
+          if (error) failed ??= new Error('the broker nacked a message');
+          wake?.();
+        },
+      );
+    };
+    const run = async (ms: number) => {
+      const deadline = performance.now() + ms;
+      while (performance.now() < deadline) {
+        if (failed) throw failed;
+        while (inFlight < BROKER_WINDOW) publishOne();
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    };
+    await run(Math.min(500, durationMs / 4)); // warm: the queue's leader, the channel, the JIT
+    const consumedBefore = consumed;
+    const cpuBefore = await sampler.sample();
+    const started = performance.now();
+    await run(durationMs);
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = CpuSampler.between(cpuBefore, await sampler.sample());
+    const n = consumed - consumedBefore;
+    await publisher.waitForConfirms();
+    await publisher.close();
+    await consumer.close();
+    const cleanup = await publisherConnection.createChannel();
+    await cleanup.deleteQueue(queue);
+    await cleanup.close();
+    return {
+      messagesPerSecond: n / seconds,
+      cpuMicrosPerMessage: ((cpu.RabbitMQ + cpu['load generator']) * 1e6) / n,
+      brokerMicrosPerMessage: (cpu.RabbitMQ * 1e6) / n,
+    };
+  } finally {
+    await publisherConnection.close().catch(() => undefined);
+    await consumerConnection.close().catch(() => undefined);
+  }
+}
+
+/**
+ * PostgreSQL: the submit transaction's inserts for one message (message, content, outbox, two
+ * audit entries), one message per transaction as the gateway does, or several per transaction
+ * (the same statements, one commit) to show what the commit costs.
+ */
+export interface DatabaseLimits {
+  readonly clients: number;
+  readonly messagesPerTransaction: number;
+  readonly messagesPerSecond: number;
+  readonly rowsPerSecond: number;
+  /** CPU (PostgreSQL + client) per message's inserts, µs. */
+  readonly cpuMicrosPerMessage: number;
+  readonly postgresMicrosPerMessage: number;
+}
+
+const ROWS_PER_MESSAGE = 5;
+
+export async function measureDatabase(
+  config: MxgConfigService,
+  sampler: CpuSampler,
+  durationMs: number,
+  messagesPerTransaction = 1,
+  clients = 10,
+): Promise<DatabaseLimits> {
+  const db = await createBenchDatabase(config, 'mxg_bench_limit');
+  try {
+    await runMigrations(db.ownerUrl);
+    const pool = new Pool({ connectionString: db.appUrl, max: clients });
+    let connectionError: Error | undefined;
+    pool.on('error', (error) => (connectionError ??= error));
+    try {
+      const audit = new AuditAppender(pool, new SystemClock());
+      const content = randomBytes(MESSAGE_BYTES);
+      const signed = randomBytes(MESSAGE_BYTES + 700);
+      const envelope = randomBytes(MESSAGE_BYTES + 1800);
+      const insert = async (client: PoolClient) => {
+        const id = randomUUID();
+        const now = new Date();
+        await client.query(
+          `INSERT INTO messages (id, direction, type, agreement, from_party, from_authority,
+               to_party, to_authority, correlation_id, digest, signatory_id, created_at,
+               recorded_at, status, status_at, submitted_by, request_digest)
+             VALUES ($1, 'outgoing', 'request', 'MIG', 'KZ', 'KZ-MVD', 'AZ', 'AZ-DMX', $1, $2,
+               'kz-mvd-deputy-minister', $3, $3, 'accepted', $3, 'kz-mvd-system', $2)
+             ON CONFLICT (id) DO NOTHING RETURNING id`,
+          [id, `sha256:${'0'.repeat(64)}`, now],
+        );
+        await client.query(
+          `INSERT INTO message_contents (message_id, content, signed, envelope) VALUES ($1, $2, $3, $4)`,
+          [id, content, signed, envelope],
+        );
+        await client.query(
+          `INSERT INTO outbox (message_id, kind, exchange, routing_key, payload, properties, created_at, available_at)
+             VALUES ($1, 'envelope', 'mxg.messages', 'az', $2, $3, $4, $4)`,
+          [id, envelope, JSON.stringify({ messageId: id, type: 'mxg.envelope' }), now],
+        );
+        const common = {
+          actor: { authority: 'KZ-MVD', role: 'publisher', user: 'kz-mvd-system' },
+          messageId: id,
+          correlationId: id,
+          parties: ['KZ', 'AZ'],
+          agreement: 'MIG',
+          contentDigest: `sha256:${'0'.repeat(64)}`,
+        };
+        await audit.appendMany(
+          [
+            { type: 'message.submitted', ...common, details: { type: 'request' } },
+            {
+              type: 'message.sealed',
+              ...common,
+              details: { signatory: 'kz-mvd-deputy-minister' },
+            },
+          ],
+          { db: client },
+        );
+      };
+      const submit = async (client: PoolClient) => {
+        await client.query('BEGIN');
+        try {
+          for (let i = 0; i < messagesPerTransaction; i++) await insert(client);
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK');
+          throw error;
+        }
+      };
+      let transactions = 0;
+      const run = async (ms: number) => {
+        const deadline = performance.now() + ms;
+        await Promise.all(
+          Array.from({ length: clients }, async () => {
+            const client = await pool.connect();
+            try {
+              while (performance.now() < deadline) {
+                if (connectionError) throw connectionError;
+                await submit(client);
+                transactions++;
+              }
+            } finally {
+              client.release();
+            }
+          }),
+        );
+      };
+      await run(Math.min(500, durationMs / 4));
+      const before = transactions;
+      const cpuBefore = await sampler.sample();
+      const started = performance.now();
+      await run(durationMs);
+      const seconds = (performance.now() - started) / 1000;
+      const cpu = CpuSampler.between(cpuBefore, await sampler.sample());
+      const n = (transactions - before) * messagesPerTransaction;
+      return {
+        clients,
+        messagesPerTransaction,
+        messagesPerSecond: n / seconds,
+        rowsPerSecond: (n * ROWS_PER_MESSAGE) / seconds,
+        cpuMicrosPerMessage: ((cpu.PostgreSQL + cpu['load generator']) * 1e6) / n,
+        postgresMicrosPerMessage: (cpu.PostgreSQL * 1e6) / n,
+      };
+    } finally {
+      await pool.end();
+    }
+  } finally {
+    await db.drop();
+  }
+}

@@ -1,0 +1,165 @@
+import { performance } from 'node:perf_hooks';
+
+export const REQUEST_BYTES = 2048;
+
+/** One submission as the national system saw it. */
+export interface Submission {
+  /** The message id the gateway answered with (202), if it accepted. */
+  readonly id?: string;
+  readonly status: number;
+  /** When the request was sent, ms since the epoch (fractional). */
+  readonly sentAt: number;
+  /** When the answer came, ms since the epoch. */
+  readonly answeredAt: number;
+  readonly phase: string;
+}
+
+export interface PhaseResult {
+  readonly phase: string;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly sent: number;
+  readonly accepted: number;
+  readonly refused: number;
+  /** Paced phases: sends skipped because the in-flight cap was reached (offered load not met). */
+  readonly skipped: number;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+/**
+ * A KZ-MVD national system submitting MIG-5 requests to AZ-DMX through KZ's API, ≈ 2 KiB of
+ * JSON each. undici's fetch keeps the connections alive; concurrency is bounded by the caller.
+ */
+export class LoadGenerator {
+  readonly submissions: Submission[] = [];
+  private readonly body: string;
+
+  constructor(
+    private readonly url: string,
+    private readonly token: string,
+  ) {
+    this.body = requestBody(REQUEST_BYTES);
+  }
+
+  /** One submission; never throws (a failed request is recorded with status 0). */
+  async submit(phase: string): Promise<Submission> {
+    const sentAt = now();
+    let submission: Submission;
+    try {
+      const response = await fetch(`${this.url}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+        body: this.body,
+      });
+      const answer = (await response.json()) as { id?: string };
+      submission = {
+        id: response.status === 202 ? answer.id : undefined,
+        status: response.status,
+        sentAt,
+        answeredAt: now(),
+        phase,
+      };
+    } catch {
+      submission = { status: 0, sentAt, answeredAt: now(), phase };
+    }
+    this.submissions.push(submission);
+    return submission;
+  }
+
+  /** Open loop: `rate` submissions a second for `durationMs`, at most `maxInFlight` at once. */
+  async paced(
+    phase: string,
+    rate: number,
+    durationMs: number,
+    maxInFlight: number,
+  ): Promise<PhaseResult> {
+    const startedAt = now();
+    const pending = new Set<Promise<Submission>>();
+    let due = 0;
+    let skipped = 0;
+    for (;;) {
+      const elapsed = now() - startedAt;
+      if (elapsed >= durationMs) break;
+      const target = Math.floor((elapsed * rate) / 1000);
+      for (; due < target; due++) {
+        if (pending.size >= maxInFlight) {
+          skipped++;
+          continue;
+        }
+        const p = this.submit(phase);
+        pending.add(p);
+        void p.then(() => pending.delete(p));
+      }
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await Promise.all(pending);
+    return this.result(phase, startedAt, skipped);
+  }
+
+  /**
+   * Closed loop end to end: at most `window` accepted messages without a receipt back at KZ
+   * (`delivered()` reads how many came back), so the pipeline runs at its own pace with no
+   * backlog growing anywhere — the measure of sustained throughput.
+   */
+  async windowed(
+    phase: string,
+    window: number,
+    durationMs: number,
+    delivered: () => number,
+  ): Promise<PhaseResult> {
+    const startedAt = now();
+    const deadline = startedAt + durationMs;
+    let accepted = this.submissions.filter((s) => s.id).length;
+    let pending = 0;
+    const workers = Math.min(window, 64);
+    await Promise.all(
+      Array.from({ length: workers }, async () => {
+        while (now() < deadline) {
+          if (accepted + pending - delivered() >= window) {
+            await new Promise((r) => setTimeout(r, 5));
+            continue;
+          }
+          pending++;
+          const s = await this.submit(phase);
+          pending--;
+          if (s.id) accepted++;
+        }
+      }),
+    );
+    return this.result(phase, startedAt, 0);
+  }
+
+  private result(phase: string, startedAt: number, skipped: number): PhaseResult {
+    const mine = this.submissions.filter((s) => s.phase === phase);
+    const accepted = mine.filter((s) => s.id !== undefined).length;
+    return {
+      phase,
+      startedAt,
+      endedAt: now(),
+      sent: mine.length,
+      accepted,
+      refused: mine.length - accepted,
+      skipped,
+    };
+  }
+}
+
+/** A MIG-5 request (purpose and justification, MIG-9.2) padded to `bytes` of JSON. */
+export function requestBody(bytes: number): string {
+  const request = {
+    agreement: 'MIG',
+    type: 'request',
+    to: { authority: 'AZ-DMX' },
+    signatory: 'kz-mvd-deputy-minister',
+    body: {
+      categories: ['registration'],
+      purpose: 'Проверка сведений о регистрации по месту пребывания (MIG-5)',
+      justification: 'Заявление о выдаче разрешения на временное проживание',
+      notes: '',
+    },
+  };
+  const base = Buffer.byteLength(JSON.stringify(request));
+  request.body.notes = 'x'.repeat(Math.max(0, bytes - base));
+  return JSON.stringify(request);
+}
