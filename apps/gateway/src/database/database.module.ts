@@ -14,7 +14,9 @@ import { dataSourceOptions } from '@mxg/database';
       useFactory: (config: MxgConfigService) => ({
         ...dataSourceOptions(config.databaseUrl),
         autoLoadEntities: true,
-        extra: { application_name: `mxg-gateway-${config.gateway.id}` },
+        // More than pg's 10: the consumer holds up to `prefetch` deliveries, each needing a
+        // connection for its transaction, while the API and the relay need theirs.
+        extra: { application_name: `mxg-gateway-${config.gateway.id}`, max: 20 },
       }),
     }),
   ],

@@ -68,16 +68,24 @@ export class MessageRepository {
     return this.dataSource.transaction(work);
   }
 
-  /** Inserts a message and its content; false when a message with this id exists (a duplicate). */
-  async insertMessage(db: Db, m: NewMessage): Promise<boolean> {
+  /**
+   * Inserts a message and its content in one statement; `undefined` when a message with this id
+   * exists already (a duplicate), the stored record otherwise.
+   */
+  async insertMessage(db: Db, m: NewMessage): Promise<MessageRecord | undefined> {
     const h = m.header;
-    const inserted = await queryRows<{ id: string }>(
+    const [row] = await queryRows<MessageRow>(
       db,
-      `INSERT INTO messages (id, direction, type, agreement, from_party, from_authority, to_party,
-         to_authority, correlation_id, in_reply_to, digest, signatory_id, created_at, recorded_at,
-         status, status_at, submitted_by, idempotency_key, request_digest)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$14,$16,$17,$18)
-       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      `WITH m AS (
+         INSERT INTO messages (id, direction, type, agreement, from_party, from_authority, to_party,
+           to_authority, correlation_id, in_reply_to, digest, signatory_id, created_at, recorded_at,
+           status, status_at, submitted_by, idempotency_key, request_digest)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$14,$16,$17,$18)
+         ON CONFLICT (id) DO NOTHING RETURNING *),
+       c AS (
+         INSERT INTO message_contents (message_id, content, signed, envelope)
+         SELECT id, $19, $20, $21 FROM m)
+       SELECT * FROM m`,
       [
         h.id,
         m.direction,
@@ -97,19 +105,12 @@ export class MessageRepository {
         m.submittedBy ?? null,
         m.idempotencyKey ?? null,
         m.requestDigest ?? null,
-      ],
-    );
-    if (inserted.length === 0) return false;
-    await db.query(
-      `INSERT INTO message_contents (message_id, content, signed, envelope) VALUES ($1, $2, $3, $4)`,
-      [
-        h.id,
         Buffer.from(m.content),
         Buffer.from(m.signed),
         m.envelope ? Buffer.from(m.envelope) : null,
       ],
     );
-    return true;
+    return row && toRecord(row);
   }
 
   async find(id: string, db: Db = this.dataSource): Promise<MessageRecord | undefined> {
@@ -186,16 +187,17 @@ export class MessageRepository {
   }
 
   /**
-   * An envelope went out: the message is `published` (unless its receipt already came back)
-   * and its receipt is due after `timeoutSeconds`, doubled for every earlier attempt.
+   * Envelopes went out: each message is `published` (unless its receipt already came back) and
+   * its receipt is due after `timeoutSeconds`, doubled for every earlier attempt.
    */
-  async markEnvelopePublished(
+  async markEnvelopesPublished(
     db: Db,
-    id: string,
+    ids: readonly string[],
     at: Date,
     timeoutSeconds: number,
-  ): Promise<MessageRecord | undefined> {
-    const [row] = await queryRows<MessageRow>(
+  ): Promise<MessageRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await queryRows<MessageRow>(
       db,
       `WITH moved AS (
          UPDATE messages SET
@@ -204,11 +206,11 @@ export class MessageRepository {
            status_at = CASE WHEN status IN ('accepted', 'published') THEN $2 ELSE status_at END,
            receipt_due_at = CASE WHEN status IN ('accepted', 'published')
              THEN $2 + make_interval(secs => $3 * power(2, LEAST(attempts, 16))) ELSE receipt_due_at END
-         WHERE id = $1 RETURNING *)
+         WHERE id = ANY($1::uuid[]) RETURNING *)
        SELECT * FROM moved`,
-      [id, at, timeoutSeconds],
+      [[...ids], at, timeoutSeconds],
     );
-    return row && toRecord(row);
+    return rows.map(toRecord);
   }
 
   /** Published messages whose receipt is overdue; locked so that one instance re-sends each. */

@@ -5,7 +5,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { AuditAppender } from '@mxg/audit';
+import { AuditAppender, type AuditEventInput } from '@mxg/audit';
 import { MxgConfigService } from '@mxg/config';
 import { Clock } from '@mxg/core';
 import { BrokerConnection } from '../broker/broker-connection.service';
@@ -153,49 +153,41 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
+  /** The published rows' consequences, in a few statements whatever the batch size. */
   private async recordPublished(tx: Db, rows: readonly OutboxRow[], now: Date): Promise<void> {
     const { receiptTimeoutSeconds } = this.config.gateway.exchange;
-    for (const row of rows) {
-      if (row.kind === 'envelope') {
-        const message = await this.messages.markEnvelopePublished(
-          tx,
-          row.messageId,
-          now,
-          receiptTimeoutSeconds,
-        );
-        if (!message) continue;
-        await this.audit.append(
-          {
-            type: 'message.published',
-            actor: { authority: message.from.authority, role: 'gateway', user: null },
-            messageId: message.id,
-            correlationId: message.correlationId,
-            parties: [message.from.party, message.to.party],
-            agreement: message.agreement,
-            contentDigest: message.digest,
-            details: { attempt: message.attempts },
-          },
-          { db: tx },
-        );
-      } else {
-        await this.audit.append(
-          {
-            type: row.kind === 'receipt' ? 'receipt.sent' : 'message.dead-lettered',
-            actor: { role: 'gateway' },
-            messageId: isUuid(row.messageId) ? row.messageId : null,
-            parties: [this.config.gateway.party],
-            ...(row.kind === 'dead-letter'
-              ? {
-                  outcome: 'failure' as const,
-                  errorCode: row.properties.headers['x-mxg-error-code'] ?? 'REFUSED',
-                }
-              : {}),
-            details: { routingKey: row.routingKey },
-          },
-          { db: tx },
-        );
-      }
+    const envelopes = await this.messages.markEnvelopesPublished(
+      tx,
+      rows.filter((r) => r.kind === 'envelope').map((r) => r.messageId),
+      now,
+      receiptTimeoutSeconds,
+    );
+    const events: AuditEventInput[] = envelopes.map((message) => ({
+      type: 'message.published',
+      actor: { authority: message.from.authority, role: 'gateway', user: null },
+      messageId: message.id,
+      correlationId: message.correlationId,
+      parties: [message.from.party, message.to.party],
+      agreement: message.agreement,
+      contentDigest: message.digest,
+      details: { attempt: message.attempts },
+    }));
+    for (const row of rows.filter((r) => r.kind !== 'envelope')) {
+      events.push({
+        type: row.kind === 'receipt' ? 'receipt.sent' : 'message.dead-lettered',
+        actor: { role: 'gateway' },
+        messageId: isUuid(row.messageId) ? row.messageId : null,
+        parties: [this.config.gateway.party],
+        ...(row.kind === 'dead-letter'
+          ? {
+              outcome: 'failure' as const,
+              errorCode: row.properties.headers['x-mxg-error-code'] ?? 'REFUSED',
+            }
+          : {}),
+        details: { routingKey: row.routingKey },
+      });
     }
+    await this.audit.appendMany(events, { db: tx });
   }
 }
 

@@ -62,6 +62,12 @@ export class ReceiveEnvelope {
       agreement: header.agreement,
       contentDigest: digest,
     };
+    // Signed before the transaction opens, so no pooled connection waits on a signature; for a
+    // duplicate it is simply not used.
+    const receipt = await this.envelopes.signReceipt(
+      this.receipt(header.id, digest, header.from.party, 'accepted', null, now),
+      header.agreement,
+    );
     return this.messages.transaction(async (tx) => {
       const stored = await this.messages.insertMessage(tx, {
         header,
@@ -92,10 +98,6 @@ export class ReceiveEnvelope {
         );
         return 'duplicate';
       }
-      const receipt = await this.envelopes.signReceipt(
-        this.receipt(header.id, digest, header.from.party, 'accepted', null, now),
-        header.agreement,
-      );
       await this.messages.insertReceipt(tx, {
         messageId: header.id,
         direction: 'sent',

@@ -145,7 +145,7 @@ export class SubmitMessage {
         ],
         { db: tx },
       );
-      return (await this.messages.find(header.id, tx))!;
+      return inserted;
     });
     this.outbox.notify();
     return { message: record, replayed: false };
