@@ -3,3 +3,8 @@ export { dataSourceOptions } from './data-source-options';
 export { MIGRATIONS } from './migrations';
 export { dropDatabase, type DatabaseProvisioning, provisionDatabase } from './provision-database';
 export { runMigrations } from './run-migrations';
+export {
+  createScratchDatabase,
+  type ScratchDatabase,
+  type ScratchDatabaseOptions,
+} from './scratch-database';

@@ -24,7 +24,7 @@ import {
 } from '@mxg/audit';
 import { ensureSecret, MxgConfigService, postgresSecretName } from '@mxg/config';
 import { SystemClock } from '@mxg/core';
-import { dropDatabase, provisionDatabase, runMigrations } from '@mxg/database';
+import { createScratchDatabase, type ScratchDatabase } from '@mxg/database';
 import {
   createRootCa,
   gatewaySubject,
@@ -299,42 +299,18 @@ function benchEvent(writer: number, i: number): AuditEventInput {
   };
 }
 
-interface BenchDatabase {
-  appUrl: string;
-  drop(): Promise<void>;
-}
-
 // Provisioned exactly as a gateway's database is (owner and application roles, schema, grants)
-// and migrated with the real migrations; the same steps as test/support/test-database.ts.
+// and migrated with the real migrations.
 const BENCH_ROLES = { owner: 'mxg_bench_owner', app: 'mxg_bench_app' } as const;
 
-async function createBenchDatabase(): Promise<BenchDatabase> {
+function createBenchDatabase(): Promise<ScratchDatabase> {
   const config = MxgConfigService.load();
-  const adminUrl = config.postgresAdminUrl;
-  const name = `mxg_bench_audit_${randomBytes(4).toString('hex')}`;
-  const secret = (role: string) => ensureSecret(config.paths.var, postgresSecretName(role));
-  const owner = secret(BENCH_ROLES.owner);
-  const app = secret(BENCH_ROLES.app);
-  await provisionDatabase(adminUrl, {
-    database: name,
-    owner: { role: BENCH_ROLES.owner, password: owner.created ? owner.value : undefined },
-    app: { role: BENCH_ROLES.app, password: app.created ? app.value : undefined },
+  return createScratchDatabase({
+    adminUrl: config.postgresAdminUrl,
+    name: `mxg_bench_audit_${randomBytes(4).toString('hex')}`,
+    roles: BENCH_ROLES,
+    secret: (role) => ensureSecret(config.paths.var, postgresSecretName(role)),
   });
-  const url = (role: string, password: string) => {
-    const u = new URL(adminUrl);
-    u.username = role;
-    u.password = password;
-    u.pathname = `/${name}`;
-    return u.toString();
-  };
-  const drop = () => dropDatabase(adminUrl, name);
-  try {
-    await runMigrations(url(BENCH_ROLES.owner, owner.value));
-  } catch (error) {
-    await drop();
-    throw error;
-  }
-  return { appUrl: url(BENCH_ROLES.app, app.value), drop };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import {
   postgresSecretName,
   readSecret,
 } from '@mxg/config';
-import { dropDatabase, provisionDatabase } from '@mxg/database';
+import { createScratchDatabase, type ScratchDatabase } from '@mxg/database';
 import { initPki } from '@mxg/pki';
 import { pkiPlanFromConfig } from '../../../cli/src/commands/pki-plan';
 import { declareBrokerTopology } from '../../../cli/src/services/broker-topology';
@@ -24,12 +24,7 @@ const PARTIES = ['KZ', 'AZ'] as const;
 export type Party = (typeof PARTIES)[number];
 
 /** A database provisioned like a gateway's, dropped at the end of the run. */
-export interface BenchDatabase {
-  readonly name: string;
-  readonly ownerUrl: string;
-  readonly appUrl: string;
-  drop(): Promise<void>;
-}
+export type BenchDatabase = ScratchDatabase;
 
 /** One gateway process, started as an operator would start it. */
 export interface GatewayProcess {
@@ -214,33 +209,17 @@ async function waitHealthy(gateway: GatewayProcess, timeoutMs = 60_000): Promise
 }
 
 /** A fresh database provisioned like a gateway's (owner and app roles); not migrated. */
-export async function createBenchDatabase(
+export function createBenchDatabase(
   config: MxgConfigService,
   prefix: string,
 ): Promise<BenchDatabase> {
-  const adminUrl = config.postgresAdminUrl;
-  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
-  const secret = (role: string) => ensureSecret(config.paths.var, postgresSecretName(role));
-  const owner = secret(BENCH_ROLES.owner);
-  const app = secret(BENCH_ROLES.app);
-  await provisionDatabase(adminUrl, {
-    database: name,
-    owner: { role: BENCH_ROLES.owner, password: owner.created ? owner.value : undefined },
-    app: { role: BENCH_ROLES.app, password: app.created ? app.value : undefined },
+  return createScratchDatabase({
+    adminUrl: config.postgresAdminUrl,
+    name: `${prefix}_${randomBytes(4).toString('hex')}`,
+    roles: BENCH_ROLES,
+    secret: (role) => ensureSecret(config.paths.var, postgresSecretName(role)),
+    migrate: false,
   });
-  const url = (role: string, password: string) => {
-    const u = new URL(adminUrl);
-    u.username = role;
-    u.password = password;
-    u.pathname = `/${name}`;
-    return u.toString();
-  };
-  return {
-    name,
-    ownerUrl: url(BENCH_ROLES.owner, owner.value),
-    appUrl: url(BENCH_ROLES.app, app.value),
-    drop: () => dropDatabase(adminUrl, name),
-  };
 }
 
 async function freePort(): Promise<number> {
