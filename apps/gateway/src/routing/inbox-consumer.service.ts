@@ -45,13 +45,14 @@ export class InboxConsumer implements OnApplicationBootstrap, OnApplicationShutd
         if (this.channel === channel) this.channel = undefined;
       });
       await channel.prefetch(this.config.gateway.exchange.prefetch);
+      // Current before the first delivery can arrive: `handle` compares against it.
+      this.channel = channel;
       await channel.consume(inboxQueue(this.config.gateway.party), (delivery) => {
         if (!delivery) return; // the broker cancelled the consumer; reconnection restarts it
         const work = this.handle(channel, delivery);
         this.inFlight.add(work);
         void work.finally(() => this.inFlight.delete(work));
       });
-      this.channel = channel;
       this.logger.log(`consuming ${inboxQueue(this.config.gateway.party)}`);
     });
   }
