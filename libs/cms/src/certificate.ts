@@ -4,6 +4,7 @@ import * as pkijs from 'pkijs';
 import { Name } from '@peculiar/x509';
 import { CmsError } from './cms.errors';
 import { sequence } from './der';
+import { children, contents, decline, expectTag, TAG, whole, type Tlv } from './der-reader';
 import { bytesKey, LruCache } from './lru-cache';
 
 /**
@@ -256,4 +257,22 @@ export function pemToDer(text: string, label: string): Uint8Array {
   const match = new RegExp(`-----BEGIN ${label}-----([^-]+)-----END ${label}-----`).exec(text);
   if (!match) throw new TypeError(`No PEM block labelled ${label}`);
   return Buffer.from(match[1].replace(/\s+/g, ''), 'base64');
+}
+
+/**
+ * A SignerIdentifier or RecipientIdentifier (RFC 5652 §5.3, §6.2.1: the same CHOICE of
+ * issuerAndSerialNumber or [0] subjectKeyIdentifier) read by the fast DER path; declines —
+ * leaving the general parser to decide — on anything it is not sure of.
+ */
+export function cmsIdentifier(der: Uint8Array, tlv: Tlv): RawIdentifier {
+  if (tlv.tag === TAG.context0Primitive) {
+    return { kind: 'subjectKeyIdentifier', keyIdentifier: contents(der, tlv) };
+  }
+  const [issuer, serial, ...extra] = children(der, expectTag(tlv, TAG.sequence));
+  expectTag(issuer, TAG.sequence);
+  expectTag(serial, TAG.integer);
+  if (extra.length > 0 || serial.end === serial.contentStart) decline('IssuerAndSerialNumber');
+  const issuerDer = whole(der, issuer);
+  nameOf(issuerDer); // throws — and so declines — unless pkijs reads it as a Name
+  return { kind: 'issuerAndSerialNumber', issuer: issuerDer, serialNumber: contents(der, serial) };
 }

@@ -1,4 +1,4 @@
-import { sequence, setOf, time, tlv } from './der';
+import { objectIdentifier, sequence, setOf, time, tlv } from './der';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
@@ -7,6 +7,15 @@ describe('der', () => {
     expect(hex(tlv(0x04, new Uint8Array(3)))).toBe('0403000000');
     expect(hex(tlv(0x04, new Uint8Array(200))).slice(0, 6)).toBe('0481c8');
     expect(hex(tlv(0x04, new Uint8Array(70_000))).slice(0, 10)).toBe('0483011170');
+  });
+
+  it('encodes OIDs (X.690 §8.19), the same every time, each caller with its own copy', () => {
+    const sha256 = '2.16.840.1.101.3.4.2.1';
+    const first = objectIdentifier(sha256);
+    expect(hex(first)).toBe('0609608648016503040201');
+    first[2] = 0;
+    expect(hex(objectIdentifier(sha256))).toBe('0609608648016503040201');
+    expect(hex(objectIdentifier('1.2.840.113549.1.7.2'))).toBe('06092a864886f70d010702');
   });
 
   it('sorts SET OF members by their encodings (X.690 §11.6)', () => {

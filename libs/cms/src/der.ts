@@ -42,8 +42,23 @@ export function smallInteger(value: number): Uint8Array {
   return Uint8Array.of(0x02, 0x01, value);
 }
 
-export const objectIdentifier = (oid: string): Uint8Array =>
-  new Uint8Array(new asn1js.ObjectIdentifier({ value: oid }).toBER());
+/**
+ * Encoded OIDs, cached: every signature writes the same handful (content type, digest and
+ * signature algorithms, attribute types), and building and BER-encoding an asn1js object for
+ * each was ≈ 6 % of a gateway's CPU. Bounded so that OIDs taken from input cannot grow it.
+ */
+const OID_CACHE = new Map<string, Uint8Array>();
+const OID_CACHE_LIMIT = 256;
+
+export function objectIdentifier(oid: string): Uint8Array {
+  let encoded = OID_CACHE.get(oid);
+  if (encoded === undefined) {
+    encoded = new Uint8Array(new asn1js.ObjectIdentifier({ value: oid }).toBER());
+    if (OID_CACHE.size < OID_CACHE_LIMIT) OID_CACHE.set(oid, encoded);
+  }
+  // A copy: callers own what they get and may change it without touching the cache.
+  return encoded.slice();
+}
 
 /** RFC 5652 §11.3: UTCTime for 1950–2049, GeneralizedTime otherwise; whole seconds, 'Z'. */
 export function time(date: Date): Uint8Array {

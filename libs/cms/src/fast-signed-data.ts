@@ -9,9 +9,9 @@ import {
 } from './cms-algorithms';
 import {
   certificateFromDer,
+  cmsIdentifier,
   describeIdentifier,
   matchesIdentifier,
-  nameOf,
   type ParsedCertificate,
   type RawIdentifier,
 } from './certificate';
@@ -113,7 +113,7 @@ function signerInfo(
   if (parts.length !== 6) decline('SignerInfo without signed attributes, or with unsigned ones');
   const [version, sidTlv, digestTlv, attributesTlv, signatureAlgorithmTlv, signatureTlv] = parts;
   smallIntegerValue(der, version);
-  const sid = signerIdentifier(der, sidTlv);
+  const sid = cmsIdentifier(der, sidTlv);
   const digest = digestAlgorithm(der, digestTlv);
   expectTag(attributesTlv, TAG.context0);
   const attributes = signedAttributes(der, attributesTlv);
@@ -130,19 +130,6 @@ function signerInfo(
     signed,
     contents(der, signatureTlv),
   );
-}
-
-function signerIdentifier(der: Uint8Array, tlv: Tlv): RawIdentifier {
-  if (tlv.tag === TAG.context0Primitive) {
-    return { kind: 'subjectKeyIdentifier', keyIdentifier: contents(der, tlv) };
-  }
-  const [issuer, serial, ...extra] = children(der, expectTag(tlv, TAG.sequence));
-  expectTag(issuer, TAG.sequence);
-  expectTag(serial, TAG.integer);
-  if (extra.length > 0 || serial.end === serial.contentStart) decline('IssuerAndSerialNumber');
-  const issuerDer = whole(der, issuer);
-  nameOf(issuerDer); // throws — and so declines — unless pkijs reads it as a Name
-  return { kind: 'issuerAndSerialNumber', issuer: issuerDer, serialNumber: contents(der, serial) };
 }
 
 /**

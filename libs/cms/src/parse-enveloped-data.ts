@@ -9,8 +9,8 @@ import {
   type KeyTransportInfo,
 } from './cms-algorithms';
 import {
+  cmsIdentifier,
   describeIdentifier,
-  nameOf,
   rawIdentifier,
   type CertificateIdentifier,
   type RawIdentifier,
@@ -26,7 +26,6 @@ import {
   smallIntegerValue,
   TAG,
   whole,
-  type Tlv,
 } from './der-reader';
 import { bytesKey, LruCache } from './lru-cache';
 
@@ -156,7 +155,7 @@ function fastDecode(der: Uint8Array): DecodedEnvelopedData {
       const [ktriVersion, ridTlv, algorithmTlv, encryptedKey] = fields;
       smallIntegerValue(der, ktriVersion);
       return {
-        rid: recipientIdentifier(der, ridTlv),
+        rid: cmsIdentifier(der, ridTlv),
         keyTransport: keyTransport(whole(der, expectTag(algorithmTlv, TAG.sequence))),
         encryptedKey: contents(der, expectTag(encryptedKey, TAG.octetString)),
       };
@@ -188,19 +187,6 @@ function fastDecode(der: Uint8Array): DecodedEnvelopedData {
     encryptedContent: ciphertext ? contents(der, ciphertext).slice() : new Uint8Array(0),
     iv: ivTlv && contents(der, ivTlv),
   };
-}
-
-function recipientIdentifier(der: Uint8Array, tlv: Tlv): RawIdentifier {
-  if (tlv.tag === TAG.context0Primitive) {
-    return { kind: 'subjectKeyIdentifier', keyIdentifier: contents(der, tlv) };
-  }
-  const [issuer, serial, ...extra] = children(der, expectTag(tlv, TAG.sequence));
-  expectTag(issuer, TAG.sequence);
-  expectTag(serial, TAG.integer);
-  if (extra.length > 0 || serial.end === serial.contentStart) decline('IssuerAndSerialNumber');
-  const issuerDer = whole(der, issuer);
-  nameOf(issuerDer); // throws — and so declines — unless pkijs reads it as a Name
-  return { kind: 'issuerAndSerialNumber', issuer: issuerDer, serialNumber: contents(der, serial) };
 }
 
 /** Key-transport AlgorithmIdentifiers repeat: described by pkijs once per distinct encoding. */
