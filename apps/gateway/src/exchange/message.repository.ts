@@ -51,9 +51,47 @@ export interface NewOutboxEntry {
   readonly kind: OutboxRow['kind'];
   readonly exchange: string;
   readonly routingKey: string;
-  readonly payload: Uint8Array;
+  /** `null` for an envelope: the relay sends the one stored with the message (`message_contents.envelope`). */
+  readonly payload: Uint8Array | null;
   readonly properties: OutboxProperties;
   readonly at: Date;
+}
+
+export interface NewReceipt {
+  readonly messageId: string;
+  readonly direction: 'sent' | 'received';
+  readonly status: 'accepted' | 'rejected';
+  readonly code: string | null;
+  readonly signed: Uint8Array;
+  readonly at: Date;
+}
+
+/** Rows written in the same statement as a new message, and only if the message is new. */
+export interface WithNewMessage {
+  /** The receipt this gateway sends for it (its message id is the new message's). */
+  readonly receipt?: Omit<NewReceipt, 'messageId'>;
+  readonly outbox?: NewOutboxEntry;
+}
+
+const OUTBOX_COLUMNS = `message_id, kind, exchange, routing_key, payload, properties, created_at, available_at`;
+
+/** Parameters of an outbox row, in OUTBOX_COLUMNS order (`created_at` is also `available_at`). */
+function outboxParameters(entry: NewOutboxEntry): unknown[] {
+  return [
+    entry.messageId,
+    entry.kind,
+    entry.exchange,
+    entry.routingKey,
+    entry.payload ? Buffer.from(entry.payload) : null,
+    JSON.stringify(entry.properties),
+    entry.at,
+  ];
+}
+
+/** `$n::type` placeholders for outboxParameters placed after `at` parameters already bound. */
+function outboxPlaceholders(at: number): string {
+  const p = (i: number) => `$${at + i}`;
+  return `${p(1)}::text, ${p(2)}::text, ${p(3)}::text, ${p(4)}::text, ${p(5)}::bytea, ${p(6)}::jsonb, ${p(7)}::timestamptz, ${p(7)}::timestamptz`;
 }
 
 /**
@@ -69,11 +107,55 @@ export class MessageRepository {
   }
 
   /**
-   * Inserts a message and its content in one statement; `undefined` when a message with this id
-   * exists already (a duplicate), the stored record otherwise.
+   * Inserts a message and its content — and, only if the message is new, the rows of `also` — in
+   * one statement; `undefined` when a message with this id exists already (a duplicate), the
+   * stored record otherwise.
    */
-  async insertMessage(db: Db, m: NewMessage): Promise<MessageRecord | undefined> {
+  async insertMessage(
+    db: Db,
+    m: NewMessage,
+    also: WithNewMessage = {},
+  ): Promise<MessageRecord | undefined> {
     const h = m.header;
+    const parameters: unknown[] = [
+      h.id,
+      m.direction,
+      h.type,
+      h.agreement,
+      h.from.party,
+      h.from.authority,
+      h.to.party,
+      h.to.authority,
+      h.correlationId,
+      h.inReplyTo?.id ?? null,
+      m.digest,
+      m.signatoryId,
+      h.createdAt,
+      m.at,
+      m.status,
+      m.submittedBy ?? null,
+      m.idempotencyKey ?? null,
+      m.requestDigest ?? null,
+      Buffer.from(m.content),
+      Buffer.from(m.signed),
+      m.envelope ? Buffer.from(m.envelope) : null,
+    ];
+    const more: string[] = [];
+    if (also.receipt) {
+      const r = also.receipt;
+      const at = parameters.length;
+      parameters.push(r.direction, r.status, r.code, Buffer.from(r.signed), r.at);
+      more.push(`r AS (
+         INSERT INTO receipts (message_id, direction, status, code, signed, recorded_at)
+         SELECT id, $${at + 1}::text, $${at + 2}::text, $${at + 3}::text, $${at + 4}::bytea,
+                $${at + 5}::timestamptz FROM m)`);
+    }
+    if (also.outbox) {
+      const at = parameters.length;
+      parameters.push(...outboxParameters(also.outbox));
+      more.push(`o AS (
+         INSERT INTO outbox (${OUTBOX_COLUMNS}) SELECT ${outboxPlaceholders(at)} FROM m)`);
+    }
     const [row] = await queryRows<MessageRow>(
       db,
       `WITH m AS (
@@ -84,31 +166,9 @@ export class MessageRepository {
          ON CONFLICT (id) DO NOTHING RETURNING *),
        c AS (
          INSERT INTO message_contents (message_id, content, signed, envelope)
-         SELECT id, $19, $20, $21 FROM m)
+         SELECT id, $19, $20, $21 FROM m)${more.map((cte) => `,\n       ${cte}`).join('')}
        SELECT * FROM m`,
-      [
-        h.id,
-        m.direction,
-        h.type,
-        h.agreement,
-        h.from.party,
-        h.from.authority,
-        h.to.party,
-        h.to.authority,
-        h.correlationId,
-        h.inReplyTo?.id ?? null,
-        m.digest,
-        m.signatoryId,
-        h.createdAt,
-        m.at,
-        m.status,
-        m.submittedBy ?? null,
-        m.idempotencyKey ?? null,
-        m.requestDigest ?? null,
-        Buffer.from(m.content),
-        Buffer.from(m.signed),
-        m.envelope ? Buffer.from(m.envelope) : null,
-      ],
+      parameters,
     );
     return row && toRecord(row);
   }
@@ -187,30 +247,35 @@ export class MessageRepository {
   }
 
   /**
-   * Envelopes went out: each message is `published` (unless its receipt already came back) and
-   * its receipt is due after `timeoutSeconds`, doubled for every earlier attempt.
+   * A relay batch went out, in one statement: its outbox rows are published, and each envelope's
+   * message is `published` (unless its receipt already came back) with its receipt due after
+   * `timeoutSeconds`, doubled for every earlier attempt. Returns those messages.
    */
-  async markEnvelopesPublished(
+  async markBatchPublished(
     db: Db,
-    ids: readonly string[],
+    rows: readonly Pick<OutboxRow, 'id' | 'kind' | 'messageId'>[],
     at: Date,
     timeoutSeconds: number,
   ): Promise<MessageRecord[]> {
-    if (ids.length === 0) return [];
-    const rows = await queryRows<MessageRow>(
+    if (rows.length === 0) return [];
+    const envelopes = rows.filter((r) => r.kind === 'envelope').map((r) => r.messageId);
+    const moved = await queryRows<MessageRow>(
       db,
-      `WITH moved AS (
+      `WITH published AS (
+         UPDATE outbox SET published_at = $2, attempts = attempts + 1
+          WHERE id = ANY($1::bigint[]) RETURNING id),
+       moved AS (
          UPDATE messages SET
            attempts = attempts + 1,
            status = CASE WHEN status IN ('accepted', 'published') THEN 'published' ELSE status END,
            status_at = CASE WHEN status IN ('accepted', 'published') THEN $2 ELSE status_at END,
            receipt_due_at = CASE WHEN status IN ('accepted', 'published')
              THEN $2 + make_interval(secs => $3 * power(2, LEAST(attempts, 16))) ELSE receipt_due_at END
-         WHERE id = ANY($1::uuid[]) RETURNING *)
+         WHERE id = ANY($4::uuid[]) RETURNING *)
        SELECT * FROM moved`,
-      [[...ids], at, timeoutSeconds],
+      [rows.map((r) => r.id), at, timeoutSeconds, envelopes],
     );
-    return rows.map(toRecord);
+    return moved.map(toRecord);
   }
 
   /** Published messages whose receipt is overdue; locked so that one instance re-sends each. */
@@ -226,17 +291,8 @@ export class MessageRepository {
 
   async enqueue(db: Db, entry: NewOutboxEntry): Promise<void> {
     await db.query(
-      `INSERT INTO outbox (message_id, kind, exchange, routing_key, payload, properties, created_at, available_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`,
-      [
-        entry.messageId,
-        entry.kind,
-        entry.exchange,
-        entry.routingKey,
-        Buffer.from(entry.payload),
-        JSON.stringify(entry.properties),
-        entry.at,
-      ],
+      `INSERT INTO outbox (${OUTBOX_COLUMNS}) VALUES (${outboxPlaceholders(0)})`,
+      outboxParameters(entry),
     );
   }
 
@@ -253,9 +309,15 @@ export class MessageRepository {
       attempts: number;
     }>(
       db,
-      `SELECT id, message_id, kind, exchange, routing_key, payload, properties, attempts FROM outbox
-        WHERE published_at IS NULL AND available_at <= $1
-        ORDER BY available_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      // An envelope row without a payload sends the envelope stored with its message. (CASE, so
+      // that no other row's message id — 'unknown' for some dead letters — is cast to uuid.)
+      `SELECT o.id, o.message_id, o.kind, o.exchange, o.routing_key, o.properties, o.attempts,
+              COALESCE(o.payload, (SELECT c.envelope FROM message_contents c
+                WHERE c.message_id = CASE WHEN o.payload IS NULL AND o.kind = 'envelope'
+                                          THEN o.message_id::uuid END)) AS payload
+         FROM outbox o
+        WHERE o.published_at IS NULL AND o.available_at <= $1
+        ORDER BY o.available_at, o.id LIMIT $2 FOR UPDATE OF o SKIP LOCKED`,
       [now, limit],
     );
     return rows.map((r) => ({
@@ -268,15 +330,6 @@ export class MessageRepository {
       properties: r.properties,
       attempts: r.attempts,
     }));
-  }
-
-  async markPublished(db: Db, ids: readonly string[], at: Date): Promise<void> {
-    if (ids.length === 0) return;
-    await queryRows(
-      db,
-      `WITH u AS (UPDATE outbox SET published_at = $2, attempts = attempts + 1 WHERE id = ANY($1::bigint[]) RETURNING id) SELECT count(*) FROM u`,
-      [[...ids], at],
-    );
   }
 
   async markPublishFailed(db: Db, id: string, error: string, retryAt: Date): Promise<void> {
@@ -295,24 +348,32 @@ export class MessageRepository {
     return Number(row?.n ?? 0);
   }
 
-  async insertReceipt(
+  /**
+   * A receipt came back, in one statement: reads the message it names (as it was before), records
+   * the receipt for it, and — only if that receipt is the first — moves the message to `status`
+   * (from one of `from`, its receipt no longer due). `first` is false for a receipt recorded
+   * already. The caller checks the message and rolls back if the receipt does not match it.
+   */
+  async recordReceivedReceipt(
     db: Db,
-    r: {
-      messageId: string;
-      direction: 'sent' | 'received';
-      status: 'accepted' | 'rejected';
-      code: string | null;
-      signed: Uint8Array;
-      at: Date;
-    },
-  ): Promise<boolean> {
-    const inserted = await queryRows(
+    r: Omit<NewReceipt, 'direction'>,
+    status: MessageStatus,
+    from: readonly MessageStatus[],
+  ): Promise<{ message: MessageRecord | undefined; first: boolean }> {
+    const [row] = await queryRows<MessageRow & { first: number }>(
       db,
-      `INSERT INTO receipts (message_id, direction, status, code, signed, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT DO NOTHING RETURNING message_id`,
-      [r.messageId, r.direction, r.status, r.code, Buffer.from(r.signed), r.at],
+      `WITH msg AS (SELECT * FROM messages WHERE id = $1),
+       r AS (
+         INSERT INTO receipts (message_id, direction, status, code, signed, recorded_at)
+         SELECT id, 'received', $2::text, $3::text, $4::bytea, $5::timestamptz FROM msg
+         ON CONFLICT DO NOTHING RETURNING message_id),
+       moved AS (
+         UPDATE messages SET status = $6, status_at = $5, status_code = $3, receipt_due_at = NULL
+          WHERE id = (SELECT message_id FROM r) AND status = ANY($7::text[]) RETURNING id)
+       SELECT msg.*, (SELECT count(*) FROM r)::int AS first FROM msg`,
+      [r.messageId, r.status, r.code, Buffer.from(r.signed), r.at, status, [...from]],
     );
-    return inserted.length > 0;
+    return { message: row && toRecord(row), first: (row?.first ?? 0) > 0 };
   }
 
   async receipt(

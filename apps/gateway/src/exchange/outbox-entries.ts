@@ -7,8 +7,10 @@ import type { NewOutboxEntry } from './message.repository';
  * only (never personal data); the receiver checks them against the sealed header.
  */
 export function envelopeEntry(
-  header: MessageHeader,
-  envelope: Uint8Array,
+  header: Pick<MessageHeader, 'id' | 'type' | 'agreement'> & {
+    readonly from: { readonly party: string };
+    readonly to: { readonly party: string };
+  },
   at: Date,
 ): NewOutboxEntry {
   return {
@@ -16,7 +18,8 @@ export function envelopeEntry(
     kind: 'envelope',
     exchange: BROKER_EXCHANGE,
     routingKey: header.to.party.toLowerCase(),
-    payload: envelope,
+    // The envelope is stored once, with the message; the relay reads it from there.
+    payload: null,
     properties: {
       messageId: header.id,
       type: 'mxg.envelope',

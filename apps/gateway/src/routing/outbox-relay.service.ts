@@ -121,11 +121,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           );
         }
       }
-      await this.messages.markPublished(
-        tx,
-        published.map((r) => r.id),
-        now,
-      );
       await this.recordPublished(tx, published, now);
       return rows.length;
     });
@@ -153,15 +148,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
-  /** The published rows' consequences, in a few statements whatever the batch size. */
+  /**
+   * The published rows and their consequences, in two statements whatever the batch size: rows
+   * and messages marked together, then the audit entries.
+   */
   private async recordPublished(tx: Db, rows: readonly OutboxRow[], now: Date): Promise<void> {
+    if (rows.length === 0) return;
     const { receiptTimeoutSeconds } = this.config.gateway.exchange;
-    const envelopes = await this.messages.markEnvelopesPublished(
-      tx,
-      rows.filter((r) => r.kind === 'envelope').map((r) => r.messageId),
-      now,
-      receiptTimeoutSeconds,
-    );
+    const envelopes = await this.messages.markBatchPublished(tx, rows, now, receiptTimeoutSeconds);
     const events: AuditEventInput[] = envelopes.map((message) => ({
       type: 'message.published',
       actor: { authority: message.from.authority, role: 'gateway', user: null },

@@ -2,6 +2,7 @@ import { ConfigSnapshots1763769600000 } from './1763769600000-config-snapshots';
 import { AuditLog1763856000000 } from './1763856000000-audit-log';
 import { AuditWitnessRefusals1763942400000 } from './1763942400000-audit-witness-refusals';
 import { Exchange1764028800000 } from './1764028800000-exchange';
+import { StorageRoundTrips1764115200000 } from './1764115200000-storage-round-trips';
 
 /** Every migration, in order. Listed by hand: globs break once the code is compiled. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   AuditLog1763856000000,
   AuditWitnessRefusals1763942400000,
   Exchange1764028800000,
+  StorageRoundTrips1764115200000,
 ];

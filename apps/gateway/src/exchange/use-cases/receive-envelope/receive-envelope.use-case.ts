@@ -69,16 +69,25 @@ export class ReceiveEnvelope {
       header.agreement,
     );
     return this.messages.transaction(async (tx) => {
-      const stored = await this.messages.insertMessage(tx, {
-        header,
-        direction: 'incoming',
-        digest,
-        signatoryId: opened.signatoryId,
-        status: 'received',
-        at: now,
-        content: opened.innerReport.content!,
-        signed: opened.inner,
-      });
+      // The message, its content, our receipt and its outbox row: one statement, which writes
+      // nothing for a duplicate.
+      const stored = await this.messages.insertMessage(
+        tx,
+        {
+          header,
+          direction: 'incoming',
+          digest,
+          signatoryId: opened.signatoryId,
+          status: 'received',
+          at: now,
+          content: opened.innerReport.content!,
+          signed: opened.inner,
+        },
+        {
+          receipt: { direction: 'sent', status: 'accepted', code: null, signed: receipt, at: now },
+          outbox: receiptEntry(header.id, header.from.party, header.agreement, receipt, now),
+        },
+      );
       if (!stored) {
         const sent = await this.messages.receipt(header.id, 'sent', tx);
         if (sent)
@@ -98,18 +107,6 @@ export class ReceiveEnvelope {
         );
         return 'duplicate';
       }
-      await this.messages.insertReceipt(tx, {
-        messageId: header.id,
-        direction: 'sent',
-        status: 'accepted',
-        code: null,
-        signed: receipt,
-        at: now,
-      });
-      await this.messages.enqueue(
-        tx,
-        receiptEntry(header.id, header.from.party, header.agreement, receipt, now),
-      );
       await this.audit.appendMany(
         [
           { ...common, type: 'message.received', details: { type: header.type } },

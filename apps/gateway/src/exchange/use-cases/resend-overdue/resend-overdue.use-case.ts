@@ -5,7 +5,6 @@ import { Clock } from '@mxg/core';
 import { MessageRepository } from '../../message.repository';
 import { envelopeEntry } from '../../outbox-entries';
 import { OutboxSignal } from '../../outbox-signal';
-import { decodeMessage } from '@mxg/envelope';
 
 /**
  * No receipt in time: the same envelope (same message id — the receiver deduplicates) goes out
@@ -55,9 +54,8 @@ export class ResendOverdue {
           );
           continue;
         }
-        const stored = await this.messages.content(message.id);
-        const header = decodeMessage(stored!.content).header;
-        await this.messages.enqueue(tx, envelopeEntry(header, stored!.envelope!, now));
+        // The same stored envelope again: the outbox row refers to it (see envelopeEntry).
+        await this.messages.enqueue(tx, envelopeEntry(message, now));
         // Waiting for the relay: no deadline until it is published again.
         await this.messages.setStatus(tx, message.id, 'published', now, {
           from: ['published'],

@@ -107,23 +107,27 @@ export class SubmitMessage {
     const sealed = await this.envelopes.seal(message, signatory);
     const header = message.header;
     const record = await this.messages.transaction(async (tx) => {
-      const inserted = await this.messages.insertMessage(tx, {
-        header,
-        direction: 'outgoing',
-        digest: sealed.digest,
-        signatoryId: 'signatoryId' in signatory ? signatory.signatoryId : signatory.id,
-        status: 'accepted',
-        at: now,
-        content: encodeMessage(message),
-        signed: sealed.inner,
-        envelope: sealed.envelope,
-        submittedBy: client.id,
-        idempotencyKey,
-        requestDigest,
-      });
+      // The message, its content and envelope, and the outbox row: one statement.
+      const inserted = await this.messages.insertMessage(
+        tx,
+        {
+          header,
+          direction: 'outgoing',
+          digest: sealed.digest,
+          signatoryId: 'signatoryId' in signatory ? signatory.signatoryId : signatory.id,
+          status: 'accepted',
+          at: now,
+          content: encodeMessage(message),
+          signed: sealed.inner,
+          envelope: sealed.envelope,
+          submittedBy: client.id,
+          idempotencyKey,
+          requestDigest,
+        },
+        { outbox: envelopeEntry(header, now) },
+      );
       if (!inserted)
         throw new ExchangeError('IDEMPOTENCY_KEY_REUSED', `message ${header.id} exists already`);
-      await this.messages.enqueue(tx, envelopeEntry(header, sealed.envelope, now));
       const common = {
         actor: { authority: client.authority, role: 'publisher', user: client.id },
         messageId: header.id,
