@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'amqplib';
 import { Client } from 'pg';
-import { BROKER_EXCHANGE, deadLetterQueue, inboxQueue, MxgConfigService } from '@mxg/config';
+import { randomUUID } from 'node:crypto';
+import {
+  BROKER_EXCHANGE,
+  deadLetterQueue,
+  defaultAlgorithmPolicy,
+  inboxQueue,
+  MxgConfigService,
+} from '@mxg/config';
+import { FileKeyStore, signReceipt } from '@mxg/envelope';
 import { partyPkiPaths } from '@mxg/pki';
 import {
   createExchangePair,
@@ -251,6 +259,77 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
     // The consumer kept running: the next message arrives as usual.
     const next = await submit();
     await inInbox(pair.az, 'AZ-DMX', next.body.id);
+  });
+
+  it('refuses a receipt for a message it never sent, or with another digest, and dead-letters it', async () => {
+    const { body } = await submit();
+    await delivered(pair.kz, 'KZ-MVD', body.id);
+    const certs = MxgConfigService.load().paths.certs;
+    const seal = await new FileKeyStore(certs, 'AZ').seal();
+    const receipt = (messageId: string, digest: string) =>
+      signReceipt(
+        {
+          format: 'mxg-receipt/1',
+          messageId,
+          digest,
+          status: 'accepted',
+          code: null,
+          from: 'AZ',
+          to: 'KZ',
+          receivedAt: new Date().toISOString(),
+        },
+        seal,
+        defaultAlgorithmPolicy(),
+        new Date(),
+      );
+    const unknownId = randomUUID();
+    const connection = await connect(pair.broker.adminUrl);
+    const channel = await connection.createConfirmChannel();
+    const send = async (id: string, bytes: Uint8Array) => {
+      channel.publish(BROKER_EXCHANGE, 'kz', Buffer.from(bytes), {
+        persistent: true,
+        messageId: `receipt:${id}`,
+        type: 'mxg.receipt',
+      });
+      await channel.waitForConfirms();
+    };
+    await send(unknownId, await receipt(unknownId, body.digest));
+    await send(body.id, await receipt(body.id, `sha256:${'0'.repeat(64)}`));
+    const dead = new Map<string, string>();
+    await eventually(
+      async () => {
+        const message = await channel.get(deadLetterQueue('KZ'), { noAck: true });
+        if (message)
+          dead.set(
+            String(message.properties.messageId),
+            String(message.properties.headers?.['x-mxg-error-code']),
+          );
+        return dead.size >= 2 ? true : undefined;
+      },
+      20_000,
+      'two refused receipts dead-lettered',
+    );
+    await channel.close();
+    await connection.close();
+    expect(Object.fromEntries(dead)).toEqual({
+      [`receipt:${unknownId}`]: 'RECEIPT_UNKNOWN_MESSAGE',
+      [`receipt:${body.id}`]: 'RECEIPT_DIGEST_MISMATCH',
+    });
+    const audited = await rows<{ error_code: string }>(
+      pair.kz,
+      `SELECT error_code FROM mxg.audit_entries WHERE event_type = 'receipt.received' AND outcome = 'failure'`,
+    );
+    expect(audited.map((r) => r.error_code).sort()).toEqual([
+      'RECEIPT_DIGEST_MISMATCH',
+      'RECEIPT_UNKNOWN_MESSAGE',
+    ]);
+    // The genuine receipt stands: still delivered, one receipt on record.
+    expect((await pair.kz.api<View>('KZ-MVD', 'GET', `/messages/${body.id}`)).body.status).toBe(
+      'delivered',
+    );
+    expect(
+      await rows(pair.kz, `SELECT 1 FROM mxg.receipts WHERE message_id = $1`, [body.id]),
+    ).toHaveLength(1);
   });
 
   it('lets no party’s AMQP user consume another party’s queue', async () => {
