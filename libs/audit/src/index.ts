@@ -46,7 +46,11 @@ export {
   auditLeafHash,
   encodeAuditLeaf,
 } from './log/audit-leaf';
-export { AuditAppender } from './log/audit-appender';
+export {
+  AuditAppender,
+  auditInsertStatement,
+  type AuditInsertStatement,
+} from './log/audit-appender';
 export { AuditSequencer, type AuditSequencerOptions, type SqlSession } from './log/audit-sequencer';
 export {
   AuditLogWorker,

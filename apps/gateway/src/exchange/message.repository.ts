@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { queryRows, type SqlClient } from '@mxg/audit';
+import { auditInsertStatement, queryRows, type AuditEventInput, type SqlClient } from '@mxg/audit';
 import type { MessageHeader } from '@mxg/envelope';
 import type { MessageRecord, MessageStatus, OutboxProperties, OutboxRow } from './exchange.types';
 
@@ -71,6 +71,8 @@ export interface WithNewMessage {
   /** The receipt this gateway sends for it (its message id is the new message's). */
   readonly receipt?: Omit<NewReceipt, 'messageId'>;
   readonly outbox?: NewOutboxEntry;
+  /** Audit entries for the new message (recorded at its `at`): they exist exactly when it does. */
+  readonly audit?: readonly AuditEventInput[];
 }
 
 const OUTBOX_COLUMNS = `message_id, kind, exchange, routing_key, payload, properties, created_at, available_at`;
@@ -107,14 +109,15 @@ export class MessageRepository {
   }
 
   /**
-   * Inserts a message and its content — and, only if the message is new, the rows of `also` — in
-   * one statement; `undefined` when a message with this id exists already (a duplicate), the
-   * stored record otherwise.
+   * Inserts a message and its content — and, only if the message is new, the rows of `also`, its
+   * audit entries included — in one statement, autocommitted unless `db` is a transaction (a
+   * data-modifying CTE is atomic); `undefined` when a message with this id exists already (a
+   * duplicate: nothing is written), the stored record otherwise.
    */
   async insertMessage(
-    db: Db,
     m: NewMessage,
     also: WithNewMessage = {},
+    db: Db = this.dataSource,
   ): Promise<MessageRecord | undefined> {
     const h = m.header;
     const parameters: unknown[] = [
@@ -155,6 +158,15 @@ export class MessageRepository {
       parameters.push(...outboxParameters(also.outbox));
       more.push(`o AS (
          INSERT INTO outbox (${OUTBOX_COLUMNS}) SELECT ${outboxPlaceholders(at)} FROM m)`);
+    }
+    if (also.audit && also.audit.length > 0) {
+      const audit = auditInsertStatement(also.audit, {
+        time: m.at,
+        firstParameter: parameters.length + 1,
+        onlyIf: 'EXISTS (SELECT FROM m)',
+      });
+      parameters.push(...audit.parameters);
+      more.push(`a AS (${audit.text})`);
     }
     const [row] = await queryRows<MessageRow>(
       db,
@@ -349,31 +361,51 @@ export class MessageRepository {
   }
 
   /**
-   * A receipt came back, in one statement: reads the message it names (as it was before), records
-   * the receipt for it, and — only if that receipt is the first — moves the message to `status`
-   * (from one of `from`, its receipt no longer due). `first` is false for a receipt recorded
-   * already. The caller checks the message and rolls back if the receipt does not match it.
+   * A receipt came back for the message it names (the caller read and checked that message), in
+   * one statement, autocommitted unless `db` is a transaction: records the receipt and — only if
+   * it is the first — moves the message to `status` (from one of `from`, its receipt no longer
+   * due) and writes `audit` (recorded at `r.at`). `false` for a receipt recorded already: then
+   * nothing is written.
    */
   async recordReceivedReceipt(
-    db: Db,
     r: Omit<NewReceipt, 'direction'>,
     status: MessageStatus,
     from: readonly MessageStatus[],
-  ): Promise<{ message: MessageRecord | undefined; first: boolean }> {
-    const [row] = await queryRows<MessageRow & { first: number }>(
+    audit: readonly AuditEventInput[],
+    db: Db = this.dataSource,
+  ): Promise<boolean> {
+    const parameters: unknown[] = [
+      r.messageId,
+      r.status,
+      r.code,
+      Buffer.from(r.signed),
+      r.at,
+      status,
+      [...from],
+    ];
+    const more: string[] = [];
+    if (audit.length > 0) {
+      const a = auditInsertStatement(audit, {
+        time: r.at,
+        firstParameter: parameters.length + 1,
+        onlyIf: 'EXISTS (SELECT FROM r)',
+      });
+      parameters.push(...a.parameters);
+      more.push(`a AS (${a.text})`);
+    }
+    const [row] = await queryRows<{ first: number }>(
       db,
-      `WITH msg AS (SELECT * FROM messages WHERE id = $1),
-       r AS (
+      `WITH r AS (
          INSERT INTO receipts (message_id, direction, status, code, signed, recorded_at)
-         SELECT id, 'received', $2::text, $3::text, $4::bytea, $5::timestamptz FROM msg
+         VALUES ($1::uuid, 'received', $2::text, $3::text, $4::bytea, $5::timestamptz)
          ON CONFLICT DO NOTHING RETURNING message_id),
        moved AS (
          UPDATE messages SET status = $6, status_at = $5, status_code = $3, receipt_due_at = NULL
-          WHERE id = (SELECT message_id FROM r) AND status = ANY($7::text[]) RETURNING id)
-       SELECT msg.*, (SELECT count(*) FROM r)::int AS first FROM msg`,
-      [r.messageId, r.status, r.code, Buffer.from(r.signed), r.at, status, [...from]],
+          WHERE id = (SELECT message_id FROM r) AND status = ANY($7::text[]) RETURNING id)${more.map((cte) => `,\n       ${cte}`).join('')}
+       SELECT count(*)::int AS first FROM r`,
+      parameters,
     );
-    return { message: row && toRecord(row), first: (row?.first ?? 0) > 0 };
+    return (row?.first ?? 0) > 0;
   }
 
   async receipt(

@@ -1,5 +1,5 @@
 import { FixedClock } from '@mxg/core';
-import { AuditAppender } from './audit-appender';
+import { AuditAppender, auditInsertStatement } from './audit-appender';
 import type { SqlClient } from '../store/sql-client';
 
 /** Records statements and lets the test hold the first one "in flight" (a slow commit). */
@@ -74,5 +74,38 @@ describe(AuditAppender.name, () => {
     shared.unhold();
     await queued;
     expect(shared.statements).toEqual([{ rows: 1 }]);
+  });
+
+  it('hands out the INSERT appendMany runs, numbered for the caller’s statement', async () => {
+    const time = new Date('2026-11-22T00:00:00Z');
+    const sql: string[] = [];
+    const tx: SqlClient = {
+      query: (text: string) => {
+        sql.push(text);
+        return Promise.resolve([]);
+      },
+    };
+    await new AuditAppender(tx, new FixedClock(time)).appendMany([event, event], { db: tx });
+    const alone = auditInsertStatement([event, event], { time });
+    expect(alone.text).toBe(sql[0]);
+    expect(alone.parameters).toHaveLength(26);
+    const inCte = auditInsertStatement([event], {
+      time,
+      firstParameter: 22,
+      onlyIf: 'EXISTS (SELECT FROM m)',
+    });
+    expect(inCte.text).toContain('$22::timestamptz');
+    expect(inCte.text).toContain('$34::jsonb');
+    expect(inCte.text).not.toContain('$21');
+    expect(inCte.text).toMatch(/WHERE EXISTS \(SELECT FROM m\)$/);
+    expect(inCte.parameters).toEqual(alone.parameters.slice(0, 13));
+  });
+
+  it('builds no statement for a malformed event', () => {
+    expect(() =>
+      auditInsertStatement([event, { type: 'config.changed', parties: ['kazakhstan'] }], {
+        time: new Date(),
+      }),
+    ).toThrow();
   });
 });

@@ -1,11 +1,44 @@
 import type { Clock } from '@mxg/core';
 import type { AuditEventInput } from './audit-event';
 import { normalizeAuditEvent, type NormalizedAuditEvent } from './audit-entry-validation';
-import { insertEntries } from '../store/audit-log.repository';
+import { entriesInsert, insertEntries } from '../store/audit-log.repository';
 import type { SqlClient } from '../store/sql-client';
 
 // One statement per 100 rows (FIELD-NOTES: ~36 k rows/s); more gains little and grows plans.
 const ROWS_PER_INSERT = 100;
+
+/** Checks every event before anything is written: a bad event must not leave half a batch. */
+function normalizedRows(events: readonly AuditEventInput[], time: Date) {
+  return events.map((event) => ({ event: normalizeAuditEvent(event), time }));
+}
+
+/** An INSERT of audit entries to run as part of the caller's own SQL statement. */
+export interface AuditInsertStatement {
+  /** `INSERT INTO audit_entries …`, its parameters numbered from `firstParameter`. */
+  readonly text: string;
+  readonly parameters: unknown[];
+}
+
+/**
+ * The INSERT `appendMany(events, { db })` would run, checked the same way (a malformed event
+ * throws AUDIT_ENTRY_INVALID and nothing is built), for a caller to put into its own statement
+ * as a data-modifying CTE — `a AS (${text})` — so the entries commit exactly with its writes in
+ * one autocommitted statement. Parameters are `$firstParameter`, `$firstParameter + 1`, …; with
+ * `onlyIf` (an SQL condition, e.g. `EXISTS (SELECT FROM m)`) the entries are written only when it
+ * holds. At most ROWS_PER_INSERT events: this is for the few entries of one use case.
+ */
+export function auditInsertStatement(
+  events: readonly AuditEventInput[],
+  options: { time: Date; firstParameter?: number; onlyIf?: string },
+): AuditInsertStatement {
+  if (events.length === 0 || events.length > ROWS_PER_INSERT) {
+    throw new RangeError(`auditInsertStatement takes 1 to ${ROWS_PER_INSERT} events`);
+  }
+  return entriesInsert(normalizedRows(events, options.time), {
+    firstParameter: options.firstParameter,
+    onlyIf: options.onlyIf,
+  });
+}
 
 interface Pending {
   readonly rows: { event: NormalizedAuditEvent; time: Date }[];
@@ -42,9 +75,7 @@ export class AuditAppender {
     events: readonly AuditEventInput[],
     options: { db?: SqlClient } = {},
   ): Promise<void> {
-    // Validate everything before writing anything: a bad event must not leave half a batch.
-    const time = this.clock.now();
-    const rows = events.map((event) => ({ event: normalizeAuditEvent(event), time }));
+    const rows = normalizedRows(events, this.clock.now());
     if (options.db !== undefined) {
       for (let at = 0; at < rows.length; at += ROWS_PER_INSERT) {
         await insertEntries(options.db, rows.slice(at, at + ROWS_PER_INSERT));

@@ -21,8 +21,8 @@ export type ReceiveOutcome = 'stored' | 'duplicate' | 'refused';
  * acknowledged, audited and answered with the same receipt, never stored or delivered twice —
  * and a receipt signed by this gateway goes back. A refused envelope goes whole to the
  * dead-letter queue with its error code, is audited, and — when the sender is authenticated —
- * gets a signed negative receipt. Each outcome is one transaction, committed before the
- * delivery is acknowledged, so nothing is lost.
+ * gets a signed negative receipt. Each outcome is one statement or transaction, committed before
+ * the delivery is acknowledged, so nothing is lost.
  */
 @Injectable()
 export class ReceiveEnvelope {
@@ -68,47 +68,23 @@ export class ReceiveEnvelope {
       this.receipt(header.id, digest, header.from.party, 'accepted', null, now),
       header.agreement,
     );
-    return this.messages.transaction(async (tx) => {
-      // The message, its content, our receipt and its outbox row: one statement, which writes
-      // nothing for a duplicate.
-      const stored = await this.messages.insertMessage(
-        tx,
-        {
-          header,
-          direction: 'incoming',
-          digest,
-          signatoryId: opened.signatoryId,
-          status: 'received',
-          at: now,
-          content: opened.innerReport.content!,
-          signed: opened.inner,
-        },
-        {
-          receipt: { direction: 'sent', status: 'accepted', code: null, signed: receipt, at: now },
-          outbox: receiptEntry(header.id, header.from.party, header.agreement, receipt, now),
-        },
-      );
-      if (!stored) {
-        const sent = await this.messages.receipt(header.id, 'sent', tx);
-        if (sent)
-          await this.messages.enqueue(
-            tx,
-            receiptEntry(header.id, header.from.party, header.agreement, sent.signed, now),
-          );
-        await this.audit.append(
-          {
-            ...common,
-            type: 'message.received',
-            outcome: 'failure',
-            errorCode: 'DUPLICATE_MESSAGE',
-            details: { receiptResent: sent !== undefined },
-          },
-          { db: tx },
-        );
-        return 'duplicate';
-      }
-      await this.audit.appendMany(
-        [
+    // The message, its content, our receipt, its outbox row and the audit entries: one
+    // autocommitted statement, which writes nothing for a duplicate.
+    const stored = await this.messages.insertMessage(
+      {
+        header,
+        direction: 'incoming',
+        digest,
+        signatoryId: opened.signatoryId,
+        status: 'received',
+        at: now,
+        content: opened.innerReport.content!,
+        signed: opened.inner,
+      },
+      {
+        receipt: { direction: 'sent', status: 'accepted', code: null, signed: receipt, at: now },
+        outbox: receiptEntry(header.id, header.from.party, header.agreement, receipt, now),
+        audit: [
           { ...common, type: 'message.received', details: { type: header.type } },
           {
             ...common,
@@ -119,10 +95,29 @@ export class ReceiveEnvelope {
             },
           },
         ],
+      },
+    );
+    if (stored) return 'stored';
+    // A duplicate: the receipt sent for it goes again, and the duplicate is on the record.
+    await this.messages.transaction(async (tx) => {
+      const sent = await this.messages.receipt(header.id, 'sent', tx);
+      if (sent)
+        await this.messages.enqueue(
+          tx,
+          receiptEntry(header.id, header.from.party, header.agreement, sent.signed, now),
+        );
+      await this.audit.append(
+        {
+          ...common,
+          type: 'message.received',
+          outcome: 'failure',
+          errorCode: 'DUPLICATE_MESSAGE',
+          details: { receiptResent: sent !== undefined },
+        },
         { db: tx },
       );
-      return 'stored';
     });
+    return 'duplicate';
   }
 
   private async refuse(

@@ -38,51 +38,41 @@ export class ReceiveReceipt {
       if (!(error instanceof EnvelopeError)) throw error;
       return this.refuse(payload, transportId, error.code, now);
     }
-    // One statement reads the message, records the receipt and moves the message's status; the
-    // checks run on what it read, and a receipt that fails them rolls all of it back.
-    const refused = await this.messages
-      .transaction(async (tx): Promise<string | undefined> => {
-        const { message, first } = await this.messages.recordReceivedReceipt(
-          tx,
-          {
-            messageId: receipt.messageId,
-            status: receipt.status,
-            code: receipt.code,
-            signed: payload,
-            at: now,
-          },
-          receipt.status === 'accepted' ? 'delivered' : 'rejected',
-          ['accepted', 'published', 'failed'],
-        );
-        if (!message || message.direction !== 'outgoing' || message.to.party !== receipt.from) {
-          throw new RefusedReceipt('RECEIPT_UNKNOWN_MESSAGE');
-        }
-        if (receipt.status === 'accepted' && receipt.digest !== message.digest) {
-          throw new RefusedReceipt('RECEIPT_DIGEST_MISMATCH');
-        }
-        if (!first) return undefined; // the same receipt again: already recorded
-        await this.audit.append(
-          {
-            type: 'receipt.received',
-            actor: { authority: message.to.authority, role: 'gateway', user: null },
-            messageId: message.id,
-            correlationId: message.correlationId,
-            parties: [message.from.party, message.to.party],
-            agreement: message.agreement,
-            contentDigest: message.digest,
-            outcome: receipt.status === 'accepted' ? 'success' : 'failure',
-            errorCode: receipt.code,
-            details: { status: receipt.status, receivedAt: receipt.receivedAt },
-          },
-          { db: tx },
-        );
-        return undefined;
-      })
-      .catch((error: unknown) => {
-        if (error instanceof RefusedReceipt) return error.code;
-        throw error;
-      });
-    if (refused !== undefined) return this.refuse(payload, transportId, refused, now);
+    // The message's checked fields never change once it is stored, so it is read on its own; one
+    // autocommitted statement then records the receipt, moves the message and writes the audit
+    // entry — the last two only for the first copy of the receipt.
+    const message = await this.messages.find(receipt.messageId);
+    if (!message || message.direction !== 'outgoing' || message.to.party !== receipt.from) {
+      return this.refuse(payload, transportId, 'RECEIPT_UNKNOWN_MESSAGE', now);
+    }
+    if (receipt.status === 'accepted' && receipt.digest !== message.digest) {
+      return this.refuse(payload, transportId, 'RECEIPT_DIGEST_MISMATCH', now);
+    }
+    await this.messages.recordReceivedReceipt(
+      {
+        messageId: receipt.messageId,
+        status: receipt.status,
+        code: receipt.code,
+        signed: payload,
+        at: now,
+      },
+      receipt.status === 'accepted' ? 'delivered' : 'rejected',
+      ['accepted', 'published', 'failed'],
+      [
+        {
+          type: 'receipt.received',
+          actor: { authority: message.to.authority, role: 'gateway', user: null },
+          messageId: message.id,
+          correlationId: message.correlationId,
+          parties: [message.from.party, message.to.party],
+          agreement: message.agreement,
+          contentDigest: message.digest,
+          outcome: receipt.status === 'accepted' ? 'success' : 'failure',
+          errorCode: receipt.code,
+          details: { status: receipt.status, receivedAt: receipt.receivedAt },
+        },
+      ],
+    );
   }
 
   private async refuse(
@@ -115,12 +105,5 @@ export class ReceiveReceipt {
         { db: tx },
       );
     });
-  }
-}
-
-/** A receipt that fails a check against the message it names: rolls its transaction back. */
-class RefusedReceipt extends Error {
-  constructor(readonly code: string) {
-    super(code);
   }
 }

@@ -40,7 +40,7 @@ export interface SubmitResult {
  * A national system hands its gateway a message. Everything that can be refused is refused
  * now, synchronously and with its code: the treaty (agreement in force, type allowed,
  * authorities — MIG-2, MIG-17), the body rules (MIG-9.2, MIG-10.4), the signatory (MIG-9.3).
- * Then one transaction stores the message, its sealed envelope, an outbox row and the audit
+ * Then one statement stores the message, its sealed envelope, an outbox row and the audit
  * entries; the relay publishes it afterwards. An Idempotency-Key makes a retried submit return
  * the first answer instead of sending twice.
  */
@@ -106,51 +106,42 @@ export class SubmitMessage {
         : await this.fromSignedData(client, submission.signedData, now);
     const sealed = await this.envelopes.seal(message, signatory);
     const header = message.header;
-    const record = await this.messages.transaction(async (tx) => {
-      // The message, its content and envelope, and the outbox row: one statement.
-      const inserted = await this.messages.insertMessage(
-        tx,
-        {
-          header,
-          direction: 'outgoing',
-          digest: sealed.digest,
-          signatoryId: 'signatoryId' in signatory ? signatory.signatoryId : signatory.id,
-          status: 'accepted',
-          at: now,
-          content: encodeMessage(message),
-          signed: sealed.inner,
-          envelope: sealed.envelope,
-          submittedBy: client.id,
-          idempotencyKey,
-          requestDigest,
-        },
-        { outbox: envelopeEntry(header, now) },
-      );
-      if (!inserted)
-        throw new ExchangeError('IDEMPOTENCY_KEY_REUSED', `message ${header.id} exists already`);
-      const common = {
-        actor: { authority: client.authority, role: 'publisher', user: client.id },
-        messageId: header.id,
-        correlationId: header.correlationId,
-        parties: [header.from.party, header.to.party],
-        agreement: header.agreement,
-        contentDigest: sealed.digest,
-      };
-      await this.audit.appendMany(
-        [
+    const signatoryId = 'signatoryId' in signatory ? signatory.signatoryId : signatory.id;
+    const common = {
+      actor: { authority: client.authority, role: 'publisher', user: client.id },
+      messageId: header.id,
+      correlationId: header.correlationId,
+      parties: [header.from.party, header.to.party],
+      agreement: header.agreement,
+      contentDigest: sealed.digest,
+    };
+    // The message, its content and envelope, the outbox row and the audit entries: one
+    // autocommitted statement, which writes nothing if the id exists already.
+    const record = await this.messages.insertMessage(
+      {
+        header,
+        direction: 'outgoing',
+        digest: sealed.digest,
+        signatoryId,
+        status: 'accepted',
+        at: now,
+        content: encodeMessage(message),
+        signed: sealed.inner,
+        envelope: sealed.envelope,
+        submittedBy: client.id,
+        idempotencyKey,
+        requestDigest,
+      },
+      {
+        outbox: envelopeEntry(header, now),
+        audit: [
           { type: 'message.submitted', ...common, details: { type: header.type } },
-          {
-            type: 'message.sealed',
-            ...common,
-            details: {
-              signatory: 'signatoryId' in signatory ? signatory.signatoryId : signatory.id,
-            },
-          },
+          { type: 'message.sealed', ...common, details: { signatory: signatoryId } },
         ],
-        { db: tx },
-      );
-      return inserted;
-    });
+      },
+    );
+    if (!record)
+      throw new ExchangeError('IDEMPOTENCY_KEY_REUSED', `message ${header.id} exists already`);
     this.outbox.notify();
     return { message: record, replayed: false };
   }
