@@ -158,3 +158,15 @@ export function utcTimeValue(bytes: Uint8Array, tlv: Tlv): Date {
   const year = yy >= 50 ? 1900 + yy : 2000 + yy;
   return new Date(Date.UTC(year, month - 1, day, hour, minute, second));
 }
+
+/**
+ * The content of a DER ContentInfo (RFC 5652 §3) of the expected type: the SEQUENCE inside its
+ * [0] EXPLICIT. Declines on anything else.
+ */
+export function contentInfoContent(der: Uint8Array, contentType: string, what: string): Tlv {
+  const contentInfo = expectTag(only(der, 0, der.byteLength), TAG.sequence);
+  const [type, explicit, ...extra] = children(der, contentInfo);
+  if (extra.length > 0 || oidValue(der, type) !== contentType) decline(`not ${what}`);
+  expectTag(explicit, TAG.context0);
+  return expectTag(only(der, explicit.contentStart, explicit.end), TAG.sequence);
+}

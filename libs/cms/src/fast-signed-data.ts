@@ -17,6 +17,7 @@ import {
 } from './certificate';
 import {
   children,
+  contentInfoContent,
   contents,
   decline,
   expectTag,
@@ -49,11 +50,7 @@ export function fastDecodeSignedData(der: Uint8Array): DecodedSignedData | undef
 }
 
 function decode(der: Uint8Array): DecodedSignedData {
-  const contentInfo = expectTag(only(der, 0, der.byteLength), TAG.sequence);
-  const [type, explicit, ...extra] = children(der, contentInfo);
-  if (extra.length > 0 || oidValue(der, type) !== OID.signedData) decline('not SignedData');
-  expectTag(explicit, TAG.context0);
-  const signedData = expectTag(only(der, explicit.contentStart, explicit.end), TAG.sequence);
+  const signedData = contentInfoContent(der, OID.signedData, 'SignedData');
 
   const parts = children(der, signedData);
   let next = 0;

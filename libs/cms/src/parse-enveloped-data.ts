@@ -18,11 +18,11 @@ import {
 import { decodeContentInfo } from './content-info';
 import {
   children,
+  contentInfoContent,
   contents,
   decline,
   expectTag,
   oidValue,
-  only,
   smallIntegerValue,
   TAG,
   whole,
@@ -138,11 +138,7 @@ export function fastDecodeEnvelopedData(der: Uint8Array): DecodedEnvelopedData |
 }
 
 function fastDecode(der: Uint8Array): DecodedEnvelopedData {
-  const contentInfo = expectTag(only(der, 0, der.byteLength), TAG.sequence);
-  const [type, explicit, ...extra] = children(der, contentInfo);
-  if (extra.length > 0 || oidValue(der, type) !== OID.envelopedData) decline('not EnvelopedData');
-  expectTag(explicit, TAG.context0);
-  const envelopedData = expectTag(only(der, explicit.contentStart, explicit.end), TAG.sequence);
+  const envelopedData = contentInfoContent(der, OID.envelopedData, 'EnvelopedData');
   const parts = children(der, envelopedData);
   if (parts.length !== 3) decline('originatorInfo or unprotectedAttrs');
   const [versionTlv, recipientInfos, encryptedContentInfo] = parts;
