@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from 'amqplib';
+import { type Channel, connect } from 'amqplib';
 import { Client } from 'pg';
 import { randomUUID } from 'node:crypto';
 import {
@@ -36,6 +36,30 @@ interface View {
   messages?: View[];
   code?: string;
   errors?: { field: string; treaty?: string }[];
+}
+
+/** The next `count` messages on a party's dead-letter queue: transport id → error code. */
+async function deadLetters(
+  channel: Channel,
+  party: string,
+  count: number,
+): Promise<Map<string, string>> {
+  const dead = new Map<string, string>();
+  await eventually(
+    async () => {
+      const message = await channel.get(deadLetterQueue(party), { noAck: true });
+      if (message) {
+        dead.set(
+          String(message.properties.messageId),
+          String(message.properties.headers?.['x-mxg-error-code']),
+        );
+      }
+      return dead.size >= count ? true : undefined;
+    },
+    20_000,
+    `${count} dead letters on ${party}'s queue`,
+  );
+  return dead;
 }
 
 async function rows<T>(
@@ -227,20 +251,7 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
     });
     await channel.waitForConfirms();
 
-    const dead = new Map<string, string>();
-    await eventually(
-      async () => {
-        const message = await channel.get(deadLetterQueue('AZ'), { noAck: true });
-        if (message)
-          dead.set(
-            String(message.properties.messageId),
-            String(message.properties.headers?.['x-mxg-error-code']),
-          );
-        return dead.size >= 2 ? true : undefined;
-      },
-      20_000,
-      'two dead letters',
-    );
+    const dead = await deadLetters(channel, 'AZ', 2);
     await channel.close();
     await connection.close();
     expect(Object.fromEntries(dead)).toEqual({
@@ -295,20 +306,7 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
     };
     await send(unknownId, await receipt(unknownId, body.digest));
     await send(body.id, await receipt(body.id, `sha256:${'0'.repeat(64)}`));
-    const dead = new Map<string, string>();
-    await eventually(
-      async () => {
-        const message = await channel.get(deadLetterQueue('KZ'), { noAck: true });
-        if (message)
-          dead.set(
-            String(message.properties.messageId),
-            String(message.properties.headers?.['x-mxg-error-code']),
-          );
-        return dead.size >= 2 ? true : undefined;
-      },
-      20_000,
-      'two refused receipts dead-lettered',
-    );
+    const dead = await deadLetters(channel, 'KZ', 2);
     await channel.close();
     await connection.close();
     expect(Object.fromEntries(dead)).toEqual({
