@@ -1,2 +1,3 @@
 export { Clock, FixedClock, SystemClock } from './clock';
 export { MxgError } from './mxg-error';
+export { GroupCommit, type GroupCommitOptions, type ItemOutcome } from './group-commit';

@@ -19,6 +19,8 @@ export function dataSourceOptions(
     migrationsTableName: MIGRATIONS_TABLE,
     migrationsRun: false,
     synchronize: false,
-    logging: ['error'],
+    // Not even errors: TypeORM logs a failed query with its parameters, which may hold message
+    // content (personal data). Failures reach the caller as exceptions; callers log codes.
+    logging: false,
   };
 }

@@ -1,8 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { auditInsertStatement, queryRows, type AuditEventInput, type SqlClient } from '@mxg/audit';
+import { queryRows, type AuditEventInput, type SqlClient } from '@mxg/audit';
+import { GroupCommit } from '@mxg/core';
 import type { MessageHeader } from '@mxg/envelope';
 import type { MessageRecord, MessageStatus, OutboxProperties, OutboxRow } from './exchange.types';
+import { recordReceiptsStatement, type ReceiptRecord } from './record-receipts.statement';
+import {
+  insertMessagesStatement,
+  outboxInsertStatement,
+  type MessageInsert,
+} from './insert-messages.statement';
 
 /** A transaction or the pool: every write takes one, so callers choose what commits together. */
 export type Db = SqlClient;
@@ -75,26 +82,13 @@ export interface WithNewMessage {
   readonly audit?: readonly AuditEventInput[];
 }
 
-const OUTBOX_COLUMNS = `message_id, kind, exchange, routing_key, payload, properties, created_at, available_at`;
+/**
+ * How much one group-committed statement holds: at most this many audit entries (an item weighs
+ * its entries, at least 1), well under auditInsertStatement's 100.
+ */
+const MAX_BATCH_WEIGHT = 64;
 
-/** Parameters of an outbox row, in OUTBOX_COLUMNS order (`created_at` is also `available_at`). */
-function outboxParameters(entry: NewOutboxEntry): unknown[] {
-  return [
-    entry.messageId,
-    entry.kind,
-    entry.exchange,
-    entry.routingKey,
-    entry.payload ? Buffer.from(entry.payload) : null,
-    JSON.stringify(entry.properties),
-    entry.at,
-  ];
-}
-
-/** `$n::type` placeholders for outboxParameters placed after `at` parameters already bound. */
-function outboxPlaceholders(at: number): string {
-  const p = (i: number) => `$${at + i}`;
-  return `${p(1)}::text, ${p(2)}::text, ${p(3)}::text, ${p(4)}::text, ${p(5)}::bytea, ${p(6)}::jsonb, ${p(7)}::timestamptz, ${p(7)}::timestamptz`;
-}
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Every SQL statement of the exchange, and the only door to message content (so per-message
@@ -113,81 +107,62 @@ export class MessageRepository {
    * audit entries included — in one statement, autocommitted unless `db` is a transaction (a
    * data-modifying CTE is atomic); `undefined` when a message with this id exists already (a
    * duplicate: nothing is written), the stored record otherwise.
+   *
+   * Autocommitted inserts are group-committed: those made while one statement is in flight go
+   * out together in the next (one statement and one WAL flush for many messages — the exchange's
+   * largest cost in PostgreSQL, issue 6). If a batch fails, each of its messages is tried alone,
+   * so that one message's fault (a raced Idempotency-Key) is that message's error only.
    */
   async insertMessage(
     m: NewMessage,
     also: WithNewMessage = {},
-    db: Db = this.dataSource,
+    db?: Db,
   ): Promise<MessageRecord | undefined> {
-    const h = m.header;
-    const parameters: unknown[] = [
-      h.id,
-      m.direction,
-      h.type,
-      h.agreement,
-      h.from.party,
-      h.from.authority,
-      h.to.party,
-      h.to.authority,
-      h.correlationId,
-      h.inReplyTo?.id ?? null,
-      m.digest,
-      m.signatoryId,
-      h.createdAt,
-      m.at,
-      m.status,
-      m.submittedBy ?? null,
-      m.idempotencyKey ?? null,
-      m.requestDigest ?? null,
-      Buffer.from(m.content),
-      Buffer.from(m.signed),
-      m.envelope ? Buffer.from(m.envelope) : null,
-    ];
-    const more: string[] = [];
-    if (also.receipt) {
-      const r = also.receipt;
-      const at = parameters.length;
-      parameters.push(r.direction, r.status, r.code, Buffer.from(r.signed), r.at);
-      more.push(`r AS (
-         INSERT INTO receipts (message_id, direction, status, code, signed, recorded_at)
-         SELECT id, $${at + 1}::text, $${at + 2}::text, $${at + 3}::text, $${at + 4}::bytea,
-                $${at + 5}::timestamptz FROM m)`);
-    }
-    if (also.outbox) {
-      const at = parameters.length;
-      parameters.push(...outboxParameters(also.outbox));
-      more.push(`o AS (
-         INSERT INTO outbox (${OUTBOX_COLUMNS}) SELECT ${outboxPlaceholders(at)} FROM m)`);
-    }
-    if (also.audit && also.audit.length > 0) {
-      const audit = auditInsertStatement(also.audit, {
-        time: m.at,
-        firstParameter: parameters.length + 1,
-        onlyIf: 'EXISTS (SELECT FROM m)',
-      });
-      parameters.push(...audit.parameters);
-      more.push(`a AS (${audit.text})`);
-    }
-    const [row] = await queryRows<MessageRow>(
-      db,
-      `WITH m AS (
-         INSERT INTO messages (id, direction, type, agreement, from_party, from_authority, to_party,
-           to_authority, correlation_id, in_reply_to, digest, signatory_id, created_at, recorded_at,
-           status, status_at, submitted_by, idempotency_key, request_digest)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$14,$16,$17,$18)
-         ON CONFLICT (id) DO NOTHING RETURNING *),
-       c AS (
-         INSERT INTO message_contents (message_id, content, signed, envelope)
-         SELECT id, $19, $20, $21 FROM m)${more.map((cte) => `,\n       ${cte}`).join('')}
-       SELECT * FROM m`,
-      parameters,
-    );
-    return row && toRecord(row);
+    const item = { message: m, also };
+    return db ? (await this.insertMessages([item], db))[0] : this.inserts.submit(item);
   }
 
-  async find(id: string, db: Db = this.dataSource): Promise<MessageRecord | undefined> {
-    const [row] = await queryRows<MessageRow>(db, `SELECT * FROM messages WHERE id = $1`, [id]);
-    return row && toRecord(row);
+  private readonly inserts = groupCommit<MessageInsert, MessageRecord | undefined>(
+    (batch) => this.insertMessages(batch, this.dataSource),
+    (item) => Math.max(1, item.also.audit?.length ?? 0),
+    (item) => item.message.header.id,
+  );
+
+  /** The records `items` inserted, in their order; `undefined` for each one that existed. */
+  private async insertMessages(
+    items: readonly MessageInsert[],
+    db: Db,
+  ): Promise<(MessageRecord | undefined)[]> {
+    const { text, parameters } = insertMessagesStatement(items);
+    const rows = await queryRows<MessageRow>(db, text, parameters);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return items.map((item) => {
+      const row = byId.get(item.message.header.id);
+      return row && toRecord(row);
+    });
+  }
+
+  /** The message with this id; reads outside a transaction are batched like inserts. */
+  async find(id: string, db?: Db): Promise<MessageRecord | undefined> {
+    // Not a UUID: no message has it, and it must not fail the batch it would have joined.
+    if (!UUID.test(id)) return undefined;
+    return db ? (await this.findMany([id], db))[0] : this.finds.submit(id);
+  }
+
+  private readonly finds = new GroupCommit<string, MessageRecord | undefined>(
+    async (ids) =>
+      (await this.findMany(ids, this.dataSource)).map((value) => ({ ok: true, value }) as const),
+    { maxBatch: MAX_BATCH_WEIGHT },
+  );
+
+  private async findMany(ids: readonly string[], db: Db): Promise<(MessageRecord | undefined)[]> {
+    const rows = await queryRows<MessageRow>(
+      db,
+      `SELECT * FROM messages WHERE id = ANY ($1::uuid[])`,
+      [[...new Set(ids)]],
+    );
+    const byId = new Map(rows.map((row) => [row.id, toRecord(row)]));
+    return ids.map((id) => byId.get(id));
   }
 
   async findByIdempotencyKey(client: string, key: string): Promise<MessageRecord | undefined> {
@@ -302,10 +277,8 @@ export class MessageRepository {
   }
 
   async enqueue(db: Db, entry: NewOutboxEntry): Promise<void> {
-    await db.query(
-      `INSERT INTO outbox (${OUTBOX_COLUMNS}) VALUES (${outboxPlaceholders(0)})`,
-      outboxParameters(entry),
-    );
+    const { text, parameters } = outboxInsertStatement(entry);
+    await db.query(text, parameters);
   }
 
   /** Due outbox rows, locked for this transaction; other instances skip them. */
@@ -365,47 +338,31 @@ export class MessageRepository {
    * one statement, autocommitted unless `db` is a transaction: records the receipt and — only if
    * it is the first — moves the message to `status` (from one of `from`, its receipt no longer
    * due) and writes `audit` (recorded at `r.at`). `false` for a receipt recorded already: then
-   * nothing is written.
+   * nothing is written. Autocommitted ones are group-committed, as inserts are.
    */
   async recordReceivedReceipt(
     r: Omit<NewReceipt, 'direction'>,
     status: MessageStatus,
     from: readonly MessageStatus[],
     audit: readonly AuditEventInput[],
-    db: Db = this.dataSource,
+    db?: Db,
   ): Promise<boolean> {
-    const parameters: unknown[] = [
-      r.messageId,
-      r.status,
-      r.code,
-      Buffer.from(r.signed),
-      r.at,
-      status,
-      [...from],
-    ];
-    const more: string[] = [];
-    if (audit.length > 0) {
-      const a = auditInsertStatement(audit, {
-        time: r.at,
-        firstParameter: parameters.length + 1,
-        onlyIf: 'EXISTS (SELECT FROM r)',
-      });
-      parameters.push(...a.parameters);
-      more.push(`a AS (${a.text})`);
-    }
-    const [row] = await queryRows<{ first: number }>(
-      db,
-      `WITH r AS (
-         INSERT INTO receipts (message_id, direction, status, code, signed, recorded_at)
-         VALUES ($1::uuid, 'received', $2::text, $3::text, $4::bytea, $5::timestamptz)
-         ON CONFLICT DO NOTHING RETURNING message_id),
-       moved AS (
-         UPDATE messages SET status = $6, status_at = $5, status_code = $3, receipt_due_at = NULL
-          WHERE id = (SELECT message_id FROM r) AND status = ANY($7::text[]) RETURNING id)${more.map((cte) => `,\n       ${cte}`).join('')}
-       SELECT count(*)::int AS first FROM r`,
-      parameters,
-    );
-    return (row?.first ?? 0) > 0;
+    const item: ReceiptRecord = { receipt: r, status, from, audit };
+    return db ? (await this.recordReceipts([item], db))[0] : this.receipts.submit(item);
+  }
+
+  private readonly receipts = groupCommit<ReceiptRecord, boolean>(
+    (batch) => this.recordReceipts(batch, this.dataSource),
+    (item) => Math.max(1, item.audit.length),
+    (item) => item.receipt.messageId,
+  );
+
+  /** For each receipt of `items`, in order, whether it was the first for its message. */
+  private async recordReceipts(items: readonly ReceiptRecord[], db: Db): Promise<boolean[]> {
+    const { text, parameters } = recordReceiptsStatement(items);
+    const rows = await queryRows<{ message_id: string }>(db, text, parameters);
+    const first = new Set(rows.map((row) => row.message_id));
+    return items.map((item) => first.has(item.receipt.messageId));
   }
 
   async receipt(
@@ -453,4 +410,38 @@ function toRecord(r: MessageRow): MessageRecord {
     submittedBy: r.submitted_by,
     requestDigest: r.request_digest,
   };
+}
+
+/**
+ * Group commit for one of the repository's writes (see insertMessage): a batch of distinct
+ * messages in one statement, of at most MAX_BATCH_WEIGHT audit entries; if the batch fails, each
+ * item is tried alone, so that one item's fault is that item's error only.
+ */
+function groupCommit<I, R>(
+  write: (batch: readonly I[]) => Promise<R[]>,
+  weight: (item: I) => number,
+  messageId: (item: I) => string,
+): GroupCommit<I, R> {
+  const alone = (item: I) =>
+    write([item]).then(
+      ([value]) => ({ ok: true, value }) as const,
+      (error: unknown) => ({ ok: false, error }) as const,
+    );
+  return new GroupCommit<I, R>(
+    async (batch) => {
+      if (batch.length > 1) {
+        try {
+          return (await write(batch)).map((value) => ({ ok: true, value }) as const);
+        } catch {
+          // Below, each alone: the one at fault fails with its own error.
+        }
+      }
+      return Promise.all(batch.map(alone));
+    },
+    {
+      maxBatch: MAX_BATCH_WEIGHT,
+      weight,
+      canJoin: (batch, item) => !batch.some((other) => messageId(other) === messageId(item)),
+    },
+  );
 }

@@ -8,8 +8,14 @@ import type { SqlClient } from '../store/sql-client';
 const ROWS_PER_INSERT = 100;
 
 /** Checks every event before anything is written: a bad event must not leave half a batch. */
-function normalizedRows(events: readonly AuditEventInput[], time: Date) {
-  return events.map((event) => ({ event: normalizeAuditEvent(event), time }));
+function normalizedRows(events: readonly AuditEventInput[], time: Date | readonly Date[]) {
+  if (Array.isArray(time) && time.length !== events.length) {
+    throw new RangeError(`${time.length} times for ${events.length} audit events`);
+  }
+  return events.map((event, i) => ({
+    event: normalizeAuditEvent(event),
+    time: Array.isArray(time) ? (time as readonly Date[])[i] : (time as Date),
+  }));
 }
 
 /** An INSERT of audit entries to run as part of the caller's own SQL statement. */
@@ -24,12 +30,14 @@ export interface AuditInsertStatement {
  * throws AUDIT_ENTRY_INVALID and nothing is built), for a caller to put into its own statement
  * as a data-modifying CTE — `a AS (${text})` — so the entries commit exactly with its writes in
  * one autocommitted statement. Parameters are `$firstParameter`, `$firstParameter + 1`, …; with
- * `onlyIf` (an SQL condition, e.g. `EXISTS (SELECT FROM m)`) the entries are written only when it
- * holds. At most ROWS_PER_INSERT events: this is for the few entries of one use case.
+ * `onlyIf` (an SQL condition, e.g. `EXISTS (SELECT FROM m)`, or one on the entry's own columns as
+ * `v.<column>`, e.g. `v.message_id IN (SELECT id::text FROM m)`) an entry is written only when it
+ * holds. `time` is every entry's, or one per event. At most ROWS_PER_INSERT events: this is for
+ * the entries of one use case, or of a small batch of them.
  */
 export function auditInsertStatement(
   events: readonly AuditEventInput[],
-  options: { time: Date; firstParameter?: number; onlyIf?: string },
+  options: { time: Date | readonly Date[]; firstParameter?: number; onlyIf?: string },
 ): AuditInsertStatement {
   if (events.length === 0 || events.length > ROWS_PER_INSERT) {
     throw new RangeError(`auditInsertStatement takes 1 to ${ROWS_PER_INSERT} events`);

@@ -30,8 +30,9 @@ const ENTRY_TYPES = [
 /**
  * The one INSERT of audit entries, as SQL text and parameters numbered from `firstParameter`,
  * so that a caller can run it alone or put it into a statement of its own (a data-modifying
- * CTE). With `onlyIf`, an SQL condition, the rows are inserted only when it holds when the
- * statement runs (e.g. `EXISTS (SELECT FROM m)`: only if the CTE `m` wrote a row).
+ * CTE). With `onlyIf`, an SQL condition, a row is inserted only when it holds when the
+ * statement runs (e.g. `EXISTS (SELECT FROM m)`: only if the CTE `m` wrote a row; the row's own
+ * columns are `v.<column>`).
  */
 export function entriesInsert(
   events: readonly { event: NormalizedAuditEvent; time: Date }[],
@@ -62,7 +63,7 @@ export function entriesInsert(
   const rows =
     options.onlyIf === undefined
       ? `VALUES ${values.join(',')}`
-      : `SELECT * FROM (VALUES ${values.join(',')}) AS v WHERE ${options.onlyIf}`;
+      : `SELECT * FROM (VALUES ${values.join(',')}) AS v (${ENTRY_COLUMNS}) WHERE ${options.onlyIf}`;
   return { text: `INSERT INTO audit_entries (${ENTRY_COLUMNS}) ${rows}`, parameters };
 }
 

@@ -1,0 +1,148 @@
+import { auditInsertStatement, type AuditEventInput } from '@mxg/audit';
+import type { NewMessage, NewOutboxEntry, WithNewMessage } from './message.repository';
+import { SqlParameters } from './sql-parameters';
+
+/** One new message and the rows that exist exactly when it does. */
+export interface MessageInsert {
+  readonly message: NewMessage;
+  readonly also: WithNewMessage;
+}
+
+const OUTBOX_COLUMNS = `message_id, kind, exchange, routing_key, payload, properties, created_at, available_at`;
+
+/** An outbox row's values in OUTBOX_COLUMNS order (`created_at` is also `available_at`). */
+function outboxValues(entry: NewOutboxEntry): [unknown, string][] {
+  return [
+    [entry.messageId, 'text'],
+    [entry.kind, 'text'],
+    [entry.exchange, 'text'],
+    [entry.routingKey, 'text'],
+    [entry.payload ? Buffer.from(entry.payload) : null, 'bytea'],
+    [JSON.stringify(entry.properties), 'jsonb'],
+    [entry.at, 'timestamptz'],
+    [entry.at, 'timestamptz'],
+  ];
+}
+
+/** The INSERT of one outbox row on its own. */
+export function outboxInsertStatement(entry: NewOutboxEntry): {
+  text: string;
+  parameters: unknown[];
+} {
+  const p = new SqlParameters();
+  const text = `INSERT INTO outbox (${OUTBOX_COLUMNS}) VALUES ${p.row(outboxValues(entry))}`;
+  return { text, parameters: p.values };
+}
+
+/**
+ * One statement inserting several new messages with their content and, for each message that is
+ * new, its receipt, outbox row and audit entries (a data-modifying CTE is atomic, so it commits
+ * as a whole). A message whose id exists already is skipped with everything of its own; the
+ * statement returns the messages it inserted. Every row of `also` belongs to its message's id,
+ * and no id may appear twice (callers batch distinct ids).
+ */
+export function insertMessagesStatement(items: readonly MessageInsert[]): {
+  text: string;
+  parameters: unknown[];
+} {
+  if (items.length === 0) throw new RangeError('insertMessagesStatement takes one message or more');
+  const p = new SqlParameters();
+  const messages: string[] = [];
+  const receipts: string[] = [];
+  const outbox: string[] = [];
+  const audit: AuditEventInput[] = [];
+  const auditTimes: Date[] = [];
+  const ids = new Set<string>();
+  for (const { message: m, also } of items) {
+    const h = m.header;
+    if (ids.has(h.id)) throw new RangeError(`message ${h.id} appears twice in one insert`);
+    ids.add(h.id);
+    messages.push(
+      p.row([
+        [h.id, 'uuid'],
+        [m.direction, 'text'],
+        [h.type, 'text'],
+        [h.agreement, 'text'],
+        [h.from.party, 'text'],
+        [h.from.authority, 'text'],
+        [h.to.party, 'text'],
+        [h.to.authority, 'text'],
+        [h.correlationId, 'uuid'],
+        [h.inReplyTo?.id ?? null, 'uuid'],
+        [m.digest, 'text'],
+        [m.signatoryId, 'text'],
+        [h.createdAt, 'timestamptz'],
+        [m.at, 'timestamptz'],
+        [m.status, 'text'],
+        [m.submittedBy ?? null, 'text'],
+        [m.idempotencyKey ?? null, 'text'],
+        [m.requestDigest ?? null, 'text'],
+        [Buffer.from(m.content), 'bytea'],
+        [Buffer.from(m.signed), 'bytea'],
+        [m.envelope ? Buffer.from(m.envelope) : null, 'bytea'],
+      ]),
+    );
+    if (also.receipt) {
+      const r = also.receipt;
+      receipts.push(
+        p.row([
+          [h.id, 'uuid'],
+          [r.direction, 'text'],
+          [r.status, 'text'],
+          [r.code, 'text'],
+          [Buffer.from(r.signed), 'bytea'],
+          [r.at, 'timestamptz'],
+        ]),
+      );
+    }
+    if (also.outbox) {
+      if (also.outbox.messageId !== h.id) throw new RangeError('outbox row of another message');
+      outbox.push(p.row(outboxValues(also.outbox)));
+    }
+    for (const event of also.audit ?? []) {
+      if (event.messageId !== h.id) throw new RangeError('audit entry of another message');
+      audit.push(event);
+      auditTimes.push(m.at);
+    }
+  }
+  const ctes = [
+    `n (id, direction, type, agreement, from_party, from_authority, to_party, to_authority,
+        correlation_id, in_reply_to, digest, signatory_id, created_at, recorded_at, status,
+        submitted_by, idempotency_key, request_digest, content, signed, envelope)
+       AS (VALUES ${messages.join(',\n  ')})`,
+    `m AS (
+       INSERT INTO messages (id, direction, type, agreement, from_party, from_authority, to_party,
+         to_authority, correlation_id, in_reply_to, digest, signatory_id, created_at, recorded_at,
+         status, status_at, submitted_by, idempotency_key, request_digest)
+       SELECT id, direction, type, agreement, from_party, from_authority, to_party, to_authority,
+         correlation_id, in_reply_to, digest, signatory_id, created_at, recorded_at, status,
+         recorded_at, submitted_by, idempotency_key, request_digest FROM n
+       ON CONFLICT (id) DO NOTHING RETURNING *)`,
+    `c AS (
+       INSERT INTO message_contents (message_id, content, signed, envelope)
+       SELECT n.id, n.content, n.signed, n.envelope FROM n JOIN m ON m.id = n.id)`,
+  ];
+  if (receipts.length > 0) {
+    ctes.push(`r AS (
+       INSERT INTO receipts (message_id, direction, status, code, signed, recorded_at)
+       SELECT * FROM (VALUES ${receipts.join(', ')})
+         AS v (message_id, direction, status, code, signed, recorded_at)
+       WHERE v.message_id IN (SELECT id FROM m))`);
+  }
+  if (outbox.length > 0) {
+    ctes.push(`o AS (
+       INSERT INTO outbox (${OUTBOX_COLUMNS})
+       SELECT * FROM (VALUES ${outbox.join(', ')}) AS v (${OUTBOX_COLUMNS})
+       WHERE v.message_id IN (SELECT id::text FROM m))`);
+  }
+  if (audit.length > 0) {
+    const a = auditInsertStatement(audit, {
+      time: auditTimes,
+      firstParameter: p.values.length + 1,
+      onlyIf: 'v.message_id IN (SELECT id::text FROM m)',
+    });
+    p.values.push(...a.parameters);
+    ctes.push(`a AS (${a.text})`);
+  }
+  return { text: `WITH ${ctes.join(',\n')}\nSELECT * FROM m`, parameters: p.values };
+}

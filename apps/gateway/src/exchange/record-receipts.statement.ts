@@ -1,0 +1,80 @@
+import { auditInsertStatement, type AuditEventInput } from '@mxg/audit';
+import type { MessageStatus } from './exchange.types';
+import type { NewReceipt } from './message.repository';
+import { SqlParameters } from './sql-parameters';
+
+/** A receipt that came back for a message this gateway sent, and what it changes. */
+export interface ReceiptRecord {
+  readonly receipt: Omit<NewReceipt, 'direction'>;
+  /** The message's new status, taken only from one of `from`. */
+  readonly status: MessageStatus;
+  readonly from: readonly MessageStatus[];
+  /** Entries for the message, written (at the receipt's time) only for the first copy. */
+  readonly audit: readonly AuditEventInput[];
+}
+
+/**
+ * One statement recording received receipts (a data-modifying CTE is atomic): each receipt is
+ * inserted unless one is recorded for its message already, and only for those that are first
+ * does the message move to its new status (its receipt no longer due) and the audit entries get
+ * written. Returns the message ids whose receipt was first. No message may appear twice.
+ */
+export function recordReceiptsStatement(items: readonly ReceiptRecord[]): {
+  text: string;
+  parameters: unknown[];
+} {
+  if (items.length === 0) throw new RangeError('recordReceiptsStatement takes one receipt or more');
+  const p = new SqlParameters();
+  const rows: string[] = [];
+  const audit: AuditEventInput[] = [];
+  const auditTimes: Date[] = [];
+  const ids = new Set<string>();
+  for (const { receipt: r, status, from, audit: events } of items) {
+    if (ids.has(r.messageId)) throw new RangeError(`receipt for ${r.messageId} appears twice`);
+    ids.add(r.messageId);
+    rows.push(
+      p.row([
+        [r.messageId, 'uuid'],
+        [r.status, 'text'],
+        [r.code, 'text'],
+        [Buffer.from(r.signed), 'bytea'],
+        [r.at, 'timestamptz'],
+        [status, 'text'],
+        [[...from], 'text[]'],
+      ]),
+    );
+    for (const event of events) {
+      if (event.messageId !== r.messageId) throw new RangeError('audit entry of another message');
+      audit.push(event);
+      auditTimes.push(r.at);
+    }
+  }
+  const ctes = [
+    `rv (message_id, status, code, signed, recorded_at, new_status, from_statuses)
+       AS (VALUES ${rows.join(',\n  ')})`,
+    `r AS (
+       INSERT INTO receipts (message_id, direction, status, code, signed, recorded_at)
+       SELECT message_id, 'received', status, code, signed, recorded_at FROM rv
+       ON CONFLICT DO NOTHING RETURNING message_id)`,
+    `moved AS (
+       UPDATE messages SET status = rv.new_status, status_at = rv.recorded_at,
+              status_code = rv.code, receipt_due_at = NULL
+         FROM rv
+        WHERE messages.id = rv.message_id AND rv.message_id IN (SELECT message_id FROM r)
+          AND messages.status = ANY (rv.from_statuses)
+       RETURNING messages.id)`,
+  ];
+  if (audit.length > 0) {
+    const a = auditInsertStatement(audit, {
+      time: auditTimes,
+      firstParameter: p.values.length + 1,
+      onlyIf: 'v.message_id IN (SELECT message_id::text FROM r)',
+    });
+    p.values.push(...a.parameters);
+    ctes.push(`a AS (${a.text})`);
+  }
+  return {
+    text: `WITH ${ctes.join(',\n')}\nSELECT message_id FROM r`,
+    parameters: p.values,
+  };
+}

@@ -1,0 +1,242 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '@mxg/database';
+import { MESSAGE_FORMAT } from '@mxg/envelope';
+import { envelopeEntry } from '../apps/gateway/src/exchange/outbox-entries';
+import {
+  MessageRepository,
+  type NewMessage,
+  type WithNewMessage,
+} from '../apps/gateway/src/exchange/message.repository';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+
+const AT = new Date('2026-11-22T10:00:00.000Z');
+
+function newMessage(options: { id?: string; idempotencyKey?: string } = {}): NewMessage {
+  const id = options.id ?? randomUUID();
+  return {
+    header: {
+      format: MESSAGE_FORMAT,
+      id,
+      type: 'request',
+      agreement: 'MIG',
+      from: { party: 'KZ', authority: 'KZ-MVD' },
+      to: { party: 'AZ', authority: 'AZ-DMX' },
+      createdAt: AT.toISOString(),
+      correlationId: id,
+      inReplyTo: null,
+    },
+    direction: 'outgoing',
+    digest: `sha256:${'ab'.repeat(32)}`,
+    signatoryId: 'kz-mvd-deputy-minister',
+    status: 'accepted',
+    at: AT,
+    content: Buffer.from(`{"id":"${id}"}`),
+    signed: Buffer.from('signed'),
+    envelope: Buffer.from('envelope'),
+    submittedBy: 'kz-mvd-system',
+    idempotencyKey: options.idempotencyKey,
+    requestDigest: `sha256:${'cd'.repeat(32)}`,
+  };
+}
+
+/** What a submit writes beside the message: its outbox row and two audit entries. */
+function withIt(m: NewMessage): WithNewMessage {
+  const common = {
+    actor: { authority: 'KZ-MVD', role: 'publisher', user: 'kz-mvd-system' },
+    messageId: m.header.id,
+    correlationId: m.header.correlationId,
+    parties: ['KZ', 'AZ'],
+    agreement: 'MIG',
+    contentDigest: m.digest,
+  };
+  return {
+    outbox: envelopeEntry(m.header, m.at),
+    audit: [
+      { type: 'message.submitted', ...common },
+      { type: 'message.sealed', ...common },
+    ],
+  };
+}
+
+describe('MessageRepository (group-committed inserts, real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let admin: Client;
+  let sut: MessageRepository;
+
+  const counts = async (ids: readonly string[]) => {
+    const { rows } = await admin.query<Record<string, number>>(
+      `SELECT (SELECT count(*)::int FROM mxg.messages WHERE id = ANY($1::uuid[])) AS messages,
+              (SELECT count(*)::int FROM mxg.message_contents WHERE message_id = ANY($1::uuid[])) AS contents,
+              (SELECT count(*)::int FROM mxg.outbox WHERE message_id = ANY($1::text[])) AS outbox,
+              (SELECT count(*)::int FROM mxg.audit_entries WHERE message_id = ANY($1::text[])) AS audit,
+              (SELECT count(DISTINCT xid)::int FROM mxg.audit_entries WHERE message_id = ANY($1::text[])) AS transactions`,
+      [ids],
+    );
+    return rows[0];
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('messages');
+    dataSource = await new DataSource(dataSourceOptions(db.appUrl)).initialize();
+    admin = new Client({ connectionString: db.ownerUrl });
+    await admin.connect();
+    sut = new MessageRepository(dataSource);
+  });
+
+  afterAll(async () => {
+    await admin?.end();
+    await dataSource?.destroy();
+    await db?.drop();
+  });
+
+  it('stores concurrent messages with all their rows, several per statement', async () => {
+    const messages = Array.from({ length: 20 }, () => newMessage());
+    const records = await Promise.all(messages.map((m) => sut.insertMessage(m, withIt(m))));
+
+    expect(records.map((r) => r?.id)).toEqual(messages.map((m) => m.header.id));
+    const ids = messages.map((m) => m.header.id);
+    const stored = await counts(ids);
+    expect(stored).toMatchObject({ messages: 20, contents: 20, outbox: 20, audit: 40 });
+    // The first went alone; the 19 made while it was in flight went in one more statement
+    // (entries of one statement share its transaction id).
+    expect(stored.transactions).toBe(2);
+  });
+
+  it('stores a message submitted twice at once exactly once, and says which was the duplicate', async () => {
+    const twice = newMessage();
+    const others = Array.from({ length: 5 }, () => newMessage());
+    const all = [twice, ...others, twice];
+    const records = await Promise.all(all.map((m) => sut.insertMessage(m, withIt(m))));
+
+    expect(records.filter((r) => r?.id === twice.header.id)).toHaveLength(1);
+    expect(records.filter((r) => r === undefined)).toHaveLength(1);
+    expect(await counts([twice.header.id])).toMatchObject({
+      messages: 1,
+      contents: 1,
+      outbox: 1,
+      audit: 2,
+    });
+    expect(await counts(others.map((m) => m.header.id))).toMatchObject({ messages: 5, audit: 10 });
+  });
+
+  it('writes nothing for a message whose id is stored already', async () => {
+    const m = newMessage();
+    await sut.insertMessage(m, withIt(m));
+    const again = await sut.insertMessage({ ...m, digest: `sha256:${'ee'.repeat(32)}` }, withIt(m));
+
+    expect(again).toBeUndefined();
+    expect(await counts([m.header.id])).toMatchObject({ messages: 1, outbox: 1, audit: 2 });
+  });
+
+  it('fails only the message at fault when a batch cannot be written as a whole', async () => {
+    // Two messages racing with one Idempotency-Key: the unique index refuses the statement
+    // holding both; each is then tried alone and exactly one of them is stored.
+    const key = `key-${randomUUID()}`;
+    const first = newMessage({ idempotencyKey: key });
+    const racing = newMessage({ idempotencyKey: key });
+    const bystanders = Array.from({ length: 4 }, () => newMessage());
+    const blocker = newMessage();
+    const inFlight = sut.insertMessage(blocker, withIt(blocker)); // the next ones batch behind it
+    const outcomes = await Promise.allSettled(
+      [first, ...bystanders, racing].map((m) => sut.insertMessage(m, withIt(m))),
+    );
+    await inFlight;
+
+    const failed = outcomes.filter((o) => o.status === 'rejected');
+    expect(failed).toHaveLength(1);
+    expect(failed[0].reason).toMatchObject({
+      driverError: expect.objectContaining({ code: '23505' }) as unknown,
+    });
+    const stored = await counts([first.header.id, racing.header.id]);
+    expect(stored).toMatchObject({ messages: 1, contents: 1, outbox: 1, audit: 2 });
+    expect(await counts(bystanders.map((m) => m.header.id))).toMatchObject({
+      messages: 4,
+      outbox: 4,
+      audit: 8,
+    });
+  });
+
+  it('inserts inside a caller’s transaction when given one, and rolls back with it', async () => {
+    const m = newMessage();
+    await expect(
+      sut.transaction(async (tx) => {
+        expect(await sut.insertMessage(m, withIt(m), tx)).toMatchObject({ id: m.header.id });
+        throw new Error('caller gives up');
+      }),
+    ).rejects.toThrow('caller gives up');
+    expect(await counts([m.header.id])).toMatchObject({ messages: 0, outbox: 0, audit: 0 });
+  });
+
+  it('records concurrent receipts, the first for each message only, several per statement', async () => {
+    const sent = Array.from({ length: 6 }, () => newMessage());
+    await Promise.all(sent.map((m) => sut.insertMessage(m, withIt(m))));
+    const receive = (m: NewMessage, status: 'accepted' | 'rejected') =>
+      sut.recordReceivedReceipt(
+        {
+          messageId: m.header.id,
+          status,
+          code: status === 'rejected' ? 'SIGNATURE_INVALID' : null,
+          signed: Buffer.from(`receipt ${status}`),
+          at: AT,
+        },
+        status === 'accepted' ? 'delivered' : 'rejected',
+        ['accepted', 'published', 'failed'],
+        [
+          {
+            type: 'receipt.received',
+            actor: { authority: 'AZ-DMX', role: 'gateway', user: null },
+            messageId: m.header.id,
+            parties: ['KZ', 'AZ'],
+          },
+        ],
+      );
+    // The first message's receipt arrives twice at once, the second's was rejected.
+    const firsts = await Promise.all([
+      receive(sent[0], 'accepted'),
+      ...sent.slice(1).map((m, i) => receive(m, i === 0 ? 'rejected' : 'accepted')),
+      receive(sent[0], 'accepted'),
+    ]);
+
+    expect(firsts).toEqual([true, true, true, true, true, true, false]);
+    const found = await Promise.all(sent.map((m) => sut.find(m.header.id)));
+    expect(found.map((m) => m?.status)).toEqual([
+      'delivered',
+      'rejected',
+      'delivered',
+      'delivered',
+      'delivered',
+      'delivered',
+    ]);
+    expect(found[1]?.statusCode).toBe('SIGNATURE_INVALID');
+    const { rows } = await admin.query<{
+      receipts: number;
+      entries: number;
+      transactions: number;
+    }>(
+      `SELECT (SELECT count(*)::int FROM mxg.receipts WHERE message_id = ANY($1::uuid[])) AS receipts,
+              (SELECT count(*)::int FROM mxg.audit_entries
+                WHERE message_id = ANY($1::text[]) AND event_type = 'receipt.received') AS entries,
+              (SELECT count(DISTINCT xid)::int FROM mxg.audit_entries
+                WHERE message_id = ANY($1::text[]) AND event_type = 'receipt.received') AS transactions`,
+      [sent.map((m) => m.header.id)],
+    );
+    // The first receipt alone, the next five together; the repeated one waited and wrote nothing.
+    expect(rows[0]).toEqual({ receipts: 6, entries: 6, transactions: 2 });
+  });
+
+  it('finds concurrent messages by id, and none for an id that is not a UUID', async () => {
+    const m = newMessage();
+    await sut.insertMessage(m, withIt(m));
+    const [found, missing, notAnId] = await Promise.all([
+      sut.find(m.header.id),
+      sut.find(randomUUID()),
+      sut.find('not-a-uuid'),
+    ]);
+    expect(found).toMatchObject({ id: m.header.id, status: 'accepted', to: { party: 'AZ' } });
+    expect(missing).toBeUndefined();
+    expect(notAnId).toBeUndefined();
+  });
+});
