@@ -1,4 +1,4 @@
-import type { Clock } from '@mxg/core';
+import { GroupCommit, type Clock } from '@mxg/core';
 import type { AuditEventInput } from './audit-event';
 import { normalizeAuditEvent, type NormalizedAuditEvent } from './audit-entry-validation';
 import { entriesInsert, insertEntries } from '../store/audit-log.repository';
@@ -48,12 +48,6 @@ export function auditInsertStatement(
   });
 }
 
-interface Pending {
-  readonly rows: { event: NormalizedAuditEvent; time: Date }[];
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
 /**
  * Appends audit events. An append is one plain INSERT with no sequence number and no hash, so
  * writers never wait on each other (issue 4: appending never serialises message processing);
@@ -67,13 +61,20 @@ interface Pending {
  * fails if they were not; a malformed event is refused before anything is queued.
  */
 export class AuditAppender {
-  private queue: Pending[] = [];
-  private flushing: Promise<void> | undefined;
+  private readonly batches: GroupCommit<Row[], void>;
 
   constructor(
     private readonly db: SqlClient,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.batches = new GroupCommit(
+      async (batch) => {
+        await insertRows(this.db, batch.flat());
+        return batch.map(() => ({ ok: true, value: undefined }) as const);
+      },
+      { maxBatch: ROWS_PER_INSERT, weight: (rows) => rows.length },
+    );
+  }
 
   async append(event: AuditEventInput, options: { db?: SqlClient } = {}): Promise<void> {
     await this.appendMany([event], options);
@@ -84,41 +85,16 @@ export class AuditAppender {
     options: { db?: SqlClient } = {},
   ): Promise<void> {
     const rows = normalizedRows(events, this.clock.now());
-    if (options.db !== undefined) {
-      for (let at = 0; at < rows.length; at += ROWS_PER_INSERT) {
-        await insertEntries(options.db, rows.slice(at, at + ROWS_PER_INSERT));
-      }
-      return;
-    }
-    await new Promise<void>((resolve, reject) => {
-      this.queue.push({ rows, resolve, reject });
-      this.flushing ??= this.flush();
-    });
+    if (options.db !== undefined) await insertRows(options.db, rows);
+    else await this.batches.submit(rows);
   }
+}
 
-  /** Writes queued appends, a statement of up to ROWS_PER_INSERT rows at a time, until none are left. */
-  private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch: Pending[] = [];
-      let size = 0;
-      while (
-        this.queue.length > 0 &&
-        (batch.length === 0 || size + this.queue[0].rows.length <= ROWS_PER_INSERT)
-      ) {
-        const next = this.queue.shift()!;
-        batch.push(next);
-        size += next.rows.length;
-      }
-      try {
-        const rows = batch.flatMap((p) => p.rows);
-        for (let at = 0; at < rows.length; at += ROWS_PER_INSERT) {
-          await insertEntries(this.db, rows.slice(at, at + ROWS_PER_INSERT));
-        }
-        for (const p of batch) p.resolve();
-      } catch (error) {
-        for (const p of batch) p.reject(error);
-      }
-    }
-    this.flushing = undefined;
+type Row = { event: NormalizedAuditEvent; time: Date };
+
+/** A statement of up to ROWS_PER_INSERT rows at a time. */
+async function insertRows(db: SqlClient, rows: readonly Row[]): Promise<void> {
+  for (let at = 0; at < rows.length; at += ROWS_PER_INSERT) {
+    await insertEntries(db, rows.slice(at, at + ROWS_PER_INSERT));
   }
 }
