@@ -53,7 +53,7 @@ const PLANS: Record<'quick' | 'full' | 'long', Plan> = {
     limitMs: 800,
     warmMs: 1000,
     fixedMs: 4000,
-    rampSteps: [16, 64],
+    rampSteps: [16, 64, 256],
     stepMs: 3000,
     fullChecks: 30,
   },
@@ -208,6 +208,7 @@ async function runWith(
     }
   } finally {
     await receipts.stop();
+    load.close();
   }
   started = lap('load', started);
   const drainStarted = performance.now();

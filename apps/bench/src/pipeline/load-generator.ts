@@ -1,3 +1,4 @@
+import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 
 export const REQUEST_BYTES = 2048;
@@ -29,17 +30,59 @@ const now = () => performance.timeOrigin + performance.now();
 
 /**
  * A KZ-MVD national system submitting MIG-5 requests to AZ-DMX through KZ's API, ≈ 2 KiB of
- * JSON each. undici's fetch keeps the connections alive; concurrency is bounded by the caller.
+ * JSON each, over kept-alive connections; concurrency is bounded by the caller. node:http, not
+ * fetch: undici's fetch cost this process ≈ 1 ms of CPU a request, taken from the same two cores
+ * the gateways run on.
  */
 export class LoadGenerator {
   readonly submissions: Submission[] = [];
-  private readonly body: string;
+  private readonly body: Buffer;
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
   constructor(
     private readonly url: string,
     private readonly token: string,
   ) {
-    this.body = requestBody(REQUEST_BYTES);
+    this.body = Buffer.from(requestBody(REQUEST_BYTES));
+  }
+
+  /** Closes the kept-alive connections. */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  /** POST /messages; the status and the answer's id. */
+  private post(): Promise<{ status: number; id?: string }> {
+    return new Promise((resolve, reject) => {
+      const req = request(
+        `${this.url}/messages`,
+        {
+          method: 'POST',
+          agent: this.agent,
+          headers: {
+            authorization: `Bearer ${this.token}`,
+            'content-type': 'application/json',
+            'content-length': this.body.length,
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', reject);
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            try {
+              const answer = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id?: string };
+              resolve({ status, id: answer.id });
+            } catch {
+              resolve({ status });
+            }
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(this.body);
+    });
   }
 
   /** One submission; never throws (a failed request is recorded with status 0). */
@@ -47,15 +90,10 @@ export class LoadGenerator {
     const sentAt = now();
     let submission: Submission;
     try {
-      const response = await fetch(`${this.url}/messages`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
-        body: this.body,
-      });
-      const answer = (await response.json()) as { id?: string };
+      const answer = await this.post();
       submission = {
-        id: response.status === 202 ? answer.id : undefined,
-        status: response.status,
+        id: answer.status === 202 ? answer.id : undefined,
+        status: answer.status,
         sentAt,
         answeredAt: now(),
         phase,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { queryRows, type AuditEventInput, type SqlClient } from '@mxg/audit';
-import { GroupCommit } from '@mxg/core';
+import { GroupCommit, isUuid } from '@mxg/core';
 import type { MessageHeader } from '@mxg/envelope';
 import type { MessageRecord, MessageStatus, OutboxProperties, OutboxRow } from './exchange.types';
 import { recordReceiptsStatement, type ReceiptRecord } from './record-receipts.statement';
@@ -88,8 +88,6 @@ export interface WithNewMessage {
  */
 const MAX_BATCH_WEIGHT = 64;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Every SQL statement of the exchange, and the only door to message content (so per-message
  * encryption can come later in one place). Returns domain records, never ORM entities.
@@ -145,7 +143,7 @@ export class MessageRepository {
   /** The message with this id; reads outside a transaction are batched like inserts. */
   async find(id: string, db?: Db): Promise<MessageRecord | undefined> {
     // Not a UUID: no message has it, and it must not fail the batch it would have joined.
-    if (!UUID.test(id)) return undefined;
+    if (!isUuid(id)) return undefined;
     return db ? (await this.findMany([id], db))[0] : this.finds.submit(id);
   }
 

@@ -7,7 +7,7 @@ import {
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { AuditAppender, type AuditEventInput } from '@mxg/audit';
 import { MxgConfigService } from '@mxg/config';
-import { Clock } from '@mxg/core';
+import { Clock, isUuid } from '@mxg/core';
 import { BrokerConnection } from '../broker/broker-connection.service';
 import type { OutboxRow } from '../exchange/exchange.types';
 import { type Db, MessageRepository } from '../exchange/message.repository';
@@ -183,8 +183,4 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     }
     await this.audit.appendMany(events, { db: tx });
   }
-}
-
-function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }
