@@ -12,13 +12,22 @@ import {
 } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { connect, type ConfirmChannel } from 'amqplib';
-import { Pool, type PoolClient } from 'pg';
-import { AuditAppender } from '@mxg/audit';
+import { Pool } from 'pg';
 import type { SignatureScheme } from '@mxg/cms';
 import type { MxgConfigService } from '@mxg/config';
-import { SystemClock } from '@mxg/core';
 import { runMigrations } from '@mxg/database';
-import { FileKeyStore, signatureSchemeFor } from '@mxg/envelope';
+import {
+  FileKeyStore,
+  MESSAGE_FORMAT,
+  type MessageHeader,
+  signatureSchemeFor,
+} from '@mxg/envelope';
+// The gateway's own statement and outbox row: the limit is MXG's insert pattern, not a copy.
+import {
+  insertMessagesStatement,
+  type MessageInsert,
+} from '../../../gateway/src/exchange/insert-messages.statement';
+import { envelopeEntry } from '../../../gateway/src/exchange/outbox-entries';
 import { CpuSampler } from './cpu-sampler';
 import { createBenchDatabase } from './gateway-processes';
 
@@ -259,13 +268,14 @@ export async function measureBroker(
 }
 
 /**
- * PostgreSQL: the submit transaction's inserts for one message (message, content, outbox, two
- * audit entries), one message per transaction as the gateway does, or several per transaction
- * (the same statements, one commit) to show what the commit costs.
+ * PostgreSQL: MXG's own insert pattern — the statement a submit writes (message, content with its
+ * envelope, outbox row, two audit entries), built by the gateway's own builder, autocommitted,
+ * one message per statement (a lone request) or `messagesPerStatement` together (what the
+ * gateway's group commit makes of concurrent requests).
  */
 export interface DatabaseLimits {
   readonly clients: number;
-  readonly messagesPerTransaction: number;
+  readonly messagesPerStatement: number;
   readonly messagesPerSecond: number;
   readonly rowsPerSecond: number;
   /** CPU (PostgreSQL + client) per message's inserts, µs. */
@@ -279,8 +289,8 @@ export async function measureDatabase(
   config: MxgConfigService,
   sampler: CpuSampler,
   durationMs: number,
-  messagesPerTransaction = 1,
-  clients = 10,
+  messagesPerStatement = 1,
+  clients = 4,
 ): Promise<DatabaseLimits> {
   const db = await createBenchDatabase(config, 'mxg_bench_limit');
   try {
@@ -289,90 +299,86 @@ export async function measureDatabase(
     let connectionError: Error | undefined;
     pool.on('error', (error) => (connectionError ??= error));
     try {
-      const audit = new AuditAppender(pool, new SystemClock());
       const content = randomBytes(MESSAGE_BYTES);
       const signed = randomBytes(MESSAGE_BYTES + 700);
       const envelope = randomBytes(MESSAGE_BYTES + 1800);
-      const insert = async (client: PoolClient) => {
+      const digest = `sha256:${'0'.repeat(64)}`;
+      const message = (): MessageInsert => {
         const id = randomUUID();
-        const now = new Date();
-        await client.query(
-          `INSERT INTO messages (id, direction, type, agreement, from_party, from_authority,
-               to_party, to_authority, correlation_id, digest, signatory_id, created_at,
-               recorded_at, status, status_at, submitted_by, request_digest)
-             VALUES ($1, 'outgoing', 'request', 'MIG', 'KZ', 'KZ-MVD', 'AZ', 'AZ-DMX', $1, $2,
-               'kz-mvd-deputy-minister', $3, $3, 'accepted', $3, 'kz-mvd-system', $2)
-             ON CONFLICT (id) DO NOTHING RETURNING id`,
-          [id, `sha256:${'0'.repeat(64)}`, now],
-        );
-        await client.query(
-          `INSERT INTO message_contents (message_id, content, signed, envelope) VALUES ($1, $2, $3, $4)`,
-          [id, content, signed, envelope],
-        );
-        await client.query(
-          `INSERT INTO outbox (message_id, kind, exchange, routing_key, payload, properties, created_at, available_at)
-             VALUES ($1, 'envelope', 'mxg.messages', 'az', $2, $3, $4, $4)`,
-          [id, envelope, JSON.stringify({ messageId: id, type: 'mxg.envelope' }), now],
-        );
+        const at = new Date();
+        const header: MessageHeader = {
+          format: MESSAGE_FORMAT,
+          id,
+          type: 'request',
+          agreement: 'MIG',
+          from: { party: 'KZ', authority: 'KZ-MVD' },
+          to: { party: 'AZ', authority: 'AZ-DMX' },
+          createdAt: at.toISOString(),
+          correlationId: id,
+          inReplyTo: null,
+        };
         const common = {
           actor: { authority: 'KZ-MVD', role: 'publisher', user: 'kz-mvd-system' },
           messageId: id,
           correlationId: id,
           parties: ['KZ', 'AZ'],
           agreement: 'MIG',
-          contentDigest: `sha256:${'0'.repeat(64)}`,
+          contentDigest: digest,
         };
-        await audit.appendMany(
-          [
-            { type: 'message.submitted', ...common, details: { type: 'request' } },
-            {
-              type: 'message.sealed',
-              ...common,
-              details: { signatory: 'kz-mvd-deputy-minister' },
-            },
-          ],
-          { db: client },
-        );
+        return {
+          message: {
+            header,
+            direction: 'outgoing',
+            digest,
+            signatoryId: 'kz-mvd-deputy-minister',
+            status: 'accepted',
+            at,
+            content,
+            signed,
+            envelope,
+            submittedBy: 'kz-mvd-system',
+            requestDigest: digest,
+          },
+          also: {
+            outbox: envelopeEntry(header, at),
+            audit: [
+              { type: 'message.submitted', ...common, details: { type: 'request' } },
+              {
+                type: 'message.sealed',
+                ...common,
+                details: { signatory: 'kz-mvd-deputy-minister' },
+              },
+            ],
+          },
+        };
       };
-      const submit = async (client: PoolClient) => {
-        await client.query('BEGIN');
-        try {
-          for (let i = 0; i < messagesPerTransaction; i++) await insert(client);
-          await client.query('COMMIT');
-        } catch (error) {
-          await client.query('ROLLBACK');
-          throw error;
-        }
-      };
-      let transactions = 0;
+      let statements = 0;
       const run = async (ms: number) => {
         const deadline = performance.now() + ms;
         await Promise.all(
           Array.from({ length: clients }, async () => {
-            const client = await pool.connect();
-            try {
-              while (performance.now() < deadline) {
-                if (connectionError) throw connectionError;
-                await submit(client);
-                transactions++;
-              }
-            } finally {
-              client.release();
+            while (performance.now() < deadline) {
+              if (connectionError) throw connectionError;
+              const { text, parameters } = insertMessagesStatement(
+                Array.from({ length: messagesPerStatement }, message),
+              );
+              await pool.query(text, parameters);
+              statements++;
             }
           }),
         );
       };
       await run(Math.min(500, durationMs / 4));
-      const before = transactions;
+      const before = statements;
       const cpuBefore = await sampler.sample();
       const started = performance.now();
       await run(durationMs);
       const seconds = (performance.now() - started) / 1000;
       const cpu = CpuSampler.between(cpuBefore, await sampler.sample());
-      const n = (transactions - before) * messagesPerTransaction;
+      const n = (statements - before) * messagesPerStatement;
       return {
         clients,
-        messagesPerTransaction,
+        messagesPerStatement,
         messagesPerSecond: n / seconds,
         rowsPerSecond: (n * ROWS_PER_MESSAGE) / seconds,
         cpuMicrosPerMessage: ((cpu.PostgreSQL + cpu['load generator']) * 1e6) / n,
