@@ -115,15 +115,21 @@ function buildSignedData(
     ...signingKeyOptions(scheme),
   });
 
+  // The same bytes re-tagged: signedAttrs [0] IMPLICIT (RFC 5652 §5.3).
+  const taggedAttributes = Uint8Array.from(signedAttributes);
+  taggedAttributes[0] = 0xa0;
   const signerInfo = sequence(
     smallInteger(1), // v1: sid is issuerAndSerialNumber (RFC 5652 §5.3)
     issuerAndSerialNumber(certificate),
     digestAlgorithmIdentifier(hash),
-    Buffer.concat([Uint8Array.of(0xa0), signedAttributes.subarray(1)]), // signedAttrs [0] IMPLICIT
+    taggedAttributes,
     signatureAlgorithmIdentifier(scheme),
     octetString(signature),
   );
-  const certificates = uniqueDer([certificate.der, ...(signer.chain ?? []).map(certificateDer)]);
+  const certificates =
+    signer.chain === undefined || signer.chain.length === 0
+      ? [certificate.der]
+      : uniqueDer([certificate.der, ...signer.chain.map(certificateDer)]);
   const signedData = sequence(
     smallInteger(contentType === OID.data ? 1 : 3), // RFC 5652 §5.1
     setOf(digestAlgorithmIdentifier(hash)),
@@ -142,8 +148,8 @@ function attribute(type: string, value: Uint8Array): Uint8Array {
 }
 
 function uniqueDer(certificates: readonly Uint8Array[]): Uint8Array[] {
-  const byHex = new Map(certificates.map((c) => [Buffer.from(c).toString('hex'), c]));
-  return [...byHex.values()].sort(compareDer);
+  const sorted = [...certificates].sort(compareDer);
+  return sorted.filter((c, i) => i === 0 || compareDer(sorted[i - 1], c) !== 0);
 }
 
 function assertKeyFitsScheme(key: KeyObject, scheme: SignatureScheme): void {
