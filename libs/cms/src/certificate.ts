@@ -149,10 +149,24 @@ function toBuffer(input: Uint8Array | string): Buffer | string {
     : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
 }
 
-/** IssuerAndSerialNumber built from the certificate's own bytes, so it matches byte-for-byte. */
+/** Every signature and every encryption for a certificate writes the same bytes. */
+const issuerAndSerialNumbers = new WeakMap<ParsedCertificate, Uint8Array>();
+
+/**
+ * IssuerAndSerialNumber built from the certificate's own bytes, so it matches byte-for-byte.
+ * Shared between calls: read it or embed it (the DER writer copies), never change it.
+ */
 export function issuerAndSerialNumber(certificate: ParsedCertificate): Uint8Array {
-  const { issuer, serialNumber } = certificate.fields;
-  return sequence(new Uint8Array(issuer.valueBeforeDecode), serialNumber.valueBeforeDecodeView);
+  let encoded = issuerAndSerialNumbers.get(certificate);
+  if (!encoded) {
+    const { issuer, serialNumber } = certificate.fields;
+    encoded = sequence(
+      new Uint8Array(issuer.valueBeforeDecode),
+      serialNumber.valueBeforeDecodeView,
+    );
+    issuerAndSerialNumbers.set(certificate, encoded);
+  }
+  return encoded;
 }
 
 /** A pkijs-decoded sid / rid in the wire form the rest of this library uses. */

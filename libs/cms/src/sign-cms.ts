@@ -13,6 +13,7 @@ import {
   issuerAndSerialNumber,
   parseCertificate,
   type CertificateInput,
+  type ParsedCertificate,
 } from './certificate';
 import { CmsError } from './cms.errors';
 import { wrapContentInfo } from './content-info';
@@ -95,12 +96,7 @@ function buildSignedData(
   const certificate = parseCertificate(signer.certificate);
   const privateKey = toPrivateKeyObject(signer.privateKey);
   assertKeyFitsScheme(privateKey, scheme);
-  if (!certificate.x509.checkPrivateKey(privateKey)) {
-    throw new CmsError(
-      'SIGNER_KEY_MISMATCH',
-      'Private key does not belong to the signer certificate',
-    );
-  }
+  assertKeyBelongs(signer.privateKey, privateKey, certificate);
   const { hash } = SIGNATURE_SCHEME_PARAMS[scheme];
 
   // Sorted by setOf into DER order; the same bytes are signed and then re-tagged [0] below.
@@ -150,6 +146,33 @@ function attribute(type: string, value: Uint8Array): Uint8Array {
 function uniqueDer(certificates: readonly Uint8Array[]): Uint8Array[] {
   const sorted = [...certificates].sort(compareDer);
   return sorted.filter((c, i) => i === 0 || compareDer(sorted[i - 1], c) !== 0);
+}
+
+/**
+ * Key/certificate pairs already found to belong together. Both sides are immutable (a KeyObject
+ * or CryptoKey; a certificate parsed once per distinct DER), so a pair that matched once always
+ * will; only matches are remembered, and any other key or certificate is checked afresh.
+ */
+const matchingKeys = new WeakMap<PrivateKeyInput, WeakSet<ParsedCertificate>>();
+
+function assertKeyBelongs(
+  input: PrivateKeyInput,
+  privateKey: KeyObject,
+  certificate: ParsedCertificate,
+): void {
+  let certificates = matchingKeys.get(input);
+  if (certificates?.has(certificate)) return;
+  if (!certificate.x509.checkPrivateKey(privateKey)) {
+    throw new CmsError(
+      'SIGNER_KEY_MISMATCH',
+      'Private key does not belong to the signer certificate',
+    );
+  }
+  if (!certificates) {
+    certificates = new WeakSet();
+    matchingKeys.set(input, certificates);
+  }
+  certificates.add(certificate);
 }
 
 function assertKeyFitsScheme(key: KeyObject, scheme: SignatureScheme): void {
