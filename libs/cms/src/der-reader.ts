@@ -113,19 +113,25 @@ export function smallIntegerValue(bytes: Uint8Array, tlv: Tlv): number {
  */
 export function oidValue(bytes: Uint8Array, tlv: Tlv, bigArcs = false): string {
   expectTag(tlv, TAG.oid);
-  // The same few OIDs (content types, algorithms, attribute types) come in every message; the
-  // routing header's has a 128-bit arc, read with BigInt. Remembered per encoding (and
-  // `bigArcs`, which decides whether such arcs decline); only successful readings are kept.
+  // Short OIDs (content types, algorithms) are read faster than they could be looked up. Longer
+  // ones, such as the routing header attribute's with its 128-bit arc read with BigInt, come
+  // in every message too: remembered per encoding (and `bigArcs`, which decides whether such
+  // arcs decline); only successful readings are kept.
+  const length = tlv.end - tlv.contentStart;
+  if (length <= MAX_READ_OID_BYTES || length > MAX_CACHED_OID_BYTES) {
+    return readOid(bytes, tlv, bigArcs);
+  }
   const key = `${bigArcs ? '+' : '-'}${bytesKey(contents(bytes, tlv))}`;
   let value = oidValues.get(key);
   if (value === undefined) {
     value = readOid(bytes, tlv, bigArcs);
-    if (tlv.end - tlv.contentStart <= MAX_CACHED_OID_BYTES) oidValues.set(key, value);
+    oidValues.set(key, value);
   }
   return value;
 }
 
 const oidValues = new LruCache<string, string>(256);
+const MAX_READ_OID_BYTES = 12;
 const MAX_CACHED_OID_BYTES = 64;
 
 function readOid(bytes: Uint8Array, tlv: Tlv, bigArcs: boolean): string {
