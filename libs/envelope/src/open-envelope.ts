@@ -129,7 +129,7 @@ async function openSealed(
   // The verified content is normally the very bytes peeked at: decoded once, not twice.
   const signedContent = innerReport.content!;
   const message =
-    peeked && Buffer.from(peeked.content).equals(signedContent)
+    peeked && Buffer.compare(peeked.content, signedContent) === 0
       ? peeked.message
       : decodeMessage(signedContent);
   assertSameHeader(message.header, header);
