@@ -6,6 +6,7 @@ import {
   readRoutingHeader,
   ROUTING_HEADER_ATTRIBUTE,
   routingHeaderAttribute,
+  routingHeaderAttributeOf,
 } from './routing-header.attribute';
 
 const header: MessageHeader = {
@@ -48,6 +49,24 @@ describe('readRoutingHeader', () => {
   const tlv = (tag: number, lengthOctets: number[], contents: Uint8Array) =>
     Buffer.concat([Buffer.from([tag, ...lengthOctets]), contents]);
   const long = (n: number) => (n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff]);
+
+  it('writes the header as asn1js would, a DER UTF8String of its canonical JSON', () => {
+    const asn1 = (text: string) => new Uint8Array(new asn1js.Utf8String({ value: text }).toBER());
+    expect(routingHeaderAttribute(header)).toEqual({
+      type: ROUTING_HEADER_ATTRIBUTE,
+      value: asn1(json.toString('utf8')),
+    });
+    for (const text of [
+      '',
+      'x',
+      'x'.repeat(127),
+      'x'.repeat(128),
+      'é'.repeat(200),
+      'x'.repeat(70_000),
+    ]) {
+      expect(routingHeaderAttributeOf(Buffer.from(text)).value).toEqual(asn1(text));
+    }
+  });
 
   it('reads the header MXG seals', () => {
     expect(readRoutingHeader(signerWith(routingHeaderAttribute(header).value))).toEqual(header);

@@ -13,11 +13,29 @@ import type { MessageHeader } from './message/message-header';
 export const ROUTING_HEADER_ATTRIBUTE = '2.25.73741742561871163920772413435898580669';
 
 export function routingHeaderAttribute(header: MessageHeader): SignedAttribute {
-  const text = Buffer.from(encodeHeader(header)).toString('utf8');
-  return {
-    type: ROUTING_HEADER_ATTRIBUTE,
-    value: new Uint8Array(new asn1js.Utf8String({ value: text }).toBER()),
-  };
+  return routingHeaderAttributeOf(encodeHeader(header));
+}
+
+/** The same, for a header already in its canonical form (`encodeHeader`'s UTF-8 bytes). */
+export function routingHeaderAttributeOf(canonicalHeader: Uint8Array): SignedAttribute {
+  return { type: ROUTING_HEADER_ATTRIBUTE, value: utf8StringDer(canonicalHeader) };
+}
+
+/** A DER UTF8String (X.690 §8.23, §10.1: primitive, minimal length) of UTF-8 contents. */
+function utf8StringDer(contents: Uint8Array): Uint8Array {
+  const length = [contents.length];
+  if (contents.length >= 0x80) {
+    length.length = 0;
+    for (let rest = contents.length; rest > 0; rest = Math.floor(rest / 256)) {
+      length.unshift(rest % 256);
+    }
+    length.unshift(0x80 | length.length);
+  }
+  const der = new Uint8Array(1 + length.length + contents.length);
+  der[0] = 0x0c;
+  der.set(length, 1);
+  der.set(contents, 1 + length.length);
+  return der;
 }
 
 /** The sealed header of an outer SignedData's signer, or `undefined` when it carries none. */

@@ -16,6 +16,21 @@ export function encodeMessage(message: MxgMessage): Uint8Array {
   return Buffer.from(canonicalJson(mxgMessageSchema.parse(message)), 'utf8');
 }
 
+/**
+ * `encodeMessage(message)` and `encodeHeader(message.header)` at once, validating and
+ * canonicalising the header once: sealing needs both, the header for the routing attribute.
+ */
+export function encodeMessageAndHeader(message: MxgMessage): {
+  readonly content: Uint8Array;
+  readonly header: Uint8Array;
+} {
+  const parsed = mxgMessageSchema.parse(message);
+  const header = canonicalJson(parsed.header);
+  // RFC 8785 §3.2.3: members sorted by name, and a message has exactly these two.
+  const content = `{"body":${canonicalJson(parsed.body)},"header":${header}}`;
+  return { content: Buffer.from(content, 'utf8'), header: Buffer.from(header, 'utf8') };
+}
+
 /** Parses signed content back into a message, refusing anything that is not canonical. */
 export function decodeMessage(bytes: Uint8Array): MxgMessage {
   const text = Buffer.from(bytes).toString('utf8');
