@@ -33,7 +33,7 @@ export function encodeMessageAndHeader(message: MxgMessage): {
 
 /** Parses signed content back into a message, refusing anything that is not canonical. */
 export function decodeMessage(bytes: Uint8Array): MxgMessage {
-  const text = Buffer.from(bytes).toString('utf8');
+  const text = utf8Text(bytes);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -65,7 +65,7 @@ export function encodeHeader(header: MessageHeader): Uint8Array {
 
 export function decodeHeader(bytes: Uint8Array): MessageHeader {
   try {
-    return messageHeaderSchema.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+    return messageHeaderSchema.parse(JSON.parse(utf8Text(bytes)));
   } catch {
     throw new EnvelopeError(
       'MALFORMED_ENVELOPE',
@@ -85,4 +85,9 @@ function canonicalJson(value: unknown): string {
   if (text === undefined)
     throw new EnvelopeError('MALFORMED_MESSAGE', 'message cannot be serialised', 'message');
   return text;
+}
+
+/** UTF-8 text of bytes, read in place (Buffer.from(bytes) would copy them first). */
+function utf8Text(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
