@@ -96,6 +96,59 @@ describe('verifyCertificateChain caches', () => {
     ).resolves.toMatchObject({ valid: false, code: 'CERT_UNTRUSTED' });
   });
 
+  it('refuses a revoked certificate after cache hits for a good one under the same CRL', async () => {
+    const listing = readFileSync(fx.intermediateCrlPath, 'utf8');
+    for (let i = 0; i < 3; i++) {
+      // Path, parsed CRL and issuer check all cached after the first round.
+      await expect(
+        verifyCertificateChain(chain(fx.ecSigner, { crls: [rootCrl, listing] })),
+      ).resolves.toMatchObject({ valid: true, revocationChecked: true });
+      await expect(
+        verifyCertificateChain(chain(fx.revokedSigner, { crls: [rootCrl, listing] })),
+      ).resolves.toMatchObject({ valid: false, code: 'CERT_REVOKED' });
+    }
+    // The very same string and the same content as another string: one parsed CRL, same answer.
+    await expect(
+      verifyCertificateChain(chain(fx.revokedSigner, { crls: [rootCrl, `${listing}`] })),
+    ).resolves.toMatchObject({ valid: false, code: 'CERT_REVOKED' });
+    await expect(
+      verifyCertificateChain(chain(fx.revokedSigner, { crls: [rootCrl, listing.slice(0)] })),
+    ).resolves.toMatchObject({ valid: false, code: 'CERT_REVOKED' });
+  });
+
+  it('reads an array of certificate bytes again once its contents change', async () => {
+    // One array handed over repeatedly, as a decoded SignedData's certificates are.
+    const intermediate = Uint8Array.from(fx.intermediateA.certDer);
+    const leaf = Uint8Array.from(fx.ecSigner.certDer);
+    const input = { certificate: leaf, intermediates: [intermediate] };
+    await expect(verifyCertificateChain(chain(fx.ecSigner, input))).resolves.toMatchObject({
+      valid: true,
+    });
+
+    // The intermediate's signature damaged in place: no path any more.
+    intermediate[intermediate.length - 5] ^= 0x01;
+    await expect(verifyCertificateChain(chain(fx.ecSigner, input))).resolves.toMatchObject({
+      valid: false,
+      code: 'CERT_UNTRUSTED',
+    });
+    intermediate[intermediate.length - 5] ^= 0x01;
+
+    await expect(verifyCertificateChain(chain(fx.ecSigner, input))).resolves.toMatchObject({
+      valid: true,
+    });
+
+    // The same for the leaf: damaged in place, then mended.
+    leaf[leaf.length - 5] ^= 0x01;
+    await expect(verifyCertificateChain(chain(fx.ecSigner, input))).resolves.toMatchObject({
+      valid: false,
+      code: 'CERT_UNTRUSTED',
+    });
+    leaf[leaf.length - 5] ^= 0x01;
+    await expect(verifyCertificateChain(chain(fx.ecSigner, input))).resolves.toMatchObject({
+      valid: true,
+    });
+  });
+
   it('does not take a forged copy of a cached certificate for the real one', async () => {
     await expect(verifyCertificateChain(chain(fx.ecSigner))).resolves.toMatchObject({
       valid: true,

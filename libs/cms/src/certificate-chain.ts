@@ -235,10 +235,14 @@ interface ParsedCrl {
  * are parsed and checked afresh; the old entry simply ages out.
  */
 const parsedCrls = new LruCache<string, ParsedCrl>(64);
+const parsedPemCrls = new LruCache<string, ParsedCrl>(64);
 
 function parseCrl(input: CrlInput): ParsedCrl {
-  const key = typeof input === 'string' ? `pem:${input}` : `der:${bytesKey(input)}`;
-  let parsed = parsedCrls.get(key);
+  // PEM text is its own key: a trust store hands over the same string every time, whose hash
+  // V8 keeps, where a prefixed copy would be hashed and compared in full at every call.
+  const cache = typeof input === 'string' ? parsedPemCrls : parsedCrls;
+  const key = typeof input === 'string' ? input : bytesKey(input);
+  let parsed = cache.get(key);
   if (parsed) return parsed;
   let crl: pkijs.CertificateRevocationList;
   try {
@@ -260,7 +264,7 @@ function parseCrl(input: CrlInput): ParsedCrl {
       ),
     issuedBy: new WeakMap(),
   };
-  parsedCrls.set(key, parsed);
+  cache.set(key, parsed);
   return parsed;
 }
 
@@ -319,7 +323,7 @@ function crlSignatureVerifies(
 }
 
 function sameDer(a: ParsedCertificate, b: ParsedCertificate): boolean {
-  return Buffer.from(a.der).equals(b.der);
+  return Buffer.compare(a.der, b.der) === 0;
 }
 
 function failure(

@@ -97,6 +97,23 @@ export function certificateFromDer(
   x509?: X509Certificate,
   fields?: pkijs.Certificate,
 ): ParsedCertificate {
+  // The same array handed over again (a decoded SignedData's certificates, which path
+  // validation then reads twice per signature): its bytes are compared with the parsed ones
+  // rather than copied into a string key and hashed.
+  const seen = parsedArrays.get(der);
+  if (seen && Buffer.compare(seen.der, der) === 0) return seen;
+  const parsed = certificateFromDerBytes(der, x509, fields);
+  parsedArrays.set(der, parsed);
+  return parsed;
+}
+
+const parsedArrays = new WeakMap<Uint8Array, ParsedCertificate>();
+
+function certificateFromDerBytes(
+  der: Uint8Array,
+  x509?: X509Certificate,
+  fields?: pkijs.Certificate,
+): ParsedCertificate {
   const cacheable = der.byteLength <= MAX_CACHED_BYTES;
   const key = cacheable ? bytesKey(der) : undefined;
   const cached = key === undefined ? undefined : parsedDer.get(key);
@@ -149,10 +166,24 @@ function toBuffer(input: Uint8Array | string): Buffer | string {
     : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
 }
 
-/** IssuerAndSerialNumber built from the certificate's own bytes, so it matches byte-for-byte. */
+/** Every signature and every encryption for a certificate writes the same bytes. */
+const issuerAndSerialNumbers = new WeakMap<ParsedCertificate, Uint8Array>();
+
+/**
+ * IssuerAndSerialNumber built from the certificate's own bytes, so it matches byte-for-byte.
+ * Shared between calls: read it or embed it (the DER writer copies), never change it.
+ */
 export function issuerAndSerialNumber(certificate: ParsedCertificate): Uint8Array {
-  const { issuer, serialNumber } = certificate.fields;
-  return sequence(new Uint8Array(issuer.valueBeforeDecode), serialNumber.valueBeforeDecodeView);
+  let encoded = issuerAndSerialNumbers.get(certificate);
+  if (!encoded) {
+    const { issuer, serialNumber } = certificate.fields;
+    encoded = sequence(
+      new Uint8Array(issuer.valueBeforeDecode),
+      serialNumber.valueBeforeDecodeView,
+    );
+    issuerAndSerialNumbers.set(certificate, encoded);
+  }
+  return encoded;
 }
 
 /** A pkijs-decoded sid / rid in the wire form the rest of this library uses. */
@@ -183,14 +214,17 @@ export function matchesIdentifier(certificate: ParsedCertificate, id: RawIdentif
     // Serials compare exactly; names as RFC 5280 §7.1 prescribes (pkijs: case/space-insensitive),
     // which identical bytes always satisfy.
     return (
-      Buffer.from(certificate.serial).equals(id.serialNumber) &&
-      (Buffer.from(certificate.issuerDer).equals(id.issuer) ||
+      sameBytes(certificate.serial, id.serialNumber) &&
+      (sameBytes(certificate.issuerDer, id.issuer) ||
         certificate.fields.issuer.isEqual(nameOf(id.issuer)))
     );
   }
   const ski = subjectKeyIdentifier(certificate.fields);
-  return ski !== undefined && Buffer.from(ski).equals(id.keyIdentifier);
+  return ski !== undefined && sameBytes(ski, id.keyIdentifier);
 }
+
+/** Byte equality without copying either side (Buffer.from would). */
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compare(a, b) === 0;
 
 export function findCertificate<T extends ParsedCertificate>(
   candidates: readonly T[],

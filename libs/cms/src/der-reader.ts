@@ -1,3 +1,5 @@
+import { bytesKey, LruCache } from './lru-cache';
+
 /**
  * A strict DER reader for the fast decoding paths. It never guesses: anything outside the
  * narrow subset it knows (high tag numbers, indefinite or non-minimal lengths, OID arcs asn1js
@@ -85,6 +87,7 @@ export const TAG = {
   octetString: 0x04,
   null: 0x05,
   oid: 0x06,
+  utf8String: 0x0c,
   utcTime: 0x17,
   sequence: 0x30,
   set: 0x31,
@@ -110,6 +113,28 @@ export function smallIntegerValue(bytes: Uint8Array, tlv: Tlv): number {
  */
 export function oidValue(bytes: Uint8Array, tlv: Tlv, bigArcs = false): string {
   expectTag(tlv, TAG.oid);
+  // Short OIDs (content types, algorithms) are read faster than they could be looked up. Longer
+  // ones, such as the routing header attribute's with its 128-bit arc read with BigInt, come
+  // in every message too: remembered per encoding (and `bigArcs`, which decides whether such
+  // arcs decline); only successful readings are kept.
+  const length = tlv.end - tlv.contentStart;
+  if (length <= MAX_READ_OID_BYTES || length > MAX_CACHED_OID_BYTES) {
+    return readOid(bytes, tlv, bigArcs);
+  }
+  const key = `${bigArcs ? '+' : '-'}${bytesKey(contents(bytes, tlv))}`;
+  let value = oidValues.get(key);
+  if (value === undefined) {
+    value = readOid(bytes, tlv, bigArcs);
+    oidValues.set(key, value);
+  }
+  return value;
+}
+
+const oidValues = new LruCache<string, string>(256);
+const MAX_READ_OID_BYTES = 12;
+const MAX_CACHED_OID_BYTES = 64;
+
+function readOid(bytes: Uint8Array, tlv: Tlv, bigArcs: boolean): string {
   const { contentStart, end } = tlv;
   if (end === contentStart) decline('empty OID');
   const arcs: string[] = [];

@@ -7,6 +7,22 @@ describe('der', () => {
     expect(hex(tlv(0x04, new Uint8Array(3)))).toBe('0403000000');
     expect(hex(tlv(0x04, new Uint8Array(200))).slice(0, 6)).toBe('0481c8');
     expect(hex(tlv(0x04, new Uint8Array(70_000))).slice(0, 10)).toBe('0483011170');
+    const header = (length: number) => hex(tlv(0x04, new Uint8Array(length))).slice(0, 12);
+    expect(header(127)).toMatch(/^047f/);
+    expect(header(128)).toMatch(/^048180/);
+    expect(header(255)).toMatch(/^0481ff/);
+    expect(header(256)).toMatch(/^04820100/);
+    expect(header(65_535)).toMatch(/^0482ffff/);
+    expect(header(65_536)).toMatch(/^0483010000/);
+    expect(header(16_777_216)).toMatch(/^048401000000/);
+  });
+
+  it('writes the children one after another, whatever kind of array each is', () => {
+    const parts = [Uint8Array.of(1, 2), Buffer.from([3]), new Uint8Array(0), Uint8Array.of(4)];
+    expect(hex(sequence(...parts))).toBe('300401020304');
+    expect(hex(sequence())).toBe('3000');
+    const view = new Uint8Array(Uint8Array.of(9, 8, 7, 6).buffer, 1, 2);
+    expect(hex(tlv(0x04, view))).toBe('04020807');
   });
 
   it('encodes OIDs (X.690 §8.19), the same every time, each caller with its own copy', () => {

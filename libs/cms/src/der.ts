@@ -7,15 +7,29 @@ import * as asn1js from 'asn1js';
  * OpenSSL re-encodes signed attributes before verifying, so an unsorted SET fails there.
  */
 export function tlv(tag: number, ...contents: readonly Uint8Array[]): Uint8Array {
-  const body = Buffer.concat(contents);
-  return Buffer.concat([Uint8Array.of(tag), encodeLength(body.length), body]);
-}
-
-function encodeLength(length: number): Uint8Array {
-  if (length < 0x80) return Uint8Array.of(length);
-  const bytes: number[] = [];
-  for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) bytes.unshift(rest % 256);
-  return Uint8Array.of(0x80 | bytes.length, ...bytes);
+  // One allocation per element: the header is written in front of the children directly
+  // rather than concatenated from small arrays (a signature is built of ~40 elements).
+  let length = 0;
+  for (const c of contents) length += c.byteLength;
+  if (length > 0xffffffff) throw new RangeError(`DER contents of ${length} bytes`);
+  const lengthOctets =
+    length < 0x80 ? 0 : length < 0x100 ? 1 : length < 0x10000 ? 2 : length < 0x1000000 ? 3 : 4;
+  const out = Buffer.allocUnsafe(2 + lengthOctets + length);
+  out[0] = tag;
+  if (lengthOctets === 0) {
+    out[1] = length;
+  } else {
+    out[1] = 0x80 | lengthOctets;
+    for (let i = lengthOctets, rest = length; i >= 1; i--, rest = Math.floor(rest / 256)) {
+      out[1 + i] = rest % 256;
+    }
+  }
+  let offset = 2 + lengthOctets;
+  for (const c of contents) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
 }
 
 export const sequence = (...contents: readonly Uint8Array[]): Uint8Array => tlv(0x30, ...contents);

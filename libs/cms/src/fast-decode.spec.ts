@@ -114,6 +114,44 @@ describe('fast DER decoders', () => {
     expectSameSignedData(detached, true);
   });
 
+  it('takes UTF8String attribute values as received, as the general decoder re-encodes them', async () => {
+    const utf8Der = (contents: Uint8Array) => {
+      const n = contents.length;
+      const length =
+        n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : n < 0x10000 ? [0x82, n >> 8, n & 0xff] : [];
+      return Buffer.concat([Buffer.from([0x0c, ...length]), contents]);
+    };
+    const values = [
+      Buffer.alloc(0),
+      Buffer.from('x'.repeat(127)),
+      Buffer.from('x'.repeat(128)),
+      Buffer.from('é'.repeat(128)),
+      Buffer.from('x'.repeat(256)),
+      Buffer.from('x'.repeat(40_000)),
+      Buffer.from('\ufeff{"bom":"first"}'),
+      Buffer.from('\u0000 𝄞 ✓'),
+      Buffer.from([0xff, 0xfe, 0x41]), // not UTF-8 at all
+      Buffer.from([0x80, 0x41]), // a lone continuation byte
+      Buffer.from([0xc0, 0xaf]), // an overlong '/'
+      Buffer.from([0xed, 0xa0, 0x80]), // a UTF-16 surrogate
+      Buffer.from([0xe2, 0x82]), // truncated
+    ];
+    for (const contents of values) {
+      const der = await signCms(
+        content,
+        { certificate: fx.ecSigner.certificate, privateKey: fx.ecSigner.privateKey },
+        {
+          scheme: 'ecdsa-sha256',
+          signingTime: new Date('2026-11-21T10:00:00Z'),
+          extraAttributes: [{ type: bigOid, value: utf8Der(contents) }],
+        },
+      );
+      expectSameSignedData(der, true);
+      const [signer] = fastDecodeSignedData(der)!.info.signers;
+      expect(signer.otherAttributes?.get(bigOid)).toEqual([new Uint8Array(utf8Der(contents))]);
+    }
+  });
+
   it('reads OpenSSL SignedData exactly as the general decoder does, or steps aside', () => {
     expectSameSignedData(opensslSigned(fx.ecSigner, '-nodetach', '-nosmimecap'), true);
     expectSameSignedData(

@@ -193,8 +193,13 @@ function signedAttributes(der: Uint8Array, tlv: Tlv): SignerAttributes {
 /**
  * The general decoder reports other attributes' values as asn1js re-encodes them; take the
  * bytes as received only where that re-encoding gives the same bytes.
+ *
+ * A primitive UTF8String (MXG's routing header) always does: asn1js keeps a string's contents
+ * octets as received and writes them back behind the same one-byte tag and the minimal length,
+ * which is the only length form `readTlv` lets through. So it is not decoded and re-encoded.
  */
 function reencodable(value: Uint8Array): Uint8Array {
+  if (value[0] === TAG.utf8String) return value.slice();
   const asn1 = asn1js.fromBER(value);
   if (asn1.offset !== value.byteLength) decline('attribute value');
   if (!Buffer.from(asn1.result.toBER(false)).equals(value)) decline('attribute value re-encodes');

@@ -165,6 +165,55 @@ describe('signCms', () => {
     ).rejects.toMatchObject({ code: 'SIGNER_KEY_MISMATCH' });
   });
 
+  it('remembers only matching key/certificate pairs: any other pair is checked again', async () => {
+    const scheme = 'ecdsa-sha256';
+    const { certificate, privateKey } = fx.ecSigner;
+    const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const sign = (cert: Credential['certificate'] | Uint8Array | string, key: typeof stranger) =>
+      signCms(content, { certificate: cert, privateKey: key }, { scheme, signingTime });
+
+    // The genuine pair, signed twice: the second time the match is remembered.
+    await expect(sign(certificate, privateKey)).resolves.toBeInstanceOf(Uint8Array);
+    await expect(sign(certificate, privateKey)).resolves.toBeInstanceOf(Uint8Array);
+
+    // Another key for the same certificate, in every form a certificate can be given in.
+    for (const cert of [certificate, fx.ecSigner.certDer, fx.ecSigner.certPem]) {
+      await expect(sign(cert, stranger)).rejects.toMatchObject({ code: 'SIGNER_KEY_MISMATCH' });
+    }
+    // The same (remembered) key for another certificate.
+    await expect(sign(fx.otherSigner.certificate, privateKey)).rejects.toMatchObject({
+      code: 'SIGNER_KEY_MISMATCH',
+    });
+    // A refusal is not remembered against the genuine pair, nor a match for the stranger.
+    await expect(sign(certificate, privateKey)).resolves.toBeInstanceOf(Uint8Array);
+    await expect(sign(certificate, stranger)).rejects.toMatchObject({
+      code: 'SIGNER_KEY_MISMATCH',
+    });
+  });
+
+  it('checks a CryptoKey against the certificate each time it is another key', async () => {
+    const scheme = 'ecdsa-sha256';
+    const algorithm = { name: 'ECDSA', namedCurve: 'P-256' };
+    const genuine = await webcrypto.subtle.importKey(
+      'pkcs8',
+      fx.ecSigner.privateKey.export({ type: 'pkcs8', format: 'der' }),
+      algorithm,
+      false,
+      ['sign'],
+    );
+    const stranger = (await webcrypto.subtle.generateKey(algorithm, false, ['sign'])).privateKey;
+    const sign = (key: webcrypto.CryptoKey) =>
+      signCms(
+        content,
+        { certificate: fx.ecSigner.certificate, privateKey: key },
+        { scheme, signingTime },
+      );
+
+    await expect(sign(genuine)).resolves.toBeInstanceOf(Uint8Array);
+    await expect(sign(genuine)).resolves.toBeInstanceOf(Uint8Array);
+    await expect(sign(stranger)).rejects.toMatchObject({ code: 'SIGNER_KEY_MISMATCH' });
+  });
+
   it('refuses a scheme that does not fit the key, or is not in the closed set', async () => {
     const ec = { certificate: fx.ecSigner.certDer, privateKey: fx.ecSigner.privateKey };
 

@@ -128,11 +128,10 @@ async function openSealed(
 
   // The verified content is normally the very bytes peeked at: decoded once, not twice.
   const signedContent = innerReport.content!;
-  const message =
-    peeked && Buffer.from(peeked.content).equals(signedContent)
-      ? peeked.message
-      : decodeMessage(signedContent);
-  assertSameHeader(message.header, header);
+  const unchanged = peeked !== undefined && Buffer.compare(peeked.content, signedContent) === 0;
+  const message = unchanged ? peeked.message : decodeMessage(signedContent);
+  // The peeked message's header was compared with `header` above already.
+  if (!unchanged) assertSameHeader(message.header, header);
   return {
     message,
     header,

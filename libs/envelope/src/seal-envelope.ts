@@ -1,9 +1,9 @@
 import type { X509Certificate } from 'node:crypto';
 import { encryptCms, signCms } from '@mxg/cms';
 import type { AlgorithmPolicy } from '@mxg/config';
-import { encodeMessage, messageDigest } from './message/canonical-message';
+import { encodeMessageAndHeader, messageDigest } from './message/canonical-message';
 import type { MessageHeader, MxgMessage } from './message/message-header';
-import { routingHeaderAttribute } from './routing-header.attribute';
+import { routingHeaderAttributeOf } from './routing-header.attribute';
 import { signatureSchemeFor } from './signature-scheme';
 import type { KeyPair } from './trust/trust-store';
 
@@ -41,7 +41,7 @@ export interface SealedEnvelope {
  * (`verifySignedLayer`); it is wrapped byte for byte.
  */
 export async function sealEnvelope(input: SealEnvelopeInput): Promise<SealedEnvelope> {
-  const content = encodeMessage(input.message);
+  const { content, header } = encodeMessageAndHeader(input.message);
   const inner =
     'signedData' in input.signatory
       ? input.signatory.signedData
@@ -64,7 +64,7 @@ export async function sealEnvelope(input: SealEnvelopeInput): Promise<SealedEnve
     {
       scheme: signatureSchemeFor(input.seal.privateKey, input.policy),
       signingTime: input.signingTime,
-      extraAttributes: [routingHeaderAttribute(input.message.header)],
+      extraAttributes: [routingHeaderAttributeOf(header)],
     },
   );
   return { envelope, inner, header: input.message.header, digest: messageDigest(content) };

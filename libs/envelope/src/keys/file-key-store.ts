@@ -21,23 +21,27 @@ export class FileKeyStore implements KeyStore {
   ) {}
 
   seal(): Promise<KeyPair> {
-    return this.load('seal', partyPkiPaths(this.certsDir, this.party).gateway.seal);
+    return this.load('seal', () => partyPkiPaths(this.certsDir, this.party).gateway.seal);
   }
 
   encryption(): Promise<KeyPair> {
-    return this.load('encryption', partyPkiPaths(this.certsDir, this.party).gateway.encryption);
+    return this.load(
+      'encryption',
+      () => partyPkiPaths(this.certsDir, this.party).gateway.encryption,
+    );
   }
 
   signatory(signatoryId: string): Promise<KeyPair> {
-    return this.load(
-      `signatory:${signatoryId}`,
+    return this.load(`signatory:${signatoryId}`, () =>
       partyPkiPaths(this.certsDir, this.party).signatory(signatoryId),
     );
   }
 
-  private load(name: string, paths: CertificateKeyPaths): Promise<KeyPair> {
+  /** Paths are worked out (and validated) only when the key is not loaded yet. */
+  private load(name: string, pathsOf: () => CertificateKeyPaths): Promise<KeyPair> {
     let pair = this.cache.get(name);
     if (!pair) {
+      const paths = pathsOf();
       pair = Promise.all([
         loadCertificatePem(paths.certificate),
         loadPrivateKey(paths.privateKey),

@@ -16,9 +16,24 @@ export function encodeMessage(message: MxgMessage): Uint8Array {
   return Buffer.from(canonicalJson(mxgMessageSchema.parse(message)), 'utf8');
 }
 
+/**
+ * `encodeMessage(message)` and `encodeHeader(message.header)` at once, validating and
+ * canonicalising the header once: sealing needs both, the header for the routing attribute.
+ */
+export function encodeMessageAndHeader(message: MxgMessage): {
+  readonly content: Uint8Array;
+  readonly header: Uint8Array;
+} {
+  const parsed = mxgMessageSchema.parse(message);
+  const header = canonicalJson(parsed.header);
+  // RFC 8785 §3.2.3: members sorted by name, and a message has exactly these two.
+  const content = `{"body":${canonicalJson(parsed.body)},"header":${header}}`;
+  return { content: Buffer.from(content, 'utf8'), header: Buffer.from(header, 'utf8') };
+}
+
 /** Parses signed content back into a message, refusing anything that is not canonical. */
 export function decodeMessage(bytes: Uint8Array): MxgMessage {
-  const text = Buffer.from(bytes).toString('utf8');
+  const text = utf8Text(bytes);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -50,7 +65,7 @@ export function encodeHeader(header: MessageHeader): Uint8Array {
 
 export function decodeHeader(bytes: Uint8Array): MessageHeader {
   try {
-    return messageHeaderSchema.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
+    return messageHeaderSchema.parse(JSON.parse(utf8Text(bytes)));
   } catch {
     throw new EnvelopeError(
       'MALFORMED_ENVELOPE',
@@ -70,4 +85,9 @@ function canonicalJson(value: unknown): string {
   if (text === undefined)
     throw new EnvelopeError('MALFORMED_MESSAGE', 'message cannot be serialised', 'message');
   return text;
+}
+
+/** UTF-8 text of bytes, read in place (Buffer.from(bytes) would copy them first). */
+function utf8Text(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
