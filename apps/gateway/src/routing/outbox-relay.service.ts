@@ -32,6 +32,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly returned = new Set<string>();
   private stopped = false;
   private wake: (() => void) | undefined;
+  /** A poke came while a batch was being published: look again before sleeping. */
+  private signalled = false;
   private loop: Promise<void> | undefined;
 
   constructor(
@@ -42,7 +44,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly audit: AuditAppender,
     signal: OutboxSignal,
   ) {
-    signal.listen(() => this.wake?.());
+    signal.listen(() => this.poke());
   }
 
   onApplicationBootstrap(): void {
@@ -58,28 +60,36 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         if (this.channel === channel) this.channel = undefined;
       });
       this.channel = channel;
-      this.wake?.();
+      this.poke();
     });
     this.loop = this.run();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
+    this.poke();
     await this.loop;
     // Close the channel before the connection: confirms still in flight would be lost.
     await this.channel?.close().catch(() => undefined);
   }
 
+  /** Something may be due: publish now, or right after the batch being published. */
+  private poke(): void {
+    this.signalled = true;
+    this.wake?.();
+  }
+
   private async run(): Promise<void> {
     while (!this.stopped) {
       let published = 0;
+      this.signalled = false;
       try {
         published = await this.publishBatch();
       } catch (error) {
         this.logger.warn(`outbox batch not published, will retry: ${(error as Error).message}`);
       }
-      if (published < BATCH && !this.stopped) {
+      // Rows committed while this batch was out are not in it: a poke meanwhile means go on.
+      if (published < BATCH && !this.stopped && !this.signalled) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, IDLE_POLL_MS);
           this.wake = () => {
