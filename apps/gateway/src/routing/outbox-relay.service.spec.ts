@@ -14,8 +14,7 @@ import { OutboxRelay } from './outbox-relay.service';
 describe(OutboxRelay.name, () => {
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  function relayWith(claimOutbox: () => Promise<unknown[]>) {
-    const signal = new OutboxSignal();
+  function relayWith(claimOutbox: () => Promise<unknown[]>, signal = new OutboxSignal()) {
     const channel = { on: () => undefined, close: () => Promise.resolve() };
     const connection = { createConfirmChannel: () => Promise.resolve(channel) };
     const broker = {
@@ -35,20 +34,19 @@ describe(OutboxRelay.name, () => {
       {} as AuditAppender,
       signal,
     );
-    return { sut, signal };
+    return sut;
   }
 
   it('looks again at once when a signal came while a batch was out (regression: the signal was lost and the row waited for the idle poll)', async () => {
     let claims = 0;
-    let signalDuringClaim: (() => void) | undefined;
-    const { sut, signal } = relayWith(async () => {
+    const signal = new OutboxSignal();
+    const sut = relayWith(async () => {
       claims++;
       // A submit commits and signals while this (empty) batch is being claimed.
-      if (claims === 2) signalDuringClaim?.();
+      if (claims === 2) signal.notify();
       await sleep(5);
       return [];
-    });
-    signalDuringClaim = () => signal.notify();
+    }, signal);
     sut.onApplicationBootstrap();
     await sleep(30);
     signal.notify(); // claim 2, during which another signal comes
@@ -60,7 +58,7 @@ describe(OutboxRelay.name, () => {
 
   it('claims as soon as the channel opens, then sleeps while nothing is due (regression: the wake-up from the channel opening came before the loop slept and was lost)', async () => {
     let claims = 0;
-    const { sut } = relayWith(() => {
+    const sut = relayWith(() => {
       claims++;
       return Promise.resolve([]);
     });
