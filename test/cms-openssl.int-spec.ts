@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
+  ContentKeyReuse,
   decryptCms,
   encryptCms,
   signCms,
@@ -14,6 +15,7 @@ import {
   type CertificateChainInput,
   type SignatureScheme,
 } from '@mxg/cms';
+import { decodeEnvelopedData } from '../libs/cms/src/parse-enveloped-data';
 import {
   createCmsFixtures,
   type CmsFixtures,
@@ -113,6 +115,54 @@ describe('CMS interoperability with the OpenSSL CLI', () => {
     ]);
 
     expect(output.equals(content)).toBe(true);
+  });
+
+  it('openssl cms -decrypt opens each of several MXG envelopes that share a reused content key', async () => {
+    const reuse = new ContentKeyReuse({ maxAgeMs: 60_000, maxUses: 10 });
+    const contents = [content, randomBytes(300), Buffer.from('third')];
+    const ders = await Promise.all(
+      contents.map((c) =>
+        encryptCms(
+          c,
+          { certificate: fx.encryption.certPem },
+          { keyTransport: 'rsa-oaep-sha256', contentEncryption: 'aes-256-cbc', reuse },
+        ),
+      ),
+    );
+
+    // One key transport for all three (so the receiver unwraps once), a fresh IV each.
+    const transports = ders.map((d) =>
+      Buffer.from(decodeEnvelopedData(d).keyTransports[0].encryptedKey),
+    );
+    expect(transports[1].equals(transports[0])).toBe(true);
+    expect(transports[2].equals(transports[0])).toBe(true);
+    expect(
+      new Set(ders.map((d) => Buffer.from(decodeEnvelopedData(d).iv!).toString('hex'))).size,
+    ).toBe(3);
+    ders.forEach((der, i) => {
+      const output = fx.openssl([
+        'cms',
+        '-decrypt',
+        '-binary',
+        '-inform',
+        'DER',
+        '-in',
+        fx.file(`mxg-enveloped-reused-${i}.der`, der),
+        '-recip',
+        fx.encryption.certPath,
+        '-inkey',
+        fx.encryption.keyPath,
+      ]);
+      expect(output.equals(contents[i])).toBe(true);
+    });
+    // And MXG opens them too, the key unwrapped once and remembered.
+    for (const [i, der] of ders.entries()) {
+      const plain = await decryptCms(der, {
+        certificate: fx.encryption.certDer,
+        privateKey: fx.encryption.privateKey,
+      });
+      expect(Buffer.from(plain).equals(contents[i])).toBe(true);
+    }
   });
 
   describe('MXG verifies openssl cms -sign output', () => {

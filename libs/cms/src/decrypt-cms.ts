@@ -4,6 +4,7 @@ import { matchesIdentifier, parseCertificate, type CertificateInput } from './ce
 import { CmsError, decryptionFailed } from './cms.errors';
 import { toPrivateKeyObject, type PrivateKeyInput } from './keys';
 import { decodeEnvelopedData } from './parse-enveloped-data';
+import { unwrapOnce } from './unwrapped-keys';
 
 export interface CmsRecipientCredentials {
   readonly certificate: CertificateInput;
@@ -64,21 +65,20 @@ function decrypt(der: Uint8Array, recipient: CmsRecipientCredentials): Uint8Arra
     });
   }
 
-  let contentEncryptionKey: Buffer | undefined;
   try {
     // Synchronous, as node offers it (no callback form): ≈ 250 µs for RSA-2048, the longest
     // stall on the event loop, and the bound that signing and verifying stay well under
-    // (sign-cms.ts, verify-cms-signature.ts).
-    contentEncryptionKey = privateDecrypt(
-      { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash },
-      target.encryptedKey,
+    // (sign-cms.ts, verify-cms-signature.ts) — once per reused content key (unwrapped-keys.ts).
+    const contentEncryptionKey = unwrapOnce(privateKey, oaepHash, target.encryptedKey, () =>
+      privateDecrypt(
+        { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash },
+        target.encryptedKey,
+      ),
     );
     // A key of the wrong length makes createDecipheriv throw, which lands in the same catch.
     const decipher = createDecipheriv(cipherName, contentEncryptionKey, envelope.iv);
     return Buffer.concat([decipher.update(envelope.encryptedContent), decipher.final()]);
   } catch {
     throw decryptionFailed();
-  } finally {
-    contentEncryptionKey?.fill(0);
   }
 }

@@ -7,6 +7,7 @@ import {
   type KeyTransportScheme,
 } from './cms-algorithms';
 import { issuerAndSerialNumber, parseCertificate, type CertificateInput } from './certificate';
+import type { ContentKeyReuse, WrappedContentKey } from './content-key-reuse';
 import { CmsError } from './cms.errors';
 import { wrapContentInfo } from './content-info';
 import {
@@ -32,6 +33,8 @@ export interface EncryptCmsOptions {
   readonly contentEncryption: ContentEncryptionScheme;
   /** Type of the encrypted content; defaults to id-data (what `openssl cms -encrypt` writes). */
   readonly contentType?: string;
+  /** Reuse a content-encryption key per recipient (see ContentKeyReuse); default: one per call. */
+  readonly reuse?: ContentKeyReuse;
 }
 
 /**
@@ -69,16 +72,23 @@ function encrypt(
   }
   assertStrongKey(publicKey, 'Recipient');
 
-  const contentEncryptionKey = randomBytes(32);
+  const fresh = (): WrappedContentKey => {
+    const key = randomBytes(32);
+    const encryptedKey = publicEncrypt(
+      { key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+      key,
+    );
+    return { key, encryptedKey };
+  };
+  const { reuse } = options;
+  const { key: contentEncryptionKey, encryptedKey } = reuse
+    ? reuse.take(certificate.x509.fingerprint256, fresh)
+    : fresh();
   const iv = randomBytes(16);
   try {
     // PKCS#7 padding, as RFC 5652 §6.3 requires; node's default for CBC.
     const cipher = createCipheriv('aes-256-cbc', contentEncryptionKey, iv);
     const encryptedContent = Buffer.concat([cipher.update(content), cipher.final()]);
-    const encryptedKey = publicEncrypt(
-      { key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
-      contentEncryptionKey,
-    );
     const keyTransRecipientInfo = sequence(
       smallInteger(0), // v0: rid is issuerAndSerialNumber (RFC 5652 §6.2.1)
       issuerAndSerialNumber(certificate),
@@ -96,6 +106,6 @@ function encrypt(
     );
     return wrapContentInfo(OID.envelopedData, envelopedData);
   } finally {
-    contentEncryptionKey.fill(0);
+    if (!reuse) contentEncryptionKey.fill(0); // a reused key is wiped when it is replaced
   }
 }

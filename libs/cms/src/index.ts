@@ -37,6 +37,11 @@ export {
 } from './verify-cms-signature';
 export { encryptCms, type CmsRecipient, type EncryptCmsOptions } from './encrypt-cms';
 export {
+  ContentKeyReuse,
+  type ContentKeyReuseOptions,
+  type WrappedContentKey,
+} from './content-key-reuse';
+export {
   parseEnvelopedData,
   type EnvelopedDataInfo,
   type RecipientReport,

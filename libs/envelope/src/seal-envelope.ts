@@ -1,5 +1,5 @@
 import type { X509Certificate } from 'node:crypto';
-import { encryptCms, signCms } from '@mxg/cms';
+import { type ContentKeyReuse, encryptCms, signCms } from '@mxg/cms';
 import type { AlgorithmPolicy } from '@mxg/config';
 import { encodeMessageAndHeader, messageDigest } from './message/canonical-message';
 import type { MessageHeader, MxgMessage } from './message/message-header';
@@ -18,6 +18,8 @@ export interface SealEnvelopeInput {
   readonly recipient: X509Certificate;
   readonly policy: AlgorithmPolicy;
   readonly signingTime: Date;
+  /** Reuse a wrapped content-encryption key across envelopes to a recipient (ContentKeyReuse). */
+  readonly contentKeys?: ContentKeyReuse;
 }
 
 export interface SealedEnvelope {
@@ -56,7 +58,7 @@ export async function sealEnvelope(input: SealEnvelopeInput): Promise<SealedEnve
   const enveloped = await encryptCms(
     inner,
     { certificate: input.recipient },
-    { keyTransport: 'rsa-oaep-sha256', contentEncryption: 'aes-256-cbc' },
+    { keyTransport: 'rsa-oaep-sha256', contentEncryption: 'aes-256-cbc', reuse: input.contentKeys },
   );
   const envelope = await signCms(
     enveloped,

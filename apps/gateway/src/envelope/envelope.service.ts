@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ContentKeyReuse } from '@mxg/cms';
 import { MxgConfigService } from '@mxg/config';
 import { Clock } from '@mxg/core';
 import {
@@ -18,6 +19,9 @@ import {
 } from '@mxg/envelope';
 import { KEY_STORE, TRUST_STORE } from './envelope.constants';
 
+/** Envelopes one content key encrypts at most (AES-256-CBC with random IVs: far below its limits). */
+const CONTENT_KEY_MAX_USES = 100_000;
+
 /**
  * The gateway's use of the secure envelope (issue 3): sealing what its national system sends,
  * opening what arrives, and sealing and checking receipts — with this gateway's keys, its trust
@@ -25,12 +29,24 @@ import { KEY_STORE, TRUST_STORE } from './envelope.constants';
  */
 @Injectable()
 export class EnvelopeService {
+  private readonly contentKeys: ContentKeyReuse | undefined;
+
   constructor(
     private readonly config: MxgConfigService,
     private readonly clock: Clock,
     @Inject(TRUST_STORE) readonly trust: TrustStore,
     @Inject(KEY_STORE) readonly keys: KeyStore,
-  ) {}
+  ) {
+    const seconds = config.gateway.exchange.contentKeyReuseSeconds;
+    this.contentKeys =
+      seconds > 0
+        ? new ContentKeyReuse({
+            maxAgeMs: seconds * 1000,
+            maxUses: CONTENT_KEY_MAX_USES,
+            now: () => clock.now().getTime(),
+          })
+        : undefined;
+  }
 
   get party(): string {
     return this.config.gateway.party;
@@ -51,6 +67,7 @@ export class EnvelopeService {
       recipient,
       policy: this.config.treaty.agreement(message.header.agreement).algorithms,
       signingTime: this.clock.now(),
+      contentKeys: this.contentKeys,
     });
   }
 

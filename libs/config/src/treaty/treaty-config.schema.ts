@@ -178,6 +178,12 @@ export const gatewayFileSchema = z.strictObject({
       receiptTimeoutSeconds: z.number().int().min(1).default(30),
       /** Attempts before the message is `failed` and visible as such in the API. */
       maxAttempts: z.number().int().min(1).max(100).default(6),
+      /**
+       * How long one content-encryption key, wrapped once for a receiving gateway, serves the
+       * envelopes sent to it (the receiver then unwraps it once, not per message); 0 draws a
+       * fresh key for every envelope.
+       */
+      contentKeyReuseSeconds: z.number().int().min(0).max(86_400).default(300),
       /** Unacknowledged deliveries the consumer holds at once. */
       prefetch: z.number().int().min(1).max(10_000).default(64),
       /** The largest submitted message (JSON or CMS) accepted, in bytes. */
