@@ -200,8 +200,9 @@ export async function measureBroker(
   durationMs: number,
 ): Promise<BrokerLimits> {
   const queue = `mxg.bench.limit.${randomUUID()}`;
-  const publisherConnection = await connect(adminUrl);
-  const consumerConnection = await connect(adminUrl);
+  // As the gateway connects (TCP_NODELAY; see BrokerConnection).
+  const publisherConnection = await connect(adminUrl, { noDelay: true });
+  const consumerConnection = await connect(adminUrl, { noDelay: true });
   try {
     const admin = await publisherConnection.createChannel();
     await admin.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
