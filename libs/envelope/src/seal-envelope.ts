@@ -30,6 +30,8 @@ export interface SealedEnvelope {
   readonly header: MessageHeader;
   /** `sha256:…` of the signed message content: what answers and receipts refer to. */
   readonly digest: string;
+  /** The canonical message (RFC 8785) the digest is of, as encoded for signing. */
+  readonly content: Uint8Array;
 }
 
 /**
@@ -69,5 +71,11 @@ export async function sealEnvelope(input: SealEnvelopeInput): Promise<SealedEnve
       extraAttributes: [routingHeaderAttributeOf(header)],
     },
   );
-  return { envelope, inner, header: input.message.header, digest: messageDigest(content) };
+  return {
+    envelope,
+    inner,
+    header: input.message.header,
+    digest: messageDigest(content),
+    content,
+  };
 }

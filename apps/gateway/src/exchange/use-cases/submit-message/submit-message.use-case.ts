@@ -6,7 +6,6 @@ import { Clock, MxgError } from '@mxg/core';
 import {
   assertExchangeAllowed,
   decodeMessage,
-  encodeMessage,
   EnvelopeError,
   MESSAGE_FORMAT,
   type MessageHeader,
@@ -125,7 +124,7 @@ export class SubmitMessage {
         signatoryId,
         status: 'accepted',
         at: now,
-        content: encodeMessage(message),
+        content: sealed.content,
         signed: sealed.inner,
         envelope: sealed.envelope,
         submittedBy: client.id,
