@@ -184,7 +184,7 @@ async function runWith(
   let longResult: PhaseResult | undefined;
   // The ramp starts from an empty pipeline: what the fixed phase could not deliver drains first.
   await waitForReceipts(exchange, load.submissions.filter((s) => s.id).length);
-  const receipts = await ReceiptWatch.start(exchange);
+  const receipts = await ReceiptWatch.start(exchange, () => load.accepted);
   try {
     let best = 0;
     for (const window of plan.rampSteps) {

@@ -36,6 +36,8 @@ const now = () => performance.timeOrigin + performance.now();
  */
 export class LoadGenerator {
   readonly submissions: Submission[] = [];
+  /** Submissions answered 202 so far. */
+  accepted = 0;
   private readonly body: Buffer;
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
@@ -102,6 +104,7 @@ export class LoadGenerator {
       submission = { status: 0, sentAt, answeredAt: now(), phase };
     }
     this.submissions.push(submission);
+    if (submission.id) this.accepted++;
     return submission;
   }
 
