@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@mxg/database';
-import { MESSAGE_FORMAT } from '@mxg/envelope';
 import { envelopeEntry } from '../apps/gateway/src/exchange/outbox-entries';
 import {
   MessageRepository,
   type NewMessage,
   type WithNewMessage,
 } from '../apps/gateway/src/exchange/message.repository';
+import { migRequest } from './support/pki-fixture';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 const AT = new Date('2026-11-22T10:00:00.000Z');
@@ -16,17 +16,7 @@ const AT = new Date('2026-11-22T10:00:00.000Z');
 function newMessage(options: { id?: string; idempotencyKey?: string } = {}): NewMessage {
   const id = options.id ?? randomUUID();
   return {
-    header: {
-      format: MESSAGE_FORMAT,
-      id,
-      type: 'request',
-      agreement: 'MIG',
-      from: { party: 'KZ', authority: 'KZ-MVD' },
-      to: { party: 'AZ', authority: 'AZ-DMX' },
-      createdAt: AT.toISOString(),
-      correlationId: id,
-      inReplyTo: null,
-    },
+    header: migRequest(AT, { id, correlationId: id }).header,
     direction: 'outgoing',
     digest: `sha256:${'ab'.repeat(32)}`,
     signatoryId: 'kz-mvd-deputy-minister',

@@ -1,14 +1,4 @@
-import {
-  constants,
-  createCipheriv,
-  createDecipheriv,
-  privateDecrypt,
-  publicEncrypt,
-  randomBytes,
-  randomUUID,
-  sign,
-  verify,
-} from 'node:crypto';
+import { randomBytes, randomUUID, sign, verify } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +24,7 @@ import { initPki } from '@mxg/pki';
 import { pkiPlanFromConfig } from '../../../cli/src/commands/pki-plan';
 import type { Bench } from '../bench.types';
 import { printTable } from '../table';
+import { contentCryptoPrimitives } from '../content-crypto-primitives';
 
 const MESSAGE_BYTES = 2048;
 const IN_FLIGHT = 64;
@@ -298,16 +289,6 @@ function rawPrimitives(signer: Key, recipient: Key, scheme: ReturnType<typeof si
   const signKey = { key: signer.privateKey, dsaEncoding: 'der' as const };
   const verifyKey = { key: signer.certificate.publicKey, dsaEncoding: 'der' as const };
   const signature = sign(hash, attributes, signKey);
-  const oaep = { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' };
-  const contentKey = randomBytes(32);
-  const wrapped = publicEncrypt({ key: recipient.certificate.publicKey, ...oaep }, contentKey);
-  const plaintext = randomBytes(MESSAGE_BYTES);
-  const iv = randomBytes(16);
-  const encrypt = () => {
-    const cipher = createCipheriv('aes-256-cbc', contentKey, iv);
-    return Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  };
-  const ciphertext = encrypt();
   return {
     sign: () => sign(hash, attributes, signKey),
     signPool: () =>
@@ -319,13 +300,10 @@ function rawPrimitives(signer: Key, recipient: Key, scheme: ReturnType<typeof si
       new Promise<boolean>((resolve, reject) =>
         verify(hash, attributes, verifyKey, signature, (e, ok) => (e ? reject(e) : resolve(ok))),
       ),
-    wrap: () => publicEncrypt({ key: recipient.certificate.publicKey, ...oaep }, contentKey),
-    unwrap: () => privateDecrypt({ key: recipient.privateKey, ...oaep }, wrapped),
-    encrypt,
-    decrypt: () => {
-      const decipher = createDecipheriv('aes-256-cbc', contentKey, iv);
-      return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
-    },
+    ...contentCryptoPrimitives(
+      { publicKey: recipient.certificate.publicKey, privateKey: recipient.privateKey },
+      MESSAGE_BYTES,
+    ),
   };
 }
 

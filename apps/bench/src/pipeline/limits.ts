@@ -1,15 +1,4 @@
-import {
-  constants,
-  createCipheriv,
-  createDecipheriv,
-  type KeyObject,
-  privateDecrypt,
-  publicEncrypt,
-  randomBytes,
-  randomUUID,
-  sign,
-  verify,
-} from 'node:crypto';
+import { constants, type KeyObject, randomBytes, randomUUID, sign, verify } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { connect, type ConfirmChannel } from 'amqplib';
 import { Pool } from 'pg';
@@ -28,6 +17,7 @@ import {
   type MessageInsert,
 } from '../../../gateway/src/exchange/insert-messages.statement';
 import { envelopeEntry } from '../../../gateway/src/exchange/outbox-entries';
+import { contentCryptoPrimitives } from '../content-crypto-primitives';
 import { CpuSampler } from './cpu-sampler';
 import { createBenchDatabase } from './gateway-processes';
 
@@ -99,16 +89,10 @@ export async function measureCrypto(
     key: seal.privateKey,
     ...signParameters(sealScheme)[1],
   });
-  const oaep = { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' };
-  const contentKey = randomBytes(32);
-  const wrapped = publicEncrypt({ key: encryption.certificate.publicKey, ...oaep }, contentKey);
-  const message = randomBytes(MESSAGE_BYTES);
-  const iv = randomBytes(16);
-  const encrypt = () => {
-    const cipher = createCipheriv('aes-256-cbc', contentKey, iv);
-    return Buffer.concat([cipher.update(message), cipher.final()]);
-  };
-  const ciphertext = encrypt();
+  const content = contentCryptoPrimitives(
+    { publicKey: encryption.certificate.publicKey, privateKey: encryption.privateKey },
+    MESSAGE_BYTES,
+  );
 
   const operations: Record<CryptoOperation, () => unknown> = {
     'inner sign (signatory)': signer(scheme, signatory.privateKey),
@@ -127,14 +111,10 @@ export async function measureCrypto(
         { key: seal.certificate.publicKey, ...signParameters(sealScheme)[1] },
         outerSignature,
       ),
-    'key wrap (RSA-OAEP)': () =>
-      publicEncrypt({ key: encryption.certificate.publicKey, ...oaep }, contentKey),
-    'key unwrap (RSA-OAEP)': () => privateDecrypt({ key: encryption.privateKey, ...oaep }, wrapped),
-    'encrypt 2 KiB (AES-256-CBC)': encrypt,
-    'decrypt 2 KiB (AES-256-CBC)': () => {
-      const decipher = createDecipheriv('aes-256-cbc', contentKey, iv);
-      return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
-    },
+    'key wrap (RSA-OAEP)': content.wrap,
+    'key unwrap (RSA-OAEP)': content.unwrap,
+    'encrypt 2 KiB (AES-256-CBC)': content.encrypt,
+    'decrypt 2 KiB (AES-256-CBC)': content.decrypt,
   };
   const opsPerSecond = {} as Record<CryptoOperation, number>;
   for (const [name, op] of Object.entries(operations) as [CryptoOperation, () => unknown][]) {
