@@ -201,6 +201,20 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
     expect(stored).toHaveLength(1);
   });
 
+  it('answers submits racing with one Idempotency-Key with the one message they stored (regression: the loser got a 500 from the unique index)', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        submit(registrationRequest(), { 'Idempotency-Key': 'race-1' }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202, 202]);
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+    const stored = await rows(pair.kz, 'SELECT id FROM mxg.messages WHERE idempotency_key = $1', [
+      'race-1',
+    ]);
+    expect(stored).toHaveLength(1);
+  });
+
   it('delivers the same envelope published twice to the national system once', async () => {
     const { body } = await submit();
     await delivered(pair.kz, 'KZ-MVD', body.id);

@@ -96,6 +96,13 @@ const MAX_BATCH_WEIGHT = 64;
 export class MessageRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** Whether `error` is an insert refused because its client used its Idempotency-Key already. */
+  static isIdempotencyConflict(error: unknown): boolean {
+    const cause = (error as { driverError?: { code?: string; constraint?: string } } | null)
+      ?.driverError;
+    return cause?.code === '23505' && cause.constraint === 'messages_idempotency_idx';
+  }
+
   transaction<T>(work: (db: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
   }

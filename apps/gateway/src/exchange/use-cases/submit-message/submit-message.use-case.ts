@@ -63,33 +63,52 @@ export class SubmitMessage {
       .update(submission.kind === 'json' ? JSON.stringify(submission.dto) : submission.signedData)
       .digest('hex')}`;
     if (idempotencyKey !== undefined) {
-      const earlier = await this.messages.findByIdempotencyKey(client.id, idempotencyKey);
-      if (earlier) {
-        if (earlier.requestDigest !== requestDigest) {
-          throw new ExchangeError(
-            'IDEMPOTENCY_KEY_REUSED',
-            'this Idempotency-Key was used for a different message',
-          );
-        }
-        return { message: earlier, replayed: true };
-      }
+      const earlier = await this.earlier(client, idempotencyKey, requestDigest);
+      if (earlier) return earlier;
     }
     try {
       return await this.submit(client, submission, idempotencyKey, requestDigest);
     } catch (error) {
-      if (error instanceof MxgError) {
+      let failure = error;
+      // The same key submitted twice at once: the other request stored its message first.
+      if (idempotencyKey !== undefined && MessageRepository.isIdempotencyConflict(error)) {
+        try {
+          const earlier = await this.earlier(client, idempotencyKey, requestDigest);
+          if (earlier) return earlier;
+        } catch (refusal) {
+          failure = refusal;
+        }
+      }
+      if (failure instanceof MxgError) {
         // Every refused submission is on the record, by code (no content).
         await this.audit.append({
           type: 'message.submitted',
           actor: { authority: client.authority, role: 'publisher', user: client.id },
           parties: [this.config.gateway.party],
           outcome: 'failure',
-          errorCode: error.code,
+          errorCode: failure.code,
           contentDigest: requestDigest,
         });
       }
-      throw error;
+      throw failure;
     }
+  }
+
+  /** The answer an earlier submit with this Idempotency-Key got, if there was one. */
+  private async earlier(
+    client: AuthenticatedClient,
+    idempotencyKey: string,
+    requestDigest: string,
+  ): Promise<SubmitResult | undefined> {
+    const earlier = await this.messages.findByIdempotencyKey(client.id, idempotencyKey);
+    if (!earlier) return undefined;
+    if (earlier.requestDigest !== requestDigest) {
+      throw new ExchangeError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'this Idempotency-Key was used for a different message',
+      );
+    }
+    return { message: earlier, replayed: true };
   }
 
   private async submit(
