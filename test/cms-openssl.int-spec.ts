@@ -34,6 +34,22 @@ describe('CMS interoperability with the OpenSSL CLI', () => {
   });
   afterAll(() => fx.cleanup());
 
+  /** What `openssl cms -decrypt` makes of an EnvelopedData file, with the recipient's key. */
+  const opensslDecrypt = (path: string) =>
+    fx.openssl([
+      'cms',
+      '-decrypt',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      path,
+      '-recip',
+      fx.encryption.certPath,
+      '-inkey',
+      fx.encryption.keyPath,
+    ]);
+
   describe('openssl cms -verify accepts MXG SignedData', () => {
     const cases: Array<[SignatureScheme, () => Credential]> = [
       ['ecdsa-sha256', () => fx.ecSigner],
@@ -100,19 +116,7 @@ describe('CMS interoperability with the OpenSSL CLI', () => {
       },
     );
 
-    const output = fx.openssl([
-      'cms',
-      '-decrypt',
-      '-binary',
-      '-inform',
-      'DER',
-      '-in',
-      fx.file('mxg-enveloped.der', der),
-      '-recip',
-      fx.encryption.certPath,
-      '-inkey',
-      fx.encryption.keyPath,
-    ]);
+    const output = opensslDecrypt(fx.file('mxg-enveloped.der', der));
 
     expect(output.equals(content)).toBe(true);
   });
@@ -140,19 +144,7 @@ describe('CMS interoperability with the OpenSSL CLI', () => {
       new Set(ders.map((d) => Buffer.from(decodeEnvelopedData(d).iv!).toString('hex'))).size,
     ).toBe(3);
     ders.forEach((der, i) => {
-      const output = fx.openssl([
-        'cms',
-        '-decrypt',
-        '-binary',
-        '-inform',
-        'DER',
-        '-in',
-        fx.file(`mxg-enveloped-reused-${i}.der`, der),
-        '-recip',
-        fx.encryption.certPath,
-        '-inkey',
-        fx.encryption.keyPath,
-      ]);
+      const output = opensslDecrypt(fx.file(`mxg-enveloped-reused-${i}.der`, der));
       expect(output.equals(contents[i])).toBe(true);
     });
     // And MXG opens them too, the key unwrapped once and remembered.
@@ -337,19 +329,7 @@ describe('CMS interoperability with the OpenSSL CLI', () => {
     );
     const verifyArgs = ['cms', '-verify', '-binary', '-inform', 'DER', '-CAfile', fx.caFile];
     const openedEnvelope = fx.openssl([...verifyArgs, '-in', fx.file('mxg-outer.der', mxgOuter)]);
-    const openedInner = fx.openssl([
-      'cms',
-      '-decrypt',
-      '-binary',
-      '-inform',
-      'DER',
-      '-in',
-      fx.file('mxg-envelope.der', openedEnvelope),
-      '-recip',
-      fx.encryption.certPath,
-      '-inkey',
-      fx.encryption.keyPath,
-    ]);
+    const openedInner = opensslDecrypt(fx.file('mxg-envelope.der', openedEnvelope));
     expect(
       fx.openssl([...verifyArgs, '-in', fx.file('mxg-inner.der', openedInner)]).equals(content),
     ).toBe(true);
