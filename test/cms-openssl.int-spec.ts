@@ -34,6 +34,30 @@ describe('CMS interoperability with the OpenSSL CLI', () => {
   });
   afterAll(() => fx.cleanup());
 
+  /** `openssl cms -sign` of a file as DER, SHA-256, attached unless `detached`. */
+  const opensslSign = (
+    path: string,
+    signer: Credential,
+    options: { detached?: boolean; extra?: readonly string[] } = {},
+  ) =>
+    fx.openssl([
+      'cms',
+      '-sign',
+      '-binary',
+      ...(options.detached ? [] : ['-nodetach']),
+      '-outform',
+      'DER',
+      '-md',
+      'sha256',
+      '-in',
+      path,
+      '-signer',
+      signer.certPath,
+      '-inkey',
+      signer.keyPath,
+      ...(options.extra ?? []),
+    ]);
+
   /** What `openssl cms -decrypt` makes of an EnvelopedData file, with the recipient's key. */
   const opensslDecrypt = (path: string) =>
     fx.openssl([
@@ -163,23 +187,7 @@ describe('CMS interoperability with the OpenSSL CLI', () => {
       ['RSA PKCS#1 v1.5', () => fx.rsaSigner, [], 'rsa-pkcs1-sha256'],
       ['RSA-PSS', () => fx.rsaSigner, ['-keyopt', 'rsa_padding_mode:pss'], 'rsa-pss-sha256'],
     ] as const)('%s', async (_, signer, extra, scheme) => {
-      const der = fx.openssl([
-        'cms',
-        '-sign',
-        '-binary',
-        '-nodetach',
-        '-outform',
-        'DER',
-        '-md',
-        'sha256',
-        '-in',
-        contentPath,
-        '-signer',
-        signer().certPath,
-        '-inkey',
-        signer().keyPath,
-        ...extra,
-      ]);
+      const der = opensslSign(contentPath, signer(), { extra });
 
       const verified = await verifyCmsSignature(der);
 
@@ -189,21 +197,7 @@ describe('CMS interoperability with the OpenSSL CLI', () => {
     });
 
     it('detached, with the content supplied', async () => {
-      const der = fx.openssl([
-        'cms',
-        '-sign',
-        '-binary',
-        '-outform',
-        'DER',
-        '-md',
-        'sha256',
-        '-in',
-        contentPath,
-        '-signer',
-        fx.ecSigner.certPath,
-        '-inkey',
-        fx.ecSigner.keyPath,
-      ]);
+      const der = opensslSign(contentPath, fx.ecSigner, { detached: true });
 
       await expect(verifyCmsSignature(der, { detachedContent: content })).resolves.toMatchObject({
         signers: [{ signatureAlgorithm: { scheme: 'ecdsa-sha256' } }],
@@ -240,24 +234,7 @@ describe('CMS interoperability with the OpenSSL CLI', () => {
   it('MXG opens an RFC 2634-style triple wrap built by OpenSSL, and OpenSSL opens MXG’s', async () => {
     const inner = fx.file(
       'inner.der',
-      fx.openssl([
-        'cms',
-        '-sign',
-        '-binary',
-        '-nodetach',
-        '-outform',
-        'DER',
-        '-md',
-        'sha256',
-        '-in',
-        contentPath,
-        '-signer',
-        fx.rsaSigner.certPath,
-        '-inkey',
-        fx.rsaSigner.keyPath,
-        '-keyopt',
-        'rsa_padding_mode:pss',
-      ]),
+      opensslSign(contentPath, fx.rsaSigner, { extra: ['-keyopt', 'rsa_padding_mode:pss'] }),
     );
     const envelope = fx.file(
       'envelope.der',
@@ -278,22 +255,7 @@ describe('CMS interoperability with the OpenSSL CLI', () => {
         'rsa_oaep_md:sha256',
       ]),
     );
-    const outer = fx.openssl([
-      'cms',
-      '-sign',
-      '-binary',
-      '-nodetach',
-      '-outform',
-      'DER',
-      '-md',
-      'sha256',
-      '-in',
-      envelope,
-      '-signer',
-      fx.ecSigner.certPath,
-      '-inkey',
-      fx.ecSigner.keyPath,
-    ]);
+    const outer = opensslSign(envelope, fx.ecSigner);
 
     const sealed = await verifyCmsSignature(outer);
     const signed = await decryptCms(sealed.content, {
