@@ -34,6 +34,33 @@ function openssl(args: string[]): { status: number; stdout: Buffer; stderr: stri
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr.toString() };
 }
 
+/** `openssl cms -sign` of `input` into `out` as DER with SHA-256, attached unless `detached`. */
+function opensslSign(
+  input: string,
+  signer: { readonly certificate: string; readonly privateKey: string },
+  out: string,
+  options: { detached?: boolean } = {},
+) {
+  return openssl([
+    'cms',
+    '-sign',
+    '-binary',
+    ...(options.detached ? [] : ['-nodetach']),
+    '-md',
+    'sha256',
+    '-outform',
+    'DER',
+    '-in',
+    input,
+    '-signer',
+    signer.certificate,
+    '-inkey',
+    signer.privateKey,
+    '-out',
+    out,
+  ]);
+}
+
 function serialOf(certificate: string): string {
   const out = openssl(['x509', '-in', certificate, '-noout', '-serial']).stdout.toString();
   return out.trim().replace(/^serial=/, '');
@@ -43,10 +70,11 @@ describe('mxg envelope seal / open and mxg verify (built CLI, real OpenSSL)', ()
   const work = mkdtempSync(join(tmpdir(), 'mxg-cli-envelope-'));
   const certs = join(work, 'certs');
   const file = (name: string) => join(work, name);
-  const kzSignatory = (id: string) => ({
-    certificate: join(certs, 'kz', 'signatories', `${id}.cert.pem`),
-    privateKey: join(certs, 'kz', 'signatories', `${id}.key.pem`),
+  const signatoryOf = (party: 'kz' | 'az', id: string) => ({
+    certificate: join(certs, party, 'signatories', `${id}.cert.pem`),
+    privateKey: join(certs, party, 'signatories', `${id}.key.pem`),
   });
+  const kzSignatory = (id: string) => signatoryOf('kz', id);
   /** A copy of the PKI that a test may damage without disturbing the others. */
   const copyOfCerts = (name: string) => {
     const dir = join(work, name);
@@ -81,23 +109,9 @@ describe('mxg envelope seal / open and mxg verify (built CLI, real OpenSSL)', ()
     // A detached signature over a document that is no MXG message, as openssl cms makes it.
     writeFileSync(file('document.txt'), 'Список уполномоченных лиц (MIG-9.3)\n');
     const signer = kzSignatory('kz-mvd-migration-head');
-    const detached = openssl([
-      'cms',
-      '-sign',
-      '-binary',
-      '-md',
-      'sha256',
-      '-outform',
-      'DER',
-      '-in',
-      file('document.txt'),
-      '-signer',
-      signer.certificate,
-      '-inkey',
-      signer.privateKey,
-      '-out',
-      file('document.p7s'),
-    ]);
+    const detached = opensslSign(file('document.txt'), signer, file('document.p7s'), {
+      detached: true,
+    });
     expect(detached.status).toBe(0);
     const sealed = await mxg(certs, [
       'envelope',
@@ -274,24 +288,7 @@ describe('mxg envelope seal / open and mxg verify (built CLI, real OpenSSL)', ()
 
     it('wraps an inner SignedData made with openssl cms -sign (--signed), which AZ opens', async () => {
       const signer = kzSignatory('kz-mvd-migration-head');
-      const inner = openssl([
-        'cms',
-        '-sign',
-        '-binary',
-        '-nodetach',
-        '-md',
-        'sha256',
-        '-outform',
-        'DER',
-        '-in',
-        file('canonical.json'),
-        '-signer',
-        signer.certificate,
-        '-inkey',
-        signer.privateKey,
-        '-out',
-        file('openssl-inner.p7s'),
-      ]);
+      const inner = opensslSign(file('canonical.json'), signer, file('openssl-inner.p7s'));
       expect(inner.status).toBe(0);
       const sealed = await mxg(certs, [
         'envelope',
@@ -318,22 +315,11 @@ describe('mxg envelope seal / open and mxg verify (built CLI, real OpenSSL)', ()
     });
 
     it('refuses --signed when the signer is not KZ’s (signed with an AZ key, exit 1)', async () => {
-      const inner = openssl([
-        'cms',
-        '-sign',
-        '-binary',
-        '-nodetach',
-        '-outform',
-        'DER',
-        '-in',
+      const inner = opensslSign(
         file('canonical.json'),
-        '-signer',
-        join(certs, 'az', 'signatories', 'az-dmx-deputy-head.cert.pem'),
-        '-inkey',
-        join(certs, 'az', 'signatories', 'az-dmx-deputy-head.key.pem'),
-        '-out',
+        signatoryOf('az', 'az-dmx-deputy-head'),
         file('foreign-inner.p7s'),
-      ]);
+      );
       expect(inner.status).toBe(0);
       const sealed = await mxg(certs, [
         'envelope',
