@@ -37,6 +37,11 @@ export interface GatewayUnderTest {
   /** The environment its process runs with (database, broker, config). */
   readonly env: Readonly<Record<string, string>>;
   /**
+   * Moves this gateway's clock (and that of every instance of it) `ms` away from real time,
+   * running or not: its processes read the offset from a file whenever it changes.
+   */
+  setClockOffset(ms: number): void;
+  /**
    * Another process of the same gateway (same database, queue and AMQP user) on its own HTTP
    * port, e.g. a competing consumer; stopped by `close()` if the test has not stopped it.
    */
@@ -124,6 +129,7 @@ export async function createExchangePair(
       AMQP_URL: broker.userUrl(party),
       MXG_HTTP_PORT: String(ports[party]),
       MXG_LOG_LEVEL: 'warn',
+      MXG_CLOCK_OFFSET_FILE: join(work, `clock-offset-${id}`),
     };
     const url = `http://127.0.0.1:${ports[party]}`;
     const g: GatewayUnderTest = {
@@ -175,6 +181,9 @@ export async function createExchangePair(
         await g.process?.stop(signal);
       },
       env,
+      setClockOffset(ms) {
+        writeFileSync(env.MXG_CLOCK_OFFSET_FILE, String(ms));
+      },
       async spawnInstance(extraEnv = {}) {
         const instance = await spawnGateway({
           ...env,

@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, raw, type RequestHandler } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { MxgConfigService } from '@mxg/config';
-import { type Clock, SystemClock } from '@mxg/core';
+import { type Clock, OffsetClock, SystemClock } from '@mxg/core';
 import { runMigrations } from '@mxg/database';
 import { CMS_MEDIA_TYPES } from './exchange/exchange.controller';
 import { GatewayModule } from './gateway.module';
@@ -17,9 +17,16 @@ const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
  */
 export async function createGatewayApp(
   config: MxgConfigService,
-  clock: Clock = new SystemClock(),
+  clock?: Clock,
 ): Promise<INestApplication> {
   const logger = new Logger('Gateway');
+  const offsetFile = config.env.MXG_CLOCK_OFFSET_FILE;
+  if (clock === undefined && offsetFile !== undefined) {
+    logger.warn(
+      `MXG_CLOCK_OFFSET_FILE is set: time is moved by the offset in ${offsetFile} (tests only)`,
+    );
+  }
+  clock ??= offsetFile === undefined ? new SystemClock() : new OffsetClock(offsetFile);
   if (config.env.MXG_RUN_MIGRATIONS === 'true') {
     const applied = await runMigrations(config.migrationDatabaseUrl);
     if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`);

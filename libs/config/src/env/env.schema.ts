@@ -43,6 +43,11 @@ export const envSchema = z.object({
   MXG_HTTP_HOST: z.string().min(1).optional(),
   MXG_HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   MXG_RUN_MIGRATIONS: z.enum(['true', 'false']).default('true'),
+  /**
+   * For tests only: a file holding a clock offset in milliseconds, re-read when it changes, so a
+   * test can move a running gateway through time (`OffsetClock`). Never set in production.
+   */
+  MXG_CLOCK_OFFSET_FILE: z.string().min(1).optional(),
   MXG_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 
