@@ -76,6 +76,7 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
       signatory: signer ?? (await signatory()),
       seal: await fx.keys('KZ').seal(),
       recipient: (await fx.keys('AZ').encryption()).certificate,
+      trust: fx.trust,
       policy: fx.config.treaty.agreement('MIG').algorithms,
       signingTime: now,
     });

@@ -221,7 +221,7 @@ function allUnderstood(
 }
 
 /** A CRL decoded once per distinct content, with what can be decided about it in advance. */
-interface ParsedCrl {
+export interface ParsedCrl {
   readonly crl: pkijs.CertificateRevocationList;
   /** Hex of every listed serial number's contents octets. */
   readonly revoked: ReadonlySet<string>;
@@ -237,7 +237,7 @@ interface ParsedCrl {
 const parsedCrls = new LruCache<string, ParsedCrl>(64);
 const parsedPemCrls = new LruCache<string, ParsedCrl>(64);
 
-function parseCrl(input: CrlInput): ParsedCrl {
+export function parseCrl(input: CrlInput): ParsedCrl {
   // PEM text is its own key: a trust store hands over the same string every time, whose hash
   // V8 keeps, where a prefixed copy would be hashed and compared in full at every call.
   const cache = typeof input === 'string' ? parsedPemCrls : parsedCrls;
@@ -291,7 +291,7 @@ function revocationStatus(
   return usable.some((parsed) => parsed.revoked.has(serial)) ? 'revoked' : 'good';
 }
 
-function issuedBy(parsed: ParsedCrl, issuer: ParsedCertificate): boolean {
+export function issuedBy(parsed: ParsedCrl, issuer: ParsedCertificate): boolean {
   let known = parsed.issuedBy.get(issuer);
   if (known === undefined) {
     known =

@@ -5,18 +5,26 @@ import { encodeMessageAndHeader, messageDigest } from './message/canonical-messa
 import type { MessageHeader, MxgMessage } from './message/message-header';
 import { routingHeaderAttributeOf } from './routing-header.attribute';
 import { signatureSchemeFor } from './signature-scheme';
-import type { KeyPair } from './trust/trust-store';
+import type { KeyPair, PartyTrust, TrustStore } from './trust/trust-store';
+import { assertCertificateInForce } from './verify/certificate-in-force';
 
 export interface SealEnvelopeInput {
   /** The message; its header is what both signatures bind. */
   readonly message: MxgMessage;
-  /** Inner signature: the signatory's key (MIG-9.3), or a SignedData they already made. */
-  readonly signatory: KeyPair | { readonly signedData: Uint8Array };
+  /**
+   * Inner signature: the signatory's key (MIG-9.3), or a SignedData they already made with
+   * the certificate that verified it.
+   */
+  readonly signatory:
+    KeyPair | { readonly signedData: Uint8Array; readonly certificate: X509Certificate };
   /** Outer signature: the sending gateway's seal. */
   readonly seal: KeyPair;
   /** The receiving gateway's encryption (key transport) certificate. */
   readonly recipient: X509Certificate;
+  /** Both parties' anchors and current CRLs: every certificate used is checked against them. */
+  readonly trust: TrustStore;
   readonly policy: AlgorithmPolicy;
+  /** Also the time the certificates must be in force at. */
   readonly signingTime: Date;
   /** Reuse a wrapped content-encryption key across envelopes to a recipient (ContentKeyReuse). */
   readonly contentKeys?: ContentKeyReuse;
@@ -43,8 +51,16 @@ export interface SealedEnvelope {
  *
  * A pre-signed inner SignedData must already have been verified by the caller
  * (`verifySignedLayer`); it is wrapped byte for byte.
+ *
+ * Nothing is signed or encrypted with a certificate that is not in force at the signing time:
+ * the signatory's, the seal's (both against the sending party's CA and current CRL) and the
+ * recipient's encryption certificate (against the receiving party's). So a revoked or expired
+ * signatory or seal is refused at the sender — CERT_REVOKED, CERT_EXPIRED, or
+ * REVOCATION_STATUS_UNKNOWN without a current CRL — instead of being sent for the receiver to
+ * refuse, and no message is encrypted to a key its owner has revoked.
  */
 export async function sealEnvelope(input: SealEnvelopeInput): Promise<SealedEnvelope> {
+  await assertCertificatesInForce(input);
   const { content, header } = encodeMessageAndHeader(input.message);
   const inner =
     'signedData' in input.signatory
@@ -78,4 +94,34 @@ export async function sealEnvelope(input: SealEnvelopeInput): Promise<SealedEnve
     digest: messageDigest(content),
     content,
   };
+}
+
+async function assertCertificatesInForce(input: SealEnvelopeInput): Promise<void> {
+  const { from, to } = input.message.header;
+  const at = input.signingTime;
+  const sender = current(input.trust.party(from.party));
+  const receiver = current(input.trust.party(to.party));
+  await assertCertificateInForce(input.signatory.certificate, {
+    trust: sender,
+    at,
+    layer: 'inner',
+    what: "the signatory's certificate",
+  });
+  await assertCertificateInForce(input.seal.certificate, {
+    trust: sender,
+    at,
+    layer: 'outer',
+    what: `${from.party}'s gateway seal certificate`,
+  });
+  await assertCertificateInForce(input.recipient, {
+    trust: receiver,
+    at,
+    layer: 'envelope',
+    what: `${to.party}'s gateway encryption certificate`,
+  });
+}
+
+/** One look at the party's CRLs for all of its certificates in this envelope. */
+function current(trust: PartyTrust): Pick<PartyTrust, 'party' | 'anchors' | 'crls'> {
+  return { party: trust.party, anchors: trust.anchors, crls: trust.crls };
 }

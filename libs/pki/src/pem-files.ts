@@ -1,5 +1,5 @@
 import { createPrivateKey, KeyObject, randomBytes, X509Certificate } from 'node:crypto';
-import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { PkiError } from './pki-error';
 
@@ -55,12 +55,30 @@ export async function writeNewFile(path: string, data: string, mode: number): Pr
   }
 }
 
-/** CRLs and CA databases are replaced whole, so a reader never sees half a file. */
+/**
+ * CRLs and CA databases are replaced whole: written to a temporary file beside them, flushed to
+ * disk, then renamed over the old one. A running gateway follows its CRL file and re-reads it
+ * whenever it changes, so it must see the old CRL or the new one, never half of one; and a
+ * crash must not leave an empty file where the CRL was.
+ */
 export async function replaceFile(path: string, data: string): Promise<void> {
   const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    await writeFile(temporary, data, { mode: PUBLIC_FILE_MODE, flag: 'wx' });
+    const file = await open(temporary, 'wx', PUBLIC_FILE_MODE);
+    try {
+      await file.writeFile(data);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
     await rename(temporary, path);
+    // The rename itself is durable only once the directory is.
+    const directory = await open(dirname(path), 'r');
+    try {
+      await directory.sync();
+    } finally {
+      await directory.close();
+    }
   } finally {
     await rm(temporary, { force: true });
   }

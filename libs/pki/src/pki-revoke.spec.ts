@@ -1,6 +1,6 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { readCaDatabase } from './ca-database';
 import { loadCertificateAuthority } from './certificate-authority';
 import { revokedSerials } from './crl';
@@ -120,6 +120,37 @@ describe(revokeCertificate.name, () => {
     expect(again.alreadyRevoked).toBe(true);
     expect(revokedSerials(await readFile(kz().caCrl, 'utf8'))).toEqual(new Set([serial]));
     expect((await readCaDatabase(kz().caDatabase)).crlNumber).toBe(3);
+  });
+
+  it('replaces the CRL whole (a new file renamed over it): a gateway following it never reads half a CRL', async () => {
+    const before = await readFile(kz().caCrl, 'utf8');
+    const inodeBefore = (await stat(kz().caCrl)).ino;
+    const oldFile = await open(kz().caCrl, 'r');
+    try {
+      const revoking = revokeCertificate({
+        certsDir,
+        certificatePath: kz().signatory('s1').certificate,
+      });
+      // A reader polling while the revocation runs sees one whole CRL or the other.
+      const seen = new Set<string>();
+      let done = false;
+      const stop = () => (done = true);
+      void revoking.then(stop, stop);
+      while (!done) {
+        seen.add(await readFile(kz().caCrl, 'utf8'));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const { serial } = await revoking;
+      const after = await readFile(kz().caCrl, 'utf8');
+      expect([...seen].every((pem) => pem === before || pem === after)).toBe(true);
+      expect(revokedSerials(after)).toEqual(new Set([serial]));
+      // The old file was not rewritten in place: whoever held it open still has all of it.
+      expect((await oldFile.readFile()).toString('utf8')).toBe(before);
+      expect((await stat(kz().caCrl)).ino).not.toBe(inodeBefore);
+      expect((await readdir(dirname(kz().caCrl))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    } finally {
+      await oldFile.close();
+    }
   });
 
   it('revokes certificates issued directly with issueCertificate', async () => {

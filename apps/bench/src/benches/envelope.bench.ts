@@ -73,6 +73,7 @@ async function runIn(certsDir: string, budgetMs: number): Promise<Record<string,
       signatory,
       seal,
       recipient: encryption.certificate,
+      trust,
       policy,
       signingTime: new Date(),
     });

@@ -1,3 +1,4 @@
+import type { X509Certificate } from 'node:crypto';
 import { Option, type Command } from 'commander';
 import { parseSignedData } from '@mxg/cms';
 import { MxgConfigService, type TreatyRegistry } from '@mxg/config';
@@ -10,10 +11,10 @@ import {
   FileKeyStore,
   FileTrustStore,
   INCONCLUSIVE_CODES,
-  type KeyPair,
   type MxgMessage,
   openEnvelope,
   sealEnvelope,
+  type SealEnvelopeInput,
   verifySignedLayer,
 } from '@mxg/envelope';
 import { EXIT } from '../cli-errors';
@@ -28,6 +29,7 @@ import {
   verdictLine,
   verdictOf,
 } from './layer-report-output';
+import { openTrustStore } from './trust-store';
 import { parseAt, usageError } from './usage-error';
 
 interface SealOptions extends MessageHeaderFlags {
@@ -104,20 +106,20 @@ async function seal(file: string | undefined, opts: SealOptions): Promise<number
   }
   const config = MxgConfigService.load();
   const { treaty } = config;
-  const trust = new FileTrustStore(config.paths.certs, treaty);
+  const trust = openTrustStore(config.paths.certs, treaty);
   const now = new SystemClock().now();
   const fromFile =
     file === undefined ? undefined : messageFromJson(readJson(file), opts, treaty, now);
 
   try {
     let message: MxgMessage;
-    let signatory: KeyPair | { signedData: Uint8Array };
+    let signatory: SealEnvelopeInput['signatory'];
     if (opts.signed !== undefined) {
       const signedData = readCmsFile(opts.signed);
       const checked = await checkPresigned(signedData, fromFile, trust, treaty, now);
       if (typeof checked === 'number') return checked;
-      message = checked;
-      signatory = { signedData };
+      message = checked.message;
+      signatory = { signedData, certificate: checked.certificate };
     } else {
       message = fromFile!;
       assertSignatoryOnList(opts.signatory!, message, treaty, now);
@@ -139,6 +141,7 @@ async function seal(file: string | undefined, opts: SealOptions): Promise<number
       signatory,
       seal: await new FileKeyStore(config.paths.certs, header.from.party).seal(),
       recipient,
+      trust,
       policy: treaty.agreement(header.agreement).algorithms,
       signingTime: now,
     });
@@ -163,7 +166,8 @@ async function seal(file: string | undefined, opts: SealOptions): Promise<number
 /**
  * A SignedData the signatory made elsewhere is checked as the receiver will check it — chain,
  * revocation, the signer on the sending authority's list (MIG-9.3) — before it is wrapped: a
- * gateway must not seal what its peer will refuse. Returns the message, or an exit status.
+ * gateway must not seal what its peer will refuse. Returns the message and the signatory's
+ * certificate it was matched to, or an exit status.
  */
 async function checkPresigned(
   signedData: Uint8Array,
@@ -171,7 +175,7 @@ async function checkPresigned(
   trust: FileTrustStore,
   treaty: TreatyRegistry,
   now: Date,
-): Promise<MxgMessage | number> {
+): Promise<{ message: MxgMessage; certificate: X509Certificate } | number> {
   let content: Uint8Array | undefined;
   try {
     content = parseSignedData(signedData).encapsulatedContent;
@@ -216,7 +220,7 @@ async function checkPresigned(
       `mxg: note: the signatory signed at ${report.signingTime?.toISOString()}; receivers refuse signing times more than their allowed skew (5 min by default) from receipt\n`,
     );
   }
-  return message;
+  return { message, certificate: trust.signatoryCertificate(report.signatoryId!)! };
 }
 
 /** The signatory must be on the sending authority's list today (MIG-9.3), or the peer refuses. */
@@ -242,7 +246,7 @@ async function open(file: string, opts: OpenOptions): Promise<number> {
   }
   const now = parseAt(opts.at, new SystemClock().now());
   const envelope = readCmsFile(file);
-  const trust = new FileTrustStore(config.paths.certs, treaty);
+  const trust = openTrustStore(config.paths.certs, treaty);
 
   let opened;
   try {

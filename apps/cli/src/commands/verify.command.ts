@@ -6,7 +6,6 @@ import {
   agreementPolicy,
   decodeMessage,
   EnvelopeError,
-  FileTrustStore,
   type LayerReport,
   type MessageHeader,
   readRoutingHeader,
@@ -23,6 +22,7 @@ import {
   verdictLine,
   verdictOf,
 } from './layer-report-output';
+import { openTrustStore } from './trust-store';
 import { parseAt, usageError } from './usage-error';
 
 interface VerifyOptions {
@@ -70,7 +70,7 @@ async function verifyFile(file: string, opts: VerifyOptions): Promise<number> {
   const der = readCmsFile(file);
   const detachedContent = opts.content ? new Uint8Array(readInputFile(opts.content)) : undefined;
   const target = classify(der, detachedContent, opts);
-  const trust = new FileTrustStore(config.paths.certs, treaty);
+  const trust = openTrustStore(config.paths.certs, treaty);
   if (target.kind !== 'malformed') assertCanCheck(target.party, treaty, trust, config.paths.certs);
 
   const verify = (

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { MxgConfigService } from '@mxg/config';
 import { FileKeyStore, FileTrustStore } from '@mxg/envelope';
 import { KEY_STORE, TRUST_STORE } from './envelope.constants';
@@ -10,8 +10,14 @@ import { EnvelopeService } from './envelope.service';
     {
       provide: TRUST_STORE,
       inject: [MxgConfigService],
-      useFactory: (config: MxgConfigService) =>
-        new FileTrustStore(config.paths.certs, config.treaty),
+      useFactory: (config: MxgConfigService) => {
+        // A CRL taken into use, refused or gone is worth an operator's attention; the file is
+        // followed while the gateway runs, so `mxg pki revoke` needs no restart.
+        const logger = new Logger('TrustStore');
+        return new FileTrustStore(config.paths.certs, config.treaty, {
+          log: (level, message) => logger[level](message),
+        });
+      },
     },
     {
       provide: KEY_STORE,

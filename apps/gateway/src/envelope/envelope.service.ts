@@ -1,9 +1,11 @@
+import type { X509Certificate } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ContentKeyReuse } from '@mxg/cms';
 import { MxgConfigService } from '@mxg/config';
 import { Clock } from '@mxg/core';
 import {
   agreementPolicy,
+  EnvelopeError,
   type KeyPair,
   type KeyStore,
   type MxgMessage,
@@ -52,9 +54,14 @@ export class EnvelopeService {
     return this.config.gateway.party;
   }
 
+  /**
+   * Signs (or wraps a verified SignedData of `signatoryId`), encrypts and seals — only with
+   * certificates in force now: a signatory or seal revoked since start-up is refused here
+   * (CERT_REVOKED), never sent for the peer to refuse (sealEnvelope).
+   */
   async seal(
     message: MxgMessage,
-    signatory: KeyPair | { signedData: Uint8Array },
+    signatory: KeyPair | { signedData: Uint8Array; signatoryId: string },
   ): Promise<SealedEnvelope> {
     const recipient = this.trust.party(message.header.to.party).encryption;
     if (!recipient) {
@@ -62,13 +69,33 @@ export class EnvelopeService {
     }
     return sealEnvelope({
       message,
-      signatory,
+      signatory:
+        'signedData' in signatory
+          ? {
+              signedData: signatory.signedData,
+              certificate: this.signatoryCertificate(signatory.signatoryId),
+            }
+          : signatory,
       seal: await this.keys.seal(),
       recipient,
+      trust: this.trust,
       policy: this.config.treaty.agreement(message.header.agreement).algorithms,
       signingTime: this.clock.now(),
       contentKeys: this.contentKeys,
     });
+  }
+
+  /** The certificate a verified pre-signed SignedData was matched to (MIG-9.3). */
+  private signatoryCertificate(signatoryId: string): X509Certificate {
+    const certificate = this.trust.signatoryCertificate(signatoryId);
+    if (!certificate) {
+      throw new EnvelopeError(
+        'CERT_UNTRUSTED',
+        `no certificate is configured for signatory ${signatoryId}`,
+        'inner',
+      );
+    }
+    return certificate;
   }
 
   open(envelope: Uint8Array, transport: TransportHeader): Promise<OpenedEnvelope> {

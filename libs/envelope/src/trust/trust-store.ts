@@ -5,7 +5,10 @@ export interface PartyTrust {
   readonly party: string;
   /** The party's trust anchors: every MXG certificate of the party must chain to one. */
   readonly anchors: readonly X509Certificate[];
-  /** The party's CRLs (PEM or DER); a certificate on one is revoked. */
+  /**
+   * The party's CRLs (PEM or DER) in use now; a certificate on one is revoked. Read it once
+   * per decision, as late as possible: an implementation may hand over a newer list each time.
+   */
   readonly crls: readonly (string | Uint8Array)[];
   /** The party's gateway seal certificates: only these may seal (outer-sign) its envelopes. */
   readonly seals: readonly X509Certificate[];
