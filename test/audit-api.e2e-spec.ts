@@ -16,8 +16,10 @@ interface Page {
     type: string;
     actor: { user: string | null };
     details: Record<string, unknown>;
+    integrity: 'intact' | 'altered';
   }[];
   next: number | null;
+  integrity: { checked: number; altered: number[] };
 }
 
 describe('auditor API (compiled gateway process, real PostgreSQL)', () => {
@@ -118,6 +120,50 @@ describe('auditor API (compiled gateway process, real PostgreSQL)', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
   }
+
+  it('#10.4 says in its answer which served entry no longer matches its leaf, and audits that by seq', async () => {
+    const before = await pollEntries('/audit/entries?type=config.changed');
+    expect(before.entries[0]).toMatchObject({ seq: 0, integrity: 'intact' });
+    expect(before.integrity).toEqual({ checked: 1, altered: [] });
+
+    // Behind the triggers' back, as only a superuser can: seq 0's recorded actor is changed.
+    const admin = new Client({
+      connectionString: db.adminUrl.replace(/\/postgres$/, `/${db.name}`),
+    });
+    await admin.connect();
+    try {
+      await admin.query(`SET session_replication_role = replica`);
+      const changed = await admin.query(
+        `UPDATE mxg.audit_entries SET actor_user = 'someone-else'
+         WHERE id = (SELECT entry_id FROM mxg.audit_leaves WHERE seq = 0)`,
+      );
+      expect(changed.rowCount).toBe(1);
+    } finally {
+      await admin.end();
+    }
+
+    const response = await get('/audit/entries?limit=1000', AUDITOR_TOKEN);
+    expect(response.status).toBe(200);
+    const page = (await response.json()) as Page;
+    expect(page.entries[0]).toMatchObject({
+      seq: 0,
+      actor: { user: 'someone-else' },
+      integrity: 'altered',
+    });
+    expect(page.entries.slice(1).every((e) => e.integrity === 'intact')).toBe(true);
+    expect(page.integrity).toEqual({ checked: page.entries.length, altered: [0] });
+
+    // The alarm is itself on the record (seqs only) and in the gateway's log.
+    const alarm = await pollEntries('/audit/entries?type=audit.entry-altered');
+    expect(alarm.entries[0]).toMatchObject({
+      type: 'audit.entry-altered',
+      outcome: 'failure',
+      errorCode: 'AUDIT_ENTRY_ALTERED',
+      actor: { user: 'auditor-1' },
+      details: { altered: 1, seqs: [0] },
+    });
+    expect(gateway.output()).toMatch(/audit entries no longer match their leaves .*: seq 0/);
+  });
 
   it('keeps the application role from rewriting the log it writes', async () => {
     const client = new Client({ connectionString: db.appUrl });

@@ -23,6 +23,7 @@ import {
   mxg,
   newSequencer,
   newWitness,
+  auditTrust,
   newWitnessClient,
   partyAuditKeys,
   type PartyAuditKeys,
@@ -113,7 +114,7 @@ describe('audit log (real PostgreSQL: appender, sequencer, checkpointer, witness
     kzPool = new Pool({ connectionString: kzDb.appUrl, max: 4 });
     azPool = new Pool({ connectionString: azDb.appUrl, max: 4 });
     [kz, az] = await Promise.all([partyAuditKeys('KZ'), partyAuditKeys('AZ')]);
-    const cas = [kz.ca, az.ca];
+    const cas = auditTrust(kz, az);
     ca = ['--ca', kz.caPath, az.caPath];
     dir = mkdtempSync(join(tmpdir(), 'mxg-audit-'));
     appender = new AuditAppender(kzPool, clock);
@@ -223,7 +224,7 @@ describe('audit log (real PostgreSQL: appender, sequencer, checkpointer, witness
         randomBytes(blob.length - 8).copy(blob, 8); // keep the key ID, forge the signature
         lines[at].note = note.replace(line, `— mxg.kz/audit ${blob.toString('base64')}`);
       },
-      /CHECKPOINT_SIGNATURE_INVALID: checkpoint of size 25: the signature by mxg\.kz\/audit is invalid/,
+      /CHECKPOINT_SIGNATURE_INVALID: checkpoint of size 25: the signature by mxg\.kz\/audit \(key [0-9a-f]{8}\) is invalid/,
     ],
   ])('names the entry or checkpoint when %s', (_what, change, expected) => {
     const result = mxg(['audit', 'verify', tampered(_what.replace(/ /g, '-'), change), ...ca]);
@@ -331,7 +332,7 @@ describe('audit log (real PostgreSQL: appender, sequencer, checkpointer, witness
     const checkpoint = await sequencer.checkpoint();
     expect(checkpoint?.treeSize).toBe(39);
 
-    // AZ's witness will not countersign the new history: it does not extend what it saw.
+    // AZ's witness will not countersign the new history: no proof links it to what it saw.
     const refusal = await witnessClient
       .submit(
         {
@@ -342,12 +343,17 @@ describe('audit log (real PostgreSQL: appender, sequencer, checkpointer, witness
       )
       .catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(AuditError);
-    expect((refusal as AuditError).code).toBe(AuditErrorCode.CheckpointInconsistent);
+    expect((refusal as AuditError).code).toBe(AuditErrorCode.ConsistencyProofInvalid);
 
     const rewrittenExport = join(dir, 'kz-rewritten.jsonl');
     await exportLog(kzDb.appUrl, kz, clock, rewrittenExport);
-    // On its own the rewritten log is self-consistent: only the peer's copy can expose it.
-    expect(mxg(['audit', 'verify', rewrittenExport, ...ca]).status).toBe(0);
+    // On its own the rewritten log is self-consistent, signed by the log's own key: what gives
+    // it away without the peer's copy is that its configured witness never cosigned it…
+    const alone = mxg(['audit', 'verify', rewrittenExport, ...ca]);
+    expect(alone.stdout).toMatch(/WITNESS_MISSING: mxg\.az\/witness must witness mxg\.kz\/audit/);
+    expect(alone.status).toBe(1);
+    // …and, where no witness is required, it verifies: only the peer's copy can expose it.
+    expect(mxg(['audit', 'verify', rewrittenExport, ...ca, '--no-require-witness']).status).toBe(0);
     const result = mxg(['audit', 'verify', rewrittenExport, ...ca, '--witnessed', witnessedFile]);
     expect(result.stdout).toMatch(
       /WITNESSED_CHECKPOINT_MISMATCH: the checkpoint of size 25 signed at .* and countersigned by mxg\.az\/witness does not match entries seq 10–24: the log was rewritten/,

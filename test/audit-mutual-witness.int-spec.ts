@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { AuditAppender, type AuditSequencer } from '@mxg/audit';
+import { AuditAppender, type AuditSequencer, signCheckpoint } from '@mxg/audit';
 import { FixedClock } from '@mxg/core';
 import {
   exportLog,
@@ -10,6 +10,7 @@ import {
   mxg,
   newSequencer,
   newWitness,
+  auditTrust,
   newWitnessClient,
   partyAuditKeys,
   type PartyAuditKeys,
@@ -34,6 +35,7 @@ describe('mutual witnessing: exports name each certificate by the role it signed
   let kzSequencer: AuditSequencer;
   let azSequencer: AuditSequencer;
   let dir: string;
+  let kzWitness: ReturnType<typeof newWitness>;
   const clock = new FixedClock(new Date());
 
   beforeAll(async () => {
@@ -45,12 +47,12 @@ describe('mutual witnessing: exports name each certificate by the role it signed
     azPool = new Pool({ connectionString: azDb.appUrl, max: 2 });
     [kz, az] = await Promise.all([partyAuditKeys('KZ'), partyAuditKeys('AZ')]);
     dir = mkdtempSync(join(tmpdir(), 'mxg-audit-mutual-'));
-    const cas = [kz.ca, az.ca];
+    const cas = auditTrust(kz, az);
     kzSequencer = newSequencer(kzDb.appUrl, kz, clock);
     azSequencer = newSequencer(azDb.appUrl, az, clock);
     expect(await kzSequencer.tryLead()).toBe(true);
     expect(await azSequencer.tryLead()).toBe(true);
-    const kzWitness = newWitness(kzPool, kz, cas, clock);
+    kzWitness = newWitness(kzPool, kz, cas, clock);
     const azWitness = newWitness(azPool, az, cas, clock);
 
     /** One entry in `log`, sequenced, checkpointed and countersigned by the peer's witness. */
@@ -116,5 +118,55 @@ describe('mutual witnessing: exports name each certificate by the role it signed
       /VALID — mxg\.kz\/audit: 2 entries, 2 checkpoints \(2 cosigned by mxg\.az\/witness\), 2 witnessed checkpoints matched/,
     );
     expect(result.status).toBe(0);
+  });
+
+  it('#10.1 keeps no cosignature made with the log’s own key, and takes its own party for no witness', async () => {
+    const trust = auditTrust(kz, az);
+    // A gateway configured to be its own witness does not start its witness client.
+    expect(() =>
+      newWitnessClient(
+        kzPool,
+        kz,
+        () => kzSequencer,
+        { party: 'KZ', service: kzWitness },
+        trust,
+        clock,
+      ),
+    ).toThrow(
+      /AUDIT_CHECKPOINT_ORIGIN_MISMATCH: mxg\.kz\/audit cannot be witnessed by its own party KZ/,
+    );
+
+    await new AuditAppender(kzPool, clock).append({ type: 'config.changed', parties: ['KZ'] });
+    await sequenceAtLeast(kzSequencer, 1);
+    const checkpoint = await kzSequencer.checkpoint();
+    const stored = async () =>
+      (await kzPool.query(`SELECT count(*)::int AS n FROM audit_witness_signatures`)).rows[0]
+        .n as number;
+    const before = await stored();
+    // A "witness" that answers with KZ's own key cosigning as AZ, offering KZ's certificate.
+    const selfCosigned = {
+      lastSeen: () => Promise.resolve(undefined),
+      submit: (r: { note: string }) =>
+        Promise.resolve({
+          note: signCheckpoint(r.note, kz.privateKey, 'mxg.az/witness'),
+          certificate: kz.certificatePem,
+        }),
+    };
+    for (const pinned of [trust, { trustedCas: trust.trustedCas }]) {
+      const client = newWitnessClient(
+        kzPool,
+        kz,
+        () => kzSequencer,
+        { party: 'AZ', service: kzWitness },
+        pinned,
+        clock,
+      );
+      await expect(
+        client.submit({ party: 'AZ', transport: selfCosigned }, checkpoint!),
+      ).rejects.toMatchObject({
+        code: expect.stringMatching(/^AUDIT_(CERTIFICATE_UNTRUSTED|CHECKPOINT_SIGNATURE_INVALID)$/),
+      });
+    }
+    expect(await stored()).toBe(before);
   });
 });

@@ -1,14 +1,25 @@
-import { createHash, randomBytes, X509Certificate } from 'node:crypto';
+import { createHash, type KeyObject, randomBytes, X509Certificate } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import {
   formatCheckpoint,
+  hashLeaf,
+  MerkleTree,
   signCheckpoint,
   verifyCheckpointSignature,
   type WitnessedHead,
 } from '@mxg/audit';
+import { MxgConfigService } from '@mxg/config';
+import {
+  gatewaySubject,
+  issueCertificate,
+  loadCertificateAuthority,
+  loadCertificatePem,
+  loadPrivateKey,
+  partyPkiPaths,
+} from '@mxg/pki';
 import { mxg, partyAuditKeys, type PartyAuditKeys } from './support/audit-fixtures';
 import {
   freePort,
@@ -241,8 +252,9 @@ describe('audit witnessing over HTTP between two gateway processes (compiled KZ 
     },
   );
 
-  describe('refusals kept as evidence', () => {
+  describe('the witness endpoint: nothing changes for a note that is not KZ’s, and only a fork is kept', () => {
     const kzOrigin = 'mxg.kz/audit';
+    const b64 = (h: Buffer) => h.toString('base64');
     const refusals = () =>
       query<{
         tree_size: string;
@@ -257,6 +269,14 @@ describe('audit witnessing over HTTP between two gateway processes (compiled KZ 
          FROM audit_witness_refusals WHERE origin = $1 ORDER BY id`,
         [kzOrigin],
       );
+    const witnessedRows = async () =>
+      (
+        await query<{ n: string }>(
+          az.db.appUrl,
+          `SELECT count(*) AS n FROM audit_witnessed_checkpoints WHERE origin = $1`,
+          [kzOrigin],
+        )
+      )[0].n;
     const lastSeen = async (): Promise<WitnessedHead> => {
       const response = await fetch(
         `${az.gateway.url}/audit/witness/logs/${encodeURIComponent(kzOrigin)}`,
@@ -270,79 +290,194 @@ describe('audit witnessing over HTTP between two gateway processes (compiled KZ 
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
-    /** A checkpoint of KZ's log signed with `key` (KZ's own unless said otherwise). */
-    const forged = (treeSize: number, key = kz.keys.privateKey) =>
-      signCheckpoint(
-        formatCheckpoint({
-          origin: kzOrigin,
-          treeSize,
-          rootHash: randomBytes(32),
-          timestamp: new Date(),
-        }),
-        key,
-        kzOrigin,
+    /**
+     * KZ's real tree up to what AZ last countersigned — anyone holding an export of KZ's log
+     * knows it — grown by invented leaves: a checkpoint with a valid consistency proof.
+     */
+    const extension = async (seen: WitnessedHead, extra: number) => {
+      const leaves = await query<{ leaf_hash: Buffer }>(
+        kz.db.appUrl,
+        `SELECT leaf_hash FROM audit_leaves WHERE seq < $1 ORDER BY seq`,
+        [seen.treeSize],
       );
+      const tree = MerkleTree.fromLeafHashes(leaves.map((l) => l.leaf_hash));
+      expect(b64(tree.root())).toBe(seen.rootHash);
+      for (let i = 0; i < extra; i++) tree.append(hashLeaf(randomBytes(16)));
+      return {
+        treeSize: tree.size,
+        rootHash: tree.root(),
+        proof: tree.consistencyProof(seen.treeSize).map(b64),
+      };
+    };
+    const note = (
+      c: { treeSize: number; rootHash: Buffer },
+      key: KeyObject,
+      timestamp = new Date(),
+    ) => signCheckpoint(formatCheckpoint({ origin: kzOrigin, ...c, timestamp }), key, kzOrigin);
+    /** The codes of the refusals AZ put on its own audit record. */
+    const auditedRefusals = async () =>
+      (
+        await query<{ error_code: string }>(
+          az.db.appUrl,
+          `SELECT DISTINCT error_code FROM audit_entries WHERE event_type = 'audit.witness-refused'`,
+        )
+      ).map((r) => r.error_code);
+    const pair = async (paths: { certificate: string; privateKey: string }) => ({
+      key: await loadPrivateKey(paths.privateKey),
+      pem: (await loadCertificatePem(paths.certificate)).toString(),
+    });
 
-    it('keeps a KZ-signed checkpoint that does not extend what AZ countersigned, once, and refuses it with 409', async () => {
+    it('#10.1 countersigns and keeps nothing signed under KZ’s name by another key of KZ’s PKI, or by AZ’s own', async () => {
       await bothCosigned(); // nothing else is sent to AZ's witness meanwhile
       const seen = await lastSeen();
-      expect(await refusals()).toEqual([]);
+      const [before, rows] = [await refusals(), await witnessedRows()];
+      const certs = MxgConfigService.load().paths.certs;
+      const kzPaths = partyPkiPaths(certs, 'KZ');
+      const minted = await issueCertificate({
+        issuer: await loadCertificateAuthority(certs, 'KZ'),
+        profile: 'audit-checkpoint',
+        subject: gatewaySubject('KZ', 'audit-checkpoint'),
+        keyAlgorithm: 'ecdsa-p256',
+        now: new Date(Date.now() - 3_600_000),
+      });
+      const keys: [string, { key: KeyObject; pem: string }][] = [
+        ['a signatory', await pair(kzPaths.signatory('kz-mvd-deputy-minister'))],
+        ['the seal', await pair(kzPaths.gateway.seal)],
+        ['the RSA encryption key', await pair(kzPaths.gateway.encryption)],
+        [
+          'an audit key KZ did not configure',
+          { key: minted.privateKey, pem: minted.certificatePem },
+        ],
+        ['AZ’s own audit key', { key: az.keys.privateKey, pem: az.keys.certificatePem }],
+      ];
+      const grown = await extension(seen, 5);
+      const codes = new Set<string>();
+      for (const [who, { key, pem }] of keys) {
+        const response = await submit({
+          note: note(grown, key),
+          oldSize: seen.treeSize,
+          consistency: grown.proof,
+          certificate: pem,
+        });
+        expect([who, response.status]).toEqual([who, 403]);
+        const { code } = (await response.json()) as { code: string };
+        expect([who, code]).toEqual([
+          who,
+          expect.stringMatching(
+            /^AUDIT_(CHECKPOINT_SIGNATURE_INVALID|CERTIFICATE_UNTRUSTED|CHECKPOINT_ORIGIN_MISMATCH)$/,
+          ),
+        ]);
+        codes.add(code);
+      }
+      // Refused by code on AZ's own record (at most one entry a minute per code).
+      expect(await auditedRefusals()).toEqual(expect.arrayContaining([...codes]));
+      expect(await lastSeen()).toEqual(seen);
+      expect(await refusals()).toEqual(before);
+      expect(await witnessedRows()).toBe(rows);
+    });
 
-      // A fork: KZ's key signed a bigger tree whose root no consistency proof can link.
-      const fork = forged(seen.treeSize + 5);
+    it('#10.1 refuses, keeping nothing, an old size, a replayed checkpoint, a bad proof and a note dated beyond its clock', async () => {
+      await bothCosigned();
+      const seen = await lastSeen();
+      const [before, rows] = [await refusals(), await witnessedRows()];
+      // Each signed with KZ's real audit key, as a stolen key or a misbehaving log would.
+      const grown = await extension(seen, 3);
+      const genuine = {
+        oldSize: seen.treeSize,
+        consistency: grown.proof,
+        certificate: kz.keys.certificatePem,
+      };
+      const first = (
+        await query<{ note: string }>(
+          kz.db.appUrl,
+          `SELECT note FROM audit_checkpoints ORDER BY tree_size LIMIT 1`,
+        )
+      )[0].note;
+      const cases: [string, Record<string, unknown>, number, string][] = [
+        [
+          'an old size',
+          { ...genuine, note: note(grown, kz.keys.privateKey), oldSize: seen.treeSize - 1 },
+          409,
+          'AUDIT_CHECKPOINT_STALE',
+        ],
+        [
+          'a replay of KZ’s first checkpoint',
+          { note: first, oldSize: 0, consistency: [], certificate: kz.keys.certificatePem },
+          409,
+          'AUDIT_CHECKPOINT_STALE',
+        ],
+        [
+          'a bad proof',
+          {
+            ...genuine,
+            note: note(grown, kz.keys.privateKey),
+            consistency: grown.proof.map(() => b64(randomBytes(32))),
+          },
+          422,
+          'AUDIT_CONSISTENCY_PROOF_INVALID',
+        ],
+        [
+          'a note dated a day ahead',
+          { ...genuine, note: note(grown, kz.keys.privateKey, new Date(Date.now() + 86_400_000)) },
+          422,
+          'AUDIT_CHECKPOINT_TIME_INVALID',
+        ],
+      ];
+      for (const [what, body, status, code] of cases) {
+        const response = await submit(body);
+        expect([what, response.status]).toEqual([what, status]);
+        const answer = (await response.json()) as { code: string; lastSeen?: number };
+        expect([what, answer.code]).toEqual([what, code]);
+        if (status === 409) expect(answer.lastSeen).toBe(seen.treeSize);
+      }
+      expect(await auditedRefusals()).toEqual(
+        expect.arrayContaining(cases.map(([, , , code]) => code)),
+      );
+      expect(await lastSeen()).toEqual(seen);
+      expect(await refusals()).toEqual(before);
+      expect(await witnessedRows()).toBe(rows);
+    });
+
+    it('#10.1 keeps a second root KZ signed for a size it countersigned, once, as evidence of a fork', async () => {
+      await bothCosigned();
+      const seen = await lastSeen();
+      const forkOf = (seed: number) =>
+        note(
+          { treeSize: seen.treeSize, rootHash: createHash('sha256').update(String(seed)).digest() },
+          kz.keys.privateKey,
+        );
+      const fork = forkOf(1);
       const request = {
         note: fork,
         oldSize: seen.treeSize,
-        consistency: [randomBytes(32).toString('base64')],
+        consistency: [],
         certificate: kz.keys.certificatePem,
       };
       const refused = await submit(request);
       expect(refused.status).toBe(409);
       expect(await refused.json()).toMatchObject({ code: 'AUDIT_CHECKPOINT_INCONSISTENT' });
-      // A replay is refused again but adds nothing.
+      // A replay, or yet another root for the same size, adds nothing: one proof is enough.
       expect((await submit(request)).status).toBe(409);
-      // A shrunk tree is refused too, for its own reason.
-      const shrunk = forged(seen.treeSize - 1);
-      expect((await submit({ ...request, note: shrunk, consistency: [] })).status).toBe(409);
-
+      expect((await submit({ ...request, note: forkOf(2) })).status).toBe(409);
       expect(await refusals()).toEqual([
         {
-          tree_size: String(seen.treeSize + 5),
+          tree_size: String(seen.treeSize),
           note: fork,
-          reason: 'consistency-proof-invalid',
-          old_size: String(seen.treeSize),
-          last_seen_size: String(seen.treeSize),
-          last_seen_root: Buffer.from(seen.rootHash, 'base64'),
-        },
-        {
-          tree_size: String(seen.treeSize - 1),
-          note: shrunk,
-          reason: 'tree-shrank',
+          reason: 'fork',
           old_size: String(seen.treeSize),
           last_seen_size: String(seen.treeSize),
           last_seen_root: Buffer.from(seen.rootHash, 'base64'),
         },
       ]);
-      // Refusing changed nothing of what AZ had countersigned.
       expect(await lastSeen()).toEqual(seen);
     });
 
-    it('keeps nothing that KZ did not sign: another key under KZ’s name, or KZ’s name on AZ’s certificate', async () => {
-      const before = await refusals();
+    it('#10.1 still countersigns KZ’s genuine checkpoints after all of it', async () => {
       const seen = await lastSeen();
-      const notKzs = forged(seen.treeSize + 7, az.keys.privateKey);
-      const base = { oldSize: seen.treeSize, consistency: [] };
-      const wrongKey = await submit({ ...base, note: notKzs, certificate: kz.keys.certificatePem });
-      expect(wrongKey.status).toBe(403);
-      expect(await wrongKey.json()).toMatchObject({ code: 'AUDIT_CHECKPOINT_SIGNATURE_INVALID' });
-      const wrongCertificate = await submit({
-        ...base,
-        note: notKzs,
-        certificate: az.keys.certificatePem,
-      });
-      expect(wrongCertificate.status).toBe(403);
-      expect(await wrongCertificate.json()).toMatchObject({ code: 'AUDIT_CERTIFICATE_UNTRUSTED' });
-      expect(await refusals()).toEqual(before);
+      await auditorQuery(kz); // a new entry, so a new checkpoint for AZ to witness
+      const { kzLatest } = await bothCosigned();
+      expect(kzLatest.treeSize).toBeGreaterThan(seen.treeSize);
+      expect((await lastSeen()).treeSize).toBe(kzLatest.treeSize);
     });
 
     it('cannot be rewritten: no UPDATE or DELETE for the application role, a trigger for the owner', async () => {
@@ -358,7 +493,7 @@ describe('audit witnessing over HTTP between two gateway processes (compiled KZ 
       await expect(query(az.db.ownerUrl, `TRUNCATE audit_witness_refusals`)).rejects.toThrow(
         /AUDIT_APPEND_ONLY/,
       );
-      expect((await refusals()).length).toBe(2);
+      expect((await refusals()).length).toBe(1);
     });
   });
 });

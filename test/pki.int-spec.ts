@@ -3,6 +3,7 @@
  * chains, CRLs, key usages and the CMS signer/recipient purposes the gateway relies on.
  */
 import {
+  AUDIT_CHECKPOINT_KEY_PURPOSE,
   initPki,
   KeyAlgorithm,
   partyPkiPaths,
@@ -188,7 +189,12 @@ describe.each(plans)('development PKI checked by OpenSSL: $name', ({ signingAlgo
     );
     const audit = await ext(paths.gateway.auditCheckpoint.certificate);
     expect(audit).toMatch(/Key Usage: critical\s+Digital Signature\n/);
-    expect(audit).not.toContain('Extended Key Usage');
+    // #10.1: one purpose, MXG's audit-checkpoint key purpose, critical — as OpenSSL reads it.
+    expect(audit).toMatch(
+      new RegExp(
+        `Extended Key Usage: critical\\s+${AUDIT_CHECKPOINT_KEY_PURPOSE.replace(/\./g, '\\.')}\\n`,
+      ),
+    );
   });
 
   it('signs CMS that openssl cms -verify accepts, with a signatory and with the seal', async () => {

@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import type { KeyObject, X509Certificate } from 'node:crypto';
+import { type KeyObject, X509Certificate } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Pool } from 'pg';
 import {
   AuditSequencer,
   AuditWitness,
+  type AuditTrust,
   auditLogOrigin,
   WitnessClient,
   witnessKeyName,
@@ -74,18 +75,34 @@ export function newSequencer(url: string, keys: PartyAuditKeys, clock: Clock): A
     clock,
     origin: auditLogOrigin(keys.party),
     privateKey: keys.privateKey,
+    certificatePem: keys.certificatePem,
   });
 }
 
-export function newWitness(pool: Pool, keys: PartyAuditKeys, cas: X509Certificate[], clock: Clock) {
+/** The parties' CAs, and — as a gateway has them — each party's audit key pinned. */
+export function auditTrust(...parties: PartyAuditKeys[]): AuditTrust {
+  return {
+    trustedCas: parties.map((p) => p.ca),
+    pinned: new Map(parties.map((p) => [p.party, [new X509Certificate(p.certificatePem)]])),
+  };
+}
+
+export function newWitness(
+  pool: Pool,
+  keys: PartyAuditKeys,
+  trust: AuditTrust,
+  clock: Clock,
+  maxClockSkewMs = 300_000,
+) {
   return new AuditWitness({
     db: pool,
     transaction: poolTransaction(pool),
     name: witnessKeyName(keys.party),
     privateKey: keys.privateKey,
     certificatePem: keys.certificatePem,
-    trustedCas: cas,
+    trust,
     clock,
+    maxClockSkewMs,
   });
 }
 
@@ -95,7 +112,7 @@ export function newWitnessClient(
   keys: PartyAuditKeys,
   sequencer: () => AuditSequencer,
   witness: { party: string; service: AuditWitness },
-  cas: X509Certificate[],
+  trust: AuditTrust,
   clock: Clock,
 ): WitnessClient {
   return new WitnessClient({
@@ -111,7 +128,7 @@ export function newWitnessClient(
         },
       },
     ],
-    trustedCas: cas,
+    trust,
     clock,
     consistencyProof: (m, n) => sequencer().tree.consistencyProof(m, n),
   });
@@ -124,6 +141,7 @@ export async function exportLog(url: string, keys: PartyAuditKeys, clock: Clock,
     return await writeAuditExport(db, createWriteStream(out), {
       origin: auditLogOrigin(keys.party),
       certificatePem: keys.certificatePem,
+      signer: { name: auditLogOrigin(keys.party), privateKey: keys.privateKey },
       clock,
     });
   } finally {
@@ -145,6 +163,7 @@ export async function exportWitnessed(
       origin: auditLogOrigin(logParty),
       witness: witnessKeyName(witness.party),
       witnessCertificatePem: witness.certificatePem,
+      signer: { name: witnessKeyName(witness.party), privateKey: witness.privateKey },
       clock,
     });
   } finally {

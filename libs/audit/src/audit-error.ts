@@ -9,7 +9,12 @@ export const AuditErrorCode = {
   CheckpointAlreadySigned: 'AUDIT_CHECKPOINT_ALREADY_SIGNED',
   CheckpointKeyUnsupported: 'AUDIT_CHECKPOINT_KEY_UNSUPPORTED',
   CheckpointOriginMismatch: 'AUDIT_CHECKPOINT_ORIGIN_MISMATCH',
+  /** Conclusive: the log signed two checkpoints that cannot both be true (a fork). */
   CheckpointInconsistent: 'AUDIT_CHECKPOINT_INCONSISTENT',
+  /** Not what the witness last saw: an old size, a replay; the log retries from `lastSeen`. */
+  CheckpointStale: 'AUDIT_CHECKPOINT_STALE',
+  /** Signed in the future beyond the clock-skew allowance, or before the last one seen. */
+  CheckpointTimeInvalid: 'AUDIT_CHECKPOINT_TIME_INVALID',
   EntryInvalid: 'AUDIT_ENTRY_INVALID',
   CertificateUntrusted: 'AUDIT_CERTIFICATE_UNTRUSTED',
   LogDiverged: 'AUDIT_LOG_DIVERGED',

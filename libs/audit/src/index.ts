@@ -23,7 +23,7 @@ export {
   type NoteSignature,
   type SignedNote,
 } from './checkpoint/signed-note';
-export { checkCheckpointCertificate } from './checkpoint/checkpoint-certificate';
+export { checkCheckpointCertificate, type AuditTrust } from './checkpoint/checkpoint-certificate';
 export {
   AUDIT_EVENT_TYPES,
   AUDIT_OUTCOMES,
@@ -62,6 +62,7 @@ export { queryRows, type SqlClient } from './store/sql-client';
 export {
   latestCheckpoint,
   queryEntries,
+  queryEntriesWithLeaves,
   readWitnessRefusals,
   type AuditEntryFilter,
   type StoredCheckpoint,
@@ -85,15 +86,19 @@ export {
   AUDIT_WITNESSED_FORMAT,
   type ExportLine,
 } from './export/audit-export-format';
+export { writeAuditExport, writeWitnessedExport } from './export/write-audit-export';
 export {
-  writeAuditExport,
-  writeWitnessedExport,
+  AuditExportWriter,
   type AuditExportSummary,
-} from './export/write-audit-export';
+  type ExportSigner,
+} from './export/audit-export-writer';
+export { parseExportStatement, type ExportStatement } from './export/export-statement';
 export {
   AuditProblem,
   verifyAuditExport,
   type AuditVerifyFinding,
+  type AuditVerifyIgnored,
   type AuditVerifyOptions,
   type AuditVerifyReport,
+  type AuditVerifySigner,
 } from './export/verify-audit-export';

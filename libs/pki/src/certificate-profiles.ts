@@ -3,6 +3,15 @@ import { x509 } from './x509-provider';
 /** End-entity profiles; the root CA has its own fixed profile below. */
 export type CertificateProfile = 'seal' | 'encryption' | 'audit-checkpoint' | 'signatory';
 
+/**
+ * The extended key usage (key purpose) of MXG audit-checkpoint certificates: the one purpose
+ * for which a key may sign a gateway's audit checkpoints and cosign a peer's. An OID under the
+ * UUID arc (ITU-T X.667, `2.25.<uuid as an integer>`, no registration needed), like the routing
+ * header attribute. A certificate without it — a seal, a signatory's, an encryption certificate,
+ * even one of the party's own CA — is never an audit key, whoever issued it.
+ */
+export const AUDIT_CHECKPOINT_KEY_PURPOSE = '2.25.226395997824030256699729909201426550754';
+
 interface LeafProfile {
   keyUsage: x509.KeyUsageFlags;
   /**
@@ -10,7 +19,12 @@ interface LeafProfile {
    * whose EKU lacks it ("unsuitable certificate purpose"), and S/MIME is the closest standard
    * purpose to signed and enveloped CMS messages.
    */
-  extendedKeyUsage?: x509.ExtendedKeyUsage[];
+  extendedKeyUsage?: string[];
+  /**
+   * Critical when the key is for nothing else: as RFC 3161 §2.3 makes a time-stamping key's
+   * one purpose critical, so that software that does not know it refuses the certificate.
+   */
+  extendedKeyUsageCritical?: boolean;
   /** keyEncipherment is RSA key transport (RSA-OAEP); an EC key cannot do it. */
   rsaOnly: boolean;
 }
@@ -31,7 +45,12 @@ export const LEAF_PROFILES: Readonly<Record<CertificateProfile, LeafProfile>> = 
     rsaOnly: false,
   },
   encryption: { keyUsage: keyEncipherment, extendedKeyUsage: [emailProtection], rsaOnly: true },
-  'audit-checkpoint': { keyUsage: digitalSignature, rsaOnly: false },
+  'audit-checkpoint': {
+    keyUsage: digitalSignature,
+    extendedKeyUsage: [AUDIT_CHECKPOINT_KEY_PURPOSE],
+    extendedKeyUsageCritical: true,
+    rsaOnly: false,
+  },
 };
 
 export const ROOT_CA_VALIDITY_YEARS = 10;
@@ -54,7 +73,7 @@ export async function leafExtensions(
   spki: ArrayBuffer | Buffer,
   issuerKeyId: string,
 ): Promise<x509.Extension[]> {
-  const { keyUsage, extendedKeyUsage } = LEAF_PROFILES[profile];
+  const { keyUsage, extendedKeyUsage, extendedKeyUsageCritical } = LEAF_PROFILES[profile];
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(keyUsage, true),
@@ -62,7 +81,9 @@ export async function leafExtensions(
     new x509.AuthorityKeyIdentifierExtension(issuerKeyId),
   ];
   if (extendedKeyUsage) {
-    extensions.push(new x509.ExtendedKeyUsageExtension(extendedKeyUsage));
+    extensions.push(
+      new x509.ExtendedKeyUsageExtension(extendedKeyUsage, extendedKeyUsageCritical === true),
+    );
   }
   return extensions;
 }

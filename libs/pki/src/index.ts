@@ -5,7 +5,12 @@
  */
 export type { CaDatabase, IssuedEntry, RevocationReason, RevokedEntry } from './ca-database';
 export { loadCertificateAuthority } from './certificate-authority';
-export type { CertificateProfile } from './certificate-profiles';
+export {
+  loadAuditCheckpointCertificates,
+  type AuditCheckpointCertificates,
+} from './audit-checkpoint-certificates';
+export { certificateProfileProblem } from './certificate-profile-check';
+export { AUDIT_CHECKPOINT_KEY_PURPOSE, type CertificateProfile } from './certificate-profiles';
 export { gatewaySubject, rootCaSubject, signatorySubject } from './distinguished-name';
 export type { DistinguishedName, GatewayRole } from './distinguished-name';
 export { createRootCa, issueCertificate } from './issue-certificate';

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CertificateProfile } from './certificate-profiles';
+import { AUDIT_CHECKPOINT_KEY_PURPOSE, CertificateProfile } from './certificate-profiles';
 import { gatewaySubject, rootCaSubject } from './distinguished-name';
 import { CertificateAuthority, createRootCa, issueCertificate } from './issue-certificate';
 import { x509 } from './x509-provider';
@@ -63,35 +63,41 @@ describe(issueCertificate.name, () => {
     caKeyId = parse(ca.certificate).getExtension(x509.SubjectKeyIdentifierExtension)?.keyId ?? '';
   });
 
-  it.each<[CertificateProfile, 'ecdsa-p256' | 'rsa-2048', number, string[]]>([
-    ['seal', 'ecdsa-p256', digitalSignature | nonRepudiation, [EMAIL_PROTECTION]],
-    ['signatory', 'ecdsa-p256', digitalSignature | nonRepudiation, [EMAIL_PROTECTION]],
-    ['encryption', 'rsa-2048', keyEncipherment, [EMAIL_PROTECTION]],
-    ['audit-checkpoint', 'ecdsa-p256', digitalSignature, []],
-  ])('issues %s certificates with their key usages', async (profile, keyAlgorithm, usages, eku) => {
-    const issued = await issueCertificate({
-      issuer: ca,
-      profile,
-      subject: gatewaySubject('KZ', 'seal'),
-      keyAlgorithm,
-      now: NOW,
-    });
-    const cert = parse(issued.certificate);
-    expect(
-      await cert.verify({ publicKey: parse(ca.certificate).publicKey, signatureOnly: true }),
-    ).toBe(true);
-    expect(cert.issuer).toBe(parse(ca.certificate).subject);
-    expect(cert.getExtension(x509.BasicConstraintsExtension)).toMatchObject({
-      ca: false,
-      critical: true,
-    });
-    expect(cert.getExtension(x509.KeyUsagesExtension)).toMatchObject({ usages, critical: true });
-    expect(cert.getExtension(x509.ExtendedKeyUsageExtension)?.usages ?? []).toEqual(eku);
-    expect(cert.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId).toBe(caKeyId);
-    expect(cert.getExtension(x509.SubjectKeyIdentifierExtension)).not.toBeNull();
-    expect(issued.certificate.checkPrivateKey(issued.privateKey)).toBe(true);
-    expect(cert.notAfter).toEqual(new Date('2032-03-01T12:00:00.000Z'));
-  });
+  it.each<[CertificateProfile, 'ecdsa-p256' | 'rsa-2048', number, string[], boolean]>([
+    ['seal', 'ecdsa-p256', digitalSignature | nonRepudiation, [EMAIL_PROTECTION], false],
+    ['signatory', 'ecdsa-p256', digitalSignature | nonRepudiation, [EMAIL_PROTECTION], false],
+    ['encryption', 'rsa-2048', keyEncipherment, [EMAIL_PROTECTION], false],
+    // #10.1: the audit key's one purpose, critical, so it can be told from every other key.
+    ['audit-checkpoint', 'ecdsa-p256', digitalSignature, [AUDIT_CHECKPOINT_KEY_PURPOSE], true],
+  ])(
+    'issues %s certificates with their key usages',
+    async (profile, keyAlgorithm, usages, eku, ekuCritical) => {
+      const issued = await issueCertificate({
+        issuer: ca,
+        profile,
+        subject: gatewaySubject('KZ', 'seal'),
+        keyAlgorithm,
+        now: NOW,
+      });
+      const cert = parse(issued.certificate);
+      expect(
+        await cert.verify({ publicKey: parse(ca.certificate).publicKey, signatureOnly: true }),
+      ).toBe(true);
+      expect(cert.issuer).toBe(parse(ca.certificate).subject);
+      expect(cert.getExtension(x509.BasicConstraintsExtension)).toMatchObject({
+        ca: false,
+        critical: true,
+      });
+      expect(cert.getExtension(x509.KeyUsagesExtension)).toMatchObject({ usages, critical: true });
+      // node reads the purposes (@peculiar/x509 garbles a UUID-length arc), x509 the criticality.
+      expect(issued.certificate.keyUsage ?? []).toEqual(eku);
+      expect(cert.getExtension(x509.ExtendedKeyUsageExtension)?.critical).toBe(ekuCritical);
+      expect(cert.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId).toBe(caKeyId);
+      expect(cert.getExtension(x509.SubjectKeyIdentifierExtension)).not.toBeNull();
+      expect(issued.certificate.checkPrivateKey(issued.privateKey)).toBe(true);
+      expect(cert.notAfter).toEqual(new Date('2032-03-01T12:00:00.000Z'));
+    },
+  );
 
   it('draws random, positive, 16-byte serials', async () => {
     const serials = await Promise.all(

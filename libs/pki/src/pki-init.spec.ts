@@ -11,7 +11,12 @@ import {
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { X509Certificate } from 'node:crypto';
 import { readCaDatabase } from './ca-database';
+import { loadCertificateAuthority } from './certificate-authority';
+import { certificateProfileProblem } from './certificate-profile-check';
+import { privateKeyToPem, publicKeyToSpki, generateKeyPair, toWebCryptoSigner } from './key-pair';
+import { x509 } from './x509-provider';
 import { loadCertificatePem, loadPrivateKey } from './pem-files';
 import { initPki } from './pki-init';
 import { partyPkiPaths } from './pki-layout';
@@ -75,7 +80,7 @@ describe(initPki.name, () => {
 
   it('creates a CA, the gateway certificates, the signatories, a database and a CRL', async () => {
     const report = await initPki(options);
-    expect(report).toEqual({ created: KZ_FILES, updated: [], kept: [] });
+    expect(report).toEqual({ created: KZ_FILES, updated: [], kept: [], reissued: [] });
 
     for (const file of KZ_FILES.filter((f) => f.endsWith('.key.pem'))) {
       expect((await stat(join(certsDir, file))).mode & 0o777).toBe(0o600);
@@ -121,7 +126,7 @@ describe(initPki.name, () => {
     await initPki(options);
     const before = await snapshot(certsDir);
     const report = await initPki({ ...options, now: new Date('2031-01-01T00:00:00Z') });
-    expect(report).toEqual({ created: [], updated: [], kept: KZ_FILES });
+    expect(report).toEqual({ created: [], updated: [], kept: KZ_FILES, reissued: [] });
     expect(await snapshot(certsDir)).toEqual(before);
   });
 
@@ -156,6 +161,82 @@ describe(initPki.name, () => {
     expect(s2.verify(ca.publicKey)).toBe(true);
     const db = await readCaDatabase(paths.caDatabase);
     expect(db.issued.map((entry) => entry.serial)).toContain(s2.serialNumber.toUpperCase());
+  });
+
+  it('#10.1 re-issues an audit-checkpoint certificate of the old profile and moves the old pair aside unchanged', async () => {
+    await initPki(options);
+    const paths = partyPkiPaths(certsDir, 'KZ');
+    const audit = paths.gateway.auditCheckpoint;
+    // What `mxg pki init` issued before #10: digitalSignature, no key purpose.
+    const ca = await loadCertificateAuthority(certsDir, 'KZ');
+    const keys = await generateKeyPair('ecdsa-p256');
+    const signer = await toWebCryptoSigner(ca.privateKey);
+    const caCertificate = new x509.X509Certificate(ca.certificate.raw);
+    const legacy = await x509.X509CertificateGenerator.create({
+      serialNumber: '4c0ffee0',
+      subject: 'C=KZ, O=MXG development PKI (KZ), CN=MXG KZ gateway audit checkpoint',
+      issuer: caCertificate.subjectName,
+      notBefore: NOW,
+      notAfter: new Date('2031-03-01T12:00:00.000Z'),
+      publicKey: publicKeyToSpki(keys.publicKey),
+      signingKey: signer.key,
+      signingAlgorithm: signer.algorithm,
+      extensions: [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+        new x509.AuthorityKeyIdentifierExtension(
+          caCertificate.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId ?? '',
+        ),
+      ],
+    });
+    const legacyPem = legacy.toString('pem') + '\n';
+    const legacyKeyPem = privateKeyToPem(keys.privateKey);
+    for (const file of [audit.certificate, audit.privateKey]) await unlink(file);
+    await writeFile(audit.certificate, legacyPem);
+    await writeFile(audit.privateKey, legacyKeyPem, { mode: 0o600 });
+    const before = await snapshot(certsDir);
+
+    const report = await initPki(options);
+
+    expect(report.reissued).toEqual([
+      {
+        file: 'kz/gateway/audit-checkpoint.cert.pem',
+        reason: expect.stringMatching(/extended key usage is absent/),
+        supersededTo: 'kz/gateway/superseded/audit-checkpoint.4C0FFEE0.cert.pem',
+      },
+    ]);
+    expect(report.created).toEqual([
+      'kz/gateway/audit-checkpoint.key.pem',
+      'kz/gateway/audit-checkpoint.cert.pem',
+    ]);
+    expect(report.updated).toEqual(['kz/ca.db.json']);
+    // The old pair, byte for byte, under superseded/; every other file untouched.
+    const superseded = join(paths.dir, 'gateway', 'superseded');
+    expect(await readFile(join(superseded, 'audit-checkpoint.4C0FFEE0.cert.pem'), 'utf8')).toBe(
+      legacyPem,
+    );
+    expect(await readFile(join(superseded, 'audit-checkpoint.4C0FFEE0.key.pem'), 'utf8')).toBe(
+      legacyKeyPem,
+    );
+    expect((await stat(join(superseded, 'audit-checkpoint.4C0FFEE0.key.pem'))).mode & 0o777).toBe(
+      0o600,
+    );
+    const after = await snapshot(certsDir);
+    for (const file of KZ_FILES.filter(
+      (f) => !f.includes('audit-checkpoint') && f !== 'kz/ca.db.json',
+    )) {
+      expect(after[file]).toBe(before[file]);
+    }
+    const reissued = await loadCertificatePem(audit.certificate);
+    expect(certificateProfileProblem(reissued, 'audit-checkpoint')).toBeUndefined();
+    expect(reissued.checkPrivateKey(await loadPrivateKey(audit.privateKey))).toBe(true);
+    expect(reissued.verify(ca.certificate.publicKey)).toBe(true);
+    expect(new X509Certificate(legacyPem).publicKey.equals(reissued.publicKey)).toBe(false);
+
+    // Once re-issued, a run changes nothing again.
+    const settled = await snapshot(certsDir);
+    expect((await initPki(options)).reissued).toEqual([]);
+    expect(await snapshot(certsDir)).toEqual(settled);
   });
 
   it('rebuilds a lost CRL under the next CRL number', async () => {

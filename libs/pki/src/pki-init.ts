@@ -1,6 +1,9 @@
-import { relative } from 'node:path';
+import type { X509Certificate } from 'node:crypto';
+import { mkdir, rename } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
 import { emptyCaDatabase, readCaDatabase, writeCaDatabase } from './ca-database';
 import { isIssuedBy, isSelfSignedCa, loadCertificateAuthority } from './certificate-authority';
+import { certificateProfileProblem } from './certificate-profile-check';
 import type { CertificateProfile } from './certificate-profiles';
 import { reissueCrl } from './crl';
 import {
@@ -30,6 +33,12 @@ export interface PkiInitReport {
   /** Existing files rewritten: only a CA database (new serials, or a CRL number spent on rebuilding a lost CRL). */
   updated: string[];
   kept: string[];
+  /**
+   * Gateway certificates issued anew because the one present no longer meets its profile (an
+   * audit-checkpoint certificate from before it had its own key purpose); the old pair is moved,
+   * unchanged, to `supersededTo` (the certificate; its key beside it).
+   */
+  reissued: { file: string; reason: string; supersededTo: string }[];
 }
 
 interface LeafPlan {
@@ -37,12 +46,17 @@ interface LeafPlan {
   profile: CertificateProfile;
   subject: DistinguishedName;
   keyAlgorithm: KeyAlgorithm;
+  /** A gateway's own certificate: re-issued when its profile is out of date (a signatory's never is). */
+  gateway: boolean;
 }
 
 /**
- * Creates whatever the plan needs and is missing; never touches an existing key, certificate or
+ * Creates whatever the plan needs and is missing; never rewrites an existing key, certificate or
  * CRL, so a second run with the same plan changes no byte. Existing files are checked for
  * consistency (key matches certificate, leaf signed by the party's CA) instead of trusted blindly.
+ * A gateway certificate whose profile is out of date is re-issued, the old pair moved aside
+ * unchanged: an audit-checkpoint certificate without the audit key purpose can no longer sign
+ * checkpoints, so keeping it would only leave a gateway that cannot start.
  */
 export async function initPki(options: PkiInitOptions): Promise<PkiInitReport> {
   validatePlan(options.parties);
@@ -58,7 +72,7 @@ export async function initPki(options: PkiInitOptions): Promise<PkiInitReport> {
     now: options.now ?? new Date(),
     signingAlgorithm: options.signingAlgorithm ?? 'ecdsa-p256',
     encryptionAlgorithm,
-    report: { created: [], updated: [], kept: [] },
+    report: { created: [], updated: [], kept: [], reissued: [] },
   };
   for (const party of options.parties) {
     await initParty(run, party);
@@ -77,7 +91,7 @@ interface InitRun {
 async function initParty(run: InitRun, party: PkiPartyPlan): Promise<void> {
   const code = party.code.toUpperCase();
   const paths = partyPkiPaths(run.certsDir, code);
-  const note = (list: keyof PkiInitReport, ...files: string[]): void => {
+  const note = (list: 'created' | 'updated' | 'kept', ...files: string[]): void => {
     run.report[list].push(...files.map((file) => relative(run.certsDir, file)));
   };
 
@@ -91,9 +105,18 @@ async function initParty(run: InitRun, party: PkiPartyPlan): Promise<void> {
   for (const leaf of leafPlans(run, code, party, paths)) {
     const { certificate, privateKey } = leaf.paths;
     if ((await pairState(certificate, privateKey)) === 'present') {
-      await assertLeafOfCa(leaf.paths, ca);
-      note('kept', privateKey, certificate);
-      continue;
+      const existing = await assertLeafOfCa(leaf.paths, ca);
+      const outdated = leaf.gateway && certificateProfileProblem(existing, leaf.profile);
+      if (!outdated) {
+        note('kept', privateKey, certificate);
+        continue;
+      }
+      const moved = await supersede(leaf.paths, existing.serialNumber.toUpperCase());
+      run.report.reissued.push({
+        file: relative(run.certsDir, certificate),
+        reason: outdated,
+        supersededTo: relative(run.certsDir, moved),
+      });
     }
     const issued = await issueCertificate({
       issuer: ca,
@@ -151,6 +174,7 @@ function leafPlans(
     profile,
     subject: gatewaySubject(code, profile),
     keyAlgorithm: profile === 'encryption' ? run.encryptionAlgorithm : run.signingAlgorithm,
+    gateway: true,
   });
   return [
     gateway(paths.gateway.seal, 'seal'),
@@ -161,6 +185,7 @@ function leafPlans(
       profile: 'signatory',
       subject: signatorySubject(code, signatory),
       keyAlgorithm: run.signingAlgorithm,
+      gateway: false,
     })),
   ];
 }
@@ -176,7 +201,33 @@ async function pairState(certificate: string, privateKey: string): Promise<'pres
   });
 }
 
-async function assertLeafOfCa(paths: CertificateKeyPaths, ca: CertificateAuthority): Promise<void> {
+/**
+ * Moves a pair into `superseded/` beside it, named by serial (`audit-checkpoint.<serial>.*`):
+ * renamed, not rewritten, so the old certificate still shows what signed before. Returns where
+ * the certificate went.
+ */
+async function supersede(paths: CertificateKeyPaths, serial: string): Promise<string> {
+  const dir = join(dirname(paths.certificate), 'superseded');
+  const base = basename(paths.certificate, '.cert.pem');
+  const to = {
+    certificate: join(dir, `${base}.${serial}.cert.pem`),
+    privateKey: join(dir, `${base}.${serial}.key.pem`),
+  };
+  if ((await fileExists(to.certificate)) || (await fileExists(to.privateKey))) {
+    throw new PkiError('PKI_FILE_EXISTS', `refusing to overwrite ${to.certificate}`, {
+      path: to.certificate,
+    });
+  }
+  await mkdir(dir, { recursive: true });
+  await rename(paths.privateKey, to.privateKey);
+  await rename(paths.certificate, to.certificate);
+  return to.certificate;
+}
+
+async function assertLeafOfCa(
+  paths: CertificateKeyPaths,
+  ca: CertificateAuthority,
+): Promise<X509Certificate> {
   const certificate = await loadCertificatePem(paths.certificate);
   const privateKey = await loadPrivateKey(paths.privateKey);
   if (!certificate.checkPrivateKey(privateKey)) {
@@ -192,4 +243,5 @@ async function assertLeafOfCa(paths: CertificateKeyPaths, ca: CertificateAuthori
       { path: paths.certificate },
     );
   }
+  return certificate;
 }

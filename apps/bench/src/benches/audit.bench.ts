@@ -1,6 +1,5 @@
 import { randomBytes, type X509Certificate } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -8,6 +7,7 @@ import { Client, Pool } from 'pg';
 import {
   AUDIT_EXPORT_FORMAT,
   AuditAppender,
+  AuditExportWriter,
   AuditLogWorker,
   AuditSequencer,
   auditEntryToJson,
@@ -210,6 +210,7 @@ async function measureAppending(
     clock,
     origin: auditLogOrigin('KZ'),
     privateKey: keys.log.privateKey,
+    certificatePem: keys.log.certificatePem,
   });
   // The gateway's defaults (poll 100 ms, a checkpoint each second while the log grows).
   const worker = new AuditLogWorker(sequencer, {
@@ -352,35 +353,25 @@ async function measureVerify(keys: BenchKeys, entries: number): Promise<Verifyin
 }
 
 /**
- * An `mxg-audit-export/1` file as `writeAuditExport` writes it, without a database: entries
- * a few milliseconds apart, a checkpoint after every CHECKPOINT_EVERY_ENTRIES signed by the log
- * and cosigned by the peer's witness, each after the first with its consistency proof.
+ * An export as `writeAuditExport` writes it (through the same writer), without a database:
+ * entries a few milliseconds apart, a checkpoint after every CHECKPOINT_EVERY_ENTRIES signed by
+ * the log and cosigned by the peer's witness, each after the first with its consistency proof,
+ * and the statement signed by the log at the end.
  */
 async function writeBenchExport(file: string, keys: BenchKeys, entries: number): Promise<number> {
   const origin = auditLogOrigin('KZ');
   const witness = witnessKeyName('AZ');
   const checkpointCount = Math.ceil(entries / CHECKPOINT_EVERY_ENTRIES);
-  const out = createWriteStream(file);
-  let buffer = '';
-  const write = async (line: unknown) => {
-    buffer += `${JSON.stringify(line)}\n`;
-    if (buffer.length >= 1 << 20) {
-      const chunk = buffer;
-      buffer = '';
-      if (!out.write(chunk)) await once(out, 'drain');
-    }
-  };
   const start = Date.now() - entries * 2;
-  await write({
-    kind: 'header',
+  const writer = await AuditExportWriter.open(createWriteStream(file), {
     format: AUDIT_EXPORT_FORMAT,
     origin,
     treeSize: entries,
     checkpoints: checkpointCount,
     exportedAt: new Date().toISOString(),
   });
-  await write({ kind: 'certificate', keyName: origin, pem: keys.log.certificatePem });
-  await write({ kind: 'certificate', keyName: witness, pem: keys.witness.certificatePem });
+  await writer.certificate(origin, keys.log.certificatePem);
+  await writer.certificate(witness, keys.witness.certificatePem);
   const tree = new MerkleTree();
   let previousSize: number | undefined;
   for (let seq = 0; seq < entries; seq++) {
@@ -401,11 +392,7 @@ async function writeBenchExport(file: string, keys: BenchKeys, entries: number):
     };
     const leafHash = auditLeafHash(entry);
     tree.append(leafHash);
-    await write({
-      kind: 'entry',
-      leafHash: leafHash.toString('base64'),
-      entry: auditEntryToJson(entry),
-    });
+    await writer.entry(leafHash, auditEntryToJson(entry));
     if (tree.size % CHECKPOINT_EVERY_ENTRIES === 0 || tree.size === entries) {
       const body = formatCheckpoint({
         origin,
@@ -415,23 +402,16 @@ async function writeBenchExport(file: string, keys: BenchKeys, entries: number):
       });
       const signed = signCheckpoint(body, keys.log.privateKey, origin);
       const note = signCheckpoint(signed, keys.witness.privateKey, witness);
-      await write({
-        kind: 'checkpoint',
+      await writer.checkpoint(
         note,
-        ...(previousSize === undefined
-          ? {}
-          : {
-              consistency: {
-                fromSize: previousSize,
-                proof: tree.consistencyProof(previousSize).map((h) => h.toString('base64')),
-              },
-            }),
-      });
+        previousSize === undefined
+          ? undefined
+          : { fromSize: previousSize, proof: tree.consistencyProof(previousSize) },
+      );
       previousSize = tree.size;
     }
   }
-  out.end(buffer);
-  await once(out, 'finish');
+  await writer.end({ name: origin, privateKey: keys.log.privateKey });
   return checkpointCount;
 }
 

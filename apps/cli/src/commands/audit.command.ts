@@ -1,3 +1,4 @@
+import type { X509Certificate } from 'node:crypto';
 import { createWriteStream, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -5,16 +6,24 @@ import { Client } from 'pg';
 import {
   AuditAppender,
   auditLogOrigin,
+  partyOfKeyName,
   verifyAuditExport,
   witnessKeyName,
   writeAuditExport,
   writeWitnessedExport,
   type AuditVerifyReport,
 } from '@mxg/audit';
-import { MxgConfigService } from '@mxg/config';
+import { listGateways, MxgConfigService } from '@mxg/config';
 import { SystemClock } from '@mxg/core';
-import { loadCertificatePem, partyPkiPaths } from '@mxg/pki';
+import {
+  certificateProfileProblem,
+  loadAuditCheckpointCertificates,
+  loadCertificatePem,
+  loadPrivateKey,
+  partyPkiPaths,
+} from '@mxg/pki';
 import { EXIT } from '../cli-errors';
+import { usageError } from './usage-error';
 
 /** `mxg audit verify` (offline) and `mxg audit export` (from a gateway's database). */
 export function registerAuditCommands(program: Command): void {
@@ -23,20 +32,31 @@ export function registerAuditCommands(program: Command): void {
   audit
     .command('verify <export>')
     .description(
-      'check an audit export offline: every entry, checkpoint signature and cosignature, consistency between checkpoints (exit 0 valid, 1 invalid, 3 could not check)',
+      'check an audit export offline: every entry, checkpoint signature and cosignature, consistency between checkpoints, the signed export statement (exit 0 valid, 1 invalid, 3 could not check)',
     )
     .option('--ca <pem...>', "the parties' CA certificates (default: certs/*/ca.cert.pem)")
+    .option(
+      '--audit-cert <pem...>',
+      "pin the parties' audit keys to these audit-checkpoint certificates (default without --ca: those configured in certs/<party>/gateway/)",
+    )
     .option(
       '--witnessed <file...>',
       "peers' witnessed copies of this log (mxg audit export --witnessed-log)",
     )
-    .action(async (file: string, opts: { ca?: string[]; witnessed?: string[] }) => {
+    .option(
+      '--require-witness <name...>',
+      "witnesses that must have cosigned, e.g. mxg.az/witness (default: the log's gateway's witnesses in config/gateways/)",
+    )
+    .option('--no-require-witness', 'require no witness, whatever the configuration says')
+    .action(async (file: string, opts: AuditVerifyCliOptions) => {
       process.exitCode = await auditVerify(file, opts);
     });
 
   audit
     .command('export')
-    .description("write a gateway's audit log (up to its latest checkpoint) as JSON Lines")
+    .description(
+      "write a gateway's audit log (up to its latest checkpoint) as JSON Lines, signed by its audit key",
+    )
     .requiredOption('--gateway <id>', 'the gateway whose database to read, e.g. kz')
     .requiredOption('--out <file>', 'where to write the export')
     .option(
@@ -49,16 +69,41 @@ export function registerAuditCommands(program: Command): void {
     });
 }
 
+export interface AuditVerifyCliOptions {
+  ca?: string[];
+  auditCert?: string[];
+  witnessed?: string[];
+  /** Names given, false for --no-require-witness, true (commander's default) for neither. */
+  requireWitness?: string[] | boolean;
+}
+
+const WITNESS_NAME = /^mxg\.[a-z]{2}\/witness$/;
+
 /** The verdict of `mxg audit verify`, as an exit status; failures to check throw (exit 3). */
-export async function auditVerify(
-  file: string,
-  opts: { ca?: string[]; witnessed?: string[] },
-): Promise<number> {
+export async function auditVerify(file: string, opts: AuditVerifyCliOptions): Promise<number> {
+  const required = opts.requireWitness;
+  for (const name of Array.isArray(required) ? required : []) {
+    if (!WITNESS_NAME.test(name))
+      usageError(`--require-witness ${name}: expected mxg.<party>/witness`);
+  }
   const trustedCas = await Promise.all((opts.ca ?? defaultCas()).map((p) => loadCertificatePem(p)));
+  // Pins come with the trust they belong to: given ones, or the checkout's when its CAs are used.
+  const pinned =
+    opts.auditCert !== undefined
+      ? await givenAuditCertificates(opts.auditCert)
+      : opts.ca === undefined
+        ? await configuredAuditCertificates()
+        : new Map<string, X509Certificate[]>();
   const progress = progressReporter();
   const report = await verifyAuditExport(file, {
-    trustedCas: trustedCas,
+    trustedCas,
+    pinned,
     witnessed: opts.witnessed,
+    requireWitnesses: Array.isArray(required)
+      ? required
+      : required === false
+        ? []
+        : configuredWitnesses,
     onProgress: progress.update,
   });
   progress.done();
@@ -76,17 +121,62 @@ function describe(report: AuditVerifyReport): string {
     (report.witnessedChecked > 0
       ? `, ${report.witnessedChecked} witnessed checkpoints matched`
       : '');
-  if (report.finding === undefined) {
-    const latest = report.latest
-      ? `; latest: size ${report.latest.treeSize}, root ${report.latest.rootHash.toString('base64')}, signed ${report.latest.timestamp.toISOString()}`
-      : '';
-    return `audit verify: VALID — ${report.origin}: ${facts}${latest}\n`;
-  }
-  const f = report.finding;
-  return (
-    `audit verify: INVALID — ${report.origin}: ${f.problem}: ${f.message} (export line ${f.line})\n` +
-    `  checked before that: ${facts}\n`
+  const ignored = report.ignored.map(
+    (i) => `  ignored: ${i.count} signature line(s) by ${i.keyName} key ${i.keyId}: ${i.reason}\n`,
   );
+  if (report.finding !== undefined) {
+    const f = report.finding;
+    return (
+      `audit verify: INVALID — ${report.origin}: ${f.problem}: ${f.message} (export line ${f.line})\n` +
+      `  checked before that: ${facts}\n` +
+      ignored.join('')
+    );
+  }
+  const latest = report.latest;
+  const lines = [
+    `audit verify: VALID — ${report.origin}: ${facts}` +
+      (latest
+        ? `; latest: size ${latest.treeSize}, root ${latest.rootHash.toString('base64')}, signed ${latest.timestamp.toISOString()}`
+        : ''),
+    `  proven: ${
+      latest
+        ? `entries seq 0–${latest.treeSize - 1} are exactly those ${report.origin} committed to in its checkpoint of size ${latest.treeSize} signed at ${latest.timestamp.toISOString()}`
+        : 'the log had no checkpoint'
+    }, and the export is whole as its key signed it at ${report.exportedAt?.toISOString() ?? '?'}`,
+    `  signed by: ${report.signers.map((s) => `${s.keyName} sha256:${s.sha256} (${s.notes})`).join(', ')}` +
+      (report.logKeyPinned
+        ? ' — pinned'
+        : ' — any audit-checkpoint certificate of its CA (not pinned: --audit-cert)'),
+    ...Object.entries(report.witnessedUpTo).map(
+      ([w, at]) =>
+        `  witnessed: ${w} cosigned up to size ${at.treeSize} (signed ${at.timestamp.toISOString()})`,
+    ),
+    ...report.witnessedCopies.map(
+      (c) =>
+        `  witnessed copy: ${c.witness} had countersigned up to size ${c.treeSize} as of ${c.exportedAt.toISOString()}; the export holds that history`,
+    ),
+    `  not proven: ${notProven(report)}`,
+  ];
+  return `${lines.join('\n')}\n${ignored.join('')}`;
+}
+
+/** What a VALID verdict does not show, so that nobody reads more into it. */
+function notProven(report: AuditVerifyReport): string {
+  const size = report.latest?.treeSize ?? 0;
+  const witnessed = Math.max(
+    0,
+    ...Object.values(report.witnessedUpTo).map((w) => w.treeSize),
+    ...report.witnessedCopies.map((c) => c.treeSize),
+  );
+  const after =
+    witnessed >= size
+      ? 'what the log committed after this export'
+      : `entries seq ${witnessed}–${size - 1}: no witness saw them, so they rest on the log's own key alone (whoever holds it could have rewritten them)`;
+  const copies =
+    report.witnessedCopies.length === 0
+      ? "; nor that the log was not cut back to an earlier checkpoint before this export — a witness's copy (--witnessed) shows that"
+      : '';
+  return `${after}${copies}`;
 }
 
 function defaultCas(): string[] {
@@ -95,6 +185,58 @@ function defaultCas(): string[] {
   return readdirSync(certs)
     .map((dir) => join(certs, dir, 'ca.cert.pem'))
     .filter((p) => existsSync(p));
+}
+
+/** The audit-checkpoint certificates this checkout configures, per party (its pins). */
+async function configuredAuditCertificates(): Promise<Map<string, X509Certificate[]>> {
+  const certs = MxgConfigService.load().paths.certs;
+  const pinned = new Map<string, X509Certificate[]>();
+  if (!existsSync(certs)) return pinned;
+  for (const dir of readdirSync(certs)) {
+    if (!/^[a-z]{2}$/.test(dir)) continue;
+    const found = await loadAuditCheckpointCertificates(certs, dir.toUpperCase());
+    if (found.certificates.length > 0) {
+      pinned.set(
+        dir.toUpperCase(),
+        found.certificates.map((c) => c.certificate),
+      );
+    }
+  }
+  return pinned;
+}
+
+async function givenAuditCertificates(paths: string[]): Promise<Map<string, X509Certificate[]>> {
+  const pinned = new Map<string, X509Certificate[]>();
+  for (const path of paths) {
+    const certificate = await loadCertificatePem(path);
+    const problem = certificateProfileProblem(certificate, 'audit-checkpoint');
+    const party = /(?:^|\n)C=([A-Z]{2})(?:\n|$)/.exec(certificate.subject)?.[1];
+    if (problem !== undefined || party === undefined) {
+      usageError(
+        `--audit-cert ${path} is not an audit-checkpoint certificate: ${problem ?? 'its subject names no country'}`,
+      );
+    }
+    pinned.set(party, [...(pinned.get(party) ?? []), certificate]);
+  }
+  return pinned;
+}
+
+/** The witnesses the log's own gateway is configured with, when run in a checkout that has it. */
+function configuredWitnesses(origin: string): string[] {
+  let config: MxgConfigService;
+  try {
+    config = MxgConfigService.load();
+  } catch {
+    return []; // not in a checkout: nothing configured to require
+  }
+  const party = partyOfKeyName(origin);
+  for (const id of listGateways(config.paths.config)) {
+    const gateway = config.forGateway(id).gateway;
+    if (gateway.party.toUpperCase() === party) {
+      return gateway.witnesses.map((w) => witnessKeyName(w.party));
+    }
+  }
+  return [];
 }
 
 /** A bar on a terminal; plain lines otherwise (logs, CI), so a long run shows it is alive. */
@@ -130,11 +272,10 @@ async function auditExport(
 ): Promise<void> {
   const { party, id } = config.gateway;
   const clock = new SystemClock();
-  const certificatePem = (
-    await loadCertificatePem(
-      partyPkiPaths(config.paths.certs, party).gateway.auditCheckpoint.certificate,
-    )
-  ).toString();
+  const paths = partyPkiPaths(config.paths.certs, party).gateway.auditCheckpoint;
+  const certificatePem = (await loadCertificatePem(paths.certificate)).toString();
+  // The gateway's audit key signs the export's statement: what makes it whole (#10.3).
+  const privateKey = await loadPrivateKey(paths.privateKey);
   const db = new Client({
     connectionString: config.databaseUrl,
     application_name: 'mxg-audit-export',
@@ -146,11 +287,17 @@ async function auditExport(
     const file = createWriteStream(out, { mode: 0o600 });
     const summary =
       witnessedParty === undefined
-        ? await writeAuditExport(db, file, { origin: auditLogOrigin(party), certificatePem, clock })
+        ? await writeAuditExport(db, file, {
+            origin: auditLogOrigin(party),
+            certificatePem,
+            signer: { name: auditLogOrigin(party), privateKey },
+            clock,
+          })
         : await writeWitnessedExport(db, file, {
             origin: auditLogOrigin(witnessedParty),
             witness: witnessKeyName(party),
             witnessCertificatePem: certificatePem,
+            signer: { name: witnessKeyName(party), privateKey },
             clock,
           });
     await db.query('COMMIT');

@@ -48,6 +48,11 @@ export function registerPkiCommands(program: Command): void {
           signingAlgorithm: opts.signingAlg,
           encryptionAlgorithm: opts.encryptionAlg,
         });
+        for (const r of report.reissued) {
+          process.stdout.write(
+            `pki: re-issued ${r.file}: ${r.reason}; the old pair is kept, unchanged, as ${r.supersededTo} and its key beside it\n`,
+          );
+        }
         for (const path of report.created) process.stdout.write(`pki: created ${path}\n`);
         for (const path of report.updated) process.stdout.write(`pki: updated ${path}\n`);
         process.stdout.write(

@@ -1,10 +1,21 @@
 import { existsSync } from 'node:fs';
 import type { KeyObject, X509Certificate } from 'node:crypto';
 import type { MxgConfigService } from '@mxg/config';
-import { auditLogOrigin, witnessKeyName } from '@mxg/audit';
-import { loadCertificatePem, loadPrivateKey, partyPkiPaths } from '@mxg/pki';
+import {
+  AuditError,
+  AuditErrorCode,
+  auditLogOrigin,
+  type AuditTrust,
+  witnessKeyName,
+} from '@mxg/audit';
+import {
+  loadAuditCheckpointCertificates,
+  loadCertificatePem,
+  loadPrivateKey,
+  partyPkiPaths,
+} from '@mxg/pki';
 
-/** This gateway's audit identity and the CAs it trusts for its peers' audit keys. */
+/** This gateway's audit identity and whom it trusts to speak for its peers' audit logs. */
 export interface AuditKeys {
   /** Our log's name in checkpoints, e.g. `mxg.kz/audit`. */
   readonly origin: string;
@@ -12,28 +23,66 @@ export interface AuditKeys {
   readonly witnessName: string;
   readonly privateKey: KeyObject;
   readonly certificatePem: string;
-  /** Every party's CA certificate present in the certificates directory. */
-  readonly trustedCas: readonly X509Certificate[];
+  /**
+   * Every party's CA certificate present in the certificates directory, and each party's
+   * audit-checkpoint certificates found there, to which its audit key is pinned (#10.1).
+   */
+  readonly trust: AuditTrust;
+  /** Why a party's audit key is not pinned, or a certificate was left out: said at start-up. */
+  readonly warnings: readonly string[];
 }
 
-/** Loads the audit-checkpoint key of `mxg pki init`'s layout; fails start-up when it is missing. */
+/**
+ * Loads the audit-checkpoint key of `mxg pki init`'s layout; fails start-up when it is missing
+ * or is not an audit-checkpoint certificate. A peer's audit key is pinned to the certificates at
+ * `certs/<peer>/gateway/audit-checkpoint.cert.pem` (and `superseded/` beside it); without them,
+ * any audit-checkpoint certificate the peer's CA issued may sign for it.
+ */
 export async function loadAuditKeys(config: MxgConfigService): Promise<AuditKeys> {
   const { party } = config.gateway;
-  const paths = partyPkiPaths(config.paths.certs, party).gateway.auditCheckpoint;
+  const certsDir = config.paths.certs;
+  const paths = partyPkiPaths(certsDir, party).gateway.auditCheckpoint;
   const [privateKey, certificate] = await Promise.all([
     loadPrivateKey(paths.privateKey),
     loadCertificatePem(paths.certificate),
   ]);
   const trustedCas: X509Certificate[] = [];
+  const pinned = new Map<string, X509Certificate[]>();
+  const warnings: string[] = [];
   for (const p of config.treaty.allParties()) {
-    const ca = partyPkiPaths(config.paths.certs, p.code).caCertificate;
-    if (existsSync(ca)) trustedCas.push(await loadCertificatePem(ca));
+    const ca = partyPkiPaths(certsDir, p.code).caCertificate;
+    if (!existsSync(ca)) continue;
+    trustedCas.push(await loadCertificatePem(ca));
+    const found = await loadAuditCheckpointCertificates(certsDir, p.code);
+    const current = partyPkiPaths(certsDir, p.code).gateway.auditCheckpoint.certificate;
+    // A superseded certificate of the old profile is expected (`mxg pki init` moved it there);
+    // a current one is the peer's problem to fix, and ours to say.
+    for (const r of found.refused.filter((r) => r.path === current)) {
+      warnings.push(`${r.path} is not used to check ${p.code}'s audit key: ${r.reason}`);
+    }
+    if (found.certificates.length > 0) {
+      pinned.set(
+        p.code.toUpperCase(),
+        found.certificates.map((c) => c.certificate),
+      );
+    } else if (p.code.toUpperCase() !== party.toUpperCase()) {
+      warnings.push(
+        `${p.code}'s audit key is not pinned: put its audit-checkpoint certificate at ${partyPkiPaths(certsDir, p.code).gateway.auditCheckpoint.certificate}`,
+      );
+    }
+  }
+  if (!pinned.get(party.toUpperCase())?.some((c) => c.raw.equals(certificate.raw))) {
+    throw new AuditError(
+      AuditErrorCode.CertificateUntrusted,
+      `${paths.certificate} is not an audit-checkpoint certificate: run \`mxg pki init\`, which re-issues one of an old profile`,
+    );
   }
   return {
     origin: auditLogOrigin(party),
     witnessName: witnessKeyName(party),
     privateKey,
     certificatePem: certificate.toString(),
-    trustedCas,
+    trust: { trustedCas, pinned },
+    warnings,
   };
 }

@@ -49,7 +49,9 @@ export class AuditLogService implements OnApplicationBootstrap, OnApplicationShu
       clock,
       origin: keys.origin,
       privateKey: keys.privateKey,
+      certificatePem: keys.certificatePem,
     });
+    for (const warning of keys.warnings) this.logger.warn(warning);
     const witnesses = new WitnessClient({
       db: dataSource,
       origin: keys.origin,
@@ -58,7 +60,7 @@ export class AuditLogService implements OnApplicationBootstrap, OnApplicationShu
         party: w.party,
         transport: new HttpWitnessTransport(w.url.replace(/\/+$/, '')),
       })),
-      trustedCas: keys.trustedCas,
+      trust: keys.trust,
       clock,
       consistencyProof: (oldSize, newSize) =>
         this.sequencer.tree.consistencyProof(oldSize, newSize),

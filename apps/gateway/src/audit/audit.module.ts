@@ -29,16 +29,23 @@ import { WitnessController } from './witness.controller';
     },
     {
       provide: AuditWitness,
-      inject: [DataSource, Clock, AUDIT_KEYS],
-      useFactory: (dataSource: DataSource, clock: Clock, keys: AuditKeys) =>
+      inject: [DataSource, Clock, AUDIT_KEYS, MxgConfigService],
+      useFactory: (
+        dataSource: DataSource,
+        clock: Clock,
+        keys: AuditKeys,
+        config: MxgConfigService,
+      ) =>
         new AuditWitness({
           db: dataSource,
           transaction: (work) => dataSource.transaction((manager) => work(manager)),
           name: keys.witnessName,
           privateKey: keys.privateKey,
           certificatePem: keys.certificatePem,
-          trustedCas: keys.trustedCas,
+          trust: keys.trust,
           clock,
+          // A checkpoint dated further ahead could freeze the witness (MIG-9.1's allowance).
+          maxClockSkewMs: config.gateway.exchange.maxClockSkewSeconds * 1000,
         }),
     },
     AuditLogService,

@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Body,
   Controller,
   Get,
@@ -10,13 +11,14 @@ import {
 } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { WitnessedHead, WitnessRequest, WitnessResponse } from '@mxg/audit';
-import { AuditErrorFilter } from './audit.errors';
+import { AuditApiErrorCode, AuditErrorFilter } from './audit.errors';
 import { WitnessCheckpoint } from './use-cases/witness-checkpoint/witness-checkpoint.use-case';
 
 /**
  * Between gateways: a peer's log submits its checkpoints here to be countersigned. No bearer
- * token: what is submitted is only accepted when signed by the peer's audit-checkpoint key
- * under its party's CA, so a caller can achieve nothing a signature would not already vouch for.
+ * token: nothing submitted changes anything until it verifies under the peer's audit-checkpoint
+ * key (pinned, under its party's CA), so a caller can achieve nothing a signature would not
+ * already vouch for (see AuditWitness).
  */
 @ApiTags('audit')
 @Controller('audit/witness')
@@ -40,19 +42,34 @@ export class WitnessController {
   }
 }
 
+// A note is at most 64 KiB (signed-note); a consistency proof in a tree of up to 2^53 leaves
+// has at most 54 hashes (RFC 9162 §2.1.4).
+const MAX_CERTIFICATE_LENGTH = 16 * 1024;
+const MAX_PROOF_HASHES = 64;
+const BASE64_HASH = /^[A-Za-z0-9+/]{43}=$/;
+
 function parseWitnessRequest(body: unknown): WitnessRequest {
   const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   if (
     typeof b.note !== 'string' ||
     typeof b.certificate !== 'string' ||
+    b.certificate.length > MAX_CERTIFICATE_LENGTH ||
     !Number.isSafeInteger(b.oldSize) ||
+    (b.oldSize as number) < 0 ||
     !Array.isArray(b.consistency) ||
-    b.consistency.some((h) => typeof h !== 'string')
+    b.consistency.length > MAX_PROOF_HASHES ||
+    b.consistency.some((h) => typeof h !== 'string' || !BASE64_HASH.test(h))
   ) {
-    throw new NotFoundException({
-      code: 'AUDIT_WITNESS_REQUEST_INVALID',
-      message: 'expected { note, oldSize, consistency[], certificate }',
+    throw new BadRequestException({
+      code: AuditApiErrorCode.WitnessRequestInvalid,
+      message:
+        'expected { note, oldSize ≥ 0, consistency[] of base64 SHA-256 hashes, certificate }',
     });
   }
-  return b as unknown as WitnessRequest;
+  return {
+    note: b.note,
+    oldSize: b.oldSize as number,
+    consistency: b.consistency as string[],
+    certificate: b.certificate,
+  };
 }

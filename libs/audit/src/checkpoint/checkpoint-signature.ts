@@ -9,7 +9,13 @@ import {
 } from 'node:crypto';
 import { AuditError, AuditErrorCode } from '../audit-error';
 import { parseCheckpoint, type Checkpoint } from './checkpoint';
-import { formatSignedNote, isValidKeyName, parseSignedNote, type SignedNote } from './signed-note';
+import {
+  formatSignedNote,
+  isValidKeyName,
+  parseSignedNote,
+  type NoteSignature,
+  type SignedNote,
+} from './signed-note';
 
 type SignatureOptions = Omit<SignPrivateKeyInput, 'key'>;
 
@@ -28,12 +34,25 @@ export function checkpointKeyId(key: KeyObject): string {
  * already signed note) and returns the signed note. A witness cosignature is just another line.
  */
 export function signCheckpoint(note: string, privateKey: KeyObject, keyName: string): string {
-  if (!isValidKeyName(keyName)) malformed('key name must be non-empty, without spaces or "+"');
-  if (privateKey.type !== 'private') unsupported('signing needs a private key');
   const signed: SignedNote = note.includes('\n\n')
     ? parseSignedNote(note)
     : { body: note, signatures: [] };
   parseCheckpoint(signed.body); // never sign anything but a canonical checkpoint
+  return addNoteSignature(signed, privateKey, keyName);
+}
+
+/**
+ * Adds a signature by `keyName` over `signed.body`. For this lib's own note formats only — a
+ * checkpoint, an export statement — each of which its caller has checked, so that one key's
+ * signatures on two kinds of note can never be taken for one another.
+ */
+export function addNoteSignature(
+  signed: SignedNote,
+  privateKey: KeyObject,
+  keyName: string,
+): string {
+  if (!isValidKeyName(keyName)) malformed('key name must be non-empty, without spaces or "+"');
+  if (privateKey.type !== 'private') unsupported('signing needs a private key');
   const keyId = checkpointKeyId(privateKey);
   if (signed.signatures.some((s) => s.keyName === keyName && s.keyId === keyId)) {
     throw new AuditError(AuditErrorCode.CheckpointAlreadySigned, `already signed by ${keyName}`, {
@@ -72,16 +91,25 @@ export function verifyCheckpointSignature(
   const keyId = checkpointKeyId(publicKey);
   const found = signatures.find((s) => s.keyName === keyName && s.keyId === keyId);
   if (!found) invalid(`no signature by ${keyName}`, keyName, keyId);
+  if (!noteSignatureVerifies(body, found, publicKey)) {
+    invalid(`the signature by ${keyName} does not verify`, keyName, keyId);
+  }
+  return parseCheckpoint(body);
+}
+
+/** Whether `signature` is `publicKey`'s over `body` (its key ID and name are the caller's to match). */
+export function noteSignatureVerifies(
+  body: string,
+  signature: NoteSignature,
+  publicKey: KeyObject,
+): boolean {
   const key = publicKeyOf(publicKey);
-  let valid: boolean;
   try {
-    valid = verify('sha256', Buffer.from(body), { key, ...options(key) }, found.signature);
+    return verify('sha256', Buffer.from(body), { key, ...options(key) }, signature.signature);
   } catch (error) {
     if (error instanceof AuditError) throw error;
-    valid = false; // a malformed DER signature throws on some OpenSSL builds
+    return false; // a malformed DER signature throws on some OpenSSL builds
   }
-  if (!valid) invalid(`the signature by ${keyName} does not verify`, keyName, keyId);
-  return parseCheckpoint(body);
 }
 
 function options(key: KeyObject): SignatureOptions {

@@ -111,11 +111,12 @@ describe(cosignCheckpoint.name, () => {
       () => tree.consistencyProof(5, 12).map((h, i) => (i === 0 ? hashLeaf(h) : h)),
     ],
     ['no proof', tree, () => []],
-  ])('refuses %s as inconsistent', (_, source, proof) => {
+  ])('refuses %s as an invalid proof, not as evidence of a fork', (_, source, proof) => {
     const previous = checkpointOf(tree, 5, 1);
     const next = sign(checkpointOf(source, 12, 2));
     const error = errorOf(() => cosignCheckpoint(previous, next, proof(), log, witness));
-    expect(error.code).toBe('AUDIT_CHECKPOINT_INCONSISTENT');
+    // The proof is not signed: a bad one says nothing against the log (tlog-witness: 422).
+    expect(error.code).toBe('AUDIT_CONSISTENCY_PROOF_INVALID');
     expect(error.details).toMatchObject({
       reason: 'consistency-proof-invalid',
       previousSize: 5,
@@ -123,7 +124,7 @@ describe(cosignCheckpoint.name, () => {
     });
   });
 
-  it('refuses another root for the same size', () => {
+  it('refuses another root for the same size as a fork: both notes signed by the log', () => {
     const error = errorOf(() =>
       cosignCheckpoint(
         checkpointOf(tree, 12, 1),
@@ -135,11 +136,11 @@ describe(cosignCheckpoint.name, () => {
     );
     expect(error).toMatchObject({
       code: 'AUDIT_CHECKPOINT_INCONSISTENT',
-      details: { reason: 'consistency-proof-invalid' },
+      details: { reason: 'fork' },
     });
   });
 
-  it('refuses a tree that shrank, whatever proof comes with it', () => {
+  it('refuses a tree that shrank as stale (a replay proves nothing), whatever proof comes with it', () => {
     const error = errorOf(() =>
       cosignCheckpoint(
         checkpointOf(tree, 12, 1),
@@ -150,8 +151,8 @@ describe(cosignCheckpoint.name, () => {
       ),
     );
     expect(error).toMatchObject({
-      code: 'AUDIT_CHECKPOINT_INCONSISTENT',
-      details: { reason: 'tree-shrank' },
+      code: 'AUDIT_CHECKPOINT_STALE',
+      details: { reason: 'tree-shrank', lastSeen: 12 },
     });
   });
 
@@ -166,7 +167,7 @@ describe(cosignCheckpoint.name, () => {
       ),
     );
     expect(error).toMatchObject({
-      code: 'AUDIT_CHECKPOINT_INCONSISTENT',
+      code: 'AUDIT_CHECKPOINT_TIME_INVALID',
       details: { reason: 'time-went-backwards' },
     });
   });

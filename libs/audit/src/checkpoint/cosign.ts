@@ -26,8 +26,15 @@ export interface CosignedCheckpoint {
  * Witnessing: countersign `note` only if the log signed it and it extends `previous`, the last
  * checkpoint of this log the witness saw (undefined on first contact: trust on first use).
  * Refusing anything else is what lets the other gateway's auditors detect a log that forks or
- * rewrites history (c2sp.org/tlog-witness). A later timestamp is required too, so an old
- * checkpoint cannot be replayed. The witness's own clock is not consulted here.
+ * rewrites history (c2sp.org/tlog-witness). The refusals say what they prove:
+ *  - AUDIT_CHECKPOINT_INCONSISTENT only for a second root at the size last seen — two notes the
+ *    log signed that cannot both be true, the one conclusive evidence of a fork;
+ *  - AUDIT_CHECKPOINT_STALE for a smaller tree (a replay, or a log that lost entries: the proof
+ *    of which is the witness's copy, not this note);
+ *  - AUDIT_CONSISTENCY_PROOF_INVALID for a proof that does not link the two (the proof is not
+ *    signed, so it proves nothing against the log);
+ *  - AUDIT_CHECKPOINT_TIME_INVALID for a checkpoint older than the last one seen.
+ * The witness's own clock is not consulted here.
  */
 export function cosignCheckpoint(
   previous: Checkpoint | undefined,
@@ -53,31 +60,41 @@ export function cosignCheckpoint(
   if (previous) {
     const details = {
       origin: log.name,
+      lastSeen: previous.treeSize,
       previousSize: previous.treeSize,
       size: next.treeSize,
       previousRoot: previous.rootHash.toString('base64'),
       root: next.rootHash.toString('base64'),
     };
     if (next.treeSize < previous.treeSize) {
-      inconsistent('the tree shrank', { ...details, reason: 'tree-shrank' });
+      throw new AuditError(
+        AuditErrorCode.CheckpointStale,
+        `size ${next.treeSize} is smaller than the ${previous.treeSize} last seen`,
+        { ...details, reason: 'tree-shrank' },
+      );
+    }
+    if (next.treeSize === previous.treeSize && !next.rootHash.equals(previous.rootHash)) {
+      throw new AuditError(
+        AuditErrorCode.CheckpointInconsistent,
+        `a second root for size ${next.treeSize}: the log forked`,
+        { ...details, reason: 'fork' },
+      );
     }
     if (next.timestamp.getTime() < previous.timestamp.getTime()) {
-      inconsistent('the checkpoint is older than the one last seen', {
-        ...details,
-        reason: 'time-went-backwards',
-      });
+      throw new AuditError(
+        AuditErrorCode.CheckpointTimeInvalid,
+        'the checkpoint is older than the one last seen',
+        { ...details, reason: 'time-went-backwards' },
+      );
     }
     const { treeSize, rootHash } = previous;
     if (!verifyConsistency(treeSize, next.treeSize, consistencyProof, rootHash, next.rootHash)) {
-      inconsistent('the checkpoint does not extend the one last seen', {
-        ...details,
-        reason: 'consistency-proof-invalid',
-      });
+      throw new AuditError(
+        AuditErrorCode.ConsistencyProofInvalid,
+        'the consistency proof does not link the checkpoint to the one last seen',
+        { ...details, reason: 'consistency-proof-invalid' },
+      );
     }
   }
   return { note: signCheckpoint(note, witness.privateKey, witness.name), checkpoint: next };
-}
-
-function inconsistent(message: string, details: Record<string, unknown>): never {
-  throw new AuditError(AuditErrorCode.CheckpointInconsistent, message, details);
 }

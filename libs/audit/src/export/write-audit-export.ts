@@ -1,74 +1,63 @@
-import { once } from 'node:events';
+import { X509Certificate } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import type { Clock } from '@mxg/core';
 import { formatSignedNote, parseSignedNote, type NoteSignature } from '../checkpoint/signed-note';
 import { auditEntryToJson } from '../log/audit-leaf';
 import { MerkleTree } from '../merkle/merkle-tree';
 import {
+  exportCertificates,
   readCheckpoints,
   readSequencedEntries,
   readWitnessed,
-  witnessCertificates,
-  witnessedLogCertificates,
+  witnessedCopyCertificates,
 } from '../store/audit-log.repository';
 import type { SqlClient } from '../store/sql-client';
+import { AUDIT_EXPORT_FORMAT, AUDIT_WITNESSED_FORMAT } from './audit-export-format';
 import {
-  AUDIT_EXPORT_FORMAT,
-  AUDIT_WITNESSED_FORMAT,
-  type ExportLine,
-} from './audit-export-format';
+  AuditExportWriter,
+  type AuditExportSummary,
+  type ExportSigner,
+} from './audit-export-writer';
 
 const ENTRY_BATCH = 10_000;
 
-export interface AuditExportSummary {
-  readonly treeSize: number;
-  readonly checkpoints: number;
-}
-
 /**
- * Writes the log up to its latest checkpoint as `mxg-audit-export/1` (see audit-export-format).
- * Entries sequenced after it are left for the next export: nothing unproven goes out.
+ * Writes the log up to its latest checkpoint as `mxg-audit-export/2` (see audit-export-format)
+ * and signs its statement with `signer`, the log's audit key. Entries sequenced after it are left
+ * for the next export: nothing unproven goes out.
  */
 export async function writeAuditExport(
   db: SqlClient,
   out: Writable,
-  options: { origin: string; certificatePem: string; clock: Clock },
+  options: { origin: string; certificatePem: string; signer: ExportSigner; clock: Clock },
 ): Promise<AuditExportSummary> {
   const checkpoints = await readCheckpoints(db, Number.MAX_SAFE_INTEGER);
   const treeSize = checkpoints.at(-1)?.treeSize ?? 0;
-  const write = lineWriter(out);
-  await write({
-    kind: 'header',
+  const writer = await AuditExportWriter.open(out, {
     format: AUDIT_EXPORT_FORMAT,
     origin: options.origin,
     treeSize,
     checkpoints: checkpoints.length,
     exportedAt: options.clock.now().toISOString(),
   });
-  await write({ kind: 'certificate', keyName: options.origin, pem: options.certificatePem });
-  for (const c of await witnessCertificates(db)) {
-    await write({ kind: 'certificate', keyName: c.keyName, pem: c.pem });
-  }
+  // The current certificate first (it signs the statement), then every one that signed.
+  const certificates = [
+    { keyName: options.origin, pem: options.certificatePem },
+    ...(await exportCertificates(db, options.origin, treeSize)),
+  ];
+  await writeCertificates(writer, certificates);
   // The tree over the stored leaf hashes gives the consistency proofs between checkpoints.
   const tree = new MerkleTree();
   let next = 0;
   let previousSize: number | undefined;
   const emitCheckpoint = async () => {
     const c = checkpoints[next++];
-    await write({
-      kind: 'checkpoint',
-      note: mergeSignatures(c.note, c.cosigned),
-      ...(previousSize === undefined
-        ? {}
-        : {
-            consistency: {
-              fromSize: previousSize,
-              proof: tree
-                .consistencyProof(previousSize, c.treeSize)
-                .map((h) => h.toString('base64')),
-            },
-          }),
-    });
+    await writer.checkpoint(
+      mergeSignatures(c.note, c.cosigned),
+      previousSize === undefined
+        ? undefined
+        : { fromSize: previousSize, proof: tree.consistencyProof(previousSize, c.treeSize) },
+    );
     previousSize = c.treeSize;
   };
   while (tree.size < treeSize) {
@@ -76,11 +65,7 @@ export async function writeAuditExport(
     if (rows.length === 0) break;
     for (const { entry, leafHash } of rows) {
       tree.append(leafHash);
-      await write({
-        kind: 'entry',
-        leafHash: leafHash.toString('base64'),
-        entry: auditEntryToJson(entry),
-      });
+      await writer.entry(leafHash, auditEntryToJson(entry));
       while (next < checkpoints.length && checkpoints[next].treeSize === tree.size) {
         await emitCheckpoint();
       }
@@ -89,23 +74,27 @@ export async function writeAuditExport(
   // Whatever could not be placed after its entries (missing leaves) still goes out, for the
   // verifier to reject: an export never hides a checkpoint.
   while (next < checkpoints.length) await emitCheckpoint();
-  await write.end();
-  return { treeSize, checkpoints: checkpoints.length };
+  return writer.end(options.signer);
 }
 
 /**
- * Writes what this gateway witnessed of a peer's log (`origin`) as `mxg-audit-witnessed/1`: the
- * peer's auditors verify their own export against it (`mxg audit verify --witnessed`).
+ * Writes what this gateway witnessed of a peer's log (`origin`) as `mxg-audit-witnessed/2`,
+ * signed by our witness key (`signer`): the peer's auditors verify their own export against it
+ * (`mxg audit verify --witnessed`).
  */
 export async function writeWitnessedExport(
   db: SqlClient,
   out: Writable,
-  options: { origin: string; witness: string; witnessCertificatePem: string; clock: Clock },
+  options: {
+    origin: string;
+    witness: string;
+    witnessCertificatePem: string;
+    signer: ExportSigner;
+    clock: Clock;
+  },
 ): Promise<AuditExportSummary> {
   const witnessed = await readWitnessed(db, options.origin);
-  const write = lineWriter(out);
-  await write({
-    kind: 'header',
+  const writer = await AuditExportWriter.open(out, {
     format: AUDIT_WITNESSED_FORMAT,
     origin: options.origin,
     witness: options.witness,
@@ -113,17 +102,27 @@ export async function writeWitnessedExport(
     checkpoints: witnessed.length,
     exportedAt: options.clock.now().toISOString(),
   });
-  await write({
-    kind: 'certificate',
-    keyName: options.witness,
-    pem: options.witnessCertificatePem,
-  });
-  for (const c of await witnessedLogCertificates(db, options.origin)) {
-    await write({ kind: 'certificate', keyName: c.keyName, pem: c.pem });
+  const certificates = [
+    { keyName: options.witness, pem: options.witnessCertificatePem },
+    ...(await witnessedCopyCertificates(db, options.origin, options.witness)),
+  ];
+  await writeCertificates(writer, certificates);
+  for (const w of witnessed) await writer.checkpoint(w.note);
+  return writer.end(options.signer);
+}
+
+/** Each (name, certificate) once, the first spelling of it. */
+async function writeCertificates(
+  writer: AuditExportWriter,
+  certificates: readonly { keyName: string; pem: string }[],
+): Promise<void> {
+  const written = new Set<string>();
+  for (const { keyName, pem } of certificates) {
+    const key = `${keyName} ${new X509Certificate(pem).fingerprint256}`;
+    if (written.has(key)) continue;
+    written.add(key);
+    await writer.certificate(keyName, pem);
   }
-  for (const w of witnessed) await write({ kind: 'checkpoint', note: w.note });
-  await write.end();
-  return { treeSize: witnessed.at(-1)?.treeSize ?? 0, checkpoints: witnessed.length };
 }
 
 /** One note with the log's signature and every witness's cosignature line. */
@@ -137,28 +136,4 @@ function mergeSignatures(note: string, cosigned: readonly string[]): string {
     for (const s of parsed.signatures) signatures.set(`${s.keyName} ${s.keyId}`, s);
   }
   return formatSignedNote({ body: base.body, signatures: [...signatures.values()] });
-}
-
-/** Buffers lines into large writes and honours back-pressure. */
-function lineWriter(
-  out: Writable,
-): ((line: ExportLine) => Promise<void>) & { end(): Promise<void> } {
-  let buffer = '';
-  const flush = async () => {
-    if (buffer.length === 0) return;
-    const chunk = buffer;
-    buffer = '';
-    if (!out.write(chunk)) await once(out, 'drain');
-  };
-  const write = async (line: ExportLine) => {
-    buffer += `${JSON.stringify(line)}\n`;
-    if (buffer.length >= 1 << 20) await flush();
-  };
-  return Object.assign(write, {
-    async end() {
-      await flush();
-      out.end();
-      if (!out.writableFinished) await once(out, 'finish');
-    },
-  });
 }

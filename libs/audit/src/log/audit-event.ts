@@ -30,6 +30,10 @@ export const AUDIT_EVENT_TYPES = [
   // The auditors themselves are audited.
   'audit.queried',
   'audit.exported',
+  // An entry read back no longer matches the leaf hashed into the log (#10.4): the alarm.
+  'audit.entry-altered',
+  // A peer's checkpoint our witness refused, by code (a fork is also kept as evidence).
+  'audit.witness-refused',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

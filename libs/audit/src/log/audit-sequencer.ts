@@ -1,10 +1,11 @@
-import type { KeyObject } from 'node:crypto';
+import { createHash, type KeyObject, X509Certificate } from 'node:crypto';
 import type { Clock } from '@mxg/core';
 import { AuditError, AuditErrorCode } from '../audit-error';
 import { formatCheckpoint } from '../checkpoint/checkpoint';
 import { signCheckpoint } from '../checkpoint/checkpoint-signature';
 import { MerkleTree } from '../merkle/merkle-tree';
 import {
+  insertCertificate,
   insertCheckpoint,
   insertLeaves,
   latestCheckpoint,
@@ -26,9 +27,11 @@ export interface SqlSession extends SqlClient {
 export interface AuditSequencerOptions {
   connect(): Promise<SqlSession>;
   clock: Clock;
-  /** The log's identity (`mxg.kz/audit`) and its audit-checkpoint private key. */
+  /** The log's identity (`mxg.kz/audit`), its audit-checkpoint private key and certificate. */
   origin: string;
   privateKey: KeyObject;
+  /** Stored with each checkpoint, so that exports carry every key the log ever signed with. */
+  certificatePem: string;
   batchSize?: number;
 }
 
@@ -47,9 +50,19 @@ export class AuditSequencer {
   private cursor: SequencerCursor = { xid: '0', id: '0' };
   private last: StoredCheckpoint | undefined;
   private readonly batchSize: number;
+  private readonly certificate: X509Certificate;
+  private readonly certificateSha256: Buffer;
 
   constructor(private readonly options: AuditSequencerOptions) {
     this.batchSize = options.batchSize ?? 2000;
+    this.certificate = new X509Certificate(options.certificatePem);
+    if (!this.certificate.checkPrivateKey(options.privateKey)) {
+      throw new AuditError(
+        AuditErrorCode.CheckpointKeyUnsupported,
+        'the audit-checkpoint private key does not match its certificate',
+      );
+    }
+    this.certificateSha256 = createHash('sha256').update(this.certificate.raw).digest();
   }
 
   get leading(): boolean {
@@ -93,6 +106,13 @@ export class AuditSequencer {
         diverged(`the stored leaves do not yield the signed checkpoint of size ${last.treeSize}`);
       }
       this.cursor = await sequencerCursor(session);
+      await insertCertificate(
+        session,
+        this.certificateSha256,
+        this.options.origin,
+        this.certificate.toString(),
+        this.options.clock.now(),
+      );
       this.last = last;
       this.session = session;
       this.merkle = tree;
@@ -141,6 +161,7 @@ export class AuditSequencer {
       rootHash,
       signedAt,
       note: signCheckpoint(body, this.options.privateKey, this.options.origin),
+      certificate: this.certificateSha256,
     };
     await insertCheckpoint(session, checkpoint);
     this.last = checkpoint;

@@ -228,8 +228,19 @@ export interface AuditEntryFilter {
   readonly limit: number;
 }
 
-/** Sequenced entries matching every given criterion, in seq order (the auditor API). */
+/** Sequenced entries matching every given criterion, in seq order. */
 export async function queryEntries(db: SqlClient, filter: AuditEntryFilter): Promise<AuditEntry[]> {
+  return (await queryEntriesWithLeaves(db, filter)).map((r) => r.entry);
+}
+
+/**
+ * `queryEntries`, each entry with the leaf hash the sequencer stored for it (the auditor API):
+ * the entry as read now can be checked against what was hashed into the log (#10.4).
+ */
+export async function queryEntriesWithLeaves(
+  db: SqlClient,
+  filter: AuditEntryFilter,
+): Promise<{ entry: AuditEntry; leafHash: Buffer }[]> {
   const where: string[] = [];
   const parameters: unknown[] = [];
   const add = (clause: (p: string) => string, value: unknown) => {
@@ -247,14 +258,14 @@ export async function queryEntries(db: SqlClient, filter: AuditEntryFilter): Pro
   add((p) => `e.event_type = ${p}`, filter.type);
   add((p) => `l.seq > ${p}`, filter.afterSeq);
   parameters.push(filter.limit);
-  const rows = await queryRows<EntryRow & { seq: string }>(
+  const rows = await queryRows<EntryRow & { seq: string; leaf_hash: Buffer }>(
     db,
-    `SELECT l.seq, ${ENTRY_SELECT} FROM audit_leaves l JOIN audit_entries e ON e.id = l.entry_id
+    `SELECT l.seq, l.leaf_hash, ${ENTRY_SELECT} FROM audit_leaves l JOIN audit_entries e ON e.id = l.entry_id
      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
      ORDER BY l.seq LIMIT $${parameters.length}`,
     parameters,
   );
-  return rows.map((r) => toEntry(r, Number(r.seq)));
+  return rows.map((r) => ({ entry: toEntry(r, Number(r.seq)), leafHash: r.leaf_hash }));
 }
 
 export interface StoredCheckpoint {
@@ -263,6 +274,8 @@ export interface StoredCheckpoint {
   readonly signedAt: Date;
   /** The log's signed note, with its own signature only. */
   readonly note: string;
+  /** SHA-256 of the certificate whose key signed it; null for checkpoints stored before #10. */
+  readonly certificate: Buffer | null;
 }
 
 interface CheckpointRow {
@@ -270,6 +283,7 @@ interface CheckpointRow {
   root_hash: Buffer;
   signed_at: Date;
   note: string;
+  certificate: Buffer | null;
 }
 
 const toCheckpoint = (r: CheckpointRow): StoredCheckpoint => ({
@@ -277,19 +291,21 @@ const toCheckpoint = (r: CheckpointRow): StoredCheckpoint => ({
   rootHash: r.root_hash,
   signedAt: r.signed_at,
   note: r.note,
+  certificate: r.certificate,
 });
 
 export async function insertCheckpoint(db: SqlClient, c: StoredCheckpoint): Promise<void> {
   await db.query(
-    `INSERT INTO audit_checkpoints (tree_size, root_hash, signed_at, note) VALUES ($1, $2, $3, $4)`,
-    [c.treeSize, c.rootHash, c.signedAt, c.note],
+    `INSERT INTO audit_checkpoints (tree_size, root_hash, signed_at, note, certificate)
+     VALUES ($1, $2, $3, $4, $5)`,
+    [c.treeSize, c.rootHash, c.signedAt, c.note, c.certificate],
   );
 }
 
 export async function latestCheckpoint(db: SqlClient): Promise<StoredCheckpoint | undefined> {
   const rows = await queryRows<CheckpointRow>(
     db,
-    `SELECT tree_size, root_hash, signed_at, note FROM audit_checkpoints
+    `SELECT tree_size, root_hash, signed_at, note, certificate FROM audit_checkpoints
      ORDER BY tree_size DESC LIMIT 1`,
   );
   return rows.map(toCheckpoint)[0];
@@ -302,7 +318,7 @@ export async function readCheckpoints(
 ): Promise<(StoredCheckpoint & { cosigned: string[] })[]> {
   const rows = await queryRows<CheckpointRow & { cosigned: string[] }>(
     db,
-    `SELECT c.tree_size, c.root_hash, c.signed_at, c.note,
+    `SELECT c.tree_size, c.root_hash, c.signed_at, c.note, c.certificate,
        coalesce(array_agg(w.note ORDER BY w.witness) FILTER (WHERE w.note IS NOT NULL), '{}') AS cosigned
      FROM audit_checkpoints c LEFT JOIN audit_witness_signatures w ON w.tree_size = c.tree_size
      WHERE c.tree_size <= $1 GROUP BY c.tree_size ORDER BY c.tree_size`,
@@ -328,31 +344,50 @@ export async function insertCertificate(
 }
 
 /**
- * The certificates of the witnesses that countersigned our checkpoints, each under the witness
- * name it signed as. Not `audit_certificates.key_name`: that is the name a certificate was first
- * seen under, and a peer's one audit-checkpoint certificate serves both as its log's key
- * (`mxg.az/audit`, when we witness it) and as its witness's (`mxg.az/witness`).
+ * Every certificate the export of our log up to `maxSize` relies on, each under the name it
+ * signed as: those our log signed its checkpoints with (every key it ever had, so the log
+ * stays verifiable after a re-issue), then the witnesses' that countersigned them. Not
+ * `audit_certificates.key_name`: that is the name a certificate was first seen under, and a
+ * peer's one audit-checkpoint certificate serves both as its log's key (`mxg.az/audit`, when we
+ * witness it) and as its witness's (`mxg.az/witness`).
  */
-export async function witnessCertificates(
+export async function exportCertificates(
   db: SqlClient,
+  origin: string,
+  maxSize: number,
 ): Promise<{ keyName: string; pem: string }[]> {
   return queryRows<{ keyName: string; pem: string }>(
     db,
-    `SELECT DISTINCT w.witness AS "keyName", c.pem FROM audit_witness_signatures w
-     JOIN audit_certificates c ON c.sha256 = w.certificate ORDER BY 1, 2`,
+    `SELECT "keyName", pem FROM (
+       SELECT DISTINCT $1::text AS "keyName", c.pem, 0 AS o FROM audit_checkpoints k
+         JOIN audit_certificates c ON c.sha256 = k.certificate WHERE k.tree_size <= $2
+       UNION
+       SELECT DISTINCT w.witness, c.pem, 1 FROM audit_witness_signatures w
+         JOIN audit_certificates c ON c.sha256 = w.certificate WHERE w.tree_size <= $2
+     ) s ORDER BY o, 1, 2`,
+    [origin, maxSize],
   );
 }
 
-/** The certificates a peer's log signed the checkpoints we witnessed with, under its origin. */
-export async function witnessedLogCertificates(
+/**
+ * The certificates a witnessed copy of `origin` relies on: the peer log's, under its origin,
+ * and ours as its witness (`witness`), each that signed any checkpoint we countersigned.
+ */
+export async function witnessedCopyCertificates(
   db: SqlClient,
   origin: string,
+  witness: string,
 ): Promise<{ keyName: string; pem: string }[]> {
   return queryRows<{ keyName: string; pem: string }>(
     db,
-    `SELECT DISTINCT w.origin AS "keyName", c.pem FROM audit_witnessed_checkpoints w
-     JOIN audit_certificates c ON c.sha256 = w.certificate WHERE w.origin = $1 ORDER BY 1, 2`,
-    [origin],
+    `SELECT "keyName", pem FROM (
+       SELECT DISTINCT w.origin AS "keyName", c.pem, 0 AS o FROM audit_witnessed_checkpoints w
+         JOIN audit_certificates c ON c.sha256 = w.certificate WHERE w.origin = $1
+       UNION
+       SELECT DISTINCT $2::text, c.pem, 1 FROM audit_witnessed_checkpoints w
+         JOIN audit_certificates c ON c.sha256 = w.witness_certificate WHERE w.origin = $1
+     ) s ORDER BY o, 1, 2`,
+    [origin, witness],
   );
 }
 
@@ -374,19 +409,26 @@ export interface WitnessedCheckpoint {
   readonly signedAt: Date;
   /** The log's note with our cosignature added. */
   readonly note: string;
+  /** SHA-256 of the log's certificate that signed it. */
   readonly certificate: Buffer;
+  /** SHA-256 of our certificate that cosigned it; null for rows stored before #10. */
+  readonly witnessCertificate: Buffer | null;
 }
 
 interface WitnessedRow extends CheckpointRow {
   origin: string;
   certificate: Buffer;
+  witness_certificate: Buffer | null;
 }
 
 const toWitnessed = (r: WitnessedRow): WitnessedCheckpoint => ({
   ...toCheckpoint(r),
   origin: r.origin,
   certificate: r.certificate,
+  witnessCertificate: r.witness_certificate,
 });
+
+const WITNESSED_COLUMNS = `origin, tree_size, root_hash, signed_at, note, certificate, witness_certificate`;
 
 /** Serialises witnessing per log, across every instance of this gateway, until commit. */
 export async function lockWitnessedLog(db: SqlClient, origin: string): Promise<void> {
@@ -399,9 +441,24 @@ export async function latestWitnessed(
 ): Promise<WitnessedCheckpoint | undefined> {
   const rows = await queryRows<WitnessedRow>(
     db,
-    `SELECT origin, tree_size, root_hash, signed_at, note, certificate
+    `SELECT ${WITNESSED_COLUMNS}
      FROM audit_witnessed_checkpoints WHERE origin = $1 ORDER BY tree_size DESC LIMIT 1`,
     [origin],
+  );
+  return rows.map(toWitnessed)[0];
+}
+
+/** What we countersigned of `origin` at exactly `treeSize`, if anything. */
+export async function witnessedAtSize(
+  db: SqlClient,
+  origin: string,
+  treeSize: number,
+): Promise<WitnessedCheckpoint | undefined> {
+  const rows = await queryRows<WitnessedRow>(
+    db,
+    `SELECT ${WITNESSED_COLUMNS} FROM audit_witnessed_checkpoints
+     WHERE origin = $1 AND tree_size = $2`,
+    [origin, treeSize],
   );
   return rows.map(toWitnessed)[0];
 }
@@ -409,7 +466,7 @@ export async function latestWitnessed(
 export async function readWitnessed(db: SqlClient, origin: string): Promise<WitnessedCheckpoint[]> {
   const rows = await queryRows<WitnessedRow>(
     db,
-    `SELECT origin, tree_size, root_hash, signed_at, note, certificate
+    `SELECT ${WITNESSED_COLUMNS}
      FROM audit_witnessed_checkpoints WHERE origin = $1 ORDER BY tree_size`,
     [origin],
   );
@@ -423,9 +480,18 @@ export async function insertWitnessed(
 ): Promise<void> {
   await db.query(
     `INSERT INTO audit_witnessed_checkpoints
-       (origin, tree_size, root_hash, signed_at, note, certificate, witnessed_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (origin, tree_size) DO NOTHING`,
-    [c.origin, c.treeSize, c.rootHash, c.signedAt, c.note, c.certificate, witnessedAt],
+       (origin, tree_size, root_hash, signed_at, note, certificate, witness_certificate, witnessed_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (origin, tree_size) DO NOTHING`,
+    [
+      c.origin,
+      c.treeSize,
+      c.rootHash,
+      c.signedAt,
+      c.note,
+      c.certificate,
+      c.witnessCertificate,
+      witnessedAt,
+    ],
   );
 }
 
@@ -451,7 +517,11 @@ export interface WitnessRefusal {
   readonly consistency: readonly Buffer[];
   readonly lastSeenSize: number;
   readonly lastSeenRoot: Buffer | null;
-  /** Why: `consistency-proof-invalid`, `tree-shrank`, `time-went-backwards`, `old-size-mismatch`. */
+  /**
+   * Why: `fork` — a second root for a size already countersigned (#10.1: only conclusive
+   * evidence is kept). Rows from before #10 may also say `consistency-proof-invalid`,
+   * `tree-shrank`, `time-went-backwards` or `old-size-mismatch`.
+   */
   readonly reason: string;
   readonly refusedAt: Date;
 }
@@ -478,6 +548,21 @@ export async function insertWitnessRefusal(db: SqlClient, r: WitnessRefusal): Pr
       r.refusedAt,
     ],
   );
+}
+
+/** How many refusals of `origin` are kept, and whether one is for `treeSize`. */
+export async function countWitnessRefusals(
+  db: SqlClient,
+  origin: string,
+  treeSize: number,
+): Promise<{ total: number; atSize: number }> {
+  const rows = await queryRows<{ total: string; at_size: string }>(
+    db,
+    `SELECT count(*) AS total, count(*) FILTER (WHERE tree_size = $2) AS at_size
+     FROM audit_witness_refusals WHERE origin = $1`,
+    [origin, treeSize],
+  );
+  return { total: Number(rows[0]?.total ?? 0), atSize: Number(rows[0]?.at_size ?? 0) };
 }
 
 /** The refusals of one peer log's checkpoints, oldest first. */

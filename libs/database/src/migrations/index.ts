@@ -3,6 +3,7 @@ import { AuditLog1763856000000 } from './1763856000000-audit-log';
 import { AuditWitnessRefusals1763942400000 } from './1763942400000-audit-witness-refusals';
 import { Exchange1764028800000 } from './1764028800000-exchange';
 import { StorageRoundTrips1764115200000 } from './1764115200000-storage-round-trips';
+import { AuditSigningCertificates1764205200000 } from './1764205200000-audit-signing-certificates';
 
 /** Every migration, in order. Listed by hand: globs break once the code is compiled. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   AuditWitnessRefusals1763942400000,
   Exchange1764028800000,
   StorageRoundTrips1764115200000,
+  AuditSigningCertificates1764205200000,
 ];

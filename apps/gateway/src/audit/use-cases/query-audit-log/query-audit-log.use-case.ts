@@ -1,34 +1,81 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AuditAppender, auditEntryToJson, queryEntries } from '@mxg/audit';
+import { AuditAppender, auditEntryToJson, auditLeafHash, queryEntriesWithLeaves } from '@mxg/audit';
 import type { AuthenticatedClient } from '../../../auth/auth.types';
 import type { QueryAuditLogCommand } from './query-audit-log.command';
 
+/**
+ * Whether an entry as read now still hashes to the leaf the sequencer stored for it. `altered`
+ * means someone changed the row behind the append-only triggers (a superuser, or an owner who
+ * disabled them): the entry shown is not the one the log committed to.
+ */
+export type EntryIntegrity = 'intact' | 'altered';
+
 export interface AuditLogPage {
-  readonly entries: Record<string, unknown>[];
+  /** Each entry as logged, plus `integrity` (not part of the entry's leaf). */
+  readonly entries: (Record<string, unknown> & { integrity: EntryIntegrity })[];
   /** Pass as `after` for the next page; null on the last page. */
   readonly next: number | null;
+  /** The page's verdict: how many entries were checked, and the seqs of those altered. */
+  readonly integrity: { readonly checked: number; readonly altered: readonly number[] };
 }
 
-/** An auditor's query; issue 4: every query an auditor runs is itself audited. */
+/** The stable code of an entry that no longer matches its leaf (#10.4). */
+export const ENTRY_ALTERED = 'AUDIT_ENTRY_ALTERED';
+
+/**
+ * An auditor's query; issue 4: every query an auditor runs is itself audited. #10.4: each entry
+ * served is hashed again and compared with its stored leaf, and one that no longer matches is
+ * said to be so in the answer, logged and audited — by seq, never by content.
+ */
 @Injectable()
 export class QueryAuditLog {
+  private readonly logger = new Logger('AuditQuery');
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly appender: AuditAppender,
   ) {}
 
   async execute(command: QueryAuditLogCommand, client: AuthenticatedClient): Promise<AuditLogPage> {
-    const entries = await queryEntries(this.dataSource, command.filter);
-    await this.appender.append({
-      type: 'audit.queried',
-      actor: { authority: client.authority, role: 'auditor', user: client.id },
-      details: { ...command.asGiven, returned: entries.length },
+    const rows = await queryEntriesWithLeaves(this.dataSource, command.filter);
+    const checked = rows.map(({ entry, leafHash }) => {
+      const integrity: EntryIntegrity = auditLeafHash(entry).equals(leafHash)
+        ? 'intact'
+        : 'altered';
+      return { entry, integrity };
     });
-    const full = entries.length === command.filter.limit;
+    const altered = checked.filter((c) => c.integrity === 'altered').map((c) => c.entry.seq);
+    const actor = { authority: client.authority, role: 'auditor', user: client.id };
+    if (altered.length > 0) {
+      this.logger.error(
+        `audit entries no longer match their leaves (altered behind the triggers): seq ${altered.join(', ')}`,
+      );
+    }
+    await this.appender.appendMany([
+      {
+        type: 'audit.queried',
+        actor,
+        details: { ...command.asGiven, returned: rows.length },
+      },
+      ...(altered.length > 0
+        ? [
+            {
+              type: 'audit.entry-altered' as const,
+              actor,
+              outcome: 'failure' as const,
+              errorCode: ENTRY_ALTERED,
+              // An audit detail holds at most 64 items: the count, and the first seqs.
+              details: { altered: altered.length, seqs: altered.slice(0, 64) },
+            },
+          ]
+        : []),
+    ]);
+    const full = rows.length === command.filter.limit;
     return {
-      entries: entries.map(auditEntryToJson),
-      next: full ? entries[entries.length - 1].seq : null,
+      entries: checked.map((c) => ({ ...auditEntryToJson(c.entry), integrity: c.integrity })),
+      next: full ? rows[rows.length - 1].entry.seq : null,
+      integrity: { checked: rows.length, altered },
     };
   }
 }
