@@ -1,5 +1,6 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { berViolation } from './ber-validity';
 import { CmsError } from './cms.errors';
 import { contextConstructed, objectIdentifier, sequence } from './der';
 
@@ -19,6 +20,8 @@ export function decodeContentInfo<T>(
   decode: (content: asn1js.BaseBlock) => T,
 ): T {
   try {
+    const invalid = berViolation(der);
+    if (invalid) throw new Error(`not BER: ${invalid}`);
     const asn1 = asn1js.fromBER(der);
     // Trailing bytes after the ContentInfo would be unauthenticated data riding along.
     if (asn1.offset === -1 || asn1.offset !== der.byteLength) {

@@ -1,3 +1,4 @@
+import { readCmsTime } from './cms-time';
 import { bytesKey, LruCache } from './lru-cache';
 
 /**
@@ -168,20 +169,12 @@ function readOid(bytes: Uint8Array, tlv: Tlv, bigArcs: boolean): string {
 }
 
 /**
- * UTCTime in its DER form only, `YYMMDDHHMMSSZ` (X.690 §11.8), read as asn1js reads it
- * (RFC 5280 §4.1.2.5.1: 50–99 → 19xx).
+ * UTCTime in its DER form only, `YYMMDDHHMMSSZ` (X.690 §11.8), naming a real instant
+ * (`readCmsTime`); the general decoder refuses what this declines.
  */
 export function utcTimeValue(bytes: Uint8Array, tlv: Tlv): Date {
   expectTag(tlv, TAG.utcTime);
-  const text = Buffer.from(contents(bytes, tlv)).toString('latin1');
-  const match = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text);
-  if (!match) decline('UTCTime not in DER form');
-  const [yy, month, day, hour, minute, second] = match.slice(1).map(Number);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
-    decline('UTCTime out of range');
-  }
-  const year = yy >= 50 ? 1900 + yy : 2000 + yy;
-  return new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  return readCmsTime(contents(bytes, tlv), false) ?? decline('not a valid UTCTime');
 }
 
 /**

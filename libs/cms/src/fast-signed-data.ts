@@ -29,6 +29,7 @@ import {
   whole,
   type Tlv,
 } from './der-reader';
+import { berViolation } from './ber-validity';
 import { bytesKey, LruCache } from './lru-cache';
 import { describePublicKey } from './keys';
 import type { DecodedSignedData, DecodedSigner, SignedDataInfo } from './parse-signed-data';
@@ -42,6 +43,9 @@ import type { DecodedSignedData, DecodedSigner, SignedDataInfo } from './parse-s
  * the general decoder decides, errors included.
  */
 export function fastDecodeSignedData(der: Uint8Array): DecodedSignedData | undefined {
+  // DER structure alone is not enough: contents (a padded serial number, NULL parameters with
+  // contents) must be what the general decoder accepts too.
+  if (berViolation(der)) return undefined;
   try {
     return decode(der);
   } catch {

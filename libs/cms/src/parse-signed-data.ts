@@ -15,6 +15,7 @@ import {
   type RawIdentifier,
 } from './certificate';
 import { CmsError } from './cms.errors';
+import { readCmsTime } from './cms-time';
 import { decodeContentInfo, octetStringValue } from './content-info';
 import {
   fastDecodeSignedData,
@@ -178,11 +179,17 @@ function readSignedAttributes(attributes: readonly pkijs.Attribute[]): SignerAtt
   if (!(contentType instanceof asn1js.ObjectIdentifier)) {
     throw new Error('content-type is not an OID');
   }
-  if (
-    signingTime !== undefined &&
-    !(signingTime instanceof asn1js.UTCTime || signingTime instanceof asn1js.GeneralizedTime)
-  ) {
+  // asn1js's GeneralizedTime is a subclass of its UTCTime: one instanceof covers both.
+  if (signingTime !== undefined && !(signingTime instanceof asn1js.UTCTime)) {
     throw new Error('signing-time is not a Time');
+  }
+  const signingDate =
+    signingTime &&
+    readCmsTime(signingTime.valueBlock.valueHexView, signingTime instanceof asn1js.GeneralizedTime);
+  if (signingTime && !signingDate) {
+    throw new CmsError('MALFORMED_CMS', 'Signed attribute signing-time is not a valid time', {
+      rule: 'RFC 5652 §11.3',
+    });
   }
   const standard: readonly string[] = [
     OID.contentTypeAttribute,
@@ -204,7 +211,7 @@ function readSignedAttributes(attributes: readonly pkijs.Attribute[]): SignerAtt
     otherAttributes,
     contentTypeAttribute: contentType.valueBlock.toString(),
     messageDigest: octetStringValue(single(OID.messageDigestAttribute, true)),
-    signingTime: signingTime?.toDate(),
+    signingTime: signingDate,
   };
 }
 
