@@ -6,11 +6,15 @@
  * OID arcs. OpenSSL refuses all of those, so a message MXG accepted could not be checked with
  * `openssl cms` — and two parsers would disagree on what the same bytes say. Both CMS decoders
  * run this walk first. It reads headers only (a few microseconds for an envelope) and checks
- * the contents of the universal types whose encoding X.690 fixes even in BER.
+ * the contents of the universal types whose encoding X.690 fixes even in BER — unless
+ * `contents` is false, for a check of the structure (tags and lengths) alone.
  */
-export function berViolation(bytes: Uint8Array, maxDepth = MAX_DEPTH): string | undefined {
+export function berViolation(
+  bytes: Uint8Array,
+  { contents = true }: { readonly contents?: boolean } = {},
+): string | undefined {
   try {
-    const end = element(bytes, 0, bytes.length, maxDepth);
+    const end = element(bytes, 0, bytes.length, MAX_DEPTH, contents);
     return end === bytes.length ? undefined : 'data after the element';
   } catch (error) {
     if (error instanceof Violation) return error.message;
@@ -31,7 +35,13 @@ function violation(what: string): never {
 }
 
 /** Checks the element at `offset`, which must end by `limit`; returns where it ends. */
-function element(bytes: Uint8Array, offset: number, limit: number, depth: number): number {
+function element(
+  bytes: Uint8Array,
+  offset: number,
+  limit: number,
+  depth: number,
+  checkContents: boolean,
+): number {
   if (depth === 0) violation('nested too deeply');
   let i = offset;
   if (i >= limit) violation('truncated');
@@ -60,7 +70,7 @@ function element(bytes: Uint8Array, offset: number, limit: number, depth: number
     for (;;) {
       if (i + 2 > limit) violation('no end-of-contents');
       if (bytes[i] === 0 && bytes[i + 1] === 0) return i + 2;
-      i = element(bytes, i, limit, depth - 1);
+      i = element(bytes, i, limit, depth - 1, checkContents);
     }
   }
   let length = lengthOctet;
@@ -78,9 +88,11 @@ function element(bytes: Uint8Array, offset: number, limit: number, depth: number
   const end = i + length;
   if (end > limit) violation('length beyond the enclosing element');
   if (constructed) {
-    if (universal && PRIMITIVE_ONLY.has(tag)) violation(`constructed ${PRIMITIVE_ONLY.get(tag)}`);
-    for (let at = i; at < end;) at = element(bytes, at, end, depth - 1);
-  } else if (universal) {
+    if (checkContents && universal && PRIMITIVE_ONLY.has(tag)) {
+      violation(`constructed ${PRIMITIVE_ONLY.get(tag)}`);
+    }
+    for (let at = i; at < end;) at = element(bytes, at, end, depth - 1, checkContents);
+  } else if (checkContents && universal) {
     primitiveContents(tag, bytes.subarray(i, end));
   }
   return end;

@@ -30,6 +30,8 @@ export function readTlv(bytes: Uint8Array, offset: number, limit: number): Tlv {
   if (offset + 2 > limit) decline('truncated');
   const tag = bytes[offset];
   if ((tag & 0x1f) === 0x1f) decline('high tag number');
+  // X.690 §8.1.5: tag 0 is end-of-contents, which only closes an indefinite length (BER)
+  if ((tag & 0xdf) === 0) decline('end-of-contents'); // universal 0, primitive or constructed
   const first = bytes[offset + 1];
   let length: number;
   let contentStart: number;

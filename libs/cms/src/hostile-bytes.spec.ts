@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { encryptCms, parseEnvelopedData, parseSignedData, signCms, verifyCmsSignature } from '.';
+import { berViolation } from './ber-validity';
+import { Decline, readTlv } from './der-reader';
 import { fastDecodeEnvelopedData } from './parse-enveloped-data';
 import { fastDecodeSignedData } from './fast-signed-data';
 import {
@@ -139,6 +141,13 @@ describe('#10.13 hostile bytes the fuzzers found', () => {
     expect(opensslParses(der)).toBe(false);
     expect(fastDecodeSignedData(der)).toBeUndefined();
     expect(thrownCode(() => parseSignedData(der))).toBe('MALFORMED_CMS');
+  });
+
+  it('#10.13 the strict DER reader declines an end-of-contents pair as an element', () => {
+    // X.690 §8.1.5: 00 00 only closes an indefinite length; the BER check calls it out of place
+    expect(() => readTlv(Uint8Array.of(0, 0), 0, 2)).toThrow(Decline);
+    expect(() => readTlv(Uint8Array.of(0x20, 0), 0, 2)).toThrow(Decline); // constructed tag 0
+    expect(berViolation(Uint8Array.of(0x30, 0x02, 0, 0))).toBe('end-of-contents out of place');
   });
 
   const ENCRYPTED_CONTENT_INFO = [1, 0, 2];
