@@ -139,6 +139,7 @@ function withFields(
       cause: String(error),
     });
   }
+  assertValidityAgrees(x509, decoded);
   return {
     der,
     x509,
@@ -147,6 +148,22 @@ function withFields(
     issuerDer: new Uint8Array(decoded.issuer.valueBeforeDecode),
     serial: decoded.serialNumber.valueBlock.valueHexView,
   };
+}
+
+/**
+ * OpenSSL (node's X509Certificate) and pkijs must read the same validity period. A time
+ * RFC 5280 §4.1.2.5 does not allow — 31 February, month 13, no seconds — OpenSSL prints as
+ * "Bad time value", while asn1js rolls it over into another date, which path validation would
+ * then use; and the envelope reports, which print the period, would fail on it.
+ */
+function assertValidityAgrees(x509: X509Certificate, fields: pkijs.Certificate): void {
+  const agrees = (printed: string, time: pkijs.Time) =>
+    Date.parse(printed) === time.value.getTime() && time.value.getUTCMilliseconds() === 0;
+  if (!agrees(x509.validFrom, fields.notBefore) || !agrees(x509.validTo, fields.notAfter)) {
+    throw new CmsError('MALFORMED_CERTIFICATE', 'Certificate validity is not a valid time', {
+      rule: 'RFC 5280 §4.1.2.5',
+    });
+  }
 }
 
 function toX509(input: CertificateInput): X509Certificate {

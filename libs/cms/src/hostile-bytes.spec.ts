@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { encryptCms, parseEnvelopedData, parseSignedData, signCms, verifyCmsSignature } from '.';
 import { berViolation } from './ber-validity';
+import { certificateFromDer } from './certificate';
 import { Decline, readTlv } from './der-reader';
 import { fastDecodeEnvelopedData } from './parse-enveloped-data';
 import { fastDecodeSignedData } from './fast-signed-data';
@@ -142,6 +144,25 @@ describe('#10.13 hostile bytes the fuzzers found', () => {
     expect(fastDecodeSignedData(der)).toBeUndefined();
     expect(thrownCode(() => parseSignedData(der))).toBe('MALFORMED_CMS');
   });
+
+  it.each([
+    ['31 February', '260231100000Z'],
+    ['month 13', '261321100000Z'],
+    ['second 60', '261121105960Z'],
+  ])(
+    '#10.13 refuses a certificate whose notBefore is %s, which OpenSSL calls a bad time',
+    (_, text) => {
+      const NOT_BEFORE = [0, 4, 0]; // Certificate → tbsCertificate → validity → notBefore
+      const der = encodeTree(
+        replaceAt(parseTree(fx.ecSigner.certDer)!, NOT_BEFORE, () =>
+          primitive(0x17, Buffer.from(text)),
+        )!,
+      );
+
+      expect(new X509Certificate(der).validFrom).toBe('Bad time value');
+      expect(thrownCode(() => certificateFromDer(der))).toBe('MALFORMED_CERTIFICATE');
+    },
+  );
 
   it('#10.13 the strict DER reader declines an end-of-contents pair as an element', () => {
     // X.690 §8.1.5: 00 00 only closes an indefinite length; the BER check calls it out of place
