@@ -27,6 +27,12 @@ export function decodeContentInfo<T>(
     if (asn1.offset === -1 || asn1.offset !== der.byteLength) {
       throw new Error(asn1.result.error || 'trailing data');
     }
+    // pkijs's schema matching ignores elements after the ones it expects; OpenSSL refuses
+    // them ("sequence length mismatch"), and they would be unauthenticated data too.
+    const [, explicit, ...extra] = constructedChildren(asn1.result);
+    if (extra.length > 0 || (explicit && constructedChildren(explicit).length !== 1)) {
+      throw new Error('ContentInfo with extra elements');
+    }
     const contentInfo = new pkijs.ContentInfo({ schema: asn1.result });
     if (contentInfo.contentType !== expectedType) {
       throw new Error(`content type is ${contentInfo.contentType}`);
@@ -37,6 +43,9 @@ export function decodeContentInfo<T>(
     throw new CmsError('MALFORMED_CMS', `Not a valid ${what}`, { cause: String(error) });
   }
 }
+
+const constructedChildren = (block: asn1js.BaseBlock): asn1js.BaseBlock[] =>
+  block instanceof asn1js.Constructed ? block.valueBlock.value : [];
 
 /** OCTET STRING contents, joining the segments of a constructed (BER) encoding. */
 export function octetStringValue(block: unknown): Uint8Array {

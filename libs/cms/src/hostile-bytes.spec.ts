@@ -111,6 +111,15 @@ describe('#10.13 hostile bytes the fuzzers found', () => {
       (der: Uint8Array) => Buffer.concat([Uint8Array.of(0x30, 0x7f), der.subarray(4)]),
     ],
     [
+      // pkijs matched the schema and ignored what followed; OpenSSL: sequence length mismatch
+      'an element after the content of its ContentInfo',
+      (der: Uint8Array) =>
+        edit(der, [], (node) => ({
+          ...node,
+          children: [...node.children!, primitive(0x05, new Uint8Array(0))],
+        })),
+    ],
+    [
       'NULL parameters with contents (X.690 §8.8.2)',
       (der: Uint8Array) =>
         edit(der, [...SIGNER_INFO, 4, 1], () => primitive(0x05, Uint8Array.of(0))),
