@@ -8,6 +8,7 @@ import {
   type OpenEnvelopeContext,
   openReceipt,
   readRoutingHeader,
+  ROUTING_HEADER_ATTRIBUTE,
   sealEnvelope,
   signReceipt,
 } from '@mxg/envelope';
@@ -184,7 +185,7 @@ describe('#10.13 opening fuzzed envelopes and receipts', () => {
 
   it('a sealed routing header of any bytes reads as a header or is refused with a code', () => {
     const signer = (value: Uint8Array) => ({
-      otherAttributes: new Map([['2.25.73741742561871163920772413435898580669', [value]]]),
+      otherAttributes: new Map([[ROUTING_HEADER_ATTRIBUTE, [value]]]),
     });
     fc.assert(
       fc.property(

@@ -74,9 +74,11 @@ describe('#10.13 CMS decoders under fuzzing', () => {
     outcome(() => generalDecodeSignedData(der), signedView, CmsError, REFUSALS);
 
   it('SignedData: only documented refusals, and the fast decoder reads what pkijs reads', () => {
+    let runs = 0;
     let taken = 0;
     fc.assert(
       fc.property(mutatedArbitrary(signed), (der) => {
+        runs++;
         const general = generalSigned(der);
         const fast = fastDecodeSignedData(der);
         if (fast) {
@@ -87,13 +89,15 @@ describe('#10.13 CMS decoders under fuzzing', () => {
       budget.property(1500),
     );
     // The comparison did run: damage to content, signatures and times still decodes fast.
-    expect(taken).toBeGreaterThan(100);
+    expect(taken).toBeGreaterThan(runs / 20);
   });
 
   it('EnvelopedData: only documented refusals, and the fast decoder reads what pkijs reads', () => {
+    let runs = 0;
     let taken = 0;
     fc.assert(
       fc.property(mutatedArbitrary(enveloped), (der) => {
+        runs++;
         const general = outcome(
           () => generalDecodeEnvelopedData(der),
           envelopedView,
@@ -108,7 +112,7 @@ describe('#10.13 CMS decoders under fuzzing', () => {
       }),
       budget.property(1500),
     );
-    expect(taken).toBeGreaterThan(100);
+    expect(taken).toBeGreaterThan(runs / 20);
   });
 
   it('#10.13 reads a signing time only as the bytes write it (RFC 5652 §11.3), never another date', () => {

@@ -41,12 +41,13 @@ export interface CampaignResult {
 export class Finding extends Error {
   constructor(
     readonly campaign: string,
+    readonly seed: number,
     readonly input: Uint8Array,
     override readonly cause: unknown,
     readonly savedAs?: string,
   ) {
     super(
-      `${campaign}: ${describeError(cause)} on a ${input.length}-byte input ` +
+      `${campaign} (seed ${seed}): ${describeError(cause)} on a ${input.length}-byte input ` +
         `${savedAs ? `(saved as ${savedAs})` : ''}: ${Buffer.from(input).toString('hex').slice(0, 400)}`,
     );
   }
@@ -176,7 +177,7 @@ function watchdog(campaign: Campaign, maxCpuMs: number): Runner {
 }
 
 function fail(campaign: Campaign, input: Uint8Array, cause: unknown): never {
-  throw new Finding(campaign.name, input, cause, save(campaign, 'findings', input));
+  throw new Finding(campaign.name, campaign.seed, input, cause, save(campaign, 'findings', input));
 }
 
 function save(campaign: Campaign, kind: string, input: Uint8Array): string | undefined {

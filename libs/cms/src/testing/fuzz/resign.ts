@@ -45,26 +45,29 @@ export function resignSignedAttributes(
   );
 }
 
-/** The contents octets of the signing-time OID, compared as such: its length may be in BER. */
-const SIGNING_TIME = Buffer.from(objectIdentifier(OID.signingTimeAttribute).subarray(2)).toString(
-  'hex',
-);
-const isSigningTime = (attribute: DerNode): boolean => {
+/** Whether `attribute` is of type `oid`, by the OID's contents (its length may be in BER). */
+const isOfType = (attribute: DerNode, oid: string): boolean => {
   const type = attribute.children?.[0];
   return (
-    type?.contents !== undefined && Buffer.from(type.contents).toString('hex') === SIGNING_TIME
+    type?.contents !== undefined &&
+    Buffer.from(type.contents).equals(objectIdentifier(oid).subarray(2))
   );
 };
+const isSigningTime = (attribute: DerNode) => isOfType(attribute, OID.signingTimeAttribute);
 
-/** `attributes` with the signing-time value replaced by `value` (one element's node). */
-export function withSigningTime(value: DerNode) {
+/** `attributes` with the values of the attribute of type `oid` replaced by `value` alone. */
+export function withAttributeValue(oid: string, value: DerNode) {
   return (attributes: readonly DerNode[]): readonly DerNode[] =>
     attributes.map((attribute) => {
-      if (!isSigningTime(attribute)) return attribute;
+      if (!isOfType(attribute, oid)) return attribute;
       const [type, values] = attribute.children!;
       return { ...attribute, children: [type, { ...values, children: [value] }] };
     });
 }
+
+/** `attributes` with the signing-time value replaced by `value` (one element's node). */
+export const withSigningTime = (value: DerNode) =>
+  withAttributeValue(OID.signingTimeAttribute, value);
 
 /**
  * The signing-time attribute's values of each signer, in order, as found in the bytes by a
