@@ -122,6 +122,10 @@ function signerInfo(
   const signed = whole(der, attributesTlv).slice();
   signed[0] = TAG.set;
   expectTag(signatureTlv, TAG.octetString);
+  // RFC 5280 §4.1.1.2: algorithm and optional parameters; pkijs would ignore a third element
+  if (children(der, expectTag(signatureAlgorithmTlv, TAG.sequence)).length > 2) {
+    decline('signature AlgorithmIdentifier with extra elements');
+  }
   return signerFrom(
     sid,
     digest,

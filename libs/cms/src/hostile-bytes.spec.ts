@@ -180,6 +180,46 @@ describe('#10.13 hostile bytes the fuzzers found', () => {
     expect(berViolation(Uint8Array.of(0x30, 0x02, 0, 0))).toBe('end-of-contents out of place');
   });
 
+  const appendNull = (der: Uint8Array, path: number[]) =>
+    edit(der, path, (node) => ({
+      ...node,
+      children: [...node.children!, primitive(0x05, new Uint8Array(0))],
+    }));
+
+  it.each([
+    ['SignedData', SIGNED_DATA],
+    ['EncapsulatedContentInfo', [...SIGNED_DATA, 2]],
+    ['eContent [0]', [...SIGNED_DATA, 2, 1]],
+    ['SignerInfo', SIGNER_INFO],
+    ['IssuerAndSerialNumber', [...SIGNER_INFO, 1]],
+    ['an Attribute', [...SIGNER_INFO, 3, 0]],
+    ['the signature AlgorithmIdentifier', [...SIGNER_INFO, 4]],
+  ])('#10.13 refuses an element appended to the %s of a SignedData, as OpenSSL does', (_, path) => {
+    // pkijs's schema matching ignored everything after the elements it expects
+    const der = appendNull(rsaSigned, path);
+
+    expect(opensslParses(der)).toBe(false);
+    expect(fastDecodeSignedData(der)).toBeUndefined();
+    expect(thrownCode(() => parseSignedData(der))).toBe('MALFORMED_CMS');
+  });
+
+  it.each([
+    ['KeyTransRecipientInfo', [1, 0, 1, 0]],
+    ['IssuerAndSerialNumber', [1, 0, 1, 0, 1]],
+    ['key transport AlgorithmIdentifier', [1, 0, 1, 0, 2]],
+    ['EncryptedContentInfo', [1, 0, 2]],
+    ['content encryption AlgorithmIdentifier', [1, 0, 2, 1]],
+  ])(
+    '#10.13 refuses an element appended to the %s of an EnvelopedData, as OpenSSL does',
+    (_, path) => {
+      const der = appendNull(enveloped, path);
+
+      expect(opensslParses(der)).toBe(false);
+      expect(fastDecodeEnvelopedData(der)).toBeUndefined();
+      expect(thrownCode(() => parseEnvelopedData(der))).toBe('MALFORMED_CMS');
+    },
+  );
+
   const ENCRYPTED_CONTENT_INFO = [1, 0, 2];
 
   it.each([

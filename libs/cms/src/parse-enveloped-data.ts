@@ -16,6 +16,7 @@ import {
   type RawIdentifier,
 } from './certificate';
 import { berViolation } from './ber-validity';
+import { cmsShapeViolation } from './cms-shape';
 import { decodeContentInfo } from './content-info';
 import {
   children,
@@ -89,6 +90,8 @@ export function decodeEnvelopedData(der: Uint8Array): DecodedEnvelopedData {
 /** The general (BER) decoder: asn1js and pkijs. */
 export function generalDecodeEnvelopedData(der: Uint8Array): DecodedEnvelopedData {
   return decodeContentInfo(der, OID.envelopedData, 'CMS EnvelopedData', (content) => {
+    const shape = cmsShapeViolation(content, 'envelopedData');
+    if (shape) throw new Error(shape);
     const envelopedData = new pkijs.EnvelopedData({ schema: content });
     const keyTransports: DecodedKeyTransport[] = [];
     const recipients = envelopedData.recipientInfos.map((recipientInfo): RecipientReport => {
@@ -154,6 +157,10 @@ function fastDecode(der: Uint8Array): DecodedEnvelopedData {
     if (fields.length !== 4) decline('not a KeyTransRecipientInfo');
     const [ktriVersion, ridTlv, algorithmTlv, encryptedKey] = fields;
     smallIntegerValue(der, ktriVersion);
+    // algorithm and optional parameters; pkijs would ignore a third element
+    if (children(der, expectTag(algorithmTlv, TAG.sequence)).length > 2) {
+      decline('key transport AlgorithmIdentifier with extra elements');
+    }
     return {
       rid: cmsIdentifier(der, ridTlv),
       keyTransport: keyTransport(whole(der, expectTag(algorithmTlv, TAG.sequence))),

@@ -15,6 +15,7 @@ import {
   type RawIdentifier,
 } from './certificate';
 import { CmsError } from './cms.errors';
+import { cmsShapeViolation } from './cms-shape';
 import { readCmsTime } from './cms-time';
 import { decodeContentInfo, octetStringValue } from './content-info';
 import {
@@ -92,6 +93,8 @@ export function decodeSignedData(der: Uint8Array): DecodedSignedData {
 /** The general (BER) decoder: asn1js and pkijs. */
 export function generalDecodeSignedData(der: Uint8Array): DecodedSignedData {
   return decodeContentInfo(der, OID.signedData, 'CMS SignedData', (content) => {
+    const shape = cmsShapeViolation(content, 'signedData');
+    if (shape) throw new Error(shape);
     const signedData = new pkijs.SignedData({ schema: content });
     const { eContentType, eContent } = signedData.encapContentInfo;
     const carried = carriedCertificates(content, signedData);

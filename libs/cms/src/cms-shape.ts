@@ -1,0 +1,95 @@
+import * as asn1js from 'asn1js';
+
+/**
+ * How many elements each SEQUENCE of a SignedData or EnvelopedData may hold (RFC 5652 §5, §6,
+ * §10.1.2): the first the content violates, or undefined.
+ *
+ * pkijs matches its schemas element by element and ignores whatever follows the last one it
+ * expects — an extra element in a SignerInfo, an AlgorithmIdentifier with three elements.
+ * OpenSSL refuses such input ("sequence length mismatch"), and what pkijs skipped is carried
+ * unauthenticated. Fuzzing found every place listed here (#10.13). Certificates are parsed by
+ * OpenSSL itself, and algorithm parameters by the code that reads them.
+ */
+export function cmsShapeViolation(
+  content: asn1js.BaseBlock,
+  type: 'signedData' | 'envelopedData',
+): string | undefined {
+  try {
+    if (type === 'signedData') signedData(content);
+    else envelopedData(content);
+    return undefined;
+  } catch (error) {
+    if (error instanceof ShapeViolation) return error.message;
+    throw error;
+  }
+}
+
+class ShapeViolation extends Error {}
+
+/** The elements of a constructed block, checked to number between `min` and `max`. */
+function elements(block: asn1js.BaseBlock | undefined, min: number, max: number, what: string) {
+  const value = block instanceof asn1js.Constructed ? block.valueBlock.value : [];
+  if (value.length < min || value.length > max) {
+    throw new ShapeViolation(`${what} has ${value.length} elements`);
+  }
+  return value;
+}
+
+const isContext = (block: asn1js.BaseBlock | undefined, tagNumber: number): boolean =>
+  block?.idBlock.tagClass === 3 && block.idBlock.tagNumber === tagNumber;
+
+const algorithmIdentifier = (block: asn1js.BaseBlock | undefined, what: string) =>
+  elements(block, 1, 2, what);
+
+/** SignedData ::= SEQUENCE { version, digestAlgorithms, encapContentInfo, [0]?, [1]?, signerInfos } */
+function signedData(block: asn1js.BaseBlock): void {
+  const parts = elements(block, 4, 6, 'SignedData');
+  for (const algorithm of elements(parts[1], 0, Infinity, 'digestAlgorithms')) {
+    algorithmIdentifier(algorithm, 'a digest AlgorithmIdentifier');
+  }
+  const encapsulated = elements(parts[2], 1, 2, 'EncapsulatedContentInfo');
+  if (encapsulated[1]) elements(encapsulated[1], 1, 1, 'eContent [0]');
+  // between them only certificates [0] and crls [1], each optional, in that order
+  const optional = parts
+    .slice(3, -1)
+    .map((b) => (isContext(b, 0) ? '0' : isContext(b, 1) ? '1' : '?'))
+    .join('');
+  if (!['', '0', '1', '01'].includes(optional)) {
+    throw new ShapeViolation('SignedData has elements besides certificates and crls');
+  }
+  for (const signer of elements(parts[parts.length - 1], 0, Infinity, 'signerInfos')) {
+    const fields = elements(signer, 5, 7, 'SignerInfo');
+    if (!isContext(fields[1], 0)) elements(fields[1], 2, 2, 'IssuerAndSerialNumber');
+    algorithmIdentifier(fields[2], 'the SignerInfo digest AlgorithmIdentifier');
+    const signed = isContext(fields[3], 0);
+    if (signed) {
+      for (const attribute of elements(fields[3], 0, Infinity, 'signedAttrs')) {
+        elements(attribute, 2, 2, 'an Attribute');
+      }
+    }
+    algorithmIdentifier(fields[signed ? 4 : 3], 'the signature AlgorithmIdentifier');
+    const rest = fields.slice(signed ? 6 : 5);
+    if (rest.length > 1 || (rest.length === 1 && !isContext(rest[0], 1))) {
+      throw new ShapeViolation('SignerInfo has elements besides unsignedAttrs');
+    }
+  }
+}
+
+/** EnvelopedData ::= SEQUENCE { version, [0]?, recipientInfos, encryptedContentInfo, [1]? } */
+function envelopedData(block: asn1js.BaseBlock): void {
+  const parts = elements(block, 3, 5, 'EnvelopedData');
+  const at = isContext(parts[1], 0) ? 2 : 1;
+  for (const recipient of elements(parts[at], 0, Infinity, 'recipientInfos')) {
+    // only KeyTransRecipientInfo is a bare SEQUENCE; the other choices are [1]–[4]
+    if (recipient.idBlock.tagClass !== 1) continue;
+    const fields = elements(recipient, 4, 4, 'KeyTransRecipientInfo');
+    if (!isContext(fields[1], 0)) elements(fields[1], 2, 2, 'IssuerAndSerialNumber');
+    algorithmIdentifier(fields[2], 'the key transport AlgorithmIdentifier');
+  }
+  const encrypted = elements(parts[at + 1], 2, 3, 'EncryptedContentInfo');
+  algorithmIdentifier(encrypted[1], 'the content encryption AlgorithmIdentifier');
+  const rest = parts.slice(at + 2);
+  if (rest.length > 1 || (rest.length === 1 && !isContext(rest[0], 1))) {
+    throw new ShapeViolation('EnvelopedData has elements besides unprotectedAttrs');
+  }
+}
