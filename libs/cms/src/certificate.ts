@@ -3,6 +3,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { Name } from '@peculiar/x509';
 import { CmsError } from './cms.errors';
+import { isNameValueTag } from './cms-shape';
 import { sequence } from './der';
 import { children, contents, decline, expectTag, TAG, whole, type Tlv } from './der-reader';
 import { bytesKey, LruCache } from './lru-cache';
@@ -325,5 +326,11 @@ export function cmsIdentifier(der: Uint8Array, tlv: Tlv): RawIdentifier {
   if (extra.length > 0 || serial.end === serial.contentStart) decline('IssuerAndSerialNumber');
   const issuerDer = whole(der, issuer);
   nameOf(issuerDer); // throws — and so declines — unless pkijs reads it as a Name
+  for (const rdn of children(der, issuer)) {
+    for (const attribute of children(der, rdn)) {
+      const value = children(der, attribute)[1];
+      if (!value || !isNameValueTag(value.tag)) decline('a Name value OpenSSL does not read');
+    }
+  }
   return { kind: 'issuerAndSerialNumber', issuer: issuerDer, serialNumber: contents(der, serial) };
 }

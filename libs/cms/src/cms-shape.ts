@@ -59,7 +59,7 @@ function signedData(block: asn1js.BaseBlock): void {
   }
   for (const signer of elements(parts[parts.length - 1], 0, Infinity, 'signerInfos')) {
     const fields = elements(signer, 5, 7, 'SignerInfo');
-    if (!isContext(fields[1], 0)) elements(fields[1], 2, 2, 'IssuerAndSerialNumber');
+    if (!isContext(fields[1], 0)) issuerAndSerialNumber(fields[1]);
     algorithmIdentifier(fields[2], 'the SignerInfo digest AlgorithmIdentifier');
     const signed = isContext(fields[3], 0);
     if (signed) {
@@ -75,6 +75,21 @@ function signedData(block: asn1js.BaseBlock): void {
   }
 }
 
+/** IssuerAndSerialNumber ::= SEQUENCE { issuer Name, serialNumber }, the Name as OpenSSL reads it */
+function issuerAndSerialNumber(block: asn1js.BaseBlock): void {
+  const [issuer] = elements(block, 2, 2, 'IssuerAndSerialNumber');
+  for (const rdn of elements(issuer, 0, Infinity, 'the issuer Name')) {
+    for (const attribute of elements(rdn, 0, Infinity, 'a RelativeDistinguishedName')) {
+      const [, value] = elements(attribute, 2, 2, 'an AttributeTypeAndValue');
+      const { tagClass, tagNumber, isConstructed } = value.idBlock;
+      const octet = ((tagClass - 1) << 6) | (isConstructed ? 0x20 : 0) | Math.min(tagNumber, 31);
+      if (!isNameValueTag(octet)) {
+        throw new ShapeViolation('the issuer Name has a value OpenSSL does not read');
+      }
+    }
+  }
+}
+
 /** EnvelopedData ::= SEQUENCE { version, [0]?, recipientInfos, encryptedContentInfo, [1]? } */
 function envelopedData(block: asn1js.BaseBlock): void {
   const parts = elements(block, 3, 5, 'EnvelopedData');
@@ -83,7 +98,7 @@ function envelopedData(block: asn1js.BaseBlock): void {
     // only KeyTransRecipientInfo is a bare SEQUENCE; the other choices are [1]–[4]
     if (recipient.idBlock.tagClass !== 1) continue;
     const fields = elements(recipient, 4, 4, 'KeyTransRecipientInfo');
-    if (!isContext(fields[1], 0)) elements(fields[1], 2, 2, 'IssuerAndSerialNumber');
+    if (!isContext(fields[1], 0)) issuerAndSerialNumber(fields[1]);
     algorithmIdentifier(fields[2], 'the key transport AlgorithmIdentifier');
   }
   const encrypted = elements(parts[at + 1], 2, 3, 'EncryptedContentInfo');
@@ -93,3 +108,18 @@ function envelopedData(block: asn1js.BaseBlock): void {
     throw new ShapeViolation('EnvelopedData has elements besides unprotectedAttrs');
   }
 }
+
+/**
+ * Universal tags OpenSSL reads as a Name's attribute value (its X509_NAME_ENTRY value is an
+ * ASN1_PRINTABLE: the X.520 DirectoryString types and a few more, ASN1_tag2bit): strings,
+ * SEQUENCE, and the tags it calls unknown. Anything else — an INTEGER, an OCTET STRING, a
+ * time, a context tag — it refuses ("mstring wrong tag"), and pkijs reads as ANY.
+ */
+const NAME_VALUE_TAGS = new Set([7, 8, 9, 11, 12, 13, 14, 15, 16, 18, 19, 20, 21, 22, 25, 26]);
+[27, 28, 29, 30].forEach((tag) => NAME_VALUE_TAGS.add(tag));
+
+/** Whether the identifier octet of a Name's attribute value is one OpenSSL reads. */
+export const isNameValueTag = (tag: number): boolean =>
+  tag >> 6 === 0 &&
+  NAME_VALUE_TAGS.has(tag & 0x1f) &&
+  ((tag & 0x20) !== 0) === ((tag & 0x1f) === 16);

@@ -120,6 +120,12 @@ describe('#10.13 hostile bytes the fuzzers found', () => {
         })),
     ],
     [
+      // pkijs reads a Name's values as ANY; OpenSSL: mstring wrong tag
+      "an INTEGER as a value of its signer's issuer Name",
+      (der: Uint8Array) =>
+        edit(der, [...SIGNER_INFO, 1, 0, 0, 0, 1], () => primitive(0x02, Uint8Array.of(1))),
+    ],
+    [
       'NULL parameters with contents (X.690 §8.8.2)',
       (der: Uint8Array) =>
         edit(der, [...SIGNER_INFO, 4, 1], () => primitive(0x05, Uint8Array.of(0))),
