@@ -328,8 +328,10 @@ export function cmsIdentifier(der: Uint8Array, tlv: Tlv): RawIdentifier {
   nameOf(issuerDer); // throws — and so declines — unless pkijs reads it as a Name
   for (const rdn of children(der, issuer)) {
     for (const attribute of children(der, rdn)) {
-      const value = children(der, attribute)[1];
-      if (!value || !isNameValueTag(value.tag)) decline('a Name value OpenSSL does not read');
+      const [type, value, ...extra] = children(der, attribute);
+      if (!type || !value || extra.length > 0 || !isNameValueTag(value.tag)) {
+        decline('a Name attribute OpenSSL does not read');
+      }
     }
   }
   return { kind: 'issuerAndSerialNumber', issuer: issuerDer, serialNumber: contents(der, serial) };

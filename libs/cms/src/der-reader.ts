@@ -190,3 +190,21 @@ export function contentInfoContent(der: Uint8Array, contentType: string, what: s
   expectTag(explicit, TAG.context0);
   return expectTag(only(der, explicit.contentStart, explicit.end), TAG.sequence);
 }
+
+/**
+ * Whether `bytes` is one element with DER lengths throughout (`readTlv`), as RFC 5652 §5.3
+ * requires of signed attributes "even if the rest of the structure is BER encoded". OpenSSL
+ * verifies the signature over the attributes re-encoded — minimal lengths, in the order
+ * received — so attributes signed with other lengths verify in a reader that takes the bytes
+ * as they came, and fail in OpenSSL.
+ */
+export function hasDerLengths(bytes: Uint8Array): boolean {
+  const walk = (parent: Tlv): boolean =>
+    children(bytes, parent).every((e) => (e.tag & 0x20) === 0 || walk(e));
+  try {
+    return walk(only(bytes, 0, bytes.length));
+  } catch (error) {
+    if (error instanceof Decline) return false;
+    throw error;
+  }
+}

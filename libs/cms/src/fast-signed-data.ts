@@ -21,6 +21,7 @@ import {
   contents,
   decline,
   expectTag,
+  hasDerLengths,
   oidValue,
   only,
   smallIntegerValue,
@@ -121,6 +122,7 @@ function signerInfo(
   // The signed bytes are the attributes with the SET OF tag (RFC 5652 §5.4).
   const signed = whole(der, attributesTlv).slice();
   signed[0] = TAG.set;
+  if (!hasDerLengths(signed)) decline('signed attributes without DER lengths');
   expectTag(signatureTlv, TAG.octetString);
   // RFC 5280 §4.1.1.2: algorithm and optional parameters; pkijs would ignore a third element
   if (children(der, expectTag(signatureAlgorithmTlv, TAG.sequence)).length > 2) {

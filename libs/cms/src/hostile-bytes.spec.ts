@@ -53,6 +53,7 @@ describe('#10.13 hostile bytes the fuzzers found', () => {
       withSigningTime(primitive(tag, Buffer.from(text, 'latin1'))),
     );
   const UTC_TIME = 0x17;
+  const LONG = { kind: 'long', extra: 1 } as const;
   const GENERALIZED_TIME = 0x18;
 
   /** What `openssl cms -cmsout -print` makes of the signing time: the printed value. */
@@ -81,6 +82,24 @@ describe('#10.13 hostile bytes the fuzzers found', () => {
       await expect(verifyCmsSignature(der)).rejects.toMatchObject({ code: 'MALFORMED_CMS' });
     },
   );
+
+  it('#10.13 refuses signed attributes with a needlessly long length, which OpenSSL cannot verify', async () => {
+    // RFC 5652 §5.3: DER "even if the rest of the structure is BER". Signed as received, they
+    // verified here; OpenSSL verifies them re-encoded with minimal lengths, and fails.
+    const longLength = { ...primitive(UTC_TIME, Buffer.from('261121100000Z')), form: LONG };
+    const der = resignSignedAttributes(signed, fx.ecSigner.privateKey, withSigningTime(longLength));
+    const verify = (input: Uint8Array) =>
+      spawnSync(
+        'openssl',
+        ['cms', '-verify', '-binary', '-inform', 'DER', '-noverify', '-out', '/dev/null'],
+        { input },
+      ).status;
+
+    expect(verify(signed)).toBe(0);
+    expect(verify(der)).not.toBe(0);
+    expect(fastDecodeSignedData(der)).toBeUndefined();
+    await expect(verifyCmsSignature(der)).rejects.toMatchObject({ code: 'MALFORMED_CMS' });
+  });
 
   it('#10.13 still reads valid signing times of either type, as OpenSSL does', async () => {
     const leapDay = withTime(UTC_TIME, '280229235959Z');

@@ -16,6 +16,7 @@ import {
 } from './certificate';
 import { CmsError } from './cms.errors';
 import { cmsShapeViolation } from './cms-shape';
+import { hasDerLengths } from './der-reader';
 import { readCmsTime } from './cms-time';
 import { decodeContentInfo, octetStringValue } from './content-info';
 import {
@@ -150,6 +151,13 @@ function decodeSigner(
 ): DecodedSigner {
   const sid = rawIdentifier(signerInfo.sid as pkijs.IssuerAndSerialNumber | asn1js.BaseBlock);
   const digestAlgorithm = describeDigest(signerInfo.digestAlgorithm.algorithmId);
+  const signedAttributes =
+    signerInfo.signedAttrs && new Uint8Array(signerInfo.signedAttrs.encodedValue);
+  if (signedAttributes && !hasDerLengths(signedAttributes)) {
+    throw new CmsError('MALFORMED_CMS', 'Signed attributes are not DER-encoded', {
+      rule: 'RFC 5652 §5.3',
+    });
+  }
   const attributes = signerInfo.signedAttrs
     ? readSignedAttributes(signerInfo.signedAttrs.attributes)
     : {};
@@ -159,7 +167,7 @@ function decodeSigner(
     describeSignatureAlgorithm(signerInfo.signatureAlgorithm, digestAlgorithm),
     attributes,
     certificates,
-    signerInfo.signedAttrs && new Uint8Array(signerInfo.signedAttrs.encodedValue),
+    signedAttributes,
     signerInfo.signature.valueBlock.valueHexView,
   );
 }
