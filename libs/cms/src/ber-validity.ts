@@ -3,7 +3,7 @@
  *
  * asn1js, under pkijs, reads much that is not BER: a child running past the end its parent
  * declared (the outer length is then simply ignored), NULL with contents, padded INTEGERs and
- * OID arcs. OpenSSL refuses all of those, so a message MXG accepted could not be checked with
+ * OID arcs. Lengths must also be minimal (below). OpenSSL refuses all of those, so a message MXG accepted could not be checked with
  * `openssl cms` — and two parsers would disagree on what the same bytes say. Both CMS decoders
  * run this walk first. It reads headers only (a few microseconds for an envelope) and checks
  * the contents of the universal types whose encoding X.690 fixes even in BER — unless
@@ -78,11 +78,17 @@ function element(
     const count = lengthOctet & 0x7f;
     if (count === 0x7f) violation('reserved length octet'); // X.690 §8.1.3.5 c)
     if (i + count > limit) violation('truncated length');
+    // X.690 §8.1.3.5 lets BER pad a length; MXG does not, as DER (§10.1) and every CMS
+    // producer it knows: OpenSSL, which otherwise reads padded lengths, fails on some (a zero
+    // length padded at the end of its parent: "header too long"), and the padding is only
+    // room for two parsers to disagree. Indefinite lengths, BER's streaming form, stay.
+    if (bytes[i] === 0) violation('padded length');
     length = 0;
     for (let k = 0; k < count; k++) {
       length = length * 256 + bytes[i + k];
       if (length > limit) violation('length beyond the input');
     }
+    if (length < 0x80) violation('long form for a short length');
     i += count;
   }
   const end = i + length;

@@ -145,6 +145,15 @@ describe('#10.13 hostile bytes the fuzzers found', () => {
         edit(der, [...SIGNER_INFO, 1, 0, 0, 0, 1], () => primitive(0x02, Uint8Array.of(1))),
     ],
     [
+      // OpenSSL: header too long — a padded zero length at the end of its parent
+      'NULL parameters with a padded length',
+      (der: Uint8Array) =>
+        edit(der, [...SIGNER_INFO, 4, 1], (node) => ({
+          ...node,
+          form: { kind: 'long', extra: 2 },
+        })),
+    ],
+    [
       'NULL parameters with contents (X.690 §8.8.2)',
       (der: Uint8Array) =>
         edit(der, [...SIGNER_INFO, 4, 1], () => primitive(0x05, Uint8Array.of(0))),
