@@ -3,6 +3,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { Name } from '@peculiar/x509';
 import { CmsError } from './cms.errors';
+import { isNameValueTag } from './cms-shape';
 import { sequence } from './der';
 import { children, contents, decline, expectTag, TAG, whole, type Tlv } from './der-reader';
 import { bytesKey, LruCache } from './lru-cache';
@@ -139,6 +140,7 @@ function withFields(
       cause: String(error),
     });
   }
+  assertValidityAgrees(x509, decoded);
   return {
     der,
     x509,
@@ -147,6 +149,22 @@ function withFields(
     issuerDer: new Uint8Array(decoded.issuer.valueBeforeDecode),
     serial: decoded.serialNumber.valueBlock.valueHexView,
   };
+}
+
+/**
+ * OpenSSL (node's X509Certificate) and pkijs must read the same validity period. A time
+ * RFC 5280 §4.1.2.5 does not allow — 31 February, month 13, no seconds — OpenSSL prints as
+ * "Bad time value", while asn1js rolls it over into another date, which path validation would
+ * then use; and the envelope reports, which print the period, would fail on it.
+ */
+function assertValidityAgrees(x509: X509Certificate, fields: pkijs.Certificate): void {
+  const agrees = (printed: string, time: pkijs.Time) =>
+    Date.parse(printed) === time.value.getTime() && time.value.getUTCMilliseconds() === 0;
+  if (!agrees(x509.validFrom, fields.notBefore) || !agrees(x509.validTo, fields.notAfter)) {
+    throw new CmsError('MALFORMED_CERTIFICATE', 'Certificate validity is not a valid time', {
+      rule: 'RFC 5280 §4.1.2.5',
+    });
+  }
 }
 
 function toX509(input: CertificateInput): X509Certificate {
@@ -308,5 +326,13 @@ export function cmsIdentifier(der: Uint8Array, tlv: Tlv): RawIdentifier {
   if (extra.length > 0 || serial.end === serial.contentStart) decline('IssuerAndSerialNumber');
   const issuerDer = whole(der, issuer);
   nameOf(issuerDer); // throws — and so declines — unless pkijs reads it as a Name
+  for (const rdn of children(der, issuer)) {
+    for (const attribute of children(der, rdn)) {
+      const [type, value, ...extra] = children(der, attribute);
+      if (!type || !value || extra.length > 0 || !isNameValueTag(value.tag)) {
+        decline('a Name attribute OpenSSL does not read');
+      }
+    }
+  }
   return { kind: 'issuerAndSerialNumber', issuer: issuerDer, serialNumber: contents(der, serial) };
 }

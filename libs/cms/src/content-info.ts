@@ -1,5 +1,6 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { berViolation } from './ber-validity';
 import { CmsError } from './cms.errors';
 import { contextConstructed, objectIdentifier, sequence } from './der';
 
@@ -19,10 +20,18 @@ export function decodeContentInfo<T>(
   decode: (content: asn1js.BaseBlock) => T,
 ): T {
   try {
+    const invalid = berViolation(der);
+    if (invalid) throw new Error(`not BER: ${invalid}`);
     const asn1 = asn1js.fromBER(der);
     // Trailing bytes after the ContentInfo would be unauthenticated data riding along.
     if (asn1.offset === -1 || asn1.offset !== der.byteLength) {
       throw new Error(asn1.result.error || 'trailing data');
+    }
+    // pkijs's schema matching ignores elements after the ones it expects; OpenSSL refuses
+    // them ("sequence length mismatch"), and they would be unauthenticated data too.
+    const [, explicit, ...extra] = constructedChildren(asn1.result);
+    if (extra.length > 0 || (explicit && constructedChildren(explicit).length !== 1)) {
+      throw new Error('ContentInfo with extra elements');
     }
     const contentInfo = new pkijs.ContentInfo({ schema: asn1.result });
     if (contentInfo.contentType !== expectedType) {
@@ -34,6 +43,9 @@ export function decodeContentInfo<T>(
     throw new CmsError('MALFORMED_CMS', `Not a valid ${what}`, { cause: String(error) });
   }
 }
+
+const constructedChildren = (block: asn1js.BaseBlock): asn1js.BaseBlock[] =>
+  block instanceof asn1js.Constructed ? block.valueBlock.value : [];
 
 /** OCTET STRING contents, joining the segments of a constructed (BER) encoding. */
 export function octetStringValue(block: unknown): Uint8Array {

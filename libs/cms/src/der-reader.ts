@@ -1,3 +1,4 @@
+import { readCmsTime } from './cms-time';
 import { bytesKey, LruCache } from './lru-cache';
 
 /**
@@ -29,6 +30,8 @@ export function readTlv(bytes: Uint8Array, offset: number, limit: number): Tlv {
   if (offset + 2 > limit) decline('truncated');
   const tag = bytes[offset];
   if ((tag & 0x1f) === 0x1f) decline('high tag number');
+  // X.690 §8.1.5: tag 0 is end-of-contents, which only closes an indefinite length (BER)
+  if ((tag & 0xdf) === 0) decline('end-of-contents'); // universal 0, primitive or constructed
   const first = bytes[offset + 1];
   let length: number;
   let contentStart: number;
@@ -168,20 +171,12 @@ function readOid(bytes: Uint8Array, tlv: Tlv, bigArcs: boolean): string {
 }
 
 /**
- * UTCTime in its DER form only, `YYMMDDHHMMSSZ` (X.690 §11.8), read as asn1js reads it
- * (RFC 5280 §4.1.2.5.1: 50–99 → 19xx).
+ * UTCTime in its DER form only, `YYMMDDHHMMSSZ` (X.690 §11.8), naming a real instant
+ * (`readCmsTime`); the general decoder refuses what this declines.
  */
 export function utcTimeValue(bytes: Uint8Array, tlv: Tlv): Date {
   expectTag(tlv, TAG.utcTime);
-  const text = Buffer.from(contents(bytes, tlv)).toString('latin1');
-  const match = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text);
-  if (!match) decline('UTCTime not in DER form');
-  const [yy, month, day, hour, minute, second] = match.slice(1).map(Number);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
-    decline('UTCTime out of range');
-  }
-  const year = yy >= 50 ? 1900 + yy : 2000 + yy;
-  return new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  return readCmsTime(contents(bytes, tlv), false) ?? decline('not a valid UTCTime');
 }
 
 /**
@@ -194,4 +189,22 @@ export function contentInfoContent(der: Uint8Array, contentType: string, what: s
   if (extra.length > 0 || oidValue(der, type) !== contentType) decline(`not ${what}`);
   expectTag(explicit, TAG.context0);
   return expectTag(only(der, explicit.contentStart, explicit.end), TAG.sequence);
+}
+
+/**
+ * Whether `bytes` is one element with DER lengths throughout (`readTlv`), as RFC 5652 §5.3
+ * requires of signed attributes "even if the rest of the structure is BER encoded". OpenSSL
+ * verifies the signature over the attributes re-encoded — minimal lengths, in the order
+ * received — so attributes signed with other lengths verify in a reader that takes the bytes
+ * as they came, and fail in OpenSSL.
+ */
+export function hasDerLengths(bytes: Uint8Array): boolean {
+  const walk = (parent: Tlv): boolean =>
+    children(bytes, parent).every((e) => (e.tag & 0x20) === 0 || walk(e));
+  try {
+    return walk(only(bytes, 0, bytes.length));
+  } catch (error) {
+    if (error instanceof Decline) return false;
+    throw error;
+  }
 }

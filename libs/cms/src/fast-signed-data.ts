@@ -21,6 +21,7 @@ import {
   contents,
   decline,
   expectTag,
+  hasDerLengths,
   oidValue,
   only,
   smallIntegerValue,
@@ -29,6 +30,7 @@ import {
   whole,
   type Tlv,
 } from './der-reader';
+import { berViolation } from './ber-validity';
 import { bytesKey, LruCache } from './lru-cache';
 import { describePublicKey } from './keys';
 import type { DecodedSignedData, DecodedSigner, SignedDataInfo } from './parse-signed-data';
@@ -42,6 +44,9 @@ import type { DecodedSignedData, DecodedSigner, SignedDataInfo } from './parse-s
  * the general decoder decides, errors included.
  */
 export function fastDecodeSignedData(der: Uint8Array): DecodedSignedData | undefined {
+  // DER structure alone is not enough: contents (a padded serial number, NULL parameters with
+  // contents) must be what the general decoder accepts too.
+  if (berViolation(der)) return undefined;
   try {
     return decode(der);
   } catch {
@@ -117,7 +122,12 @@ function signerInfo(
   // The signed bytes are the attributes with the SET OF tag (RFC 5652 §5.4).
   const signed = whole(der, attributesTlv).slice();
   signed[0] = TAG.set;
+  if (!hasDerLengths(signed)) decline('signed attributes without DER lengths');
   expectTag(signatureTlv, TAG.octetString);
+  // RFC 5280 §4.1.1.2: algorithm and optional parameters; pkijs would ignore a third element
+  if (children(der, expectTag(signatureAlgorithmTlv, TAG.sequence)).length > 2) {
+    decline('signature AlgorithmIdentifier with extra elements');
+  }
   return signerFrom(
     sid,
     digest,

@@ -15,6 +15,8 @@ import {
   type CertificateIdentifier,
   type RawIdentifier,
 } from './certificate';
+import { berViolation } from './ber-validity';
+import { cmsShapeViolation } from './cms-shape';
 import { decodeContentInfo } from './content-info';
 import {
   children,
@@ -88,6 +90,8 @@ export function decodeEnvelopedData(der: Uint8Array): DecodedEnvelopedData {
 /** The general (BER) decoder: asn1js and pkijs. */
 export function generalDecodeEnvelopedData(der: Uint8Array): DecodedEnvelopedData {
   return decodeContentInfo(der, OID.envelopedData, 'CMS EnvelopedData', (content) => {
+    const shape = cmsShapeViolation(content, 'envelopedData');
+    if (shape) throw new Error(shape);
     const envelopedData = new pkijs.EnvelopedData({ schema: content });
     const keyTransports: DecodedKeyTransport[] = [];
     const recipients = envelopedData.recipientInfos.map((recipientInfo): RecipientReport => {
@@ -130,6 +134,7 @@ export function generalDecodeEnvelopedData(der: Uint8Array): DecodedEnvelopedDat
  * decides.
  */
 export function fastDecodeEnvelopedData(der: Uint8Array): DecodedEnvelopedData | undefined {
+  if (berViolation(der)) return undefined;
   try {
     return fastDecode(der);
   } catch {
@@ -144,19 +149,24 @@ function fastDecode(der: Uint8Array): DecodedEnvelopedData {
   const [versionTlv, recipientInfos, encryptedContentInfo] = parts;
   const version = smallIntegerValue(der, versionTlv);
 
-  const keyTransports = children(der, expectTag(recipientInfos, TAG.set)).map(
-    (tlv): DecodedKeyTransport => {
-      const fields = children(der, expectTag(tlv, TAG.sequence));
-      if (fields.length !== 4) decline('not a KeyTransRecipientInfo');
-      const [ktriVersion, ridTlv, algorithmTlv, encryptedKey] = fields;
-      smallIntegerValue(der, ktriVersion);
-      return {
-        rid: cmsIdentifier(der, ridTlv),
-        keyTransport: keyTransport(whole(der, expectTag(algorithmTlv, TAG.sequence))),
-        encryptedKey: contents(der, expectTag(encryptedKey, TAG.octetString)),
-      };
-    },
-  );
+  const recipients = children(der, expectTag(recipientInfos, TAG.set));
+  // RFC 5652 §6.1: RecipientInfos ::= SET SIZE (1..MAX); pkijs refuses an empty one.
+  if (recipients.length === 0) decline('no RecipientInfo');
+  const keyTransports = recipients.map((tlv): DecodedKeyTransport => {
+    const fields = children(der, expectTag(tlv, TAG.sequence));
+    if (fields.length !== 4) decline('not a KeyTransRecipientInfo');
+    const [ktriVersion, ridTlv, algorithmTlv, encryptedKey] = fields;
+    smallIntegerValue(der, ktriVersion);
+    // algorithm and optional parameters; pkijs would ignore a third element
+    if (children(der, expectTag(algorithmTlv, TAG.sequence)).length > 2) {
+      decline('key transport AlgorithmIdentifier with extra elements');
+    }
+    return {
+      rid: cmsIdentifier(der, ridTlv),
+      keyTransport: keyTransport(whole(der, expectTag(algorithmTlv, TAG.sequence))),
+      encryptedKey: contents(der, expectTag(encryptedKey, TAG.octetString)),
+    };
+  });
 
   const [contentTypeTlv, algorithmTlv, ciphertext, ...rest] = children(
     der,
@@ -167,7 +177,9 @@ function fastDecode(der: Uint8Array): DecodedEnvelopedData {
   if (extraParams.length > 0 || (ivTlv !== undefined && ivTlv.tag !== TAG.octetString)) {
     decline('content-encryption parameters other than an IV');
   }
-  if (ciphertext !== undefined) expectTag(ciphertext, TAG.context0Primitive);
+  // encryptedContent is OPTIONAL in RFC 5652 §6.1, but pkijs refuses EnvelopedData without it:
+  // this path steps aside, so that both decoders give the same answer.
+  expectTag(ciphertext, TAG.context0Primitive);
   return {
     info: {
       version,
@@ -180,7 +192,7 @@ function fastDecode(der: Uint8Array): DecodedEnvelopedData {
       contentEncryption: describeContentEncryptionOid(oidValue(der, cipherOid)),
     },
     keyTransports,
-    encryptedContent: ciphertext ? contents(der, ciphertext).slice() : new Uint8Array(0),
+    encryptedContent: contents(der, ciphertext).slice(),
     iv: ivTlv && contents(der, ivTlv),
   };
 }

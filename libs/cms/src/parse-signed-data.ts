@@ -15,6 +15,9 @@ import {
   type RawIdentifier,
 } from './certificate';
 import { CmsError } from './cms.errors';
+import { cmsShapeViolation } from './cms-shape';
+import { hasDerLengths } from './der-reader';
+import { readCmsTime } from './cms-time';
 import { decodeContentInfo, octetStringValue } from './content-info';
 import {
   fastDecodeSignedData,
@@ -91,6 +94,8 @@ export function decodeSignedData(der: Uint8Array): DecodedSignedData {
 /** The general (BER) decoder: asn1js and pkijs. */
 export function generalDecodeSignedData(der: Uint8Array): DecodedSignedData {
   return decodeContentInfo(der, OID.signedData, 'CMS SignedData', (content) => {
+    const shape = cmsShapeViolation(content, 'signedData');
+    if (shape) throw new Error(shape);
     const signedData = new pkijs.SignedData({ schema: content });
     const { eContentType, eContent } = signedData.encapContentInfo;
     const carried = carriedCertificates(content, signedData);
@@ -146,6 +151,13 @@ function decodeSigner(
 ): DecodedSigner {
   const sid = rawIdentifier(signerInfo.sid as pkijs.IssuerAndSerialNumber | asn1js.BaseBlock);
   const digestAlgorithm = describeDigest(signerInfo.digestAlgorithm.algorithmId);
+  const signedAttributes =
+    signerInfo.signedAttrs && new Uint8Array(signerInfo.signedAttrs.encodedValue);
+  if (signedAttributes && !hasDerLengths(signedAttributes)) {
+    throw new CmsError('MALFORMED_CMS', 'Signed attributes are not DER-encoded', {
+      rule: 'RFC 5652 §5.3',
+    });
+  }
   const attributes = signerInfo.signedAttrs
     ? readSignedAttributes(signerInfo.signedAttrs.attributes)
     : {};
@@ -155,7 +167,7 @@ function decodeSigner(
     describeSignatureAlgorithm(signerInfo.signatureAlgorithm, digestAlgorithm),
     attributes,
     certificates,
-    signerInfo.signedAttrs && new Uint8Array(signerInfo.signedAttrs.encodedValue),
+    signedAttributes,
     signerInfo.signature.valueBlock.valueHexView,
   );
 }
@@ -178,11 +190,17 @@ function readSignedAttributes(attributes: readonly pkijs.Attribute[]): SignerAtt
   if (!(contentType instanceof asn1js.ObjectIdentifier)) {
     throw new Error('content-type is not an OID');
   }
-  if (
-    signingTime !== undefined &&
-    !(signingTime instanceof asn1js.UTCTime || signingTime instanceof asn1js.GeneralizedTime)
-  ) {
+  // asn1js's GeneralizedTime is a subclass of its UTCTime: one instanceof covers both.
+  if (signingTime !== undefined && !(signingTime instanceof asn1js.UTCTime)) {
     throw new Error('signing-time is not a Time');
+  }
+  const signingDate =
+    signingTime &&
+    readCmsTime(signingTime.valueBlock.valueHexView, signingTime instanceof asn1js.GeneralizedTime);
+  if (signingTime && !signingDate) {
+    throw new CmsError('MALFORMED_CMS', 'Signed attribute signing-time is not a valid time', {
+      rule: 'RFC 5652 §11.3',
+    });
   }
   const standard: readonly string[] = [
     OID.contentTypeAttribute,
@@ -204,7 +222,7 @@ function readSignedAttributes(attributes: readonly pkijs.Attribute[]): SignerAtt
     otherAttributes,
     contentTypeAttribute: contentType.valueBlock.toString(),
     messageDigest: octetStringValue(single(OID.messageDigestAttribute, true)),
-    signingTime: signingTime?.toDate(),
+    signingTime: signingDate,
   };
 }
 

@@ -44,8 +44,9 @@ describe('verifyCmsSignature', () => {
   });
 
   it('rejects a changed signed attribute even though the digest still matches', async () => {
-    // One digit of the signing time: the message digest is intact, the signature is not.
-    const tampered = flipByteWithin(attached, time(signingTime), 4);
+    // One digit of the signing time (30 s → 31 s, still a valid time): the message digest is
+    // intact, the signature is not.
+    const tampered = flipByteWithin(attached, time(signingTime), 13);
 
     await expect(verifyCmsSignature(tampered)).rejects.toMatchObject({
       code: 'SIGNATURE_INVALID',

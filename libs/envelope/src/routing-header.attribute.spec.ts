@@ -107,4 +107,13 @@ describe('readRoutingHeader', () => {
     expect(read).toBe(5); // the comparison did see headers read, not only refusals
     expect(readRoutingHeader({} as SignerReport)).toBeUndefined();
   });
+
+  it('#10.13 refuses a value asn1js throws on (a BMPString of odd length) with MALFORMED_ENVELOPE', () => {
+    // Found by fuzzing readRoutingHeader: asn1js threw a RangeError instead of reporting an
+    // error. A value inside a parsed SignedData has been through asn1js already, so opening
+    // an envelope did not reach it; the exported function must still refuse with a code.
+    expect(() => readRoutingHeader(signerWith(Uint8Array.of(0x1e, 0x01, 0x00)))).toThrow(
+      expect.objectContaining({ code: 'MALFORMED_ENVELOPE' }) as Error,
+    );
+  });
 });

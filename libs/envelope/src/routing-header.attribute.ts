@@ -45,7 +45,7 @@ export function readRoutingHeader(signer: SignerReport): MessageHeader | undefin
   const [value] = values;
   const contents = value && values.length === 1 ? utf8StringContents(value) : undefined;
   if (contents) return decodeHeader(contents);
-  const parsed = value && values.length === 1 ? asn1js.fromBER(value) : undefined;
+  const parsed = value && values.length === 1 ? berUtf8String(value) : undefined;
   if (!parsed || parsed.offset === -1 || !(parsed.result instanceof asn1js.Utf8String)) {
     throw new EnvelopeError(
       'MALFORMED_ENVELOPE',
@@ -54,6 +54,20 @@ export function readRoutingHeader(signer: SignerReport): MessageHeader | undefin
     );
   }
   return decodeHeader(Buffer.from(parsed.result.valueBlock.value, 'utf8'));
+}
+
+/**
+ * asn1js's reading of a value that is not MXG's DER UTF8String (a BER one, say), or undefined.
+ * asn1js can throw where it should report an error — a RangeError on a BMPString of odd
+ * length, found by fuzzing (#10.13) — and this runs before the seal is verified, on anyone's
+ * bytes: every failure must become the refusal below, never escape.
+ */
+function berUtf8String(value: Uint8Array): ReturnType<typeof asn1js.fromBER> | undefined {
+  try {
+    return asn1js.fromBER(value);
+  } catch {
+    return undefined;
+  }
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
