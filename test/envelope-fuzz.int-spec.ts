@@ -72,6 +72,7 @@ describe('#10.13 opening fuzzed envelopes and receipts', () => {
       recipient: (await fx.keys('AZ').encryption()).certificate,
       policy: fx.config.treaty.agreement('MIG').algorithms,
       signingTime: now,
+      trust: fx.trust,
     });
     envelopes = [sealed.envelope];
     receipts = [
