@@ -1,16 +1,10 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  NotFoundException,
-  Param,
-  Post,
-  UseFilters,
-} from '@nestjs/common';
+import { Controller, Get, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { WitnessedHead, WitnessRequest, WitnessResponse } from '@mxg/audit';
-import { AuditErrorFilter } from './audit.errors';
+import { parseStrictJson } from '@mxg/core';
+import { JSON_MEDIA_TYPE } from '../api/media-types';
+import { BodyOf, type RequestBody } from '../api/request-body.decorator';
+import { AuditApiError } from './audit.errors';
 import { WitnessCheckpoint } from './use-cases/witness-checkpoint/witness-checkpoint.use-case';
 
 /**
@@ -20,7 +14,6 @@ import { WitnessCheckpoint } from './use-cases/witness-checkpoint/witness-checkp
  */
 @ApiTags('audit')
 @Controller('audit/witness')
-@UseFilters(AuditErrorFilter)
 export class WitnessController {
   constructor(private readonly witnessCheckpoint: WitnessCheckpoint) {}
 
@@ -35,8 +28,8 @@ export class WitnessController {
   @Post()
   @HttpCode(200)
   @ApiOperation({ summary: 'Countersign a peer’s checkpoint that extends the last one seen' })
-  submit(@Body() body: WitnessRequest): Promise<WitnessResponse> {
-    return this.witnessCheckpoint.execute(parseWitnessRequest(body));
+  submit(@BodyOf([JSON_MEDIA_TYPE]) body: RequestBody): Promise<WitnessResponse> {
+    return this.witnessCheckpoint.execute(parseWitnessRequest(parseStrictJson(body.bytes)));
   }
 }
 
@@ -49,10 +42,10 @@ function parseWitnessRequest(body: unknown): WitnessRequest {
     !Array.isArray(b.consistency) ||
     b.consistency.some((h) => typeof h !== 'string')
   ) {
-    throw new NotFoundException({
-      code: 'AUDIT_WITNESS_REQUEST_INVALID',
-      message: 'expected { note, oldSize, consistency[], certificate }',
-    });
+    throw new AuditApiError(
+      'AUDIT_WITNESS_REQUEST_INVALID',
+      'expected { note, oldSize, consistency[], certificate }',
+    );
   }
   return b as unknown as WitnessRequest;
 }
