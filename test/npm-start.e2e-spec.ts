@@ -68,7 +68,9 @@ describe('npm start', () => {
     for (const s of started) {
       // The whole process group: npm, the script, and whatever it runs (tsc, the gateway).
       signalGroup(s.child, 'SIGTERM');
-      await Promise.race([s.exited, new Promise((r) => setTimeout(r, 15_000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([s.exited, new Promise((r) => (timer = setTimeout(r, 15_000)))]);
+      clearTimeout(timer);
       signalGroup(s.child, 'SIGKILL');
       await s.exited;
     }
@@ -102,9 +104,10 @@ describe('npm start', () => {
     return s;
   };
 
-  /** Resolves once the gateway answers /health, rejects if its start exits first. */
+  /** Resolves once the gateway reports itself healthy; rejects if its start ends first. */
   const healthy = async (s: Started, timeoutMs: number): Promise<number> => {
     const deadline = Date.now() + timeoutMs;
+    let last = 'no answer';
     for (;;) {
       if (s.child.exitCode !== null || s.child.signalCode !== null) {
         throw new Error(
@@ -112,11 +115,14 @@ describe('npm start', () => {
         );
       }
       try {
-        return (await fetch(`http://127.0.0.1:${s.port}/health`)).status;
+        const response = await fetch(`http://127.0.0.1:${s.port}/health`);
+        last = `${response.status} ${await response.text()}`;
+        if (response.status === 200) return 200;
       } catch {
-        if (Date.now() > deadline) throw new Error(`no answer in time:\n${s.output()}`);
-        await new Promise((r) => setTimeout(r, 500));
+        // not listening yet
       }
+      if (Date.now() > deadline) throw new Error(`not healthy in time (${last}):\n${s.output()}`);
+      await new Promise((r) => setTimeout(r, 500));
     }
   };
 
