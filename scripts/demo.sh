@@ -5,9 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-[ -d node_modules ] || npm ci
-npm run --silent build
-bash scripts/services.sh >/dev/null
-node apps/cli/bin/mxg.js pki init >/dev/null
+bash scripts/prepare.sh --quiet
 node apps/cli/bin/mxg.js db migrate >/dev/null
 exec node dist/apps/demo/src/main.js

@@ -4,9 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-[ -d node_modules ] || npm ci
-npm run --silent build
-bash scripts/services.sh
-node apps/cli/bin/mxg.js pki init
+bash scripts/prepare.sh # one at a time: KZ's and AZ's `npm start` may run together
 export MXG_GATEWAY="${MXG_GATEWAY:-kz}"
 exec node dist/apps/gateway/src/main.js

@@ -1,14 +1,12 @@
 #!/usr/bin/env bash
-# The one test command (`npm test`): services up and provisioned, a fresh build (e2e tests run
-# the compiled gateway and CLI), then every test — unit, integration and e2e — on the real
+# The one test command (`npm test`): services up and provisioned, an up-to-date build (e2e tests
+# run the compiled gateway and CLI), then every test — unit, integration and e2e — on the real
 # PostgreSQL and RabbitMQ. Ends with jest's totals as one plain line: `N passed, N failed`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TZ=UTC
 
-npm run --silent build
-bash scripts/services.sh
-node apps/cli/bin/mxg.js pki init >/dev/null
+bash scripts/prepare.sh --quiet
 
 mkdir -p reports
 set +e

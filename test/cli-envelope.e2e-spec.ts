@@ -286,6 +286,28 @@ describe('mxg envelope seal / open and mxg verify (built CLI, real OpenSSL)', ()
       expect(sealed.stderr).toContain('SIGNATORY_NOT_AUTHORISED');
     });
 
+    it('#10.10 refuses to seal a message file JSON.parse would reinterpret (usage error, exit 2)', async () => {
+      const text = JSON.stringify(message);
+      for (const [name, changed] of [
+        ['duplicate', text.replace('"body":{', '"body":{"purpose":"другая",')],
+        ['big-number', text.replace('"body":{', '"body":{"n":9007199254740993,')],
+        ['proto', text.replace('"body":{', '"body":{"__proto__":{"x":1},')],
+      ]) {
+        writeFileSync(file(`${name}.json`), changed);
+        const sealed = await mxg(certs, [
+          'envelope',
+          'seal',
+          file(`${name}.json`),
+          '--signatory',
+          'kz-mvd-deputy-minister',
+          '--out',
+          file(`${name}.p7m`),
+        ]);
+        expect({ name, code: sealed.code }).toEqual({ name, code: 2 });
+        expect(sealed.stderr).toContain('JSON_NOT_REPRESENTABLE');
+      }
+    });
+
     it('wraps an inner SignedData made with openssl cms -sign (--signed), which AZ opens', async () => {
       const signer = kzSignatory('kz-mvd-migration-head');
       const inner = opensslSign(file('canonical.json'), signer, file('openssl-inner.p7s'));

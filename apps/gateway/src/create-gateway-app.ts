@@ -1,12 +1,12 @@
 import { type INestApplication, Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { json, raw, type RequestHandler } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { MxgConfigService } from '@mxg/config';
 import { type Clock, OffsetClock, SystemClock } from '@mxg/core';
 import { runMigrations } from '@mxg/database';
-import { CMS_MEDIA_TYPES } from './exchange/exchange.controller';
+import { ApiExceptionFilter } from './api/api-exception.filter';
+import { bodyReader } from './api/body-reader';
 import { GatewayModule } from './gateway.module';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
@@ -39,10 +39,10 @@ export async function createGatewayApp(
       bodyParser: false,
     },
   );
-  // One size limit for every way in; a larger body is refused (413) before it is parsed.
-  const limit = config.gateway.exchange.maxMessageBytes;
-  app.use(withCodedErrors(json({ limit })));
-  app.use(withCodedErrors(raw({ type: CMS_MEDIA_TYPES, limit })));
+  // One size limit for every way in; a larger body is refused (413) before it is read whole.
+  app.use(bodyReader(config.gateway.exchange.maxMessageBytes));
+  // One error shape for every route, the not-found handler's included.
+  app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();
   const { party, id } = config.gateway;
   const document = SwaggerModule.createDocument(
@@ -55,31 +55,4 @@ export async function createGatewayApp(
   );
   SwaggerModule.setup('docs', app, document);
   return app;
-}
-
-/**
- * Body-parser failures answered like every other refusal, with a stable code, instead of
- * express's HTML error page: malformed JSON (400) and oversize bodies (413).
- */
-function withCodedErrors(parser: RequestHandler): RequestHandler {
-  return (request, response, next) => {
-    parser(request, response, (error?: unknown) => {
-      if (!error) return next();
-      const type = (error as { type?: string }).type;
-      if (type === 'entity.too.large') {
-        response.status(413).json({
-          code: 'PAYLOAD_TOO_LARGE',
-          message: 'the request body exceeds the configured maximum',
-        });
-      } else if (type === 'entity.parse.failed') {
-        response
-          .status(400)
-          .json({ code: 'MALFORMED_JSON', message: 'the request body is not valid JSON' });
-      } else {
-        response
-          .status(400)
-          .json({ code: 'MALFORMED_REQUEST', message: 'the request body could not be read' });
-      }
-    });
-  };
 }

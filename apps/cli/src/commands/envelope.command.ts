@@ -2,7 +2,7 @@ import type { X509Certificate } from 'node:crypto';
 import { Option, type Command } from 'commander';
 import { parseSignedData } from '@mxg/cms';
 import { MxgConfigService, type TreatyRegistry } from '@mxg/config';
-import { MxgError, SystemClock } from '@mxg/core';
+import { JsonError, MxgError, parseStrictJson, SystemClock } from '@mxg/core';
 import {
   assertExchangeAllowed,
   decodeMessage,
@@ -326,12 +326,15 @@ function recipientCertificate(trust: FileTrustStore, party: string) {
   }
 }
 
+/** The message to sign, read strictly: it is signed as its bytes spell it, or refused. */
 function readJson(file: string): unknown {
-  const text = readInputFile(file).toString('utf8');
   try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return usageError(`${file} is not JSON`);
+    return parseStrictJson(readInputFile(file));
+  } catch (error) {
+    if (!(error instanceof JsonError)) throw error;
+    return usageError(
+      `${file} is not JSON that can be signed exactly as written: ${error.message}`,
+    );
   }
 }
 

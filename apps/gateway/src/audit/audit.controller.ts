@@ -1,11 +1,10 @@
-import { Controller, Get, NotFoundException, Query, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { latestCheckpoint } from '@mxg/audit';
 import type { AuthenticatedClient } from '../auth/auth.types';
 import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { CurrentClient, Roles } from '../auth/roles.decorator';
-import { AuditErrorFilter } from './audit.errors';
 import { QueryAuditLogCommand } from './use-cases/query-audit-log/query-audit-log.command';
 import {
   type AuditLogPage,
@@ -18,7 +17,6 @@ import {
 @Controller('audit')
 @UseGuards(BearerAuthGuard)
 @Roles('auditor')
-@UseFilters(AuditErrorFilter)
 export class AuditController {
   constructor(
     private readonly queryAuditLog: QueryAuditLog,

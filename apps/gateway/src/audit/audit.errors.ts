@@ -1,19 +1,20 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpStatus } from '@nestjs/common';
-import type { Response } from 'express';
-import { AuditError, AuditErrorCode } from '@mxg/audit';
+import { HttpStatus } from '@nestjs/common';
+import { AuditErrorCode } from '@mxg/audit';
+import { MxgError } from '@mxg/core';
 
 /** Stable codes of the audit API's own refusals. */
 export const AuditApiErrorCode = {
   QueryInvalid: 'AUDIT_QUERY_INVALID',
   WitnessRequestInvalid: 'AUDIT_WITNESS_REQUEST_INVALID',
 } as const;
+export type AuditApiErrorCode = (typeof AuditApiErrorCode)[keyof typeof AuditApiErrorCode];
 
 /**
  * Every audit code a request can meet → its status (c2sp.org/tlog-witness where it has one:
- * 409 for a checkpoint that does not follow what the witness saw, 422 for a bad proof); typed
- * over the whole union, so a new code cannot silently become 500.
+ * 409 for a checkpoint that does not follow what the witness saw, 422 for a bad proof), keeping
+ * the stable code: a peer's witness client switches on it.
  */
-const STATUS: Record<AuditErrorCode, HttpStatus> = {
+export const AUDIT_ERROR_STATUS: Readonly<Record<AuditErrorCode | AuditApiErrorCode, number>> = {
   [AuditErrorCode.CheckpointInconsistent]: HttpStatus.CONFLICT,
   [AuditErrorCode.CheckpointStale]: HttpStatus.CONFLICT,
   [AuditErrorCode.CheckpointTimeInvalid]: HttpStatus.UNPROCESSABLE_ENTITY,
@@ -29,24 +30,15 @@ const STATUS: Record<AuditErrorCode, HttpStatus> = {
   [AuditErrorCode.LogDiverged]: HttpStatus.INTERNAL_SERVER_ERROR,
   [AuditErrorCode.WitnessFailed]: HttpStatus.BAD_GATEWAY,
   [AuditErrorCode.ExportUnreadable]: HttpStatus.INTERNAL_SERVER_ERROR,
+  [AuditApiErrorCode.QueryInvalid]: HttpStatus.BAD_REQUEST,
+  [AuditApiErrorCode.WitnessRequestInvalid]: HttpStatus.BAD_REQUEST,
 };
 
-/** Audit domain errors → HTTP, keeping the stable code (a peer's witness client switches on it). */
-@Catch(AuditError)
-export class AuditErrorFilter implements ExceptionFilter {
-  catch(error: AuditError, host: ArgumentsHost): void {
-    const status = STATUS[error.code] ?? HttpStatus.INTERNAL_SERVER_ERROR;
-    const lastSeen = error.details.lastSeen;
-    host
-      .switchToHttp()
-      .getResponse<Response>()
-      .status(status)
-      .json({
-        statusCode: status,
-        code: error.code,
-        message: error.message,
-        // tlog-witness: a 409 tells the log which size the witness has, to prove from there.
-        ...(typeof lastSeen === 'number' ? { lastSeen } : {}),
-      });
+export class AuditApiError extends MxgError {
+  constructor(
+    override readonly code: AuditApiErrorCode,
+    message: string,
+  ) {
+    super(code, message);
   }
 }

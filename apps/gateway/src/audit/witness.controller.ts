@@ -1,17 +1,10 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  NotFoundException,
-  Param,
-  Post,
-  UseFilters,
-} from '@nestjs/common';
+import { Controller, Get, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { WitnessedHead, WitnessRequest, WitnessResponse } from '@mxg/audit';
-import { AuditApiErrorCode, AuditErrorFilter } from './audit.errors';
+import { parseStrictJson } from '@mxg/core';
+import { JSON_MEDIA_TYPE } from '../api/media-types';
+import { BodyOf, type RequestBody } from '../api/request-body.decorator';
+import { AuditApiError } from './audit.errors';
 import { WitnessCheckpoint } from './use-cases/witness-checkpoint/witness-checkpoint.use-case';
 
 /**
@@ -22,7 +15,6 @@ import { WitnessCheckpoint } from './use-cases/witness-checkpoint/witness-checkp
  */
 @ApiTags('audit')
 @Controller('audit/witness')
-@UseFilters(AuditErrorFilter)
 export class WitnessController {
   constructor(private readonly witnessCheckpoint: WitnessCheckpoint) {}
 
@@ -37,8 +29,8 @@ export class WitnessController {
   @Post()
   @HttpCode(200)
   @ApiOperation({ summary: 'Countersign a peer’s checkpoint that extends the last one seen' })
-  submit(@Body() body: WitnessRequest): Promise<WitnessResponse> {
-    return this.witnessCheckpoint.execute(parseWitnessRequest(body));
+  submit(@BodyOf([JSON_MEDIA_TYPE]) body: RequestBody): Promise<WitnessResponse> {
+    return this.witnessCheckpoint.execute(parseWitnessRequest(parseStrictJson(body.bytes)));
   }
 }
 
@@ -60,11 +52,10 @@ function parseWitnessRequest(body: unknown): WitnessRequest {
     b.consistency.length > MAX_PROOF_HASHES ||
     b.consistency.some((h) => typeof h !== 'string' || !BASE64_HASH.test(h))
   ) {
-    throw new BadRequestException({
-      code: AuditApiErrorCode.WitnessRequestInvalid,
-      message:
-        'expected { note, oldSize ≥ 0, consistency[] of base64 SHA-256 hashes, certificate }',
-    });
+    throw new AuditApiError(
+      'AUDIT_WITNESS_REQUEST_INVALID',
+      'expected { note, oldSize ≥ 0, consistency[] of base64 SHA-256 hashes, certificate }',
+    );
   }
   return {
     note: b.note,

@@ -1,12 +1,7 @@
-import {
-  type CanActivate,
-  type ExecutionContext,
-  ForbiddenException,
-  Injectable,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
+import { AuthError } from './auth.errors';
 import type { ClientRole } from './auth.types';
 import { ClientRegistry } from './client-registry';
 import { ROLES_KEY, type RequestWithClient } from './roles.decorator';
@@ -30,20 +25,14 @@ export class BearerAuthGuard implements CanActivate {
     const client = match ? this.registry.authenticate(match[1]) : undefined;
     if (client === undefined) {
       http.getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer realm="mxg"');
-      throw new UnauthorizedException({
-        code: 'AUTH_UNAUTHENTICATED',
-        message: 'a valid bearer token is required',
-      });
+      throw new AuthError('AUTH_UNAUTHENTICATED', 'a valid bearer token is required');
     }
     const roles = this.reflector.getAllAndOverride<ClientRole[] | undefined>(ROLES_KEY, [
       context.getHandler(),
       context.getClass(),
     ]);
     if (roles !== undefined && !roles.some((r) => client.roles.includes(r))) {
-      throw new ForbiddenException({
-        code: 'AUTH_FORBIDDEN',
-        message: `this requires the role ${roles.join(' or ')}`,
-      });
+      throw new AuthError('AUTH_FORBIDDEN', `this requires the role ${roles.join(' or ')}`);
     }
     request.mxgClient = client;
     return true;

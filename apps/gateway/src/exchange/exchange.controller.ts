@@ -1,16 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Res,
-  UseFilters,
-  UseGuards,
-} from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -22,23 +10,21 @@ import {
   getSchemaPath,
   ApiExtraModels,
 } from '@nestjs/swagger';
-import { plainToInstance } from 'class-transformer';
-import { validate, type ValidationError } from 'class-validator';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { queryEntries } from '@mxg/audit';
 import type { AuthenticatedClient } from '../auth/auth.types';
 import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { CurrentClient, Roles } from '../auth/roles.decorator';
-import { ExchangeError, type FieldProblem, validationFailed } from './exchange.errors';
-import { ExchangeErrorFilter } from './exchange-error.filter';
+import { CMS_MEDIA_TYPES, JSON_MEDIA_TYPE } from '../api/media-types';
+import { BodyOf, type RequestBody } from '../api/request-body.decorator';
+import { ExchangeError, validationFailed } from './exchange.errors';
 import { assertMayRead, assertMaySee } from './message-access';
 import { MessageRepository } from './message.repository';
 import { MessageView } from './message-view';
 import { SubmitMessageDto } from './use-cases/submit-message/submit-message.command';
-import { SubmitMessage, type Submission } from './use-cases/submit-message/submit-message.use-case';
-
-export const CMS_MEDIA_TYPES = ['application/pkcs7-mime', 'application/cms'];
+import { SubmitMessage } from './use-cases/submit-message/submit-message.use-case';
+import { uuidParam } from './uuid-param';
 
 /** The national-system API: submit, and follow what was sent (issue 5). */
 @ApiTags('messages')
@@ -46,7 +32,6 @@ export const CMS_MEDIA_TYPES = ['application/pkcs7-mime', 'application/cms'];
 @ApiExtraModels(SubmitMessageDto)
 @Controller('messages')
 @UseGuards(BearerAuthGuard)
-@UseFilters(ExchangeErrorFilter)
 export class ExchangeController {
   constructor(
     private readonly submitMessage: SubmitMessage,
@@ -64,7 +49,7 @@ export class ExchangeController {
       'Answers at once with the message id; sealing is done, publishing and delivery continue asynchronously. ' +
       'Refusals carry a stable `code` and, for validation, `errors[]` naming field, rule and treaty article.',
   })
-  @ApiConsumes('application/json', ...CMS_MEDIA_TYPES)
+  @ApiConsumes(JSON_MEDIA_TYPE, ...CMS_MEDIA_TYPES)
   @ApiBody({
     schema: {
       oneOf: [{ $ref: getSchemaPath(SubmitMessageDto) }, { type: 'string', format: 'binary' }],
@@ -76,8 +61,7 @@ export class ExchangeController {
     description: 'a retried submit with the same key returns the first answer',
   })
   async submit(
-    @Body() body: unknown,
-    @Headers('content-type') contentType: string | undefined,
+    @BodyOf([JSON_MEDIA_TYPE, ...CMS_MEDIA_TYPES]) body: RequestBody,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @CurrentClient() client: AuthenticatedClient,
     @Res({ passthrough: true }) response: Response,
@@ -91,8 +75,13 @@ export class ExchangeController {
         },
       ]);
     }
-    const submission = await toSubmission(body, contentType);
-    const result = await this.submitMessage.execute(client, submission, idempotencyKey);
+    const result = await this.submitMessage.execute(
+      client,
+      body.mediaType === JSON_MEDIA_TYPE
+        ? { kind: 'json', bytes: body.bytes }
+        : { kind: 'signed', signedData: body.bytes },
+      idempotencyKey,
+    );
     if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
     response.setHeader('Location', `/messages/${result.message.id}`);
     return MessageView.of(result.message);
@@ -102,7 +91,7 @@ export class ExchangeController {
   @Roles('publisher', 'security-officer', 'auditor')
   @ApiOperation({ summary: 'Status of a message and its timeline (from the audit log)' })
   async status(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', uuidParam('id')) id: string,
     @CurrentClient() client: AuthenticatedClient,
   ) {
     const message = assertMaySee(client, await this.messages.find(id), id);
@@ -136,7 +125,7 @@ export class ExchangeController {
       'The signatory’s signed original (CMS SignedData, DER): `openssl cms -verify -inform DER` checks it',
   })
   async signed(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', uuidParam('id')) id: string,
     @CurrentClient() client: AuthenticatedClient,
     @Res() response: Response,
   ) {
@@ -152,7 +141,7 @@ export class ExchangeController {
     summary: 'The signed receipt (CMS SignedData, DER) sealed by the receiving gateway',
   })
   async receipt(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', uuidParam('id')) id: string,
     @CurrentClient() client: AuthenticatedClient,
     @Res() response: Response,
   ) {
@@ -164,43 +153,4 @@ export class ExchangeController {
     if (!receipt) throw new ExchangeError('MESSAGE_NOT_FOUND', `no receipt for message ${id} yet`);
     response.type('application/pkcs7-mime').send(receipt.signed);
   }
-}
-
-async function toSubmission(body: unknown, contentType: string | undefined): Promise<Submission> {
-  const media = (contentType ?? '').split(';')[0].trim().toLowerCase();
-  if (CMS_MEDIA_TYPES.includes(media)) {
-    if (!Buffer.isBuffer(body) || body.length === 0) {
-      throw validationFailed([
-        { field: 'body', rule: 'required', message: 'a DER-encoded CMS SignedData is required' },
-      ]);
-    }
-    return { kind: 'signed', signedData: new Uint8Array(body) };
-  }
-  if (media !== 'application/json') {
-    throw new ExchangeError(
-      'VALIDATION_FAILED',
-      `Content-Type must be application/json or ${CMS_MEDIA_TYPES.join(' or ')}`,
-    );
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw validationFailed([
-      { field: 'body', rule: 'object', message: 'the request body must be a JSON object' },
-    ]);
-  }
-  const dto = plainToInstance(SubmitMessageDto, body);
-  const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length > 0) throw validationFailed(flatten(errors));
-  return { kind: 'json', dto };
-}
-
-function flatten(errors: readonly ValidationError[], prefix = ''): FieldProblem[] {
-  return errors.flatMap((e) => {
-    const field = `${prefix}${e.property}`;
-    const own = Object.entries(e.constraints ?? {}).map(([rule, message]) => ({
-      field,
-      rule,
-      message: message.replace(new RegExp(`^${e.property} `), ''),
-    }));
-    return [...own, ...flatten(e.children ?? [], `${field}.`)];
-  });
 }

@@ -1,4 +1,5 @@
 import { MxgError } from '@mxg/core';
+import type { EnvelopeErrorCode } from '@mxg/envelope';
 
 /** Refusals of the national-system API that are not about signatures or the treaty. */
 export type ExchangeErrorCode =
@@ -7,7 +8,48 @@ export type ExchangeErrorCode =
   | 'ANSWERED_MESSAGE_NOT_FOUND'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'NOT_YOUR_AUTHORITY'
-  | 'RECIPIENT_UNKNOWN';
+  | 'RECIPIENT_UNKNOWN'
+  | 'RECIPIENT_IS_OWN_PARTY'
+  | 'MESSAGE_ID_REUSED'
+  | 'MESSAGE_ID_UNAVAILABLE';
+
+export const EXCHANGE_ERROR_STATUS: Readonly<Record<ExchangeErrorCode, number>> = {
+  VALIDATION_FAILED: 400,
+  MESSAGE_NOT_FOUND: 404,
+  ANSWERED_MESSAGE_NOT_FOUND: 422,
+  IDEMPOTENCY_KEY_REUSED: 409,
+  NOT_YOUR_AUTHORITY: 403,
+  RECIPIENT_UNKNOWN: 422,
+  RECIPIENT_IS_OWN_PARTY: 422,
+  MESSAGE_ID_REUSED: 409,
+  MESSAGE_ID_UNAVAILABLE: 409,
+};
+
+/**
+ * How the API answers an envelope refusal: a pre-signed submission is checked as a receiver
+ * would check it, so every code can reach a national system. "Could not check" is 503.
+ */
+export const ENVELOPE_ERROR_STATUS: Readonly<Record<EnvelopeErrorCode, number>> = {
+  MALFORMED_ENVELOPE: 400,
+  MALFORMED_MESSAGE: 400,
+  SIGNATURE_INVALID: 422,
+  CERT_UNTRUSTED: 422,
+  CERT_EXPIRED: 422,
+  CERT_REVOKED: 422,
+  CERT_USAGE_INVALID: 422,
+  REVOCATION_STATUS_UNKNOWN: 503,
+  SEAL_NOT_RECOGNISED: 422,
+  SIGNATORY_NOT_AUTHORISED: 403,
+  ALGORITHM_NOT_ALLOWED: 422,
+  SIGNING_TIME_OUT_OF_RANGE: 422,
+  NOT_FOR_THIS_RECIPIENT: 422,
+  DECRYPTION_FAILED: 422,
+  HEADER_MISMATCH: 422,
+  AGREEMENT_NOT_IN_FORCE: 422,
+  MESSAGE_TYPE_NOT_ALLOWED: 422,
+  AUTHORITY_NOT_REGISTERED: 422,
+  KEY_NOT_AVAILABLE: 503,
+};
 
 export class ExchangeError extends MxgError {
   constructor(

@@ -1,24 +1,15 @@
-import {
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-  UseFilters,
-  UseGuards,
-} from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedClient } from '../auth/auth.types';
 import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { CurrentClient, Roles } from '../auth/roles.decorator';
+import { isUuid } from '@mxg/core';
 import { decodeMessage } from '@mxg/envelope';
 import { ExchangeError, validationFailed } from './exchange.errors';
-import { ExchangeErrorFilter } from './exchange-error.filter';
 import { assertMayRead } from './message-access';
 import { MessageRepository } from './message.repository';
 import { MessageView } from './message-view';
+import { uuidParam } from './uuid-param';
 import { AcknowledgeMessage } from './use-cases/acknowledge-message/acknowledge-message.use-case';
 
 /** What arrived for the client's authority, until its national system takes it (issue 5). */
@@ -27,7 +18,6 @@ import { AcknowledgeMessage } from './use-cases/acknowledge-message/acknowledge-
 @Controller('inbox')
 @UseGuards(BearerAuthGuard)
 @Roles('publisher')
-@UseFilters(ExchangeErrorFilter)
 export class InboxController {
   constructor(
     private readonly messages: MessageRepository,
@@ -42,36 +32,50 @@ export class InboxController {
   @ApiQuery({
     name: 'after',
     required: false,
-    description: 'recordedAt of the last message seen (ISO-8601)',
+    description:
+      'the id of the last message seen: the `next` of the previous page (messages are ordered by recordedAt, then id)',
   })
   async list(
     @CurrentClient() client: AuthenticatedClient,
-    @Query('limit') limit?: string,
-    @Query('after') after?: string,
+    @Query('limit') limit?: unknown,
+    @Query('after') after?: unknown,
   ) {
-    const size = limit === undefined ? 100 : Number(limit);
-    if (!Number.isInteger(size) || size < 1 || size > 500) {
+    const size =
+      limit === undefined ? 100 : typeof limit === 'string' && /^\d{1,3}$/.test(limit) ? +limit : 0;
+    if (size < 1 || size > 500) {
       throw validationFailed([
         { field: 'limit', rule: 'range', message: 'must be an integer from 1 to 500' },
       ]);
     }
-    const since = after === undefined ? undefined : new Date(after);
-    if (since !== undefined && Number.isNaN(since.getTime())) {
+    if (after !== undefined && (typeof after !== 'string' || !isUuid(after))) {
       throw validationFailed([
-        { field: 'after', rule: 'date', message: 'must be an ISO-8601 time' },
+        {
+          field: 'after',
+          rule: 'uuid',
+          message: 'must be the id of a message from this inbox (the previous page’s `next`)',
+        },
       ]);
     }
     if (client.authority === null)
       throw new ExchangeError('NOT_YOUR_AUTHORITY', `client ${client.id} acts for no authority`);
-    const page = await this.messages.inbox(client.authority, size, since);
+    const page = await this.messages.inbox(client.authority, size, after);
+    if (page === undefined) {
+      throw validationFailed([
+        { field: 'after', rule: 'exists', message: 'is no message received for this authority' },
+      ]);
+    }
     return {
       messages: page.map((m) => ({ ...MessageView.of(m), recordedAt: m.recordedAt.toISOString() })),
+      next: page.at(-1)?.id ?? after ?? null,
     };
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'A received message: header, body and who signed it' })
-  async read(@Param('id', ParseUUIDPipe) id: string, @CurrentClient() client: AuthenticatedClient) {
+  async read(
+    @Param('id', uuidParam('id')) id: string,
+    @CurrentClient() client: AuthenticatedClient,
+  ) {
     const message = assertMayRead(client, await this.messages.find(id), id);
     if (message.direction !== 'incoming')
       throw new ExchangeError('MESSAGE_NOT_FOUND', `message ${id} was not received here`);
@@ -85,7 +89,10 @@ export class InboxController {
   @ApiOperation({
     summary: 'The national system has taken the message: it leaves the inbox (audited)',
   })
-  async ack(@Param('id', ParseUUIDPipe) id: string, @CurrentClient() client: AuthenticatedClient) {
+  async ack(
+    @Param('id', uuidParam('id')) id: string,
+    @CurrentClient() client: AuthenticatedClient,
+  ) {
     return MessageView.of(await this.acknowledge.execute(client, id));
   }
 }

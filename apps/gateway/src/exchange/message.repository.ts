@@ -190,16 +190,36 @@ export class MessageRepository {
     return row;
   }
 
-  /** Received messages addressed to an authority that its national system has not yet taken. */
-  async inbox(authority: string, limit: number, after?: Date): Promise<MessageRecord[]> {
+  /**
+   * Received messages addressed to an authority that its national system has not yet taken, in
+   * one strict total order — (recorded_at, id) — after the message `after` if given (the last
+   * one of the previous page). Messages recorded in the same instant are neither skipped nor
+   * repeated across pages. `undefined` if `after` is no message received for the authority.
+   */
+  async inbox(
+    authority: string,
+    limit: number,
+    after?: string,
+  ): Promise<MessageRecord[] | undefined> {
+    if (after !== undefined && !isUuid(after)) return undefined;
     const rows = await queryRows<MessageRow>(
       this.dataSource,
       `SELECT * FROM messages
         WHERE direction = 'incoming' AND status = 'received' AND to_authority = $1
-          AND ($3::timestamptz IS NULL OR recorded_at > $3)
+          AND ($3::uuid IS NULL OR (recorded_at, id) > (
+            SELECT recorded_at, id FROM messages
+             WHERE id = $3 AND direction = 'incoming' AND to_authority = $1))
         ORDER BY recorded_at, id LIMIT $2`,
       [authority, limit, after ?? null],
     );
+    if (rows.length === 0 && after !== undefined) {
+      const [cursor] = await queryRows(
+        this.dataSource,
+        `SELECT 1 FROM messages WHERE id = $1 AND direction = 'incoming' AND to_authority = $2`,
+        [after, authority],
+      );
+      if (cursor === undefined) return undefined;
+    }
     return rows.map(toRecord);
   }
 

@@ -174,6 +174,17 @@ export const gatewayFileSchema = z.strictObject({
     .strictObject({
       /** MIG-9.1: how far a signing time may be from the receiver's clock. */
       maxClockSkewSeconds: z.number().int().min(1).max(86_400).default(300),
+      /**
+       * How long before it is submitted a message a signatory signed beforehand may have been
+       * created (its header's createdAt): a working day by default. Older is stale — a replay
+       * more likely than a late submission.
+       */
+      maxPresignedAgeSeconds: z
+        .number()
+        .int()
+        .min(60)
+        .max(30 * 86_400)
+        .default(86_400),
       /** Re-send an envelope whose receipt has not come back in this time (doubling each try). */
       receiptTimeoutSeconds: z.number().int().min(1).default(30),
       /** Attempts before the message is `failed` and visible as such in the API. */

@@ -1,4 +1,9 @@
-import { encodeHeader, encodeMessage, encodeMessageAndHeader } from './canonical-message';
+import {
+  decodeMessage,
+  encodeHeader,
+  encodeMessage,
+  encodeMessageAndHeader,
+} from './canonical-message';
 import { MESSAGE_FORMAT, type MxgMessage } from './message-header';
 
 const header: MxgMessage['header'] = {
@@ -45,5 +50,31 @@ describe('encodeMessageAndHeader', () => {
     const nan: MxgMessage = { header, body: { n: Number.NaN } };
     expect(() => encodeMessage(nan)).toThrow('NaN is not allowed');
     expect(() => encodeMessageAndHeader(nan)).toThrow('NaN is not allowed');
+  });
+});
+
+describe('decodeMessage', () => {
+  const canonical = Buffer.from(encodeMessage({ header, body: { purpose: 'é', n: 1 } }));
+  const text = canonical.toString('utf8');
+
+  it('reads back what encodeMessage wrote', () => {
+    expect(decodeMessage(canonical)).toEqual({ header, body: { purpose: 'é', n: 1 } });
+  });
+
+  it.each([
+    ['a duplicate key', text.replace('{"n":1,', '{"n":1,"n":1,')],
+    ['a __proto__ member', text.replace('{"n":1,', '{"__proto__":{},"n":1,')],
+    ['an integer beyond 2^53', text.replace('"n":1', '"n":9007199254740993')],
+    ['a lone surrogate', text.replace('"é"', '"\\ud800"')],
+  ])('#10.10 refuses signed content with %s instead of reinterpreting it', (_, changed) => {
+    expect(() => decodeMessage(Buffer.from(changed, 'utf8'))).toThrow(/^MALFORMED_MESSAGE: /);
+  });
+
+  it('#10.10 refuses signed content that is not valid UTF-8 instead of replacing the bytes', () => {
+    const bytes = Buffer.from(text.replace('"é"', '"éé"'), 'utf8');
+    const at = bytes.indexOf(Buffer.from('éé', 'utf8'));
+    bytes[at + 2] = 0xff; // the second é's first byte: U+FFFD to a lenient decoder
+    bytes[at + 3] = 0xfe;
+    expect(() => decodeMessage(bytes)).toThrow(/^MALFORMED_MESSAGE: /);
   });
 });

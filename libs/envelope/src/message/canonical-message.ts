@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
+import { JsonError, parseStrictJson } from '@mxg/core';
 import { EnvelopeError } from '../envelope.errors';
 import {
   type MessageHeader,
@@ -31,15 +32,14 @@ export function encodeMessageAndHeader(message: MxgMessage): {
   return { content: Buffer.from(content, 'utf8'), header: Buffer.from(header, 'utf8') };
 }
 
-/** Parses signed content back into a message, refusing anything that is not canonical. */
+/**
+ * Parses signed content back into a message, refusing anything that is not exactly the
+ * canonical form of an MXG message: the content is read strictly (`parseStrictJson`: valid
+ * UTF-8, no duplicate keys, exact numbers …), so that what a signature covers is never
+ * reinterpreted, and it must be byte for byte what `encodeMessage` makes of the result.
+ */
 export function decodeMessage(bytes: Uint8Array): MxgMessage {
-  const text = utf8Text(bytes);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new EnvelopeError('MALFORMED_MESSAGE', 'signed content is not JSON', 'message');
-  }
+  const json = strictJson(bytes, 'MALFORMED_MESSAGE', 'signed content', 'message');
   const parsed = mxgMessageSchema.safeParse(json);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
@@ -49,7 +49,7 @@ export function decodeMessage(bytes: Uint8Array): MxgMessage {
       'message',
     );
   }
-  if (canonicalJson(json) !== text) {
+  if (!Buffer.from(canonicalJson(json), 'utf8').equals(bytes)) {
     throw new EnvelopeError(
       'MALFORMED_MESSAGE',
       'signed content is not in canonical (RFC 8785) form',
@@ -64,15 +64,16 @@ export function encodeHeader(header: MessageHeader): Uint8Array {
 }
 
 export function decodeHeader(bytes: Uint8Array): MessageHeader {
-  try {
-    return messageHeaderSchema.parse(JSON.parse(utf8Text(bytes)));
-  } catch {
+  const json = strictJson(bytes, 'MALFORMED_ENVELOPE', 'the sealed routing header', 'outer');
+  const parsed = messageHeaderSchema.safeParse(json);
+  if (!parsed.success) {
     throw new EnvelopeError(
       'MALFORMED_ENVELOPE',
       'the sealed routing header is not an MXG message header',
       'outer',
     );
   }
+  return parsed.data;
 }
 
 /** `sha256:<hex>` of a message's signed content: what answers and receipts refer to. */
@@ -87,7 +88,21 @@ function canonicalJson(value: unknown): string {
   return text;
 }
 
-/** UTF-8 text of bytes, read in place (Buffer.from(bytes) would copy them first). */
-function utf8Text(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+/** `parseStrictJson`, its refusal as the envelope error a receiver reports. */
+function strictJson(
+  bytes: Uint8Array,
+  code: 'MALFORMED_MESSAGE' | 'MALFORMED_ENVELOPE',
+  what: string,
+  layer: 'message' | 'outer',
+): unknown {
+  try {
+    return parseStrictJson(bytes);
+  } catch (error) {
+    if (!(error instanceof JsonError)) throw error;
+    throw new EnvelopeError(
+      code,
+      `${what} is not JSON MXG can sign exactly (${error.problem.rule}): ${error.message.replace(/^[A-Z_]+: /, '')}`,
+      layer,
+    );
+  }
 }

@@ -1,7 +1,20 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsObject, IsOptional, IsUUID, Matches, ValidateNested } from 'class-validator';
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { plainToInstance, Type } from 'class-transformer';
+import {
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsUUID,
+  Matches,
+  validate,
+  type ValidationError,
+  ValidateNested,
+} from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MESSAGE_TYPES, type MessageType } from '@mxg/config';
+import { parseStrictJson } from '@mxg/core';
+import { type FieldProblem, validationFailed } from '../../exchange.errors';
 
 export class RecipientDto {
   @ApiProperty({
@@ -50,4 +63,50 @@ export class SubmitMessageDto {
   @IsOptional()
   @IsUUID('all', { message: 'must be the UUID of a received message' })
   inReplyTo?: string;
+}
+
+/** A JSON submission, read strictly and validated. */
+export interface JsonSubmission {
+  readonly request: SubmitMessageDto;
+  /**
+   * The body exactly as the client's bytes spell it (`parseStrictJson`): what the signatory's
+   * signature covers — never the validator's copy of it.
+   */
+  readonly body: Record<string, unknown>;
+  /** `sha256:` of the request's canonical JSON: a retry matches however it is spelt. */
+  readonly digest: string;
+}
+
+/**
+ * Reads a JSON submission: strictly (MALFORMED_JSON, JSON_NOT_REPRESENTABLE — see
+ * `parseStrictJson`), then against SubmitMessageDto, where a field the API does not define is
+ * refused rather than dropped (VALIDATION_FAILED naming each field).
+ */
+export async function readJsonSubmission(bytes: Uint8Array): Promise<JsonSubmission> {
+  const value = parseStrictJson(bytes);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw validationFailed([
+      { field: 'body', rule: 'object', message: 'the request body must be a JSON object' },
+    ]);
+  }
+  const request = plainToInstance(SubmitMessageDto, value);
+  const errors = await validate(request, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length > 0) throw validationFailed(flatten(errors));
+  return {
+    request,
+    body: (value as { body: Record<string, unknown> }).body,
+    digest: `sha256:${createHash('sha256').update(canonicalize(value)!).digest('hex')}`,
+  };
+}
+
+function flatten(errors: readonly ValidationError[], prefix = ''): FieldProblem[] {
+  return errors.flatMap((e) => {
+    const field = `${prefix}${e.property}`;
+    const own = Object.entries(e.constraints ?? {}).map(([rule, message]) => ({
+      field,
+      rule,
+      message: message.replace(new RegExp(`^${e.property} `), ''),
+    }));
+    return [...own, ...flatten(e.children ?? [], `${field}.`)];
+  });
 }

@@ -16,23 +16,41 @@ import {
 import { parseSignedData } from '@mxg/cms';
 import type { AuthenticatedClient } from '../../../auth/auth.types';
 import { EnvelopeService } from '../../../envelope/envelope.service';
-import { ExchangeError, validationFailed } from '../../exchange.errors';
+import { ExchangeError, type FieldProblem, validationFailed } from '../../exchange.errors';
 import type { MessageRecord } from '../../exchange.types';
 import { MessageRepository } from '../../message.repository';
 import { envelopeEntry } from '../../outbox-entries';
 import { OutboxSignal } from '../../outbox-signal';
 import { ANSWER_TYPES, bodyProblems } from '../../treaty-body-rules';
-import type { SubmitMessageDto } from './submit-message.command';
+import { type JsonSubmission, readJsonSubmission } from './submit-message.command';
 
 export type Submission =
-  | { readonly kind: 'json'; readonly dto: SubmitMessageDto }
+  /** JSON as the client sent it: the gateway signs it for the named signatory. */
+  | { readonly kind: 'json'; readonly bytes: Uint8Array }
   /** A CMS SignedData the signatory already made over a complete MXG message. */
+  | { readonly kind: 'signed'; readonly signedData: Uint8Array };
+
+type ReadSubmission =
+  | { readonly kind: 'json'; readonly json: JsonSubmission }
   | { readonly kind: 'signed'; readonly signedData: Uint8Array };
 
 export interface SubmitResult {
   readonly message: MessageRecord;
   /** True when an earlier submit with the same Idempotency-Key answered. */
   readonly replayed: boolean;
+}
+
+function sha256(bytes: Uint8Array): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+function inReplyToRequired(type: string, field: string): FieldProblem {
+  return {
+    field,
+    rule: 'required',
+    message: `a ${type} answers a received message`,
+    treaty: 'MIG-8',
+  };
 }
 
 /**
@@ -59,15 +77,20 @@ export class SubmitMessage {
     submission: Submission,
     idempotencyKey?: string,
   ): Promise<SubmitResult> {
-    const requestDigest = `sha256:${createHash('sha256')
-      .update(submission.kind === 'json' ? JSON.stringify(submission.dto) : submission.signedData)
-      .digest('hex')}`;
-    if (idempotencyKey !== undefined) {
-      const earlier = await this.earlier(client, idempotencyKey, requestDigest);
-      if (earlier) return earlier;
-    }
+    let requestDigest = sha256(
+      submission.kind === 'json' ? submission.bytes : submission.signedData,
+    );
     try {
-      return await this.submit(client, submission, idempotencyKey, requestDigest);
+      const read: ReadSubmission =
+        submission.kind === 'json'
+          ? { kind: 'json', json: await readJsonSubmission(submission.bytes) }
+          : submission;
+      if (read.kind === 'json') requestDigest = read.json.digest;
+      if (idempotencyKey !== undefined) {
+        const earlier = await this.earlier(client, idempotencyKey, requestDigest);
+        if (earlier) return earlier;
+      }
+      return await this.submit(client, read, idempotencyKey, requestDigest);
     } catch (error) {
       let failure = error;
       // The same key submitted twice at once: the other request stored its message first.
@@ -113,15 +136,20 @@ export class SubmitMessage {
 
   private async submit(
     client: AuthenticatedClient,
-    submission: Submission,
+    submission: ReadSubmission,
     idempotencyKey: string | undefined,
     requestDigest: string,
   ): Promise<SubmitResult> {
     const now = this.clock.now();
     const { message, signatory } =
       submission.kind === 'json'
-        ? await this.fromJson(client, submission.dto, now)
+        ? await this.fromJson(client, submission.json, now)
         : await this.fromSignedData(client, submission.signedData, now);
+    if (submission.kind === 'signed') {
+      // The signatory chose the id; looked up only once every check has passed.
+      const taken = await this.messages.find(message.header.id);
+      if (taken) return this.idTaken(client, taken, requestDigest);
+    }
     const sealed = await this.envelopes.seal(message, signatory);
     const header = message.header;
     const signatoryId = 'signatoryId' in signatory ? signatory.signatoryId : signatory.id;
@@ -158,22 +186,26 @@ export class SubmitMessage {
         ],
       },
     );
-    if (!record)
-      throw new ExchangeError('IDEMPOTENCY_KEY_REUSED', `message ${header.id} exists already`);
+    if (!record) {
+      // Stored by a submit that raced this one since the check above.
+      const raced = await this.messages.find(header.id);
+      if (raced) return this.idTaken(client, raced, requestDigest);
+      throw new Error(`message ${header.id} was neither stored nor found`);
+    }
     this.outbox.notify();
     return { message: record, replayed: false };
   }
 
-  private async fromJson(client: AuthenticatedClient, dto: SubmitMessageDto, now: Date) {
+  /**
+   * The message a JSON submission asks for, to be signed by the gateway for the named
+   * signatory. Its body is the client's exactly (`JsonSubmission.body`).
+   */
+  private async fromJson(client: AuthenticatedClient, json: JsonSubmission, now: Date) {
+    const dto = json.request;
     const from = this.sendingAuthority(client);
-    const problems = bodyProblems(dto.type, dto.body);
+    const problems = bodyProblems(dto.type, json.body);
     if (ANSWER_TYPES.includes(dto.type) && dto.inReplyTo === undefined) {
-      problems.push({
-        field: 'inReplyTo',
-        rule: 'required',
-        message: `a ${dto.type} answers a received message`,
-        treaty: 'MIG-8',
-      });
+      problems.push(inReplyToRequired(dto.type, 'inReplyTo'));
     }
     if (problems.length > 0) throw validationFailed(problems);
     const to = this.config.treaty.allAuthorities().find((a) => a.code === dto.to.authority);
@@ -182,6 +214,7 @@ export class SubmitMessage {
         'RECIPIENT_UNKNOWN',
         `${dto.to.authority} is not a registered competent authority (MIG-2)`,
       );
+    this.assertAnotherParty(to.code, to.party);
     const id = randomUUID();
     const answered =
       dto.inReplyTo === undefined ? undefined : await this.answered(dto.inReplyTo, from, to.code);
@@ -207,11 +240,20 @@ export class SubmitMessage {
     }
     const keys = await this.envelopes.keys.signatory(dto.signatory);
     return {
-      message: { header, body: dto.body },
+      message: { header, body: json.body },
       signatory: { ...keys, id: dto.signatory },
     };
   }
 
+  /**
+   * A message its signatory signed before it was submitted. Its header was chosen by the
+   * client, so it must meet every rule the JSON path applies when the gateway writes the header
+   * itself: from this client's authority, to another party, created recently (not in the
+   * future, nor more than `maxPresignedAgeSeconds` ago, nor after it was signed), in its own
+   * conversation unless it answers a message received here (MIG-8) — and its id must be new,
+   * which is checked only after the signature, so that probing ids takes an authorised
+   * signatory's signature and is audited.
+   */
   private async fromSignedData(client: AuthenticatedClient, signedData: Uint8Array, now: Date) {
     const from = this.sendingAuthority(client);
     let message: MxgMessage;
@@ -234,13 +276,11 @@ export class SubmitMessage {
         `the message is from ${header.from.authority}; this client acts for ${from}`,
       );
     }
-    if (await this.messages.find(header.id)) {
-      throw new ExchangeError(
-        'IDEMPOTENCY_KEY_REUSED',
-        `message ${header.id} was submitted already`,
-      );
-    }
-    const problems = bodyProblems(header.type, message.body);
+    this.assertAnotherParty(header.to.authority, header.to.party);
+    const problems = [
+      ...bodyProblems(header.type, message.body),
+      ...this.headerProblems(header, now),
+    ];
     if (problems.length > 0) throw validationFailed(problems);
     if (header.inReplyTo) {
       const answered = await this.answered(header.inReplyTo.id, from, header.to.authority);
@@ -259,6 +299,7 @@ export class SubmitMessage {
       }
     }
     assertExchangeAllowed(header, this.config.treaty, now);
+    const skewMs = this.config.gateway.exchange.maxClockSkewSeconds * 1000;
     const report = await verifySignedLayer(signedData, {
       layer: 'inner',
       role: 'signatory',
@@ -268,12 +309,90 @@ export class SubmitMessage {
       treaty: this.config.treaty,
       policy: this.config.treaty.agreement(header.agreement).algorithms,
       now,
-      maxSkewMs: this.config.gateway.exchange.maxClockSkewSeconds * 1000,
+      maxSkewMs: skewMs,
       futureSkewOnly: true, // signed earlier by the person, submitted now (MIG-9.3)
     });
     const failure = firstFailure(report);
     if (failure) throw failure;
+    if (Date.parse(header.createdAt) > report.signingTime!.getTime() + skewMs) {
+      throw validationFailed([
+        {
+          field: 'header.createdAt',
+          rule: 'before-signing',
+          message: `is after the signature's signing time ${report.signingTime!.toISOString()}`,
+        },
+      ]);
+    }
     return { message, signatory: { signedData, signatoryId: report.signatoryId! } };
+  }
+
+  /** What the JSON path guarantees of a header by writing it, checked of one a client wrote. */
+  private headerProblems(header: MessageHeader, now: Date): FieldProblem[] {
+    const problems: FieldProblem[] = [];
+    const { maxClockSkewSeconds, maxPresignedAgeSeconds } = this.config.gateway.exchange;
+    const age = now.getTime() - Date.parse(header.createdAt);
+    if (age < -maxClockSkewSeconds * 1000) {
+      problems.push({
+        field: 'header.createdAt',
+        rule: 'not-future',
+        message: `is in the future: more than ${maxClockSkewSeconds} s after ${now.toISOString()}`,
+      });
+    } else if (age > maxPresignedAgeSeconds * 1000) {
+      problems.push({
+        field: 'header.createdAt',
+        rule: 'recent',
+        message: `is more than ${maxPresignedAgeSeconds} s before ${now.toISOString()}: sign the message again`,
+      });
+    }
+    if (ANSWER_TYPES.includes(header.type) && header.inReplyTo === null) {
+      problems.push(inReplyToRequired(header.type, 'header.inReplyTo'));
+    }
+    if (header.inReplyTo === null && header.correlationId !== header.id) {
+      problems.push({
+        field: 'header.correlationId',
+        rule: 'conversation',
+        message:
+          'a message that answers none starts its own conversation: its correlationId is its own id',
+        treaty: 'MIG-8',
+      });
+    }
+    return problems;
+  }
+
+  /**
+   * A submission whose message id is stored already. The client's own earlier submission of the
+   * same request is answered again; of another request, refused as a reuse. Any other message
+   * with the id — another client's or authority's, or one received — is refused without a word
+   * about it, so that an id's existence elsewhere cannot be learnt here.
+   */
+  private idTaken(
+    client: AuthenticatedClient,
+    taken: MessageRecord,
+    requestDigest: string,
+  ): SubmitResult {
+    if (taken.direction === 'outgoing' && taken.submittedBy === client.id) {
+      if (taken.requestDigest === requestDigest) return { message: taken, replayed: true };
+      throw new ExchangeError(
+        'MESSAGE_ID_REUSED',
+        `you submitted message ${taken.id} already, with other content`,
+      );
+    }
+    throw new ExchangeError(
+      'MESSAGE_ID_UNAVAILABLE',
+      'this message id cannot be used: sign the message again under a new random id',
+    );
+  }
+
+  /** MIG-1, MIG-2: the exchange is between the parties' authorities, never within one party. */
+  private assertAnotherParty(authority: string, party: string): void {
+    const registered = this.config.treaty.allAuthorities().find((a) => a.code === authority);
+    const own = this.config.gateway.party;
+    if (party === own || registered?.party === own) {
+      throw new ExchangeError(
+        'RECIPIENT_IS_OWN_PARTY',
+        `${authority} is an authority of ${own}, this gateway's own party: messages go to another party's authorities (MIG-1, MIG-2)`,
+      );
+    }
   }
 
   /** MIG-2: a client acts only for its own authority. */

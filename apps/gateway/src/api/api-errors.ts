@@ -1,0 +1,93 @@
+import { type JsonErrorCode, MxgError } from '@mxg/core';
+import type { EnvelopeErrorCode } from '@mxg/envelope';
+import { AUDIT_ERROR_STATUS, type AuditApiErrorCode } from '../audit/audit.errors';
+import type { AuditErrorCode } from '@mxg/audit';
+import { AUTH_ERROR_STATUS, type AuthErrorCode } from '../auth/auth.errors';
+import {
+  ENVELOPE_ERROR_STATUS,
+  EXCHANGE_ERROR_STATUS,
+  type ExchangeErrorCode,
+} from '../exchange/exchange.errors';
+
+/** Refusals of HTTP itself, before or around any handler. */
+export type HttpErrorCode =
+  | 'MALFORMED_REQUEST'
+  | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'SERVICE_UNAVAILABLE'
+  | 'INTERNAL_ERROR';
+
+/** Every code the gateway's HTTP API answers with. */
+export type ApiErrorCode =
+  | HttpErrorCode
+  | JsonErrorCode
+  | AuthErrorCode
+  | ExchangeErrorCode
+  | EnvelopeErrorCode
+  | AuditErrorCode
+  | AuditApiErrorCode;
+
+/**
+ * The HTTP status of every code. Typed over the union of every module's codes, so a code added
+ * anywhere without a status here does not compile — it cannot silently become a 500.
+ */
+export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
+  MALFORMED_REQUEST: 400,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  SERVICE_UNAVAILABLE: 503,
+  INTERNAL_ERROR: 500,
+  MALFORMED_JSON: 400,
+  JSON_NOT_REPRESENTABLE: 400,
+  ...AUTH_ERROR_STATUS,
+  ...EXCHANGE_ERROR_STATUS,
+  ...ENVELOPE_ERROR_STATUS,
+  ...AUDIT_ERROR_STATUS,
+};
+
+/** How long a client should wait before retrying a 503 (a database or broker outage). */
+export const RETRY_AFTER_SECONDS = 5;
+
+export class HttpApiError extends MxgError {
+  constructor(
+    override readonly code: HttpErrorCode,
+    message: string,
+  ) {
+    super(code, message);
+  }
+}
+
+/** The one shape of every refusal: `{ code, message, errors? }`. */
+export interface ApiErrorBody {
+  readonly code: string;
+  readonly message: string;
+  readonly errors?: unknown;
+  /** A witness's refusal of a stale checkpoint: the size it last countersigned. */
+  readonly lastSeen?: number;
+}
+
+export function isApiErrorCode(code: string): code is ApiErrorCode {
+  return Object.prototype.hasOwnProperty.call(API_ERROR_STATUS, code);
+}
+
+/** An MXG error as the API answers it; `undefined` for a code the API does not know. */
+export function apiErrorOf(
+  error: MxgError,
+): { readonly status: number; readonly body: ApiErrorBody } | undefined {
+  if (!isApiErrorCode(error.code)) return undefined;
+  const { errors, lastSeen } = error.details as { errors?: unknown; lastSeen?: unknown };
+  return {
+    status: API_ERROR_STATUS[error.code],
+    body: {
+      code: error.code,
+      message: error.message.replace(/^[A-Z_]+: /, ''),
+      ...(errors === undefined ? {} : { errors }),
+      // tlog-witness: a 409 tells the log which size the witness has, to prove from there.
+      ...(typeof lastSeen === 'number' ? { lastSeen } : {}),
+    },
+  };
+}
