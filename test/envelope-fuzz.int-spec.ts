@@ -239,10 +239,9 @@ describe('#10.13 opening fuzzed envelopes and receipts', () => {
             expect(error).toBeInstanceOf(EnvelopeError);
             return;
           }
-          // Ill-formed UTF-8 inside a string is read today as U+FFFD, so such a message
-          // re-encodes to other bytes than were signed: left to the JSON-strictness change in
-          // canonical-message.ts (issue #10, the API's part), which owns that file.
-          if (!isWellFormedUtf8(bytes)) return;
+          // Ill-formed UTF-8 is refused (#10.10: it would be read as U+FFFD, so the message
+          // would re-encode to other bytes than were signed).
+          expect(isWellFormedUtf8(bytes)).toBe(true);
           expect(Buffer.from(encodeMessage(decoded)).equals(Buffer.from(bytes))).toBe(true);
         },
       ),
