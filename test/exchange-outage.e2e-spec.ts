@@ -321,5 +321,22 @@ describe('#10.6 a gateway stopped for an hour loses nothing: queued time is not 
       );
       expect(refused[0].details).toMatchObject({ claimedMessageId: id, layer: 'outer' });
     }, 120_000);
+
+    it('#10.6 sends no copy that can no longer be accepted: a sender asleep past the window fails the message without re-sending', async () => {
+      await pair.az.stop();
+      clocksAt(origin, 150 * MINUTE, [pair.kz]);
+      const id = await submit(pair);
+      await statusBecomes(pair.kz, id, 'published');
+      // Its first receipt timeout passes only after the window is over: nothing is re-sent.
+      clocksAt(origin, (150 + 127) * MINUTE, [pair.kz]);
+      expect(await statusBecomes(pair.kz, id, 'failed')).toMatchObject({
+        statusCode: 'NO_RECEIPT',
+        attempts: 1,
+      });
+      expect((await auditCounts(pair.kz, 'message.retried', 'NO_RECEIPT')).get(id)).toBe(1);
+      expect((await auditCounts(pair.kz, 'message.retried')).get(id)).toBeUndefined();
+      expect((await auditCounts(pair.kz, 'message.published')).get(id)).toBe(1);
+      expect(await unpublishedOutbox(pair.kz)).toBe(0);
+    }, 120_000);
   });
 });

@@ -39,15 +39,17 @@ export class ResendOverdue {
           agreement: message.agreement,
           contentDigest: message.digest,
         };
-        if (message.attempts >= exchange.maxAttempts) {
-          // Sealed when it was submitted (recorded_at): every copy carries that seal.
-          const until = deliverableUntil(message.recordedAt, exchange);
-          if (now < until) {
-            // Reporting `failed` now could make the national system submit the message again
-            // while a copy still waits to be delivered: a duplicate for the other party.
-            await this.messages.setReceiptDue(tx, message.id, until);
-            continue;
-          }
+        // Sealed when it was submitted (recorded_at): every copy carries that seal.
+        const until = deliverableUntil(message.recordedAt, exchange);
+        if (message.attempts >= exchange.maxAttempts && now < until) {
+          // Reporting `failed` now could make the national system submit the message again
+          // while a copy still waits to be delivered: a duplicate for the other party.
+          await this.messages.setReceiptDue(tx, message.id, until);
+          continue;
+        }
+        if (now >= until) {
+          // No copy can be accepted any more (e.g. this gateway was down longer than the
+          // window): none is sent.
           await this.messages.setStatus(tx, message.id, 'failed', now, {
             from: ['published'],
             code: 'NO_RECEIPT',
