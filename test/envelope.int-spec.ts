@@ -12,8 +12,11 @@ import {
   type MxgMessage,
   openEnvelope,
   type OpenEnvelopeContext,
+  openReceipt,
+  type Receipt,
   routingHeaderAttribute,
   sealEnvelope,
+  signReceipt,
 } from '@mxg/envelope';
 import {
   gatewaySubject,
@@ -33,6 +36,8 @@ function openssl(
   const result = spawnSync('openssl', args, { input });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr.toString() };
 }
+
+const DAY_MS = 86_400_000;
 
 describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () => {
   let fx: PkiFixture;
@@ -494,6 +499,27 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
       });
     });
 
+    it('ENVELOPE_TOO_OLD: sealed longer ago than the delivery window (#10.6)', async () => {
+      const { envelope } = await seal();
+      const dayLater = new Date(now.getTime() + DAY_MS + 1000);
+      const refused = await refusal(envelope, context({ now: dayLater, maxAgeMs: DAY_MS }));
+      expect(refused).toMatchObject({ code: 'ENVELOPE_TOO_OLD', layer: 'outer' });
+      expect(refused.message).toContain('older than the delivery window of 86400 s');
+    });
+
+    it('SIGNING_TIME_OUT_OF_RANGE: sealed further ahead than the clock skew, however wide the delivery window (#10.6)', async () => {
+      const envelope = await wrap({
+        message: migRequest(now),
+        signingTime: new Date(now.getTime() + 6 * 60_000),
+      });
+      const refused = await refusal(envelope, context({ now, maxAgeMs: DAY_MS }));
+      expect(refused).toMatchObject({ code: 'SIGNING_TIME_OUT_OF_RANGE', layer: 'outer' });
+      // (Signing times are whole seconds: 359 or 360 s ahead.)
+      expect(refused.message).toMatch(
+        /3[56]\d s ahead of this clock .*; at most 300 s of clock skew/,
+      );
+    });
+
     it('MESSAGE_TYPE_NOT_ALLOWED: a RET reimbursement claim under MIG', async () => {
       const { envelope } = await seal(migRequest(now, { type: 'reimbursement-claim' }));
       expect(await refusal(envelope)).toMatchObject({ code: 'MESSAGE_TYPE_NOT_ALLOWED' });
@@ -526,6 +552,24 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
       });
     });
 
+    it('#10.6 opens an envelope sealed an hour ago, and one just inside the delivery window: queued time is not clock skew', async () => {
+      const { envelope, header } = await seal();
+      for (const age of [3_600_000, DAY_MS - 1000]) {
+        const opened = await openEnvelope(
+          envelope,
+          context({ now: new Date(now.getTime() + age), maxAgeMs: DAY_MS }),
+        );
+        expect(opened.header).toEqual(header);
+        expect(opened.outer.checks.find((c) => c.name === 'signing-time')).toMatchObject({
+          ok: true,
+        });
+      }
+      // Without a delivery window, the past is judged as clock skew (what `mxg envelope open` does).
+      expect(
+        await refusal(envelope, context({ now: new Date(now.getTime() + 3_600_000) })),
+      ).toMatchObject({ code: 'SIGNING_TIME_OUT_OF_RANGE' });
+    });
+
     it('accepts a signatory’s signature made an hour before the envelope was sealed (MIG-9.3: authorised at signing time)', async () => {
       const message = migRequest(now);
       const later = new Date(now.getTime() + 3_600_000);
@@ -548,6 +592,48 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
       expect(await refusal(envelope, context({ trust: fx.reloadTrust() }))).toMatchObject({
         code: 'CERT_REVOKED',
         layer: 'inner',
+      });
+    });
+  });
+
+  describe('#10.6 receipts: no age limit, no signing time from the future', () => {
+    const receipt = (receivedAt: Date): Receipt => ({
+      format: 'mxg-receipt/1',
+      messageId: '5b0c1d44-3f1e-4c1a-9d64-0c6f3c1e2a11',
+      digest: `sha256:${'ab'.repeat(32)}`,
+      status: 'accepted',
+      code: null,
+      from: 'AZ',
+      to: 'KZ',
+      receivedAt: receivedAt.toISOString(),
+    });
+    const signedByAz = async (at: Date) =>
+      signReceipt(
+        receipt(at),
+        await fx.keys('AZ').seal(),
+        fx.config.treaty.agreement('MIG').algorithms,
+        at,
+      );
+    const openAsKz = (der: Uint8Array, at: Date) =>
+      openReceipt(der, {
+        trust: fx.reloadTrust(),
+        treaty: fx.config.treaty,
+        policy: fx.config.treaty.agreement('MIG').algorithms,
+        now: at,
+        maxSkewMs: 5 * 60_000,
+        self: 'KZ',
+      });
+
+    it('opens a receipt signed two days before it is read: its addressee was down, or it answers a duplicate', async () => {
+      const der = await signedByAz(now);
+      const { receipt: opened } = await openAsKz(der, new Date(now.getTime() + 2 * DAY_MS));
+      expect(opened).toEqual(receipt(now));
+    });
+
+    it('SIGNING_TIME_OUT_OF_RANGE: a receipt signed further ahead of the reader’s clock than the skew', async () => {
+      const der = await signedByAz(new Date(now.getTime() + 6 * 60_000));
+      await expect(openAsKz(der, now)).rejects.toMatchObject({
+        code: 'SIGNING_TIME_OUT_OF_RANGE',
       });
     });
   });

@@ -60,6 +60,8 @@ export interface ExchangeSettings {
   receiptTimeoutSeconds?: number;
   maxAttempts?: number;
   maxMessageBytes?: number;
+  maxClockSkewSeconds?: number;
+  maxEnvelopeAgeSeconds?: number;
 }
 
 /**

@@ -118,3 +118,34 @@ export async function databaseOutage(db: TestDatabase): Promise<() => Promise<vo
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export interface QueuedMessage {
+  messageId: string | undefined;
+  headers: Record<string, unknown>;
+}
+
+/**
+ * The messages waiting on a queue — their AMQP message ids and headers — read and put back, so
+ * a test can see what was dead-lettered and why (`x-mxg-error-code`).
+ */
+export async function peekQueue(adminUrl: string, queue: string): Promise<QueuedMessage[]> {
+  const connection = await connect(adminUrl);
+  try {
+    const channel = await connection.createChannel();
+    const seen: QueuedMessage[] = [];
+    for (;;) {
+      const message = await channel.get(queue, { noAck: false });
+      if (message === false) break;
+      seen.push({
+        messageId: message.properties.messageId,
+        headers: message.properties.headers ?? {},
+      });
+    }
+    channel.nackAll(true);
+    // Closed before the connection: closing the connection first can lose the requeue.
+    await channel.close();
+    return seen;
+  } finally {
+    await connection.close();
+  }
+}

@@ -47,4 +47,6 @@ export {
   type ApiClient,
   apiClientSchema,
   defaultAlgorithmPolicy,
+  type ExchangeSettings,
+  lastResendSeconds,
 } from './treaty/treaty-config.schema';

@@ -28,8 +28,14 @@ export interface OpenEnvelopeContext {
   readonly trust: TrustStore;
   readonly treaty: TreatyRegistry;
   readonly now: Date;
-  /** How far a signing time may be from `now`. */
+  /** How far a signing time may be ahead of `now` (clock skew); also behind it, without `maxAgeMs`. */
   readonly maxSkewMs: number;
+  /**
+   * The delivery window: how old the sending gateway's seal may be (ENVELOPE_TOO_OLD beyond).
+   * A re-sent envelope keeps its first seal, and a copy may wait in the queue for as long as
+   * the receiver is down, so this spans outages; replays inside it are caught by message id.
+   */
+  readonly maxAgeMs?: number;
   readonly transport?: TransportHeader;
 }
 
@@ -67,6 +73,7 @@ export async function openEnvelope(
 
   const outer = await verifySignedLayer(envelope, {
     ...common,
+    maxAgeMs: ctx.maxAgeMs,
     policy,
     layer: 'outer',
     role: 'seal',

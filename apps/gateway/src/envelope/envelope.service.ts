@@ -99,13 +99,16 @@ export class EnvelopeService {
   }
 
   open(envelope: Uint8Array, transport: TransportHeader): Promise<OpenedEnvelope> {
+    const { maxClockSkewSeconds, maxEnvelopeAgeSeconds } = this.config.gateway.exchange;
     return openEnvelope(envelope, {
       self: this.party,
       keys: this.keys,
       trust: this.trust,
       treaty: this.config.treaty,
       now: this.clock.now(),
-      maxSkewMs: this.config.gateway.exchange.maxClockSkewSeconds * 1000,
+      maxSkewMs: maxClockSkewSeconds * 1000,
+      // Not clock skew: how long an envelope may have waited (re-sends keep the first seal).
+      maxAgeMs: maxEnvelopeAgeSeconds * 1000,
       transport,
     });
   }
@@ -125,6 +128,7 @@ export class EnvelopeService {
       treaty: this.config.treaty,
       policy: agreementPolicy(agreement, this.config.treaty),
       now: this.clock.now(),
+      maxSkewMs: this.config.gateway.exchange.maxClockSkewSeconds * 1000,
       self: this.party,
     });
   }

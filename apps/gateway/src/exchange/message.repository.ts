@@ -111,7 +111,8 @@ export class MessageRepository {
    * Inserts a message and its content — and, only if the message is new, the rows of `also`, its
    * audit entries included — in one statement, autocommitted unless `db` is a transaction (a
    * data-modifying CTE is atomic); `undefined` when a message with this id exists already (a
-   * duplicate: nothing is written), the stored record otherwise.
+   * duplicate: nothing is written), the stored record otherwise. (So the id is what stops a
+   * replay: kept at least `exchange.maxEnvelopeAgeSeconds`, see ReceiveEnvelope.)
    *
    * Autocommitted inserts are group-committed: those made while one statement is in flight go
    * out together in the next (one statement and one WAL flush for many messages — the exchange's
@@ -288,6 +289,14 @@ export class MessageRepository {
       [rows.map((r) => r.id), at, timeoutSeconds, envelopes],
     );
     return moved.map(toRecord);
+  }
+
+  /** A published message's receipt is now due at `dueAt` (no re-send before then). */
+  async setReceiptDue(db: Db, id: string, dueAt: Date): Promise<void> {
+    await db.query(
+      `UPDATE messages SET receipt_due_at = $2 WHERE id = $1 AND status = 'published'`,
+      [id, dueAt],
+    );
   }
 
   /** Published messages whose receipt is overdue; locked so that one instance re-sends each. */

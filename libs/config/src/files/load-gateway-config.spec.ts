@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findRepoRoot } from '../repo-root';
+import { lastResendSeconds } from '../treaty/treaty-config.schema';
 import { ConfigError } from './config-error';
 import { loadGatewayConfig } from './load-gateway-config';
 import { loadTreatyConfig } from './load-treaty-config';
@@ -38,6 +39,66 @@ describe(loadGatewayConfig.name, () => {
         },
       ]),
     );
+  });
+
+  describe('#10.6 exchange: a delivery window apart from the clock skew', () => {
+    const gatewayWith = (exchange: string) => {
+      writeFileSync(
+        join(dir, 'gateways', 'xw.yaml'),
+        `party: KZ\nhttp: { port: 3999 }\ndatabase: { name: mxg_xw }\namqp: { vhost: mxg, user: mxg-xw }\n${exchange}`,
+      );
+      return () => loadGatewayConfig(dir, 'xw', treaty, root);
+    };
+    const issuesOf = (load: () => unknown) => {
+      try {
+        load();
+      } catch (error) {
+        if (error instanceof ConfigError) return error.issues;
+        throw error;
+      }
+      throw new Error('the configuration was accepted');
+    };
+
+    it('admits envelopes a day old by default, with five minutes of clock skew, and re-sends well inside that', () => {
+      const { exchange } = gatewayWith('')();
+      expect(exchange).toMatchObject({
+        maxClockSkewSeconds: 300,
+        maxEnvelopeAgeSeconds: 86_400,
+        receiptTimeoutSeconds: 30,
+        maxAttempts: 6,
+      });
+      expect(lastResendSeconds(exchange)).toBe(930);
+    });
+
+    it('refuses a re-send schedule whose last copy would leave after half the window', () => {
+      const issues = issuesOf(
+        gatewayWith('exchange:\n  maxEnvelopeAgeSeconds: 3600\n  maxAttempts: 8\n'),
+      );
+      expect(issues).toEqual([
+        expect.objectContaining({
+          file: 'config/gateways/xw.yaml',
+          field: 'exchange.maxAttempts',
+          line: 7,
+        }),
+      ]);
+      // 30 s doubling, 8 publications: the last at 30 × (2^7 − 1) = 3,810 s.
+      expect(issues[0].message).toContain('the last re-send would go 3810 s after the first');
+      expect(() =>
+        gatewayWith('exchange:\n  maxEnvelopeAgeSeconds: 3600\n  maxAttempts: 6\n')(),
+      ).not.toThrow();
+    });
+
+    it('refuses a window shorter than the clock skew', () => {
+      const issues = issuesOf(
+        gatewayWith('exchange: { maxEnvelopeAgeSeconds: 120, maxAttempts: 1 }\n'),
+      );
+      expect(issues).toEqual([
+        expect.objectContaining({
+          field: 'exchange.maxEnvelopeAgeSeconds',
+          message: 'must be at least maxClockSkewSeconds (300)',
+        }),
+      ]);
+    });
   });
 
   it('names a missing gateway file', () => {

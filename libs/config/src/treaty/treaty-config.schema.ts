@@ -172,7 +172,10 @@ export const gatewayFileSchema = z.strictObject({
   /** How this gateway exchanges messages (issue 5); every field has a production default. */
   exchange: z
     .strictObject({
-      /** MIG-9.1: how far a signing time may be from the receiver's clock. */
+      /**
+       * MIG-9.1: how far a signing time may be ahead of the receiver's clock — the clocks'
+       * disagreement, nothing more. How old a seal may be is `maxEnvelopeAgeSeconds`.
+       */
       maxClockSkewSeconds: z.number().int().min(1).max(86_400).default(300),
       /**
        * How long before it is submitted a message a signatory signed beforehand may have been
@@ -185,9 +188,25 @@ export const gatewayFileSchema = z.strictObject({
         .min(60)
         .max(30 * 86_400)
         .default(86_400),
+      /**
+       * The delivery window: how old (since the sending gateway sealed it) an envelope may be
+       * when it is opened here. Time queued while this gateway is down is not clock skew, so
+       * this spans outages; older envelopes are refused as ENVELOPE_TOO_OLD. Replays within it
+       * are harmless only because received message ids are kept at least this long (MIG-11.5
+       * retention must not go below it). The sender reports `failed` only once it is over.
+       */
+      maxEnvelopeAgeSeconds: z
+        .number()
+        .int()
+        .min(60)
+        .max(30 * 86_400)
+        .default(86_400),
       /** Re-send an envelope whose receipt has not come back in this time (doubling each try). */
       receiptTimeoutSeconds: z.number().int().min(1).default(30),
-      /** Attempts before the message is `failed` and visible as such in the API. */
+      /**
+       * Publications of an envelope (the first and the re-sends). After the last, the message
+       * stays `published` while the peer's delivery window can still admit it, then `failed`.
+       */
       maxAttempts: z.number().int().min(1).max(100).default(6),
       /**
        * How long one content-encryption key, wrapped once for a receiving gateway, serves the
@@ -204,6 +223,29 @@ export const gatewayFileSchema = z.strictObject({
         .min(1024)
         .max(64 * 1024 * 1024)
         .default(4 * 1024 * 1024),
+    })
+    .superRefine((exchange, ctx) => {
+      if (exchange.maxEnvelopeAgeSeconds < exchange.maxClockSkewSeconds) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['maxEnvelopeAgeSeconds'],
+          message: `must be at least maxClockSkewSeconds (${exchange.maxClockSkewSeconds})`,
+        });
+      }
+      // Every copy is the same sealed envelope, as old as the first: the last one must leave
+      // early enough to wait out a receiver's outage in its queue, i.e. well inside the window.
+      const lastResend = lastResendSeconds(exchange);
+      if (lastResend > exchange.maxEnvelopeAgeSeconds / 2) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['maxAttempts'],
+          message:
+            `the last re-send would go ${lastResend} s after the first publication (receiptTimeoutSeconds ` +
+            `${exchange.receiptTimeoutSeconds}, doubling, ${exchange.maxAttempts} attempts), more than half of ` +
+            `maxEnvelopeAgeSeconds (${exchange.maxEnvelopeAgeSeconds}): a copy sent then may reach the receiver ` +
+            `after it stops accepting the envelope; lower maxAttempts or receiptTimeoutSeconds, or widen the window`,
+        });
+      }
     })
     .prefault({}),
   /** Peer gateways whose witnesses countersign this gateway's audit checkpoints (issue 4). */
@@ -222,11 +264,22 @@ export const gatewayFileSchema = z.strictObject({
   clients: z.array(apiClientSchema).default([]),
 });
 
+/**
+ * Seconds from an envelope's first publication to its last re-send: the waits double from
+ * `receiptTimeoutSeconds`, one fewer than the attempts.
+ */
+export function lastResendSeconds(
+  exchange: Pick<ExchangeSettings, 'receiptTimeoutSeconds' | 'maxAttempts'>,
+): number {
+  return exchange.receiptTimeoutSeconds * (2 ** (exchange.maxAttempts - 1) - 1);
+}
+
 export type PartiesFile = z.infer<typeof partiesFileSchema>;
 export type AuthoritiesFile = z.infer<typeof authoritiesFileSchema>;
 export type AgreementsFile = z.infer<typeof agreementsFileSchema>;
 export type SignatoriesFile = z.infer<typeof signatoriesFileSchema>;
 export type GatewayFile = z.infer<typeof gatewayFileSchema>;
+export type ExchangeSettings = GatewayFile['exchange'];
 export type AlgorithmPolicy = z.infer<typeof algorithmPolicy>;
 
 /** What an agreement accepts when its file lists no `algorithms`. */

@@ -55,6 +55,13 @@ export interface OpenReceiptContext {
   readonly treaty: TreatyRegistry;
   readonly policy: AlgorithmPolicy;
   readonly now: Date;
+  /**
+   * How far the receipt's signing time may be ahead of `now`. There is no limit on its age: a
+   * receipt is kept evidence, not a request — it may wait in the queue while its addressee is
+   * down, a duplicate is answered with the receipt stored long ago, and a replayed one changes
+   * nothing (the first for a message is the one recorded).
+   */
+  readonly maxSkewMs?: number;
   /** This gateway's party: a receipt must be addressed to it. */
   readonly self: string;
 }
@@ -80,6 +87,8 @@ export async function openReceipt(
     treaty: ctx.treaty,
     policy: ctx.policy,
     now: ctx.now,
+    maxSkewMs: ctx.maxSkewMs,
+    futureSkewOnly: true,
   });
   const error = firstFailure(report);
   if (error) throw error;

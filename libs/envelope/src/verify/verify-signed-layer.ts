@@ -26,12 +26,21 @@ export interface VerifySignedLayerOptions {
   readonly treaty: TreatyRegistry;
   readonly policy: AlgorithmPolicy;
   readonly now: Date;
-  /** How far the signing time may be from `now`; omit to skip (old artefacts). */
+  /**
+   * How far the signing time may be ahead of `now` (the clocks' disagreement) and, unless
+   * `maxAgeMs` or `futureSkewOnly` says otherwise, behind it; omit to skip (old artefacts).
+   */
   readonly maxSkewMs?: number;
   /**
-   * Apply `maxSkewMs` to signing times in the future only. A signatory may sign a request
-   * well before it is sent (MIG-9.3 asks who was authorised *at signing time*), but nobody
-   * signs in the future.
+   * How long before `now` the signature may have been made: a delivery window, wider than the
+   * clock skew because an envelope may wait in a queue while its receiver is down. Older is
+   * ENVELOPE_TOO_OLD. Only with `maxSkewMs`.
+   */
+  readonly maxAgeMs?: number;
+  /**
+   * Apply `maxSkewMs` to signing times in the future only, and no limit to the past. A
+   * signatory may sign a request well before it is sent (MIG-9.3 asks who was authorised *at
+   * signing time*), but nobody signs in the future.
    */
   readonly futureSkewOnly?: boolean;
   readonly detachedContent?: Uint8Array;
@@ -174,16 +183,33 @@ export async function verifySignedLayer(
   }
 
   if (options.maxSkewMs !== undefined) {
+    const signed = `signed at ${signingTime.toISOString()}`;
+    const now = options.now.toISOString();
     const ahead = signingTime.getTime() - options.now.getTime();
-    const skew = options.futureSkewOnly ? Math.max(0, ahead) : Math.abs(ahead);
-    if (skew <= options.maxSkewMs) {
-      pass('signing-time', `signed at ${signingTime.toISOString()}`);
-    } else {
+    const maxAgeMs = options.futureSkewOnly ? undefined : (options.maxAgeMs ?? options.maxSkewMs);
+    if (ahead > options.maxSkewMs) {
       fail(
         'signing-time',
         'SIGNING_TIME_OUT_OF_RANGE',
-        `signed at ${signingTime.toISOString()}, ${Math.round(skew / 1000)} s from now (${options.now.toISOString()}); at most ${options.maxSkewMs / 1000} s allowed`,
+        `${signed}, ${seconds(ahead)} s ahead of this clock (${now}); at most ${seconds(options.maxSkewMs)} s of clock skew allowed`,
       );
+    } else if (maxAgeMs !== undefined && -ahead > maxAgeMs) {
+      // Without a delivery window the past is judged as clock skew, as it always was.
+      if (options.maxAgeMs === undefined) {
+        fail(
+          'signing-time',
+          'SIGNING_TIME_OUT_OF_RANGE',
+          `${signed}, ${seconds(-ahead)} s before this clock (${now}); at most ${seconds(maxAgeMs)} s allowed`,
+        );
+      } else {
+        fail(
+          'signing-time',
+          'ENVELOPE_TOO_OLD',
+          `${signed}, ${seconds(-ahead)} s before this clock (${now}): older than the delivery window of ${seconds(maxAgeMs)} s`,
+        );
+      }
+    } else {
+      pass('signing-time', signed);
     }
   }
 
@@ -306,6 +332,10 @@ function matchSignatory(
   return signatoriesToConsider(options).find((id) =>
     options.trust.signatoryCertificate(id)?.raw.equals(certificate.raw),
   );
+}
+
+function seconds(ms: number): number {
+  return Math.round(ms / 1000);
 }
 
 function reason(error: unknown): string {

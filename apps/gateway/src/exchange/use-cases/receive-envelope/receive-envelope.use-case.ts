@@ -23,6 +23,11 @@ export type ReceiveOutcome = 'stored' | 'duplicate' | 'refused';
  * dead-letter queue with its error code, is audited, and — when the sender is authenticated —
  * gets a signed negative receipt. Each outcome is one statement or transaction, committed before
  * the delivery is acknowledged, so nothing is lost.
+ *
+ * The stored message ids are the replay protection: an envelope is accepted until it is
+ * `exchange.maxEnvelopeAgeSeconds` old (its sender re-sends the same one, and it may wait out an
+ * outage in the queue), so a received id must be kept at least that long after it arrived —
+ * whatever retention (MIG-11.5) deletes, never an id younger than the window.
  */
 @Injectable()
 export class ReceiveEnvelope {

@@ -2,14 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { AuditAppender } from '@mxg/audit';
 import { MxgConfigService } from '@mxg/config';
 import { Clock } from '@mxg/core';
+import { deliverableUntil } from '../../delivery-window';
 import { MessageRepository } from '../../message.repository';
 import { envelopeEntry } from '../../outbox-entries';
 import { OutboxSignal } from '../../outbox-signal';
 
 /**
  * No receipt in time: the same envelope (same message id — the receiver deduplicates) goes out
- * again, with the wait doubling each time; after the configured number of attempts the message
- * is `failed`, visible in the API and on the audit record.
+ * again, with the wait doubling each time, up to the configured number of attempts. After the
+ * last, the message stays `published` for as long as a copy can still be accepted (see
+ * deliverableUntil: the receiver may be down with every copy in its queue), and only then is it
+ * `failed` (NO_RECEIPT), visible in the API and on the audit record.
  */
 @Injectable()
 export class ResendOverdue {
@@ -24,7 +27,7 @@ export class ResendOverdue {
   /** Returns how many messages it handled. */
   async execute(limit = 100): Promise<number> {
     const now = this.clock.now();
-    const { maxAttempts } = this.config.gateway.exchange;
+    const { exchange } = this.config.gateway;
     const handled = await this.messages.transaction(async (tx) => {
       const overdue = await this.messages.overdue(tx, now, limit);
       for (const message of overdue) {
@@ -36,7 +39,17 @@ export class ResendOverdue {
           agreement: message.agreement,
           contentDigest: message.digest,
         };
-        if (message.attempts >= maxAttempts) {
+        // Sealed when it was submitted (recorded_at): every copy carries that seal.
+        const until = deliverableUntil(message.recordedAt, exchange);
+        if (message.attempts >= exchange.maxAttempts && now < until) {
+          // Reporting `failed` now could make the national system submit the message again
+          // while a copy still waits to be delivered: a duplicate for the other party.
+          await this.messages.setReceiptDue(tx, message.id, until);
+          continue;
+        }
+        if (now >= until) {
+          // No copy can be accepted any more (e.g. this gateway was down longer than the
+          // window): none is sent.
           await this.messages.setStatus(tx, message.id, 'failed', now, {
             from: ['published'],
             code: 'NO_RECEIPT',
@@ -48,7 +61,7 @@ export class ResendOverdue {
               type: 'message.retried',
               outcome: 'failure',
               errorCode: 'NO_RECEIPT',
-              details: { attempts: message.attempts },
+              details: { attempts: message.attempts, deliverableUntil: until.toISOString() },
             },
             { db: tx },
           );
