@@ -26,6 +26,7 @@ import {
   revokeCertificate,
   signatorySubject,
 } from '@mxg/pki';
+import { opensslEnvelope } from './support/openssl-envelope';
 import { createPkiFixture, migRequest, type PkiFixture } from './support/pki-fixture';
 
 /** Runs the real OpenSSL 3 CLI; tests check MXG against it, not against a re-implementation. */
@@ -88,7 +89,8 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
   /** Builds the three layers by hand, so a test can make any one of them wrong. */
   const wrap = async (parts: {
     message: MxgMessage;
-    routing?: MxgMessage['header'];
+    /** The sealed routing header; `null` leaves it out, as `openssl cms -sign` does. */
+    routing?: MxgMessage['header'] | null;
     inner?: Uint8Array;
     innerSigner?: KeyPair;
     outerSigner?: KeyPair;
@@ -113,7 +115,10 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
     return signCms(enveloped, parts.outerSigner ?? (await fx.keys('KZ').seal()), {
       scheme: 'ecdsa-sha256',
       signingTime: parts.outerSigningTime ?? signingTime,
-      extraAttributes: [routingHeaderAttribute(parts.routing ?? parts.message.header)],
+      extraAttributes:
+        parts.routing === null
+          ? []
+          : [routingHeaderAttribute(parts.routing ?? parts.message.header)],
     });
   };
   const refusal = async (envelope: Uint8Array, ctx: OpenEnvelopeContext = context()) => {
@@ -121,7 +126,12 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
       await openEnvelope(envelope, ctx);
     } catch (error) {
       if (error instanceof EnvelopeError)
-        return { code: error.code, message: error.message, layer: error.layer };
+        return {
+          code: error.code,
+          message: error.message,
+          layer: error.layer,
+          authenticatedHeader: error.authenticatedHeader,
+        };
       throw error;
     }
     throw new Error('the envelope was accepted');
@@ -211,60 +221,14 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
   describe('MXG opens what OpenSSL writes', () => {
     it('opens an envelope signed, encrypted and sealed with openssl cms', async () => {
       const message = migRequest(now);
-      const signer = kz().signatory('kz-mvd-deputy-minister');
-      const inner = openssl([
-        'cms',
-        '-sign',
-        '-binary',
-        '-nodetach',
-        '-md',
-        'sha256',
-        '-outform',
-        'DER',
-        '-in',
-        file('message.json', encodeMessage(message)),
-        '-signer',
-        signer.certificate,
-        '-inkey',
-        signer.privateKey,
-      ]);
-      expect(inner.status).toBe(0);
-      const enveloped = openssl([
-        'cms',
-        '-encrypt',
-        '-binary',
-        '-outform',
-        'DER',
-        '-aes-256-cbc',
-        '-in',
-        file('inner-openssl.p7s', inner.stdout),
-        '-recip',
-        az().gateway.encryption.certificate,
-        '-keyopt',
-        'rsa_padding_mode:oaep',
-        '-keyopt',
-        'rsa_oaep_md:sha256',
-      ]);
-      expect(enveloped.status).toBe(0);
-      const outer = openssl([
-        'cms',
-        '-sign',
-        '-binary',
-        '-nodetach',
-        '-md',
-        'sha256',
-        '-outform',
-        'DER',
-        '-in',
-        file('enveloped-openssl.p7m', enveloped.stdout),
-        '-signer',
-        kz().gateway.seal.certificate,
-        '-inkey',
-        kz().gateway.seal.privateKey,
-      ]);
-      expect(outer.status).toBe(0);
+      const envelope = opensslEnvelope({
+        message: encodeMessage(message),
+        signatory: kz().signatory('kz-mvd-deputy-minister'),
+        recipientCertificate: az().gateway.encryption.certificate,
+        seal: kz().gateway.seal,
+      });
 
-      const opened = await openEnvelope(new Uint8Array(outer.stdout), context());
+      const opened = await openEnvelope(new Uint8Array(envelope), context());
       expect(opened.message).toEqual(message);
       expect(opened.signatoryId).toBe('kz-mvd-deputy-minister');
     });
@@ -481,7 +445,7 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
           return corrupted;
         },
       });
-      expect(await refusal(envelope)).toEqual({
+      expect(await refusal(envelope)).toMatchObject({
         code: 'DECRYPTION_FAILED',
         message: 'DECRYPTION_FAILED: the envelope could not be decrypted',
         layer: 'envelope',
@@ -593,6 +557,61 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
         code: 'CERT_REVOKED',
         layer: 'inner',
       });
+    });
+  });
+
+  describe('#10.12 a refusal past the seal names its sender, sealed routing header or not', () => {
+    const stranger = async () => {
+      const ca = await loadCertificateAuthority(fx.certsDir, 'KZ');
+      const issued = await issueCertificate({
+        issuer: ca,
+        profile: 'signatory',
+        subject: signatorySubject('KZ', {
+          id: 'z',
+          authorityCode: 'KZ-MVD',
+          authorityNameEn: 'Ministry of Internal Affairs',
+          commonName: 'Not On The List',
+        }),
+        keyAlgorithm: 'ecdsa-p256',
+        notBefore: dayBefore,
+      });
+      return { certificate: issued.certificate, privateKey: issued.privateKey };
+    };
+
+    it('#10.12 without a routing header (as openssl cms makes it), an inner failure carries the message id for a negative receipt', async () => {
+      const message = migRequest(now);
+      const refused = await refusal(
+        await wrap({ message, routing: null, innerSigner: await stranger() }),
+      );
+      expect(refused).toMatchObject({ code: 'SIGNATORY_NOT_AUTHORISED', layer: 'inner' });
+      expect(refused.authenticatedHeader).toEqual(message.header);
+    });
+
+    it('#10.12 without a routing header, a message claiming another party than the seal names no sender to answer', async () => {
+      // Sealed by KZ's gateway, but the message inside claims AZ-DMX as its sender: KZ's seal
+      // authenticates KZ, not the claim, so nobody is sent a receipt on its strength.
+      const foreign = migRequest(now, { from: { party: 'AZ', authority: 'AZ-DMX' } });
+      const refused = await refusal(await wrap({ message: foreign, routing: null }));
+      expect(refused).toMatchObject({ code: 'HEADER_MISMATCH' });
+      expect(refused.authenticatedHeader).toBeUndefined();
+    });
+
+    it('#10.12 a seal that fails authenticates nobody, header or not', async () => {
+      const message = migRequest(now);
+      for (const routing of [null, undefined]) {
+        const envelope = Buffer.from(await wrap({ message, routing }));
+        envelope[Math.floor(envelope.length / 2)] ^= 0x01;
+        const refused = await refusal(envelope);
+        expect(refused.code).toBe('SIGNATURE_INVALID');
+        expect(refused.authenticatedHeader).toBeUndefined();
+      }
+    });
+
+    it('#10.12 with a routing header, an inner failure carries the sealed header as before', async () => {
+      const message = migRequest(now);
+      const refused = await refusal(await wrap({ message, innerSigner: await stranger() }));
+      expect(refused).toMatchObject({ code: 'SIGNATORY_NOT_AUTHORISED', layer: 'inner' });
+      expect(refused.authenticatedHeader).toEqual(message.header);
     });
   });
 

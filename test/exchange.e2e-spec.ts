@@ -12,7 +12,7 @@ import {
   inboxQueue,
   MxgConfigService,
 } from '@mxg/config';
-import { FileKeyStore, signReceipt } from '@mxg/envelope';
+import { encodeMessage, FileKeyStore, signReceipt } from '@mxg/envelope';
 import { partyPkiPaths } from '@mxg/pki';
 import {
   createExchangePair,
@@ -21,6 +21,8 @@ import {
   type ExchangePair,
   type GatewayUnderTest,
 } from './support/exchange-pair';
+import { opensslEnvelope } from './support/openssl-envelope';
+import { migRequest } from './support/pki-fixture';
 
 interface View {
   id: string;
@@ -286,6 +288,50 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
     await inInbox(pair.az, 'AZ-DMX', next.body.id);
   });
 
+  it('#10.12 answers an OpenSSL-made envelope (no routing header) refused past its seal with a negative receipt, audited under its message id', async () => {
+    const certs = MxgConfigService.load().paths.certs;
+    const kzPki = partyPkiPaths(certs, 'KZ');
+    // Sealed by KZ's gateway; signed by KZ-MTSZN's signatory for a message from KZ-MVD (MIG-9.3).
+    const message = migRequest(new Date());
+    const envelope = opensslEnvelope({
+      message: encodeMessage(message),
+      signatory: kzPki.signatory('kz-mtszn-committee-head'),
+      recipientCertificate: partyPkiPaths(certs, 'AZ').gateway.encryption.certificate,
+      seal: kzPki.gateway.seal,
+    });
+    const id = message.header.id;
+    const connection = await connect(pair.broker.adminUrl);
+    const channel = await connection.createConfirmChannel();
+    // No transport properties beyond the type: OpenSSL's user has no MXG headers to set.
+    channel.publish(BROKER_EXCHANGE, 'az', envelope, { persistent: true, type: 'mxg.envelope' });
+    await channel.waitForConfirms();
+
+    // AZ refused it under the message id the seal authenticates, and answered KZ's gateway,
+    // which never sent that message and says so on its own dead-letter queue.
+    const dead = await deadLetters(channel, 'KZ', 1);
+    await channel.close();
+    await connection.close();
+    expect(Object.fromEntries(dead)).toEqual({ [`receipt:${id}`]: 'RECEIPT_UNKNOWN_MESSAGE' });
+    // AZ records `receipt.sent` once the broker confirmed it: KZ may have read it before that.
+    const audited = await eventually(
+      async () => {
+        const found = await rows<{ event_type: string; error_code: string | null }>(
+          pair.az,
+          `SELECT event_type, error_code FROM mxg.audit_entries WHERE message_id = $1 ORDER BY id`,
+          [id],
+        );
+        return found.some((r) => r.event_type === 'receipt.sent') ? found : undefined;
+      },
+      10_000,
+      'receipt.sent on the record',
+    );
+    expect(audited).toEqual([
+      { event_type: 'message.rejected', error_code: 'SIGNATORY_NOT_AUTHORISED' },
+      { event_type: 'receipt.sent', error_code: null },
+    ]);
+    expect(await rows(pair.az, `SELECT 1 FROM mxg.messages WHERE id = $1`, [id])).toHaveLength(0);
+  });
+
   it('refuses a receipt for a message it never sent, or with another digest, and dead-letters it', async () => {
     const { body } = await submit();
     await delivered(pair.kz, 'KZ-MVD', body.id);
@@ -329,7 +375,10 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
     });
     const audited = await rows<{ error_code: string }>(
       pair.kz,
-      `SELECT error_code FROM mxg.audit_entries WHERE event_type = 'receipt.received' AND outcome = 'failure'`,
+      `SELECT error_code FROM mxg.audit_entries
+        WHERE event_type = 'receipt.received' AND outcome = 'failure'
+          AND details->>'claimedMessageId' = ANY($1)`,
+      [[`receipt:${unknownId}`, `receipt:${body.id}`]],
     );
     expect(audited.map((r) => r.error_code).sort()).toEqual([
       'RECEIPT_DIGEST_MISMATCH',

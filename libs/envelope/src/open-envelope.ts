@@ -80,10 +80,11 @@ export async function openEnvelope(
   });
   throwIfFailed(outer);
   try {
-    return await openSealed(sealed, outer, ctx, common);
+    return { ...(await openSealed(sealed, outer, ctx, common)), outer };
   } catch (error) {
     // Past the seal, the sender is authenticated: say so, so a negative receipt can go back.
-    if (error instanceof EnvelopeError && sealed.header) error.authenticatedHeader = sealed.header;
+    if (error instanceof EnvelopeError && sealed.header)
+      error.authenticatedHeader ??= sealed.header;
     throw error;
   }
 }
@@ -93,7 +94,7 @@ async function openSealed(
   outer: LayerReport,
   ctx: OpenEnvelopeContext,
   common: Omit<VerifySignedLayerOptions, 'layer' | 'role' | 'policy'>,
-): Promise<OpenedEnvelope> {
+): Promise<Omit<OpenedEnvelope, 'outer'>> {
   const policy = agreementPolicy(sealed.header?.agreement ?? ctx.transport?.agreement, ctx.treaty);
   if (sealed.header) assertExchangeAllowed(sealed.header, ctx.treaty, ctx.now);
 
@@ -121,8 +122,29 @@ async function openSealed(
       );
     }
     assertAddressedAndAgreed(header, ctx);
-    assertExchangeAllowed(header, ctx.treaty, ctx.now);
+    try {
+      assertExchangeAllowed(header, ctx.treaty, ctx.now);
+      return await verifyInner(inner, peeked, header, common, ctx);
+    } catch (error) {
+      // No routing header was sealed (`openssl cms -sign` cannot add one), but the message read
+      // from the decrypted content is inside what the sender's gateway sealed, and it is from
+      // that gateway's party: the sender and the message id are authenticated all the same, so
+      // a refusal here is answered with a negative receipt and audited under the message id.
+      if (error instanceof EnvelopeError) error.authenticatedHeader = header;
+      throw error;
+    }
   }
+  return verifyInner(inner, peeked, header, common, ctx);
+}
+
+/** The signatory's layer: its signature, chain and authority, and the message it signed. */
+async function verifyInner(
+  inner: Uint8Array,
+  peeked: ReturnType<typeof peekMessage>,
+  header: MessageHeader,
+  common: Omit<VerifySignedLayerOptions, 'layer' | 'role' | 'policy'>,
+  ctx: OpenEnvelopeContext,
+): Promise<Omit<OpenedEnvelope, 'outer'>> {
   const innerReport = await verifySignedLayer(inner, {
     ...common,
     policy: agreementPolicy(header.agreement, ctx.treaty),
@@ -144,7 +166,6 @@ async function openSealed(
     header,
     inner,
     digest: messageDigest(innerReport.content!),
-    outer,
     innerReport,
     signatoryId: innerReport.signatoryId!,
   };
