@@ -11,7 +11,8 @@ const APPEND_ONLY_TABLES = [
 ];
 
 /**
- * The audit log, append-only at three levels (FIELD-NOTES, "Append-only tables"):
+ * The audit log, append-only at three levels (a trigger alone is not enough: an owner or superuser
+ * can disable triggers):
  *  1. the application role holds no UPDATE, DELETE or TRUNCATE on these tables (revoked below
  *     from every grantee other than the owner, whatever its name: `mxg_kz_app`, `mxg_test_app`…);
  *  2. row and statement triggers reject UPDATE, DELETE and TRUNCATE even for the owner;
