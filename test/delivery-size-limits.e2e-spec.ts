@@ -107,7 +107,7 @@ describe('#10.9 size limits on receipt: evidence, not payloads', () => {
       dead.map((d) => ({
         id: d.properties.messageId as unknown,
         bytes: d.content.length,
-        headers: d.properties.headers as unknown,
+        headers: d.properties.headers,
       })),
     ).toEqual(
       deliveries.map(({ id, bytes }) => ({
