@@ -11,10 +11,10 @@ import { verifySignedLayer } from '../verify/verify-signed-layer';
 export const RECEIPT_FORMAT = 'mxg-receipt/1';
 
 /**
- * #10.9: the largest receipt a gateway accepts, in bytes (DER). A receipt is ids, a digest and a
- * code under one seal — 1.5 KB with an ECDSA P-256 seal, 3 KB with RSA-4096 — so a delivery
- * claiming to be one and larger than this is refused before it is parsed (RECEIPT_TOO_LARGE);
- * the margin is for longer names and a certificate chain.
+ * #10.9: the largest receipt a gateway accepts, in bytes (DER). A receipt is ids, a digest and
+ * a code under one seal — about 1.2 KB with an ECDSA P-256 seal, 2.7 KB with RSA-4096 — so a
+ * delivery claiming to be one and larger than this is refused before it is parsed
+ * (RECEIPT_TOO_LARGE); the margin is for longer names and a certificate chain.
  */
 export const MAX_RECEIPT_BYTES = 64 * 1024;
 
