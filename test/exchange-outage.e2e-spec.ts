@@ -218,14 +218,15 @@ describe('#10.6 a gateway stopped for an hour loses nothing: queued time is not 
       const duplicates = await auditCounts(pair.az, 'message.received', 'DUPLICATE_MESSAGE');
       expect(ids.map((id) => duplicates.get(id))).toEqual(ids.map(() => 1));
       await expectQuiet(pair);
-      // The duplicate was answered with the very receipt signed an hour before.
+      // The duplicate was answered with the very receipt signed an hour before: each published
+      // row dropped its payload only because it was the receipt `receipts` holds (#10.9).
       expect(
         await sql(
           pair.az.db,
-          `SELECT count(*)::int AS sent, count(DISTINCT payload)::int AS different
+          `SELECT count(*)::int AS sent, count(payload)::int AS kept
              FROM mxg.outbox WHERE kind = 'receipt' GROUP BY message_id`,
         ),
-      ).toEqual(ids.map(() => ({ sent: 2, different: 1 })));
+      ).toEqual(ids.map(() => ({ sent: 2, kept: 0 })));
       expect(await outgoing(pair.kz)).toEqual(
         [...ids].sort().map((id) => ({ id, status: 'delivered', attempts: 2 })),
       );

@@ -47,6 +47,7 @@ export {
   type ApiClient,
   apiClientSchema,
   defaultAlgorithmPolicy,
+  ENVELOPE_OVERHEAD_BYTES,
   type ExchangeSettings,
   lastResendSeconds,
 } from './treaty/treaty-config.schema';

@@ -37,6 +37,7 @@ export {
   type OpenReceiptContext,
   type Receipt,
   RECEIPT_FORMAT,
+  MAX_RECEIPT_BYTES,
   receiptSchema,
   signReceipt,
 } from './receipt/receipt';

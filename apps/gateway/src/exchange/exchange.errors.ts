@@ -11,7 +11,8 @@ export type ExchangeErrorCode =
   | 'RECIPIENT_UNKNOWN'
   | 'RECIPIENT_IS_OWN_PARTY'
   | 'MESSAGE_ID_REUSED'
-  | 'MESSAGE_ID_UNAVAILABLE';
+  | 'MESSAGE_ID_UNAVAILABLE'
+  | 'ENVELOPE_TOO_LARGE';
 
 export const EXCHANGE_ERROR_STATUS: Readonly<Record<ExchangeErrorCode, number>> = {
   VALIDATION_FAILED: 400,
@@ -23,6 +24,7 @@ export const EXCHANGE_ERROR_STATUS: Readonly<Record<ExchangeErrorCode, number>> 
   RECIPIENT_IS_OWN_PARTY: 422,
   MESSAGE_ID_REUSED: 409,
   MESSAGE_ID_UNAVAILABLE: 409,
+  ENVELOPE_TOO_LARGE: 413,
 };
 
 /**

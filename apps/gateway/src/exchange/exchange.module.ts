@@ -9,6 +9,7 @@ import { OutboxSignal } from './outbox-signal';
 import { AcknowledgeMessage } from './use-cases/acknowledge-message/acknowledge-message.use-case';
 import { ReceiveEnvelope } from './use-cases/receive-envelope/receive-envelope.use-case';
 import { ReceiveReceipt } from './use-cases/receive-receipt/receive-receipt.use-case';
+import { RefuseOversizeDelivery } from './use-cases/refuse-oversize-delivery/refuse-oversize-delivery.use-case';
 import { ResendOverdue } from './use-cases/resend-overdue/resend-overdue.use-case';
 import { SubmitMessage } from './use-cases/submit-message/submit-message.use-case';
 
@@ -22,6 +23,7 @@ import { SubmitMessage } from './use-cases/submit-message/submit-message.use-cas
     SubmitMessage,
     ReceiveEnvelope,
     ReceiveReceipt,
+    RefuseOversizeDelivery,
     AcknowledgeMessage,
     ResendOverdue,
   ],

@@ -83,6 +83,15 @@ export interface WithNewMessage {
 }
 
 /**
+ * Of a published outbox row `o`: its payload is kept elsewhere or not at all (#10.9). A receipt
+ * row's message id is the received message's uuid; compared as text, so that no other row's is
+ * ever cast.
+ */
+export const PAYLOAD_NO_LONGER_NEEDED = `(o.kind = 'dead-letter' OR (o.kind = 'receipt' AND EXISTS (
+  SELECT 1 FROM receipts r
+   WHERE r.direction = 'sent' AND r.message_id::text = o.message_id AND r.signed = o.payload)))`;
+
+/**
  * How much one group-committed statement holds: at most this many audit entries (an item weighs
  * its entries, at least 1), well under auditInsertStatement's 100.
  */
@@ -263,6 +272,12 @@ export class MessageRepository {
    * A relay batch went out, in one statement: its outbox rows are published, and each envelope's
    * message is `published` (unless its receipt already came back) with its receipt due after
    * `timeoutSeconds`, doubled for every earlier attempt. Returns those messages.
+   *
+   * A published row keeps no payload it no longer needs (#10.9): a dead letter's is on the
+   * dead-letter queue (its size and digest stay in its headers and the audit log), and a receipt
+   * that `receipts` holds is re-sent from there for a duplicate. A negative receipt for an
+   * envelope refused unstored is in no other table, so that row keeps it (a few KB, bounded).
+   * Envelope rows carry none: the envelope is `message_contents.envelope`, kept for re-sends.
    */
   async markBatchPublished(
     db: Db,
@@ -275,8 +290,9 @@ export class MessageRepository {
     const moved = await queryRows<MessageRow>(
       db,
       `WITH published AS (
-         UPDATE outbox SET published_at = $2, attempts = attempts + 1
-          WHERE id = ANY($1::bigint[]) RETURNING id),
+         UPDATE outbox o SET published_at = $2, attempts = o.attempts + 1,
+                payload = CASE WHEN ${PAYLOAD_NO_LONGER_NEEDED} THEN NULL ELSE o.payload END
+          WHERE o.id = ANY($1::bigint[]) RETURNING o.id),
        moved AS (
          UPDATE messages SET
            attempts = attempts + 1,

@@ -1,5 +1,6 @@
 import { BROKER_DEAD_LETTER_EXCHANGE, BROKER_EXCHANGE } from '@mxg/config';
 import type { MessageHeader } from '@mxg/envelope';
+import type { DeliveryEvidence } from './delivery-evidence';
 import type { NewOutboxEntry } from './message.repository';
 
 /**
@@ -56,26 +57,40 @@ export function receiptEntry(
   };
 }
 
-/** A refused delivery, kept whole on the dead-letter queue with the reason it was refused. */
+/**
+ * A refused delivery for the dead-letter queue, with the reason it was refused and its size and
+ * digest (#10.9). `whole` keeps the payload — a delivery within the size limits, bounded by
+ * `exchange.maxEnvelopeBytes` — for inspection; `evidence` sends the headers alone, for a
+ * delivery refused for its size, whose bytes are never kept. Either way the row drops its
+ * payload once published (MessageRepository.markBatchPublished).
+ */
 export function deadLetterEntry(
   self: string,
-  payload: Uint8Array,
-  transportMessageId: string | undefined,
+  delivery: {
+    readonly payload: Uint8Array;
+    readonly transportMessageId: string | undefined;
+    readonly evidence: DeliveryEvidence;
+  },
   error: { code: string; layer?: string },
   at: Date,
+  keep: 'whole' | 'evidence' = 'whole',
 ): NewOutboxEntry {
+  const messageId = delivery.transportMessageId ?? 'unknown';
   return {
-    messageId: transportMessageId ?? 'unknown',
+    messageId,
     kind: 'dead-letter',
     exchange: BROKER_DEAD_LETTER_EXCHANGE,
     routingKey: self.toLowerCase(),
-    payload,
+    payload: keep === 'whole' ? delivery.payload : new Uint8Array(0),
     properties: {
-      messageId: transportMessageId ?? 'unknown',
+      messageId,
       type: 'mxg.envelope',
       headers: {
         'x-mxg-error-code': error.code,
         ...(error.layer ? { 'x-mxg-error-layer': error.layer } : {}),
+        'x-mxg-delivery-bytes': String(delivery.evidence.size),
+        'x-mxg-delivery-sha256': delivery.evidence.digest,
+        ...(keep === 'evidence' ? { 'x-mxg-payload': 'omitted' } : {}),
       },
     },
     at,

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findRepoRoot } from '../repo-root';
-import { lastResendSeconds } from '../treaty/treaty-config.schema';
+import { ENVELOPE_OVERHEAD_BYTES, lastResendSeconds } from '../treaty/treaty-config.schema';
 import { ConfigError } from './config-error';
 import { loadGatewayConfig } from './load-gateway-config';
 import { loadTreatyConfig } from './load-treaty-config';
@@ -98,6 +98,50 @@ describe(loadGatewayConfig.name, () => {
           message: 'must be at least maxClockSkewSeconds (300)',
         }),
       ]);
+    });
+  });
+
+  describe('#10.9 exchange.maxEnvelopeBytes: every envelope of a message the API accepts fits', () => {
+    const gatewayWith = (exchange: string) => {
+      writeFileSync(
+        join(dir, 'gateways', 'xe.yaml'),
+        `party: KZ\nhttp: { port: 3999 }\ndatabase: { name: mxg_xe }\namqp: { vhost: mxg, user: mxg-xe }\n${exchange}`,
+      );
+      return () => loadGatewayConfig(dir, 'xe', treaty, root);
+    };
+
+    it('defaults to maxMessageBytes plus the sealing overhead, following maxMessageBytes', () => {
+      expect(gatewayWith('')().exchange).toMatchObject({
+        maxMessageBytes: 4 * 1024 * 1024,
+        maxEnvelopeBytes: 4 * 1024 * 1024 + ENVELOPE_OVERHEAD_BYTES,
+      });
+      expect(gatewayWith('exchange: { maxMessageBytes: 65536 }\n')().exchange).toMatchObject({
+        maxEnvelopeBytes: 65536 + ENVELOPE_OVERHEAD_BYTES,
+      });
+    });
+
+    it('refuses a limit below maxMessageBytes plus the sealing overhead', () => {
+      let issues: unknown;
+      try {
+        gatewayWith('exchange: { maxMessageBytes: 1048576, maxEnvelopeBytes: 1048576 }\n')();
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        issues = error.issues;
+      }
+      expect(issues).toEqual([
+        expect.objectContaining({
+          file: 'config/gateways/xe.yaml',
+          field: 'exchange.maxEnvelopeBytes',
+          message: expect.stringContaining(
+            `must be at least maxMessageBytes (1048576) + ${ENVELOPE_OVERHEAD_BYTES}`,
+          ),
+        }),
+      ]);
+      expect(
+        gatewayWith(
+          `exchange: { maxMessageBytes: 1048576, maxEnvelopeBytes: ${1048576 + ENVELOPE_OVERHEAD_BYTES} }\n`,
+        )().exchange.maxEnvelopeBytes,
+      ).toBe(1048576 + ENVELOPE_OVERHEAD_BYTES);
     });
   });
 

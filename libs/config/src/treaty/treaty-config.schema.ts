@@ -2,6 +2,16 @@ import { z } from 'zod';
 import { MESSAGE_TYPES } from './message-types';
 
 /**
+ * #10.9: what sealing adds to a message, at most: the signatory's SignedData around the
+ * canonical message (its certificate, signed attributes, signature), the EnvelopedData (the
+ * recipient's key-transport info, IV, AES padding) and the gateway's SignedData (the seal
+ * certificate, the routing header, signature). Measured on the development PKI, the same for a
+ * 600-byte and a 4 MiB message: 2.8 KB with ECDSA P-256 signatures and RSA-2048 key transport,
+ * 5.8 KB with RSA-4096 for every key. 64 KiB leaves room for longer names and certificate chains.
+ */
+export const ENVELOPE_OVERHEAD_BYTES = 64 * 1024;
+
+/**
  * Schemas of the files in `config/`. Every object is strict: an unknown key is an error, so a
  * misspelt field never silently falls back to a default.
  */
@@ -223,8 +233,32 @@ export const gatewayFileSchema = z.strictObject({
         .min(1024)
         .max(64 * 1024 * 1024)
         .default(4 * 1024 * 1024),
+      /**
+       * #10.9: the largest sealed envelope (binary DER) this gateway sends or receives. A
+       * delivery over it is refused before it is parsed (ENVELOPE_TOO_LARGE) and a submit whose
+       * envelope would exceed it is refused (413). Defaults to `maxMessageBytes` plus
+       * ENVELOPE_OVERHEAD_BYTES, and may not be set below that: every envelope made from a
+       * message of `maxMessageBytes` must pass. Both parties should configure the same.
+       */
+      maxEnvelopeBytes: z
+        .number()
+        .int()
+        .min(1024 + ENVELOPE_OVERHEAD_BYTES)
+        .max(64 * 1024 * 1024 + 16 * ENVELOPE_OVERHEAD_BYTES)
+        .optional(),
     })
     .superRefine((exchange, ctx) => {
+      const least = exchange.maxMessageBytes + ENVELOPE_OVERHEAD_BYTES;
+      if (exchange.maxEnvelopeBytes !== undefined && exchange.maxEnvelopeBytes < least) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['maxEnvelopeBytes'],
+          message:
+            `must be at least maxMessageBytes (${exchange.maxMessageBytes}) + ${ENVELOPE_OVERHEAD_BYTES} ` +
+            `bytes of certificates, signatures and encryption (${least}): a message the API accepts ` +
+            `must fit in its envelope`,
+        });
+      }
       if (exchange.maxEnvelopeAgeSeconds < exchange.maxClockSkewSeconds) {
         ctx.addIssue({
           code: 'custom',
@@ -247,6 +281,11 @@ export const gatewayFileSchema = z.strictObject({
         });
       }
     })
+    .transform((exchange) => ({
+      ...exchange,
+      maxEnvelopeBytes:
+        exchange.maxEnvelopeBytes ?? exchange.maxMessageBytes + ENVELOPE_OVERHEAD_BYTES,
+    }))
     .prefault({}),
   /** Peer gateways whose witnesses countersign this gateway's audit checkpoints (issue 4). */
   witnesses: z

@@ -4,6 +4,7 @@ import { AuditWitnessRefusals1763942400000 } from './1763942400000-audit-witness
 import { Exchange1764028800000 } from './1764028800000-exchange';
 import { StorageRoundTrips1764115200000 } from './1764115200000-storage-round-trips';
 import { AuditSigningCertificates1764205200000 } from './1764205200000-audit-signing-certificates';
+import { OutboxPayloadEvidence1764291600000 } from './1764291600000-outbox-payload-evidence';
 
 /** Every migration, in order. Listed by hand: globs break once the code is compiled. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Exchange1764028800000,
   StorageRoundTrips1764115200000,
   AuditSigningCertificates1764205200000,
+  OutboxPayloadEvidence1764291600000,
 ];

@@ -11,6 +11,14 @@ import { verifySignedLayer } from '../verify/verify-signed-layer';
 export const RECEIPT_FORMAT = 'mxg-receipt/1';
 
 /**
+ * #10.9: the largest receipt a gateway accepts, in bytes (DER). A receipt is ids, a digest and
+ * a code under one seal — about 1.2 KB with an ECDSA P-256 seal, 2.7 KB with RSA-4096 — so a
+ * delivery claiming to be one and larger than this is refused before it is parsed
+ * (RECEIPT_TOO_LARGE); the margin is for longer names and a certificate chain.
+ */
+export const MAX_RECEIPT_BYTES = 64 * 1024;
+
+/**
  * Proof of receipt (non-repudiation of receipt): the receiving gateway states, under its seal,
  * that it received message `messageId` whose signed content had `digest`, and whether it
  * accepted it or refused it with `code`. Ids, digests and codes only: it travels unencrypted.

@@ -9,9 +9,11 @@ import {
   type TransportHeader,
 } from '@mxg/envelope';
 import { EnvelopeService } from '../../../envelope/envelope.service';
+import { deliveryEvidence, evidenceDetails } from '../../delivery-evidence';
 import { MessageRepository } from '../../message.repository';
 import { deadLetterEntry, receiptEntry } from '../../outbox-entries';
 import { OutboxSignal } from '../../outbox-signal';
+import { RefuseOversizeDelivery } from '../refuse-oversize-delivery/refuse-oversize-delivery.use-case';
 
 export type ReceiveOutcome = 'stored' | 'duplicate' | 'refused';
 
@@ -22,7 +24,8 @@ export type ReceiveOutcome = 'stored' | 'duplicate' | 'refused';
  * and a receipt signed by this gateway goes back. A refused envelope goes whole to the
  * dead-letter queue with its error code, is audited, and — when the sender is authenticated —
  * gets a signed negative receipt. Each outcome is one statement or transaction, committed before
- * the delivery is acknowledged, so nothing is lost.
+ * the delivery is acknowledged, so nothing is lost. One over `exchange.maxEnvelopeBytes` is
+ * refused unopened, its size and digest kept instead of its bytes (RefuseOversizeDelivery).
  *
  * The stored message ids are the replay protection: an envelope is accepted until it is
  * `exchange.maxEnvelopeAgeSeconds` old (its sender re-sends the same one, and it may wait out an
@@ -40,9 +43,12 @@ export class ReceiveEnvelope {
     private readonly messages: MessageRepository,
     private readonly audit: AuditAppender,
     private readonly outbox: OutboxSignal,
+    private readonly oversize: RefuseOversizeDelivery,
   ) {}
 
   async execute(payload: Uint8Array, transport: TransportHeader): Promise<ReceiveOutcome> {
+    // #10.9: larger than any envelope a conforming peer makes — refused before any parsing.
+    if (await this.oversize.execute(payload, 'envelope', transport.id)) return 'refused';
     let opened: OpenedEnvelope;
     try {
       opened = await this.envelopes.open(payload, transport);
@@ -132,11 +138,17 @@ export class ReceiveEnvelope {
   ): Promise<void> {
     const now = this.clock.now();
     const sender = error.authenticatedHeader;
+    const evidence = deliveryEvidence(payload);
     this.logger.warn(`refused envelope ${transport.id ?? '(no id)'}: ${error.code}`);
     await this.messages.transaction(async (tx) => {
       await this.messages.enqueue(
         tx,
-        deadLetterEntry(this.config.gateway.party, payload, transport.id, error, now),
+        deadLetterEntry(
+          this.config.gateway.party,
+          { payload, transportMessageId: transport.id, evidence },
+          error,
+          now,
+        ),
       );
       await this.audit.append(
         {
@@ -152,6 +164,7 @@ export class ReceiveEnvelope {
           details: {
             layer: error.layer ?? null,
             claimedMessageId: sender ? null : (transport.id ?? null),
+            ...evidenceDetails(evidence),
             deadLettered: true,
           },
         },

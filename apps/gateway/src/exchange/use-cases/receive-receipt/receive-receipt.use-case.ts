@@ -4,14 +4,17 @@ import { MxgConfigService } from '@mxg/config';
 import { Clock } from '@mxg/core';
 import { EnvelopeError, type Receipt } from '@mxg/envelope';
 import { EnvelopeService } from '../../../envelope/envelope.service';
+import { deliveryEvidence, evidenceDetails } from '../../delivery-evidence';
 import { MessageRepository } from '../../message.repository';
 import { deadLetterEntry } from '../../outbox-entries';
+import { RefuseOversizeDelivery } from '../refuse-oversize-delivery/refuse-oversize-delivery.use-case';
 
 /**
  * A receipt comes back (non-repudiation of receipt): sealed by the receiving gateway, for a
  * message this gateway sent, with the digest of what it sent. The message becomes `delivered`
  * (or `rejected` with the receiver's code). A receipt that fails any check is dead-lettered
- * and audited; a repeated one changes nothing.
+ * and audited; a repeated one changes nothing. One over MAX_RECEIPT_BYTES is refused unopened
+ * (RefuseOversizeDelivery, #10.9).
  */
 @Injectable()
 export class ReceiveReceipt {
@@ -23,6 +26,7 @@ export class ReceiveReceipt {
     private readonly envelopes: EnvelopeService,
     private readonly messages: MessageRepository,
     private readonly audit: AuditAppender,
+    private readonly oversize: RefuseOversizeDelivery,
   ) {}
 
   async execute(
@@ -30,6 +34,7 @@ export class ReceiveReceipt {
     transportId: string | undefined,
     agreement: string | undefined,
   ): Promise<void> {
+    if (await this.oversize.execute(payload, 'receipt', transportId)) return;
     const now = this.clock.now();
     let receipt: Receipt;
     try {
@@ -82,13 +87,13 @@ export class ReceiveReceipt {
     now: Date,
   ): Promise<void> {
     this.logger.warn(`refused receipt ${transportId ?? '(no id)'}: ${code}`);
+    const evidence = deliveryEvidence(payload);
     await this.messages.transaction(async (tx) => {
       await this.messages.enqueue(
         tx,
         deadLetterEntry(
           this.config.gateway.party,
-          payload,
-          transportId,
+          { payload, transportMessageId: transportId, evidence },
           { code, layer: 'outer' },
           now,
         ),
@@ -100,7 +105,11 @@ export class ReceiveReceipt {
           parties: [this.config.gateway.party],
           outcome: 'failure',
           errorCode: code,
-          details: { claimedMessageId: transportId ?? null, deadLettered: true },
+          details: {
+            claimedMessageId: transportId ?? null,
+            ...evidenceDetails(evidence),
+            deadLettered: true,
+          },
         },
         { db: tx },
       );

@@ -57,7 +57,8 @@ function inReplyToRequired(type: string, field: string): FieldProblem {
  * A national system hands its gateway a message. Everything that can be refused is refused
  * now, synchronously and with its code: the treaty (agreement in force, type allowed,
  * authorities — MIG-2, MIG-17), the body rules (MIG-9.2, MIG-10.4), the signatory (MIG-9.3).
- * Then one statement stores the message, its sealed envelope, an outbox row and the audit
+ * Then — if its sealed envelope is within `exchange.maxEnvelopeBytes`, which a peer enforces
+ * (#10.9) — one statement stores the message, its sealed envelope, an outbox row and the audit
  * entries; the relay publishes it afterwards. An Idempotency-Key makes a retried submit return
  * the first answer instead of sending twice.
  */
@@ -151,6 +152,7 @@ export class SubmitMessage {
       if (taken) return this.idTaken(client, taken, requestDigest);
     }
     const sealed = await this.envelopes.seal(message, signatory);
+    this.assertEnvelopeFits(sealed.envelope, sealed.content);
     const header = message.header;
     const signatoryId = 'signatoryId' in signatory ? signatory.signatoryId : signatory.id;
     const common = {
@@ -380,6 +382,22 @@ export class SubmitMessage {
     throw new ExchangeError(
       'MESSAGE_ID_UNAVAILABLE',
       'this message id cannot be used: sign the message again under a new random id',
+    );
+  }
+
+  /**
+   * #10.9: the receiver refuses, unopened, an envelope over `exchange.maxEnvelopeBytes`, so one
+   * is never stored or sent. A body within `maxMessageBytes` can still make one: the canonical
+   * form the signatory signs writes every number out (`1e20` is 21 digits).
+   */
+  private assertEnvelopeFits(envelope: Uint8Array, content: Uint8Array): void {
+    const { maxEnvelopeBytes } = this.config.gateway.exchange;
+    if (envelope.byteLength <= maxEnvelopeBytes) return;
+    throw new ExchangeError(
+      'ENVELOPE_TOO_LARGE',
+      `the sealed envelope would be ${envelope.byteLength} bytes, over exchange.maxEnvelopeBytes ` +
+        `(${maxEnvelopeBytes}); the canonical message alone is ${content.byteLength} bytes ` +
+        `(numbers are written out in full, e.g. 1e20 as 21 digits): send a smaller message`,
     );
   }
 
