@@ -308,11 +308,14 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
 
     // AZ refused it under the message id the seal authenticates, and answered KZ's gateway,
     // which never sent that message and says so on its own dead-letter queue.
+    expect(Object.fromEntries(await deadLetters(channel, 'AZ', 1))).toEqual({
+      [id]: 'SIGNATORY_NOT_AUTHORISED',
+    });
     const dead = await deadLetters(channel, 'KZ', 1);
     await channel.close();
     await connection.close();
     expect(Object.fromEntries(dead)).toEqual({ [`receipt:${id}`]: 'RECEIPT_UNKNOWN_MESSAGE' });
-    // AZ records `receipt.sent` once the broker confirmed it: KZ may have read it before that.
+    // AZ records what it published once the broker confirmed it: KZ may have read it before.
     const audited = await eventually(
       async () => {
         const found = await rows<{ event_type: string; error_code: string | null }>(
@@ -320,15 +323,23 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
           `SELECT event_type, error_code FROM mxg.audit_entries WHERE message_id = $1 ORDER BY id`,
           [id],
         );
-        return found.some((r) => r.event_type === 'receipt.sent') ? found : undefined;
+        return found.length >= 3 ? found : undefined;
       },
       10_000,
-      'receipt.sent on the record',
+      'the dead letter and the receipt on the record',
     );
-    expect(audited).toEqual([
-      { event_type: 'message.rejected', error_code: 'SIGNATORY_NOT_AUTHORISED' },
-      { event_type: 'receipt.sent', error_code: null },
-    ]);
+    // The refusal comes first; the relay then publishes the dead letter and the receipt.
+    expect(audited[0]).toEqual({
+      event_type: 'message.rejected',
+      error_code: 'SIGNATORY_NOT_AUTHORISED',
+    });
+    expect(audited.slice(1)).toEqual(
+      expect.arrayContaining([
+        { event_type: 'message.dead-lettered', error_code: 'SIGNATORY_NOT_AUTHORISED' },
+        { event_type: 'receipt.sent', error_code: null },
+      ]),
+    );
+    expect(audited).toHaveLength(3);
     expect(await rows(pair.az, `SELECT 1 FROM mxg.messages WHERE id = $1`, [id])).toHaveLength(0);
   });
 

@@ -61,7 +61,8 @@ export class InboxConsumer implements OnApplicationBootstrap, OnApplicationShutd
     const channel = this.channel;
     this.channel = undefined;
     await Promise.allSettled([...this.inFlight]);
-    // Close the channel (flushing acks) before the connection closes: FIELD-NOTES.
+    // Close the channel (flushing acks) before the connection closes: closing the connection
+    // right after acking loses those acks, and the messages come back as redeliveries.
     await channel?.close().catch(() => undefined);
   }
 

@@ -145,7 +145,9 @@ export class ReceiveEnvelope {
         tx,
         deadLetterEntry(
           this.config.gateway.party,
-          { payload, transportMessageId: transport.id, evidence },
+          // Labelled with the authenticated id where there is one (#10.12: an OpenSSL-made
+          // envelope carries none in its transport properties).
+          { payload, transportMessageId: sender?.id ?? transport.id, evidence },
           error,
           now,
         ),
