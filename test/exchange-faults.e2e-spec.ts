@@ -2,6 +2,7 @@ import { deadLetterQueue, inboxQueue } from '@mxg/config';
 import { freePort } from './support/gateway-process';
 import { createExchangePair, eventually, type ExchangePair } from './support/exchange-pair';
 import {
+  queueReaches,
   auditCounts,
   expectDeliveredExactlyOnce,
   statusBecomes,
@@ -50,7 +51,7 @@ describe('exchange under faults: real gateway processes, RabbitMQ and PostgreSQL
 
     it('sends a message accepted before a SIGKILL once the gateway is back, once', async () => {
       // A closed port: KZ starts and accepts, but cannot publish — "before publishing" for sure.
-      const closed = `amqp://mxg-kz:x@127.0.0.1:${await freePort()}/${pair.broker.vhost}`;
+      const closed = `amqp://mxg-kz:x@127.0.0.1:${await freePort()}/${pair.broker.vhost('KZ')}`;
       await pair.kz.start({ AMQP_URL: closed });
       const health = await fetch(`http://127.0.0.1:${pair.kz.port}/health`);
       expect(health.status).toBe(503);
@@ -97,7 +98,6 @@ describe('exchange under faults: real gateway processes, RabbitMQ and PostgreSQL
     afterAll(() => pair?.close());
 
     it('#10.18 loses and duplicates nothing while the broker closes both gateways’ connections', async () => {
-      const vhost = pair.broker.vhost;
       const ids: string[] = [];
       // A batch is accepted whole before the next step: submits never race a close.
       const acceptBatch = () =>
@@ -111,10 +111,17 @@ describe('exchange under faults: real gateway processes, RabbitMQ and PostgreSQL
       for (let round = 1; round <= ROUNDS; round++) {
         await acceptBatch();
         // Both gateways are on the broker on new connections (a busy gateway may take a moment
-        // to answer the broker's close, so its old one may still show).
+        // to answer the broker's close, so its old one may still show). The links between the
+        // vhosts are not among them: they connect inside the broker.
         const connections = await eventually(
           async () => {
-            const open = (await brokerConnections(vhost)).filter((c) => !closed.has(c.pid));
+            const open = (
+              await Promise.all(
+                pair.broker.parties.map((p) => brokerConnections(pair.broker.vhost(p))),
+              )
+            )
+              .flat()
+              .filter((c) => !closed.has(c.pid));
             return open.length === 2 && new Set(open.map((c) => c.user)).size === 2
               ? open
               : undefined;
@@ -157,7 +164,8 @@ describe('exchange under faults: real gateway processes, RabbitMQ and PostgreSQL
     it('publishes to the quorum queue while AZ is down and delivers when it starts', async () => {
       const id = await submit(pair);
       await statusBecomes(pair.kz, id, 'published');
-      expect(await queueState(pair.broker.adminUrl, inboxQueue('AZ'))).toEqual({
+      // Published means in KZ's outgoing queue; the link moves it on to AZ's inbox.
+      expect(await queueReaches(pair, 'AZ', inboxQueue('AZ'), 1)).toEqual({
         ready: 1,
         consumers: 0,
       });
@@ -226,7 +234,8 @@ describe('exchange under faults: real gateway processes, RabbitMQ and PostgreSQL
         [id],
       );
       expect(Number(span.ms)).toBeGreaterThanOrEqual(3000);
-      expect(await queueState(pair.broker.adminUrl, inboxQueue('AZ'))).toEqual({
+      // The third publication may still be on its way over the link.
+      expect(await queueReaches(pair, 'AZ', inboxQueue('AZ'), 3)).toEqual({
         ready: 3,
         consumers: 0,
       });
@@ -263,7 +272,7 @@ describe('exchange under faults: real gateway processes, RabbitMQ and PostgreSQL
       const second = await pair.az.spawnInstance();
       await eventually(
         async () =>
-          (await queueState(pair.broker.adminUrl, inboxQueue('AZ'))).consumers === 2
+          (await queueState(pair.broker.adminUrl('AZ'), inboxQueue('AZ'))).consumers === 2
             ? true
             : undefined,
         10_000,
@@ -318,7 +327,7 @@ describe('exchange under faults: real gateway processes, RabbitMQ and PostgreSQL
         );
         expect(await storedIncoming(pair.az)).toEqual([]);
         // Retried in place, not dead-lettered: still on the inbox queue (held by the consumer).
-        expect(await queueState(pair.broker.adminUrl, deadLetterQueue('AZ'))).toEqual({
+        expect(await queueState(pair.broker.adminUrl('AZ'), deadLetterQueue('AZ'))).toEqual({
           ready: 0,
           consumers: 0,
         });

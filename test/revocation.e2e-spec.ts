@@ -128,7 +128,8 @@ describe('#10.5 revocation bites on running gateways (two processes, mxg pki rev
       await keys.signatory(REVOKED),
       { scheme: 'ecdsa-sha256', signingTime: new Date() },
     );
-    amqp = await connect(pair.broker.adminUrl);
+    // As KZ's own AMQP user, into KZ's vhost: the link carries it to AZ.
+    amqp = await connect(pair.broker.userUrl('KZ'));
     channel = await amqp.createConfirmChannel();
   }, 120_000);
 
