@@ -1,13 +1,14 @@
-import { deadLetterQueue, inboxQueue } from '@mxg/config';
+import { deadLetterQueue, inboxQueue, outgoingQueue } from '@mxg/config';
 import { freePort } from './support/gateway-process';
 import { createExchangePair, eventually, type ExchangePair } from './support/exchange-pair';
 import {
-  queueReaches,
   auditCounts,
   expectDeliveredExactlyOnce,
+  queueReaches,
   statusBecomes,
   storedIncoming,
   submit,
+  unpublishedOutbox,
   view,
   type View,
 } from './support/exchange-checks';
@@ -15,15 +16,17 @@ import {
   brokerConnections,
   closeBrokerConnection,
   databaseOutage,
+  peekQueue,
   queueState,
   sql,
 } from './support/faults';
 
 /**
- * Issue 5's fault injection: crashes, broker connections closed under traffic, a receiver that
- * is down, receipts that never come, competing consumers and a database outage — each on real
- * gateway processes, the real RabbitMQ and PostgreSQL, with no mocks. Every test gets a fresh
- * pair (databases and vhost), so counts are exact.
+ * Issue 5's fault injection: crashes, broker connections closed under traffic, the link between
+ * the parties' vhosts broken under traffic (#10.8), a receiver that is down, receipts that never
+ * come, competing consumers and a database outage — each on real gateway processes, the real
+ * RabbitMQ and PostgreSQL, with no mocks. Every test gets a fresh pair (databases and broker
+ * vhosts), so counts are exact.
  *
  * Every test orders its events explicitly (#10.18): a fault is injected only once the state it
  * must hit is known (messages accepted, published, stored), and each step waits for the state
@@ -152,6 +155,68 @@ describe('exchange under faults: real gateway processes, RabbitMQ and PostgreSQL
       expect(new Set(ids).size).toBe(ids.length);
       await expectDeliveredExactlyOnce(pair, ids);
     }, 180_000);
+  });
+
+  describe('the link between the parties’ vhosts broken under traffic', () => {
+    const ROUNDS = 3;
+    const BATCH = 24;
+    const PARALLEL = 4;
+    let pair: ExchangePair;
+    beforeAll(async () => {
+      pair = await createExchangePair({ exchange: NO_RESEND });
+    }, PAIR_START_MS);
+    afterAll(() => pair?.close());
+
+    it('#10.8 loses and duplicates nothing while the KZ→AZ link is stopped and started again under traffic', async () => {
+      const ids: string[] = [];
+      const acceptBatch = async () => {
+        const batch: string[] = [];
+        await Promise.all(
+          Array.from({ length: PARALLEL }, async () => {
+            for (let i = 0; i < BATCH / PARALLEL; i++) batch.push(await submit(pair));
+          }),
+        );
+        ids.push(...batch);
+        return batch;
+      };
+      for (let round = 1; round <= ROUNDS; round++) {
+        // Accepted while the link runs; it is stopped as soon as they are accepted, with some
+        // of them published, on their way over the link or stored at AZ, and others not yet.
+        await acceptBatch();
+        await pair.broker.stopLink('KZ', 'AZ');
+        // Accepted while the link is down: confirmed into KZ's own outgoing queue, no further.
+        const stranded = await acceptBatch();
+        await eventually(
+          async () => ((await unpublishedOutbox(pair.kz)) === 0 ? true : undefined),
+          20_000,
+          `round ${round}: KZ's outbox published`,
+        );
+        // Nothing is lost at the stop: every message is stored at AZ or waits in KZ's
+        // outgoing queue (a delivery the link had not acknowledged when stopped is back there).
+        const waiting = await eventually(
+          async () => {
+            const queued = await peekQueue(pair.broker.adminUrl('KZ'), outgoingQueue('AZ'));
+            const inbox = await queueState(pair.broker.adminUrl('AZ'), inboxQueue('AZ'));
+            const seen = new Set([
+              ...queued.map((m) => m.messageId),
+              ...(await storedIncoming(pair.az)),
+            ]);
+            return inbox.ready === 0 && ids.every((id) => seen.has(id))
+              ? new Set(queued.map((m) => m.messageId))
+              : undefined;
+          },
+          20_000,
+          `round ${round}: every message stored at AZ or waiting for the link`,
+        );
+        expect(stranded.filter((id) => !waiting.has(id))).toEqual([]);
+        await pair.broker.startLink('KZ', 'AZ');
+      }
+      await acceptBatch(); // traffic after the last restart
+
+      expect(ids).toHaveLength((2 * ROUNDS + 1) * BATCH);
+      expect(new Set(ids).size).toBe(ids.length);
+      await expectDeliveredExactlyOnce(pair, ids);
+    }, 240_000);
   });
 
   describe('receiver down', () => {
