@@ -73,6 +73,17 @@ ensure_rabbitmq() {
   rabbitmqctl await_startup >/dev/null 2>&1 || true
 }
 
+# The parties' vhosts are linked by shovels. The plugin ships with RabbitMQ; enabling it again
+# changes nothing. A broker managed elsewhere (MXG_RABBITMQCTL, Docker) enables it itself.
+ensure_shovel() {
+  [ -n "${MXG_RABBITMQCTL:-}" ] && return
+  command -v rabbitmq-plugins >/dev/null || return 0
+  if ! rabbitmq-plugins -q list --enabled --minimal 2>/dev/null | grep -qx rabbitmq_shovel; then
+    say "enabling RabbitMQ's shovel plugin"
+    rabbitmq-plugins -q enable rabbitmq_shovel >/dev/null
+  fi
+}
+
 # Provisioning logs in to PostgreSQL as `postgres` over TCP. Where that needs a password (a
 # stock Debian install), give the role a generated one, kept in var/secrets (git-ignored).
 ensure_postgres_admin() {
@@ -95,6 +106,7 @@ ensure_postgres_admin() {
 ensure_postgres
 ensure_postgres_admin
 ensure_rabbitmq
+ensure_shovel
 
 [ -f dist/apps/cli/src/main.js ] || npm run --silent build
 node apps/cli/bin/mxg.js services provision

@@ -1,12 +1,14 @@
-import { deadLetterQueue, inboxQueue } from '@mxg/config';
+import { deadLetterQueue, inboxQueue, outgoingQueue } from '@mxg/config';
 import { freePort } from './support/gateway-process';
 import { createExchangePair, eventually, type ExchangePair } from './support/exchange-pair';
 import {
   auditCounts,
   expectDeliveredExactlyOnce,
+  queueReaches,
   statusBecomes,
   storedIncoming,
   submit,
+  unpublishedOutbox,
   view,
   type View,
 } from './support/exchange-checks';
@@ -14,15 +16,17 @@ import {
   brokerConnections,
   closeBrokerConnection,
   databaseOutage,
+  peekQueue,
   queueState,
   sql,
 } from './support/faults';
 
 /**
- * Issue 5's fault injection: crashes, broker connections closed under traffic, a receiver that
- * is down, receipts that never come, competing consumers and a database outage — each on real
- * gateway processes, the real RabbitMQ and PostgreSQL, with no mocks. Every test gets a fresh
- * pair (databases and vhost), so counts are exact.
+ * Issue 5's fault injection: crashes, broker connections closed under traffic, the link between
+ * the parties' vhosts broken under traffic (#10.8), a receiver that is down, receipts that never
+ * come, competing consumers and a database outage — each on real gateway processes, the real
+ * RabbitMQ and PostgreSQL, with no mocks. Every test gets a fresh pair (databases and broker
+ * vhosts), so counts are exact.
  *
  * Every test orders its events explicitly (#10.18): a fault is injected only once the state it
  * must hit is known (messages accepted, published, stored), and each step waits for the state
@@ -50,7 +54,7 @@ describe('exchange under faults: real gateway processes, RabbitMQ and PostgreSQL
 
     it('sends a message accepted before a SIGKILL once the gateway is back, once', async () => {
       // A closed port: KZ starts and accepts, but cannot publish — "before publishing" for sure.
-      const closed = `amqp://mxg-kz:x@127.0.0.1:${await freePort()}/${pair.broker.vhost}`;
+      const closed = `amqp://mxg-kz:x@127.0.0.1:${await freePort()}/${pair.broker.vhost('KZ')}`;
       await pair.kz.start({ AMQP_URL: closed });
       const health = await fetch(`http://127.0.0.1:${pair.kz.port}/health`);
       expect(health.status).toBe(503);
@@ -97,7 +101,6 @@ describe('exchange under faults: real gateway processes, RabbitMQ and PostgreSQL
     afterAll(() => pair?.close());
 
     it('#10.18 loses and duplicates nothing while the broker closes both gateways’ connections', async () => {
-      const vhost = pair.broker.vhost;
       const ids: string[] = [];
       // A batch is accepted whole before the next step: submits never race a close.
       const acceptBatch = () =>
@@ -111,10 +114,17 @@ describe('exchange under faults: real gateway processes, RabbitMQ and PostgreSQL
       for (let round = 1; round <= ROUNDS; round++) {
         await acceptBatch();
         // Both gateways are on the broker on new connections (a busy gateway may take a moment
-        // to answer the broker's close, so its old one may still show).
+        // to answer the broker's close, so its old one may still show). The links between the
+        // vhosts are not among them: they connect inside the broker.
         const connections = await eventually(
           async () => {
-            const open = (await brokerConnections(vhost)).filter((c) => !closed.has(c.pid));
+            const open = (
+              await Promise.all(
+                pair.broker.parties.map((p) => brokerConnections(pair.broker.vhost(p))),
+              )
+            )
+              .flat()
+              .filter((c) => !closed.has(c.pid));
             return open.length === 2 && new Set(open.map((c) => c.user)).size === 2
               ? open
               : undefined;
@@ -147,6 +157,68 @@ describe('exchange under faults: real gateway processes, RabbitMQ and PostgreSQL
     }, 180_000);
   });
 
+  describe('the link between the parties’ vhosts broken under traffic', () => {
+    const ROUNDS = 3;
+    const BATCH = 24;
+    const PARALLEL = 4;
+    let pair: ExchangePair;
+    beforeAll(async () => {
+      pair = await createExchangePair({ exchange: NO_RESEND });
+    }, PAIR_START_MS);
+    afterAll(() => pair?.close());
+
+    it('#10.8 loses and duplicates nothing while the KZ→AZ link is stopped and started again under traffic', async () => {
+      const ids: string[] = [];
+      const acceptBatch = async () => {
+        const batch: string[] = [];
+        await Promise.all(
+          Array.from({ length: PARALLEL }, async () => {
+            for (let i = 0; i < BATCH / PARALLEL; i++) batch.push(await submit(pair));
+          }),
+        );
+        ids.push(...batch);
+        return batch;
+      };
+      for (let round = 1; round <= ROUNDS; round++) {
+        // Accepted while the link runs; it is stopped as soon as they are accepted, with some
+        // of them published, on their way over the link or stored at AZ, and others not yet.
+        await acceptBatch();
+        await pair.broker.stopLink('KZ', 'AZ');
+        // Accepted while the link is down: confirmed into KZ's own outgoing queue, no further.
+        const stranded = await acceptBatch();
+        await eventually(
+          async () => ((await unpublishedOutbox(pair.kz)) === 0 ? true : undefined),
+          20_000,
+          `round ${round}: KZ's outbox published`,
+        );
+        // Nothing is lost at the stop: every message is stored at AZ or waits in KZ's
+        // outgoing queue (a delivery the link had not acknowledged when stopped is back there).
+        const waiting = await eventually(
+          async () => {
+            const queued = await peekQueue(pair.broker.adminUrl('KZ'), outgoingQueue('AZ'));
+            const inbox = await queueState(pair.broker.adminUrl('AZ'), inboxQueue('AZ'));
+            const seen = new Set([
+              ...queued.map((m) => m.messageId),
+              ...(await storedIncoming(pair.az)),
+            ]);
+            return inbox.ready === 0 && ids.every((id) => seen.has(id))
+              ? new Set(queued.map((m) => m.messageId))
+              : undefined;
+          },
+          20_000,
+          `round ${round}: every message stored at AZ or waiting for the link`,
+        );
+        expect(stranded.filter((id) => !waiting.has(id))).toEqual([]);
+        await pair.broker.startLink('KZ', 'AZ');
+      }
+      await acceptBatch(); // traffic after the last restart
+
+      expect(ids).toHaveLength((2 * ROUNDS + 1) * BATCH);
+      expect(new Set(ids).size).toBe(ids.length);
+      await expectDeliveredExactlyOnce(pair, ids);
+    }, 240_000);
+  });
+
   describe('receiver down', () => {
     let pair: ExchangePair;
     beforeAll(async () => {
@@ -157,7 +229,8 @@ describe('exchange under faults: real gateway processes, RabbitMQ and PostgreSQL
     it('publishes to the quorum queue while AZ is down and delivers when it starts', async () => {
       const id = await submit(pair);
       await statusBecomes(pair.kz, id, 'published');
-      expect(await queueState(pair.broker.adminUrl, inboxQueue('AZ'))).toEqual({
+      // Published means in KZ's outgoing queue; the link moves it on to AZ's inbox.
+      expect(await queueReaches(pair, 'AZ', inboxQueue('AZ'), 1)).toEqual({
         ready: 1,
         consumers: 0,
       });
@@ -226,7 +299,8 @@ describe('exchange under faults: real gateway processes, RabbitMQ and PostgreSQL
         [id],
       );
       expect(Number(span.ms)).toBeGreaterThanOrEqual(3000);
-      expect(await queueState(pair.broker.adminUrl, inboxQueue('AZ'))).toEqual({
+      // The third publication may still be on its way over the link.
+      expect(await queueReaches(pair, 'AZ', inboxQueue('AZ'), 3)).toEqual({
         ready: 3,
         consumers: 0,
       });
@@ -263,7 +337,7 @@ describe('exchange under faults: real gateway processes, RabbitMQ and PostgreSQL
       const second = await pair.az.spawnInstance();
       await eventually(
         async () =>
-          (await queueState(pair.broker.adminUrl, inboxQueue('AZ'))).consumers === 2
+          (await queueState(pair.broker.adminUrl('AZ'), inboxQueue('AZ'))).consumers === 2
             ? true
             : undefined,
         10_000,
@@ -318,7 +392,7 @@ describe('exchange under faults: real gateway processes, RabbitMQ and PostgreSQL
         );
         expect(await storedIncoming(pair.az)).toEqual([]);
         // Retried in place, not dead-lettered: still on the inbox queue (held by the consumer).
-        expect(await queueState(pair.broker.adminUrl, deadLetterQueue('AZ'))).toEqual({
+        expect(await queueState(pair.broker.adminUrl('AZ'), deadLetterQueue('AZ'))).toEqual({
           ready: 0,
           consumers: 0,
         });

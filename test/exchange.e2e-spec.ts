@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Channel, connect } from 'amqplib';
+import { connect } from 'amqplib';
 import { Client } from 'pg';
 import { randomUUID } from 'node:crypto';
 import {
@@ -41,27 +41,61 @@ interface View {
 }
 
 /** The next `count` messages on a party's dead-letter queue: transport id → error code. */
+/** Takes `count` dead letters off a party's dead-letter queue (as the administrator of its vhost). */
 async function deadLetters(
-  channel: Channel,
+  pair: ExchangePair,
   party: string,
   count: number,
 ): Promise<Map<string, string>> {
+  const connection = await connect(pair.broker.adminUrl(party));
+  const channel = await connection.createChannel();
   const dead = new Map<string, string>();
-  await eventually(
-    async () => {
-      const message = await channel.get(deadLetterQueue(party), { noAck: true });
-      if (message) {
-        dead.set(
-          String(message.properties.messageId),
-          String(message.properties.headers?.['x-mxg-error-code']),
-        );
-      }
-      return dead.size >= count ? true : undefined;
-    },
-    20_000,
-    `${count} dead letters on ${party}'s queue`,
-  );
+  try {
+    await eventually(
+      async () => {
+        const message = await channel.get(deadLetterQueue(party), { noAck: true });
+        if (message) {
+          dead.set(
+            String(message.properties.messageId),
+            String(message.properties.headers?.['x-mxg-error-code']),
+          );
+        }
+        return dead.size >= count ? true : undefined;
+      },
+      20_000,
+      `${count} dead letters on ${party}'s queue`,
+    );
+  } finally {
+    await channel.close();
+    await connection.close();
+  }
   return dead;
+}
+
+/**
+ * Publishes raw messages as a party's own AMQP user, in its own vhost, with the routing key of
+ * the party they are for — exactly what that party's gateway (or whoever holds its password)
+ * can do. The link to the receiving party's vhost carries them on.
+ */
+async function publishAs(
+  pair: ExchangePair,
+  party: string,
+  to: string,
+  messages: { content: Uint8Array; messageId: string; type: string }[],
+): Promise<void> {
+  const connection = await connect(pair.broker.userUrl(party));
+  const channel = await connection.createConfirmChannel();
+  for (const m of messages) {
+    channel.publish(BROKER_EXCHANGE, to.toLowerCase(), Buffer.from(m.content), {
+      persistent: true,
+      mandatory: true,
+      messageId: m.messageId,
+      type: m.type,
+    });
+    await channel.waitForConfirms();
+  }
+  await channel.close();
+  await connection.close();
 }
 
 async function rows<T>(
@@ -221,16 +255,9 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
     const { body } = await submit();
     await delivered(pair.kz, 'KZ-MVD', body.id);
     const envelope = await sentEnvelope(body.id);
-    const connection = await connect(pair.broker.adminUrl);
-    const channel = await connection.createConfirmChannel();
-    channel.publish(BROKER_EXCHANGE, 'az', envelope, {
-      persistent: true,
-      messageId: body.id,
-      type: 'mxg.envelope',
-    });
-    await channel.waitForConfirms();
-    await channel.close();
-    await connection.close();
+    await publishAs(pair, 'KZ', 'AZ', [
+      { content: envelope, messageId: body.id, type: 'mxg.envelope' },
+    ]);
 
     const duplicate = await eventually(async () => {
       const found = await rows<{ error_code: string }>(
@@ -253,23 +280,12 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
     await delivered(pair.kz, 'KZ-MVD', body.id);
     const tampered = Buffer.from(await sentEnvelope(body.id));
     tampered[Math.floor(tampered.length / 2)] ^= 0x01;
-    const connection = await connect(pair.broker.adminUrl);
-    const channel = await connection.createConfirmChannel();
-    channel.publish(BROKER_EXCHANGE, 'az', tampered, {
-      persistent: true,
-      messageId: body.id,
-      type: 'mxg.envelope',
-    });
-    channel.publish(BROKER_EXCHANGE, 'az', Buffer.from('not CMS at all'), {
-      persistent: true,
-      messageId: 'garbage-1',
-      type: 'mxg.envelope',
-    });
-    await channel.waitForConfirms();
+    await publishAs(pair, 'KZ', 'AZ', [
+      { content: tampered, messageId: body.id, type: 'mxg.envelope' },
+      { content: Buffer.from('not CMS at all'), messageId: 'garbage-1', type: 'mxg.envelope' },
+    ]);
 
-    const dead = await deadLetters(channel, 'AZ', 2);
-    await channel.close();
-    await connection.close();
+    const dead = await deadLetters(pair, 'AZ', 2);
     expect(Object.fromEntries(dead)).toEqual({
       [body.id]: 'SIGNATURE_INVALID',
       'garbage-1': 'MALFORMED_ENVELOPE',
@@ -365,21 +381,20 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
         new Date(),
       );
     const unknownId = randomUUID();
-    const connection = await connect(pair.broker.adminUrl);
-    const channel = await connection.createConfirmChannel();
-    const send = async (id: string, bytes: Uint8Array) => {
-      channel.publish(BROKER_EXCHANGE, 'kz', Buffer.from(bytes), {
-        persistent: true,
-        messageId: `receipt:${id}`,
+    // Forged by whoever holds AZ's AMQP password (AZ's seal is real: only the content lies).
+    await publishAs(pair, 'AZ', 'KZ', [
+      {
+        content: await receipt(unknownId, body.digest),
+        messageId: `receipt:${unknownId}`,
         type: 'mxg.receipt',
-      });
-      await channel.waitForConfirms();
-    };
-    await send(unknownId, await receipt(unknownId, body.digest));
-    await send(body.id, await receipt(body.id, `sha256:${'0'.repeat(64)}`));
-    const dead = await deadLetters(channel, 'KZ', 2);
-    await channel.close();
-    await connection.close();
+      },
+      {
+        content: await receipt(body.id, `sha256:${'0'.repeat(64)}`),
+        messageId: `receipt:${body.id}`,
+        type: 'mxg.receipt',
+      },
+    ]);
+    const dead = await deadLetters(pair, 'KZ', 2);
     expect(Object.fromEntries(dead)).toEqual({
       [`receipt:${unknownId}`]: 'RECEIPT_UNKNOWN_MESSAGE',
       [`receipt:${body.id}`]: 'RECEIPT_DIGEST_MISMATCH',

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { freePort } from './support/gateway-process';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
-import { createTestVhost, type TestVhost } from './support/test-broker';
+import { createTestBroker, type TestBroker } from './support/test-broker';
 
 const ROOT = join(__dirname, '..');
 
@@ -34,7 +34,7 @@ interface Started {
 describe('npm start', () => {
   let work: string;
   let databases: TestDatabase[] = [];
-  let broker: TestVhost | undefined;
+  let broker: TestBroker | undefined;
   const started: Started[] = [];
 
   beforeAll(() => {
@@ -127,7 +127,7 @@ describe('npm start', () => {
   };
 
   it('#10.17 starts KZ’s and AZ’s gateways at once from one checkout: both build steps succeed, both gateways run', async () => {
-    broker = await createTestVhost(['KZ', 'AZ']);
+    broker = await createTestBroker(['KZ', 'AZ']);
     databases = [await createTestDatabase('start_kz'), await createTestDatabase('start_az')];
     const ports = [await freePort(), await freePort()];
     // Each witnesses the other, as in a real pair.

@@ -87,6 +87,9 @@ describe('#10.5 revocation bites on running gateways (two processes, mxg pki rev
   let pair: ExchangePair;
   let amqp: ChannelModel;
   let channel: ConfirmChannel;
+  /** AZ's vhost as its administrator: where AZ's dead-letter queue is. */
+  let azAdmin: ChannelModel;
+  let azChannel: Channel;
   let certs: string;
   let work: string;
   let crlBeforeRevocation: string;
@@ -128,13 +131,18 @@ describe('#10.5 revocation bites on running gateways (two processes, mxg pki rev
       await keys.signatory(REVOKED),
       { scheme: 'ecdsa-sha256', signingTime: new Date() },
     );
-    amqp = await connect(pair.broker.adminUrl);
+    // As KZ's own AMQP user, into KZ's vhost: the link carries it to AZ.
+    amqp = await connect(pair.broker.userUrl('KZ'));
     channel = await amqp.createConfirmChannel();
+    azAdmin = await connect(pair.broker.adminUrl('AZ'));
+    azChannel = await azAdmin.createChannel();
   }, 120_000);
 
   afterAll(async () => {
     await channel?.close();
     await amqp?.close();
+    await azChannel?.close();
+    await azAdmin?.close();
     await pair?.close();
     fx?.cleanup();
     if (work) rmSync(work, { recursive: true, force: true });
@@ -241,7 +249,7 @@ describe('#10.5 revocation bites on running gateways (two processes, mxg pki rev
   it('#10.5 the receiver, running since before the revocation, refuses an envelope the signatory sealed before it', async () => {
     const { id } = sealedBefore[1].header;
     await publishToAz(sealedBefore[1]);
-    expect(await deadLetterCode(channel, 'AZ', id)).toBe('CERT_REVOKED');
+    expect(await deadLetterCode(azChannel, 'AZ', id)).toBe('CERT_REVOKED');
     const audited = await rows<{ error_code: string }>(
       pair.az,
       `SELECT error_code FROM mxg.audit_entries WHERE event_type = 'message.rejected' AND message_id = $1`,
@@ -279,7 +287,7 @@ describe('#10.5 revocation bites on running gateways (two processes, mxg pki rev
     }
     // The older CRL is in the file now; AZ keeps the revocation too.
     await publishToAz(sealedBefore[2]);
-    expect(await deadLetterCode(channel, 'AZ', sealedBefore[2].header.id)).toBe('CERT_REVOKED');
+    expect(await deadLetterCode(azChannel, 'AZ', sealedBefore[2].header.id)).toBe('CERT_REVOKED');
     expect(pair.az.process.output()).toContain('has CRL number 1, not above the 2 in use');
     writeFileSync(kzCrl(), revokedCrl);
   });

@@ -4,13 +4,19 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { MxgConfigService } from '@mxg/config';
+import { listGateways, MxgConfigService } from '@mxg/config';
 
 const run = promisify(execFile);
 const root = join(__dirname, '..');
 
+/** Test and bench brokers' vhosts and users, which come and go while this test runs. */
+const scratch = (name: string) => /^mxg-(test|bench)-/.test(name);
+
 /** Everything the services script may create or change, read back from the services themselves. */
 async function stateOfServices(config: MxgConfigService): Promise<unknown> {
+  const gatewayVhosts = listGateways(config.paths.config).map(
+    (id) => config.forGateway(id).gateway.amqp.vhost,
+  );
   const pg = new Client({ connectionString: config.postgresAdminUrl });
   await pg.connect();
   const rows = async (sql: string) => (await pg.query<Record<string, unknown>>(sql)).rows;
@@ -54,10 +60,24 @@ async function stateOfServices(config: MxgConfigService): Promise<unknown> {
       kz: await perDatabase('mxg_kz'),
       az: await perDatabase('mxg_az'),
       vhosts: (JSON.parse(await broker('list_vhosts', 'name')) as { name: string }[]).filter(
-        (v) => !v.name.startsWith('mxg-test-'), // other tests' private vhosts come and go
+        (v) => !scratch(v.name), // other tests' private vhosts come and go
       ),
-      users: await broker('list_users'),
-      permissions: await broker('list_permissions', '-p', 'mxg'),
+      users: (JSON.parse(await broker('list_users')) as { user: string }[]).filter(
+        (u) => !scratch(u.user),
+      ),
+      ...Object.fromEntries(
+        await Promise.all(
+          gatewayVhosts.map(async (vhost) => [
+            vhost,
+            {
+              permissions: await broker('list_permissions', '-p', vhost),
+              topicPermissions: await broker('list_topic_permissions', '-p', vhost),
+              links: await broker('list_parameters', '-p', vhost),
+              policies: await broker('list_policies', '-p', vhost),
+            },
+          ]),
+        ),
+      ),
       secrets: readdirSync(secretsDir)
         .filter((f) => !/^pg-mxg_(test|bench)_/.test(f)) // test and bench roles come and go
         .sort()
@@ -84,31 +104,38 @@ describe('scripts/services.sh (real PostgreSQL and RabbitMQ)', () => {
     expect(await stateOfServices(config)).toEqual(before);
   }, 120_000);
 
-  it('gives each party gateway its own AMQP user, limited to its own inbox', async () => {
-    const permissions = JSON.parse(
-      (await run('rabbitmqctl', ['-q', 'list_permissions', '-p', 'mxg', '--formatter', 'json']))
-        .stdout,
-    ) as {
-      user: string;
-      configure: string;
-      write: string;
-      read: string;
-    }[];
-    expect(permissions).toEqual(
-      expect.arrayContaining([
+  it('#10.8 gives each party gateway its own vhost and AMQP user, limited to its own inbox, linked to the other party', async () => {
+    const ctl = async <T>(...args: string[]) =>
+      JSON.parse((await run('rabbitmqctl', ['-q', ...args, '--formatter', 'json'])).stdout) as T;
+    for (const [own, other] of [
+      ['kz', 'az'],
+      ['az', 'kz'],
+    ]) {
+      const vhost = `mxg-${own}`;
+      const permissions = await ctl<{ user: string }[]>('list_permissions', '-p', vhost);
+      // The administrator and the party's own user, no one else.
+      expect(permissions.sort((a, b) => a.user.localeCompare(b.user))).toEqual([
+        { user: 'guest', configure: '.*', write: '.*', read: '.*' },
         {
-          user: 'mxg-kz',
+          user: `mxg-${own}`,
           configure: '^$',
-          write: '^mxg\\.messages$|^mxg\\.dead\\-letter$',
-          read: '^mxg\\.inbox\\.kz$',
+          write: '^(mxg\\.messages|mxg\\.dead\\-letter)$',
+          read: `^mxg\\.inbox\\.${own}$`,
         },
-        {
-          user: 'mxg-az',
-          configure: '^$',
-          write: '^mxg\\.messages$|^mxg\\.dead\\-letter$',
-          read: '^mxg\\.inbox\\.az$',
-        },
-      ]),
-    );
+      ]);
+      const topics = await ctl<{ exchange: string }[]>('list_topic_permissions', '-p', vhost);
+      expect(topics.sort((a, b) => a.exchange.localeCompare(b.exchange))).toEqual([
+        { user: `mxg-${own}`, exchange: 'mxg.dead-letter', write: `^${own}$`, read: '^$' },
+        { user: `mxg-${own}`, exchange: 'mxg.messages', write: `^(${other})$`, read: '^$' },
+      ]);
+      const links = await ctl<{ component: string; name: string }[]>(
+        'list_parameters',
+        '-p',
+        vhost,
+      );
+      expect(links.map((l) => [l.component, l.name])).toEqual([
+        ['shovel', `mxg-link-${own}-to-${other}`],
+      ]);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { deadLetterQueue, inboxQueue } from '@mxg/config';
+import { deadLetterQueue, inboxQueue, outgoingQueue } from '@mxg/config';
 import {
   eventually,
   registrationRequest,
@@ -109,7 +109,7 @@ export const unpublishedOutbox = async (gateway: GatewayUnderTest): Promise<numb
     )
   )[0].n;
 
-/** Both outboxes published and both inbox queues empty (ready and unacknowledged). */
+/** Both outboxes published; every inbox and outgoing queue of every party's vhost empty. */
 export async function expectQuiet(pair: ExchangePair): Promise<void> {
   await eventually(
     async () =>
@@ -121,20 +121,47 @@ export async function expectQuiet(pair: ExchangePair): Promise<void> {
   );
   await eventually(
     async () => {
-      const depths = await queueDepths(pair.broker.vhost);
-      return depths[inboxQueue('AZ')].messages + depths[inboxQueue('KZ')].messages === 0
-        ? true
-        : undefined;
+      let waiting = 0;
+      for (const party of pair.broker.parties) {
+        const depths = await queueDepths(pair.broker.vhost(party));
+        for (const queue of [inboxQueue(party), ...otherParties(pair, party).map(outgoingQueue)]) {
+          waiting += depths[queue].messages;
+        }
+      }
+      return waiting === 0 ? true : undefined;
     },
     20_000,
-    'inbox queues drained',
+    'inbox and outgoing queues drained',
   );
 }
 
+/**
+ * A party's queue once it holds `ready` messages (and what its consumers are then): a message
+ * confirmed in the sender's vhost may still be on the link to the receiver's.
+ */
+export const queueReaches = (
+  pair: ExchangePair,
+  party: string,
+  queue: string,
+  ready: number,
+  timeoutMs = 10_000,
+) =>
+  eventually(
+    async () => {
+      const state = await queueState(pair.broker.adminUrl(party), queue);
+      return state.ready === ready ? state : undefined;
+    },
+    timeoutMs,
+    `${ready} messages ready on ${queue} of ${party}`,
+  );
+
+const otherParties = (pair: ExchangePair, party: string) =>
+  pair.broker.parties.filter((p) => p !== party);
+
 /** Nothing was refused on either side: both dead-letter queues are empty. */
 export async function expectNoDeadLetters(pair: ExchangePair): Promise<void> {
-  for (const party of ['AZ', 'KZ']) {
-    expect(await queueState(pair.broker.adminUrl, deadLetterQueue(party))).toMatchObject({
+  for (const party of pair.broker.parties) {
+    expect(await queueState(pair.broker.adminUrl(party), deadLetterQueue(party))).toMatchObject({
       ready: 0,
     });
   }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { freePort, spawnGateway, waitForHttp, type GatewayProcess } from './gateway-process';
 import { createTestDatabase, type TestDatabase } from './test-database';
-import { createTestVhost, type TestVhost } from './test-broker';
+import { createTestBroker, type TestBroker } from './test-broker';
 
 const ROOT = join(__dirname, '..', '..');
 const AUTHORITIES: Record<string, string[]> = { KZ: ['KZ-MVD', 'KZ-MTSZN'], AZ: ['AZ-DMX'] };
@@ -51,7 +51,7 @@ export interface GatewayUnderTest {
 export interface ExchangePair {
   readonly kz: GatewayUnderTest;
   readonly az: GatewayUnderTest;
-  readonly broker: TestVhost;
+  readonly broker: TestBroker;
   readonly configDir: string;
   close(): Promise<void>;
 }
@@ -66,8 +66,9 @@ export interface ExchangeSettings {
 
 /**
  * Kazakhstan's and Azerbaijan's gateways as two real processes, each with its own fresh
- * database, on a private vhost of the real RabbitMQ, with API clients whose tokens the test
- * knows. `start: false` leaves a gateway stopped (e.g. "the receiver is down").
+ * database, on a scratch broker of their own (a vhost per party, linked) on the real
+ * RabbitMQ, with API clients whose tokens the test knows. `start: false` leaves a gateway
+ * stopped (e.g. "the receiver is down").
  */
 export async function createExchangePair(
   options: { exchange?: ExchangeSettings; start?: { kz?: boolean; az?: boolean } } = {},
@@ -75,7 +76,7 @@ export async function createExchangePair(
   const work = mkdtempSync(join(tmpdir(), 'mxg-pair-'));
   const configDir = join(work, 'config');
   cpSync(join(ROOT, 'config'), configDir, { recursive: true });
-  const broker = await createTestVhost(['KZ', 'AZ']);
+  const broker = await createTestBroker(['KZ', 'AZ']);
   const ports = { KZ: await freePort(), AZ: await freePort() };
   const tokens = new Map<string, string>();
   const gateways: GatewayUnderTest[] = [];

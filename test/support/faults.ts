@@ -30,7 +30,8 @@ export interface BrokerConnectionInfo {
 }
 
 /**
- * The AMQP connections open on `vhost`, as the broker lists them. Read as a table, not JSON: the
+ * The AMQP network connections open on `vhost`, as the broker lists them — the gateways', not
+ * the links' (a shovel between vhosts of one broker connects directly, inside the node). Read as a table, not JSON: the
  * JSON formatter prints pids as `#PID<…>`, which `close_connection` does not accept.
  */
 export async function brokerConnections(vhost: string): Promise<BrokerConnectionInfo[]> {

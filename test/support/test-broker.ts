@@ -1,50 +1,25 @@
-import { randomBytes } from 'node:crypto';
-import { amqpSecretName, MxgConfigService, readSecret } from '@mxg/config';
-import { declareBrokerTopology } from '../../apps/cli/src/services/broker-topology';
-import { provisionBroker } from '../../apps/cli/src/services/provision-broker';
-import { Rabbitmqctl } from '../../apps/cli/src/services/rabbitmqctl';
+import { MxgConfigService } from '@mxg/config';
+import {
+  createScratchBroker,
+  type ScratchBroker,
+} from '../../apps/cli/src/services/scratch-broker';
 
-export interface TestVhost {
-  readonly vhost: string;
-  readonly adminUrl: string;
-  /** The AMQP URL of a party gateway's own user on this vhost. */
-  userUrl(party: string): string;
-  drop(): Promise<void>;
-}
+export type TestBroker = ScratchBroker;
 
 /**
- * A private vhost on the real RabbitMQ, provisioned exactly as `mxg services provision` does:
- * the gateways' own users with their limited permissions, and the topology declared by the
- * administrator. Tests never touch the development vhost.
+ * A scratch broker for one test file: a vhost per party (`mxg-test-<hex>-kz`, …) on the real
+ * RabbitMQ, provisioned exactly as `mxg services provision` does — the parties' own users with
+ * their limited permissions, the topology declared by the administrator, the links between the
+ * vhosts — but with users and passwords of its own. Tests never touch the development vhosts.
  */
-export async function createTestVhost(
+export async function createTestBroker(
   parties: readonly string[] = ['KZ', 'AZ'],
-): Promise<TestVhost> {
+): Promise<TestBroker> {
   const config = MxgConfigService.load();
-  const ctl = new Rabbitmqctl(config.env.MXG_RABBITMQCTL);
-  const vhost = `mxg-test-${randomBytes(4).toString('hex')}`;
-  const user = (party: string) => `mxg-${party.toLowerCase()}`;
-  await provisionBroker(
-    ctl,
-    parties.map((party) => ({
-      vhost,
-      user: user(party),
-      party,
-      password: {
-        value: readSecret(config.paths.var, amqpSecretName(user(party))),
-        created: false,
-      },
-    })),
-  );
-  const adminUrl = `amqp://guest:guest@127.0.0.1:5672/${vhost}`;
-  await declareBrokerTopology(adminUrl, parties);
-  return {
-    vhost,
-    adminUrl,
-    userUrl: (party) =>
-      `amqp://${user(party)}:${encodeURIComponent(readSecret(config.paths.var, amqpSecretName(user(party))))}@127.0.0.1:5672/${vhost}`,
-    drop: async () => {
-      await ctl.run(['delete_vhost', vhost]);
-    },
-  };
+  return createScratchBroker({
+    prefix: 'mxg-test',
+    parties,
+    rabbitmqctl: config.env.MXG_RABBITMQCTL,
+    adminUrl: config.env.MXG_AMQP_ADMIN_URL,
+  });
 }

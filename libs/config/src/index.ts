@@ -33,9 +33,14 @@ export { listGateways } from './files/list-gateways';
 export {
   BROKER_DEAD_LETTER_EXCHANGE,
   BROKER_EXCHANGE,
+  brokerLinkName,
   deadLetterQueue,
   escapeForPermission,
   inboxQueue,
+  outgoingQueue,
+  partyVhost,
+  permissionForAny,
+  routingKey,
 } from './broker-names';
 export {
   CONTENT_ENCRYPTION_ALGORITHMS,

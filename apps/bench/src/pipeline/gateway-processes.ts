@@ -5,19 +5,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import {
-  amqpSecretName,
-  ensureSecret,
-  MxgConfigService,
-  postgresSecretName,
-  readSecret,
-} from '@mxg/config';
+import { ensureSecret, MxgConfigService, postgresSecretName } from '@mxg/config';
 import { createScratchDatabase, type ScratchDatabase } from '@mxg/database';
 import { initPki } from '@mxg/pki';
 import { pkiPlanFromConfig } from '../../../cli/src/commands/pki-plan';
-import { declareBrokerTopology } from '../../../cli/src/services/broker-topology';
-import { provisionBroker } from '../../../cli/src/services/provision-broker';
-import { Rabbitmqctl } from '../../../cli/src/services/rabbitmqctl';
+import { createScratchBroker, type ScratchBroker } from '../../../cli/src/services/scratch-broker';
 
 const BENCH_ROLES = { owner: 'mxg_bench_owner', app: 'mxg_bench_app' } as const;
 const PARTIES = ['KZ', 'AZ'] as const;
@@ -38,11 +30,13 @@ export interface GatewayProcess {
   stop(): Promise<void>;
 }
 
-/** Everything a pipeline run stands on: config, PKI, vhost and databases, all private to it. */
+/** Everything a pipeline run stands on: config, PKI, vhosts and databases, all private to it. */
 export interface BenchExchange {
   readonly kz: GatewayProcess;
   readonly az: GatewayProcess;
-  readonly vhost: string;
+  /** A vhost per party, linked, with users of its own. */
+  readonly broker: ScratchBroker;
+  /** The administrator's URL of KZ's vhost (the broker's own limits are measured there). */
   readonly adminAmqpUrl: string;
   readonly certsDir: string;
   readonly configDir: string;
@@ -56,8 +50,8 @@ export interface ExchangeOptions {
 
 /**
  * Kazakhstan's and Azerbaijan's gateways as two processes, each with a fresh database, on a
- * private vhost of the real RabbitMQ (the gateways' own limited users, topology declared by the
- * administrator), with a development PKI issued into a temporary directory and a known bearer
+ * scratch broker of their own on the real RabbitMQ (a vhost per party, linked, as provisioning
+ * makes them), with a development PKI issued into a temporary directory and a known bearer
  * token for KZ-MVD's national system. Nothing of the development set-up is touched.
  */
 export async function startBenchExchange(options: ExchangeOptions = {}): Promise<BenchExchange> {
@@ -76,23 +70,16 @@ export async function startBenchExchange(options: ExchangeOptions = {}): Promise
     mkdirSync(certsDir);
     await initPki({ certsDir, parties: pkiPlanFromConfig(config) });
 
-    const ctl = new Rabbitmqctl(config.env.MXG_RABBITMQCTL);
-    const vhost = `mxg-bench-${randomBytes(4).toString('hex')}`;
-    const amqpUser = (party: Party) => `mxg-${party.toLowerCase()}`;
-    const amqpPassword = (party: Party) =>
-      readSecret(config.paths.var, amqpSecretName(amqpUser(party)));
-    cleanups.push(async () => void (await ctl.run(['delete_vhost', vhost])));
-    await provisionBroker(
-      ctl,
-      PARTIES.map((party) => ({
-        vhost,
-        user: amqpUser(party),
-        party,
-        password: { value: amqpPassword(party), created: false },
-      })),
-    );
-    const adminAmqpUrl = `amqp://guest:guest@127.0.0.1:5672/${encodeURIComponent(vhost)}`;
-    await declareBrokerTopology(adminAmqpUrl, PARTIES);
+    // Users of its own: provisioning the development users onto other vhosts would take
+    // their permissions on the development vhosts away.
+    const broker = await createScratchBroker({
+      prefix: 'mxg-bench',
+      parties: PARTIES,
+      rabbitmqctl: config.env.MXG_RABBITMQCTL,
+      adminUrl: config.env.MXG_AMQP_ADMIN_URL,
+    });
+    cleanups.push(() => broker.drop());
+    const adminAmqpUrl = broker.adminUrl('KZ');
 
     const ports = { KZ: await freePort(), AZ: await freePort() };
     const token = randomBytes(32).toString('base64url');
@@ -124,7 +111,7 @@ export async function startBenchExchange(options: ExchangeOptions = {}): Promise
       );
       const db = await createBenchDatabase(config, `mxg_bench_${id}`);
       cleanups.push(() => db.drop());
-      const amqpUrl = `amqp://${amqpUser(party)}:${encodeURIComponent(amqpPassword(party))}@127.0.0.1:5672/${encodeURIComponent(vhost)}`;
+      const amqpUrl = broker.userUrl(party);
       const env: Record<string, string> = {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         TZ: 'UTC',
@@ -144,7 +131,7 @@ export async function startBenchExchange(options: ExchangeOptions = {}): Promise
     }
     await Promise.all(gateways.map((g) => waitHealthy(g)));
     const [kz, az] = gateways as [GatewayProcess, GatewayProcess];
-    return { kz, az, vhost, adminAmqpUrl, certsDir, configDir, close: cleanup };
+    return { kz, az, broker, adminAmqpUrl, certsDir, configDir, close: cleanup };
   } catch (error) {
     await cleanup();
     throw error;

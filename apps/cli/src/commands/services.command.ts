@@ -8,7 +8,9 @@ export function registerServicesCommands(program: Command): void {
     .command('services')
     .description('the PostgreSQL and RabbitMQ resources gateways need')
     .command('provision')
-    .description('create, if missing, each gateway database, its roles, the AMQP vhost and users')
+    .description(
+      'create, if missing, each gateway database, its roles, the AMQP vhost and user of its party, and the links',
+    )
     .option('--gateway <ids...>', 'only these gateways (default: every file in config/gateways)')
     .action(async (opts: { gateway?: string[] }) => {
       const changes = await provisionGateways(MxgConfigService.load(), opts.gateway);

@@ -8,26 +8,27 @@ import {
 } from '@mxg/config';
 import { Client } from 'pg';
 import { provisionDatabase } from '@mxg/database';
-import { type BrokerUserSpec, provisionBroker } from './provision-broker';
+import { type BrokerUserSpec, provisionBrokerParties } from './provision-broker';
 import { Rabbitmqctl } from './rabbitmqctl';
-import { declareBrokerTopology } from './broker-topology';
 import { provisionDevClients } from './dev-clients';
 
 /**
  * Provisions, for every gateway in `config/gateways/`, its database with owner and application
- * roles, its AMQP user and the broker topology on its vhost, and development API clients.
+ * roles, its party's vhost, AMQP user and topology, the links between the parties' vhosts, and
+ * development API clients. The broker is provisioned for every configured gateway even when
+ * `only` names some: a party's topology and links depend on all the others.
  * Idempotent; returns what changed.
  */
 export async function provisionGateways(
   base: MxgConfigService,
   only?: string[],
 ): Promise<string[]> {
-  const ids = only ?? listGateways(base.paths.config);
+  const all = listGateways(base.paths.config);
+  const ids = only ?? all;
   const changes: string[] = [];
-  const brokerUsers: BrokerUserSpec[] = [];
   for (const id of ids) {
     const config = base.forGateway(id);
-    const { database, amqp, party } = config.gateway;
+    const { database } = config.gateway;
     const roles = databaseRoles(database.name);
     // A password is (re)set when it is new, or when the server no longer accepts it (the role
     // was provisioned from another checkout of this machine).
@@ -46,24 +47,38 @@ export async function provisionGateways(
       })),
     );
     changes.push(...provisionDevClients(config));
-    if (base.env.AMQP_URL === undefined) {
-      brokerUsers.push({
-        vhost: amqp.vhost,
-        user: amqp.user,
-        party,
-        password: ensureSecret(config.paths.var, amqpSecretName(amqp.user)),
-      });
-    }
   }
-  changes.push(...(await provisionBroker(new Rabbitmqctl(base.env.MXG_RABBITMQCTL), brokerUsers)));
-  for (const vhost of new Set(brokerUsers.map((u) => u.vhost))) {
-    const parties = brokerUsers.filter((u) => u.vhost === vhost).map((u) => u.party);
-    const host = ids.map((id) => base.forGateway(id).gateway.amqp).find((a) => a.vhost === vhost)!;
-    const adminUrl =
-      base.env.MXG_AMQP_ADMIN_URL ??
-      `amqp://guest:guest@${host.host}:${host.port}/${encodeURIComponent(vhost)}`;
-    changes.push(...(await declareBrokerTopology(adminUrl, parties)));
-  }
+  // A deployment that sets AMQP_URL provisions its broker elsewhere.
+  if (base.env.AMQP_URL !== undefined || all.length === 0) return changes;
+  const brokerUsers: BrokerUserSpec[] = all.map((id) => {
+    const config = base.forGateway(id);
+    const { amqp, party } = config.gateway;
+    return {
+      vhost: amqp.vhost,
+      user: amqp.user,
+      party,
+      password: ensureSecret(config.paths.var, amqpSecretName(amqp.user)),
+    };
+  });
+  const first = base.forGateway(all[0]).gateway.amqp;
+  // MXG_AMQP_ADMIN_URL names the broker and the administrator; its vhost, if any, is replaced
+  // by each party's.
+  const adminBase = new URL(
+    base.env.MXG_AMQP_ADMIN_URL ?? `amqp://guest:guest@${first.host}:${first.port}/`,
+  );
+  const adminUrl = (vhost: string) => {
+    const url = new URL(adminBase);
+    url.pathname = `/${encodeURIComponent(vhost)}`;
+    return url.toString();
+  };
+  changes.push(
+    ...(await provisionBrokerParties(
+      new Rabbitmqctl(base.env.MXG_RABBITMQCTL),
+      brokerUsers,
+      adminUrl,
+      decodeURIComponent(adminBase.username) || 'guest',
+    )),
+  );
   return changes;
 }
 

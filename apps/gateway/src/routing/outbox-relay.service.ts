@@ -24,6 +24,11 @@ const OUTBOX_ID_HEADER = 'x-mxg-outbox-id';
  * confirmed them. A row the broker returns as unroutable, or nacks, stays in the outbox and is
  * retried with backoff — a failure to handle, never a silent drop. If the gateway dies between
  * confirm and commit, the row is published again; receivers deduplicate on the message id.
+ *
+ * Everything is published in this party's own vhost, with the receiving party's routing key:
+ * a confirm means "in my vhost's outgoing queue for that party" (or in my own dead-letter
+ * queue), from where a link carries it to the receiver's vhost (README "The broker"). That is
+ * enough: delivery is proven end to end by the receiver's signed receipt, not by the confirm.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {

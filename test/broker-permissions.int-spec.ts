@@ -1,0 +1,238 @@
+import { type ConfirmChannel, connect } from 'amqplib';
+import {
+  BROKER_DEAD_LETTER_EXCHANGE,
+  BROKER_EXCHANGE,
+  deadLetterQueue,
+  inboxQueue,
+  MxgConfigService,
+  outgoingQueue,
+} from '@mxg/config';
+import { Rabbitmqctl } from '../apps/cli/src/services/rabbitmqctl';
+import { eventually } from './support/exchange-pair';
+import { queueState } from './support/faults';
+import { createTestBroker, type TestBroker } from './support/test-broker';
+
+/**
+ * Issue 10, finding 8: every party's AMQP user could publish into any party's dead-letter queue
+ * (forged error codes, nothing audited), use any routing key, and passively declare other
+ * parties' queues to read their depth and consumers. Here KZ's user, provisioned exactly as
+ * `mxg services provision` provisions it, tries each of those against the real broker.
+ */
+describe('#10.8 each party’s AMQP user may do exactly what its gateway needs (real RabbitMQ)', () => {
+  let broker: TestBroker;
+  const ctl = new Rabbitmqctl(MxgConfigService.load().env.MXG_RABBITMQCTL);
+
+  beforeAll(async () => {
+    broker = await createTestBroker(['KZ', 'AZ']);
+  }, 60_000);
+  afterAll(() => broker?.drop());
+
+  /** KZ's own URL with another vhost in it. */
+  const kzUrlOn = (vhost: string) => {
+    const url = new URL(broker.userUrl('KZ'));
+    url.pathname = `/${encodeURIComponent(vhost)}`;
+    return url.toString();
+  };
+
+  /**
+   * Runs `act` on a fresh confirm channel of KZ's user, and returns how the broker answered: the
+   * message it closed the channel with, or `accepted` when it did what was asked.
+   */
+  async function asKz(act: (channel: ConfirmChannel) => Promise<unknown>): Promise<string> {
+    const connection = await connect(broker.userUrl('KZ'));
+    try {
+      const channel = await connection.createConfirmChannel();
+      const closed = new Promise<string>((resolve) =>
+        channel.once('error', (e: Error) => resolve(e.message)),
+      );
+      return await Promise.race([
+        closed,
+        act(channel).then(
+          () => 'accepted',
+          () => closed, // the broker's reason, not amqplib's "channel closed"
+        ),
+      ]);
+    } finally {
+      await connection.close().catch(() => undefined);
+    }
+  }
+
+  const publish =
+    (exchange: string, key: string, options: Record<string, unknown> = {}) =>
+    (channel: ConfirmChannel) =>
+      new Promise<void>((resolve, reject) =>
+        channel.publish(
+          exchange,
+          key,
+          Buffer.from('forged'),
+          { persistent: true, ...options },
+          (error) =>
+            error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(),
+        ),
+      );
+
+  /** The broker's own words when it closes KZ's channel for a resource KZ may not use. */
+  const refused = (kind: 'topic' | 'queue' | 'exchange', name: string, exchange?: string) =>
+    'Channel closed by server: 403 (ACCESS-REFUSED) with message "ACCESS_REFUSED - ' +
+    `access to ${kind} '${name}'${exchange ? ` in exchange '${exchange}'` : ''} ` +
+    `in vhost '${broker.vhost('KZ')}' refused for user '${broker.user('KZ')}'"`;
+
+  it('#10.8 refuses KZ’s user a message into AZ’s dead-letter queue (a forged error code)', async () => {
+    expect(
+      await asKz(
+        publish(BROKER_DEAD_LETTER_EXCHANGE, 'az', { headers: { 'x-mxg-error-code': 'FORGED' } }),
+      ),
+    ).toBe(refused('topic', 'az', BROKER_DEAD_LETTER_EXCHANGE));
+  });
+
+  it.each(['kz', '#', '*', 'xx', ''])(
+    '#10.8 refuses KZ’s user routing key %p on mxg.messages (only other parties’ keys)',
+    async (key) => {
+      expect(await asKz(publish(BROKER_EXCHANGE, key))).toBe(
+        refused('topic', key, BROKER_EXCHANGE),
+      );
+    },
+  );
+
+  it('#10.8 refuses KZ’s user AZ’s vhost outright: no passive declare can read AZ’s queues', async () => {
+    // The broker closes the connection at connection.open (530 NOT_ALLOWED; amqplib does not
+    // pass the reason on), while the same credentials open KZ's own vhost.
+    // No heartbeat: amqplib starts one before connection.open and leaves it running when the
+    // open is refused, which would fail this file a minute later.
+    await expect(connect(`${kzUrlOn(broker.vhost('AZ'))}?heartbeat=0`)).rejects.toThrow(
+      'Expected ConnectionOpenOk; got <ConnectionClose channel:0>',
+    );
+    await (await connect(kzUrlOn(broker.vhost('KZ')))).close();
+    // In KZ's own vhost, AZ's queues do not exist at all.
+    for (const queue of [inboxQueue('AZ'), deadLetterQueue('AZ')]) {
+      expect(await asKz((ch) => ch.checkQueue(queue))).toMatch(
+        /^Channel closed by server: 404 \(NOT-FOUND\)/,
+      );
+    }
+  });
+
+  it('#10.8 refuses KZ’s user any declare, delete, purge or bind', async () => {
+    const inbox = inboxQueue('KZ');
+    expect(await asKz((ch) => ch.assertQueue('mxg.spy', { durable: false }))).toBe(
+      refused('queue', 'mxg.spy'),
+    );
+    expect(await asKz((ch) => ch.assertExchange('mxg.spy', 'fanout'))).toBe(
+      refused('exchange', 'mxg.spy'),
+    );
+    expect(await asKz((ch) => ch.deleteQueue(inbox))).toBe(refused('queue', inbox));
+    // Purging needs read access, which KZ holds on its own inbox only (where purging is no more
+    // than consuming everything): its dead-letter and outgoing queues are out of reach.
+    for (const queue of [deadLetterQueue('KZ'), outgoingQueue('AZ')]) {
+      expect(await asKz((ch) => ch.purgeQueue(queue))).toBe(refused('queue', queue));
+    }
+    expect(await asKz((ch) => ch.bindQueue(inbox, BROKER_EXCHANGE, '#'))).toBe(
+      refused('queue', inbox),
+    );
+  });
+
+  it('#10.8 refuses KZ’s user to consume anything but its own inbox', async () => {
+    for (const queue of [inboxQueue('AZ'), deadLetterQueue('KZ'), outgoingQueue('AZ')]) {
+      expect(await asKz((ch) => ch.consume(queue, () => undefined))).toBe(refused('queue', queue));
+    }
+  });
+
+  it('#10.8 lets KZ’s user send to AZ: the message reaches AZ’s inbox over the link, properties and headers intact', async () => {
+    const headers = { 'x-mxg-from': 'KZ', 'x-mxg-agreement': 'MIG', 'x-mxg-type': 'request' };
+    expect(
+      await asKz(
+        publish(BROKER_EXCHANGE, 'az', {
+          mandatory: true,
+          messageId: 'm-10-8',
+          type: 'mxg.envelope',
+          contentType: 'application/pkcs7-mime',
+          userId: broker.user('KZ'),
+          headers,
+        }),
+      ),
+    ).toBe('accepted');
+    // AZ's own user takes it off AZ's inbox.
+    const connection = await connect(broker.userUrl('AZ'));
+    try {
+      const channel = await connection.createChannel();
+      const message = await eventually(
+        async () => (await channel.get(inboxQueue('AZ'), { noAck: true })) || undefined,
+        10_000,
+        'the message in AZ’s inbox',
+      );
+      expect(message.content.toString()).toBe('forged');
+      expect(message.fields.routingKey).toBe('az');
+      expect(message.properties).toMatchObject({
+        messageId: 'm-10-8',
+        type: 'mxg.envelope',
+        contentType: 'application/pkcs7-mime',
+        deliveryMode: 2,
+        // Checked by the broker at publication and kept by the link: AZ knows whose user sent it.
+        userId: broker.user('KZ'),
+        headers: expect.objectContaining(headers) as unknown,
+      });
+      await channel.close();
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('#10.8 lets KZ’s user dead-letter to its own dead-letter queue', async () => {
+    expect(
+      await asKz(
+        publish(BROKER_DEAD_LETTER_EXCHANGE, 'kz', { headers: { 'x-mxg-error-code': 'X' } }),
+      ),
+    ).toBe('accepted');
+    expect(await queueState(broker.adminUrl('KZ'), deadLetterQueue('KZ'))).toEqual({
+      ready: 1,
+      consumers: 0,
+    });
+  });
+
+  it('#10.8 grants each party’s user its own vhost only, with topic permissions on both exchanges', async () => {
+    for (const [party, other] of [
+      ['KZ', 'az'],
+      ['AZ', 'kz'],
+    ] as const) {
+      const own = party.toLowerCase();
+      const permissions = JSON.parse(
+        await ctl.run(['list_user_permissions', broker.user(party), '--formatter', 'json']),
+      ) as unknown;
+      expect(permissions).toEqual([
+        {
+          vhost: broker.vhost(party),
+          configure: '^$',
+          write: '^(mxg\\.messages|mxg\\.dead\\-letter)$',
+          read: `^mxg\\.inbox\\.${own}$`,
+        },
+      ]);
+      const topics = JSON.parse(
+        await ctl.run(['list_user_topic_permissions', broker.user(party), '--formatter', 'json']),
+      ) as { exchange: string }[];
+      expect(topics.sort((a, b) => a.exchange.localeCompare(b.exchange))).toEqual([
+        { vhost: broker.vhost(party), exchange: 'mxg.dead-letter', write: `^${own}$`, read: '^$' },
+        { vhost: broker.vhost(party), exchange: 'mxg.messages', write: `^(${other})$`, read: '^$' },
+      ]);
+    }
+  });
+
+  it('#10.8 bounds every dead-letter queue, dropping the oldest: refused garbage cannot fill the disk', async () => {
+    for (const party of broker.parties) {
+      const vhost = broker.vhost(party);
+      const queues = JSON.parse(
+        await ctl.run(['list_queues', '-p', vhost, 'name', 'policy', '--formatter', 'json']),
+      ) as { name: string; policy: string }[];
+      const policies = JSON.parse(
+        await ctl.run(['list_policies', '-p', vhost, '--formatter', 'json']),
+      ) as { name: string; definition: unknown }[];
+      const applied = queues.find((q) => q.name === deadLetterQueue(party))?.policy;
+      const definition = policies.find((p) => p.name === applied)?.definition;
+      expect(typeof definition === 'string' ? JSON.parse(definition) : definition).toEqual({
+        overflow: 'drop-head',
+        'max-length': 100_000,
+        'max-length-bytes': 512 * 1024 * 1024,
+      });
+      // Only the dead-letter queue: an inbox or outgoing queue never drops a message.
+      expect(queues.filter((q) => q.policy).map((q) => q.name)).toEqual([deadLetterQueue(party)]);
+    }
+  });
+});
