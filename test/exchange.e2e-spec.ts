@@ -5,13 +5,7 @@ import { join } from 'node:path';
 import { connect } from 'amqplib';
 import { Client } from 'pg';
 import { randomUUID } from 'node:crypto';
-import {
-  BROKER_EXCHANGE,
-  deadLetterQueue,
-  defaultAlgorithmPolicy,
-  inboxQueue,
-  MxgConfigService,
-} from '@mxg/config';
+import { defaultAlgorithmPolicy, inboxQueue, MxgConfigService } from '@mxg/config';
 import { encodeMessage, FileKeyStore, signReceipt } from '@mxg/envelope';
 import { partyPkiPaths } from '@mxg/pki';
 import {
@@ -21,6 +15,7 @@ import {
   type ExchangePair,
   type GatewayUnderTest,
 } from './support/exchange-pair';
+import { publishRaw, takeDeadLetters } from './support/raw-delivery';
 import { opensslEnvelope } from './support/openssl-envelope';
 import { migRequest } from './support/pki-fixture';
 
@@ -40,62 +35,34 @@ interface View {
   errors?: { field: string; treaty?: string }[];
 }
 
-/** The next `count` messages on a party's dead-letter queue: transport id → error code. */
-/** Takes `count` dead letters off a party's dead-letter queue (as the administrator of its vhost). */
+/** Takes `count` dead letters off a party's dead-letter queue: transport id → error code. */
 async function deadLetters(
   pair: ExchangePair,
   party: string,
   count: number,
 ): Promise<Map<string, string>> {
-  const connection = await connect(pair.broker.adminUrl(party));
-  const channel = await connection.createChannel();
-  const dead = new Map<string, string>();
-  try {
-    await eventually(
-      async () => {
-        const message = await channel.get(deadLetterQueue(party), { noAck: true });
-        if (message) {
-          dead.set(
-            String(message.properties.messageId),
-            String(message.properties.headers?.['x-mxg-error-code']),
-          );
-        }
-        return dead.size >= count ? true : undefined;
-      },
-      20_000,
-      `${count} dead letters on ${party}'s queue`,
-    );
-  } finally {
-    await channel.close();
-    await connection.close();
-  }
-  return dead;
+  const taken = await takeDeadLetters(pair, party, count);
+  return new Map(
+    taken.map((m) => [
+      String(m.properties.messageId),
+      String(m.properties.headers?.['x-mxg-error-code']),
+    ]),
+  );
 }
 
-/**
- * Publishes raw messages as a party's own AMQP user, in its own vhost, with the routing key of
- * the party they are for — exactly what that party's gateway (or whoever holds its password)
- * can do. The link to the receiving party's vhost carries them on.
- */
-async function publishAs(
+/** Publishes raw messages as `from`'s own AMQP user for `to` (see `publishRaw`). */
+function publishAs(
   pair: ExchangePair,
-  party: string,
+  from: string,
   to: string,
   messages: { content: Uint8Array; messageId: string; type: string }[],
 ): Promise<void> {
-  const connection = await connect(pair.broker.userUrl(party));
-  const channel = await connection.createConfirmChannel();
-  for (const m of messages) {
-    channel.publish(BROKER_EXCHANGE, to.toLowerCase(), Buffer.from(m.content), {
-      persistent: true,
-      mandatory: true,
-      messageId: m.messageId,
-      type: m.type,
-    });
-    await channel.waitForConfirms();
-  }
-  await channel.close();
-  await connection.close();
+  return publishRaw(
+    pair,
+    to,
+    messages.map(({ content, ...properties }) => ({ bytes: content, properties })),
+    from,
+  );
 }
 
 async function rows<T>(
@@ -316,20 +283,15 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
       seal: kzPki.gateway.seal,
     });
     const id = message.header.id;
-    const connection = await connect(pair.broker.adminUrl);
-    const channel = await connection.createConfirmChannel();
     // No transport properties beyond the type: OpenSSL's user has no MXG headers to set.
-    channel.publish(BROKER_EXCHANGE, 'az', envelope, { persistent: true, type: 'mxg.envelope' });
-    await channel.waitForConfirms();
+    await publishRaw(pair, 'AZ', [{ bytes: envelope, properties: { type: 'mxg.envelope' } }]);
 
     // AZ refused it under the message id the seal authenticates, and answered KZ's gateway,
     // which never sent that message and says so on its own dead-letter queue.
-    expect(Object.fromEntries(await deadLetters(channel, 'AZ', 1))).toEqual({
+    expect(Object.fromEntries(await deadLetters(pair, 'AZ', 1))).toEqual({
       [id]: 'SIGNATORY_NOT_AUTHORISED',
     });
-    const dead = await deadLetters(channel, 'KZ', 1);
-    await channel.close();
-    await connection.close();
+    const dead = await deadLetters(pair, 'KZ', 1);
     expect(Object.fromEntries(dead)).toEqual({ [`receipt:${id}`]: 'RECEIPT_UNKNOWN_MESSAGE' });
     // AZ records what it published once the broker confirmed it: KZ may have read it before.
     const audited = await eventually(

@@ -3,22 +3,22 @@ import { BROKER_EXCHANGE, deadLetterQueue } from '@mxg/config';
 import { eventually, type ExchangePair } from './exchange-pair';
 
 /**
- * The broker as a misbehaving peer or an operator sees it: raw bytes published into the
- * exchange, dead letters taken off a party's queue. The one place these tests connect to the
- * broker themselves (as the vhost's administrator), so that a change of who may publish what
- * is made here once.
+ * The broker as a misbehaving peer or an operator sees it: raw bytes published as a party's own
+ * AMQP user, dead letters taken off a party's queue as its vhost's administrator. The one place
+ * these tests connect to the broker themselves, so that a change of who may publish what is
+ * made here once.
  */
 async function withChannel<T>(
-  pair: ExchangePair,
+  url: string,
   work: (channel: ConfirmChannel) => Promise<T>,
 ): Promise<T> {
-  const connection = await connect(pair.broker.adminUrl);
+  const connection = await connect(url);
   try {
     const channel = await connection.createConfirmChannel();
     try {
       return await work(channel);
     } finally {
-      // Closed before the connection, so acks and confirms are not lost (FIELD-NOTES).
+      // Closed before the connection: closing the connection right after acking loses the acks.
       await channel.close();
     }
   } finally {
@@ -31,16 +31,23 @@ export interface RawDelivery {
   readonly properties: Options.Publish;
 }
 
-/** Publishes `deliveries` to `party`'s inbox, persistent; returns once the broker confirmed all. */
+/**
+ * Publishes `deliveries` for `to`'s inbox, persistent and mandatory, exactly as `from`'s gateway
+ * (or whoever holds its password) can: as `from`'s own user, into its own vhost, with `to`'s
+ * routing key; the link carries them on. `from` is the pair's other party unless given. Returns
+ * once the broker confirmed all.
+ */
 export function publishRaw(
   pair: ExchangePair,
-  party: string,
+  to: string,
   deliveries: readonly RawDelivery[],
+  from: string = to === 'KZ' ? 'AZ' : 'KZ',
 ): Promise<void> {
-  return withChannel(pair, async (channel) => {
+  return withChannel(pair.broker.userUrl(from), async (channel) => {
     for (const { bytes, properties } of deliveries) {
-      channel.publish(BROKER_EXCHANGE, party.toLowerCase(), Buffer.from(bytes), {
+      channel.publish(BROKER_EXCHANGE, to.toLowerCase(), Buffer.from(bytes), {
         persistent: true,
+        mandatory: true,
         ...properties,
       });
     }
@@ -58,7 +65,7 @@ export function takeDeadLetters(
   count: number,
   which: (message: GetMessage) => boolean = () => true,
 ): Promise<GetMessage[]> {
-  return withChannel(pair, async (channel) => {
+  return withChannel(pair.broker.adminUrl(party), async (channel) => {
     const taken: GetMessage[] = [];
     await eventually(
       async () => {
