@@ -32,8 +32,8 @@ export interface PartyVhost {
   readonly adminUrl: string;
   /**
    * Where a link (shovel) reaches this vhost: `amqp:///<vhost>`, the broker's own node, while
-   * every party's vhost is on one broker. With a broker per party (ROADMAP 11, sovereign
-   * transport) this becomes the remote broker's `amqps://…` URI, and nothing else changes.
+   * every party's vhost is on one broker. With a broker per party (sovereign transport) this
+   * becomes the remote broker's `amqps://…` URI, and nothing else changes.
    */
   readonly linkUri: string;
 }
