@@ -2,6 +2,7 @@ import { deadLetterQueue, inboxQueue, outgoingQueue } from '@mxg/config';
 import { freePort } from './support/gateway-process';
 import { createExchangePair, eventually, type ExchangePair } from './support/exchange-pair';
 import {
+  acceptBatch,
   auditCounts,
   expectDeliveredExactlyOnce,
   queueReaches,
@@ -93,7 +94,6 @@ describe('exchange under faults: real gateway processes, RabbitMQ and PostgreSQL
     const ROUNDS = 3;
     /** Messages accepted before each close, and after the last. */
     const BATCH = 48;
-    const PARALLEL = 4;
     let pair: ExchangePair;
     beforeAll(async () => {
       pair = await createExchangePair({ exchange: NO_RESEND });
@@ -103,16 +103,11 @@ describe('exchange under faults: real gateway processes, RabbitMQ and PostgreSQL
     it('#10.18 loses and duplicates nothing while the broker closes both gateways’ connections', async () => {
       const ids: string[] = [];
       // A batch is accepted whole before the next step: submits never race a close.
-      const acceptBatch = () =>
-        Promise.all(
-          Array.from({ length: PARALLEL }, async () => {
-            for (let i = 0; i < BATCH / PARALLEL; i++) ids.push(await submit(pair));
-          }),
-        );
+      const accept = async () => void ids.push(...(await acceptBatch(pair, BATCH)));
       const closed = new Set<string>();
       const acceptedAtClose: number[] = [];
       for (let round = 1; round <= ROUNDS; round++) {
-        await acceptBatch();
+        await accept();
         // Both gateways are on the broker on new connections (a busy gateway may take a moment
         // to answer the broker's close, so its old one may still show). The links between the
         // vhosts are not among them: they connect inside the broker.
@@ -148,7 +143,7 @@ describe('exchange under faults: real gateway processes, RabbitMQ and PostgreSQL
           `close ${round} seen by both gateways`,
         );
       }
-      await acceptBatch(); // traffic after the last close
+      await accept(); // traffic after the last close
 
       expect(acceptedAtClose).toEqual([1, 2, 3].map((round) => round * BATCH));
       expect(ids).toHaveLength((ROUNDS + 1) * BATCH);
@@ -160,7 +155,6 @@ describe('exchange under faults: real gateway processes, RabbitMQ and PostgreSQL
   describe('the link between the parties’ vhosts broken under traffic', () => {
     const ROUNDS = 3;
     const BATCH = 24;
-    const PARALLEL = 4;
     let pair: ExchangePair;
     beforeAll(async () => {
       pair = await createExchangePair({ exchange: NO_RESEND });
@@ -169,23 +163,18 @@ describe('exchange under faults: real gateway processes, RabbitMQ and PostgreSQL
 
     it('#10.8 loses and duplicates nothing while the KZ→AZ link is stopped and started again under traffic', async () => {
       const ids: string[] = [];
-      const acceptBatch = async () => {
-        const batch: string[] = [];
-        await Promise.all(
-          Array.from({ length: PARALLEL }, async () => {
-            for (let i = 0; i < BATCH / PARALLEL; i++) batch.push(await submit(pair));
-          }),
-        );
+      const accept = async () => {
+        const batch = await acceptBatch(pair, BATCH);
         ids.push(...batch);
         return batch;
       };
       for (let round = 1; round <= ROUNDS; round++) {
         // Accepted while the link runs; it is stopped as soon as they are accepted, with some
         // of them published, on their way over the link or stored at AZ, and others not yet.
-        await acceptBatch();
+        await accept();
         await pair.broker.stopLink('KZ', 'AZ');
         // Accepted while the link is down: confirmed into KZ's own outgoing queue, no further.
-        const stranded = await acceptBatch();
+        const stranded = await accept();
         await eventually(
           async () => ((await unpublishedOutbox(pair.kz)) === 0 ? true : undefined),
           20_000,
@@ -211,7 +200,7 @@ describe('exchange under faults: real gateway processes, RabbitMQ and PostgreSQL
         expect(stranded.filter((id) => !waiting.has(id))).toEqual([]);
         await pair.broker.startLink('KZ', 'AZ');
       }
-      await acceptBatch(); // traffic after the last restart
+      await accept(); // traffic after the last restart
 
       expect(ids).toHaveLength((2 * ROUNDS + 1) * BATCH);
       expect(new Set(ids).size).toBe(ids.length);

@@ -32,6 +32,24 @@ export const submit = async (pair: ExchangePair): Promise<string> => {
   return body.id;
 };
 
+/**
+ * Submits `size` messages, `parallel` at a time, and returns their ids once every one is
+ * accepted: a fault test takes its next step only after a whole batch, never racing it.
+ */
+export async function acceptBatch(
+  pair: ExchangePair,
+  size: number,
+  parallel = 4,
+): Promise<string[]> {
+  const batch: string[] = [];
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      for (let i = 0; i < size / parallel; i++) batch.push(await submit(pair));
+    }),
+  );
+  return batch;
+}
+
 export const view = async (gateway: GatewayUnderTest, id: string): Promise<View> =>
   (await gateway.api<View>('KZ-MVD', 'GET', `/messages/${id}`)).body;
 
