@@ -6,10 +6,10 @@ import {
   verify,
   type KeyObject,
 } from 'node:crypto';
-import { AuditError } from '../audit-error';
 import { formatCheckpoint, type Checkpoint } from './checkpoint';
 import { checkpointKeyId, signCheckpoint, verifyCheckpointSignature } from './checkpoint-signature';
 import { formatSignedNote, parseSignedNote } from './signed-note';
+import { codeOf } from '../testing/audit-error-code';
 
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const otherEc = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -23,16 +23,6 @@ const checkpoint: Checkpoint = {
   timestamp: new Date('2025-03-04T05:06:07.089Z'),
 };
 const body = formatCheckpoint(checkpoint);
-
-function codeOf(call: () => unknown): string | undefined {
-  try {
-    call();
-  } catch (error) {
-    if (error instanceof AuditError) return error.code;
-    throw error;
-  }
-  return undefined;
-}
 
 describe(checkpointKeyId.name, () => {
   it('is the first 4 bytes of SHA-256 over the SPKI DER, whichever half of the pair', () => {

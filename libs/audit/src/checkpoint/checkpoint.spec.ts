@@ -1,5 +1,5 @@
-import { AuditError } from '../audit-error';
 import { formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint';
+import { codeOf } from '../testing/audit-error-code';
 
 const checkpoint: Checkpoint = {
   origin: 'mxg.kz/audit',
@@ -9,16 +9,6 @@ const checkpoint: Checkpoint = {
 };
 const body =
   'mxg.kz/audit\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n2025-03-04T05:06:07.089Z\n';
-
-function codeOf(call: () => unknown): string | undefined {
-  try {
-    call();
-  } catch (error) {
-    if (error instanceof AuditError) return error.code;
-    throw error;
-  }
-  return undefined;
-}
 
 describe(formatCheckpoint.name, () => {
   it('writes origin, size, base64 root and UTC time, one per line', () => {

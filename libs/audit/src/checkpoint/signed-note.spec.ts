@@ -1,5 +1,5 @@
-import { AuditError } from '../audit-error';
 import { formatSignedNote, parseSignedNote, type SignedNote } from './signed-note';
+import { codeOf } from '../testing/audit-error-code';
 
 const body =
   'mxg.kz/audit\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n2025-03-04T05:06:07.089Z\n';
@@ -12,16 +12,6 @@ const note: SignedNote = {
 };
 const text = formatSignedNote(note);
 const signatureLine = text.split('\n')[5];
-
-function codeOf(call: () => unknown): string | undefined {
-  try {
-    call();
-  } catch (error) {
-    if (error instanceof AuditError) return error.code;
-    throw error;
-  }
-  return undefined;
-}
 
 describe(formatSignedNote.name, () => {
   it('writes the text, a blank line and one "— name base64(keyID || sig)" line per signature', () => {

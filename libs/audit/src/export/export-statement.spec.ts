@@ -1,5 +1,4 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { AuditError } from '../audit-error';
 import { parseCheckpoint } from '../checkpoint/checkpoint';
 import { signCheckpoint, verifyCheckpointSignature } from '../checkpoint/checkpoint-signature';
 import { parseSignedNote } from '../checkpoint/signed-note';
@@ -10,6 +9,7 @@ import {
   parseExportStatement,
   signExportStatement,
 } from './export-statement';
+import { codeOf } from '../testing/audit-error-code';
 
 const statement: ExportStatement = {
   format: AUDIT_EXPORT_FORMAT,
@@ -21,16 +21,6 @@ const statement: ExportStatement = {
   linesDigest: createHash('sha256').update('lines').digest(),
 };
 const text = formatExportStatement(statement);
-
-function codeOf(call: () => unknown): string | undefined {
-  try {
-    call();
-  } catch (error) {
-    if (error instanceof AuditError) return error.code;
-    throw error;
-  }
-  return undefined;
-}
 
 describe(formatExportStatement.name, () => {
   it('writes seven lines, the format first, and reads back the same', () => {
