@@ -28,19 +28,11 @@ import {
   partyAuditKeys,
   type PartyAuditKeys,
   sequenceAtLeast,
+  auditEvent,
 } from './support/audit-fixtures';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
-const event = (i: number): AuditEventInput => ({
-  type: i % 3 === 0 ? 'message.submitted' : 'message.delivered',
-  actor: { authority: 'KZ-MVD', role: 'publisher', user: `client-${i % 4}` },
-  messageId: `msg-${i}`,
-  correlationId: `corr-${Math.floor(i / 2)}`,
-  parties: ['KZ', 'AZ'],
-  agreement: 'MIG',
-  contentDigest: `sha256:${String(i).padStart(64, '0')}`,
-  details: { attempt: 1 },
-});
+const event = (i: number): AuditEventInput => auditEvent(i, { attempt: 1 });
 
 async function query(url: string, sql: string): Promise<Record<string, unknown>[]> {
   const client = new Client({ connectionString: url });

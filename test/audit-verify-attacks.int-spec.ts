@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import {
   AuditAppender,
-  type AuditEventInput,
   auditLeafHash,
   type AuditSequencer,
   formatCheckpoint,
@@ -37,6 +36,7 @@ import {
   partyAuditKeys,
   type PartyAuditKeys,
   sequenceAtLeast,
+  auditEvent,
 } from './support/audit-fixtures';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -47,16 +47,6 @@ import { createTestDatabase, type TestDatabase } from './support/test-database';
  * was re-issued. Each export here is made by the real exporter from a real database, then
  * altered as an attacker with the file (and, where said, with a key) could.
  */
-
-const event = (i: number): AuditEventInput => ({
-  type: i % 3 === 0 ? 'message.submitted' : 'message.delivered',
-  actor: { authority: 'KZ-MVD', role: 'publisher', user: `client-${i % 4}` },
-  messageId: `msg-${i}`,
-  correlationId: `corr-${Math.floor(i / 2)}`,
-  parties: ['KZ', 'AZ'],
-  agreement: 'MIG',
-  contentDigest: `sha256:${String(i).padStart(64, '0')}`,
-});
 
 type Line = Record<string, unknown> & { kind: string; note?: string; pem?: string };
 const readLines = (file: string): Line[] =>
@@ -208,7 +198,7 @@ describe('mxg audit verify against shaped exports (#10.1–#10.3; real PostgreSQ
     witnessedEarlier = join(dir, 'az-saw-kz-25.jsonl');
     witnessedFull = join(dir, 'az-saw-kz-37.jsonl');
     for (const count of [10, 15, 12]) {
-      await appender.appendMany(Array.from({ length: count }, () => event(i++)));
+      await appender.appendMany(Array.from({ length: count }, () => auditEvent(i++)));
       await sequenceAtLeast(sequencer, count);
       const checkpoint = await sequencer.checkpoint();
       await witnessClient.submit(toAz(witness), checkpoint!);
@@ -506,7 +496,7 @@ describe('mxg audit verify against shaped exports (#10.1–#10.3; real PostgreSQ
       const first = newSequencer(db.appUrl, kz, clock);
       expect(await first.tryLead()).toBe(true);
       for (const count of [4, 3]) {
-        await appender.appendMany(Array.from({ length: count }, (_, k) => event(100 + k)));
+        await appender.appendMany(Array.from({ length: count }, (_, k) => auditEvent(100 + k)));
         await sequenceAtLeast(first, count);
         expect(await first.checkpoint()).toBeDefined();
         clock.advance(1000);
@@ -529,7 +519,7 @@ describe('mxg audit verify against shaped exports (#10.1–#10.3; real PostgreSQ
       };
       const second = newSequencer(db.appUrl, keys, clock);
       expect(await second.tryLead()).toBe(true);
-      await appender.appendMany([event(200), event(201)]);
+      await appender.appendMany([auditEvent(200), auditEvent(201)]);
       await sequenceAtLeast(second, 2);
       expect(await second.checkpoint()).toBeDefined();
       await second.release();

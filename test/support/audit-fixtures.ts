@@ -14,6 +14,7 @@ import {
   writeWitnessedExport,
   type SqlClient,
   type SqlSession,
+  type AuditEventInput,
 } from '@mxg/audit';
 import { MxgConfigService } from '@mxg/config';
 import type { Clock } from '@mxg/core';
@@ -209,3 +210,18 @@ export async function sequenceAtLeast(
   }
   return sequenced;
 }
+
+/**
+ * The `i`-th of a run of test audit events: ids and digests only, as every audit entry (no
+ * personal data), varied enough that no two entries hash alike.
+ */
+export const auditEvent = (i: number, details?: AuditEventInput['details']): AuditEventInput => ({
+  type: i % 3 === 0 ? 'message.submitted' : 'message.delivered',
+  actor: { authority: 'KZ-MVD', role: 'publisher', user: `client-${i % 4}` },
+  messageId: `msg-${i}`,
+  correlationId: `corr-${Math.floor(i / 2)}`,
+  parties: ['KZ', 'AZ'],
+  agreement: 'MIG',
+  contentDigest: `sha256:${String(i).padStart(64, '0')}`,
+  ...(details ? { details } : {}),
+});
