@@ -33,7 +33,7 @@ import {
 import { berViolation } from './ber-validity';
 import { bytesKey, LruCache } from './lru-cache';
 import { describePublicKey } from './keys';
-import type { DecodedSignedData, DecodedSigner, SignedDataInfo } from './parse-signed-data';
+import type { DecodedSignedData, DecodedSigner, SignedDataInfo } from './signed-data.types';
 
 /**
  * SignedData as MXG and OpenSSL write it — DER, one OCTET STRING of content, X.509
