@@ -9,3 +9,35 @@ export {
   nearlyDue,
   UnknownTimeZoneError,
 } from './deadline';
+export {
+  DEADLINE_STOPPING_STATES,
+  isRequestMessageType,
+  REQUEST_AUDIT_EVENTS,
+  REQUEST_MESSAGE_TYPES,
+  REQUEST_RULES,
+  REQUEST_SIDES,
+  REQUEST_STATES,
+  type RequestAuditEvent,
+  type RequestMessageType,
+  type RequestRule,
+  type RequestSide,
+  type RequestState,
+  type RequestTarget,
+  type RequestTransition,
+  type RequestTransitionInput,
+  requestTransition,
+  SENT_BY,
+  stopsDeadline,
+  TERMINAL_REQUEST_STATES,
+} from './request-lifecycle';
+export {
+  REQUEST_REFUSAL_CODES,
+  RequestLifecycleError,
+  type RequestRefusal,
+  type RequestRefusalCode,
+} from './request-lifecycle.errors';
+export {
+  type ForbiddenRequestTransition,
+  FORBIDDEN_REQUEST_TRANSITIONS,
+} from './forbidden-request-transitions';
+export { terminationRefusal } from './agreement-termination';

@@ -1,5 +1,6 @@
 import { MxgError } from '@mxg/core';
-import { addMonths, withinDays } from './calendar';
+import { lastDayInForce } from './agreement-term';
+import { withinDays } from './calendar';
 import type { MessageType } from './message-types';
 import type { Agreement, Authority, Party, Signatory, TreatyData } from './treaty.types';
 
@@ -75,9 +76,7 @@ export class TreatyRegistry {
    * received — six months from the day of receipt; `null` while no notice has been given.
    */
   lastDayInForce(agreementCode: string): string | null {
-    const agreement = this.agreement(agreementCode);
-    if (agreement.kind !== 'bilateral' || agreement.terminationNoticeReceived === null) return null;
-    return addMonths(agreement.terminationNoticeReceived, 6);
+    return lastDayInForce(this.agreement(agreementCode));
   }
 
   /**
