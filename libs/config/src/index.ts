@@ -7,10 +7,18 @@ export { MESSAGE_TYPES, type MessageType } from './treaty/message-types';
 export { addDays, addMonths, withinDays } from './treaty/calendar';
 export { lastDayInForce, TERMINATION_NOTICE_MONTHS } from './treaty/agreement-term';
 export { TreatyRegistry } from './treaty/treaty-registry';
+export {
+  applyAuthorityChange,
+  AUTHORITY_CHANGE_CODES,
+  type AuthorityChangeCode,
+  AuthorityChangeError,
+  type AuthorityChangeNotice,
+} from './treaty/authority-change';
 export type {
   Agreement,
   Authority,
   BilateralAgreement,
+  DatedNames,
   MultilateralAgreement,
   Names,
   Party,
@@ -55,5 +63,6 @@ export {
   defaultAlgorithmPolicy,
   ENVELOPE_OVERHEAD_BYTES,
   type ExchangeSettings,
+  isIanaTimeZone,
   lastResendSeconds,
 } from './treaty/treaty-config.schema';

@@ -36,7 +36,8 @@ export function pkiPlanFromConfig(config: MxgConfigService): PkiPartyPlan[] {
       signatories: signatories.map((s) => ({
         id: s.id,
         authorityCode: s.authority,
-        authorityNameEn: treaty.authority(s.authority).names.en,
+        // The name the authority bore when the signatory was authorised (MIG-2 keeps renames).
+        authorityNameEn: treaty.authorityName(s.authority, new Date(`${s.validFrom}T00:00:00Z`)).en,
         commonName: s.person.en,
         position: s.position.en,
       })),

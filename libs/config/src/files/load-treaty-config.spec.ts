@@ -5,6 +5,11 @@ import { findRepoRoot } from '../repo-root';
 import { ConfigError } from './config-error';
 import { loadTreatyConfig } from './load-treaty-config';
 
+/** The last line of AZ-DMX's names: a rename is appended after it. */
+const RENAME_ANCHOR = '        en: State Migration Service of the Republic of Azerbaijan\n';
+const renamed = (from: string) =>
+  `      - from: ${from}\n        ru: Миграционная служба\n        en: Migration Service\n`;
+
 /** A private copy of the real `config/` that a test may break. */
 function copyOfConfig(): {
   root: string;
@@ -119,7 +124,7 @@ describe(loadTreatyConfig.name, () => {
     config.edit(
       'authorities.yaml',
       'authorities:\n',
-      'authorities:\n  - { code: RU-MVD, party: RU, names: { ru: МВД, en: MVD }, validFrom: 2020-01-01 }\n',
+      'authorities:\n  - { code: RU-MVD, party: RU, timeZone: Europe/Moscow, names: [{ from: 2020-01-01, ru: МВД, en: MVD }], validFrom: 2020-01-01 }\n',
     );
     config.edit(
       'agreements.yaml',
@@ -131,6 +136,95 @@ describe(loadTreatyConfig.name, () => {
       file: 'config/agreements.yaml',
       field: 'agreements[0].authorities[3]',
       message: 'authority RU-MVD belongs to RU, which is not a party to MIG',
+    });
+  });
+
+  describe("MIG-2, MIG-10.3: an authority's time zone and dated names", () => {
+    it("loads each authority's IANA time zone and its names with their dates", () => {
+      const sut = loadTreatyConfig(config.dir, config.root);
+      expect(sut.authorityTimeZone('KZ-MVD')).toBe('Asia/Almaty');
+      expect(sut.authorityTimeZone('AZ-DMX')).toBe('Asia/Baku');
+      expect(sut.authority('AZ-DMX').names).toEqual([
+        {
+          from: '2020-06-01',
+          ru: 'Государственная миграционная служба Азербайджанской Республики',
+          en: 'State Migration Service of the Republic of Azerbaijan',
+        },
+      ]);
+    });
+
+    it('names file, field and line of a time zone no IANA database knows', () => {
+      config.edit('authorities.yaml', 'timeZone: Asia/Baku', 'timeZone: Asia/Bakuu');
+      expect(issuesOf(() => loadTreatyConfig(config.dir, config.root))).toEqual([
+        {
+          file: 'config/authorities.yaml',
+          field: 'authorities[2].timeZone',
+          line: 24,
+          message: 'expected an IANA time zone name such as Asia/Almaty or Asia/Baku',
+        },
+      ]);
+    });
+
+    it('refuses an offset in place of a time zone name', () => {
+      config.edit('authorities.yaml', 'timeZone: Asia/Baku', "timeZone: '+04:00'");
+      const [issue] = issuesOf(() => loadTreatyConfig(config.dir, config.root));
+      expect(issue).toMatchObject({ field: 'authorities[2].timeZone' });
+    });
+
+    it('keeps a rename as a second dated entry', () => {
+      config.edit('authorities.yaml', RENAME_ANCHOR, `${RENAME_ANCHOR}${renamed('2027-01-01')}`);
+      const sut = loadTreatyConfig(config.dir, config.root);
+      expect(sut.authorityName('AZ-DMX', new Date('2026-12-31T23:59:59Z')).en).toBe(
+        'State Migration Service of the Republic of Azerbaijan',
+      );
+      expect(sut.authorityName('AZ-DMX', new Date('2027-01-01T00:00:00Z')).en).toBe(
+        'Migration Service',
+      );
+    });
+
+    it('refuses names out of order, naming the field', () => {
+      config.edit('authorities.yaml', RENAME_ANCHOR, `${RENAME_ANCHOR}${renamed('2019-01-01')}`);
+      const issues = issuesOf(() => loadTreatyConfig(config.dir, config.root));
+      expect(issues).toEqual([
+        expect.objectContaining({
+          file: 'config/authorities.yaml',
+          field: 'authorities[2].names[1].from',
+          message: '2019-01-01 is before names[0].from (2020-06-01); list names oldest first',
+        }),
+      ]);
+    });
+
+    it('refuses two names from the same date', () => {
+      config.edit('authorities.yaml', RENAME_ANCHOR, `${RENAME_ANCHOR}${renamed('2020-06-01')}`);
+      const [issue] = issuesOf(() => loadTreatyConfig(config.dir, config.root));
+      expect(issue).toMatchObject({
+        field: 'authorities[2].names[1].from',
+        message: '2020-06-01 is already the date of names[0]; one name per date',
+      });
+    });
+
+    it('refuses an authority without a name on its first day', () => {
+      config.edit(
+        'authorities.yaml',
+        '      - from: 2020-06-01\n        ru: Государственная',
+        '      - from: 2020-07-01\n        ru: Государственная',
+      );
+      const [issue] = issuesOf(() => loadTreatyConfig(config.dir, config.root));
+      expect(issue).toMatchObject({
+        field: 'authorities[2].names[0].from',
+        message: 'is after validFrom (2020-06-01): the authority needs a name from its first day',
+      });
+    });
+
+    it('refuses an authority without names', () => {
+      config.edit('authorities.yaml', RENAME_ANCHOR, '');
+      config.edit(
+        'authorities.yaml',
+        '      - from: 2020-06-01\n        ru: Государственная миграционная служба Азербайджанской Республики\n',
+        '',
+      );
+      const [issue] = issuesOf(() => loadTreatyConfig(config.dir, config.root));
+      expect(issue).toMatchObject({ field: 'authorities[2].names' });
     });
   });
 

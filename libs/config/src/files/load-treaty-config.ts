@@ -83,6 +83,24 @@ export function loadTreatyConfig(
     if (a.validTo !== null && a.validTo < a.validFrom) {
       onAuthorities(at('validTo'), `authorities[${i}].validTo`, 'is before validFrom');
     }
+    // MIG-2: the authority has a name on every day it is registered.
+    const first = a.names[0];
+    if (first !== undefined && first.from > a.validFrom) {
+      onAuthorities(
+        ['authorities', i, 'names', 0, 'from'],
+        `authorities[${i}].names[0].from`,
+        `is after validFrom (${a.validFrom}): the authority needs a name from its first day`,
+      );
+    }
+    a.names.forEach((n, j) => {
+      if (a.validTo !== null && n.from > a.validTo) {
+        onAuthorities(
+          ['authorities', i, 'names', j, 'from'],
+          `authorities[${i}].names[${j}].from`,
+          `is after validTo (${a.validTo})`,
+        );
+      }
+    });
   });
 
   const agreementCodes = new Set<string>();

@@ -40,10 +40,59 @@ export const partiesFileSchema = z.strictObject({
   parties: z.array(z.strictObject({ code: partyCode, names })).min(1),
 });
 
+/** Whether the Intl time-zone database (IANA tzdata) knows `name`, e.g. `Asia/Almaty`. */
+export function isIanaTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * MIG-10.3: the authority's own clock, on which its 30 days are counted. An IANA name, never an
+ * offset: offsets change by law (Kazakhstan moved to +05 in 2024), names follow tzdata.
+ */
+const timeZone = z.string().refine(isIanaTimeZone, {
+  error: 'expected an IANA time zone name such as Asia/Almaty or Asia/Baku',
+});
+
+/**
+ * MIG-2: an authority's names with the date each took effect, in ascending order. A rename is a
+ * new entry, so messages and audit entries from before it keep the name they were sent under.
+ */
+const datedNames = z
+  .array(z.strictObject({ from: isoDate, ...names.shape }))
+  .min(1)
+  .superRefine((list, ctx) => {
+    list.forEach((entry, i) => {
+      const before = list[i - 1];
+      if (before !== undefined && entry.from <= before.from) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'from'],
+          message:
+            entry.from === before.from
+              ? `${entry.from} is already the date of names[${i - 1}]; one name per date`
+              : `${entry.from} is before names[${i - 1}].from (${before.from}); list names oldest first`,
+        });
+      }
+    });
+  });
+
 /** MIG-2: each competent authority has a stable code; a rename changes names, never the code. */
 export const authoritiesFileSchema = z.strictObject({
   authorities: z
-    .array(z.strictObject({ code: authorityCode, party: partyCode, names, ...validity }))
+    .array(
+      z.strictObject({
+        code: authorityCode,
+        party: partyCode,
+        timeZone,
+        names: datedNames,
+        ...validity,
+      }),
+    )
     .min(1),
 });
 

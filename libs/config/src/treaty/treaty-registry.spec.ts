@@ -13,8 +13,25 @@ function registry(overrides: { terminationNoticeReceived?: string | null } = {})
       { code: 'AM', names },
     ],
     authorities: [
-      { code: 'KZ-MVD', party: 'KZ', names, validFrom: '2020-06-01', validTo: null },
-      { code: 'AZ-DMX', party: 'AZ', names, validFrom: '2020-06-01', validTo: '2025-12-31' },
+      {
+        code: 'KZ-MVD',
+        party: 'KZ',
+        timeZone: 'Asia/Almaty',
+        names: [
+          { from: '2020-06-01', ru: 'МВД', en: 'Ministry of Internal Affairs' },
+          { from: '2027-01-01', ru: 'МВД (новое)', en: 'Ministry of the Interior' },
+        ],
+        validFrom: '2020-06-01',
+        validTo: null,
+      },
+      {
+        code: 'AZ-DMX',
+        party: 'AZ',
+        timeZone: 'Asia/Baku',
+        names: [{ from: '2020-06-01', ...names }],
+        validFrom: '2020-06-01',
+        validTo: '2025-12-31',
+      },
     ],
     agreements: [
       {
@@ -60,6 +77,71 @@ function registry(overrides: { terminationNoticeReceived?: string | null } = {})
 const at = (iso: string) => new Date(iso);
 
 describe(TreatyRegistry.name, () => {
+  describe('MIG-2: authority names by date, time zones and notified changes', () => {
+    it('gives the name in force on the day, the first one before its date', () => {
+      const sut = registry();
+      expect(sut.authorityName('KZ-MVD', at('2019-01-01T00:00:00Z')).en).toBe(
+        'Ministry of Internal Affairs',
+      );
+      expect(sut.authorityName('KZ-MVD', at('2026-12-31T23:59:59.999Z'))).toEqual({
+        ru: 'МВД',
+        en: 'Ministry of Internal Affairs',
+      });
+      expect(sut.authorityName('KZ-MVD', at('2027-01-01T00:00:00Z'))).toEqual({
+        ru: 'МВД (новое)',
+        en: 'Ministry of the Interior',
+      });
+    });
+
+    it("gives each authority's time zone (MIG-10.3)", () => {
+      const sut = registry();
+      expect(sut.authorityTimeZone('KZ-MVD')).toBe('Asia/Almaty');
+      expect(sut.authorityTimeZone('AZ-DMX')).toBe('Asia/Baku');
+      expect(() => sut.authorityTimeZone('AZ-XYZ')).toThrow(MxgError);
+    });
+
+    it('applies a notified rename from its effective date in a new registry, keeping the notice', () => {
+      const before = registry();
+      const notice = {
+        authority: 'AZ-DMX',
+        change: 'rename',
+        names: { ru: 'Миграционная служба', en: 'Migration Service' },
+        effectiveFrom: '2025-07-01',
+        description: 'renamed',
+      } as const;
+      const sut = before.withAuthorityChange(notice);
+      expect(sut.authorityName('AZ-DMX', at('2025-06-30T12:00:00Z')).en).toBe('en');
+      expect(sut.authorityName('AZ-DMX', at('2025-07-01T00:00:00Z')).en).toBe('Migration Service');
+      expect(sut.authorityChanges('AZ-DMX')).toEqual([notice]);
+      expect(sut.authorityChanges('KZ-MVD')).toEqual([]);
+      expect(before.authorityName('AZ-DMX', at('2025-07-01T00:00:00Z')).en).toBe('en');
+      expect(sut.withAuthorityChange(notice).authorityChanges('AZ-DMX')).toEqual([notice]);
+    });
+
+    it('keeps a change of functions as history, by effective date', () => {
+      const functions = (effectiveFrom: string) =>
+        ({ authority: 'KZ-MVD', change: 'functions', effectiveFrom, description: 'x' }) as const;
+      const sut = registry()
+        .withAuthorityChange(functions('2026-05-01'))
+        .withAuthorityChange(functions('2025-05-01'));
+      expect(sut.authorityChanges('KZ-MVD').map((c) => c.effectiveFrom)).toEqual([
+        '2025-05-01',
+        '2026-05-01',
+      ]);
+      expect(sut.authority('KZ-MVD')).toEqual(registry().authority('KZ-MVD'));
+    });
+
+    it('refuses a change of an authority that is not registered', () => {
+      const notice = {
+        authority: 'AZ-XYZ',
+        change: 'functions',
+        effectiveFrom: '2026-01-01',
+        description: 'x',
+      } as const;
+      expect(() => registry().withAuthorityChange(notice)).toThrow(/^UNKNOWN_AUTHORITY/);
+    });
+  });
+
   describe('MIG-17: in force from the last notification, until 6 months after a termination notice', () => {
     it('is in force from its first day for its two parties only', () => {
       const sut = registry();

@@ -1,20 +1,25 @@
 import { MxgError } from '@mxg/core';
 import { lastDayInForce } from './agreement-term';
-import { withinDays } from './calendar';
+import { applyAuthorityChange, type AuthorityChangeNotice } from './authority-change';
+import { startOfDay, withinDays } from './calendar';
 import type { MessageType } from './message-types';
-import type { Agreement, Authority, Party, Signatory, TreatyData } from './treaty.types';
+import type { Agreement, Authority, Names, Party, Signatory, TreatyData } from './treaty.types';
 
 /**
  * The treaty configuration as the gateway asks it questions: who the parties and their
  * competent authorities are, which agreement is in force for whom on a given day, which
- * message types it allows and who may sign. Built once from validated config; immutable.
+ * message types it allows and who may sign. Built once from validated config; immutable — an
+ * authority change notified later (MIG-2) makes a new registry (`withAuthorityChange`).
  */
 export class TreatyRegistry {
   private readonly parties: ReadonlyMap<string, Party>;
   private readonly authorities: ReadonlyMap<string, Authority>;
   private readonly agreements: ReadonlyMap<string, Agreement>;
 
-  constructor(private readonly data: TreatyData) {
+  constructor(
+    private readonly data: TreatyData,
+    private readonly changes: readonly AuthorityChangeNotice[] = [],
+  ) {
     this.parties = new Map(data.parties.map((p) => [p.code, p]));
     this.authorities = new Map(data.authorities.map((a) => [a.code, a]));
     this.agreements = new Map(data.agreements.map((a) => [a.code, a]));
@@ -63,6 +68,46 @@ export class TreatyRegistry {
 
   authoritiesOf(partyCode: string): readonly Authority[] {
     return this.data.authorities.filter((a) => a.party === partyCode);
+  }
+
+  /**
+   * MIG-2: the authority's names on `at` — the entry in force on that day (UTC, as every date in
+   * config), so a message keeps the name it was exchanged under after a rename. Before its first
+   * entry, the first names.
+   */
+  authorityName(code: string, at: Date): Names {
+    const { names } = this.authority(code);
+    const inForce = names.filter((n) => startOfDay(n.from) <= at.getTime()).at(-1) ?? names[0];
+    return { ru: inForce.ru, en: inForce.en };
+  }
+
+  /** MIG-10.3: the IANA time zone on which the authority's days are counted. */
+  authorityTimeZone(code: string): string {
+    return this.authority(code).timeZone;
+  }
+
+  /**
+   * MIG-2: this registry with a notified rename or change of functions applied from its effective
+   * date; the notice is kept (`authorityChanges`). Throws `AuthorityChangeError` for a notice
+   * that cannot apply, `UNKNOWN_AUTHORITY` for an authority that is not registered.
+   */
+  withAuthorityChange(notice: AuthorityChangeNotice): TreatyRegistry {
+    const changed = applyAuthorityChange(this.authority(notice.authority), notice);
+    const again = this.changes.some((c) => sameNotice(c, notice));
+    return new TreatyRegistry(
+      {
+        ...this.data,
+        authorities: this.data.authorities.map((a) => (a.code === changed.code ? changed : a)),
+      },
+      again ? this.changes : [...this.changes, notice],
+    );
+  }
+
+  /** MIG-2: the change notices applied to an authority, by effective date. */
+  authorityChanges(code: string): readonly AuthorityChangeNotice[] {
+    return this.changes
+      .filter((c) => c.authority === code)
+      .sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
   }
 
   /** MIG-2: only a registered authority, inside its validity window, may send or receive. */
@@ -124,4 +169,15 @@ export class TreatyRegistry {
     if (value === undefined) throw new MxgError(code, message);
     return value;
   }
+}
+
+function sameNotice(a: AuthorityChangeNotice, b: AuthorityChangeNotice): boolean {
+  return (
+    a.authority === b.authority &&
+    a.change === b.change &&
+    a.effectiveFrom === b.effectiveFrom &&
+    a.description === b.description &&
+    a.names?.ru === b.names?.ru &&
+    a.names?.en === b.names?.en
+  );
 }

@@ -11,10 +11,18 @@ export interface Party {
   readonly names: Names;
 }
 
+/** MIG-2: an authority's names from a date (YYYY-MM-DD) on, until the next entry's date. */
+export interface DatedNames extends Names {
+  readonly from: string;
+}
+
 export interface Authority {
   readonly code: string;
   readonly party: string;
-  readonly names: Names;
+  /** IANA name of the authority's time zone; its MIG-10.3 days are counted on it. */
+  readonly timeZone: string;
+  /** Oldest first; at least one. See `TreatyRegistry.authorityName`. */
+  readonly names: readonly DatedNames[];
   readonly validFrom: string;
   readonly validTo: string | null;
 }
