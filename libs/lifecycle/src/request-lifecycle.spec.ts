@@ -259,7 +259,7 @@ describe(requestTransition.name, () => {
       ok: false,
       code: 'AWAITING_REQUESTER',
       message:
-        'a response from the requested answering a request that is awaiting-decision: the ' +
+        'a response from the requested authority answering a request that is awaiting-decision: the ' +
         "requested authority sent conditions or confidentiality-notice and waits for the requester's " +
         'proceed or withdraw; until then it may send a delay-notice or refuse in full (MIG-10.2, MIG-11.1)',
       treaty: 'MIG-10.2, MIG-11.1',

@@ -286,9 +286,9 @@ const AWAITED: Readonly<
 
 /** The request a reply asks for: a clarification answers a clarification-request, etc. */
 const ASKED_BY: Readonly<Record<'clarification' | 'confirmation' | 'proceed', string>> = {
-  clarification: 'a clarification-request (MIG-10.1)',
-  confirmation: 'a confirmation-request (MIG-9.5)',
-  proceed: 'conditions (MIG-10.2) or a confidentiality-notice (MIG-11.1)',
+  clarification: 'a clarification-request',
+  confirmation: 'a confirmation-request',
+  proceed: 'conditions or a confidentiality-notice',
 };
 
 /** What the message names as the request it belongs to. */
@@ -326,11 +326,11 @@ const isAwaiting = (state: RequestState): state is (typeof AWAITING)[number] =>
 function describeTarget(target: RequestTarget): string {
   switch (target.kind) {
     case 'none':
-      return 'no request';
+      return 'naming no request';
     case 'not-a-request':
-      return `a ${target.type}, which is not a request`;
+      return `answering a ${target.type}, which is not a request`;
     case 'request':
-      return `a request that is ${target.state}`;
+      return `answering a request that is ${target.state}`;
   }
 }
 
@@ -346,7 +346,7 @@ export function requestTransition(
   const refuse = (code: RequestRefusalCode, why: string, treaty: string): RequestRefusal => ({
     ok: false,
     code,
-    message: `a ${type} from the ${side} answering ${describeTarget(target)}: ${why} (${treaty})`,
+    message: `a ${type} from the ${side} authority ${describeTarget(target)}: ${why} (${treaty})`,
     treaty,
   });
   const apply = (rule: RequestRule, state: RequestState | null): RequestTransition | undefined => {
@@ -429,7 +429,7 @@ export function requestTransition(
   if (type === 'clarification' || type === 'confirmation' || type === 'proceed') {
     return refuse(
       'NOT_AWAITED',
-      `a ${type} replies to ${ASKED_BY[type]}, and the request, ${state}, awaits none`,
+      `a ${type} replies to ${ASKED_BY[type]}, and the request, ${state}, is not waiting for one`,
       article,
     );
   }
