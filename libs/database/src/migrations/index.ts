@@ -5,6 +5,7 @@ import { Exchange1764028800000 } from './1764028800000-exchange';
 import { StorageRoundTrips1764115200000 } from './1764115200000-storage-round-trips';
 import { AuditSigningCertificates1764205200000 } from './1764205200000-audit-signing-certificates';
 import { OutboxPayloadEvidence1764291600000 } from './1764291600000-outbox-payload-evidence';
+import { Requests1764378000000 } from './1764378000000-requests';
 
 /** Every migration, in order. Listed by hand: globs break once the code is compiled. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   StorageRoundTrips1764115200000,
   AuditSigningCertificates1764205200000,
   OutboxPayloadEvidence1764291600000,
+  Requests1764378000000,
 ];

@@ -1,0 +1,156 @@
+import { Injectable } from '@nestjs/common';
+import type { SqlClient } from '@mxg/audit';
+import { MxgConfigService, type MessageType } from '@mxg/config';
+import type { MessageHeader } from '@mxg/envelope';
+import {
+  dueDate,
+  isRequestMessageType,
+  localDate,
+  type RequestAuditEvent,
+  type RequestRefusal,
+  type RequestSide,
+  type RequestTarget,
+  requestTransition,
+  TERMINAL_REQUEST_STATES,
+  terminationRefusal,
+} from '@mxg/lifecycle';
+import { RequestStore } from './request.store';
+import type { RequestRecord } from './request.types';
+
+/** Looks up a stored message's type by id (the exchange's store answers it). */
+export type MessageTypeLookup = (db: SqlClient, id: string) => Promise<MessageType | undefined>;
+
+/** What a message does to its request, decided and ready to be written in the same unit of work. */
+export type RequestMove =
+  | {
+      readonly ok: true;
+      /** The request-lifecycle audit event, if the message moves a request (not for a notice). */
+      readonly event: RequestAuditEvent | null;
+      readonly requestId: string | null;
+      /** MIG-10.3: for a request this gateway received — its receipt date and deadline. */
+      readonly due: { readonly receivedOn: string; readonly dueOn: string } | null;
+      /** Writes the move; call it in the transaction that stores the message. */
+      readonly apply: (db: SqlClient) => Promise<void>;
+    }
+  | RequestRefusal;
+
+const UNTRACKED: RequestMove = {
+  ok: true,
+  event: null,
+  requestId: null,
+  due: null,
+  apply: async () => {},
+};
+
+/**
+ * Applies the request lifecycle (`@mxg/lifecycle`) to a message about to be stored, on either
+ * side of the border: the sender before it seals (its national system's mistake is refused
+ * synchronously), the receiver before it stores (a crafted envelope is refused with a negative
+ * receipt). Both decide from the same table over the same state, so they agree.
+ */
+@Injectable()
+export class RequestTracker {
+  constructor(
+    private readonly config: MxgConfigService,
+    private readonly requests: RequestStore,
+  ) {}
+
+  /**
+   * The move `header` makes, decided in `db`'s transaction with the request row locked, so that
+   * two messages of one request are taken one after the other. `direction`: whether this
+   * gateway sends the message or received it.
+   */
+  async decide(
+    db: SqlClient,
+    header: MessageHeader,
+    body: Readonly<Record<string, unknown>>,
+    direction: 'outgoing' | 'incoming',
+    at: Date,
+    messageType: MessageTypeLookup,
+  ): Promise<RequestMove> {
+    const type = header.type;
+    if (!isRequestMessageType(type)) return UNTRACKED;
+    const terminated = terminationRefusal(this.config.treaty.agreement(header.agreement), type, at);
+    if (terminated) return terminated;
+
+    const opening = type === 'request' || (type === 'notice' && header.inReplyTo === null);
+    const request = opening ? undefined : await this.requests.lock(db, header.correlationId);
+    let target: RequestTarget = { kind: 'none' };
+    let side: RequestSide = 'requester';
+    if (header.inReplyTo !== null) {
+      if (request) {
+        target = { kind: 'request', state: request.state, agreement: request.agreement };
+        const sideOf = this.sideOf(request, header.from.authority);
+        if (sideOf === undefined) return notYours(type, header.correlationId);
+        side = sideOf;
+      } else {
+        const rootType = await messageType(db, header.correlationId);
+        if (rootType !== undefined) target = { kind: 'not-a-request', type: rootType };
+      }
+    }
+    const partial = typeof body.partial === 'boolean' ? body.partial : undefined;
+    const moved = requestTransition({ target, type, side, agreement: header.agreement, partial });
+    if (!moved.ok) return moved;
+    if (moved.state === null) return UNTRACKED; // a notice (MIG-8)
+
+    const state = moved.state;
+    if (type === 'request') {
+      const due = direction === 'incoming' ? this.deadline(header.to.authority, at) : null;
+      return {
+        ok: true,
+        event: moved.event,
+        requestId: header.id,
+        due,
+        apply: (tx) =>
+          this.requests.open(tx, {
+            id: header.id,
+            agreement: header.agreement,
+            side: direction === 'outgoing' ? 'requester' : 'requested',
+            requester: header.from,
+            requested: header.to,
+            state,
+            at,
+            due: due ?? undefined,
+          }),
+      };
+    }
+    const until = typeof body.until === 'string' ? body.until : undefined;
+    return {
+      ok: true,
+      event: moved.event,
+      requestId: request!.id,
+      due: null,
+      apply: (tx) =>
+        this.requests.advance(tx, request!.id, {
+          state,
+          at,
+          messageId: header.id,
+          closed: (TERMINAL_REQUEST_STATES as readonly string[]).includes(state),
+          postponedUntil: type === 'postponement' ? until : undefined,
+          delayNoticed: type === 'delay-notice',
+        }),
+    };
+  }
+
+  /** MIG-10.3: received today at the requested authority; due 30 calendar days later. */
+  deadline(requestedAuthority: string, receivedAt: Date): { receivedOn: string; dueOn: string } {
+    const zone = this.config.treaty.authorityTimeZone(requestedAuthority);
+    return { receivedOn: localDate(receivedAt, zone), dueOn: dueDate(receivedAt, zone) };
+  }
+
+  private sideOf(request: RequestRecord, authority: string): RequestSide | undefined {
+    if (authority === request.requester.authority) return 'requester';
+    if (authority === request.requested.authority) return 'requested';
+    return undefined;
+  }
+}
+
+/** An authority that is neither end of the request names it: as if there were none (MIG-11.1). */
+function notYours(type: string, id: string): RequestRefusal {
+  return {
+    ok: false,
+    code: 'REQUEST_NOT_FOUND',
+    message: `a ${type} for request ${id}, which is not a request between these authorities (MIG-8)`,
+    treaty: 'MIG-8',
+  };
+}

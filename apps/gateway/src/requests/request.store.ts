@@ -1,0 +1,208 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { queryRows, type SqlClient } from '@mxg/audit';
+import type { RequestState } from '@mxg/lifecycle';
+import type { RequestFilter, RequestRecord, RequestSide } from './request.types';
+
+interface RequestRow {
+  id: string;
+  agreement: string;
+  side: RequestSide;
+  requester_party: string;
+  requester_authority: string;
+  requested_party: string;
+  requested_authority: string;
+  state: RequestState;
+  state_at: Date;
+  last_message_id: string;
+  opened_at: Date;
+  received_at: Date | null;
+  received_on: string | null;
+  due_on: string | null;
+  postponed_until: string | null;
+  delay_noticed_at: Date | null;
+  closed_at: Date | null;
+  overdue_recorded_at: Date | null;
+}
+
+/** A request this gateway opens: the one its own request message starts (MIG-9.2). */
+export interface NewRequest {
+  readonly id: string;
+  readonly agreement: string;
+  readonly side: RequestSide;
+  readonly requester: { readonly party: string; readonly authority: string };
+  readonly requested: { readonly party: string; readonly authority: string };
+  readonly state: RequestState;
+  readonly at: Date;
+  /** Set when this gateway is the requested one: it received the request now (MIG-10.3). */
+  readonly due?: { readonly receivedOn: string; readonly dueOn: string };
+}
+
+/** A message moved the request: its new state, and what the message records beside it. */
+export interface RequestAdvance {
+  readonly state: RequestState;
+  readonly at: Date;
+  readonly messageId: string;
+  readonly closed: boolean;
+  /** MIG-10.2: a postponement's until-date. */
+  readonly postponedUntil?: string;
+  /** MIG-10.1: a delay notice. */
+  readonly delayNoticed?: boolean;
+}
+
+const DATE = (column: string) => `to_char(${column}, 'YYYY-MM-DD') AS ${column}`;
+const COLUMNS = `id, agreement, side, requester_party, requester_authority, requested_party,
+  requested_authority, state, state_at, last_message_id, opened_at, received_at,
+  ${DATE('received_on')}, ${DATE('due_on')}, ${DATE('postponed_until')}, delay_noticed_at,
+  closed_at, overdue_recorded_at`;
+
+/**
+ * Every SQL statement about requests. Writes take the caller's transaction: a request moves in
+ * the same unit of work that stores the message moving it, so the two never disagree.
+ */
+@Injectable()
+export class RequestStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async open(db: SqlClient, r: NewRequest): Promise<void> {
+    await db.query(
+      `INSERT INTO requests (id, agreement, side, requester_party, requester_authority,
+         requested_party, requested_authority, state, state_at, last_message_id, opened_at,
+         received_at, received_on, due_on)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $1, $9,
+         CASE WHEN $10::date IS NULL THEN NULL ELSE $9 END, $10, $11)
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        r.id,
+        r.agreement,
+        r.side,
+        r.requester.party,
+        r.requester.authority,
+        r.requested.party,
+        r.requested.authority,
+        r.state,
+        r.at,
+        r.due?.receivedOn ?? null,
+        r.due?.dueOn ?? null,
+      ],
+    );
+  }
+
+  /** The request, locked until `db`'s transaction ends: messages for it are taken one at a time. */
+  async lock(db: SqlClient, id: string): Promise<RequestRecord | undefined> {
+    const [row] = await queryRows<RequestRow>(
+      db,
+      `SELECT ${COLUMNS} FROM requests WHERE id = $1 FOR UPDATE`,
+      [id],
+    );
+    return row && toRecord(row);
+  }
+
+  async find(id: string): Promise<RequestRecord | undefined> {
+    const [row] = await queryRows<RequestRow>(
+      this.dataSource,
+      `SELECT ${COLUMNS} FROM requests WHERE id = $1`,
+      [id],
+    );
+    return row && toRecord(row);
+  }
+
+  async advance(db: SqlClient, id: string, a: RequestAdvance): Promise<void> {
+    await db.query(
+      `UPDATE requests SET state = $2, state_at = $3, last_message_id = $4,
+              closed_at = CASE WHEN $5 THEN $3 ELSE NULL END,
+              postponed_until = COALESCE($6::date, postponed_until),
+              delay_noticed_at = CASE WHEN $7 THEN $3 ELSE delay_noticed_at END
+        WHERE id = $1`,
+      [id, a.state, a.at, a.messageId, a.closed, a.postponedUntil ?? null, a.delayNoticed ?? false],
+    );
+  }
+
+  /** MIG-10.3: the requester learns the deadline from the requested gateway's signed receipt. */
+  async recordDue(
+    db: SqlClient,
+    id: string,
+    due: { receivedAt: Date; receivedOn: string; dueOn: string },
+  ): Promise<void> {
+    await db.query(
+      `UPDATE requests SET received_at = $2, received_on = $3, due_on = $4
+        WHERE id = $1 AND due_on IS NULL`,
+      [id, due.receivedAt, due.receivedOn, due.dueOn],
+    );
+  }
+
+  /**
+   * Requests of `filter.authority`, soonest due first. `overdue` compares each due date with the
+   * date at its requested authority, given for every authority in `today` (MIG-10.3).
+   */
+  async list(filter: RequestFilter, today: ReadonlyMap<string, string>): Promise<RequestRecord[]> {
+    const rows = await queryRows<RequestRow>(
+      this.dataSource,
+      `SELECT ${COLUMNS} FROM requests
+        WHERE (requester_authority = $1 AND ($2::text IS NULL OR $2 = 'requester')
+               OR requested_authority = $1 AND ($2::text IS NULL OR $2 = 'requested'))
+          AND ($3::text IS NULL OR state = $3)
+          AND ($4::date IS NULL OR due_on <= $4)
+          AND (NOT $5 OR (closed_at IS NULL AND due_on < (
+                SELECT t.today FROM unnest($6::text[], $7::date[]) AS t (authority, today)
+                 WHERE t.authority = requested_authority)))
+        ORDER BY due_on NULLS LAST, opened_at, id
+        LIMIT $8`,
+      [
+        filter.authority,
+        filter.role ?? null,
+        filter.state ?? null,
+        filter.dueBefore ?? null,
+        filter.overdue ?? false,
+        [...today.keys()],
+        [...today.values()],
+        filter.limit,
+      ],
+    );
+    return rows.map(toRecord);
+  }
+
+  /**
+   * Open requests due before `latestLocalDate` whose passing is not yet audited — candidates:
+   * the caller decides at each requested authority's own date. Locked, so one instance audits each.
+   */
+  async overdueCandidates(
+    db: SqlClient,
+    latestLocalDate: string,
+    limit: number,
+  ): Promise<RequestRecord[]> {
+    const rows = await queryRows<RequestRow>(
+      db,
+      `SELECT ${COLUMNS} FROM requests
+        WHERE closed_at IS NULL AND overdue_recorded_at IS NULL AND due_on < $1
+        ORDER BY due_on, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [latestLocalDate, limit],
+    );
+    return rows.map(toRecord);
+  }
+
+  async markOverdueRecorded(db: SqlClient, id: string, at: Date): Promise<void> {
+    await db.query(`UPDATE requests SET overdue_recorded_at = $2 WHERE id = $1`, [id, at]);
+  }
+}
+
+function toRecord(r: RequestRow): RequestRecord {
+  return {
+    id: r.id,
+    agreement: r.agreement,
+    side: r.side,
+    requester: { party: r.requester_party.trim(), authority: r.requester_authority },
+    requested: { party: r.requested_party.trim(), authority: r.requested_authority },
+    state: r.state,
+    stateAt: r.state_at,
+    lastMessageId: r.last_message_id,
+    openedAt: r.opened_at,
+    receivedAt: r.received_at,
+    receivedOn: r.received_on,
+    dueOn: r.due_on,
+    postponedUntil: r.postponed_until,
+    delayNoticedAt: r.delay_noticed_at,
+    closedAt: r.closed_at,
+    overdueRecordedAt: r.overdue_recorded_at,
+  };
+}

@@ -1,0 +1,42 @@
+import type { RequestSide, RequestState } from '@mxg/lifecycle';
+
+export type { RequestSide };
+
+/** A request as both gateways track it: ids, states and dates — never its content. */
+export interface RequestRecord {
+  readonly id: string;
+  readonly agreement: string;
+  /** Which end this gateway holds: it sent the request, or received it (MIG-8). */
+  readonly side: RequestSide;
+  readonly requester: { readonly party: string; readonly authority: string };
+  readonly requested: { readonly party: string; readonly authority: string };
+  readonly state: RequestState;
+  readonly stateAt: Date;
+  readonly lastMessageId: string;
+  readonly openedAt: Date;
+  /** MIG-10.3: when the requested gateway received it (its signed receipt's time). */
+  readonly receivedAt: Date | null;
+  /** … as the calendar date at the requested authority. */
+  readonly receivedOn: string | null;
+  /** MIG-10.3: the legal deadline, `receivedOn` + 30 calendar days. Never moved. */
+  readonly dueOn: string | null;
+  /** MIG-10.2: a postponement's until-date, recorded beside the deadline. */
+  readonly postponedUntil: string | null;
+  /** MIG-10.1: the last delay notice. */
+  readonly delayNoticedAt: Date | null;
+  readonly closedAt: Date | null;
+  /** When this gateway audited the deadline passing unanswered. */
+  readonly overdueRecordedAt: Date | null;
+}
+
+/** What `GET /requests` filters by; every filter is optional but the authority. */
+export interface RequestFilter {
+  readonly authority: string;
+  readonly role?: RequestSide;
+  readonly state?: RequestState;
+  /** Due on or before this date (YYYY-MM-DD). */
+  readonly dueBefore?: string;
+  /** Open, and past its deadline at the requested authority (decided by the caller). */
+  readonly overdue?: boolean;
+  readonly limit: number;
+}

@@ -1,0 +1,149 @@
+import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { MxgConfigService } from '@mxg/config';
+import { Clock } from '@mxg/core';
+import {
+  isOverdue,
+  localDate,
+  REQUEST_SIDES,
+  REQUEST_STATES,
+  type RequestState,
+} from '@mxg/lifecycle';
+import type { AuthenticatedClient } from '../auth/auth.types';
+import { BearerAuthGuard } from '../auth/bearer-auth.guard';
+import { CurrentClient, Roles } from '../auth/roles.decorator';
+import { ExchangeError, type FieldProblem, validationFailed } from '../exchange/exchange.errors';
+import { uuidParam } from '../exchange/uuid-param';
+import { RequestStore } from './request.store';
+import type { RequestRecord, RequestSide } from './request.types';
+import { RequestView } from './request-view';
+import { RequestsApiError } from './requests.errors';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The requests of the client's authority (MIG-8, MIG-10): by state, by side, by deadline
+ * (MIG-10.3) — so that nobody loses track of a request.
+ */
+@ApiTags('requests')
+@ApiBearerAuth()
+@Controller('requests')
+@UseGuards(BearerAuthGuard)
+@Roles('publisher')
+export class RequestsController {
+  constructor(
+    private readonly config: MxgConfigService,
+    private readonly clock: Clock,
+    private readonly requests: RequestStore,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: "This authority's requests, soonest due first" })
+  @ApiQuery({ name: 'state', required: false, enum: REQUEST_STATES })
+  @ApiQuery({
+    name: 'role',
+    required: false,
+    enum: REQUEST_SIDES,
+    description: 'as requester or as requested',
+  })
+  @ApiQuery({
+    name: 'dueBefore',
+    required: false,
+    description: 'due on or before this date (YYYY-MM-DD): the nearly due',
+  })
+  @ApiQuery({
+    name: 'overdue',
+    required: false,
+    enum: ['true', 'false'],
+    description: 'open and past the deadline at the requested authority (MIG-10.3)',
+  })
+  @ApiQuery({ name: 'limit', required: false, description: '1–500, default 100' })
+  async list(
+    @CurrentClient() client: AuthenticatedClient,
+    @Query('state') state?: unknown,
+    @Query('role') role?: unknown,
+    @Query('dueBefore') dueBefore?: unknown,
+    @Query('overdue') overdue?: unknown,
+    @Query('limit') limit?: unknown,
+  ) {
+    const problems: FieldProblem[] = [];
+    const bad = (field: string, message: string) =>
+      problems.push({ field, rule: 'value', message });
+    if (state !== undefined && !(REQUEST_STATES as readonly unknown[]).includes(state))
+      bad('state', `must be one of ${REQUEST_STATES.join(', ')}`);
+    if (role !== undefined && !(REQUEST_SIDES as readonly unknown[]).includes(role))
+      bad('role', `must be one of ${REQUEST_SIDES.join(', ')}`);
+    if (
+      dueBefore !== undefined &&
+      !(
+        typeof dueBefore === 'string' &&
+        DATE.test(dueBefore) &&
+        !Number.isNaN(Date.parse(dueBefore))
+      )
+    )
+      bad('dueBefore', 'must be a date, YYYY-MM-DD');
+    if (overdue !== undefined && overdue !== 'true' && overdue !== 'false')
+      bad('overdue', 'must be true or false');
+    const size =
+      limit === undefined ? 100 : typeof limit === 'string' && /^\d{1,3}$/.test(limit) ? +limit : 0;
+    if (size < 1 || size > 500) bad('limit', 'must be an integer from 1 to 500');
+    if (problems.length > 0) throw validationFailed(problems);
+    const authority = this.authorityOf(client);
+    const now = this.clock.now();
+    const records = await this.requests.list(
+      {
+        authority,
+        state: state as RequestState | undefined,
+        role: role as RequestSide | undefined,
+        dueBefore: dueBefore as string | undefined,
+        overdue: overdue === 'true',
+        limit: size,
+      },
+      this.today(now),
+    );
+    return { requests: records.map((r) => RequestView.of(r, this.isOverdue(r, now))) };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A request of this authority, with its deadline' })
+  async read(
+    @Param('id', uuidParam('id')) id: string,
+    @CurrentClient() client: AuthenticatedClient,
+  ) {
+    const authority = this.authorityOf(client);
+    const request = await this.requests.find(id);
+    if (
+      !request ||
+      ![request.requester.authority, request.requested.authority].includes(authority)
+    ) {
+      throw new RequestsApiError(
+        'REQUEST_UNKNOWN',
+        `no request ${id} of ${authority} is held here`,
+      );
+    }
+    return RequestView.of(request, this.isOverdue(request, this.clock.now()));
+  }
+
+  /** MIG-10.3: each authority's own calendar date now. */
+  private today(now: Date): ReadonlyMap<string, string> {
+    return new Map(
+      this.config.treaty
+        .allAuthorities()
+        .map((a) => [a.code, localDate(now, this.config.treaty.authorityTimeZone(a.code))]),
+    );
+  }
+
+  private isOverdue(r: RequestRecord, now: Date): boolean {
+    return (
+      r.closedAt === null &&
+      r.dueOn !== null &&
+      isOverdue(r.dueOn, now, this.config.treaty.authorityTimeZone(r.requested.authority))
+    );
+  }
+
+  private authorityOf(client: AuthenticatedClient): string {
+    if (client.authority === null)
+      throw new ExchangeError('NOT_YOUR_AUTHORITY', `client ${client.id} acts for no authority`);
+    return client.authority;
+  }
+}
