@@ -8,3 +8,5 @@ export {
   type ScratchDatabase,
   type ScratchDatabaseOptions,
 } from './scratch-database';
+export { queryRows, type SqlClient } from './sql/sql-client';
+export { SqlParameters } from './sql/sql-parameters';

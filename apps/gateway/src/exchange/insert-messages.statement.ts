@@ -1,6 +1,6 @@
-import { auditInsertStatement, type AuditEventInput } from '@mxg/audit';
+import { auditEntriesJoining, type AuditEventInput } from '@mxg/audit';
+import { SqlParameters } from '@mxg/database';
 import type { NewMessage, NewOutboxEntry, WithNewMessage } from './message.repository';
-import { SqlParameters } from './sql-parameters';
 
 /** One new message and the rows that exist exactly when it does. */
 export interface MessageInsert {
@@ -136,13 +136,12 @@ export function insertMessagesStatement(items: readonly MessageInsert[]): {
        WHERE v.message_id IN (SELECT id::text FROM m))`);
   }
   if (audit.length > 0) {
-    const a = auditInsertStatement(audit, {
+    const a = auditEntriesJoining(audit, {
       time: auditTimes,
-      firstParameter: p.values.length + 1,
-      onlyIf: 'v.message_id IN (SELECT id::text FROM m)',
+      parameters: p,
+      join: { whenMessageIdIn: { cte: 'm', column: 'id' } },
     });
-    p.values.push(...a.parameters);
-    ctes.push(`a AS (${a.text})`);
+    ctes.push(`a AS (${a})`);
   }
   return { text: `WITH ${ctes.join(',\n')}\nSELECT * FROM m`, parameters: p.values };
 }

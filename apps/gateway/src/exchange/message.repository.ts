@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { queryRows, type AuditEventInput, type SqlClient } from '@mxg/audit';
+import type { AuditEventInput } from '@mxg/audit';
+import { queryRows, type SqlClient } from '@mxg/database';
 import { GroupCommit, isUuid } from '@mxg/core';
 import type { MessageHeader } from '@mxg/envelope';
 import type { MessageRecord, MessageStatus, OutboxProperties, OutboxRow } from './exchange.types';

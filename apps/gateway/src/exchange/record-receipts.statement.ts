@@ -1,7 +1,7 @@
-import { auditInsertStatement, type AuditEventInput } from '@mxg/audit';
+import { auditEntriesJoining, type AuditEventInput } from '@mxg/audit';
+import { SqlParameters } from '@mxg/database';
 import type { MessageStatus } from './exchange.types';
 import type { NewReceipt } from './message.repository';
-import { SqlParameters } from './sql-parameters';
 
 /** A receipt that came back for a message this gateway sent, and what it changes. */
 export interface ReceiptRecord {
@@ -65,13 +65,12 @@ export function recordReceiptsStatement(items: readonly ReceiptRecord[]): {
        RETURNING messages.id)`,
   ];
   if (audit.length > 0) {
-    const a = auditInsertStatement(audit, {
+    const a = auditEntriesJoining(audit, {
       time: auditTimes,
-      firstParameter: p.values.length + 1,
-      onlyIf: 'v.message_id IN (SELECT message_id::text FROM r)',
+      parameters: p,
+      join: { whenMessageIdIn: { cte: 'r', column: 'message_id' } },
     });
-    p.values.push(...a.parameters);
-    ctes.push(`a AS (${a.text})`);
+    ctes.push(`a AS (${a})`);
   }
   return {
     text: `WITH ${ctes.join(',\n')}\nSELECT message_id FROM r`,
