@@ -10,3 +10,4 @@ export {
 } from './scratch-database';
 export { queryRows, type SqlClient } from './sql/sql-client';
 export { SqlParameters } from './sql/sql-parameters';
+export type { SqlStatement } from './sql/sql-statement';
