@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { SqlClient } from '@mxg/audit';
+import type { SqlClient } from '@mxg/database';
 import { MxgConfigService, type MessageType } from '@mxg/config';
 import type { MessageHeader } from '@mxg/envelope';
 import {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { queryRows, type SqlClient } from '@mxg/audit';
+import { queryRows, type SqlClient } from '@mxg/database';
 import type { RequestState } from '@mxg/lifecycle';
 import type { RequestFilter, RequestRecord, RequestSide } from './request.types';
 

@@ -8,11 +8,13 @@ import {
   type Receipt,
   type TransportHeader,
 } from '@mxg/envelope';
+import { initialStatus, MESSAGE_ARRIVALS } from '@mxg/lifecycle';
 import { EnvelopeService } from '../../../envelope/envelope.service';
 import { deliveryEvidence, evidenceDetails } from '../../delivery-evidence';
-import { MessageRepository } from '../../message.repository';
+import { gatewayActor, messageAuditContext } from '../../message-audit-context';
 import { deadLetterEntry, receiptEntry } from '../../outbox-entries';
 import { OutboxSignal } from '../../outbox-signal';
+import { ExchangeStore } from '../../store/exchange.store';
 import { RefuseOversizeDelivery } from '../refuse-oversize-delivery/refuse-oversize-delivery.use-case';
 
 export type ReceiveOutcome = 'stored' | 'duplicate' | 'refused';
@@ -40,7 +42,7 @@ export class ReceiveEnvelope {
     private readonly config: MxgConfigService,
     private readonly clock: Clock,
     private readonly envelopes: EnvelopeService,
-    private readonly messages: MessageRepository,
+    private readonly messages: ExchangeStore,
     private readonly audit: AuditAppender,
     private readonly outbox: OutboxSignal,
     private readonly oversize: RefuseOversizeDelivery,
@@ -65,14 +67,8 @@ export class ReceiveEnvelope {
   private async store(opened: OpenedEnvelope): Promise<ReceiveOutcome> {
     const { header, digest } = opened;
     const now = this.clock.now();
-    const common = {
-      actor: { authority: header.from.authority, role: 'gateway', user: null },
-      messageId: header.id,
-      correlationId: header.correlationId,
-      parties: [header.from.party, header.to.party],
-      agreement: header.agreement,
-      contentDigest: digest,
-    };
+    const common = messageAuditContext({ ...header, digest }, gatewayActor(header.from.authority));
+    const received = MESSAGE_ARRIVALS.receive.audit;
     // Signed before the transaction opens, so no pooled connection waits on a signature; for a
     // duplicate it is simply not used.
     const receipt = await this.envelopes.signReceipt(
@@ -87,7 +83,7 @@ export class ReceiveEnvelope {
         direction: 'incoming',
         digest,
         signatoryId: opened.signatoryId,
-        status: 'received',
+        status: initialStatus('receive'),
         at: now,
         content: opened.innerReport.content!,
         signed: opened.inner,
@@ -96,7 +92,7 @@ export class ReceiveEnvelope {
         receipt: { direction: 'sent', status: 'accepted', code: null, signed: receipt, at: now },
         outbox: receiptEntry(header.id, header.from.party, header.agreement, receipt, now),
         audit: [
-          { ...common, type: 'message.received', details: { type: header.type } },
+          { ...common, type: received, details: { type: header.type } },
           {
             ...common,
             type: 'message.verified',
@@ -120,7 +116,7 @@ export class ReceiveEnvelope {
       await this.audit.append(
         {
           ...common,
-          type: 'message.received',
+          type: received,
           outcome: 'failure',
           errorCode: 'DUPLICATE_MESSAGE',
           details: { receiptResent: sent !== undefined },

@@ -14,13 +14,15 @@ import {
   firstFailure,
 } from '@mxg/envelope';
 import { parseSignedData } from '@mxg/cms';
+import { initialStatus, MESSAGE_ARRIVALS } from '@mxg/lifecycle';
 import type { AuthenticatedClient } from '../../../auth/auth.types';
 import { EnvelopeService } from '../../../envelope/envelope.service';
 import { ExchangeError, type FieldProblem, validationFailed } from '../../exchange.errors';
 import type { MessageRecord } from '../../exchange.types';
-import { MessageRepository } from '../../message.repository';
+import { messageAuditContext, publisherActor } from '../../message-audit-context';
 import { envelopeEntry } from '../../outbox-entries';
 import { OutboxSignal } from '../../outbox-signal';
+import { ExchangeStore } from '../../store/exchange.store';
 import { ANSWER_TYPES, bodyProblems } from '../../treaty-body-rules';
 import { type JsonSubmission, readJsonSubmission } from './submit-message.command';
 
@@ -68,7 +70,7 @@ export class SubmitMessage {
     private readonly config: MxgConfigService,
     private readonly clock: Clock,
     private readonly envelopes: EnvelopeService,
-    private readonly messages: MessageRepository,
+    private readonly messages: ExchangeStore,
     private readonly audit: AuditAppender,
     private readonly outbox: OutboxSignal,
   ) {}
@@ -95,7 +97,7 @@ export class SubmitMessage {
     } catch (error) {
       let failure = error;
       // The same key submitted twice at once: the other request stored its message first.
-      if (idempotencyKey !== undefined && MessageRepository.isIdempotencyConflict(error)) {
+      if (idempotencyKey !== undefined && ExchangeStore.isIdempotencyConflict(error)) {
         try {
           const earlier = await this.earlier(client, idempotencyKey, requestDigest);
           if (earlier) return earlier;
@@ -155,14 +157,10 @@ export class SubmitMessage {
     this.assertEnvelopeFits(sealed.envelope, sealed.content);
     const header = message.header;
     const signatoryId = 'signatoryId' in signatory ? signatory.signatoryId : signatory.id;
-    const common = {
-      actor: { authority: client.authority, role: 'publisher', user: client.id },
-      messageId: header.id,
-      correlationId: header.correlationId,
-      parties: [header.from.party, header.to.party],
-      agreement: header.agreement,
-      contentDigest: sealed.digest,
-    };
+    const common = messageAuditContext(
+      { ...header, digest: sealed.digest },
+      publisherActor(client),
+    );
     // The message, its content and envelope, the outbox row and the audit entries: one
     // autocommitted statement, which writes nothing if the id exists already.
     const record = await this.messages.insertMessage(
@@ -171,7 +169,7 @@ export class SubmitMessage {
         direction: 'outgoing',
         digest: sealed.digest,
         signatoryId,
-        status: 'accepted',
+        status: initialStatus('submit'),
         at: now,
         content: sealed.content,
         signed: sealed.inner,
@@ -183,7 +181,7 @@ export class SubmitMessage {
       {
         outbox: envelopeEntry(header, now),
         audit: [
-          { type: 'message.submitted', ...common, details: { type: header.type } },
+          { type: MESSAGE_ARRIVALS.submit.audit, ...common, details: { type: header.type } },
           { type: 'message.sealed', ...common, details: { signatory: signatoryId } },
         ],
       },
