@@ -3,6 +3,7 @@ import type { SqlClient } from '@mxg/database';
 import type { MessageHeader } from '@mxg/envelope';
 import type { MessageDirection, MessageStatus, MessageTrigger } from '@mxg/lifecycle';
 import type { OutboxProperties, OutboxRow } from '../exchange.types';
+import type { NewRequest } from './request.types';
 
 /** A transaction or the pool: every write takes one, so callers choose what commits together. */
 export type Db = SqlClient;
@@ -49,6 +50,8 @@ export interface WithNewMessage {
   readonly outbox?: NewOutboxEntry;
   /** Audit entries for the new message (recorded at its `at`): they exist exactly when it does. */
   readonly audit?: readonly AuditEventInput[];
+  /** The request the new message opens (MIG-9.2): its id is the message's. */
+  readonly request?: NewRequest;
 }
 
 /** One new message and the rows that exist exactly when it does. */

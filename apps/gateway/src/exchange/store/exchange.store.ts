@@ -111,6 +111,16 @@ export class ExchangeStore {
     return ids.map((id) => byId.get(id));
   }
 
+  /** The messages of one conversation (a request and its answers, MIG-8), as they were stored. */
+  async conversation(correlationId: string): Promise<MessageRecord[]> {
+    const rows = await queryRows<MessageRow>(
+      this.dataSource,
+      `SELECT * FROM messages WHERE correlation_id = $1 ORDER BY recorded_at, id`,
+      [correlationId],
+    );
+    return rows.map(toRecord);
+  }
+
   async findByIdempotencyKey(client: string, key: string): Promise<MessageRecord | undefined> {
     const [row] = await queryRows<MessageRow>(
       this.dataSource,

@@ -16,6 +16,7 @@ export function insertMessagesStatement(items: readonly MessageInsert[]): SqlSta
   const messages: string[] = [];
   const receipts: string[] = [];
   const outbox: string[] = [];
+  const requests: string[] = [];
   const audit: AuditEventInput[] = [];
   const auditTimes: Date[] = [];
   const ids = new Set<string>();
@@ -65,6 +66,26 @@ export function insertMessagesStatement(items: readonly MessageInsert[]): SqlSta
       if (also.outbox.messageId !== h.id) throw new RangeError('outbox row of another message');
       outbox.push(p.row(outboxValues(also.outbox)));
     }
+    if (also.request) {
+      const r = also.request;
+      if (r.id !== h.id) throw new RangeError('a request is opened by its own message');
+      requests.push(
+        p.row([
+          [r.id, 'uuid'],
+          [r.agreement, 'text'],
+          [r.side, 'text'],
+          [r.requester.party, 'text'],
+          [r.requester.authority, 'text'],
+          [r.requested.party, 'text'],
+          [r.requested.authority, 'text'],
+          [r.state, 'text'],
+          [r.at, 'timestamptz'],
+          [r.due ? r.at : null, 'timestamptz'],
+          [r.due?.receivedOn ?? null, 'date'],
+          [r.due?.dueOn ?? null, 'date'],
+        ]),
+      );
+    }
     for (const event of also.audit ?? []) {
       if (event.messageId !== h.id) throw new RangeError('audit entry of another message');
       audit.push(event);
@@ -100,6 +121,18 @@ export function insertMessagesStatement(items: readonly MessageInsert[]): SqlSta
        INSERT INTO outbox (${OUTBOX_COLUMNS})
        SELECT * FROM (VALUES ${outbox.join(', ')}) AS v (${OUTBOX_COLUMNS})
        WHERE v.message_id IN (SELECT id::text FROM m))`);
+  }
+  if (requests.length > 0) {
+    ctes.push(`q AS (
+       INSERT INTO requests (id, agreement, side, requester_party, requester_authority,
+         requested_party, requested_authority, state, state_at, last_message_id, opened_at,
+         received_at, received_on, due_on)
+       SELECT id, agreement, side, requester_party, requester_authority, requested_party,
+         requested_authority, state, at, id, at, received_at, received_on, due_on
+         FROM (VALUES ${requests.join(', ')})
+           AS v (id, agreement, side, requester_party, requester_authority, requested_party,
+                 requested_authority, state, at, received_at, received_on, due_on)
+        WHERE v.id IN (SELECT id FROM m))`);
   }
   if (audit.length > 0) {
     const a = auditEntriesJoining(audit, {

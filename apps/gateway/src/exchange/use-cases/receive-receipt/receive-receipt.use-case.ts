@@ -8,6 +8,7 @@ import { deliveryEvidence, evidenceDetails } from '../../delivery-evidence';
 import { gatewayActor, messageAuditContext } from '../../message-audit-context';
 import { deadLetterEntry } from '../../outbox-entries';
 import { ExchangeStore } from '../../store/exchange.store';
+import { RequestStore } from '../../store/request.store';
 import { RefuseOversizeDelivery } from '../refuse-oversize-delivery/refuse-oversize-delivery.use-case';
 
 /**
@@ -28,6 +29,7 @@ export class ReceiveReceipt {
     private readonly messages: ExchangeStore,
     private readonly audit: AuditAppender,
     private readonly oversize: RefuseOversizeDelivery,
+    private readonly requests: RequestStore,
   ) {}
 
   async execute(
@@ -72,6 +74,15 @@ export class ReceiveReceipt {
         },
       ],
     );
+    // MIG-10.3: the requested gateway's signed receipt states the request's legal deadline.
+    // Idempotent, so a redelivered receipt completes what a crash interrupted.
+    if (message.type === 'request' && receipt.receivedOn && receipt.dueOn) {
+      await this.requests.recordDue(message.id, {
+        receivedAt: new Date(receipt.receivedAt),
+        receivedOn: receipt.receivedOn,
+        dueOn: receipt.dueOn,
+      });
+    }
   }
 
   private async refuse(
