@@ -35,6 +35,14 @@ interface View {
   errors?: { field: string; treaty?: string }[];
 }
 
+interface RequestView {
+  state: string;
+  side: string;
+  receivedOn: string | null;
+  dueOn: string | null;
+  messages: { id: string }[];
+}
+
 /** Takes `count` dead letters off a party's dead-letter queue: transport id → error code. */
 async function deadLetters(
   pair: ExchangePair,
@@ -183,9 +191,19 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
     expect(timeline.map((e) => e.event)).toEqual([
       'message.submitted',
       'message.sealed',
+      'request.opened',
       'message.published',
       'receipt.received',
     ]);
+    // MIG-10.3: both gateways hold the request, answered, with the deadline AZ's receipt stated.
+    const held = await eventually(async () => {
+      const kz = (await pair.kz.api<RequestView>('KZ-MVD', 'GET', `/requests/${requestId}`)).body;
+      const az = (await pair.az.api<RequestView>('AZ-DMX', 'GET', `/requests/${requestId}`)).body;
+      return kz.state === 'answered' && kz.dueOn !== null ? { kz, az } : undefined;
+    });
+    expect(held.az).toMatchObject({ side: 'requested', state: 'answered', dueOn: held.kz.dueOn });
+    expect(held.kz).toMatchObject({ side: 'requester', receivedOn: held.az.receivedOn });
+    expect(held.kz.messages.map((m) => m.id)).toEqual([requestId, answer.body.id]);
   });
 
   it('makes a retried submit with the same Idempotency-Key safe, and refuses the key for another message', async () => {
