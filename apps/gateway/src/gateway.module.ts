@@ -8,6 +8,7 @@ import { EnvelopeModule } from './envelope/envelope.module';
 import { ExchangeModule } from './exchange/exchange.module';
 import { RoutingModule } from './routing/routing.module';
 import { HealthModule } from './health/health.module';
+import { SchemasModule } from './schemas/schemas.module';
 import { TreatyModule } from './treaty/treaty.module';
 
 /** One party's gateway: one Nest module per capability. */
@@ -27,6 +28,7 @@ export class GatewayModule {
         EnvelopeModule,
         ExchangeModule,
         RoutingModule,
+        SchemasModule,
       ],
     };
   }

@@ -27,6 +27,7 @@ export { sameLatinForm, transliterate } from './transliteration/icao-9303';
 export {
   BODY_SCHEMA_VERSIONS,
   bodyJsonSchema,
+  bodyOpenApiSchema,
   type BodyJsonSchema,
   bodySchemaId,
 } from './json-schema/body-json-schema';

@@ -3,6 +3,7 @@ import type { EnvelopeErrorCode } from '@mxg/envelope';
 import { AUDIT_ERROR_STATUS, type AuditApiErrorCode } from '../audit/audit.errors';
 import type { AuditErrorCode } from '@mxg/audit';
 import { AUTH_ERROR_STATUS, type AuthErrorCode } from '../auth/auth.errors';
+import { SCHEMA_ERROR_STATUS, type SchemaErrorCode } from '../schemas/schemas.errors';
 import {
   ENVELOPE_ERROR_STATUS,
   EXCHANGE_ERROR_STATUS,
@@ -27,7 +28,8 @@ export type ApiErrorCode =
   | ExchangeErrorCode
   | EnvelopeErrorCode
   | AuditErrorCode
-  | AuditApiErrorCode;
+  | AuditApiErrorCode
+  | SchemaErrorCode;
 
 /**
  * The HTTP status of every code. Typed over the union of every module's codes, so a code added
@@ -47,6 +49,7 @@ export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   ...EXCHANGE_ERROR_STATUS,
   ...ENVELOPE_ERROR_STATUS,
   ...AUDIT_ERROR_STATUS,
+  ...SCHEMA_ERROR_STATUS,
 };
 
 /** How long a client should wait before retrying a 503 (a database or broker outage). */

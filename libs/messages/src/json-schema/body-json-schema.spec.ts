@@ -21,7 +21,7 @@ describe(bodyJsonSchema.name, () => {
   });
 
   it('enumerates the configured vocabulary (MIG-3, MIG-10.4)', () => {
-    const request = bodyJsonSchema('request', vocabulary) as {
+    const request = bodyJsonSchema('request', vocabulary) as unknown as {
       properties: { topic: { enum: string[] } };
       required: string[];
     };
@@ -29,14 +29,14 @@ describe(bodyJsonSchema.name, () => {
     expect(request.required).toEqual(
       expect.arrayContaining(['topic', 'categories', 'summary', 'purpose', 'justification']),
     );
-    const refusal = bodyJsonSchema('refusal', vocabulary) as {
+    const refusal = bodyJsonSchema('refusal', vocabulary) as unknown as {
       properties: { grounds: { items: { enum: string[] } } };
     };
     expect(refusal.properties.grounds.items.enum).toContain('public-order');
   });
 
   it('describes the MIG-6 person strictly, dates as calendar dates', () => {
-    const request = bodyJsonSchema('request', vocabulary) as {
+    const request = bodyJsonSchema('request', vocabulary) as unknown as {
       properties: {
         persons: {
           items: { additionalProperties: boolean; properties: Record<string, { format?: string }> };

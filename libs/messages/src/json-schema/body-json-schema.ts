@@ -48,3 +48,22 @@ export function bodyJsonSchema(type: MessageType, vocabulary: Vocabulary): BodyJ
     ...schema,
   };
 }
+
+/**
+ * The same schema as an OpenAPI 3.0 schema object, for the gateway's OpenAPI document (which
+ * links each to its published JSON Schema at `GET /schemas/{type}`).
+ */
+export function bodyOpenApiSchema(
+  type: MessageType,
+  vocabulary: Vocabulary,
+): Record<string, unknown> {
+  const generated = z.toJSONSchema(bodySchemas(vocabulary)[type], {
+    target: 'openapi-3.0',
+    io: 'input',
+  }) as Record<string, unknown>;
+  return {
+    title: `${type} body`,
+    description: `The body of a ${type} message (${TYPE_ARTICLE[type]}); JSON Schema ${bodySchemaId(type)} at /schemas/${type}.`,
+    ...generated,
+  };
+}
