@@ -37,3 +37,4 @@ export {
   examplesDir,
   type SubmittedMessage,
 } from './examples/example-messages';
+export { checkMessage, type MessageCheck, submittedMessageSchema } from './check-message';
