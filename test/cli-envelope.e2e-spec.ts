@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeMessage, MESSAGE_FORMAT, type MxgMessage } from '@mxg/envelope';
 import { revokeCertificate } from '@mxg/pki';
+import { exampleMessage } from '@mxg/messages';
 
 const ROOT = join(__dirname, '..');
 const MXG = join(ROOT, 'apps', 'cli', 'bin', 'mxg.js');
@@ -95,11 +96,9 @@ describe('mxg envelope seal / open and mxg verify (built CLI, real OpenSSL)', ()
       correlationId: id,
       inReplyTo: null,
     },
-    body: {
-      categories: ['registration'],
-      purpose: 'Проверка сведений о регистрации по месту пребывания',
-    },
+    body: exampleMessage('request').body,
   };
+  const responseBody = exampleMessage('response').body;
 
   beforeAll(async () => {
     const init = await mxg(certs, ['pki', 'init']);
@@ -165,7 +164,7 @@ describe('mxg envelope seal / open and mxg verify (built CLI, real OpenSSL)', ()
     });
 
     it('builds the header from flags for a body-only file, and --json reports both layers', async () => {
-      writeFileSync(file('body.json'), JSON.stringify(message.body));
+      writeFileSync(file('body.json'), JSON.stringify(responseBody));
       const sealed = await mxg(certs, [
         'envelope',
         'seal',
@@ -201,7 +200,7 @@ describe('mxg envelope seal / open and mxg verify (built CLI, real OpenSSL)', ()
       expect(json).toMatchObject({
         valid: true,
         signatoryId: 'kz-mvd-migration-head',
-        message: { body: message.body },
+        message: { body: responseBody },
         header: {
           type: 'response',
           from: { party: 'KZ', authority: 'KZ-MVD' },

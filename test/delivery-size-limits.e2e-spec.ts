@@ -9,7 +9,12 @@ import {
   sealEnvelope,
 } from '@mxg/envelope';
 import { auditCounts, statusBecomes, storedIncoming, submit } from './support/exchange-checks';
-import { createExchangePair, eventually, type ExchangePair } from './support/exchange-pair';
+import {
+  createExchangePair,
+  eventually,
+  type ExchangePair,
+  registrationRequest,
+} from './support/exchange-pair';
 import { sql } from './support/faults';
 import { migRequest } from './support/pki-fixture';
 import { publishRaw, takeDeadLetters } from './support/raw-delivery';
@@ -158,9 +163,14 @@ describe('#10.9 size limits on receipt: evidence, not payloads', () => {
     const seal = async (padding: number) => {
       const now = new Date();
       const message: MxgMessage = migRequest(now);
-      const base = encodeMessage({ ...message, body: { ...message.body, pad: '' } }).length;
+      // Padded in a free-text field of the request body, so the body itself is valid (#11).
+      const padded = (text: string) => ({
+        ...message,
+        body: { ...message.body, otherInformation: `Дополнительно ${text}` },
+      });
+      const base = encodeMessage(padded('')).length;
       const sealed = await sealEnvelope({
-        message: { ...message, body: { ...message.body, pad: 'a'.repeat(padding - base) } },
+        message: padded('a'.repeat(padding - base)),
         signatory: await kz.signatory('kz-mvd-deputy-minister'),
         seal: await kz.seal(),
         recipient: (await az.encryption()).certificate,
@@ -270,14 +280,8 @@ describe('#10.9 size limits on receipt: evidence, not payloads', () => {
     ]);
   }, 60_000);
 
-  it('#10.9 refuses at submit, with 413 ENVELOPE_TOO_LARGE, a body within maxMessageBytes whose canonical form makes a larger envelope (1e20 is 21 digits), stores and sends nothing, and audits it', async () => {
-    const head = JSON.stringify({
-      agreement: 'MIG',
-      type: 'request',
-      to: { authority: 'AZ-DMX' },
-      signatory: 'kz-mvd-deputy-minister',
-      body: { categories: ['registration'], purpose: 'MIG-5', justification: 'size test' },
-    }).slice(0, -2);
+  it('#10.9 refuses at submit a body within maxMessageBytes whose canonical form would make a larger envelope (1e20 is 21 digits): no body field takes numbers (#11, FIELD_NOT_ALLOWED), so it never reaches sealing; nothing stored, audited', async () => {
+    const head = JSON.stringify(registrationRequest()).slice(0, -2);
     const count = Math.floor((MAX_MESSAGE_BYTES - head.length - 32) / 5);
     const raw = `${head},"figures":[${Array(count).fill('1e20').join(',')}]}}`;
     expect(Buffer.byteLength(raw)).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
@@ -298,16 +302,18 @@ describe('#10.9 size limits on receipt: evidence, not payloads', () => {
       },
       body: raw,
     });
-    expect(response.status).toBe(413);
-    const body = (await response.json()) as { code: string; message: string };
-    expect(body.code).toBe('ENVELOPE_TOO_LARGE');
-    expect(body.message).toContain(`exchange.maxEnvelopeBytes (${MAX_ENVELOPE_BYTES})`);
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { code: string; errors: unknown[] };
+    expect(body.code).toBe('VALIDATION_FAILED');
+    expect(body.errors).toEqual([
+      expect.objectContaining({ field: 'body.figures', rule: 'FIELD_NOT_ALLOWED' }),
+    ]);
     expect(await outgoing()).toBe(before);
     expect(
       await sql(
         pair.kz.db,
         `SELECT 1 FROM mxg.audit_entries WHERE event_type = 'message.submitted'
-          AND outcome = 'failure' AND error_code = 'ENVELOPE_TOO_LARGE'`,
+          AND outcome = 'failure' AND error_code = 'VALIDATION_FAILED'`,
       ),
     ).toHaveLength(1);
   }, 120_000);

@@ -18,6 +18,7 @@ import {
 import { publishRaw, takeDeadLetters } from './support/raw-delivery';
 import { opensslEnvelope } from './support/openssl-envelope';
 import { migRequest } from './support/pki-fixture';
+import { exampleMessage } from '@mxg/messages';
 
 interface View {
   id: string;
@@ -171,12 +172,8 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
     expect(inboxAfter.body.messages?.map((m) => m.id)).not.toContain(requestId);
 
     const answer = await pair.az.api<View>('AZ-DMX', 'POST', '/messages', {
-      agreement: 'MIG',
-      type: 'response',
-      to: { authority: 'KZ-MVD' },
-      signatory: 'az-dmx-deputy-head',
+      ...exampleMessage('response'),
       inReplyTo: requestId,
-      body: { registration: [{ status: 'registered' }] },
     });
     expect(answer.status).toBe(202);
     expect(answer.body).toMatchObject({ correlationId: requestId, inReplyTo: requestId });
@@ -212,7 +209,10 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
     expect(again.body.id).toBe(first.body.id);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     const other = await submit(
-      { ...registrationRequest(), body: { purpose: 'другое', justification: 'другое' } },
+      {
+        ...registrationRequest(),
+        body: { ...registrationRequest().body, purpose: 'Другая цель запроса' },
+      },
       { 'Idempotency-Key': 'retry-1' },
     );
     expect(other).toMatchObject({ status: 409, body: { code: 'IDEMPOTENCY_KEY_REUSED' } });
@@ -425,15 +425,23 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
     });
 
     it('a request without purpose or justification (MIG-9.2)', async () => {
-      const { status, body } = await submit({
-        ...registrationRequest(),
-        body: { categories: ['registration'] },
-      });
+      const without: Record<string, unknown> = { ...registrationRequest().body };
+      delete without.purpose;
+      delete without.justification;
+      const { status, body } = await submit({ ...registrationRequest(), body: without });
       expect(status).toBe(400);
       expect(body.code).toBe('VALIDATION_FAILED');
       expect(body.errors).toEqual([
-        expect.objectContaining({ field: 'body.purpose', treaty: 'MIG-9.2' }),
-        expect.objectContaining({ field: 'body.justification', treaty: 'MIG-9.2' }),
+        expect.objectContaining({
+          field: 'body.purpose',
+          rule: 'FIELD_REQUIRED',
+          treaty: 'MIG-9.2',
+        }),
+        expect.objectContaining({
+          field: 'body.justification',
+          rule: 'FIELD_REQUIRED',
+          treaty: 'MIG-9.2',
+        }),
       ]);
     });
 
@@ -455,9 +463,11 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
     });
 
     it('a message type the agreement does not provide for', async () => {
+      // A valid RET claim body, so that only the type is wrong under MIG.
       const { status, body } = await submit({
         ...registrationRequest(),
         type: 'reimbursement-claim',
+        body: exampleMessage('reimbursement-claim').body,
       });
       expect(status).toBe(422);
       expect(body.code).toBe('MESSAGE_TYPE_NOT_ALLOWED');
@@ -466,7 +476,7 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
     it('an oversize payload', async () => {
       const big = {
         ...registrationRequest(),
-        body: { ...registrationRequest().body, padding: 'x'.repeat(5 * 1024 * 1024) },
+        body: { ...registrationRequest().body, otherInformation: 'я'.repeat(3 * 1024 * 1024) },
       };
       const { status, body } = await submit(big);
       expect(status).toBe(413);

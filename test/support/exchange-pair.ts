@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { exampleMessage } from '@mxg/messages';
 import { freePort, spawnGateway, waitForHttp, type GatewayProcess } from './gateway-process';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { createTestBroker, type TestBroker } from './test-broker';
@@ -237,17 +238,11 @@ export async function eventually<T>(
   }
 }
 
-/** A MIG-5 request body (registration at the place of stay) with its purpose and justification. */
+/**
+ * A MIG-5 request (registration at the place of stay, a MIG-6 person with a photograph): the
+ * request of `examples/messages/`, addressed to `to`.
+ */
 export function registrationRequest(to = 'AZ-DMX') {
-  return {
-    agreement: 'MIG',
-    type: 'request',
-    to: { authority: to },
-    signatory: 'kz-mvd-deputy-minister',
-    body: {
-      categories: ['registration'],
-      purpose: 'Проверка сведений о регистрации по месту пребывания (MIG-5)',
-      justification: 'Заявление о выдаче разрешения на временное проживание',
-    },
-  };
+  const { agreement, type, signatory, body } = exampleMessage('request');
+  return { agreement, type, to: { authority: to }, signatory, body };
 }

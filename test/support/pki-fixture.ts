@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { MxgConfigService } from '@mxg/config';
 import { FileKeyStore, FileTrustStore, MESSAGE_FORMAT, type MxgMessage } from '@mxg/envelope';
+import { exampleMessage } from '@mxg/messages';
 import { initPki } from '@mxg/pki';
 import { pkiPlanFromConfig } from '../../apps/cli/src/commands/pki-plan';
 
@@ -41,7 +42,7 @@ export async function createPkiFixture(
   };
 }
 
-/** A MIG-5 request from Kazakhstan's MVD to Azerbaijan's State Migration Service. */
+/** The example MIG-5 request (examples/messages/request.json) from Kazakhstan's MVD to Azerbaijan's State Migration Service. */
 export function migRequest(
   createdAt: Date,
   overrides: Partial<MxgMessage['header']> = {},
@@ -60,10 +61,6 @@ export function migRequest(
       inReplyTo: null,
       ...overrides,
     },
-    body: {
-      categories: ['registration'],
-      purpose: 'Проверка сведений о регистрации по месту пребывания',
-      justification: 'Заявление о выдаче разрешения на временное проживание',
-    },
+    body: exampleMessage('request').body,
   };
 }

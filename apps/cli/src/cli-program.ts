@@ -4,6 +4,7 @@ import { registerAuthCommands } from './commands/auth.command';
 import { registerConfigCommands } from './commands/config.command';
 import { registerDbCommands } from './commands/db.command';
 import { registerEnvelopeCommands } from './commands/envelope.command';
+import { registerMessageCommands } from './commands/message.command';
 import { registerPkiCommands } from './commands/pki.command';
 import { registerServicesCommands } from './commands/services.command';
 import { registerVerifyCommand } from './commands/verify.command';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerAuditCommands(program);
   registerAuthCommands(program);
   registerEnvelopeCommands(program);
+  registerMessageCommands(program);
   registerVerifyCommand(program);
   return program;
 }

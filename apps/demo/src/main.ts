@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { clientTokenName, MxgConfigService, readSecret } from '@mxg/config';
+import { exampleMessage } from '@mxg/messages';
 import { ApiClient, waitFor } from './api-client';
 import { type RunningGateway, startGateway } from './gateway-runner';
 
@@ -42,22 +43,8 @@ async function main(): Promise<void> {
     say(`  KZ gateway ${kz.url}   AZ gateway ${az.url}   (OpenAPI at /docs)`);
 
     say('KZ-MVD submits a request to AZ-DMX: registration at the place of stay (MIG-5)…');
-    const request = await kzMvd.json<MessageView>('POST', '/messages', {
-      agreement: 'MIG',
-      type: 'request',
-      to: { authority: 'AZ-DMX' },
-      signatory: 'kz-mvd-deputy-minister',
-      body: {
-        categories: ['registration'],
-        person: {
-          surname: { ru: 'Иванов', latin: 'IVANOV' },
-          name: { ru: 'Иван', latin: 'IVAN' },
-          dateOfBirth: '1990-01-01',
-        },
-        purpose: 'Проверка сведений о регистрации по месту пребывания (MIG-5)',
-        justification: 'Заявление о выдаче разрешения на временное проживание',
-      },
-    });
+    // The bodies are the examples of examples/messages/: MIG-6 persons, Russian text (MIG-15).
+    const request = await kzMvd.json<MessageView>('POST', '/messages', exampleMessage('request'));
     await waitFor('the request in AZ-DMX’s inbox', async () => {
       const { messages } = await azDmx.json<{ messages: { id: string }[] }>('GET', '/inbox');
       return messages.find((m) => m.id === request.id);
@@ -67,14 +54,8 @@ async function main(): Promise<void> {
 
     say('AZ-DMX answers…');
     const response = await azDmx.json<MessageView>('POST', '/messages', {
-      agreement: 'MIG',
-      type: 'response',
-      to: { authority: 'KZ-MVD' },
-      signatory: 'az-dmx-deputy-head',
+      ...exampleMessage('response'),
       inReplyTo: request.id,
-      body: {
-        registration: [{ found: true, address: 'г. Баку', from: '2026-10-01', to: '2027-01-01' }],
-      },
     });
     await waitFor('the answer in KZ-MVD’s inbox', async () => {
       const { messages } = await kzMvd.json<{ messages: { id: string }[] }>('GET', '/inbox');

@@ -8,6 +8,7 @@ import { runMigrations } from '@mxg/database';
 import { ApiExceptionFilter } from './api/api-exception.filter';
 import { bodyReader } from './api/body-reader';
 import { GatewayModule } from './gateway.module';
+import { addBodySchemas } from './schemas/openapi-body-schemas';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -51,8 +52,15 @@ export async function createGatewayApp(
       .setTitle(`MXG gateway ${id} (${party})`)
       .setDescription('The national-system API of one party’s MXG gateway.')
       .setVersion('0.1.0')
+      // The scheme `@ApiBearerAuth()` names on the protected controllers: /docs's Authorize.
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        description: 'an API client’s token (`mxg auth token`); only its SHA-256 is configured',
+      })
       .build(),
   );
+  addBodySchemas(document, config.vocabulary);
   SwaggerModule.setup('docs', app, document);
   return app;
 }

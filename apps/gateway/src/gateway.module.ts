@@ -9,6 +9,7 @@ import { ExchangeModule } from './exchange/exchange.module';
 import { RequestsModule } from './requests/requests.module';
 import { RoutingModule } from './routing/routing.module';
 import { HealthModule } from './health/health.module';
+import { SchemasModule } from './schemas/schemas.module';
 import { TreatyModule } from './treaty/treaty.module';
 
 /** One party's gateway: one Nest module per capability. */
@@ -29,6 +30,7 @@ export class GatewayModule {
         ExchangeModule,
         RequestsModule,
         RoutingModule,
+        SchemasModule,
       ],
     };
   }

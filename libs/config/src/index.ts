@@ -1,6 +1,8 @@
 export { ConfigError, type ConfigIssue, formatIssue } from './files/config-error';
 export { loadTreatyConfig, TREATY_FILES } from './files/load-treaty-config';
 export { type GatewayIdentity, loadGatewayConfig } from './files/load-gateway-config';
+export { loadVocabulary, VOCABULARY_FILE } from './files/load-vocabulary';
+export type { Vocabulary, VocabularyEntry } from './vocabulary/vocabulary.types';
 export type { Env } from './env/env.schema';
 export { loadEnv } from './env/load-env';
 export { MESSAGE_TYPES, type MessageType } from './treaty/message-types';

@@ -5,6 +5,8 @@ import type { Env } from './env/env.schema';
 import { loadEnv } from './env/load-env';
 import { type GatewayIdentity, loadGatewayConfig } from './files/load-gateway-config';
 import { loadTreatyConfig } from './files/load-treaty-config';
+import { loadVocabulary } from './files/load-vocabulary';
+import type { Vocabulary } from './vocabulary/vocabulary.types';
 import { findRepoRoot } from './repo-root';
 import {
   amqpSecretName,
@@ -32,6 +34,8 @@ export interface MxgPaths {
  * MXG reads `process.env` or the files in `config/`.
  */
 export class MxgConfigService {
+  private loadedVocabulary: Vocabulary | undefined;
+
   private constructor(
     readonly env: Env,
     readonly paths: MxgPaths,
@@ -64,6 +68,15 @@ export class MxgConfigService {
   forGateway(id: string): MxgConfigService {
     const gateway = loadGatewayConfig(this.paths.config, id, this.treaty, this.paths.root);
     return new MxgConfigService(this.env, this.paths, this.treaty, gateway);
+  }
+
+  /**
+   * The closed lists message bodies are checked against (`config/vocabularies.yaml`: MIG-3,
+   * MIG-4, MIG-5, MIG-10.4), read on first use.
+   */
+  get vocabulary(): Vocabulary {
+    this.loadedVocabulary ??= loadVocabulary(this.paths.config, this.paths.root);
+    return this.loadedVocabulary;
   }
 
   get gateway(): GatewayIdentity {

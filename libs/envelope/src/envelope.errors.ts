@@ -26,7 +26,9 @@ export type EnvelopeErrorCode =
   | 'AGREEMENT_NOT_IN_FORCE'
   | 'MESSAGE_TYPE_NOT_ALLOWED'
   | 'AUTHORITY_NOT_REGISTERED'
-  | 'KEY_NOT_AVAILABLE';
+  | 'KEY_NOT_AVAILABLE'
+  /** Opened and verified, but the body breaks its type's schema (@mxg/messages, MIG-6 …). */
+  | 'MESSAGE_BODY_INVALID';
 
 /** Which layer of the triple wrap a failure concerns. */
 export type EnvelopeLayer = 'outer' | 'envelope' | 'inner' | 'message';

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID, sign, verify } from 'node:crypto';
+import { benchRequestBody } from '../bench-request-body';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -362,10 +363,16 @@ function messageOf(bytes: number): MxgMessage {
       correlationId: id,
       inReplyTo: null,
     },
-    body: { categories: ['registration'], purpose: 'bench', justification: '' },
+    body: { ...benchRequestBody(), otherInformation: '' },
   };
   const padding = bytes - encodeMessage(base).length;
-  return { ...base, body: { ...base.body, justification: 'x'.repeat(padding) } };
+  return {
+    ...base,
+    body: {
+      ...base.body,
+      otherInformation: 'ж'.repeat(Math.floor(padding / 2)) + '.'.repeat(padding % 2),
+    },
+  };
 }
 
 function round(n: number): number {

@@ -1,4 +1,6 @@
 import { Agent, request } from 'node:http';
+import { exampleMessage } from '@mxg/messages';
+import { benchRequestBody } from '../bench-request-body';
 import { performance } from 'node:perf_hooks';
 
 export const REQUEST_BYTES = 2048;
@@ -186,21 +188,17 @@ export class LoadGenerator {
   }
 }
 
-/** A MIG-5 request (purpose and justification, MIG-9.2) padded to `bytes` of JSON. */
+/** A MIG-5 request (examples/messages/request.json, no person) padded to `bytes` of JSON. */
 export function requestBody(bytes: number): string {
+  const { agreement, type, to, signatory } = exampleMessage('request');
   const request = {
-    agreement: 'MIG',
-    type: 'request',
-    to: { authority: 'AZ-DMX' },
-    signatory: 'kz-mvd-deputy-minister',
-    body: {
-      categories: ['registration'],
-      purpose: 'Проверка сведений о регистрации по месту пребывания (MIG-5)',
-      justification: 'Заявление о выдаче разрешения на временное проживание',
-      notes: '',
-    },
+    agreement,
+    type,
+    to,
+    signatory,
+    body: { ...benchRequestBody(), otherInformation: '' },
   };
   const base = Buffer.byteLength(JSON.stringify(request));
-  request.body.notes = 'x'.repeat(Math.max(0, bytes - base));
+  request.body.otherInformation = 'ж'.repeat(Math.max(0, Math.floor((bytes - base) / 2)));
   return JSON.stringify(request);
 }

@@ -7,11 +7,13 @@ export function registerConfigCommands(program: Command): void {
     .command('config')
     .description('treaty configuration')
     .command('check')
-    .description('validate config/ (parties, authorities, agreements, signatories, gateways)')
+    .description(
+      'validate config/ (parties, authorities, agreements, signatories, vocabularies, gateways)',
+    )
     .option('--gateway <id>', 'also validate config/gateways/<id>.yaml')
     .action((opts: { gateway?: string }) => {
       const config = MxgConfigService.load({ gateway: opts.gateway });
-      const { treaty } = config;
+      const { treaty, vocabulary } = config;
       const at = new Date();
       process.stdout.write(`configuration in ${config.paths.config} is valid\n`);
       for (const agreement of treaty.allAgreements()) {
@@ -26,6 +28,9 @@ export function registerConfigCommands(program: Command): void {
       }
       process.stdout.write(
         `  ${treaty.allAuthorities().length} competent authorities, ${treaty.allSignatories().length} signatories\n`,
+      );
+      process.stdout.write(
+        `  vocabularies: ${vocabulary.topics.length} topics, ${vocabulary.categories.length} categories, ${vocabulary.refusalGrounds.length} refusal grounds\n`,
       );
       if (opts.gateway)
         process.stdout.write(`  gateway ${opts.gateway} speaks for ${config.gateway.party}\n`);

@@ -17,9 +17,11 @@ import {
   type SealEnvelopeInput,
   verifySignedLayer,
 } from '@mxg/envelope';
+import { checkMessageBody } from '@mxg/messages';
 import { EXIT } from '../cli-errors';
 import { readCmsFile, readInputFile, writeOutputFile } from './cms-file';
 import { type MessageHeaderFlags, messageFromJson } from './envelope-message';
+import { findingLines } from './message-findings';
 import {
   decidingCode,
   describeHeader,
@@ -128,6 +130,21 @@ async function seal(file: string | undefined, opts: SealOptions): Promise<number
       );
     }
     const { header } = message;
+    // The body as the gateways check it (@mxg/messages): the peer would refuse it unopened.
+    const body = checkMessageBody(header.type, message.body, config.vocabulary, now);
+    if (body.problems.length > 0) {
+      process.stderr.write(
+        [
+          `mxg: envelope seal: the ${header.type} body is invalid (${body.problems.length} problem${body.problems.length === 1 ? '' : 's'}); not sealed`,
+          ...findingLines(body.problems),
+          '',
+        ].join('\n'),
+      );
+      return EXIT.invalid;
+    }
+    if (body.warnings.length > 0) {
+      process.stderr.write([...findingLines(body.warnings, 'warning '), ''].join('\n'));
+    }
     assertExchangeAllowed(header, treaty, now);
     const recipient = recipientCertificate(trust, header.to.party);
     if (!recipient) {

@@ -9,6 +9,7 @@ import {
   REQUESTS_API_ERROR_STATUS,
   type RequestsApiErrorCode,
 } from '../requests/requests.errors';
+import { SCHEMA_ERROR_STATUS, type SchemaErrorCode } from '../schemas/schemas.errors';
 import {
   ENVELOPE_ERROR_STATUS,
   EXCHANGE_ERROR_STATUS,
@@ -35,7 +36,8 @@ export type ApiErrorCode =
   | AuditErrorCode
   | AuditApiErrorCode
   | RequestRefusalCode
-  | RequestsApiErrorCode;
+  | RequestsApiErrorCode
+  | SchemaErrorCode;
 
 /**
  * The HTTP status of every code. Typed over the union of every module's codes, so a code added
@@ -57,6 +59,7 @@ export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   ...AUDIT_ERROR_STATUS,
   ...REQUEST_REFUSAL_STATUS,
   ...REQUESTS_API_ERROR_STATUS,
+  ...SCHEMA_ERROR_STATUS,
 };
 
 /** How long a client should wait before retrying a 503 (a database or broker outage). */

@@ -19,6 +19,7 @@ import {
   type TransportHeader,
   type TrustStore,
 } from '@mxg/envelope';
+import { checkMessageBody } from '@mxg/messages';
 import { KEY_STORE, TRUST_STORE } from './envelope.constants';
 
 /** Envelopes one content key encrypts at most (AES-256-CBC with random IVs: far below its limits). */
@@ -39,6 +40,8 @@ export class EnvelopeService {
     @Inject(TRUST_STORE) readonly trust: TrustStore,
     @Inject(KEY_STORE) readonly keys: KeyStore,
   ) {
+    // Read now, so that a gateway with an invalid config/vocabularies.yaml does not start.
+    void config.vocabulary;
     const seconds = config.gateway.exchange.contentKeyReuseSeconds;
     this.contentKeys =
       seconds > 0
@@ -98,7 +101,35 @@ export class EnvelopeService {
     return certificate;
   }
 
-  open(envelope: Uint8Array, transport: TransportHeader): Promise<OpenedEnvelope> {
+  /**
+   * Opens an envelope as its recipient (openEnvelope), then checks the verified message's body
+   * as the sending gateway should have (@mxg/messages): one with problems is refused as
+   * MESSAGE_BODY_INVALID, its authenticated header kept so the sender gets a negative receipt.
+   * The error names paths and codes only, never values (MIG-6, MIG-11.4). Warnings do not refuse.
+   */
+  async open(envelope: Uint8Array, transport: TransportHeader): Promise<OpenedEnvelope> {
+    const opened = await this.openUnchecked(envelope, transport);
+    const { header, body } = opened.message;
+    const { problems } = checkMessageBody(
+      header.type,
+      body,
+      this.config.vocabulary,
+      this.clock.now(),
+    );
+    if (problems.length > 0) {
+      const error = new EnvelopeError(
+        'MESSAGE_BODY_INVALID',
+        `the ${header.type} body breaks its schema: ${problems.map((p) => `${p.path} ${p.code}`).join('; ')}`,
+        'message',
+        { problems: problems.map(({ path, code, treaty }) => ({ path, code, treaty })) },
+      );
+      error.authenticatedHeader = opened.header;
+      throw error;
+    }
+    return opened;
+  }
+
+  private openUnchecked(envelope: Uint8Array, transport: TransportHeader): Promise<OpenedEnvelope> {
     const { maxClockSkewSeconds, maxEnvelopeAgeSeconds } = this.config.gateway.exchange;
     return openEnvelope(envelope, {
       self: this.party,

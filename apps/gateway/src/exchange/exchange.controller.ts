@@ -18,13 +18,16 @@ import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { CurrentClient, Roles } from '../auth/roles.decorator';
 import { CMS_MEDIA_TYPES, JSON_MEDIA_TYPE } from '../api/media-types';
 import { BodyOf, type RequestBody } from '../api/request-body.decorator';
-import { ExchangeError, validationFailed } from './exchange.errors';
+import { ExchangeError, type FieldProblem, validationFailed } from './exchange.errors';
 import { assertMayRead, assertMaySee } from './message-access';
 import { ExchangeStore } from './store/exchange.store';
 import { MessageView } from './message-view';
 import { SubmitMessageDto } from './use-cases/submit-message/submit-message.command';
 import { SubmitMessage } from './use-cases/submit-message/submit-message.use-case';
 import { uuidParam } from './uuid-param';
+
+/** A finding that did not refuse the message: the shape of a validation error's `errors[]`. */
+type SubmitWarning = FieldProblem;
 
 /** The national-system API: submit, and follow what was sent (issue 5). */
 @ApiTags('messages')
@@ -47,7 +50,10 @@ export class ExchangeController {
       'Submit a message: JSON signed by the gateway for the named signatory, or a CMS SignedData the signatory already made',
     description:
       'Answers at once with the message id; sealing is done, publishing and delivery continue asynchronously. ' +
-      'Refusals carry a stable `code` and, for validation, `errors[]` naming field, rule and treaty article.',
+      'Refusals carry a stable `code` and, for validation, `errors[]` naming field, rule and treaty article ' +
+      '(for the body: the @mxg/messages code, e.g. FIELD_NOT_ALLOWED, DATE_INVALID, ATTACHMENT_TYPE_MISMATCH). ' +
+      'An accepted message carries `warnings[]` in the same shape: findings that did not refuse it ' +
+      '(LATIN_FORM_DIFFERS, TEXT_NOT_RUSSIAN). Body schemas: GET /schemas/{type}.',
   })
   @ApiConsumes(JSON_MEDIA_TYPE, ...CMS_MEDIA_TYPES)
   @ApiBody({
@@ -65,7 +71,7 @@ export class ExchangeController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @CurrentClient() client: AuthenticatedClient,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<MessageView> {
+  ): Promise<MessageView & { warnings: SubmitWarning[] }> {
     if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
       throw validationFailed([
         {
@@ -84,7 +90,15 @@ export class ExchangeController {
     );
     if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
     response.setHeader('Location', `/messages/${result.message.id}`);
-    return MessageView.of(result.message);
+    return {
+      ...MessageView.of(result.message),
+      warnings: result.warnings.map((w) => ({
+        field: w.path,
+        rule: w.code,
+        message: w.message,
+        treaty: w.treaty,
+      })),
+    };
   }
 
   @Get(':id')

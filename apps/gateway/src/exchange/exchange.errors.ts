@@ -52,6 +52,7 @@ export const ENVELOPE_ERROR_STATUS: Readonly<Record<EnvelopeErrorCode, number>> 
   MESSAGE_TYPE_NOT_ALLOWED: 422,
   AUTHORITY_NOT_REGISTERED: 422,
   KEY_NOT_AVAILABLE: 503,
+  MESSAGE_BODY_INVALID: 422,
 };
 
 export class ExchangeError extends MxgError {

@@ -17,6 +17,8 @@ export const MESSAGE_TYPES = [
   // MIG-9.5: doubt about authenticity or content
   'confirmation-request',
   'confirmation',
+  // MIG-2: a competent authority's rename or change of functions is notified
+  'authority-change-notice',
   // MIG-9.3/9.4: signatory lists are exchanged as signed messages
   'signatory-list-update',
   // MIG-11.1: confidentiality cannot be kept → the requester decides

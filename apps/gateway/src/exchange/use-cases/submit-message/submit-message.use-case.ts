@@ -15,6 +15,7 @@ import {
 } from '@mxg/envelope';
 import { parseSignedData } from '@mxg/cms';
 import { initialStatus, MESSAGE_ARRIVALS, RequestLifecycleError } from '@mxg/lifecycle';
+import { ANSWER_TYPES, type BodyProblem, checkMessageBody } from '@mxg/messages';
 import type { AuthenticatedClient } from '../../../auth/auth.types';
 import { EnvelopeService } from '../../../envelope/envelope.service';
 import { ExchangeError, type FieldProblem, validationFailed } from '../../exchange.errors';
@@ -25,7 +26,6 @@ import { OutboxSignal } from '../../outbox-signal';
 import { type AcceptedRequestMove, RequestTracker, requestAudit } from '../../request-tracker';
 import { ExchangeStore } from '../../store/exchange.store';
 import type { Db, NewMessage, WithNewMessage } from '../../store/exchange-store.types';
-import { ANSWER_TYPES, bodyProblems } from '../../treaty-body-rules';
 import { type JsonSubmission, readJsonSubmission } from './submit-message.command';
 
 export type Submission =
@@ -42,10 +42,22 @@ export interface SubmitResult {
   readonly message: MessageRecord;
   /** True when an earlier submit with the same Idempotency-Key answered. */
   readonly replayed: boolean;
+  /** What the body check flagged without refusing (MIG-6 Latin forms, MIG-15). */
+  readonly warnings: readonly BodyProblem[];
 }
 
 function sha256(bytes: Uint8Array): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+/** A body check's problem as the API's validation error reports it. */
+function fieldProblem(problem: BodyProblem): FieldProblem {
+  return {
+    field: problem.path,
+    rule: problem.code,
+    message: problem.message,
+    treaty: problem.treaty,
+  };
 }
 
 function inReplyToRequired(type: string, field: string): FieldProblem {
@@ -60,7 +72,8 @@ function inReplyToRequired(type: string, field: string): FieldProblem {
 /**
  * A national system hands its gateway a message. Everything that can be refused is refused
  * now, synchronously and with its code: the treaty (agreement in force, type allowed,
- * authorities — MIG-2, MIG-17), the body rules (MIG-9.2, MIG-10.4), the signatory (MIG-9.3).
+ * authorities — MIG-2, MIG-17), the body's schema (@mxg/messages: MIG-6, MIG-9.2, MIG-10.4 …), the
+ * signatory (MIG-9.3).
  * Then — if its sealed envelope is within `exchange.maxEnvelopeBytes`, which a peer enforces
  * (#10.9) — one statement stores the message, its sealed envelope, an outbox row and the audit
  * entries; the relay publishes it afterwards. An Idempotency-Key makes a retried submit return
@@ -86,14 +99,15 @@ export class SubmitMessage {
     let requestDigest = sha256(
       submission.kind === 'json' ? submission.bytes : submission.signedData,
     );
+    let read: ReadSubmission | undefined;
     try {
-      const read: ReadSubmission =
+      read =
         submission.kind === 'json'
           ? { kind: 'json', json: await readJsonSubmission(submission.bytes) }
           : submission;
       if (read.kind === 'json') requestDigest = read.json.digest;
       if (idempotencyKey !== undefined) {
-        const earlier = await this.earlier(client, idempotencyKey, requestDigest);
+        const earlier = await this.earlier(client, idempotencyKey, requestDigest, read);
         if (earlier) return earlier;
       }
       return await this.submit(client, read, idempotencyKey, requestDigest);
@@ -102,7 +116,7 @@ export class SubmitMessage {
       // The same key submitted twice at once: the other request stored its message first.
       if (idempotencyKey !== undefined && ExchangeStore.isIdempotencyConflict(error)) {
         try {
-          const earlier = await this.earlier(client, idempotencyKey, requestDigest);
+          const earlier = await this.earlier(client, idempotencyKey, requestDigest, read);
           if (earlier) return earlier;
         } catch (refusal) {
           failure = refusal;
@@ -128,6 +142,7 @@ export class SubmitMessage {
     client: AuthenticatedClient,
     idempotencyKey: string,
     requestDigest: string,
+    read?: ReadSubmission,
   ): Promise<SubmitResult | undefined> {
     const earlier = await this.messages.findByIdempotencyKey(client.id, idempotencyKey);
     if (!earlier) return undefined;
@@ -137,7 +152,14 @@ export class SubmitMessage {
         'this Idempotency-Key was used for a different message',
       );
     }
-    return { message: earlier, replayed: true };
+    // The first answer's warnings, found again in the same JSON body (a pre-signed one is not
+    // decoded for a replay).
+    const warnings =
+      read?.kind === 'json'
+        ? checkMessageBody(earlier.type, read.json.body, this.config.vocabulary, this.clock.now())
+            .warnings
+        : [];
+    return { message: earlier, replayed: true, warnings };
   }
 
   private async submit(
@@ -147,14 +169,14 @@ export class SubmitMessage {
     requestDigest: string,
   ): Promise<SubmitResult> {
     const now = this.clock.now();
-    const { message, signatory } =
+    const { message, signatory, warnings } =
       submission.kind === 'json'
         ? await this.fromJson(client, submission.json, now)
         : await this.fromSignedData(client, submission.signedData, now);
     if (submission.kind === 'signed') {
       // The signatory chose the id; looked up only once every check has passed.
       const taken = await this.messages.find(message.header.id);
-      if (taken) return this.idTaken(client, taken, requestDigest);
+      if (taken) return this.idTaken(client, taken, requestDigest, warnings);
     }
     const header = message.header;
     // MIG-8..MIG-11, MIG-17: a message that does not fit its request is refused before it is
@@ -205,11 +227,11 @@ export class SubmitMessage {
     if (!record) {
       // Stored by a submit that raced this one since the check above.
       const raced = await this.messages.find(header.id);
-      if (raced) return this.idTaken(client, raced, requestDigest);
+      if (raced) return this.idTaken(client, raced, requestDigest, warnings);
       throw new Error(`message ${header.id} was neither stored nor found`);
     }
     this.outbox.notify();
-    return { message: record, replayed: false };
+    return { message: record, replayed: false, warnings };
   }
 
   /** The request move `message` makes when this gateway sends it; refused with its code. */
@@ -233,7 +255,8 @@ export class SubmitMessage {
   private async fromJson(client: AuthenticatedClient, json: JsonSubmission, now: Date) {
     const dto = json.request;
     const from = this.sendingAuthority(client);
-    const problems = bodyProblems(dto.type, json.body);
+    const body = checkMessageBody(dto.type, json.body, this.config.vocabulary, now);
+    const problems = body.problems.map(fieldProblem);
     if (ANSWER_TYPES.includes(dto.type) && dto.inReplyTo === undefined) {
       problems.push(inReplyToRequired(dto.type, 'inReplyTo'));
     }
@@ -272,6 +295,7 @@ export class SubmitMessage {
     return {
       message: { header, body: json.body },
       signatory: { ...keys, id: dto.signatory },
+      warnings: body.warnings,
     };
   }
 
@@ -307,10 +331,8 @@ export class SubmitMessage {
       );
     }
     this.assertAnotherParty(header.to.authority, header.to.party);
-    const problems = [
-      ...bodyProblems(header.type, message.body),
-      ...this.headerProblems(header, now),
-    ];
+    const body = checkMessageBody(header.type, message.body, this.config.vocabulary, now);
+    const problems = [...body.problems.map(fieldProblem), ...this.headerProblems(header, now)];
     if (problems.length > 0) throw validationFailed(problems);
     if (header.inReplyTo) {
       const answered = await this.answered(header.inReplyTo.id, from, header.to.authority);
@@ -353,7 +375,11 @@ export class SubmitMessage {
         },
       ]);
     }
-    return { message, signatory: { signedData, signatoryId: report.signatoryId! } };
+    return {
+      message,
+      signatory: { signedData, signatoryId: report.signatoryId! },
+      warnings: body.warnings,
+    };
   }
 
   /** What the JSON path guarantees of a header by writing it, checked of one a client wrote. */
@@ -399,9 +425,11 @@ export class SubmitMessage {
     client: AuthenticatedClient,
     taken: MessageRecord,
     requestDigest: string,
+    warnings: readonly BodyProblem[],
   ): SubmitResult {
     if (taken.direction === 'outgoing' && taken.submittedBy === client.id) {
-      if (taken.requestDigest === requestDigest) return { message: taken, replayed: true };
+      if (taken.requestDigest === requestDigest)
+        return { message: taken, replayed: true, warnings };
       throw new ExchangeError(
         'MESSAGE_ID_REUSED',
         `you submitted message ${taken.id} already, with other content`,

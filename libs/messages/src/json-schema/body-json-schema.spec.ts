@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { findRepoRoot, loadVocabulary, MESSAGE_TYPES } from '@mxg/config';
+import { bodyJsonSchema, bodySchemaId } from './body-json-schema';
+
+const vocabulary = loadVocabulary(join(findRepoRoot(), 'config'));
+
+describe(bodyJsonSchema.name, () => {
+  it('publishes a versioned JSON Schema with a stable $id for every type', () => {
+    for (const type of MESSAGE_TYPES) {
+      const sut = bodyJsonSchema(type, vocabulary);
+      expect(sut).toMatchObject({
+        $schema: 'https://json-schema.org/draft/2020-12/schema',
+        $id: bodySchemaId(type),
+        version: 1,
+        type: 'object',
+        additionalProperties: false,
+      });
+    }
+    expect(bodySchemaId('request')).toBe('urn:mxg:schema:mig:request:1');
+    expect(bodySchemaId('reimbursement-claim')).toBe('urn:mxg:schema:ret:reimbursement-claim:1');
+  });
+
+  it('enumerates the configured vocabulary (MIG-3, MIG-10.4)', () => {
+    const request = bodyJsonSchema('request', vocabulary) as unknown as {
+      properties: { topic: { enum: string[] } };
+      required: string[];
+    };
+    expect(request.properties.topic.enum).toEqual(vocabulary.topics.map((t) => t.code));
+    expect(request.required).toEqual(
+      expect.arrayContaining(['topic', 'categories', 'summary', 'purpose', 'justification']),
+    );
+    const refusal = bodyJsonSchema('refusal', vocabulary) as unknown as {
+      properties: { grounds: { items: { enum: string[] } } };
+    };
+    expect(refusal.properties.grounds.items.enum).toContain('public-order');
+  });
+
+  it('describes the MIG-6 person strictly, dates as calendar dates', () => {
+    const request = bodyJsonSchema('request', vocabulary) as unknown as {
+      properties: {
+        persons: {
+          items: { additionalProperties: boolean; properties: Record<string, { format?: string }> };
+        };
+      };
+    };
+    const person = request.properties.persons.items;
+    expect(person.additionalProperties).toBe(false);
+    expect(person.properties.birthDate?.format).toBe('date');
+    expect(Object.keys(person.properties)).not.toContain('address');
+  });
+});

@@ -1,0 +1,183 @@
+import { z } from 'zod';
+import type { MessageType, Vocabulary } from '@mxg/config';
+import { attachmentSchema } from './attachment.schema';
+import {
+  authorityCode,
+  calendarDate,
+  codeOf,
+  codeParams,
+  decimalAmount,
+  nonEmpty,
+  text,
+} from './field-schemas';
+import { personSchema } from './person.schema';
+
+export type BodySchemas = Readonly<Record<MessageType, z.ZodType>>;
+
+/**
+ * One strict schema per message type: an unknown field is refused with its path, a missing one
+ * named. Closed lists come from `config/vocabularies.yaml`, so the published JSON Schemas
+ * (`GET /schemas/{type}`) enumerate what the configuration allows.
+ */
+function buildBodySchemas(vocabulary: Vocabulary): BodySchemas {
+  const topic = codeOf(
+    vocabulary.topics.map((t) => t.code),
+    'topic (MIG-3)',
+  ).meta({ description: 'area of cooperation (MIG-3)' });
+  const category = codeOf(
+    vocabulary.categories.map((c) => c.code),
+    'information category (MIG-4, MIG-5)',
+  );
+  const ground = codeOf(
+    vocabulary.refusalGrounds.map((g) => g.code),
+    'refusal ground (MIG-10.4)',
+  );
+  const persons = nonEmpty(personSchema)
+    .optional()
+    .meta({ description: 'persons, with exactly the data MIG-6 allows' });
+  const attachments = nonEmpty(attachmentSchema)
+    .optional()
+    .meta({ description: 'photographs, fingerprint cards, documents (MIG-6, MIG-9.2)' });
+
+  return {
+    // MIG-9.2: requesting and requested authority are the header's; the body states the
+    // substance, purpose and justification, and any other useful information.
+    request: z.strictObject({
+      topic,
+      categories: nonEmpty(category).meta({
+        description: 'the information asked for (MIG-4, MIG-5)',
+      }),
+      summary: text().meta({ description: 'the substance of the request (MIG-9.2)' }),
+      purpose: text().meta({ description: 'MIG-9.2; results serve only this purpose (MIG-11.2)' }),
+      justification: text().meta({ description: 'MIG-9.2' }),
+      confidential: z.boolean({ error: 'must be true or false' }).optional().meta({
+        description: 'MIG-11.1: the fact and content of the request are kept confidential',
+      }),
+      persons,
+      attachments,
+      otherInformation: text()
+        .optional()
+        .meta({ description: 'any other information useful for executing it (MIG-9.2)' }),
+    }),
+    // MIG-10.3: the full result of a request.
+    response: z.strictObject({ summary: text(), persons, attachments }),
+    // MIG-8: information sent without a request.
+    notice: z.strictObject({
+      topic,
+      categories: nonEmpty(category).optional(),
+      summary: text(),
+      persons,
+      attachments,
+    }),
+    // MIG-10.4: full or partial, with the grounds and the reasons in writing.
+    refusal: z.strictObject({
+      partial: z.boolean({ error: 'must say whether the refusal is partial: true or false' }),
+      grounds: nonEmpty(ground),
+      reason: text(),
+    }),
+    // MIG-10.1: the requested party may ask for more, and says at once when it is delayed.
+    'clarification-request': z.strictObject({ questions: text() }),
+    clarification: z.strictObject({ answers: text(), persons, attachments }),
+    'delay-notice': z.strictObject({
+      reason: text(),
+      // Recorded beside the legal deadline, which it does not move (MIG-10.3).
+      expectedBy: calendarDate().optional(),
+    }),
+    // MIG-10.2: execution postponed, or made subject to conditions.
+    postponement: z.strictObject({ reason: text(), until: calendarDate() }),
+    conditions: z.strictObject({ conditions: text() }),
+    // MIG-9.5: doubt about authenticity or content.
+    'confirmation-request': z.strictObject({
+      subject: z.enum(['authenticity', 'content'], { error: 'must be authenticity or content' }),
+      reason: text(),
+    }),
+    confirmation: z.strictObject({
+      confirmed: z.boolean({ error: 'must be true or false' }),
+      text: text(),
+    }),
+    // MIG-11.1: confidentiality cannot be kept; the requester proceeds or withdraws.
+    'confidentiality-notice': z.strictObject({ reason: text() }),
+    proceed: z.strictObject({ text: text().optional() }),
+    withdraw: z.strictObject({ reason: text().optional() }),
+    // MIG-2: a rename (new names, same code) or a change of functions, from a date.
+    'authority-change-notice': z
+      .strictObject({
+        authority: authorityCode(),
+        change: z.enum(['rename', 'functions'], { error: 'must be rename or functions' }),
+        names: z.strictObject({ ru: text(), en: text() }).optional(),
+        effectiveFrom: calendarDate(),
+        description: text(),
+      })
+      .superRefine((body, ctx) => {
+        if (body.change === 'rename' && body.names === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['names'],
+            message: 'a rename gives the new names (ru, en)',
+            ...codeParams('FIELD_REQUIRED'),
+          });
+        }
+      }),
+    // MIG-9.3, MIG-9.4 — version 1, deliberately minimal: who is authorised from when. The
+    // sample forms (MIG-9.3) and the receiver applying the list to its registry come later.
+    'signatory-list-update': z.strictObject({
+      authority: authorityCode(),
+      effectiveFrom: calendarDate(),
+      signatories: nonEmpty(
+        z.strictObject({
+          id: z.string().regex(/^[a-z0-9][a-z0-9-]{2,63}$/u, { error: 'must be a signatory id' }),
+          fullName: text(),
+          position: text(),
+          validFrom: calendarDate(),
+          validTo: calendarDate().optional(),
+          certificateSha256: z
+            .string()
+            .regex(/^[0-9a-f]{64}$/u, { error: 'must be 64 hex digits' })
+            .optional(),
+        }),
+      ),
+      note: text().optional(),
+    }),
+    // MIG-11.3 — version 1, deliberately minimal: what for, to whom, why. Naming the received
+    // information by message id comes with the consent registry.
+    'consent-request': z.strictObject({
+      purpose: text(),
+      recipient: text().meta({ description: 'the third party the information would go to' }),
+      reason: text(),
+    }),
+    'consent-grant': z.strictObject({
+      conditions: text().optional(),
+      validUntil: calendarDate().optional(),
+    }),
+    'consent-denial': z.strictObject({ reason: text() }),
+    // RET-3.1, RET-3.2, RET-2 — version 1, deliberately minimal: the return act and the total
+    // claimed in USD. The line-by-line calculation (RET-3.6, RET-3.7), the invoice (RET-3.5) and
+    // the typed documents (a)–(e) come with the RET claim issue.
+    'reimbursement-claim': z.strictObject({
+      returnAct: text().meta({ description: 'the return act signed at the handover (RET-3.1)' }),
+      returnedOn: calendarDate(),
+      currency: z.literal('USD', { error: 'must be USD (RET-2)' }),
+      total: decimalAmount(),
+      description: text().optional(),
+    }),
+    // RET-4 — version 1, deliberately minimal: when and how much was paid.
+    'payment-confirmation': z.strictObject({
+      paidOn: calendarDate(),
+      currency: z.literal('USD', { error: 'must be USD (RET-2)' }),
+      amount: decimalAmount(),
+      reference: text().optional(),
+    }),
+  };
+}
+
+const built = new WeakMap<Vocabulary, BodySchemas>();
+
+/** The body schemas for a vocabulary, built once per loaded vocabulary. */
+export function bodySchemas(vocabulary: Vocabulary): BodySchemas {
+  let schemas = built.get(vocabulary);
+  if (!schemas) {
+    schemas = buildBodySchemas(vocabulary);
+    built.set(vocabulary, schemas);
+  }
+  return schemas;
+}
