@@ -17,7 +17,7 @@ function runDemo(): Promise<{ code: number | null; stdout: string; stderr: strin
   });
 }
 
-describe('npm run demo: two gateways exchange a signed, encrypted request and answer', () => {
+describe('npm run demo: two gateways exchange a request, a clarification and the answer, signed and encrypted', () => {
   it('prints the whole timeline, writes artefacts OpenSSL accepts, stops both gateways and exits 0', async () => {
     const { code, stdout, stderr } = await runDemo();
     expect(stderr).not.toContain('demo failed');
@@ -33,10 +33,20 @@ describe('npm run demo: two gateways exchange a signed, encrypted request and an
       ['KZ', 'request', 'receipt.received'],
       ['KZ', 'response', 'message.verified'],
       ['AZ', 'response', 'receipt.received'],
+      ['KZ', 'request', 'request.opened'],
+      ['AZ', 'clarif-rq', 'request.clarification-requested'],
+      ['KZ', 'clarif', 'request.clarified'],
+      ['AZ', 'response', 'request.answered'],
+      ['KZ', 'response', 'request.answered'],
     ]) {
       expect(stdout).toMatch(new RegExp(`${side}\\s+${what}\\s+${event.replace('.', '\\.')}`));
     }
-    expect(stdout).toMatch(/both delivered, both receipted/);
+    expect(stdout).toMatch(/all delivered, all receipted/);
+    // MIG-10.3: the deadline from AZ's signed receipt, and the request answered on both sides.
+    const due = /its signed receipt sets the deadline: (\d{4}-\d{2}-\d{2})/.exec(stdout)![1];
+    expect(stdout).toMatch(
+      new RegExp(`answered at KZ, answered at AZ — received \\S+, due ${due}`),
+    );
     const dir = /signed artefacts in (\S+)\//.exec(stdout)![1];
     const verify = (file: string, party: string) =>
       spawnSync('openssl', [

@@ -1,9 +1,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { clientTokenName, MxgConfigService, readSecret } from '@mxg/config';
+import { clientTokenName, type MessageType, MxgConfigService, readSecret } from '@mxg/config';
 import { exampleMessage } from '@mxg/messages';
 import { ApiClient, waitFor } from './api-client';
 import { type RunningGateway, startGateway } from './gateway-runner';
+
+interface RequestView {
+  state: string;
+  receivedOn: string | null;
+  dueOn: string | null;
+  closedAt: string | null;
+}
 
 interface MessageView {
   id: string;
@@ -17,7 +24,8 @@ interface MessageView {
 /**
  * `npm run demo`: Kazakhstan's and Azerbaijan's gateways as two processes with their own
  * databases; KZ's Ministry of Internal Affairs asks AZ's State Migration Service about a
- * person's registration at the place of stay (MIG-5), AZ answers, and every step — signed,
+ * person's registration at the place of stay (MIG-5), AZ asks for a clarification, KZ gives it,
+ * AZ answers within the 30-day deadline its receipt states (MIG-10.3), and every step — signed,
  * encrypted, routed over RabbitMQ, receipted, audited — is printed as a timeline, with the
  * signed artefacts written where `openssl cms -verify` can check them.
  */
@@ -42,28 +50,44 @@ async function main(): Promise<void> {
     const azDmx = new ApiClient(az.url, token('az', 'az-dmx-system'));
     say(`  KZ gateway ${kz.url}   AZ gateway ${az.url}   (OpenAPI at /docs)`);
 
-    say('KZ-MVD submits a request to AZ-DMX: registration at the place of stay (MIG-5)…');
-    // The bodies are the examples of examples/messages/: MIG-6 persons, Russian text (MIG-15).
-    const request = await kzMvd.json<MessageView>('POST', '/messages', exampleMessage('request'));
-    await waitFor('the request in AZ-DMX’s inbox', async () => {
-      const { messages } = await azDmx.json<{ messages: { id: string }[] }>('GET', '/inbox');
-      return messages.find((m) => m.id === request.id);
-    });
-    await azDmx.json('GET', `/inbox/${request.id}`);
-    await azDmx.json('POST', `/inbox/${request.id}/ack`);
+    /** Submits an example message, waits for it in the addressee's inbox, and acknowledges it. */
+    const send = async (
+      from: ApiClient,
+      to: ApiClient,
+      type: MessageType,
+      inReplyTo?: string,
+    ): Promise<MessageView> => {
+      // The bodies are the examples of examples/messages/: MIG-6 persons, Russian text (MIG-15).
+      const message = await from.json<MessageView>('POST', '/messages', {
+        ...exampleMessage(type),
+        ...(inReplyTo === undefined ? {} : { inReplyTo }),
+      });
+      await waitFor(`the ${type} in the addressee’s inbox`, async () => {
+        const { messages } = await to.json<{ messages: { id: string }[] }>('GET', '/inbox');
+        return messages.find((m) => m.id === message.id);
+      });
+      await to.json('GET', `/inbox/${message.id}`);
+      await to.json('POST', `/inbox/${message.id}/ack`);
+      return message;
+    };
 
-    say('AZ-DMX answers…');
-    const response = await azDmx.json<MessageView>('POST', '/messages', {
-      ...exampleMessage('response'),
-      inReplyTo: request.id,
+    say('KZ-MVD submits a request to AZ-DMX: registration at the place of stay (MIG-5, MIG-9.2)…');
+    const request = await send(kzMvd, azDmx, 'request');
+    const due = await waitFor('the deadline in AZ’s receipt', async () => {
+      const held = await kzMvd.json<RequestView>('GET', `/requests/${request.id}`);
+      return held.dueOn === null ? undefined : held;
     });
-    await waitFor('the answer in KZ-MVD’s inbox', async () => {
-      const { messages } = await kzMvd.json<{ messages: { id: string }[] }>('GET', '/inbox');
-      return messages.find((m) => m.id === response.id);
-    });
-    await kzMvd.json('POST', `/inbox/${response.id}/ack`);
+    say(
+      `  AZ received it on ${due.receivedOn} (Baku time); its signed receipt sets the deadline: ${due.dueOn} (MIG-10.3)`,
+    );
+    say('AZ-DMX asks for additional information (clarification-request, MIG-10.1)…');
+    const asked = await send(azDmx, kzMvd, 'clarification-request', request.id);
+    say('KZ-MVD clarifies…');
+    const clarified = await send(kzMvd, azDmx, 'clarification', asked.id);
+    say('AZ-DMX answers with the result (response, MIG-10.3)…');
+    const response = await send(azDmx, kzMvd, 'response', clarified.id);
 
-    // Both receipts back, every step sequenced into both audit logs.
+    // Every receipt back, every step sequenced into both audit logs.
     const complete = (events: string[]) => async (client: ApiClient, id: string) =>
       waitFor(`the record of ${id}`, async () => {
         const view = await client.json<MessageView>('GET', `/messages/${id}`);
@@ -85,9 +109,17 @@ async function main(): Promise<void> {
     const views = [
       { side: 'KZ', what: 'request', view: await sent(kzMvd, request.id) },
       { side: 'AZ', what: 'request', view: await received(azDmx, request.id) },
+      { side: 'AZ', what: 'clarif-rq', view: await sent(azDmx, asked.id) },
+      { side: 'KZ', what: 'clarif-rq', view: await received(kzMvd, asked.id) },
+      { side: 'KZ', what: 'clarif', view: await sent(kzMvd, clarified.id) },
+      { side: 'AZ', what: 'clarif', view: await received(azDmx, clarified.id) },
       { side: 'AZ', what: 'response', view: await sent(azDmx, response.id) },
       { side: 'KZ', what: 'response', view: await received(kzMvd, response.id) },
     ];
+    const [kzHeld, azHeld] = await Promise.all([
+      kzMvd.json<RequestView>('GET', `/requests/${request.id}`),
+      azDmx.json<RequestView>('GET', `/requests/${request.id}`),
+    ]);
 
     const dir = join(base.paths.var, 'demo', request.correlationId);
     mkdirSync(dir, { recursive: true });
@@ -100,6 +132,9 @@ async function main(): Promise<void> {
     for (const [name, bytes] of artefacts) writeFileSync(join(dir, name), bytes);
 
     printTimeline(views);
+    say(
+      `\nrequest ${request.id}: ${kzHeld.state} at KZ, ${azHeld.state} at AZ — received ${azHeld.receivedOn}, due ${azHeld.dueOn}, answered ${azHeld.closedAt?.slice(0, 10) ?? '—'} (MIG-10.3)`,
+    );
     const shown = relative(process.cwd(), dir) || dir;
     say(`\nsigned artefacts in ${shown}/ — check them with standard tools, e.g.`);
     say(
@@ -110,7 +145,7 @@ async function main(): Promise<void> {
     );
     say(`  npx mxg verify ${shown}/response.signed.p7s`);
     say(
-      `\nrequest ${request.id} and its answer ${response.id}: both delivered, both receipted, in ${Date.now() - started} ms.`,
+      `\nrequest ${request.id} and its three answers: all delivered, all receipted, in ${Date.now() - started} ms.`,
     );
   } finally {
     say('stopping both gateways…');
@@ -127,6 +162,10 @@ const LABELS: Record<string, string> = {
   'receipt.sent': 'signed receipt sent back',
   'receipt.received': 'signed receipt received: delivered',
   'message.delivered': 'taken by the national system',
+  'request.opened': 'request opened',
+  'request.clarification-requested': 'request awaits clarification (MIG-10.1)',
+  'request.clarified': 'request open again',
+  'request.answered': 'request answered: closed',
 };
 
 function printTimeline(views: { side: string; what: string; view: MessageView }[]): void {
@@ -141,7 +180,7 @@ function printTimeline(views: { side: string; what: string; view: MessageView }[
     const offset = `+${String(e.time - start).padStart(5)} ms`;
     const outcome = e.outcome === 'success' ? '' : `  ✗ ${e.code}`;
     say(
-      `  ${offset}  ${e.side}  ${e.what.padEnd(8)}  ${e.event.padEnd(18)}  ${LABELS[e.event] ?? ''}${outcome}`,
+      `  ${offset}  ${e.side}  ${e.what.padEnd(9)}  ${e.event.padEnd(32)}  ${LABELS[e.event] ?? ''}${outcome}`,
     );
   }
 }
