@@ -1,5 +1,13 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeMessage, MESSAGE_FORMAT, type MxgMessage } from '@mxg/envelope';
@@ -269,6 +277,27 @@ describe('mxg envelope seal / open and mxg verify (built CLI, real OpenSSL)', ()
         '7200',
       ]);
       expect(wider.code).toBe(0);
+    });
+
+    it('MIG-6: refuses to seal a body the gateways would refuse (exit 1), listing its problems', async () => {
+      const body = structuredClone(message.body) as { persons: Record<string, unknown>[] };
+      body.persons[0].address = 'г. Баку, ул. Низами, 10';
+      body.persons[0].birthDate = '1990-02-30';
+      writeFileSync(file('invalid-body.json'), JSON.stringify({ ...message, body }));
+      const sealed = await mxg(certs, [
+        'envelope',
+        'seal',
+        file('invalid-body.json'),
+        '--signatory',
+        'kz-mvd-deputy-minister',
+        '--out',
+        file('invalid-body.p7m'),
+      ]);
+      expect(sealed.code).toBe(1);
+      expect(sealed.stderr).toContain('body.persons[0].birthDate DATE_INVALID');
+      expect(sealed.stderr).toContain('body.persons[0].address FIELD_NOT_ALLOWED');
+      expect(sealed.stderr).not.toContain('Низами');
+      expect(existsSync(file('invalid-body.p7m'))).toBe(false);
     });
 
     it('refuses to seal for a signatory not on the sending authority’s list (exit 1)', async () => {

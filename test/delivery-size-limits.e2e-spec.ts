@@ -282,7 +282,7 @@ describe('#10.9 size limits on receipt: evidence, not payloads', () => {
 
   it('#10.9 refuses at submit a body within maxMessageBytes whose canonical form would make a larger envelope (1e20 is 21 digits): no body field takes numbers (#11, FIELD_NOT_ALLOWED), so it never reaches sealing; nothing stored, audited', async () => {
     const head = JSON.stringify(registrationRequest()).slice(0, -2);
-    const count = Math.floor((MAX_MESSAGE_BYTES - head.length - 32) / 5);
+    const count = Math.floor((MAX_MESSAGE_BYTES - Buffer.byteLength(head) - 32) / 5);
     const raw = `${head},"figures":[${Array(count).fill('1e20').join(',')}]}}`;
     expect(Buffer.byteLength(raw)).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
     const outgoing = async () =>
