@@ -133,7 +133,7 @@ async function main(): Promise<void> {
 
     printTimeline(views);
     say(
-      `\nrequest ${request.id}: ${kzHeld.state} at KZ, ${azHeld.state} at AZ — received ${azHeld.receivedOn}, due ${azHeld.dueOn}, answered ${azHeld.closedAt?.slice(0, 10) ?? '—'} (MIG-10.3)`,
+      `\nrequest ${request.id}: ${kzHeld.state} at KZ, ${azHeld.state} at AZ — received ${azHeld.receivedOn}, due ${azHeld.dueOn}, answered ${azHeld.closedAt ?? '—'} (MIG-10.3)`,
     );
     const shown = relative(process.cwd(), dir) || dir;
     say(`\nsigned artefacts in ${shown}/ — check them with standard tools, e.g.`);
