@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -489,7 +490,7 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
       expect(await refusal(envelope)).toMatchObject({ code: 'MESSAGE_TYPE_NOT_ALLOWED' });
     });
 
-    it('AGREEMENT_NOT_IN_FORCE: after MIG-17 termination took effect', async () => {
+    it('AGREEMENT_TERMINATED: a new request after MIG-17 termination took effect; a message of an exchange under way still opens', async () => {
       const data = fx.config.treaty.toJSON();
       const treaty = new TreatyRegistry({
         ...data,
@@ -499,8 +500,17 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
       });
       const { envelope } = await seal();
       const refused = await refusal(envelope, context({ treaty }));
-      expect(refused).toMatchObject({ code: 'AGREEMENT_NOT_IN_FORCE' });
+      expect(refused).toMatchObject({ code: 'AGREEMENT_TERMINATED' });
       expect(refused.message).toContain('MIG-17');
+      const answer = await seal(
+        migRequest(now, {
+          type: 'clarification',
+          inReplyTo: { id: randomUUID(), digest: `sha256:${'0'.repeat(64)}` },
+        }),
+      );
+      await expect(openEnvelope(answer.envelope, context({ treaty }))).resolves.toMatchObject({
+        header: { type: 'clarification' },
+      });
     });
 
     it('REVOCATION_STATUS_UNKNOWN: no CRL of the sending party is available — never “not revoked”', async () => {

@@ -19,6 +19,7 @@ import {
 import { ConfigError } from './files/config-error';
 import { readConfigFile } from './files/read-config-file';
 import { type ApiClient, clientsFileSchema } from './treaty/treaty-config.schema';
+import type { AuthorityChangeNotice } from './treaty/authority-change';
 import type { TreatyRegistry } from './treaty/treaty-registry';
 
 export interface MxgPaths {
@@ -39,9 +40,23 @@ export class MxgConfigService {
   private constructor(
     readonly env: Env,
     readonly paths: MxgPaths,
-    readonly treaty: TreatyRegistry,
+    private registry: TreatyRegistry,
     private readonly gatewayIdentity: GatewayIdentity | undefined,
   ) {}
+
+  /** The treaty configuration, with the authority changes notified since it was loaded. */
+  get treaty(): TreatyRegistry {
+    return this.registry;
+  }
+
+  /**
+   * MIG-2: a party's authority-change notice, received as a signed message, holds from its
+   * effective date (`TreatyRegistry.withAuthorityChange`; the same notice twice changes
+   * nothing). Throws `AuthorityChangeError` for one that cannot apply.
+   */
+  applyAuthorityChange(notice: AuthorityChangeNotice): void {
+    this.registry = this.registry.withAuthorityChange(notice);
+  }
 
   /** Loads everything, failing with one error that lists every problem found. */
   static load(options: { gateway?: string; env?: NodeJS.ProcessEnv } = {}): MxgConfigService {

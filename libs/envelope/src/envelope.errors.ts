@@ -24,6 +24,8 @@ export type EnvelopeErrorCode =
   | 'DECRYPTION_FAILED'
   | 'HEADER_MISMATCH'
   | 'AGREEMENT_NOT_IN_FORCE'
+  /** MIG-17: a new exchange after termination took effect (those under way still run). */
+  | 'AGREEMENT_TERMINATED'
   | 'MESSAGE_TYPE_NOT_ALLOWED'
   | 'AUTHORITY_NOT_REGISTERED'
   | 'KEY_NOT_AVAILABLE'

@@ -26,6 +26,17 @@ export function assertExchangeAllowed(
   // its end after termination; the request lifecycle checks that its request is one.
   const underWay = header.inReplyTo !== null;
   for (const { party } of [header.from, header.to]) {
+    if (
+      !underWay &&
+      !treaty.isParticipating(agreement.code, party, at) &&
+      treaty.isParticipating(agreement.code, party, at, { underWay: true })
+    ) {
+      throw new EnvelopeError(
+        'AGREEMENT_TERMINATED',
+        `${agreement.code} was terminated (MIG-17): no new ${header.type} after its last day in force; requests under way still run to their end`,
+        'message',
+      );
+    }
     if (!treaty.isParticipating(agreement.code, party, at, { underWay })) {
       throw new EnvelopeError(
         'AGREEMENT_NOT_IN_FORCE',

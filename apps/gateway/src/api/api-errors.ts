@@ -2,6 +2,7 @@ import { type JsonErrorCode, MxgError } from '@mxg/core';
 import type { EnvelopeErrorCode } from '@mxg/envelope';
 import { AUDIT_ERROR_STATUS, type AuditApiErrorCode } from '../audit/audit.errors';
 import type { AuditErrorCode } from '@mxg/audit';
+import type { AuthorityChangeCode } from '@mxg/config';
 import { AUTH_ERROR_STATUS, type AuthErrorCode } from '../auth/auth.errors';
 import type { RequestRefusalCode } from '@mxg/lifecycle';
 import {
@@ -37,7 +38,8 @@ export type ApiErrorCode =
   | AuditApiErrorCode
   | RequestRefusalCode
   | RequestsApiErrorCode
-  | SchemaErrorCode;
+  | SchemaErrorCode
+  | AuthorityChangeCode;
 
 /**
  * The HTTP status of every code. Typed over the union of every module's codes, so a code added
@@ -60,6 +62,9 @@ export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   ...REQUEST_REFUSAL_STATUS,
   ...REQUESTS_API_ERROR_STATUS,
   ...SCHEMA_ERROR_STATUS,
+  // MIG-2: an authority-change notice about another party's authority, or contradicting the registry.
+  AUTHORITY_CHANGE_INVALID: 422,
+  AUTHORITY_CHANGE_CONFLICT: 409,
 };
 
 /** How long a client should wait before retrying a 503 (a database or broker outage). */

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { EnvelopeModule } from '../envelope/envelope.module';
+import { AuthorityChanges } from './authority-changes';
 import { ExchangeController } from './exchange.controller';
 import { InboxController } from './inbox.controller';
 import { OutboxSignal } from './outbox-signal';
@@ -23,6 +24,7 @@ import { SubmitMessage } from './use-cases/submit-message/submit-message.use-cas
     ExchangeStore,
     RequestStore,
     RequestTracker,
+    AuthorityChanges,
     OutboxSignal,
     SubmitMessage,
     ReceiveEnvelope,

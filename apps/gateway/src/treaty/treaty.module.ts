@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
+import { AuthModule } from '../auth/auth.module';
+import { AuthoritiesController } from './authorities.controller';
 import { ConfigSnapshotEntity } from './config-snapshot.entity';
 import { ConfigSnapshotRecorder } from './config-snapshot.recorder';
 
 /** The treaty configuration inside the running gateway. */
 @Module({
-  imports: [TypeOrmModule.forFeature([ConfigSnapshotEntity]), AuditModule],
+  imports: [TypeOrmModule.forFeature([ConfigSnapshotEntity]), AuditModule, AuthModule],
+  controllers: [AuthoritiesController],
   providers: [ConfigSnapshotRecorder],
 })
 export class TreatyModule {}

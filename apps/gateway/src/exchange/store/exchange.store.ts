@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { MessageType } from '@mxg/config';
 import { DataSource, type EntityManager } from 'typeorm';
 import { GroupCommit, isUuid } from '@mxg/core';
 import { queryRows } from '@mxg/database';
@@ -109,6 +110,16 @@ export class ExchangeStore {
     );
     const byId = new Map(rows.map((row) => [row.id, toRecord(row)]));
     return ids.map((id) => byId.get(id));
+  }
+
+  /** Every message of `type` received here and not refused, in the order they were stored. */
+  async receivedOfType(type: MessageType): Promise<MessageRecord[]> {
+    const rows = await queryRows<MessageRow>(
+      this.dataSource,
+      `SELECT * FROM messages WHERE direction = 'incoming' AND type = $1 ORDER BY recorded_at, id`,
+      [type],
+    );
+    return rows.map(toRecord);
   }
 
   /** The messages of one conversation (a request and its answers, MIG-8), as they were stored. */

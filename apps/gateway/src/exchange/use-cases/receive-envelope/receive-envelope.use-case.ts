@@ -9,8 +9,9 @@ import {
   type Receipt,
   type TransportHeader,
 } from '@mxg/envelope';
-import { initialStatus, MESSAGE_ARRIVALS, type RequestRefusal } from '@mxg/lifecycle';
+import { initialStatus, MESSAGE_ARRIVALS } from '@mxg/lifecycle';
 import { EnvelopeService } from '../../../envelope/envelope.service';
+import { AuthorityChanges } from '../../authority-changes';
 import { deliveryEvidence, evidenceDetails } from '../../delivery-evidence';
 import {
   gatewayActor,
@@ -67,6 +68,7 @@ export class ReceiveEnvelope {
     private readonly outbox: OutboxSignal,
     private readonly oversize: RefuseOversizeDelivery,
     private readonly tracker: RequestTracker,
+    private readonly authorityChanges: AuthorityChanges,
   ) {}
 
   async execute(payload: Uint8Array, transport: TransportHeader): Promise<ReceiveOutcome> {
@@ -99,6 +101,9 @@ export class ReceiveEnvelope {
     // with its request locked, when it is stored.
     const early = await this.messages.transaction((tx) => this.decide(tx, opened, now));
     if (!early.ok) return this.refuseMove(opened, early, payload, transport, common, now);
+    // MIG-2: a party notifies changes of its own authorities only, consistent with the registry.
+    const change = this.authorityChanges.refusal(header, opened.message.body);
+    if (change) return this.refuseMove(opened, change, payload, transport, common, now);
     // Signed before the transaction opens, so no pooled connection waits on a signature; for a
     // duplicate it is simply not used. MIG-10.3: a request's receipt states its deadline.
     const receipt = await this.envelopes.signReceipt(
@@ -151,8 +156,9 @@ export class ReceiveEnvelope {
     if (stored && 'ok' in stored) {
       return this.refuseMove(opened, stored, payload, transport, common, now);
     }
-    if (stored) return 'stored';
-    return this.duplicate(header, common, now);
+    if (!stored) return this.duplicate(header, common, now);
+    this.authorityChanges.apply(header, opened.message.body);
+    return 'stored';
   }
 
   /** The request move of a received message (see RequestTracker). */
@@ -168,13 +174,14 @@ export class ReceiveEnvelope {
   }
 
   /**
-   * A message its request does not allow. A copy of one stored already is a duplicate (it moved
-   * the request the first time), answered as such; any other is refused with the lifecycle's
-   * code: a signed negative receipt, the envelope to the dead-letter queue, an audit entry.
+   * A message its request (or, for an authority-change notice, the registry) does not allow. A
+   * copy of one stored already is a duplicate (it moved the request the first time), answered
+   * as such; any other is refused with its code: a signed negative receipt, the envelope to the
+   * dead-letter queue, an audit entry.
    */
   private async refuseMove(
     opened: OpenedEnvelope,
-    refusal: RequestRefusal,
+    refusal: { readonly code: string },
     payload: Uint8Array,
     transport: TransportHeader,
     common: MessageAuditContext,

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AuditAppender } from '@mxg/audit';
-import { MxgConfigService } from '@mxg/config';
+import { AuthorityChangeError, MxgConfigService } from '@mxg/config';
 import { Clock, MxgError } from '@mxg/core';
 import {
   assertExchangeAllowed,
@@ -17,6 +17,7 @@ import { parseSignedData } from '@mxg/cms';
 import { initialStatus, MESSAGE_ARRIVALS, RequestLifecycleError } from '@mxg/lifecycle';
 import { ANSWER_TYPES, type BodyProblem, checkMessageBody } from '@mxg/messages';
 import type { AuthenticatedClient } from '../../../auth/auth.types';
+import { AuthorityChanges } from '../../authority-changes';
 import { EnvelopeService } from '../../../envelope/envelope.service';
 import { ExchangeError, type FieldProblem, validationFailed } from '../../exchange.errors';
 import type { MessageRecord } from '../../exchange.types';
@@ -89,6 +90,7 @@ export class SubmitMessage {
     private readonly audit: AuditAppender,
     private readonly outbox: OutboxSignal,
     private readonly tracker: RequestTracker,
+    private readonly authorityChanges: AuthorityChanges,
   ) {}
 
   async execute(
@@ -182,6 +184,9 @@ export class SubmitMessage {
     // MIG-8..MIG-11, MIG-17: a message that does not fit its request is refused before it is
     // sealed; an answer is decided again below, with its request locked, when it is stored.
     const early = await this.messages.transaction((tx) => this.decide(tx, message, now));
+    // MIG-2: a party notifies changes of its own authorities only, consistent with the registry.
+    const change = this.authorityChanges.refusal(header, message.body);
+    if (change) throw new AuthorityChangeError(change.code, change.message);
     const sealed = await this.envelopes.seal(message, signatory);
     this.assertEnvelopeFits(sealed.envelope, sealed.content);
     const signatoryId = 'signatoryId' in signatory ? signatory.signatoryId : signatory.id;
