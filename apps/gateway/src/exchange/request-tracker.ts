@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditEventInput } from '@mxg/audit';
 import type { SqlClient } from '@mxg/database';
-import { MxgConfigService, type MessageType } from '@mxg/config';
-import type { MessageHeader } from '@mxg/envelope';
+import { MxgConfigService } from '@mxg/config';
+import { decodeMessage, type MessageHeader } from '@mxg/envelope';
 import {
   dueDate,
   isRequestMessageType,
@@ -10,17 +10,17 @@ import {
   type RequestAuditEvent,
   type RequestRefusal,
   type RequestSide,
+  type RequestState,
   type RequestTarget,
   requestTransition,
   TERMINAL_REQUEST_STATES,
   terminationRefusal,
 } from '@mxg/lifecycle';
 import type { MessageAuditContext } from './message-audit-context';
+import type { MessageRecord } from './exchange.types';
+import { ExchangeStore } from './store/exchange.store';
 import { RequestStore } from './store/request.store';
 import type { NewRequest, RequestRecord } from './store/request.types';
-
-/** Looks up a stored message's type by id (the exchange's store answers it). */
-export type MessageTypeLookup = (db: SqlClient, id: string) => Promise<MessageType | undefined>;
 
 /** What a message does to its request, decided and ready to be written in the same unit of work. */
 export type RequestMove =
@@ -72,6 +72,7 @@ export class RequestTracker {
   constructor(
     private readonly config: MxgConfigService,
     private readonly requests: RequestStore,
+    private readonly exchange: ExchangeStore,
   ) {}
 
   /**
@@ -85,7 +86,6 @@ export class RequestTracker {
     body: Readonly<Record<string, unknown>>,
     direction: 'outgoing' | 'incoming',
     at: Date,
-    messageType: MessageTypeLookup,
   ): Promise<RequestMove> {
     const type = header.type;
     if (!isRequestMessageType(type)) return UNTRACKED;
@@ -103,7 +103,7 @@ export class RequestTracker {
         if (sideOf === undefined) return notYours(type, header.correlationId);
         side = sideOf;
       } else {
-        const rootType = await messageType(db, header.correlationId);
+        const rootType = (await this.exchange.find(header.correlationId, db))?.type;
         if (rootType !== undefined) target = { kind: 'not-a-request', type: rootType };
       }
     }
@@ -150,6 +150,56 @@ export class RequestTracker {
           delayNoticed: type === 'delay-notice',
         }),
     };
+  }
+
+  /**
+   * A message of a request was refused by its receiver (a negative receipt): nothing moved
+   * there, so the request is rebuilt here from its messages that were not refused, in the
+   * order they were stored, through the same table — the two sides agree again, and the
+   * national system can correct the message and send it again. A refused request leaves no
+   * request behind.
+   */
+  async rollBack(db: SqlClient, refused: MessageRecord): Promise<void> {
+    if (!isRequestMessageType(refused.type)) return;
+    const request = await this.requests.lock(db, refused.correlationId);
+    if (!request) return;
+    if (refused.id === request.id) return this.requests.remove(db, request.id);
+    let state: RequestState | null = null;
+    let rebuilt = {
+      stateAt: request.openedAt,
+      lastMessageId: request.id,
+      closedAt: null as Date | null,
+      postponedUntil: null as string | null,
+      delayNoticedAt: null as Date | null,
+    };
+    for (const m of await this.exchange.conversation(request.id)) {
+      if (m.status === 'rejected' || m.id === refused.id || !isRequestMessageType(m.type)) continue;
+      const { body } = decodeMessage((await this.exchange.content(m.id))!.content);
+      const moved = requestTransition({
+        target:
+          state === null
+            ? { kind: 'none' }
+            : { kind: 'request', state, agreement: request.agreement },
+        type: m.type,
+        side: this.sideOf(request, m.from.authority) ?? 'requester',
+        agreement: m.agreement,
+        partial: typeof body.partial === 'boolean' ? body.partial : undefined,
+      });
+      if (!moved.ok || moved.state === null) continue;
+      state = moved.state;
+      const at = m.recordedAt;
+      rebuilt = {
+        stateAt: at,
+        lastMessageId: m.id,
+        closedAt: (TERMINAL_REQUEST_STATES as readonly string[]).includes(state) ? at : null,
+        postponedUntil:
+          m.type === 'postponement' && typeof body.until === 'string'
+            ? body.until
+            : rebuilt.postponedUntil,
+        delayNoticedAt: m.type === 'delay-notice' ? at : rebuilt.delayNoticedAt,
+      };
+    }
+    if (state !== null) await this.requests.rebuild(db, request.id, { state, ...rebuilt });
   }
 
   /** MIG-10.3: received today at the requested authority; due 30 calendar days later. */

@@ -82,6 +82,35 @@ export class RequestStore {
     );
   }
 
+  /**
+   * The request as a replay of its messages made it (`RequestTracker.rollBack`): every field a
+   * message sets, set again — a refused postponement no longer counts, for one.
+   */
+  async rebuild(
+    db: SqlClient,
+    id: string,
+    r: {
+      state: RequestState;
+      stateAt: Date;
+      lastMessageId: string;
+      closedAt: Date | null;
+      postponedUntil: string | null;
+      delayNoticedAt: Date | null;
+    },
+  ): Promise<void> {
+    await db.query(
+      `UPDATE requests SET state = $2, state_at = $3, last_message_id = $4, closed_at = $5,
+              postponed_until = $6::date, delay_noticed_at = $7
+        WHERE id = $1`,
+      [id, r.state, r.stateAt, r.lastMessageId, r.closedAt, r.postponedUntil, r.delayNoticedAt],
+    );
+  }
+
+  /** A request whose opening message its receiver refused: there is no request. */
+  async remove(db: SqlClient, id: string): Promise<void> {
+    await db.query(`DELETE FROM requests WHERE id = $1`, [id]);
+  }
+
   /** MIG-10.3: the requester learns the deadline from the requested gateway's signed receipt. */
   async recordDue(
     id: string,

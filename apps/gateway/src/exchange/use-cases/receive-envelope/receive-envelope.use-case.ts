@@ -163,14 +163,7 @@ export class ReceiveEnvelope {
 
   /** The request move of a received message (see RequestTracker). */
   private decide(db: Db, opened: OpenedEnvelope, now: Date): Promise<RequestMove> {
-    return this.tracker.decide(
-      db,
-      opened.header,
-      opened.message.body,
-      'incoming',
-      now,
-      async (tx, id) => (await this.messages.find(id, tx))?.type,
-    );
+    return this.tracker.decide(db, opened.header, opened.message.body, 'incoming', now);
   }
 
   /**

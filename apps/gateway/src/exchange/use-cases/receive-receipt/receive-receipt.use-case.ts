@@ -7,6 +7,7 @@ import { EnvelopeService } from '../../../envelope/envelope.service';
 import { deliveryEvidence, evidenceDetails } from '../../delivery-evidence';
 import { gatewayActor, messageAuditContext } from '../../message-audit-context';
 import { deadLetterEntry } from '../../outbox-entries';
+import { RequestTracker } from '../../request-tracker';
 import { ExchangeStore } from '../../store/exchange.store';
 import { RequestStore } from '../../store/request.store';
 import { RefuseOversizeDelivery } from '../refuse-oversize-delivery/refuse-oversize-delivery.use-case';
@@ -30,6 +31,7 @@ export class ReceiveReceipt {
     private readonly audit: AuditAppender,
     private readonly oversize: RefuseOversizeDelivery,
     private readonly requests: RequestStore,
+    private readonly tracker: RequestTracker,
   ) {}
 
   async execute(
@@ -74,6 +76,10 @@ export class ReceiveReceipt {
         },
       ],
     );
+    // A message of a request its receiver refused moved nothing there: undo its move here.
+    if (receipt.status === 'rejected') {
+      await this.messages.transaction((tx) => this.tracker.rollBack(tx, message));
+    }
     // MIG-10.3: the requested gateway's signed receipt states the request's legal deadline.
     // Idempotent, so a redelivered receipt completes what a crash interrupted.
     if (message.type === 'request' && receipt.receivedOn && receipt.dueOn) {

@@ -241,14 +241,7 @@ export class SubmitMessage {
 
   /** The request move `message` makes when this gateway sends it; refused with its code. */
   private async decide(db: Db, message: MxgMessage, now: Date): Promise<AcceptedRequestMove> {
-    const move = await this.tracker.decide(
-      db,
-      message.header,
-      message.body,
-      'outgoing',
-      now,
-      async (tx, id) => (await this.messages.find(id, tx))?.type,
-    );
+    const move = await this.tracker.decide(db, message.header, message.body, 'outgoing', now);
     if (!move.ok) throw RequestLifecycleError.from(move);
     return move;
   }
@@ -488,18 +481,27 @@ export class SubmitMessage {
     return client.authority;
   }
 
-  /** The received message an answer refers to: it must have been sent to the answering authority. */
+  /**
+   * The message an answer refers to: one received by the answering authority from the other, or
+   * (a withdraw before anything came back) the request the answering authority sent it.
+   */
   private async answered(id: string, from: string, to: string): Promise<MessageRecord> {
     const answered = await this.messages.find(id);
-    if (
-      !answered ||
-      answered.direction !== 'incoming' ||
-      answered.to.authority !== from ||
-      answered.from.authority !== to
-    ) {
+    const received =
+      answered?.direction === 'incoming' &&
+      answered.to.authority === from &&
+      answered.from.authority === to;
+    // A requester that has received nothing yet names its own request (a withdraw, MIG-11.1).
+    const ownRequest =
+      answered?.direction === 'outgoing' &&
+      answered.type === 'request' &&
+      answered.from.authority === from &&
+      answered.to.authority === to &&
+      answered.status !== 'rejected';
+    if (!answered || !(received || ownRequest)) {
       throw new ExchangeError(
         'ANSWERED_MESSAGE_NOT_FOUND',
-        `no message ${id} from ${to} to ${from} was received`,
+        `no message ${id} from ${to} to ${from} was received, nor a request ${from} sent to ${to}`,
       );
     }
     return answered;
