@@ -76,7 +76,7 @@ describe('MIG-2: an authority-change notice is a signed message the receiver app
     const after = await kzMvdAt();
     expect(after.names).toEqual([before.names[0], { from: '2030-01-01', ...RENAMED }]);
     // Not in force before its date: the name today is still the old one.
-    expect(after.name).toMatchObject({ ru: before.names[0]!.ru, en: before.names[0]!.en });
+    expect(after.name).toMatchObject({ ru: before.names[0].ru, en: before.names[0].en });
     expect(after.changes).toMatchObject([{ effectiveFrom: '2030-01-01', change: 'rename' }]);
 
     // The stored signed notices are the record: a restarted gateway applies them again.
