@@ -99,7 +99,7 @@ export class RequestsController {
         state: state as RequestState | undefined,
         role: role as RequestSide | undefined,
         dueBefore: dueBefore as string | undefined,
-        overdue: overdue === 'true',
+        overdue: overdue === undefined ? undefined : overdue === 'true',
         limit: size,
       },
       this.today(now),

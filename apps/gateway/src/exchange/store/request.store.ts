@@ -135,9 +135,9 @@ export class RequestStore {
                OR requested_authority = $1 AND ($2::text IS NULL OR $2 = 'requested'))
           AND ($3::text IS NULL OR state = $3)
           AND ($4::date IS NULL OR due_on <= $4)
-          AND (NOT $5 OR (closed_at IS NULL AND due_on < (
+          AND ($5::boolean IS NULL OR $5 = COALESCE(closed_at IS NULL AND due_on < (
                 SELECT t.today FROM unnest($6::text[], $7::date[]) AS t (authority, today)
-                 WHERE t.authority = requested_authority)))
+                 WHERE t.authority = requested_authority), false))
         ORDER BY due_on NULLS LAST, opened_at, id
         LIMIT $8`,
       [
@@ -145,7 +145,7 @@ export class RequestStore {
         filter.role ?? null,
         filter.state ?? null,
         filter.dueBefore ?? null,
-        filter.overdue ?? false,
+        filter.overdue ?? null,
         [...today.keys()],
         [...today.values()],
         filter.limit,

@@ -36,7 +36,7 @@ export interface RequestFilter {
   readonly state?: RequestState;
   /** Due on or before this date (YYYY-MM-DD). */
   readonly dueBefore?: string;
-  /** Open, and past its deadline at the requested authority (decided by the caller). */
+  /** Only those open and past their deadline at the requested authority (`true`), or only the others. */
   readonly overdue?: boolean;
   readonly limit: number;
 }
