@@ -12,11 +12,11 @@ import {
   witnessKeyName,
   writeAuditExport,
   writeWitnessedExport,
-  type SqlClient,
   type SqlSession,
   type AuditEventInput,
 } from '@mxg/audit';
 import { MxgConfigService } from '@mxg/config';
+import type { SqlClient } from '@mxg/database';
 import type { Clock } from '@mxg/core';
 import { loadCertificatePem, loadPrivateKey, partyPkiPaths } from '@mxg/pki';
 

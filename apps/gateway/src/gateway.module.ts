@@ -6,6 +6,7 @@ import { BrokerModule } from './broker/broker.module';
 import { DatabaseModule } from './database/database.module';
 import { EnvelopeModule } from './envelope/envelope.module';
 import { ExchangeModule } from './exchange/exchange.module';
+import { RequestsModule } from './requests/requests.module';
 import { RoutingModule } from './routing/routing.module';
 import { HealthModule } from './health/health.module';
 import { TreatyModule } from './treaty/treaty.module';
@@ -26,6 +27,7 @@ export class GatewayModule {
         AuditModule,
         EnvelopeModule,
         ExchangeModule,
+        RequestsModule,
         RoutingModule,
       ],
     };

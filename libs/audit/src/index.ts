@@ -46,11 +46,7 @@ export {
   auditLeafHash,
   encodeAuditLeaf,
 } from './log/audit-leaf';
-export {
-  AuditAppender,
-  auditInsertStatement,
-  type AuditInsertStatement,
-} from './log/audit-appender';
+export { AuditAppender, auditEntriesJoining, type AuditJoin } from './log/audit-appender';
 export { AuditSequencer, type AuditSequencerOptions, type SqlSession } from './log/audit-sequencer';
 export {
   AuditLogWorker,
@@ -58,7 +54,6 @@ export {
   type AuditLogWorkerOptions,
 } from './log/audit-log-worker';
 export { auditLogOrigin, partyOfKeyName, witnessKeyName } from './log/log-identity';
-export { queryRows, type SqlClient } from './store/sql-client';
 export {
   latestCheckpoint,
   queryEntries,

@@ -8,3 +8,6 @@ export {
   type ScratchDatabase,
   type ScratchDatabaseOptions,
 } from './scratch-database';
+export { queryRows, type SqlClient } from './sql/sql-client';
+export { SqlParameters } from './sql/sql-parameters';
+export type { SqlStatement } from './sql/sql-statement';

@@ -22,8 +22,11 @@ export function assertExchangeAllowed(
     );
   }
   const day = at.toISOString().slice(0, 10);
+  // MIG-17: a message answering an earlier one belongs to an exchange under way, which runs to
+  // its end after termination; the request lifecycle checks that its request is one.
+  const underWay = header.inReplyTo !== null;
   for (const { party } of [header.from, header.to]) {
-    if (!treaty.isParticipating(agreement.code, party, at)) {
+    if (!treaty.isParticipating(agreement.code, party, at, { underWay })) {
       throw new EnvelopeError(
         'AGREEMENT_NOT_IN_FORCE',
         `${agreement.code} is not in force for ${party} on ${day} (${agreement.kind === 'bilateral' ? 'MIG-17' : 'RET-7/8'})`,

@@ -41,3 +41,25 @@ export {
   FORBIDDEN_REQUEST_TRANSITIONS,
 } from './forbidden-request-transitions';
 export { terminationRefusal } from './agreement-termination';
+export {
+  fromStatuses,
+  INCOMING_STATUSES,
+  initialStatus,
+  MESSAGE_ARRIVALS,
+  MESSAGE_STATUSES,
+  MESSAGE_STATUSES_BY_DIRECTION,
+  MESSAGE_TRANSITIONS,
+  messageTransition,
+  OUTGOING_STATUSES,
+  targetStatus,
+  transition,
+  transitionAudit,
+  type IncomingStatus,
+  type MessageArrival,
+  type MessageArrivalRule,
+  type MessageDirection,
+  type MessageStatus,
+  type MessageTransition,
+  type MessageTrigger,
+  type OutgoingStatus,
+} from './message-lifecycle';

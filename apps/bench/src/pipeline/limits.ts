@@ -12,10 +12,8 @@ import {
   signatureSchemeFor,
 } from '@mxg/envelope';
 // The gateway's own statement and outbox row: the limit is MXG's insert pattern, not a copy.
-import {
-  insertMessagesStatement,
-  type MessageInsert,
-} from '../../../gateway/src/exchange/insert-messages.statement';
+import type { MessageInsert } from '../../../gateway/src/exchange/store/exchange-store.types';
+import { insertMessagesStatement } from '../../../gateway/src/exchange/store/insert-messages.statement';
 import { envelopeEntry } from '../../../gateway/src/exchange/outbox-entries';
 import { contentCryptoPrimitives } from '../content-crypto-primitives';
 import { CpuSampler } from './cpu-sampler';

@@ -3,6 +3,12 @@ import type { EnvelopeErrorCode } from '@mxg/envelope';
 import { AUDIT_ERROR_STATUS, type AuditApiErrorCode } from '../audit/audit.errors';
 import type { AuditErrorCode } from '@mxg/audit';
 import { AUTH_ERROR_STATUS, type AuthErrorCode } from '../auth/auth.errors';
+import type { RequestRefusalCode } from '@mxg/lifecycle';
+import {
+  REQUEST_REFUSAL_STATUS,
+  REQUESTS_API_ERROR_STATUS,
+  type RequestsApiErrorCode,
+} from '../requests/requests.errors';
 import {
   ENVELOPE_ERROR_STATUS,
   EXCHANGE_ERROR_STATUS,
@@ -27,7 +33,9 @@ export type ApiErrorCode =
   | ExchangeErrorCode
   | EnvelopeErrorCode
   | AuditErrorCode
-  | AuditApiErrorCode;
+  | AuditApiErrorCode
+  | RequestRefusalCode
+  | RequestsApiErrorCode;
 
 /**
  * The HTTP status of every code. Typed over the union of every module's codes, so a code added
@@ -47,6 +55,8 @@ export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   ...EXCHANGE_ERROR_STATUS,
   ...ENVELOPE_ERROR_STATUS,
   ...AUDIT_ERROR_STATUS,
+  ...REQUEST_REFUSAL_STATUS,
+  ...REQUESTS_API_ERROR_STATUS,
 };
 
 /** How long a client should wait before retrying a 503 (a database or broker outage). */

@@ -20,7 +20,7 @@ import { CMS_MEDIA_TYPES, JSON_MEDIA_TYPE } from '../api/media-types';
 import { BodyOf, type RequestBody } from '../api/request-body.decorator';
 import { ExchangeError, validationFailed } from './exchange.errors';
 import { assertMayRead, assertMaySee } from './message-access';
-import { MessageRepository } from './message.repository';
+import { ExchangeStore } from './store/exchange.store';
 import { MessageView } from './message-view';
 import { SubmitMessageDto } from './use-cases/submit-message/submit-message.command';
 import { SubmitMessage } from './use-cases/submit-message/submit-message.use-case';
@@ -35,7 +35,7 @@ import { uuidParam } from './uuid-param';
 export class ExchangeController {
   constructor(
     private readonly submitMessage: SubmitMessage,
-    private readonly messages: MessageRepository,
+    private readonly messages: ExchangeStore,
     private readonly dataSource: DataSource,
   ) {}
 

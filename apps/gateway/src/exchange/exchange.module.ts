@@ -4,8 +4,10 @@ import { AuthModule } from '../auth/auth.module';
 import { EnvelopeModule } from '../envelope/envelope.module';
 import { ExchangeController } from './exchange.controller';
 import { InboxController } from './inbox.controller';
-import { MessageRepository } from './message.repository';
 import { OutboxSignal } from './outbox-signal';
+import { RequestTracker } from './request-tracker';
+import { ExchangeStore } from './store/exchange.store';
+import { RequestStore } from './store/request.store';
 import { AcknowledgeMessage } from './use-cases/acknowledge-message/acknowledge-message.use-case';
 import { ReceiveEnvelope } from './use-cases/receive-envelope/receive-envelope.use-case';
 import { ReceiveReceipt } from './use-cases/receive-receipt/receive-receipt.use-case';
@@ -18,7 +20,9 @@ import { SubmitMessage } from './use-cases/submit-message/submit-message.use-cas
   imports: [AuthModule, AuditModule, EnvelopeModule],
   controllers: [ExchangeController, InboxController],
   providers: [
-    MessageRepository,
+    ExchangeStore,
+    RequestStore,
+    RequestTracker,
     OutboxSignal,
     SubmitMessage,
     ReceiveEnvelope,
@@ -27,6 +31,13 @@ import { SubmitMessage } from './use-cases/submit-message/submit-message.use-cas
     AcknowledgeMessage,
     ResendOverdue,
   ],
-  exports: [MessageRepository, OutboxSignal, ReceiveEnvelope, ReceiveReceipt, ResendOverdue],
+  exports: [
+    ExchangeStore,
+    RequestStore,
+    OutboxSignal,
+    ReceiveEnvelope,
+    ReceiveReceipt,
+    ResendOverdue,
+  ],
 })
 export class ExchangeModule {}

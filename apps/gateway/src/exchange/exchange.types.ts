@@ -1,13 +1,13 @@
 import type { MessageHeader } from '@mxg/envelope';
+import type { MessageDirection, MessageStatus } from '@mxg/lifecycle';
 
-export type OutgoingStatus = 'accepted' | 'published' | 'delivered' | 'rejected' | 'failed';
-export type IncomingStatus = 'received' | 'acknowledged';
-export type MessageStatus = OutgoingStatus | IncomingStatus;
+// The statuses are the lifecycle table's (@mxg/lifecycle); named here too for the exchange's users.
+export type { IncomingStatus, MessageStatus, OutgoingStatus } from '@mxg/lifecycle';
 
 /** A message as the exchange tracks it: routing data, ids and digests — no content. */
 export interface MessageRecord {
   readonly id: string;
-  readonly direction: 'outgoing' | 'incoming';
+  readonly direction: MessageDirection;
   readonly type: MessageHeader['type'];
   readonly agreement: string;
   readonly from: { party: string; authority: string };

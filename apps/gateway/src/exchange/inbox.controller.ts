@@ -7,7 +7,7 @@ import { isUuid } from '@mxg/core';
 import { decodeMessage } from '@mxg/envelope';
 import { ExchangeError, validationFailed } from './exchange.errors';
 import { assertMayRead } from './message-access';
-import { MessageRepository } from './message.repository';
+import { ExchangeStore } from './store/exchange.store';
 import { MessageView } from './message-view';
 import { uuidParam } from './uuid-param';
 import { AcknowledgeMessage } from './use-cases/acknowledge-message/acknowledge-message.use-case';
@@ -20,7 +20,7 @@ import { AcknowledgeMessage } from './use-cases/acknowledge-message/acknowledge-
 @Roles('publisher')
 export class InboxController {
   constructor(
-    private readonly messages: MessageRepository,
+    private readonly messages: ExchangeStore,
     private readonly acknowledge: AcknowledgeMessage,
   ) {}
 

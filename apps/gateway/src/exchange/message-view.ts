@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { MESSAGE_STATUSES } from '@mxg/lifecycle';
 import type { MessageRecord } from './exchange.types';
 
 /** What the API shows of a message: routing data, status, digests — the body only on request. */
@@ -13,9 +14,7 @@ export class MessageView {
   @ApiPropertyOptional({ nullable: true }) inReplyTo!: string | null;
   @ApiProperty({ description: 'sha256 of the signed content' }) digest!: string;
   @ApiProperty() signatory!: string;
-  @ApiProperty({
-    enum: ['accepted', 'published', 'delivered', 'rejected', 'failed', 'received', 'acknowledged'],
-  })
+  @ApiProperty({ enum: MESSAGE_STATUSES })
   status!: string;
   @ApiPropertyOptional({ nullable: true, description: 'why rejected or failed' }) statusCode!:
     string | null;

@@ -1,7 +1,7 @@
 import { BROKER_DEAD_LETTER_EXCHANGE, BROKER_EXCHANGE } from '@mxg/config';
 import type { MessageHeader } from '@mxg/envelope';
 import type { DeliveryEvidence } from './delivery-evidence';
-import type { NewOutboxEntry } from './message.repository';
+import type { NewOutboxEntry } from './store/exchange-store.types';
 
 /**
  * What goes on the wire beside each payload. AMQP properties and headers carry ids and codes
@@ -62,7 +62,7 @@ export function receiptEntry(
  * digest (#10.9). `whole` keeps the payload — a delivery within the size limits, bounded by
  * `exchange.maxEnvelopeBytes` — for inspection; `evidence` sends the headers alone, for a
  * delivery refused for its size, whose bytes are never kept. Either way the row drops its
- * payload once published (MessageRepository.markBatchPublished).
+ * payload once published (ExchangeStore.markBatchPublished).
  */
 export function deadLetterEntry(
   self: string,

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { RequestRecord } from './request.types';
+import type { RequestRecord } from '../exchange/store/request.types';
 
 /** What the API shows of a request: parties, state and the MIG-10.3 deadline — no content. */
 export class RequestView {

@@ -13,9 +13,11 @@ import type { AuthenticatedClient } from '../auth/auth.types';
 import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { CurrentClient, Roles } from '../auth/roles.decorator';
 import { ExchangeError, type FieldProblem, validationFailed } from '../exchange/exchange.errors';
+import { MessageView } from '../exchange/message-view';
+import { ExchangeStore } from '../exchange/store/exchange.store';
 import { uuidParam } from '../exchange/uuid-param';
-import { RequestStore } from './request.store';
-import type { RequestRecord, RequestSide } from './request.types';
+import { RequestStore } from '../exchange/store/request.store';
+import type { RequestRecord, RequestSide } from '../exchange/store/request.types';
 import { RequestView } from './request-view';
 import { RequestsApiError } from './requests.errors';
 
@@ -35,6 +37,7 @@ export class RequestsController {
     private readonly config: MxgConfigService,
     private readonly clock: Clock,
     private readonly requests: RequestStore,
+    private readonly exchange: ExchangeStore,
   ) {}
 
   @Get()
@@ -105,7 +108,9 @@ export class RequestsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'A request of this authority, with its deadline' })
+  @ApiOperation({
+    summary: 'A request of this authority: its state, its deadline and its messages in order',
+  })
   async read(
     @Param('id', uuidParam('id')) id: string,
     @CurrentClient() client: AuthenticatedClient,
@@ -121,7 +126,14 @@ export class RequestsController {
         `no request ${id} of ${authority} is held here`,
       );
     }
-    return RequestView.of(request, this.isOverdue(request, this.clock.now()));
+    const messages = await this.exchange.conversation(id);
+    return {
+      ...RequestView.of(request, this.isOverdue(request, this.clock.now())),
+      messages: messages.map((m) => ({
+        ...MessageView.of(m),
+        recordedAt: m.recordedAt.toISOString(),
+      })),
+    };
   }
 
   /** MIG-10.3: each authority's own calendar date now. */

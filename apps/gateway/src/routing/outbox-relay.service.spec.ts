@@ -3,7 +3,7 @@ import type { AuditAppender } from '@mxg/audit';
 import type { MxgConfigService } from '@mxg/config';
 import { SystemClock } from '@mxg/core';
 import type { BrokerConnection } from '../broker/broker-connection.service';
-import type { MessageRepository } from '../exchange/message.repository';
+import type { ExchangeStore } from '../exchange/store/exchange.store';
 import { OutboxSignal } from '../exchange/outbox-signal';
 import { OutboxRelay } from './outbox-relay.service';
 
@@ -24,7 +24,7 @@ describe(OutboxRelay.name, () => {
     const messages = {
       transaction: <T>(work: (tx: unknown) => Promise<T>) => work({}),
       claimOutbox,
-    } as unknown as MessageRepository;
+    } as unknown as ExchangeStore;
     const config = { gateway: { party: 'KZ' } } as unknown as MxgConfigService;
     const sut = new OutboxRelay(
       config,

@@ -10,8 +10,14 @@ import { MxgConfigService } from '@mxg/config';
 import { Clock, isUuid } from '@mxg/core';
 import { BrokerConnection } from '../broker/broker-connection.service';
 import type { OutboxRow } from '../exchange/exchange.types';
-import { type Db, MessageRepository } from '../exchange/message.repository';
+import {
+  gatewayActor,
+  messageAuditContext,
+  transitionEvent,
+} from '../exchange/message-audit-context';
 import { OutboxSignal } from '../exchange/outbox-signal';
+import type { Db } from '../exchange/store/exchange-store.types';
+import { ExchangeStore } from '../exchange/store/exchange.store';
 
 const BATCH = 200;
 const IDLE_POLL_MS = 250;
@@ -45,7 +51,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly config: MxgConfigService,
     private readonly clock: Clock,
     private readonly broker: BrokerConnection,
-    private readonly messages: MessageRepository,
+    private readonly messages: ExchangeStore,
     private readonly audit: AuditAppender,
     signal: OutboxSignal,
   ) {
@@ -171,16 +177,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     if (rows.length === 0) return;
     const { receiptTimeoutSeconds } = this.config.gateway.exchange;
     const envelopes = await this.messages.markBatchPublished(tx, rows, now, receiptTimeoutSeconds);
-    const events: AuditEventInput[] = envelopes.map((message) => ({
-      type: 'message.published',
-      actor: { authority: message.from.authority, role: 'gateway', user: null },
-      messageId: message.id,
-      correlationId: message.correlationId,
-      parties: [message.from.party, message.to.party],
-      agreement: message.agreement,
-      contentDigest: message.digest,
-      details: { attempt: message.attempts },
-    }));
+    // Every copy published is on the record, also of a message its receipt has moved on already.
+    const events: AuditEventInput[] = envelopes.map((message) =>
+      transitionEvent(
+        'publish',
+        messageAuditContext(message, gatewayActor(message.from.authority)),
+        { details: { attempt: message.attempts } },
+      ),
+    );
     for (const row of rows.filter((r) => r.kind !== 'envelope')) {
       events.push({
         type: row.kind === 'receipt' ? 'receipt.sent' : 'message.dead-lettered',

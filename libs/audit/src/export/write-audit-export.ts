@@ -11,7 +11,7 @@ import {
   readWitnessed,
   witnessedCopyCertificates,
 } from '../store/audit-log.repository';
-import type { SqlClient } from '../store/sql-client';
+import type { SqlClient } from '@mxg/database';
 import { AUDIT_EXPORT_FORMAT, AUDIT_WITNESSED_FORMAT } from './audit-export-format';
 import {
   AuditExportWriter,

@@ -1,6 +1,6 @@
 import { FixedClock } from '@mxg/core';
-import { AuditAppender, auditInsertStatement } from './audit-appender';
-import type { SqlClient } from '../store/sql-client';
+import { SqlParameters, type SqlClient } from '@mxg/database';
+import { AuditAppender, auditEntriesJoining } from './audit-appender';
 
 /** Records statements and lets the test hold the first one "in flight" (a slow commit). */
 class RecordingClient implements SqlClient {
@@ -33,6 +33,11 @@ class RecordingClient implements SqlClient {
 }
 
 const event = { type: 'config.changed' as const, parties: ['KZ'] };
+const ofMessage = {
+  type: 'message.received' as const,
+  messageId: '0b0d6a1e-3c1f-4f7a-9d0e-2b8a4c6f1e20',
+  parties: ['KZ', 'AZ'],
+};
 
 describe(AuditAppender.name, () => {
   it('group-commits appends that arrive while a write is in flight', async () => {
@@ -76,36 +81,62 @@ describe(AuditAppender.name, () => {
     expect(shared.statements).toEqual([{ rows: 1 }]);
   });
 
-  it('hands out the INSERT appendMany runs, numbered for the caller’s statement', async () => {
+  it('joins the entries appendMany writes to a caller’s statement, bound after its parameters', async () => {
     const time = new Date('2026-11-22T00:00:00Z');
-    const sql: string[] = [];
+    const ran: unknown[][] = [];
     const tx: SqlClient = {
-      query: (text: string) => {
-        sql.push(text);
+      query: (_text: string, parameters: unknown[] = []) => {
+        ran.push(parameters);
         return Promise.resolve([]);
       },
     };
-    await new AuditAppender(tx, new FixedClock(time)).appendMany([event, event], { db: tx });
-    const alone = auditInsertStatement([event, event], { time });
-    expect(alone.text).toBe(sql[0]);
-    expect(alone.parameters).toHaveLength(26);
-    const inCte = auditInsertStatement([event], {
+    await new AuditAppender(tx, new FixedClock(time)).appendMany([ofMessage], { db: tx });
+    const parameters = new SqlParameters();
+    for (let i = 0; i < 21; i++) parameters.bind(i, 'int'); // the caller's own
+
+    const text = auditEntriesJoining([ofMessage], {
       time,
-      firstParameter: 22,
-      onlyIf: 'EXISTS (SELECT FROM m)',
+      parameters,
+      join: { whenMessageIdIn: { cte: 'm', column: 'id' } },
     });
-    expect(inCte.text).toContain('$22::timestamptz');
-    expect(inCte.text).toContain('$34::jsonb');
-    expect(inCte.text).not.toContain('$21');
-    expect(inCte.text).toMatch(/WHERE EXISTS \(SELECT FROM m\)$/);
-    expect(inCte.parameters).toEqual(alone.parameters.slice(0, 13));
+
+    expect(text).toMatch(/^INSERT INTO audit_entries /);
+    expect(text).toContain('$22::timestamptz');
+    expect(text).toContain('$34::jsonb');
+    expect(text).not.toContain('$21');
+    expect(text).toMatch(/WHERE v\.message_id IN \(SELECT id::text FROM m\)$/);
+    expect(parameters.values.slice(21)).toEqual(ran[0]);
   });
 
-  it('builds no statement for a malformed event', () => {
+  it('joins no entry that names no message: it could never be written', () => {
     expect(() =>
-      auditInsertStatement([event, { type: 'config.changed', parties: ['kazakhstan'] }], {
+      auditEntriesJoining([event], {
         time: new Date(),
+        parameters: new SqlParameters(),
+        join: { whenMessageIdIn: { cte: 'm', column: 'id' } },
+      }),
+    ).toThrow(RangeError);
+  });
+
+  it('joins only on plain SQL names', () => {
+    expect(() =>
+      auditEntriesJoining([ofMessage], {
+        time: new Date(),
+        parameters: new SqlParameters(),
+        join: { whenMessageIdIn: { cte: 'm) OR (true', column: 'id' } },
+      }),
+    ).toThrow(RangeError);
+  });
+
+  it('binds nothing for a malformed event', () => {
+    const parameters = new SqlParameters();
+    expect(() =>
+      auditEntriesJoining([ofMessage, { ...ofMessage, parties: ['kazakhstan'] }], {
+        time: new Date(),
+        parameters,
+        join: { whenMessageIdIn: { cte: 'm', column: 'id' } },
       }),
     ).toThrow();
+    expect(parameters.values).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { GroupCommit, type Clock } from '@mxg/core';
 import type { AuditEventInput } from './audit-event';
 import { normalizeAuditEvent, type NormalizedAuditEvent } from './audit-entry-validation';
 import { entriesInsert, insertEntries } from '../store/audit-log.repository';
-import type { SqlClient } from '../store/sql-client';
+import type { SqlClient, SqlParameters } from '@mxg/database';
 
 // One statement per 100 rows (measured here: ~36 k rows/s); more gains little and grows plans.
 const ROWS_PER_INSERT = 100;
@@ -18,34 +18,53 @@ function normalizedRows(events: readonly AuditEventInput[], time: Date | readonl
   }));
 }
 
-/** An INSERT of audit entries to run as part of the caller's own SQL statement. */
-export interface AuditInsertStatement {
-  /** `INSERT INTO audit_entries …`, its parameters numbered from `firstParameter`. */
-  readonly text: string;
-  readonly parameters: unknown[];
+/**
+ * The rows of another module's statement an audit entry stands or falls with. Typed, so that no
+ * caller writes audit SQL or knows its aliases.
+ */
+export interface AuditJoin {
+  /**
+   * Written only if the entry's message id is one that `cte`, a CTE of the caller's statement,
+   * returned in `column` (uuid or text) — e.g. `{ cte: 'm', column: 'id' }` for the messages
+   * it inserted: the entry then exists exactly when they do.
+   */
+  readonly whenMessageIdIn: { readonly cte: string; readonly column: string };
 }
+
+const SQL_NAME = /^[a-z_][a-z0-9_]*$/;
 
 /**
  * The INSERT `appendMany(events, { db })` would run, checked the same way (a malformed event
- * throws AUDIT_ENTRY_INVALID and nothing is built), for a caller to put into its own statement
- * as a data-modifying CTE — `a AS (${text})` — so the entries commit exactly with its writes in
- * one autocommitted statement. Parameters are `$firstParameter`, `$firstParameter + 1`, …; with
- * `onlyIf` (an SQL condition, e.g. `EXISTS (SELECT FROM m)`, or one on the entry's own columns as
- * `v.<column>`, e.g. `v.message_id IN (SELECT id::text FROM m)`) an entry is written only when it
- * holds. `time` is every entry's, or one per event. At most ROWS_PER_INSERT events: this is for
- * the entries of one use case, or of a small batch of them.
+ * throws AUDIT_ENTRY_INVALID and nothing is bound), for a caller to put into its own statement
+ * as a data-modifying CTE — `a AS (${text})` — so that the entries commit exactly with its
+ * writes, in its unit of work, and only with the rows `join` names. Values are bound into the
+ * caller's `parameters`. `time` is every entry's, or one per event. At most ROWS_PER_INSERT
+ * events: this is for the entries of one use case, or of a small batch of them.
  */
-export function auditInsertStatement(
+export function auditEntriesJoining(
   events: readonly AuditEventInput[],
-  options: { time: Date | readonly Date[]; firstParameter?: number; onlyIf?: string },
-): AuditInsertStatement {
+  options: {
+    readonly time: Date | readonly Date[];
+    readonly parameters: SqlParameters;
+    readonly join: AuditJoin;
+  },
+): string {
   if (events.length === 0 || events.length > ROWS_PER_INSERT) {
-    throw new RangeError(`auditInsertStatement takes 1 to ${ROWS_PER_INSERT} events`);
+    throw new RangeError(`auditEntriesJoining takes 1 to ${ROWS_PER_INSERT} events`);
   }
-  return entriesInsert(normalizedRows(events, options.time), {
-    firstParameter: options.firstParameter,
-    onlyIf: options.onlyIf,
-  });
+  const { cte, column } = options.join.whenMessageIdIn;
+  if (!SQL_NAME.test(cte) || !SQL_NAME.test(column)) {
+    throw new RangeError(`${cte}.${column} is not a plain SQL name`);
+  }
+  // An entry without a message id would silently never be written.
+  if (events.some((event) => !event.messageId)) {
+    throw new RangeError('an audit entry joined on its message id must name a message');
+  }
+  return entriesInsert(
+    normalizedRows(events, options.time),
+    options.parameters,
+    `v.message_id IN (SELECT ${column}::text FROM ${cte})`,
+  );
 }
 
 /**

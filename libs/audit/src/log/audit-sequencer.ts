@@ -16,7 +16,7 @@ import {
   type SequencerCursor,
   type StoredCheckpoint,
 } from '../store/audit-log.repository';
-import type { SqlClient } from '../store/sql-client';
+import type { SqlClient } from '@mxg/database';
 import { auditLeafHash } from './audit-leaf';
 
 /** A connection of its own: the leader's advisory lock lives as long as this session. */

@@ -24,7 +24,7 @@ import {
   type WitnessedCheckpoint,
   type WitnessRefusal,
 } from '../store/audit-log.repository';
-import type { SqlClient } from '../store/sql-client';
+import type { SqlClient } from '@mxg/database';
 import type { WitnessedHead, WitnessRequest, WitnessResponse } from './witness.types';
 
 export interface AuditWitnessOptions {

@@ -16,7 +16,7 @@ import {
   insertWitnessSignature,
   type StoredCheckpoint,
 } from '../store/audit-log.repository';
-import type { SqlClient } from '../store/sql-client';
+import type { SqlClient } from '@mxg/database';
 import type { WitnessTransport } from './witness.types';
 
 const ALARMS = new Set<string>([

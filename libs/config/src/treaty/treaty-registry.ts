@@ -128,13 +128,24 @@ export class TreatyRegistry {
    * Whether `party` may exchange messages under the agreement on `at`: MIG-17 for the
    * bilateral agreement, RET-7/8 (each party from its own date) for the multilateral one.
    */
-  isParticipating(agreementCode: string, partyCode: string, at: Date): boolean {
+  isParticipating(
+    agreementCode: string,
+    partyCode: string,
+    at: Date,
+    options: { readonly underWay?: boolean } = {},
+  ): boolean {
     const agreement = this.agreement(agreementCode);
     switch (agreement.kind) {
       case 'bilateral':
+        // MIG-17: an exchange under way (a message answering an earlier one) runs to its end
+        // after termination takes effect; only new ones are refused.
         return (
           agreement.parties.includes(partyCode) &&
-          withinDays(at, agreement.inForceFrom, this.lastDayInForce(agreementCode))
+          withinDays(
+            at,
+            agreement.inForceFrom,
+            options.underWay ? null : this.lastDayInForce(agreementCode),
+          )
         );
       case 'multilateral': {
         const participant = agreement.participants.find((p) => p.party === partyCode);

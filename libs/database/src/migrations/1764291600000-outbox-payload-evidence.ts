@@ -5,7 +5,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * its dead-letter row for ever (a 20 MB garbage delivery made a 20 MB row, beside its copy on
  * the dead-letter queue), and every published receipt row kept a second copy of what
  * `receipts` holds. From now on the relay drops those payloads when it marks a row published
- * (MessageRepository.markBatchPublished); this clears the ones published before, and a CHECK
+ * (ExchangeStore.markBatchPublished); this clears the ones published before, and a CHECK
  * makes a published dead letter with a payload impossible. Its size and digest stay in the
  * audit log and in the dead letter's headers. Not restorable: `down` leaves empty payloads, so
  * that the migrations before it can still be reverted.

@@ -41,6 +41,13 @@ export const receiptSchema = z.strictObject({
   /** The sending party, to whom it goes back. */
   to: z.string().regex(/^[A-Z]{2}$/),
   receivedAt: z.iso.datetime({ offset: false, precision: 3 }),
+  /**
+   * MIG-10.3, for an accepted request only: the calendar date of receipt at the requested
+   * authority (in its own time zone) and the legal deadline, 30 calendar days later. The
+   * requester learns its deadline from this signed statement.
+   */
+  receivedOn: z.iso.date().optional(),
+  dueOn: z.iso.date().optional(),
 });
 
 export type Receipt = z.infer<typeof receiptSchema>;

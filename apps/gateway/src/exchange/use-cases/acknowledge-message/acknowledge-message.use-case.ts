@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { AuditAppender } from '@mxg/audit';
 import { Clock } from '@mxg/core';
+import { transition } from '@mxg/lifecycle';
 import type { AuthenticatedClient } from '../../../auth/auth.types';
 import { ExchangeError } from '../../exchange.errors';
 import type { MessageRecord } from '../../exchange.types';
-import { MessageRepository } from '../../message.repository';
+import { messageAuditContext, publisherActor } from '../../message-audit-context';
+import { ExchangeStore } from '../../store/exchange.store';
 
 /**
  * The national system confirms it has taken a received message: it leaves the inbox, and the
@@ -14,8 +15,7 @@ import { MessageRepository } from '../../message.repository';
 export class AcknowledgeMessage {
   constructor(
     private readonly clock: Clock,
-    private readonly messages: MessageRepository,
-    private readonly audit: AuditAppender,
+    private readonly messages: ExchangeStore,
   ) {}
 
   async execute(client: AuthenticatedClient, id: string): Promise<MessageRecord> {
@@ -26,26 +26,15 @@ export class AcknowledgeMessage {
         `no message ${id} was received for ${client.authority ?? 'this client'}`,
       );
     }
-    if (message.status === 'acknowledged') return message;
+    // Taken already: nothing moves and nothing more is audited.
+    if (transition('acknowledge', message.status) === undefined) return message;
     const now = this.clock.now();
     return this.messages.transaction(async (tx) => {
-      const moved = await this.messages.setStatus(tx, id, 'acknowledged', now, {
-        from: ['received'],
+      // The move and its audit entry, one statement; neither if another acknowledgement won.
+      const moved = await this.messages.move(tx, id, 'acknowledge', now, {
+        audit: [messageAuditContext(message, publisherActor(client))],
       });
-      if (!moved) return (await this.messages.find(id, tx))!;
-      await this.audit.append(
-        {
-          type: 'message.delivered',
-          actor: { authority: client.authority, role: 'publisher', user: client.id },
-          messageId: id,
-          correlationId: message.correlationId,
-          parties: [message.from.party, message.to.party],
-          agreement: message.agreement,
-          contentDigest: message.digest,
-        },
-        { db: tx },
-      );
-      return moved;
+      return moved ?? (await this.messages.find(id, tx))!;
     });
   }
 }

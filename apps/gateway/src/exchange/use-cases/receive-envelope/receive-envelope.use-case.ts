@@ -4,18 +4,40 @@ import { MxgConfigService } from '@mxg/config';
 import { Clock } from '@mxg/core';
 import {
   EnvelopeError,
+  type MessageHeader,
   type OpenedEnvelope,
   type Receipt,
   type TransportHeader,
 } from '@mxg/envelope';
+import { initialStatus, MESSAGE_ARRIVALS, type RequestRefusal } from '@mxg/lifecycle';
 import { EnvelopeService } from '../../../envelope/envelope.service';
 import { deliveryEvidence, evidenceDetails } from '../../delivery-evidence';
-import { MessageRepository } from '../../message.repository';
+import {
+  gatewayActor,
+  type MessageAuditContext,
+  messageAuditContext,
+} from '../../message-audit-context';
 import { deadLetterEntry, receiptEntry } from '../../outbox-entries';
 import { OutboxSignal } from '../../outbox-signal';
+import {
+  type AcceptedRequestMove,
+  type RequestMove,
+  RequestTracker,
+  requestAudit,
+} from '../../request-tracker';
+import { ExchangeStore } from '../../store/exchange.store';
+import type { Db, NewMessage, WithNewMessage } from '../../store/exchange-store.types';
 import { RefuseOversizeDelivery } from '../refuse-oversize-delivery/refuse-oversize-delivery.use-case';
 
 export type ReceiveOutcome = 'stored' | 'duplicate' | 'refused';
+
+/** Why an envelope is refused: an envelope check's code, or a request lifecycle's. */
+interface Refusal {
+  readonly code: string;
+  readonly layer?: string;
+  /** The sender, once its seal and signature are verified: it gets a negative receipt. */
+  readonly authenticatedHeader?: MessageHeader;
+}
 
 /**
  * An envelope arrives from the broker. Opened (seal, decryption, signatory — MIG-9.1, MIG-9.3),
@@ -40,10 +62,11 @@ export class ReceiveEnvelope {
     private readonly config: MxgConfigService,
     private readonly clock: Clock,
     private readonly envelopes: EnvelopeService,
-    private readonly messages: MessageRepository,
+    private readonly messages: ExchangeStore,
     private readonly audit: AuditAppender,
     private readonly outbox: OutboxSignal,
     private readonly oversize: RefuseOversizeDelivery,
+    private readonly tracker: RequestTracker,
   ) {}
 
   async execute(payload: Uint8Array, transport: TransportHeader): Promise<ReceiveOutcome> {
@@ -57,59 +80,123 @@ export class ReceiveEnvelope {
       await this.refuse(payload, transport, error);
       return 'refused';
     }
-    const outcome = await this.store(opened);
+    const outcome = await this.store(opened, payload, transport);
     this.outbox.notify();
     return outcome;
   }
 
-  private async store(opened: OpenedEnvelope): Promise<ReceiveOutcome> {
+  private async store(
+    opened: OpenedEnvelope,
+    payload: Uint8Array,
+    transport: TransportHeader,
+  ): Promise<ReceiveOutcome> {
     const { header, digest } = opened;
     const now = this.clock.now();
-    const common = {
-      actor: { authority: header.from.authority, role: 'gateway', user: null },
-      messageId: header.id,
-      correlationId: header.correlationId,
-      parties: [header.from.party, header.to.party],
-      agreement: header.agreement,
-      contentDigest: digest,
-    };
+    const common = messageAuditContext({ ...header, digest }, gatewayActor(header.from.authority));
+    const received = MESSAGE_ARRIVALS.receive.audit;
+    // MIG-8..MIG-11, MIG-17: a message its request's state does not allow is refused here too —
+    // a crafted envelope may have skipped its sender's checks. An answer is decided again below,
+    // with its request locked, when it is stored.
+    const early = await this.messages.transaction((tx) => this.decide(tx, opened, now));
+    if (!early.ok) return this.refuseMove(opened, early, payload, transport, common, now);
     // Signed before the transaction opens, so no pooled connection waits on a signature; for a
-    // duplicate it is simply not used.
+    // duplicate it is simply not used. MIG-10.3: a request's receipt states its deadline.
     const receipt = await this.envelopes.signReceipt(
-      this.receipt(header.id, digest, header.from.party, 'accepted', null, now),
+      {
+        ...this.receipt(header.id, digest, header.from.party, 'accepted', null, now),
+        ...(early.due ?? {}),
+      },
       header.agreement,
     );
-    // The message, its content, our receipt, its outbox row and the audit entries: one
-    // autocommitted statement, which writes nothing for a duplicate.
-    const stored = await this.messages.insertMessage(
-      {
-        header,
-        direction: 'incoming',
-        digest,
-        signatoryId: opened.signatoryId,
-        status: 'received',
-        at: now,
-        content: opened.innerReport.content!,
-        signed: opened.inner,
-      },
-      {
-        receipt: { direction: 'sent', status: 'accepted', code: null, signed: receipt, at: now },
-        outbox: receiptEntry(header.id, header.from.party, header.agreement, receipt, now),
-        audit: [
-          { ...common, type: 'message.received', details: { type: header.type } },
-          {
-            ...common,
-            type: 'message.verified',
-            details: {
-              signatory: opened.signatoryId,
-              signedAt: opened.innerReport.signingTime?.toISOString() ?? null,
-            },
+    const message: NewMessage = {
+      header,
+      direction: 'incoming',
+      digest,
+      signatoryId: opened.signatoryId,
+      status: initialStatus('receive'),
+      at: now,
+      content: opened.innerReport.content!,
+      signed: opened.inner,
+    };
+    const also = (move: AcceptedRequestMove): WithNewMessage => ({
+      receipt: { direction: 'sent', status: 'accepted', code: null, signed: receipt, at: now },
+      outbox: receiptEntry(header.id, header.from.party, header.agreement, receipt, now),
+      audit: [
+        { ...common, type: received, details: { type: header.type } },
+        {
+          ...common,
+          type: 'message.verified',
+          details: {
+            signatory: opened.signatoryId,
+            signedAt: opened.innerReport.signingTime?.toISOString() ?? null,
           },
-        ],
-      },
-    );
+        },
+        ...requestAudit(move, common),
+      ],
+      request: move.open ?? undefined,
+    });
+    // The message, its content, our receipt, its outbox row and the audit entries — and the
+    // request it opens — in one autocommitted statement, which writes nothing for a duplicate.
+    // An answer also moves its request: one transaction, the request locked.
+    const stored =
+      early.open !== null || early.requestId === null
+        ? await this.messages.insertMessage(message, also(early))
+        : await this.messages.transaction(async (tx) => {
+            const move = await this.decide(tx, opened, now);
+            if (!move.ok) return move;
+            const inserted = await this.messages.insertMessage(message, also(move), tx);
+            if (inserted) await move.apply(tx);
+            return inserted;
+          });
+    if (stored && 'ok' in stored) {
+      return this.refuseMove(opened, stored, payload, transport, common, now);
+    }
     if (stored) return 'stored';
-    // A duplicate: the receipt sent for it goes again, and the duplicate is on the record.
+    return this.duplicate(header, common, now);
+  }
+
+  /** The request move of a received message (see RequestTracker). */
+  private decide(db: Db, opened: OpenedEnvelope, now: Date): Promise<RequestMove> {
+    return this.tracker.decide(
+      db,
+      opened.header,
+      opened.message.body,
+      'incoming',
+      now,
+      async (tx, id) => (await this.messages.find(id, tx))?.type,
+    );
+  }
+
+  /**
+   * A message its request does not allow. A copy of one stored already is a duplicate (it moved
+   * the request the first time), answered as such; any other is refused with the lifecycle's
+   * code: a signed negative receipt, the envelope to the dead-letter queue, an audit entry.
+   */
+  private async refuseMove(
+    opened: OpenedEnvelope,
+    refusal: RequestRefusal,
+    payload: Uint8Array,
+    transport: TransportHeader,
+    common: MessageAuditContext,
+    now: Date,
+  ): Promise<ReceiveOutcome> {
+    if (await this.messages.find(opened.header.id)) {
+      return this.duplicate(opened.header, common, now);
+    }
+    await this.refuse(payload, transport, {
+      code: refusal.code,
+      layer: 'message',
+      authenticatedHeader: opened.header,
+    });
+    return 'refused';
+  }
+
+  /** A duplicate: the receipt sent for it goes again, and the duplicate is on the record. */
+  private async duplicate(
+    header: MessageHeader,
+    common: MessageAuditContext,
+    now: Date,
+  ): Promise<ReceiveOutcome> {
     await this.messages.transaction(async (tx) => {
       const sent = await this.messages.receipt(header.id, 'sent', tx);
       if (sent)
@@ -120,7 +207,7 @@ export class ReceiveEnvelope {
       await this.audit.append(
         {
           ...common,
-          type: 'message.received',
+          type: MESSAGE_ARRIVALS.receive.audit,
           outcome: 'failure',
           errorCode: 'DUPLICATE_MESSAGE',
           details: { receiptResent: sent !== undefined },
@@ -134,7 +221,7 @@ export class ReceiveEnvelope {
   private async refuse(
     payload: Uint8Array,
     transport: TransportHeader,
-    error: EnvelopeError,
+    error: Refusal,
   ): Promise<void> {
     const now = this.clock.now();
     const sender = error.authenticatedHeader;

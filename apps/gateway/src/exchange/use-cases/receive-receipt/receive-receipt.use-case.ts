@@ -5,8 +5,10 @@ import { Clock } from '@mxg/core';
 import { EnvelopeError, type Receipt } from '@mxg/envelope';
 import { EnvelopeService } from '../../../envelope/envelope.service';
 import { deliveryEvidence, evidenceDetails } from '../../delivery-evidence';
-import { MessageRepository } from '../../message.repository';
+import { gatewayActor, messageAuditContext } from '../../message-audit-context';
 import { deadLetterEntry } from '../../outbox-entries';
+import { ExchangeStore } from '../../store/exchange.store';
+import { RequestStore } from '../../store/request.store';
 import { RefuseOversizeDelivery } from '../refuse-oversize-delivery/refuse-oversize-delivery.use-case';
 
 /**
@@ -24,9 +26,10 @@ export class ReceiveReceipt {
     private readonly config: MxgConfigService,
     private readonly clock: Clock,
     private readonly envelopes: EnvelopeService,
-    private readonly messages: MessageRepository,
+    private readonly messages: ExchangeStore,
     private readonly audit: AuditAppender,
     private readonly oversize: RefuseOversizeDelivery,
+    private readonly requests: RequestStore,
   ) {}
 
   async execute(
@@ -61,23 +64,25 @@ export class ReceiveReceipt {
         signed: payload,
         at: now,
       },
-      receipt.status === 'accepted' ? 'delivered' : 'rejected',
-      ['accepted', 'published', 'failed'],
+      receipt.status === 'accepted' ? 'receipt-accepted' : 'receipt-rejected',
       [
         {
-          type: 'receipt.received',
-          actor: { authority: message.to.authority, role: 'gateway', user: null },
-          messageId: message.id,
-          correlationId: message.correlationId,
-          parties: [message.from.party, message.to.party],
-          agreement: message.agreement,
-          contentDigest: message.digest,
+          ...messageAuditContext(message, gatewayActor(message.to.authority)),
           outcome: receipt.status === 'accepted' ? 'success' : 'failure',
           errorCode: receipt.code,
           details: { status: receipt.status, receivedAt: receipt.receivedAt },
         },
       ],
     );
+    // MIG-10.3: the requested gateway's signed receipt states the request's legal deadline.
+    // Idempotent, so a redelivered receipt completes what a crash interrupted.
+    if (message.type === 'request' && receipt.receivedOn && receipt.dueOn) {
+      await this.requests.recordDue(message.id, {
+        receivedAt: new Date(receipt.receivedAt),
+        receivedOn: receipt.receivedOn,
+        dueOn: receipt.dueOn,
+      });
+    }
   }
 
   private async refuse(

@@ -4,9 +4,9 @@ import { MxgConfigService } from '@mxg/config';
 import { Clock } from '@mxg/core';
 import { MAX_RECEIPT_BYTES } from '@mxg/envelope';
 import { deliveryEvidence, evidenceDetails } from '../../delivery-evidence';
-import { MessageRepository } from '../../message.repository';
 import { deadLetterEntry } from '../../outbox-entries';
 import { OutboxSignal } from '../../outbox-signal';
+import { ExchangeStore } from '../../store/exchange.store';
 
 /** What a delivery claims to be (its AMQP `type`, unauthenticated): it chooses the bound. */
 export type DeliveryKind = 'envelope' | 'receipt';
@@ -28,7 +28,7 @@ export class RefuseOversizeDelivery {
   constructor(
     private readonly config: MxgConfigService,
     private readonly clock: Clock,
-    private readonly messages: MessageRepository,
+    private readonly messages: ExchangeStore,
     private readonly audit: AuditAppender,
     private readonly outbox: OutboxSignal,
   ) {}

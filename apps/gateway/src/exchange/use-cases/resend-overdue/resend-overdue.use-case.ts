@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { AuditAppender } from '@mxg/audit';
 import { MxgConfigService } from '@mxg/config';
 import { Clock } from '@mxg/core';
 import { deliverableUntil } from '../../delivery-window';
-import { MessageRepository } from '../../message.repository';
+import { gatewayActor, messageAuditContext } from '../../message-audit-context';
 import { envelopeEntry } from '../../outbox-entries';
 import { OutboxSignal } from '../../outbox-signal';
+import { ExchangeStore } from '../../store/exchange.store';
 
 /**
  * No receipt in time: the same envelope (same message id — the receiver deduplicates) goes out
@@ -19,8 +19,7 @@ export class ResendOverdue {
   constructor(
     private readonly config: MxgConfigService,
     private readonly clock: Clock,
-    private readonly messages: MessageRepository,
-    private readonly audit: AuditAppender,
+    private readonly messages: ExchangeStore,
     private readonly outbox: OutboxSignal,
   ) {}
 
@@ -31,14 +30,7 @@ export class ResendOverdue {
     const handled = await this.messages.transaction(async (tx) => {
       const overdue = await this.messages.overdue(tx, now, limit);
       for (const message of overdue) {
-        const common = {
-          actor: { authority: message.from.authority, role: 'gateway', user: null },
-          messageId: message.id,
-          correlationId: message.correlationId,
-          parties: [message.from.party, message.to.party],
-          agreement: message.agreement,
-          contentDigest: message.digest,
-        };
+        const common = messageAuditContext(message, gatewayActor(message.from.authority));
         // Sealed when it was submitted (recorded_at): every copy carries that seal.
         const until = deliverableUntil(message.recordedAt, exchange);
         if (message.attempts >= exchange.maxAttempts && now < until) {
@@ -50,34 +42,27 @@ export class ResendOverdue {
         if (now >= until) {
           // No copy can be accepted any more (e.g. this gateway was down longer than the
           // window): none is sent.
-          await this.messages.setStatus(tx, message.id, 'failed', now, {
-            from: ['published'],
+          await this.messages.move(tx, message.id, 'give-up', now, {
             code: 'NO_RECEIPT',
             receiptDueAt: null,
+            audit: [
+              {
+                ...common,
+                outcome: 'failure',
+                errorCode: 'NO_RECEIPT',
+                details: { attempts: message.attempts, deliverableUntil: until.toISOString() },
+              },
+            ],
           });
-          await this.audit.append(
-            {
-              ...common,
-              type: 'message.retried',
-              outcome: 'failure',
-              errorCode: 'NO_RECEIPT',
-              details: { attempts: message.attempts, deliverableUntil: until.toISOString() },
-            },
-            { db: tx },
-          );
           continue;
         }
         // The same stored envelope again: the outbox row refers to it (see envelopeEntry).
         await this.messages.enqueue(tx, envelopeEntry(message, now));
         // Waiting for the relay: no deadline until it is published again.
-        await this.messages.setStatus(tx, message.id, 'published', now, {
-          from: ['published'],
+        await this.messages.move(tx, message.id, 'resend', now, {
           receiptDueAt: null,
+          audit: [{ ...common, details: { attempt: message.attempts + 1 } }],
         });
-        await this.audit.append(
-          { ...common, type: 'message.retried', details: { attempt: message.attempts + 1 } },
-          { db: tx },
-        );
       }
       return overdue.length;
     });

@@ -14,13 +14,17 @@ import {
   firstFailure,
 } from '@mxg/envelope';
 import { parseSignedData } from '@mxg/cms';
+import { initialStatus, MESSAGE_ARRIVALS, RequestLifecycleError } from '@mxg/lifecycle';
 import type { AuthenticatedClient } from '../../../auth/auth.types';
 import { EnvelopeService } from '../../../envelope/envelope.service';
 import { ExchangeError, type FieldProblem, validationFailed } from '../../exchange.errors';
 import type { MessageRecord } from '../../exchange.types';
-import { MessageRepository } from '../../message.repository';
+import { messageAuditContext, publisherActor } from '../../message-audit-context';
 import { envelopeEntry } from '../../outbox-entries';
 import { OutboxSignal } from '../../outbox-signal';
+import { type AcceptedRequestMove, RequestTracker, requestAudit } from '../../request-tracker';
+import { ExchangeStore } from '../../store/exchange.store';
+import type { Db, NewMessage, WithNewMessage } from '../../store/exchange-store.types';
 import { ANSWER_TYPES, bodyProblems } from '../../treaty-body-rules';
 import { type JsonSubmission, readJsonSubmission } from './submit-message.command';
 
@@ -68,9 +72,10 @@ export class SubmitMessage {
     private readonly config: MxgConfigService,
     private readonly clock: Clock,
     private readonly envelopes: EnvelopeService,
-    private readonly messages: MessageRepository,
+    private readonly messages: ExchangeStore,
     private readonly audit: AuditAppender,
     private readonly outbox: OutboxSignal,
+    private readonly tracker: RequestTracker,
   ) {}
 
   async execute(
@@ -95,7 +100,7 @@ export class SubmitMessage {
     } catch (error) {
       let failure = error;
       // The same key submitted twice at once: the other request stored its message first.
-      if (idempotencyKey !== undefined && MessageRepository.isIdempotencyConflict(error)) {
+      if (idempotencyKey !== undefined && ExchangeStore.isIdempotencyConflict(error)) {
         try {
           const earlier = await this.earlier(client, idempotencyKey, requestDigest);
           if (earlier) return earlier;
@@ -151,43 +156,52 @@ export class SubmitMessage {
       const taken = await this.messages.find(message.header.id);
       if (taken) return this.idTaken(client, taken, requestDigest);
     }
+    const header = message.header;
+    // MIG-8..MIG-11, MIG-17: a message that does not fit its request is refused before it is
+    // sealed; an answer is decided again below, with its request locked, when it is stored.
+    const early = await this.messages.transaction((tx) => this.decide(tx, message, now));
     const sealed = await this.envelopes.seal(message, signatory);
     this.assertEnvelopeFits(sealed.envelope, sealed.content);
-    const header = message.header;
     const signatoryId = 'signatoryId' in signatory ? signatory.signatoryId : signatory.id;
-    const common = {
-      actor: { authority: client.authority, role: 'publisher', user: client.id },
-      messageId: header.id,
-      correlationId: header.correlationId,
-      parties: [header.from.party, header.to.party],
-      agreement: header.agreement,
-      contentDigest: sealed.digest,
-    };
-    // The message, its content and envelope, the outbox row and the audit entries: one
-    // autocommitted statement, which writes nothing if the id exists already.
-    const record = await this.messages.insertMessage(
-      {
-        header,
-        direction: 'outgoing',
-        digest: sealed.digest,
-        signatoryId,
-        status: 'accepted',
-        at: now,
-        content: sealed.content,
-        signed: sealed.inner,
-        envelope: sealed.envelope,
-        submittedBy: client.id,
-        idempotencyKey,
-        requestDigest,
-      },
-      {
-        outbox: envelopeEntry(header, now),
-        audit: [
-          { type: 'message.submitted', ...common, details: { type: header.type } },
-          { type: 'message.sealed', ...common, details: { signatory: signatoryId } },
-        ],
-      },
+    const common = messageAuditContext(
+      { ...header, digest: sealed.digest },
+      publisherActor(client),
     );
+    const stored: NewMessage = {
+      header,
+      direction: 'outgoing',
+      digest: sealed.digest,
+      signatoryId,
+      status: initialStatus('submit'),
+      at: now,
+      content: sealed.content,
+      signed: sealed.inner,
+      envelope: sealed.envelope,
+      submittedBy: client.id,
+      idempotencyKey,
+      requestDigest,
+    };
+    const also = (move: AcceptedRequestMove): WithNewMessage => ({
+      outbox: envelopeEntry(header, now),
+      audit: [
+        { type: MESSAGE_ARRIVALS.submit.audit, ...common, details: { type: header.type } },
+        { type: 'message.sealed', ...common, details: { signatory: signatoryId } },
+        ...requestAudit(move, common),
+      ],
+      request: move.open ?? undefined,
+    });
+    // The message, its content and envelope, the outbox row and the audit entries — and the
+    // request it opens — in one autocommitted statement, which writes nothing if the id exists
+    // already. An answer also moves its request: one transaction, the request locked.
+    const record =
+      early.open !== null || early.requestId === null
+        ? await this.messages.insertMessage(stored, also(early))
+        : await this.messages.transaction(async (tx) => {
+            const move = await this.decide(tx, message, now);
+            const inserted = await this.messages.insertMessage(stored, also(move), tx);
+            if (inserted) await move.apply(tx);
+            return inserted;
+          });
     if (!record) {
       // Stored by a submit that raced this one since the check above.
       const raced = await this.messages.find(header.id);
@@ -196,6 +210,20 @@ export class SubmitMessage {
     }
     this.outbox.notify();
     return { message: record, replayed: false };
+  }
+
+  /** The request move `message` makes when this gateway sends it; refused with its code. */
+  private async decide(db: Db, message: MxgMessage, now: Date): Promise<AcceptedRequestMove> {
+    const move = await this.tracker.decide(
+      db,
+      message.header,
+      message.body,
+      'outgoing',
+      now,
+      async (tx, id) => (await this.messages.find(id, tx))?.type,
+    );
+    if (!move.ok) throw RequestLifecycleError.from(move);
+    return move;
   }
 
   /**

@@ -4,7 +4,7 @@ import { AuditAppender } from '@mxg/audit';
 import { MxgConfigService } from '@mxg/config';
 import { Clock } from '@mxg/core';
 import { isOverdue, localDate } from '@mxg/lifecycle';
-import { RequestStore } from '../../request.store';
+import { RequestStore } from '../../../exchange/store/request.store';
 
 /** The latest calendar date anywhere (UTC+14): no authority's date is later. */
 const LATEST_ZONE = 'Etc/GMT-14';

@@ -40,3 +40,16 @@ export interface RequestFilter {
   readonly overdue?: boolean;
   readonly limit: number;
 }
+
+/** A request this gateway opens: the one its own request message starts (MIG-9.2). */
+export interface NewRequest {
+  readonly id: string;
+  readonly agreement: string;
+  readonly side: RequestSide;
+  readonly requester: { readonly party: string; readonly authority: string };
+  readonly requested: { readonly party: string; readonly authority: string };
+  readonly state: RequestState;
+  readonly at: Date;
+  /** Set when this gateway is the requested one: it received the request now (MIG-10.3). */
+  readonly due?: { readonly receivedOn: string; readonly dueOn: string };
+}

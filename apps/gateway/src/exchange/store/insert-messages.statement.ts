@@ -1,38 +1,7 @@
-import { auditInsertStatement, type AuditEventInput } from '@mxg/audit';
-import type { NewMessage, NewOutboxEntry, WithNewMessage } from './message.repository';
-import { SqlParameters } from './sql-parameters';
-
-/** One new message and the rows that exist exactly when it does. */
-export interface MessageInsert {
-  readonly message: NewMessage;
-  readonly also: WithNewMessage;
-}
-
-const OUTBOX_COLUMNS = `message_id, kind, exchange, routing_key, payload, properties, created_at, available_at`;
-
-/** An outbox row's values in OUTBOX_COLUMNS order (`created_at` is also `available_at`). */
-function outboxValues(entry: NewOutboxEntry): [unknown, string][] {
-  return [
-    [entry.messageId, 'text'],
-    [entry.kind, 'text'],
-    [entry.exchange, 'text'],
-    [entry.routingKey, 'text'],
-    [entry.payload ? Buffer.from(entry.payload) : null, 'bytea'],
-    [JSON.stringify(entry.properties), 'jsonb'],
-    [entry.at, 'timestamptz'],
-    [entry.at, 'timestamptz'],
-  ];
-}
-
-/** The INSERT of one outbox row on its own. */
-export function outboxInsertStatement(entry: NewOutboxEntry): {
-  text: string;
-  parameters: unknown[];
-} {
-  const p = new SqlParameters();
-  const text = `INSERT INTO outbox (${OUTBOX_COLUMNS}) VALUES ${p.row(outboxValues(entry))}`;
-  return { text, parameters: p.values };
-}
+import { auditEntriesJoining, type AuditEventInput } from '@mxg/audit';
+import { SqlParameters, type SqlStatement } from '@mxg/database';
+import type { MessageInsert } from './exchange-store.types';
+import { OUTBOX_COLUMNS, outboxValues } from './outbox-insert.statement';
 
 /**
  * One statement inserting several new messages with their content and, for each message that is
@@ -41,15 +10,13 @@ export function outboxInsertStatement(entry: NewOutboxEntry): {
  * statement returns the messages it inserted. Every row of `also` belongs to its message's id,
  * and no id may appear twice (callers batch distinct ids).
  */
-export function insertMessagesStatement(items: readonly MessageInsert[]): {
-  text: string;
-  parameters: unknown[];
-} {
+export function insertMessagesStatement(items: readonly MessageInsert[]): SqlStatement {
   if (items.length === 0) throw new RangeError('insertMessagesStatement takes one message or more');
   const p = new SqlParameters();
   const messages: string[] = [];
   const receipts: string[] = [];
   const outbox: string[] = [];
+  const requests: string[] = [];
   const audit: AuditEventInput[] = [];
   const auditTimes: Date[] = [];
   const ids = new Set<string>();
@@ -99,6 +66,26 @@ export function insertMessagesStatement(items: readonly MessageInsert[]): {
       if (also.outbox.messageId !== h.id) throw new RangeError('outbox row of another message');
       outbox.push(p.row(outboxValues(also.outbox)));
     }
+    if (also.request) {
+      const r = also.request;
+      if (r.id !== h.id) throw new RangeError('a request is opened by its own message');
+      requests.push(
+        p.row([
+          [r.id, 'uuid'],
+          [r.agreement, 'text'],
+          [r.side, 'text'],
+          [r.requester.party, 'text'],
+          [r.requester.authority, 'text'],
+          [r.requested.party, 'text'],
+          [r.requested.authority, 'text'],
+          [r.state, 'text'],
+          [r.at, 'timestamptz'],
+          [r.due ? r.at : null, 'timestamptz'],
+          [r.due?.receivedOn ?? null, 'date'],
+          [r.due?.dueOn ?? null, 'date'],
+        ]),
+      );
+    }
     for (const event of also.audit ?? []) {
       if (event.messageId !== h.id) throw new RangeError('audit entry of another message');
       audit.push(event);
@@ -135,14 +122,25 @@ export function insertMessagesStatement(items: readonly MessageInsert[]): {
        SELECT * FROM (VALUES ${outbox.join(', ')}) AS v (${OUTBOX_COLUMNS})
        WHERE v.message_id IN (SELECT id::text FROM m))`);
   }
+  if (requests.length > 0) {
+    ctes.push(`q AS (
+       INSERT INTO requests (id, agreement, side, requester_party, requester_authority,
+         requested_party, requested_authority, state, state_at, last_message_id, opened_at,
+         received_at, received_on, due_on)
+       SELECT id, agreement, side, requester_party, requester_authority, requested_party,
+         requested_authority, state, at, id, at, received_at, received_on, due_on
+         FROM (VALUES ${requests.join(', ')})
+           AS v (id, agreement, side, requester_party, requester_authority, requested_party,
+                 requested_authority, state, at, received_at, received_on, due_on)
+        WHERE v.id IN (SELECT id FROM m))`);
+  }
   if (audit.length > 0) {
-    const a = auditInsertStatement(audit, {
+    const a = auditEntriesJoining(audit, {
       time: auditTimes,
-      firstParameter: p.values.length + 1,
-      onlyIf: 'v.message_id IN (SELECT id::text FROM m)',
+      parameters: p,
+      join: { whenMessageIdIn: { cte: 'm', column: 'id' } },
     });
-    p.values.push(...a.parameters);
-    ctes.push(`a AS (${a.text})`);
+    ctes.push(`a AS (${a})`);
   }
   return { text: `WITH ${ctes.join(',\n')}\nSELECT * FROM m`, parameters: p.values };
 }

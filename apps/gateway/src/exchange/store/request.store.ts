@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { queryRows, type SqlClient } from '@mxg/audit';
+import { queryRows, type SqlClient } from '@mxg/database';
 import type { RequestState } from '@mxg/lifecycle';
 import type { RequestFilter, RequestRecord, RequestSide } from './request.types';
 
@@ -25,19 +25,6 @@ interface RequestRow {
   overdue_recorded_at: Date | null;
 }
 
-/** A request this gateway opens: the one its own request message starts (MIG-9.2). */
-export interface NewRequest {
-  readonly id: string;
-  readonly agreement: string;
-  readonly side: RequestSide;
-  readonly requester: { readonly party: string; readonly authority: string };
-  readonly requested: { readonly party: string; readonly authority: string };
-  readonly state: RequestState;
-  readonly at: Date;
-  /** Set when this gateway is the requested one: it received the request now (MIG-10.3). */
-  readonly due?: { readonly receivedOn: string; readonly dueOn: string };
-}
-
 /** A message moved the request: its new state, and what the message records beside it. */
 export interface RequestAdvance {
   readonly state: RequestState;
@@ -57,36 +44,13 @@ const COLUMNS = `id, agreement, side, requester_party, requester_authority, requ
   closed_at, overdue_recorded_at`;
 
 /**
- * Every SQL statement about requests. Writes take the caller's transaction: a request moves in
+ * The exchange's statements about requests (a request opens in the statement that stores its
+ * message, `insertMessagesStatement`). Writes take the caller's transaction: a request moves in
  * the same unit of work that stores the message moving it, so the two never disagree.
  */
 @Injectable()
 export class RequestStore {
   constructor(private readonly dataSource: DataSource) {}
-
-  async open(db: SqlClient, r: NewRequest): Promise<void> {
-    await db.query(
-      `INSERT INTO requests (id, agreement, side, requester_party, requester_authority,
-         requested_party, requested_authority, state, state_at, last_message_id, opened_at,
-         received_at, received_on, due_on)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $1, $9,
-         CASE WHEN $10::date IS NULL THEN NULL ELSE $9 END, $10, $11)
-       ON CONFLICT (id) DO NOTHING`,
-      [
-        r.id,
-        r.agreement,
-        r.side,
-        r.requester.party,
-        r.requester.authority,
-        r.requested.party,
-        r.requested.authority,
-        r.state,
-        r.at,
-        r.due?.receivedOn ?? null,
-        r.due?.dueOn ?? null,
-      ],
-    );
-  }
 
   /** The request, locked until `db`'s transaction ends: messages for it are taken one at a time. */
   async lock(db: SqlClient, id: string): Promise<RequestRecord | undefined> {
@@ -109,10 +73,10 @@ export class RequestStore {
 
   async advance(db: SqlClient, id: string, a: RequestAdvance): Promise<void> {
     await db.query(
-      `UPDATE requests SET state = $2, state_at = $3, last_message_id = $4,
-              closed_at = CASE WHEN $5 THEN $3 ELSE NULL END,
+      `UPDATE requests SET state = $2, state_at = $3::timestamptz, last_message_id = $4,
+              closed_at = CASE WHEN $5::boolean THEN $3::timestamptz END,
               postponed_until = COALESCE($6::date, postponed_until),
-              delay_noticed_at = CASE WHEN $7 THEN $3 ELSE delay_noticed_at END
+              delay_noticed_at = CASE WHEN $7::boolean THEN $3::timestamptz ELSE delay_noticed_at END
         WHERE id = $1`,
       [id, a.state, a.at, a.messageId, a.closed, a.postponedUntil ?? null, a.delayNoticed ?? false],
     );
@@ -120,11 +84,10 @@ export class RequestStore {
 
   /** MIG-10.3: the requester learns the deadline from the requested gateway's signed receipt. */
   async recordDue(
-    db: SqlClient,
     id: string,
     due: { receivedAt: Date; receivedOn: string; dueOn: string },
   ): Promise<void> {
-    await db.query(
+    await this.dataSource.query(
       `UPDATE requests SET received_at = $2, received_on = $3, due_on = $4
         WHERE id = $1 AND due_on IS NULL`,
       [id, due.receivedAt, due.receivedOn, due.dueOn],

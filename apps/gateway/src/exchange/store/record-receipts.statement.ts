@@ -1,35 +1,23 @@
-import { auditInsertStatement, type AuditEventInput } from '@mxg/audit';
-import type { MessageStatus } from './exchange.types';
-import type { NewReceipt } from './message.repository';
-import { SqlParameters } from './sql-parameters';
-
-/** A receipt that came back for a message this gateway sent, and what it changes. */
-export interface ReceiptRecord {
-  readonly receipt: Omit<NewReceipt, 'direction'>;
-  /** The message's new status, taken only from one of `from`. */
-  readonly status: MessageStatus;
-  readonly from: readonly MessageStatus[];
-  /** Entries for the message, written (at the receipt's time) only for the first copy. */
-  readonly audit: readonly AuditEventInput[];
-}
+import { auditEntriesJoining, type AuditEventInput } from '@mxg/audit';
+import { SqlParameters, type SqlStatement } from '@mxg/database';
+import { fromStatuses, targetStatus, transitionAudit } from '@mxg/lifecycle';
+import type { ReceiptRecord } from './exchange-store.types';
 
 /**
  * One statement recording received receipts (a data-modifying CTE is atomic): each receipt is
  * inserted unless one is recorded for its message already, and only for those that are first
- * does the message move to its new status (its receipt no longer due) and the audit entries get
- * written. Returns the message ids whose receipt was first. No message may appear twice.
+ * does the message make its transition (from the lifecycle table's from-statuses to its target,
+ * its receipt no longer due) and the audit entries — the transition's event — get written.
+ * Returns the message ids whose receipt was first. No message may appear twice.
  */
-export function recordReceiptsStatement(items: readonly ReceiptRecord[]): {
-  text: string;
-  parameters: unknown[];
-} {
+export function recordReceiptsStatement(items: readonly ReceiptRecord[]): SqlStatement {
   if (items.length === 0) throw new RangeError('recordReceiptsStatement takes one receipt or more');
   const p = new SqlParameters();
   const rows: string[] = [];
   const audit: AuditEventInput[] = [];
   const auditTimes: Date[] = [];
   const ids = new Set<string>();
-  for (const { receipt: r, status, from, audit: events } of items) {
+  for (const { receipt: r, trigger, audit: entries } of items) {
     if (ids.has(r.messageId)) throw new RangeError(`receipt for ${r.messageId} appears twice`);
     ids.add(r.messageId);
     rows.push(
@@ -39,13 +27,13 @@ export function recordReceiptsStatement(items: readonly ReceiptRecord[]): {
         [r.code, 'text'],
         [Buffer.from(r.signed), 'bytea'],
         [r.at, 'timestamptz'],
-        [status, 'text'],
-        [[...from], 'text[]'],
+        [targetStatus(trigger), 'text'],
+        [[...fromStatuses(trigger)], 'text[]'],
       ]),
     );
-    for (const event of events) {
-      if (event.messageId !== r.messageId) throw new RangeError('audit entry of another message');
-      audit.push(event);
+    for (const entry of entries) {
+      if (entry.messageId !== r.messageId) throw new RangeError('audit entry of another message');
+      audit.push({ ...entry, type: transitionAudit(trigger) });
       auditTimes.push(r.at);
     }
   }
@@ -65,13 +53,12 @@ export function recordReceiptsStatement(items: readonly ReceiptRecord[]): {
        RETURNING messages.id)`,
   ];
   if (audit.length > 0) {
-    const a = auditInsertStatement(audit, {
+    const a = auditEntriesJoining(audit, {
       time: auditTimes,
-      firstParameter: p.values.length + 1,
-      onlyIf: 'v.message_id IN (SELECT message_id::text FROM r)',
+      parameters: p,
+      join: { whenMessageIdIn: { cte: 'r', column: 'message_id' } },
     });
-    p.values.push(...a.parameters);
-    ctes.push(`a AS (${a.text})`);
+    ctes.push(`a AS (${a})`);
   }
   return {
     text: `WITH ${ctes.join(',\n')}\nSELECT message_id FROM r`,

@@ -3,11 +3,11 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@mxg/database';
 import { envelopeEntry } from '../apps/gateway/src/exchange/outbox-entries';
-import {
-  MessageRepository,
-  type NewMessage,
-  type WithNewMessage,
-} from '../apps/gateway/src/exchange/message.repository';
+import type {
+  NewMessage,
+  WithNewMessage,
+} from '../apps/gateway/src/exchange/store/exchange-store.types';
+import { ExchangeStore } from '../apps/gateway/src/exchange/store/exchange.store';
 import { migRequest } from './support/pki-fixture';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -50,11 +50,11 @@ function withIt(m: NewMessage): WithNewMessage {
   };
 }
 
-describe('MessageRepository (group-committed inserts, real PostgreSQL)', () => {
+describe(`${ExchangeStore.name} (group-committed inserts, real PostgreSQL)`, () => {
   let db: TestDatabase;
   let dataSource: DataSource;
   let admin: Client;
-  let sut: MessageRepository;
+  let sut: ExchangeStore;
 
   const counts = async (ids: readonly string[]) => {
     const { rows } = await admin.query<Record<string, number>>(
@@ -73,7 +73,7 @@ describe('MessageRepository (group-committed inserts, real PostgreSQL)', () => {
     dataSource = await new DataSource(dataSourceOptions(db.appUrl)).initialize();
     admin = new Client({ connectionString: db.ownerUrl });
     await admin.connect();
-    sut = new MessageRepository(dataSource);
+    sut = new ExchangeStore(dataSource);
   });
 
   afterAll(async () => {
@@ -172,11 +172,9 @@ describe('MessageRepository (group-committed inserts, real PostgreSQL)', () => {
           signed: Buffer.from(`receipt ${status}`),
           at: AT,
         },
-        status === 'accepted' ? 'delivered' : 'rejected',
-        ['accepted', 'published', 'failed'],
+        status === 'accepted' ? 'receipt-accepted' : 'receipt-rejected',
         [
           {
-            type: 'receipt.received',
             actor: { authority: 'AZ-DMX', role: 'gateway', user: null },
             messageId: m.header.id,
             parties: ['KZ', 'AZ'],
@@ -215,6 +213,45 @@ describe('MessageRepository (group-committed inserts, real PostgreSQL)', () => {
     );
     // The first receipt alone, the next five together; the repeated one waited and wrote nothing.
     expect(rows[0]).toEqual({ receipts: 6, entries: 6, transactions: 2 });
+  });
+
+  it('moves a message by a trigger of the lifecycle table, its audit entry with it', async () => {
+    const m = newMessage();
+    await sut.insertMessage(m, withIt(m));
+    const later = new Date(AT.getTime() + 60_000);
+    const audit = [{ actor: { role: 'gateway' }, messageId: m.header.id, parties: ['KZ', 'AZ'] }];
+
+    // `accepted`: never published, so there is nothing to give up on — the table refuses.
+    const refusedFirst = await sut.move(dataSource, m.header.id, 'give-up', later, { audit });
+
+    expect(refusedFirst).toBeUndefined();
+    const published = await sut.markBatchPublished(
+      dataSource,
+      [{ id: '0', kind: 'envelope', messageId: m.header.id }],
+      later,
+      30,
+    );
+    expect(published).toMatchObject([{ status: 'published', attempts: 1 }]);
+    const failed = await sut.move(dataSource, m.header.id, 'give-up', later, {
+      code: 'NO_RECEIPT',
+      receiptDueAt: null,
+      audit,
+    });
+    // `failed` is no status `give-up` moves from either: nothing changes, nothing is audited.
+    const refused = await sut.move(dataSource, m.header.id, 'give-up', later, { audit });
+
+    expect(failed).toMatchObject({
+      status: 'failed',
+      statusCode: 'NO_RECEIPT',
+      receiptDueAt: null,
+    });
+    expect(refused).toBeUndefined();
+    const { rows } = await admin.query<{ event_type: string; recorded_at: Date }>(
+      `SELECT event_type, recorded_at FROM mxg.audit_entries
+        WHERE message_id = $1 AND event_type = 'message.retried'`,
+      [m.header.id],
+    );
+    expect(rows).toEqual([{ event_type: 'message.retried', recorded_at: later }]);
   });
 
   it('finds concurrent messages by id, and none for an id that is not a UUID', async () => {

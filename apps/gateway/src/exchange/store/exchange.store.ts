@@ -1,108 +1,39 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { queryRows, type AuditEventInput, type SqlClient } from '@mxg/audit';
 import { GroupCommit, isUuid } from '@mxg/core';
-import type { MessageHeader } from '@mxg/envelope';
-import type { MessageRecord, MessageStatus, OutboxProperties, OutboxRow } from './exchange.types';
-import { recordReceiptsStatement, type ReceiptRecord } from './record-receipts.statement';
-import {
-  insertMessagesStatement,
-  outboxInsertStatement,
-  type MessageInsert,
-} from './insert-messages.statement';
-
-/** A transaction or the pool: every write takes one, so callers choose what commits together. */
-export type Db = SqlClient;
-
-interface MessageRow {
-  id: string;
-  direction: 'outgoing' | 'incoming';
-  type: MessageHeader['type'];
-  agreement: string;
-  from_party: string;
-  from_authority: string;
-  to_party: string;
-  to_authority: string;
-  correlation_id: string;
-  in_reply_to: string | null;
-  digest: string;
-  signatory_id: string;
-  created_at: Date;
-  recorded_at: Date;
-  status: MessageStatus;
-  status_code: string | null;
-  status_at: Date;
-  attempts: number;
-  receipt_due_at: Date | null;
-  submitted_by: string | null;
-  request_digest: string | null;
-}
-
-export interface NewMessage {
-  readonly header: MessageHeader;
-  readonly direction: 'outgoing' | 'incoming';
-  readonly digest: string;
-  readonly signatoryId: string;
-  readonly status: MessageStatus;
-  readonly at: Date;
-  readonly content: Uint8Array;
-  readonly signed: Uint8Array;
-  readonly envelope?: Uint8Array;
-  readonly submittedBy?: string;
-  readonly idempotencyKey?: string;
-  readonly requestDigest?: string;
-}
-
-export interface NewOutboxEntry {
-  readonly messageId: string;
-  readonly kind: OutboxRow['kind'];
-  readonly exchange: string;
-  readonly routingKey: string;
-  /** `null` for an envelope: the relay sends the one stored with the message (`message_contents.envelope`). */
-  readonly payload: Uint8Array | null;
-  readonly properties: OutboxProperties;
-  readonly at: Date;
-}
-
-export interface NewReceipt {
-  readonly messageId: string;
-  readonly direction: 'sent' | 'received';
-  readonly status: 'accepted' | 'rejected';
-  readonly code: string | null;
-  readonly signed: Uint8Array;
-  readonly at: Date;
-}
-
-/** Rows written in the same statement as a new message, and only if the message is new. */
-export interface WithNewMessage {
-  /** The receipt this gateway sends for it (its message id is the new message's). */
-  readonly receipt?: Omit<NewReceipt, 'messageId'>;
-  readonly outbox?: NewOutboxEntry;
-  /** Audit entries for the new message (recorded at its `at`): they exist exactly when it does. */
-  readonly audit?: readonly AuditEventInput[];
-}
+import { queryRows } from '@mxg/database';
+import { fromStatuses, type MessageTrigger } from '@mxg/lifecycle';
+import type { MessageRecord, OutboxProperties, OutboxRow } from '../exchange.types';
+import type {
+  Db,
+  MessageContent,
+  MessageInsert,
+  NewMessage,
+  NewOutboxEntry,
+  NewReceipt,
+  ReceiptRecord,
+  ReceiptTrigger,
+  StatusChange,
+  StoredReceipt,
+  TransitionAuditEntry,
+  WithNewMessage,
+} from './exchange-store.types';
+import { insertMessagesStatement } from './insert-messages.statement';
+import { markPublishedStatement } from './mark-published.statement';
+import { MAX_BATCH_WEIGHT, messageGroupCommit } from './message-group-commit';
+import { type MessageRow, toRecord } from './message-row';
+import { moveMessageStatement } from './move-message.statement';
+import { outboxInsertStatement } from './outbox-insert.statement';
+import { recordReceiptsStatement } from './record-receipts.statement';
 
 /**
- * Of a published outbox row `o`: its payload is kept elsewhere or not at all (#10.9). A receipt
- * row's message id is the received message's uuid; compared as text, so that no other row's is
- * ever cast.
- */
-export const PAYLOAD_NO_LONGER_NEEDED = `(o.kind = 'dead-letter' OR (o.kind = 'receipt' AND EXISTS (
-  SELECT 1 FROM receipts r
-   WHERE r.direction = 'sent' AND r.message_id::text = o.message_id AND r.signed = o.payload)))`;
-
-/**
- * How much one group-committed statement holds: at most this many audit entries (an item weighs
- * its entries, at least 1), well under auditInsertStatement's 100.
- */
-const MAX_BATCH_WEIGHT = 64;
-
-/**
- * Every SQL statement of the exchange, and the only door to message content (so per-message
- * encryption can come later in one place). Returns domain records, never ORM entities.
+ * Every SQL statement of the exchange and its unit of work, and the only door to message content
+ * (so per-message encryption can come later in one place). Returns domain records, never ORM
+ * entities. A status moves only by a trigger of the lifecycle table (@mxg/lifecycle), which
+ * gives the statement its from-statuses, target and audit event.
  */
 @Injectable()
-export class MessageRepository {
+export class ExchangeStore {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Whether `error` is an insert refused because its client used its Idempotency-Key already. */
@@ -137,7 +68,7 @@ export class MessageRepository {
     return db ? (await this.insertMessages([item], db))[0] : this.inserts.submit(item);
   }
 
-  private readonly inserts = groupCommit<MessageInsert, MessageRecord | undefined>(
+  private readonly inserts = messageGroupCommit<MessageInsert, MessageRecord | undefined>(
     (batch) => this.insertMessages(batch, this.dataSource),
     (item) => Math.max(1, item.also.audit?.length ?? 0),
     (item) => item.message.header.id,
@@ -180,6 +111,16 @@ export class MessageRepository {
     return ids.map((id) => byId.get(id));
   }
 
+  /** The messages of one conversation (a request and its answers, MIG-8), as they were stored. */
+  async conversation(correlationId: string): Promise<MessageRecord[]> {
+    const rows = await queryRows<MessageRow>(
+      this.dataSource,
+      `SELECT * FROM messages WHERE correlation_id = $1 ORDER BY recorded_at, id`,
+      [correlationId],
+    );
+    return rows.map(toRecord);
+  }
+
   async findByIdempotencyKey(client: string, key: string): Promise<MessageRecord | undefined> {
     const [row] = await queryRows<MessageRow>(
       this.dataSource,
@@ -189,10 +130,8 @@ export class MessageRepository {
     return row && toRecord(row);
   }
 
-  async content(
-    id: string,
-  ): Promise<{ content: Buffer; signed: Buffer; envelope: Buffer | null } | undefined> {
-    const [row] = await queryRows<{ content: Buffer; signed: Buffer; envelope: Buffer | null }>(
+  async content(id: string): Promise<MessageContent | undefined> {
+    const [row] = await queryRows<MessageContent>(
       this.dataSource,
       `SELECT content, signed, envelope FROM message_contents WHERE message_id = $1`,
       [id],
@@ -201,10 +140,11 @@ export class MessageRepository {
   }
 
   /**
-   * Received messages addressed to an authority that its national system has not yet taken, in
-   * one strict total order — (recorded_at, id) — after the message `after` if given (the last
-   * one of the previous page). Messages recorded in the same instant are neither skipped nor
-   * repeated across pages. `undefined` if `after` is no message received for the authority.
+   * Received messages addressed to an authority that its national system has not yet taken (a
+   * status the `acknowledge` trigger moves from), in one strict total order — (recorded_at, id) —
+   * after the message `after` if given (the last one of the previous page). Messages recorded in
+   * the same instant are neither skipped nor repeated across pages. `undefined` if `after` is no
+   * message received for the authority.
    */
   async inbox(
     authority: string,
@@ -215,12 +155,12 @@ export class MessageRepository {
     const rows = await queryRows<MessageRow>(
       this.dataSource,
       `SELECT * FROM messages
-        WHERE direction = 'incoming' AND status = 'received' AND to_authority = $1
+        WHERE direction = 'incoming' AND status = ANY ($4::text[]) AND to_authority = $1
           AND ($3::uuid IS NULL OR (recorded_at, id) > (
             SELECT recorded_at, id FROM messages
              WHERE id = $3 AND direction = 'incoming' AND to_authority = $1))
         ORDER BY recorded_at, id LIMIT $2`,
-      [authority, limit, after ?? null],
+      [authority, limit, after ?? null, [...fromStatuses('acknowledge')]],
     );
     if (rows.length === 0 && after !== undefined) {
       const [cursor] = await queryRows(
@@ -233,45 +173,27 @@ export class MessageRepository {
     return rows.map(toRecord);
   }
 
-  /** Moves a message to a new status; only from one of `from`. Returns the record, if moved. */
-  async setStatus(
+  /**
+   * Makes the transition `trigger` names in the lifecycle table, if the message's status is one
+   * it moves from, with `change` — and writes `change.audit`, as the table's audit event, in the
+   * same statement, only if the message moved. Returns the record, if moved.
+   */
+  async move(
     db: Db,
     id: string,
-    status: MessageStatus,
+    trigger: MessageTrigger,
     at: Date,
-    options: {
-      from: readonly MessageStatus[];
-      code?: string | null;
-      receiptDueAt?: Date | null;
-      attempts?: number;
-    },
+    change: StatusChange = {},
   ): Promise<MessageRecord | undefined> {
-    const [row] = await queryRows<MessageRow>(
-      db,
-      `WITH moved AS (
-         UPDATE messages SET status = $2, status_at = $3, status_code = $4,
-                receipt_due_at = CASE WHEN $6 THEN $5::timestamptz ELSE receipt_due_at END,
-                attempts = COALESCE($8, attempts)
-          WHERE id = $1 AND status = ANY($7::text[]) RETURNING *)
-       SELECT * FROM moved`,
-      [
-        id,
-        status,
-        at,
-        options.code ?? null,
-        options.receiptDueAt ?? null,
-        options.receiptDueAt !== undefined,
-        [...options.from],
-        options.attempts ?? null,
-      ],
-    );
+    const { text, parameters } = moveMessageStatement({ id, trigger, at, change });
+    const [row] = await queryRows<MessageRow>(db, text, parameters);
     return row && toRecord(row);
   }
 
   /**
-   * A relay batch went out, in one statement: its outbox rows are published, and each envelope's
-   * message is `published` (unless its receipt already came back) with its receipt due after
-   * `timeoutSeconds`, doubled for every earlier attempt. Returns those messages.
+   * A relay batch went out, in one statement (markPublishedStatement): its outbox rows are
+   * published, and each envelope's message makes the `publish` transition where the lifecycle
+   * table allows it. Returns every envelope's message.
    *
    * A published row keeps no payload it no longer needs (#10.9): a dead letter's is on the
    * dead-letter queue (its size and digest stay in its headers and the audit log), and a receipt
@@ -286,42 +208,32 @@ export class MessageRepository {
     timeoutSeconds: number,
   ): Promise<MessageRecord[]> {
     if (rows.length === 0) return [];
-    const envelopes = rows.filter((r) => r.kind === 'envelope').map((r) => r.messageId);
-    const moved = await queryRows<MessageRow>(
-      db,
-      `WITH published AS (
-         UPDATE outbox o SET published_at = $2, attempts = o.attempts + 1,
-                payload = CASE WHEN ${PAYLOAD_NO_LONGER_NEEDED} THEN NULL ELSE o.payload END
-          WHERE o.id = ANY($1::bigint[]) RETURNING o.id),
-       moved AS (
-         UPDATE messages SET
-           attempts = attempts + 1,
-           status = CASE WHEN status IN ('accepted', 'published') THEN 'published' ELSE status END,
-           status_at = CASE WHEN status IN ('accepted', 'published') THEN $2 ELSE status_at END,
-           receipt_due_at = CASE WHEN status IN ('accepted', 'published')
-             THEN $2 + make_interval(secs => $3 * power(2, LEAST(attempts, 16))) ELSE receipt_due_at END
-         WHERE id = ANY($4::uuid[]) RETURNING *)
-       SELECT * FROM moved`,
-      [rows.map((r) => r.id), at, timeoutSeconds, envelopes],
-    );
+    const { text, parameters } = markPublishedStatement(rows, at, timeoutSeconds);
+    const moved = await queryRows<MessageRow>(db, text, parameters);
     return moved.map(toRecord);
   }
 
-  /** A published message's receipt is now due at `dueAt` (no re-send before then). */
+  /**
+   * A message still awaiting its receipt (a status `resend` moves from) is not overdue before
+   * `dueAt` (no re-send before then).
+   */
   async setReceiptDue(db: Db, id: string, dueAt: Date): Promise<void> {
     await db.query(
-      `UPDATE messages SET receipt_due_at = $2 WHERE id = $1 AND status = 'published'`,
-      [id, dueAt],
+      `UPDATE messages SET receipt_due_at = $2 WHERE id = $1 AND status = ANY ($3::text[])`,
+      [id, dueAt, [...fromStatuses('resend')]],
     );
   }
 
-  /** Published messages whose receipt is overdue; locked so that one instance re-sends each. */
+  /**
+   * Messages awaiting a receipt (a status `resend` moves from) that is overdue; locked so that
+   * one instance handles each.
+   */
   async overdue(db: Db, now: Date, limit: number): Promise<MessageRecord[]> {
     const rows = await queryRows<MessageRow>(
       db,
-      `SELECT * FROM messages WHERE status = 'published' AND receipt_due_at <= $1
+      `SELECT * FROM messages WHERE status = ANY ($3::text[]) AND receipt_due_at <= $1
         ORDER BY receipt_due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-      [now, limit],
+      [now, limit, [...fromStatuses('resend')]],
     );
     return rows.map(toRecord);
   }
@@ -386,22 +298,21 @@ export class MessageRepository {
   /**
    * A receipt came back for the message it names (the caller read and checked that message), in
    * one statement, autocommitted unless `db` is a transaction: records the receipt and — only if
-   * it is the first — moves the message to `status` (from one of `from`, its receipt no longer
-   * due) and writes `audit` (recorded at `r.at`). `false` for a receipt recorded already: then
-   * nothing is written. Autocommitted ones are group-committed, as inserts are.
+   * it is the first — makes the message's `trigger` transition (its receipt no longer due) and
+   * writes `audit` as the transition's event (recorded at `r.at`). `false` for a receipt recorded
+   * already: then nothing is written. Autocommitted ones are group-committed, as inserts are.
    */
   async recordReceivedReceipt(
     r: Omit<NewReceipt, 'direction'>,
-    status: MessageStatus,
-    from: readonly MessageStatus[],
-    audit: readonly AuditEventInput[],
+    trigger: ReceiptTrigger,
+    audit: readonly TransitionAuditEntry[],
     db?: Db,
   ): Promise<boolean> {
-    const item: ReceiptRecord = { receipt: r, status, from, audit };
+    const item: ReceiptRecord = { receipt: r, trigger, audit };
     return db ? (await this.recordReceipts([item], db))[0] : this.receipts.submit(item);
   }
 
-  private readonly receipts = groupCommit<ReceiptRecord, boolean>(
+  private readonly receipts = messageGroupCommit<ReceiptRecord, boolean>(
     (batch) => this.recordReceipts(batch, this.dataSource),
     (item) => Math.max(1, item.audit.length),
     (item) => item.receipt.messageId,
@@ -419,9 +330,7 @@ export class MessageRepository {
     messageId: string,
     direction: 'sent' | 'received',
     db: Db = this.dataSource,
-  ): Promise<
-    { status: string; code: string | null; signed: Buffer; recordedAt: Date } | undefined
-  > {
+  ): Promise<StoredReceipt | undefined> {
     const [row] = await queryRows<{
       status: string;
       code: string | null;
@@ -436,62 +345,4 @@ export class MessageRepository {
       row && { status: row.status, code: row.code, signed: row.signed, recordedAt: row.recorded_at }
     );
   }
-}
-
-function toRecord(r: MessageRow): MessageRecord {
-  return {
-    id: r.id,
-    direction: r.direction,
-    type: r.type,
-    agreement: r.agreement,
-    from: { party: r.from_party.trim(), authority: r.from_authority },
-    to: { party: r.to_party.trim(), authority: r.to_authority },
-    correlationId: r.correlation_id,
-    inReplyTo: r.in_reply_to,
-    digest: r.digest,
-    signatoryId: r.signatory_id,
-    createdAt: r.created_at,
-    recordedAt: r.recorded_at,
-    status: r.status,
-    statusCode: r.status_code,
-    statusAt: r.status_at,
-    attempts: r.attempts,
-    receiptDueAt: r.receipt_due_at,
-    submittedBy: r.submitted_by,
-    requestDigest: r.request_digest,
-  };
-}
-
-/**
- * Group commit for one of the repository's writes (see insertMessage): a batch of distinct
- * messages in one statement, of at most MAX_BATCH_WEIGHT audit entries; if the batch fails, each
- * item is tried alone, so that one item's fault is that item's error only.
- */
-function groupCommit<I, R>(
-  write: (batch: readonly I[]) => Promise<R[]>,
-  weight: (item: I) => number,
-  messageId: (item: I) => string,
-): GroupCommit<I, R> {
-  const alone = (item: I) =>
-    write([item]).then(
-      ([value]) => ({ ok: true, value }) as const,
-      (error: unknown) => ({ ok: false, error }) as const,
-    );
-  return new GroupCommit<I, R>(
-    async (batch) => {
-      if (batch.length > 1) {
-        try {
-          return (await write(batch)).map((value) => ({ ok: true, value }) as const);
-        } catch {
-          // Below, each alone: the one at fault fails with its own error.
-        }
-      }
-      return Promise.all(batch.map(alone));
-    },
-    {
-      maxBatch: MAX_BATCH_WEIGHT,
-      weight,
-      canJoin: (batch, item) => !batch.some((other) => messageId(other) === messageId(item)),
-    },
-  );
 }

@@ -1,8 +1,8 @@
 /**
- * The one thing the audit store needs from a database connection: run a parameterised query.
- * `pg` clients and pools, TypeORM's DataSource, EntityManager and QueryRunner all fit, so a
- * writer can append inside its own transaction (pass its EntityManager) and the library stays
- * free of any ORM.
+ * The one thing a store needs from a database connection: run a parameterised query. `pg`
+ * clients and pools, TypeORM's DataSource, EntityManager and QueryRunner all fit, so a writer
+ * can write inside its caller's transaction (pass its EntityManager) and the stores stay free of
+ * any ORM.
  */
 export interface SqlClient {
   query(sql: string, parameters?: unknown[]): Promise<unknown>;

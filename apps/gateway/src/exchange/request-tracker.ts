@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { SqlClient } from '@mxg/audit';
+import type { AuditEventInput } from '@mxg/audit';
+import type { SqlClient } from '@mxg/database';
 import { MxgConfigService, type MessageType } from '@mxg/config';
 import type { MessageHeader } from '@mxg/envelope';
 import {
@@ -14,8 +15,9 @@ import {
   TERMINAL_REQUEST_STATES,
   terminationRefusal,
 } from '@mxg/lifecycle';
-import { RequestStore } from './request.store';
-import type { RequestRecord } from './request.types';
+import type { MessageAuditContext } from './message-audit-context';
+import { RequestStore } from './store/request.store';
+import type { NewRequest, RequestRecord } from './store/request.types';
 
 /** Looks up a stored message's type by id (the exchange's store answers it). */
 export type MessageTypeLookup = (db: SqlClient, id: string) => Promise<MessageType | undefined>;
@@ -29,16 +31,33 @@ export type RequestMove =
       readonly requestId: string | null;
       /** MIG-10.3: for a request this gateway received — its receipt date and deadline. */
       readonly due: { readonly receivedOn: string; readonly dueOn: string } | null;
-      /** Writes the move; call it in the transaction that stores the message. */
+      /** The request the message opens: stored in the statement that stores the message. */
+      readonly open: NewRequest | null;
+      /**
+       * Moves the request the message answers; call it in the transaction that stores the
+       * message and in which `decide` locked the request. Nothing to do for an opening message.
+       */
       readonly apply: (db: SqlClient) => Promise<void>;
     }
   | RequestRefusal;
+
+export type AcceptedRequestMove = Extract<RequestMove, { ok: true }>;
+
+/** The audit entry of a request's move, in the message's own context (none for a notice). */
+export function requestAudit(
+  move: AcceptedRequestMove,
+  context: MessageAuditContext,
+): AuditEventInput[] {
+  if (move.event === null) return [];
+  return [{ ...context, type: move.event, details: { request: move.requestId } }];
+}
 
 const UNTRACKED: RequestMove = {
   ok: true,
   event: null,
   requestId: null,
   due: null,
+  open: null,
   apply: async () => {},
 };
 
@@ -101,17 +120,17 @@ export class RequestTracker {
         event: moved.event,
         requestId: header.id,
         due,
-        apply: (tx) =>
-          this.requests.open(tx, {
-            id: header.id,
-            agreement: header.agreement,
-            side: direction === 'outgoing' ? 'requester' : 'requested',
-            requester: header.from,
-            requested: header.to,
-            state,
-            at,
-            due: due ?? undefined,
-          }),
+        open: {
+          id: header.id,
+          agreement: header.agreement,
+          side: direction === 'outgoing' ? 'requester' : 'requested',
+          requester: header.from,
+          requested: header.to,
+          state,
+          at,
+          due: due ?? undefined,
+        },
+        apply: async () => {},
       };
     }
     const until = typeof body.until === 'string' ? body.until : undefined;
@@ -120,6 +139,7 @@ export class RequestTracker {
       event: moved.event,
       requestId: request!.id,
       due: null,
+      open: null,
       apply: (tx) =>
         this.requests.advance(tx, request!.id, {
           state,

@@ -1,0 +1,110 @@
+import type { AuditEventInput } from '@mxg/audit';
+import type { SqlClient } from '@mxg/database';
+import type { MessageHeader } from '@mxg/envelope';
+import type { MessageDirection, MessageStatus, MessageTrigger } from '@mxg/lifecycle';
+import type { OutboxProperties, OutboxRow } from '../exchange.types';
+import type { NewRequest } from './request.types';
+
+/** A transaction or the pool: every write takes one, so callers choose what commits together. */
+export type Db = SqlClient;
+
+export interface NewMessage {
+  readonly header: MessageHeader;
+  readonly direction: MessageDirection;
+  readonly digest: string;
+  readonly signatoryId: string;
+  readonly status: MessageStatus;
+  readonly at: Date;
+  readonly content: Uint8Array;
+  readonly signed: Uint8Array;
+  readonly envelope?: Uint8Array;
+  readonly submittedBy?: string;
+  readonly idempotencyKey?: string;
+  readonly requestDigest?: string;
+}
+
+export interface NewOutboxEntry {
+  readonly messageId: string;
+  readonly kind: OutboxRow['kind'];
+  readonly exchange: string;
+  readonly routingKey: string;
+  /** `null` for an envelope: the relay sends the one stored with the message (`message_contents.envelope`). */
+  readonly payload: Uint8Array | null;
+  readonly properties: OutboxProperties;
+  readonly at: Date;
+}
+
+export interface NewReceipt {
+  readonly messageId: string;
+  readonly direction: 'sent' | 'received';
+  readonly status: 'accepted' | 'rejected';
+  readonly code: string | null;
+  readonly signed: Uint8Array;
+  readonly at: Date;
+}
+
+/** Rows written in the same statement as a new message, and only if the message is new. */
+export interface WithNewMessage {
+  /** The receipt this gateway sends for it (its message id is the new message's). */
+  readonly receipt?: Omit<NewReceipt, 'messageId'>;
+  readonly outbox?: NewOutboxEntry;
+  /** Audit entries for the new message (recorded at its `at`): they exist exactly when it does. */
+  readonly audit?: readonly AuditEventInput[];
+  /** The request the new message opens (MIG-9.2): its id is the message's. */
+  readonly request?: NewRequest;
+}
+
+/** One new message and the rows that exist exactly when it does. */
+export interface MessageInsert {
+  readonly message: NewMessage;
+  readonly also: WithNewMessage;
+}
+
+/**
+ * An audit entry of a transition, without its type: the lifecycle table names the event each
+ * transition writes (`transitionAudit`), so no caller can write another.
+ */
+export type TransitionAuditEntry = Omit<AuditEventInput, 'type'>;
+
+/** What else a transition changes beside the status. */
+export interface StatusChange {
+  /** Why the message was rejected or failed: a stable error code. */
+  readonly code?: string | null;
+  /** Set (`null`: cleared) when given; kept otherwise. */
+  readonly receiptDueAt?: Date | null;
+  readonly attempts?: number;
+  /** Written (at the transition's time) in the same statement, and only if the message moved. */
+  readonly audit?: readonly TransitionAuditEntry[];
+}
+
+/** A message moved by a trigger of the lifecycle table. */
+export interface MessageMove {
+  readonly id: string;
+  readonly trigger: MessageTrigger;
+  readonly at: Date;
+  readonly change: StatusChange;
+}
+
+/** What a receipt that came back for a message this gateway sent does to that message. */
+export type ReceiptTrigger = Extract<MessageTrigger, 'receipt-accepted' | 'receipt-rejected'>;
+
+/** A receipt that came back for a message this gateway sent, and what it changes. */
+export interface ReceiptRecord {
+  readonly receipt: Omit<NewReceipt, 'direction'>;
+  readonly trigger: ReceiptTrigger;
+  /** Entries for the message, written (at the receipt's time) only for the first copy. */
+  readonly audit: readonly TransitionAuditEntry[];
+}
+
+export interface MessageContent {
+  readonly content: Buffer;
+  readonly signed: Buffer;
+  readonly envelope: Buffer | null;
+}
+
+export interface StoredReceipt {
+  readonly status: string;
+  readonly code: string | null;
+  readonly signed: Buffer;
+  readonly recordedAt: Date;
+}
