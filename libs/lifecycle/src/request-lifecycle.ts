@@ -1,3 +1,4 @@
+import { AUDIT_EVENT_TYPES, type AuditEventType } from '@mxg/audit';
 import type { MessageType } from '@mxg/config';
 import type { RequestRefusal, RequestRefusalCode } from './request-lifecycle.errors';
 
@@ -101,23 +102,18 @@ export const SENT_BY: Readonly<Record<Exclude<RequestMessageType, 'notice'>, Req
   withdraw: 'requester',
 };
 
-export const REQUEST_AUDIT_EVENTS = [
-  'request.opened',
-  'request.answered',
-  'request.refused',
-  'request.partially-refused',
-  'request.clarification-requested',
-  'request.clarified',
-  'request.delay-notified',
-  'request.postponed',
-  'request.conditions-set',
-  'request.confirmation-requested',
-  'request.confirmed',
-  'request.confidentiality-notified',
-  'request.proceeded',
-  'request.withdrawn',
-] as const;
-export type RequestAuditEvent = (typeof REQUEST_AUDIT_EVENTS)[number];
+/**
+ * The audit events a request's moves write. Their one home is the audit log's list
+ * (`AUDIT_EVENT_TYPES`); a deadline passing (`request.overdue`) is no move.
+ */
+export type RequestAuditEvent = Exclude<
+  Extract<AuditEventType, `request.${string}`>,
+  'request.overdue'
+>;
+
+export const REQUEST_AUDIT_EVENTS = AUDIT_EVENT_TYPES.filter(
+  (type): type is RequestAuditEvent => type.startsWith('request.') && type !== 'request.overdue',
+);
 
 /** One allowed move: `type` sent by `side` while the request is in one of `from`. */
 export interface RequestRule {

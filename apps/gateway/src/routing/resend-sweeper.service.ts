@@ -1,34 +1,15 @@
-import {
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { PeriodicSweeper } from '../common/periodic-sweeper';
 import { ResendOverdue } from '../exchange/use-cases/resend-overdue/resend-overdue.use-case';
-
-const SWEEP_MS = 1000;
 
 /** Looks for overdue receipts once a second (see ResendOverdue). */
 @Injectable()
-export class ResendSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(ResendSweeper.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-
-  constructor(private readonly resend: ResendOverdue) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.resend
-        .execute()
-        .catch((error: Error) => this.logger.warn(`resend sweep failed: ${error.message}`))
-        .finally(() => (this.running = undefined));
-    }, SWEEP_MS);
+export class ResendSweeper extends PeriodicSweeper {
+  constructor(private readonly resend: ResendOverdue) {
+    super('resend sweep', 1000);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  protected override sweep(): Promise<unknown> {
+    return this.resend.execute();
   }
 }
