@@ -51,10 +51,12 @@ export class SubmitMessageDto {
   })
   signatory!: string;
 
+  // The OpenAPI document replaces this with one schema per type (schemas/openapi-body-schemas.ts);
+  // the body itself is checked by @mxg/messages in the use case.
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    example: { purpose: '…', justification: '…' },
+    description: 'the body, as its type requires: GET /schemas/{type}',
   })
   @IsObject({ message: 'must be a JSON object' })
   body!: Record<string, unknown>;
