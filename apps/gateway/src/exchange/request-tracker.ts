@@ -52,6 +52,11 @@ export function requestAudit(
   return [{ ...context, type: move.event, details: { request: move.requestId } }];
 }
 
+/** For a message that answers none: `decide` reads nothing for it. */
+const NO_QUERIES: SqlClient = {
+  query: () => Promise.reject(new Error('a message that answers none needs no query')),
+};
+
 const UNTRACKED: RequestMove = {
   ok: true,
   event: null,
@@ -76,6 +81,21 @@ export class RequestTracker {
   ) {}
 
   /**
+   * `decide` before the unit of work that stores the message, to refuse early: for an answer
+   * in a short transaction of its own; a message that answers none reads nothing, so it takes
+   * no connection at all (the common case: every new request).
+   */
+  precheck(
+    header: MessageHeader,
+    body: Readonly<Record<string, unknown>>,
+    direction: 'outgoing' | 'incoming',
+    at: Date,
+  ): Promise<RequestMove> {
+    if (header.inReplyTo === null) return this.decide(NO_QUERIES, header, body, direction, at);
+    return this.exchange.transaction((tx) => this.decide(tx, header, body, direction, at));
+  }
+
+  /**
    * The move `header` makes, decided in `db`'s transaction with the request row locked, so that
    * two messages of one request are taken one after the other. `direction`: whether this
    * gateway sends the message or received it.
@@ -92,17 +112,20 @@ export class RequestTracker {
     const terminated = terminationRefusal(this.config.treaty.agreement(header.agreement), type, at);
     if (terminated) return terminated;
 
-    const opening = type === 'request' || (type === 'notice' && header.inReplyTo === null);
-    const request = opening ? undefined : await this.requests.lock(db, header.correlationId);
+    let request: RequestRecord | undefined;
     let target: RequestTarget = { kind: 'none' };
     let side: RequestSide = 'requester';
     if (header.inReplyTo !== null) {
+      // MIG-8: a request or a notice starts its own exchange; naming an earlier message, it is
+      // refused (NOT_AN_ANSWER) whatever that message is.
+      if (type === 'request' || type === 'notice') target = { kind: 'not-a-request', type };
+      else request = await this.requests.lock(db, header.correlationId);
       if (request) {
         target = { kind: 'request', state: request.state, agreement: request.agreement };
         const sideOf = this.sideOf(request, header.from.authority);
         if (sideOf === undefined) return notYours(type, header.correlationId);
         side = sideOf;
-      } else {
+      } else if (target.kind === 'none') {
         const rootType = (await this.exchange.find(header.correlationId, db))?.type;
         if (rootType !== undefined) target = { kind: 'not-a-request', type: rootType };
       }

@@ -99,7 +99,7 @@ export class ReceiveEnvelope {
     // MIG-8..MIG-11, MIG-17: a message its request's state does not allow is refused here too —
     // a crafted envelope may have skipped its sender's checks. An answer is decided again below,
     // with its request locked, when it is stored.
-    const early = await this.messages.transaction((tx) => this.decide(tx, opened, now));
+    const early = await this.tracker.precheck(header, opened.message.body, 'incoming', now);
     if (!early.ok) return this.refuseMove(opened, early, payload, transport, common, now);
     // MIG-2: a party notifies changes of its own authorities only, consistent with the registry.
     const change = this.authorityChanges.refusal(header, opened.message.body);

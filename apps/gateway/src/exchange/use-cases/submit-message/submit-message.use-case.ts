@@ -24,9 +24,14 @@ import type { MessageRecord } from '../../exchange.types';
 import { messageAuditContext, publisherActor } from '../../message-audit-context';
 import { envelopeEntry } from '../../outbox-entries';
 import { OutboxSignal } from '../../outbox-signal';
-import { type AcceptedRequestMove, RequestTracker, requestAudit } from '../../request-tracker';
+import {
+  type AcceptedRequestMove,
+  type RequestMove,
+  RequestTracker,
+  requestAudit,
+} from '../../request-tracker';
 import { ExchangeStore } from '../../store/exchange.store';
-import type { Db, NewMessage, WithNewMessage } from '../../store/exchange-store.types';
+import type { NewMessage, WithNewMessage } from '../../store/exchange-store.types';
 import { type JsonSubmission, readJsonSubmission } from './submit-message.command';
 
 export type Submission =
@@ -45,6 +50,12 @@ export interface SubmitResult {
   readonly replayed: boolean;
   /** What the body check flagged without refusing (MIG-6 Latin forms, MIG-15). */
   readonly warnings: readonly BodyProblem[];
+}
+
+/** The request move a message makes when this gateway sends it; refused with its code. */
+function accepted(move: RequestMove): AcceptedRequestMove {
+  if (!move.ok) throw RequestLifecycleError.from(move);
+  return move;
 }
 
 function sha256(bytes: Uint8Array): string {
@@ -183,7 +194,7 @@ export class SubmitMessage {
     const header = message.header;
     // MIG-8..MIG-11, MIG-17: a message that does not fit its request is refused before it is
     // sealed; an answer is decided again below, with its request locked, when it is stored.
-    const early = await this.messages.transaction((tx) => this.decide(tx, message, now));
+    const early = accepted(await this.tracker.precheck(header, message.body, 'outgoing', now));
     // MIG-2: a party notifies changes of its own authorities only, consistent with the registry.
     const change = this.authorityChanges.refusal(header, message.body);
     if (change) throw new AuthorityChangeError(change.code, change.message);
@@ -224,7 +235,9 @@ export class SubmitMessage {
       early.open !== null || early.requestId === null
         ? await this.messages.insertMessage(stored, also(early))
         : await this.messages.transaction(async (tx) => {
-            const move = await this.decide(tx, message, now);
+            const move = accepted(
+              await this.tracker.decide(tx, header, message.body, 'outgoing', now),
+            );
             const inserted = await this.messages.insertMessage(stored, also(move), tx);
             if (inserted) await move.apply(tx);
             return inserted;
@@ -237,13 +250,6 @@ export class SubmitMessage {
     }
     this.outbox.notify();
     return { message: record, replayed: false, warnings };
-  }
-
-  /** The request move `message` makes when this gateway sends it; refused with its code. */
-  private async decide(db: Db, message: MxgMessage, now: Date): Promise<AcceptedRequestMove> {
-    const move = await this.tracker.decide(db, message.header, message.body, 'outgoing', now);
-    if (!move.ok) throw RequestLifecycleError.from(move);
-    return move;
   }
 
   /**
