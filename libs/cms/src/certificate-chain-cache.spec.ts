@@ -16,10 +16,12 @@ describe('verifyCertificateChain caches', () => {
 
   beforeAll(() => {
     fx = createCmsFixtures();
-    now = new Date();
     rootCrl = readFileSync(fx.rootCrlPath, 'utf8');
     listingCrl = readFileSync(fx.intermediateCrlPath, 'utf8');
     emptyCrl = intermediateCrlListingNothing(fx);
+    // Taken once every CRL is made: a CRL's thisUpdate is its making, in whole seconds, so a
+    // `now` read before it is before the CRL when the second turns in between (failed in CI).
+    now = new Date();
   });
   afterAll(() => fx.cleanup());
 
