@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,6 @@ import {
   encodeMessage,
   FileKeyStore,
   FileTrustStore,
-  MESSAGE_FORMAT,
   type MxgMessage,
   sealEnvelope,
   signatureSchemeFor,
@@ -17,6 +16,7 @@ import {
 import { exampleMessage, exampleNames, MAX_ATTACHMENT_BYTES } from '@mxg/messages';
 import { createExchangePair, eventually, type ExchangePair } from './support/exchange-pair';
 import { sql } from './support/faults';
+import { migRequest } from './support/pki-fixture';
 import { publishRaw, takeDeadLetters } from './support/raw-delivery';
 
 const ROOT = join(__dirname, '..');
@@ -129,23 +129,7 @@ describe('#11 the message-body contract (MIG-6): one check at the API, the recei
     pair.kz.api<Answer>('KZ-MVD', 'POST', '/messages', { ...request, body });
 
   /** A request from KZ-MVD to AZ-DMX with `body`, as a message header and body. */
-  const message = (body: Body): MxgMessage => {
-    const id = randomUUID();
-    return {
-      header: {
-        format: MESSAGE_FORMAT,
-        id,
-        type: 'request',
-        agreement: 'MIG',
-        from: { party: 'KZ', authority: 'KZ-MVD' },
-        to: { party: 'AZ', authority: 'AZ-DMX' },
-        createdAt: new Date().toISOString(),
-        correlationId: id,
-        inReplyTo: null,
-      },
-      body,
-    };
-  };
+  const message = (body: Body): MxgMessage => ({ ...migRequest(new Date()), body });
 
   describe('(a) POST /messages', () => {
     it.each(REFUSED.map((c) => [c.rule, c] as const))(
