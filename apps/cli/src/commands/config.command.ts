@@ -30,7 +30,7 @@ export function registerConfigCommands(program: Command): void {
         `  ${treaty.allAuthorities().length} competent authorities, ${treaty.allSignatories().length} signatories\n`,
       );
       process.stdout.write(
-        `  vocabularies: ${vocabulary.topics.length} topics, ${vocabulary.categories.length} categories, ${vocabulary.refusalGrounds.length} refusal grounds\n`,
+        `  vocabularies: ${vocabulary.topics.length} topics, ${vocabulary.categories.length} categories, ${vocabulary.refusalGrounds.length} refusal grounds, ${vocabulary.purposes.length} purposes\n`,
       );
       if (opts.gateway)
         process.stdout.write(`  gateway ${opts.gateway} speaks for ${config.gateway.party}\n`);

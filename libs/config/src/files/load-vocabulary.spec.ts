@@ -31,7 +31,7 @@ describe(loadVocabulary.name, () => {
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  it('loads the shipped lists: MIG-3 topics, MIG-4/MIG-5 categories, MIG-10.4 grounds', () => {
+  it('loads the shipped lists: MIG-3 topics, MIG-4/MIG-5 categories, MIG-10.4 grounds, MIG-11.2 purposes', () => {
     const sut = loadVocabulary(dir, root);
     expect(sut.topics.map((t) => t.code)).toContain('citizens-staying');
     expect(sut.categories.map((c) => c.code)).toEqual(
@@ -44,6 +44,19 @@ describe(loadVocabulary.name, () => {
       'essential-interests',
       'national-law',
       'international-obligations',
+    ]);
+    expect(sut.purposes.map((p) => p.code)).toEqual(
+      expect.arrayContaining(['residence-permit-decision', 'judicial-proceedings']),
+    );
+  });
+
+  it('refuses a purpose citing an article other than MIG-11.2', () => {
+    edit(
+      'code: judicial-proceedings\n    article: MIG-11.2',
+      'code: judicial-proceedings\n    article: MIG-3',
+    );
+    expect(issuesOf(() => loadVocabulary(dir, root))).toEqual([
+      expect.objectContaining({ field: 'purposes[8].article' }),
     ]);
   });
 

@@ -14,7 +14,7 @@ export function loadVocabulary(configDir: string, displayRoot = join(configDir, 
   const file = readConfigFile(join(configDir, VOCABULARY_FILE), vocabularyFileSchema, displayRoot);
   if (!file.ok) throw new ConfigError(file.issues);
   const issues: ConfigIssue[] = [];
-  for (const list of ['topics', 'categories', 'refusalGrounds'] as const) {
+  for (const list of ['topics', 'categories', 'refusalGrounds', 'purposes'] as const) {
     const seen = new Set<string>();
     file.value[list].forEach((entry, i) => {
       if (seen.has(entry.code)) {

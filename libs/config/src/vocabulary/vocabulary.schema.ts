@@ -23,6 +23,7 @@ export const vocabularyFileSchema = z.strictObject({
   topics: z.array(entry(z.literal('MIG-3'))).min(1),
   categories: z.array(entry(z.enum(['MIG-4', 'MIG-5']))).min(1),
   refusalGrounds: z.array(entry(z.literal('MIG-10.4'))).min(1),
+  purposes: z.array(entry(z.literal('MIG-11.2'))).min(1),
 });
 
 export type VocabularyFile = z.infer<typeof vocabularyFileSchema>;

@@ -15,4 +15,6 @@ export interface Vocabulary {
   readonly categories: readonly VocabularyEntry[];
   /** MIG-10.4: grounds for refusing a request. */
   readonly refusalGrounds: readonly VocabularyEntry[];
+  /** MIG-11.2: what a request's results may be used for; any other use needs consent. */
+  readonly purposes: readonly VocabularyEntry[];
 }
