@@ -6,6 +6,7 @@ import { StorageRoundTrips1764115200000 } from './1764115200000-storage-round-tr
 import { AuditSigningCertificates1764205200000 } from './1764205200000-audit-signing-certificates';
 import { OutboxPayloadEvidence1764291600000 } from './1764291600000-outbox-payload-evidence';
 import { Requests1764378000000 } from './1764378000000-requests';
+import { ContentEncryption1764464400000 } from './1764464400000-content-encryption';
 
 /** Every migration, in order. Listed by hand: globs break once the code is compiled. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   AuditSigningCertificates1764205200000,
   OutboxPayloadEvidence1764291600000,
   Requests1764378000000,
+  ContentEncryption1764464400000,
 ];
