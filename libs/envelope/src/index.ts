@@ -42,3 +42,21 @@ export {
   signReceipt,
 } from './receipt/receipt';
 export { agreementPolicy } from './algorithms/agreement-policy';
+export { AtRestError, type AtRestErrorCode } from './at-rest/at-rest.errors';
+export type { DataKeyWrapper, WrappedDataKey } from './at-rest/data-key-wrapper';
+export { FileDataKeyWrapper, fileKekId } from './at-rest/file-data-key-wrapper';
+export {
+  CONTENT_CIPHER_OVERHEAD,
+  CONTENT_CIPHER_VERSION,
+  decryptColumn,
+  encryptColumn,
+  isEncryptedColumn,
+  type ColumnPlace,
+  type EncryptedColumn,
+} from './at-rest/content-cipher';
+export {
+  openMessageContent,
+  sealMessageContent,
+  type MessageContentColumns,
+  type SealedMessageContent,
+} from './at-rest/message-content-sealing';

@@ -29,4 +29,5 @@ export { partyPkiPaths } from './pki-layout';
 export type { CertificateKeyPaths, PartyPkiPaths } from './pki-layout';
 export type { PkiInitOptions, PkiPartyPlan, PkiSignatoryPlan } from './pki-plan';
 export { revokeCertificate } from './pki-revoke';
+export { createStorageKek, loadStorageKek, STORAGE_KEK_BYTES } from './storage-kek';
 export type { RevokeCertificateOptions, RevokeCertificateResult } from './pki-revoke';

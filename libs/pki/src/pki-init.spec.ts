@@ -51,6 +51,7 @@ const KZ_FILES = [
   'kz/signatories/s1.cert.pem',
   'kz/ca.db.json',
   'kz/ca.crl.pem',
+  'kz/gateway/storage-kek.key',
 ];
 
 async function snapshot(dir: string): Promise<Record<string, string>> {
@@ -82,7 +83,7 @@ describe(initPki.name, () => {
     const report = await initPki(options);
     expect(report).toEqual({ created: KZ_FILES, updated: [], kept: [], reissued: [] });
 
-    for (const file of KZ_FILES.filter((f) => f.endsWith('.key.pem'))) {
+    for (const file of KZ_FILES.filter((f) => /\.key(\.pem)?$/.test(f))) {
       expect((await stat(join(certsDir, file))).mode & 0o777).toBe(0o600);
     }
     const paths = partyPkiPaths(certsDir, 'KZ');
@@ -122,6 +123,18 @@ describe(initPki.name, () => {
     });
   });
 
+  it("creates each party's storage KEK (MIG-11.4) once, and refuses one that is not a key", async () => {
+    await initPki({ ...options, parties: [kz('s1'), az] });
+    const kek = (party: string) =>
+      readFile(partyPkiPaths(certsDir, party).gateway.storageKek, 'utf8');
+    expect(await kek('KZ')).toMatch(/^[0-9a-f]{64}\n$/);
+    expect(await kek('AZ')).not.toBe(await kek('KZ'));
+    await writeFile(partyPkiPaths(certsDir, 'AZ').gateway.storageKek, 'not a key\n');
+    await expect(initPki({ ...options, parties: [kz('s1'), az] })).rejects.toThrow(
+      'PKI_LAYOUT_INCONSISTENT',
+    );
+  });
+
   it('changes no byte on a second run and reports every file as kept', async () => {
     await initPki(options);
     const before = await snapshot(certsDir);
@@ -148,6 +161,7 @@ describe(initPki.name, () => {
       'az/gateway/audit-checkpoint.cert.pem',
       'az/ca.db.json',
       'az/ca.crl.pem',
+      'az/gateway/storage-kek.key',
     ]);
     expect(report.updated).toEqual(['kz/ca.db.json']);
     const after = await snapshot(certsDir);

@@ -26,6 +26,7 @@ import {
 import { PkiError } from './pki-error';
 import { CertificateKeyPaths, PartyPkiPaths, partyPkiPaths } from './pki-layout';
 import { PkiInitOptions, PkiPartyPlan, validatePlan } from './pki-plan';
+import { createStorageKek, loadStorageKek } from './storage-kek';
 
 /** File paths relative to certsDir. */
 export interface PkiInitReport {
@@ -142,6 +143,17 @@ async function initParty(run: InitRun, party: PkiPartyPlan): Promise<void> {
   else if (dbChanged) await writeCaDatabase(paths.caDatabase, db);
   note(caCreated ? 'created' : dbChanged || crlMissing ? 'updated' : 'kept', paths.caDatabase);
   note(caCreated || crlMissing ? 'created' : 'kept', paths.caCrl);
+
+  // The storage KEK (MIG-11.4): created once, then only checked — replacing it would make every
+  // stored message's data key unreadable.
+  const kek = paths.gateway.storageKek;
+  if (await fileExists(kek)) {
+    (await loadStorageKek(kek)).fill(0);
+    note('kept', kek);
+  } else {
+    await createStorageKek(kek);
+    note('created', kek);
+  }
 }
 
 /** The CA pair, an empty database and the first (empty) CRL. */

@@ -22,6 +22,7 @@ describe(partyPkiPaths.name, () => {
           certificate: '/srv/certs/kz/gateway/audit-checkpoint.cert.pem',
           privateKey: '/srv/certs/kz/gateway/audit-checkpoint.key.pem',
         },
+        storageKek: '/srv/certs/kz/gateway/storage-kek.key',
       },
     });
     expect(paths.signatory('kz-mvd.1')).toEqual({

@@ -17,6 +17,11 @@ export interface PartyPkiPaths {
     seal: CertificateKeyPaths;
     encryption: CertificateKeyPaths;
     auditCheckpoint: CertificateKeyPaths;
+    /**
+     * The key-encryption key (KEK) that wraps each stored message's data key (MIG-11.4): 32
+     * random bytes, hex, mode 0600. Symmetric, so no certificate; never leaves the gateway.
+     */
+    storageKek: string;
   };
   signatory(id: string): CertificateKeyPaths;
 }
@@ -56,6 +61,7 @@ export function partyPkiPaths(certsDir: string, partyCode: string): PartyPkiPath
       seal: pair(join(dir, 'gateway', 'seal')),
       encryption: pair(join(dir, 'gateway', 'encryption')),
       auditCheckpoint: pair(join(dir, 'gateway', 'audit-checkpoint')),
+      storageKek: join(dir, 'gateway', 'storage-kek.key'),
     },
     signatory(id: string): CertificateKeyPaths {
       if (!isValidSignatoryId(id)) {
