@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@mxg/database';
+import { FileDataKeyWrapper } from '@mxg/envelope';
 import { envelopeEntry } from '../apps/gateway/src/exchange/outbox-entries';
 import type {
   NewMessage,
@@ -60,6 +61,7 @@ describe(`${ExchangeStore.name} (group-committed inserts, real PostgreSQL)`, () 
     const { rows } = await admin.query<Record<string, number>>(
       `SELECT (SELECT count(*)::int FROM mxg.messages WHERE id = ANY($1::uuid[])) AS messages,
               (SELECT count(*)::int FROM mxg.message_contents WHERE message_id = ANY($1::uuid[])) AS contents,
+              (SELECT count(*)::int FROM mxg.message_keys WHERE message_id = ANY($1::uuid[])) AS keys,
               (SELECT count(*)::int FROM mxg.outbox WHERE message_id = ANY($1::text[])) AS outbox,
               (SELECT count(*)::int FROM mxg.audit_entries WHERE message_id = ANY($1::text[])) AS audit,
               (SELECT count(DISTINCT xid)::int FROM mxg.audit_entries WHERE message_id = ANY($1::text[])) AS transactions`,
@@ -73,7 +75,7 @@ describe(`${ExchangeStore.name} (group-committed inserts, real PostgreSQL)`, () 
     dataSource = await new DataSource(dataSourceOptions(db.appUrl)).initialize();
     admin = new Client({ connectionString: db.ownerUrl });
     await admin.connect();
-    sut = new ExchangeStore(dataSource);
+    sut = new ExchangeStore(dataSource, FileDataKeyWrapper.fromKey(randomBytes(32)));
   });
 
   afterAll(async () => {
@@ -89,7 +91,7 @@ describe(`${ExchangeStore.name} (group-committed inserts, real PostgreSQL)`, () 
     expect(records.map((r) => r?.id)).toEqual(messages.map((m) => m.header.id));
     const ids = messages.map((m) => m.header.id);
     const stored = await counts(ids);
-    expect(stored).toMatchObject({ messages: 20, contents: 20, outbox: 20, audit: 40 });
+    expect(stored).toMatchObject({ messages: 20, contents: 20, keys: 20, outbox: 20, audit: 40 });
     // The first went alone; the 19 made while it was in flight went in one more statement
     // (entries of one statement share its transaction id).
     expect(stored.transactions).toBe(2);
@@ -141,7 +143,7 @@ describe(`${ExchangeStore.name} (group-committed inserts, real PostgreSQL)`, () 
       driverError: expect.objectContaining({ code: '23505' }) as unknown,
     });
     const stored = await counts([first.header.id, racing.header.id]);
-    expect(stored).toMatchObject({ messages: 1, contents: 1, outbox: 1, audit: 2 });
+    expect(stored).toMatchObject({ messages: 1, contents: 1, keys: 1, outbox: 1, audit: 2 });
     expect(await counts(bystanders.map((m) => m.header.id))).toMatchObject({
       messages: 4,
       outbox: 4,
@@ -157,7 +159,12 @@ describe(`${ExchangeStore.name} (group-committed inserts, real PostgreSQL)`, () 
         throw new Error('caller gives up');
       }),
     ).rejects.toThrow('caller gives up');
-    expect(await counts([m.header.id])).toMatchObject({ messages: 0, outbox: 0, audit: 0 });
+    expect(await counts([m.header.id])).toMatchObject({
+      messages: 0,
+      keys: 0,
+      outbox: 0,
+      audit: 0,
+    });
   });
 
   it('records concurrent receipts, the first for each message only, several per statement', async () => {

@@ -6,13 +6,15 @@ import type { SignatureScheme } from '@mxg/cms';
 import type { MxgConfigService } from '@mxg/config';
 import { runMigrations } from '@mxg/database';
 import {
+  FileDataKeyWrapper,
   FileKeyStore,
   MESSAGE_FORMAT,
   type MessageHeader,
+  sealMessageContent,
   signatureSchemeFor,
 } from '@mxg/envelope';
 // The gateway's own statement and outbox row: the limit is MXG's insert pattern, not a copy.
-import type { MessageInsert } from '../../../gateway/src/exchange/store/exchange-store.types';
+import type { SealedInsert } from '../../../gateway/src/exchange/store/exchange-store.types';
 import { insertMessagesStatement } from '../../../gateway/src/exchange/store/insert-messages.statement';
 import { envelopeEntry } from '../../../gateway/src/exchange/outbox-entries';
 import { contentCryptoPrimitives } from '../content-crypto-primitives';
@@ -250,7 +252,7 @@ export async function measureBroker(
 
 /**
  * PostgreSQL: MXG's own insert pattern — the statement a submit writes (message, content with its
- * envelope, outbox row, two audit entries), built by the gateway's own builder, autocommitted,
+ * envelope, its data key, outbox row, two audit entries), built by the gateway's own builder, autocommitted,
  * one message per statement (a lone request) or `messagesPerStatement` together (what the
  * gateway's group commit makes of concurrent requests).
  */
@@ -264,7 +266,7 @@ export interface DatabaseLimits {
   readonly postgresMicrosPerMessage: number;
 }
 
-const ROWS_PER_MESSAGE = 5;
+const ROWS_PER_MESSAGE = 6;
 
 export async function measureDatabase(
   config: MxgConfigService,
@@ -284,7 +286,9 @@ export async function measureDatabase(
       const signed = randomBytes(MESSAGE_BYTES + 700);
       const envelope = randomBytes(MESSAGE_BYTES + 1800);
       const digest = `sha256:${'0'.repeat(64)}`;
-      const message = (): MessageInsert => {
+      // Content encrypted at rest as the gateway does it (MIG-11.4): its CPU is the load generator's.
+      const keys = FileDataKeyWrapper.fromKey(randomBytes(32));
+      const message = async (): Promise<SealedInsert> => {
         const id = randomUUID();
         const at = new Date();
         const header: MessageHeader = {
@@ -307,6 +311,7 @@ export async function measureDatabase(
           contentDigest: digest,
         };
         return {
+          sealed: await sealMessageContent(keys, id, { content, signed }),
           message: {
             header,
             direction: 'outgoing',
@@ -341,7 +346,7 @@ export async function measureDatabase(
             while (performance.now() < deadline) {
               if (connectionError) throw connectionError;
               const { text, parameters } = insertMessagesStatement(
-                Array.from({ length: messagesPerStatement }, message),
+                await Promise.all(Array.from({ length: messagesPerStatement }, message)),
               );
               await pool.query(text, parameters);
               statements++;

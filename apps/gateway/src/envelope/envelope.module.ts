@@ -1,10 +1,13 @@
 import { Logger, Module } from '@nestjs/common';
 import { MxgConfigService } from '@mxg/config';
-import { FileKeyStore, FileTrustStore } from '@mxg/envelope';
-import { KEY_STORE, TRUST_STORE } from './envelope.constants';
+import { FileDataKeyWrapper, FileKeyStore, FileTrustStore } from '@mxg/envelope';
+import { DATA_KEY_WRAPPER, KEY_STORE, TRUST_STORE } from './envelope.constants';
 import { EnvelopeService } from './envelope.service';
 
-/** Signing, encryption and verification with this gateway's keys and trust list. */
+/**
+ * Signing, encryption and verification with this gateway's keys and trust list, and the wrapping
+ * of stored messages' data keys (MIG-11.4).
+ */
 @Module({
   providers: [
     {
@@ -25,8 +28,16 @@ import { EnvelopeService } from './envelope.service';
       useFactory: (config: MxgConfigService) =>
         new FileKeyStore(config.paths.certs, config.gateway.party),
     },
+    {
+      // Loaded before the gateway starts: without its KEK it could neither store nor read
+      // message content, so it refuses to start (KEK_NOT_AVAILABLE, naming the file).
+      provide: DATA_KEY_WRAPPER,
+      inject: [MxgConfigService],
+      useFactory: (config: MxgConfigService) =>
+        FileDataKeyWrapper.load(config.paths.certs, config.gateway.party),
+    },
     EnvelopeService,
   ],
-  exports: [EnvelopeService],
+  exports: [EnvelopeService, DATA_KEY_WRAPPER],
 })
 export class EnvelopeModule {}

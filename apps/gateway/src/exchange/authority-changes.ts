@@ -64,7 +64,11 @@ export class AuthorityChanges implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     for (const record of await this.store.receivedOfType(NOTICE)) {
       const stored = await this.store.content(record.id);
-      if (!stored) continue;
+      if (stored?.state !== 'available') {
+        // MIG-11.5: a notice destroyed before this start no longer says what it changed.
+        this.logger.warn(`authority-change notice ${record.id} was destroyed: not applied again`);
+        continue;
+      }
       const { header, body } = decodeMessage(stored.content);
       try {
         this.apply(header, body);

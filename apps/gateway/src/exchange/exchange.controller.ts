@@ -18,7 +18,12 @@ import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { CurrentClient, Roles } from '../auth/roles.decorator';
 import { CMS_MEDIA_TYPES, JSON_MEDIA_TYPE } from '../api/media-types';
 import { BodyOf, type RequestBody } from '../api/request-body.decorator';
-import { ExchangeError, type FieldProblem, validationFailed } from './exchange.errors';
+import {
+  contentDestroyed,
+  ExchangeError,
+  type FieldProblem,
+  validationFailed,
+} from './exchange.errors';
 import { assertMayRead, assertMaySee } from './message-access';
 import { ExchangeStore } from './store/exchange.store';
 import { MessageView } from './message-view';
@@ -145,7 +150,8 @@ export class ExchangeController {
   ) {
     assertMayRead(client, await this.messages.find(id), id);
     const content = await this.messages.content(id);
-    response.type('application/pkcs7-mime').send(content!.signed);
+    if (content?.state !== 'available') throw contentDestroyed(id);
+    response.type('application/pkcs7-mime').send(content.signed);
   }
 
   @Get(':id/receipt')

@@ -1,5 +1,5 @@
 import { MxgError } from '@mxg/core';
-import type { EnvelopeErrorCode } from '@mxg/envelope';
+import type { AtRestErrorCode, EnvelopeErrorCode } from '@mxg/envelope';
 
 /** Refusals of the national-system API that are not about signatures or the treaty. */
 export type ExchangeErrorCode =
@@ -12,7 +12,9 @@ export type ExchangeErrorCode =
   | 'RECIPIENT_IS_OWN_PARTY'
   | 'MESSAGE_ID_REUSED'
   | 'MESSAGE_ID_UNAVAILABLE'
-  | 'ENVELOPE_TOO_LARGE';
+  | 'ENVELOPE_TOO_LARGE'
+  /** MIG-11.5: the message's content was destroyed (its data key erased); only its record is left. */
+  | 'CONTENT_DESTROYED';
 
 export const EXCHANGE_ERROR_STATUS: Readonly<Record<ExchangeErrorCode, number>> = {
   VALIDATION_FAILED: 400,
@@ -25,6 +27,20 @@ export const EXCHANGE_ERROR_STATUS: Readonly<Record<ExchangeErrorCode, number>> 
   MESSAGE_ID_REUSED: 409,
   MESSAGE_ID_UNAVAILABLE: 409,
   ENVELOPE_TOO_LARGE: 413,
+  CONTENT_DESTROYED: 410,
+};
+
+/**
+ * Stored content that cannot be read (MIG-11.4) is the gateway's fault, never the client's: its
+ * key-encryption key is missing (503, as for its other keys) or the database holds what does not
+ * verify — altered, moved, or under a KEK this gateway does not hold (500, with its own code).
+ */
+export const AT_REST_ERROR_STATUS: Readonly<Record<AtRestErrorCode, number>> = {
+  KEK_NOT_AVAILABLE: 503,
+  KEK_UNKNOWN: 500,
+  DATA_KEY_UNWRAP_FAILED: 500,
+  CONTENT_FORMAT_UNSUPPORTED: 500,
+  CONTENT_AUTHENTICATION_FAILED: 500,
 };
 
 /**
@@ -79,5 +95,13 @@ export function validationFailed(problems: readonly FieldProblem[]): ExchangeErr
     'VALIDATION_FAILED',
     problems.map((p) => `${p.field}: ${p.message}${p.treaty ? ` (${p.treaty})` : ''}`).join('; '),
     { errors: problems },
+  );
+}
+
+/** MIG-11.5: the message is known, its content is not any more (crypto-shredded). */
+export function contentDestroyed(id: string): ExchangeError {
+  return new ExchangeError(
+    'CONTENT_DESTROYED',
+    `the content of message ${id} was destroyed; its record and audit trail remain`,
   );
 }

@@ -5,6 +5,7 @@ import { EnvelopeModule } from '../envelope/envelope.module';
 import { AuthorityChanges } from './authority-changes';
 import { ExchangeController } from './exchange.controller';
 import { InboxController } from './inbox.controller';
+import { LegacyContentEncryption } from './legacy-content-encryption';
 import { OutboxSignal } from './outbox-signal';
 import { RequestTracker } from './request-tracker';
 import { ExchangeStore } from './store/exchange.store';
@@ -25,6 +26,7 @@ import { SubmitMessage } from './use-cases/submit-message/submit-message.use-cas
     RequestStore,
     RequestTracker,
     AuthorityChanges,
+    LegacyContentEncryption,
     OutboxSignal,
     SubmitMessage,
     ReceiveEnvelope,

@@ -5,7 +5,7 @@ import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { CurrentClient, Roles } from '../auth/roles.decorator';
 import { isUuid } from '@mxg/core';
 import { decodeMessage } from '@mxg/envelope';
-import { ExchangeError, validationFailed } from './exchange.errors';
+import { contentDestroyed, ExchangeError, validationFailed } from './exchange.errors';
 import { assertMayRead } from './message-access';
 import { ExchangeStore } from './store/exchange.store';
 import { MessageView } from './message-view';
@@ -80,7 +80,8 @@ export class InboxController {
     if (message.direction !== 'incoming')
       throw new ExchangeError('MESSAGE_NOT_FOUND', `message ${id} was not received here`);
     const stored = await this.messages.content(id);
-    const { header, body } = decodeMessage(stored!.content);
+    if (stored?.state !== 'available') throw contentDestroyed(id);
+    const { header, body } = decodeMessage(stored.content);
     return { ...MessageView.of(message), header, body, signedUrl: `/messages/${id}/signed` };
   }
 

@@ -197,7 +197,9 @@ export class RequestTracker {
     };
     for (const m of await this.exchange.conversation(request.id)) {
       if (m.status === 'rejected' || m.id === refused.id || !isRequestMessageType(m.type)) continue;
-      const { body } = decodeMessage((await this.exchange.content(m.id))!.content);
+      // A destroyed message's content is gone (MIG-11.5): its type still moves the request.
+      const stored = await this.exchange.content(m.id, db);
+      const body = stored?.state === 'available' ? decodeMessage(stored.content).body : {};
       const moved = requestTransition({
         target:
           state === null

@@ -1,6 +1,6 @@
 import type { AuditEventInput } from '@mxg/audit';
 import type { SqlClient } from '@mxg/database';
-import type { MessageHeader } from '@mxg/envelope';
+import type { MessageHeader, SealedMessageContent } from '@mxg/envelope';
 import type { MessageDirection, MessageStatus, MessageTrigger } from '@mxg/lifecycle';
 import type { OutboxProperties, OutboxRow } from '../exchange.types';
 import type { NewRequest } from './request.types';
@@ -60,6 +60,11 @@ export interface MessageInsert {
   readonly also: WithNewMessage;
 }
 
+/** A new message with its content and signed original encrypted for storage (MIG-11.4). */
+export interface SealedInsert extends MessageInsert {
+  readonly sealed: SealedMessageContent;
+}
+
 /**
  * An audit entry of a transition, without its type: the lifecycle table names the event each
  * transition writes (`transitionAudit`), so no caller can write another.
@@ -96,11 +101,19 @@ export interface ReceiptRecord {
   readonly audit: readonly TransitionAuditEntry[];
 }
 
-export interface MessageContent {
-  readonly content: Buffer;
-  readonly signed: Buffer;
-  readonly envelope: Buffer | null;
-}
+/**
+ * A message's stored content, decrypted (MIG-11.4): `available` with the canonical message, the
+ * signatory's SignedData and (outgoing only) the envelope as sent; or `destroyed` — its data key
+ * or its content is gone (crypto-shredding, MIG-11.5), and nothing of it can be read any more.
+ */
+export type MessageContent =
+  | {
+      readonly state: 'available';
+      readonly content: Buffer;
+      readonly signed: Buffer;
+      readonly envelope: Buffer | null;
+    }
+  | { readonly state: 'destroyed' };
 
 export interface StoredReceipt {
   readonly status: string;

@@ -1,9 +1,17 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { MessageType } from '@mxg/config';
 import { DataSource, type EntityManager } from 'typeorm';
 import { GroupCommit, isUuid } from '@mxg/core';
 import { queryRows } from '@mxg/database';
+import {
+  AtRestError,
+  type DataKeyWrapper,
+  isEncryptedColumn,
+  openMessageContent,
+  sealMessageContent,
+} from '@mxg/envelope';
 import { fromStatuses, type MessageTrigger } from '@mxg/lifecycle';
+import { DATA_KEY_WRAPPER } from '../../envelope/envelope.constants';
 import type { MessageRecord, OutboxProperties, OutboxRow } from '../exchange.types';
 import type {
   Db,
@@ -14,12 +22,14 @@ import type {
   NewReceipt,
   ReceiptRecord,
   ReceiptTrigger,
+  SealedInsert,
   StatusChange,
   StoredReceipt,
   TransitionAuditEntry,
   WithNewMessage,
 } from './exchange-store.types';
 import { insertMessagesStatement } from './insert-messages.statement';
+import { encryptLegacyContentStatement, LEGACY_CONTENT_SELECT } from './legacy-content.statements';
 import { markPublishedStatement } from './mark-published.statement';
 import { MAX_BATCH_WEIGHT, messageGroupCommit } from './message-group-commit';
 import { type MessageRow, toRecord } from './message-row';
@@ -28,14 +38,20 @@ import { outboxInsertStatement } from './outbox-insert.statement';
 import { recordReceiptsStatement } from './record-receipts.statement';
 
 /**
- * Every SQL statement of the exchange and its unit of work, and the only door to message content
- * (so per-message encryption can come later in one place). Returns domain records, never ORM
- * entities. A status moves only by a trigger of the lifecycle table (@mxg/lifecycle), which
+ * Every SQL statement of the exchange and its unit of work, and the only door to message content:
+ * content and signed original are written encrypted under a data key of their message's own and
+ * read back decrypted (MIG-11.4, content-cipher.ts in @mxg/envelope). Returns domain records,
+ * never ORM entities. A status moves only by a trigger of the lifecycle table (@mxg/lifecycle), which
  * gives the statement its from-statuses, target and audit event.
  */
 @Injectable()
 export class ExchangeStore {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly logger = new Logger(ExchangeStore.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(DATA_KEY_WRAPPER) private readonly keys: DataKeyWrapper,
+  ) {}
 
   /** Whether `error` is an insert refused because its client used its Idempotency-Key already. */
   static isIdempotencyConflict(error: unknown): boolean {
@@ -80,7 +96,15 @@ export class ExchangeStore {
     items: readonly MessageInsert[],
     db: Db,
   ): Promise<(MessageRecord | undefined)[]> {
-    const { text, parameters } = insertMessagesStatement(items);
+    // Each message under a fresh data key, wrapped by the KEK (MIG-11.4); the key row goes into
+    // the same statement as the message, so neither exists without the other.
+    const sealed: SealedInsert[] = await Promise.all(
+      items.map(async (item) => ({
+        ...item,
+        sealed: await sealMessageContent(this.keys, item.message.header.id, item.message),
+      })),
+    );
+    const { text, parameters } = insertMessagesStatement(sealed);
     const rows = await queryRows<MessageRow>(db, text, parameters);
     const byId = new Map(rows.map((row) => [row.id, row]));
     return items.map((item) => {
@@ -141,13 +165,76 @@ export class ExchangeStore {
     return row && toRecord(row);
   }
 
-  async content(id: string): Promise<MessageContent | undefined> {
-    const [row] = await queryRows<MessageContent>(
-      this.dataSource,
-      `SELECT content, signed, envelope FROM message_contents WHERE message_id = $1`,
+  /**
+   * A message's content, decrypted (MIG-11.4): `undefined` when there is no such message;
+   * `destroyed` when its content or its data key is gone (crypto-shredding, MIG-11.5). A
+   * ciphertext or wrapped key that fails its integrity check throws AtRestError
+   * (CONTENT_AUTHENTICATION_FAILED, DATA_KEY_UNWRAP_FAILED, KEK_UNKNOWN …): never returned as content.
+   * A row from before encryption (no key row, not in the encrypted format) is returned as it is
+   * until LegacyContentEncryption has encrypted it.
+   */
+  async content(id: string, db: Db = this.dataSource): Promise<MessageContent | undefined> {
+    if (!isUuid(id)) return undefined;
+    const [row] = await queryRows<{
+      stored: boolean;
+      content: Buffer | null;
+      signed: Buffer | null;
+      envelope: Buffer | null;
+      kek: string | null;
+      wrapped: Buffer | null;
+    }>(
+      db,
+      `SELECT c.message_id IS NOT NULL AS stored, c.content, c.signed, c.envelope, k.kek, k.wrapped
+         FROM messages m
+         LEFT JOIN message_contents c ON c.message_id = m.id
+         LEFT JOIN message_keys k ON k.message_id = m.id
+        WHERE m.id = $1`,
       [id],
     );
-    return row;
+    if (!row) return undefined;
+    if (!row.stored || row.content === null || row.signed === null) return { state: 'destroyed' };
+    const { content, signed, envelope } = row;
+    if (row.kek === null || row.wrapped === null) {
+      // Encrypted, and its key is gone: shredded. Plaintext: stored before encryption.
+      if (isEncryptedColumn(content) || isEncryptedColumn(signed)) return { state: 'destroyed' };
+      return { state: 'available', content, signed, envelope };
+    }
+    try {
+      const key = { kek: row.kek, wrapped: row.wrapped };
+      const opened = await openMessageContent(this.keys, id, { content, signed }, key);
+      return { state: 'available', ...opened, envelope };
+    } catch (error) {
+      if (error instanceof AtRestError) {
+        this.logger.error(`stored content of message ${id} cannot be read: ${error.code}`);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Encrypts, in one transaction, up to `limit` rows of `message_contents` stored before content
+   * was encrypted (no key row, not in the encrypted format), each under a new data key whose
+   * wrapped form is inserted beside it. Rows another instance has locked are skipped (SKIP
+   * LOCKED), and a row whose key row exists by then is left alone (the key row's primary key
+   * decides), so instances may run this at once. Returns how many rows it took: 0 when none is
+   * left.
+   */
+  async encryptLegacyContents(limit: number): Promise<number> {
+    return this.dataSource.transaction(async (db) => {
+      const rows = await queryRows<{ message_id: string; content: Buffer; signed: Buffer }>(
+        db,
+        LEGACY_CONTENT_SELECT,
+        [limit],
+      );
+      for (const row of rows) {
+        // Read through a lock taken after another instance committed: already encrypted.
+        if (isEncryptedColumn(row.content) || isEncryptedColumn(row.signed)) continue;
+        const sealed = await sealMessageContent(this.keys, row.message_id, row);
+        const { text, parameters } = encryptLegacyContentStatement(row.message_id, sealed);
+        await db.query(text, parameters);
+      }
+      return rows.length;
+    });
   }
 
   /**

@@ -1,16 +1,17 @@
 import { auditEntriesJoining, type AuditEventInput } from '@mxg/audit';
 import { SqlParameters, type SqlStatement } from '@mxg/database';
-import type { MessageInsert } from './exchange-store.types';
+import type { SealedInsert } from './exchange-store.types';
 import { OUTBOX_COLUMNS, outboxValues } from './outbox-insert.statement';
 
 /**
- * One statement inserting several new messages with their content and, for each message that is
- * new, its receipt, outbox row and audit entries (a data-modifying CTE is atomic, so it commits
+ * One statement inserting several new messages with their content — encrypted already, each under
+ * its own data key, whose wrapped form goes into `message_keys` in this same statement (MIG-11.4)
+ * — and, for each message that is new, its receipt, outbox row and audit entries (a data-modifying CTE is atomic, so it commits
  * as a whole). A message whose id exists already is skipped with everything of its own; the
  * statement returns the messages it inserted. Every row of `also` belongs to its message's id,
  * and no id may appear twice (callers batch distinct ids).
  */
-export function insertMessagesStatement(items: readonly MessageInsert[]): SqlStatement {
+export function insertMessagesStatement(items: readonly SealedInsert[]): SqlStatement {
   if (items.length === 0) throw new RangeError('insertMessagesStatement takes one message or more');
   const p = new SqlParameters();
   const messages: string[] = [];
@@ -20,7 +21,7 @@ export function insertMessagesStatement(items: readonly MessageInsert[]): SqlSta
   const audit: AuditEventInput[] = [];
   const auditTimes: Date[] = [];
   const ids = new Set<string>();
-  for (const { message: m, also } of items) {
+  for (const { message: m, also, sealed } of items) {
     const h = m.header;
     if (ids.has(h.id)) throw new RangeError(`message ${h.id} appears twice in one insert`);
     ids.add(h.id);
@@ -44,9 +45,11 @@ export function insertMessagesStatement(items: readonly MessageInsert[]): SqlSta
         [m.submittedBy ?? null, 'text'],
         [m.idempotencyKey ?? null, 'text'],
         [m.requestDigest ?? null, 'text'],
-        [Buffer.from(m.content), 'bytea'],
-        [Buffer.from(m.signed), 'bytea'],
+        [sealed.content, 'bytea'],
+        [sealed.signed, 'bytea'],
         [m.envelope ? Buffer.from(m.envelope) : null, 'bytea'],
+        [sealed.key.kek, 'text'],
+        [sealed.key.wrapped, 'bytea'],
       ]),
     );
     if (also.receipt) {
@@ -95,7 +98,7 @@ export function insertMessagesStatement(items: readonly MessageInsert[]): SqlSta
   const ctes = [
     `n (id, direction, type, agreement, from_party, from_authority, to_party, to_authority,
         correlation_id, in_reply_to, digest, signatory_id, created_at, recorded_at, status,
-        submitted_by, idempotency_key, request_digest, content, signed, envelope)
+        submitted_by, idempotency_key, request_digest, content, signed, envelope, kek, wrapped)
        AS (VALUES ${messages.join(',\n  ')})`,
     `m AS (
        INSERT INTO messages (id, direction, type, agreement, from_party, from_authority, to_party,
@@ -108,6 +111,9 @@ export function insertMessagesStatement(items: readonly MessageInsert[]): SqlSta
     `c AS (
        INSERT INTO message_contents (message_id, content, signed, envelope)
        SELECT n.id, n.content, n.signed, n.envelope FROM n JOIN m ON m.id = n.id)`,
+    `k AS (
+       INSERT INTO message_keys (message_id, kek, wrapped)
+       SELECT n.id, n.kek, n.wrapped FROM n JOIN m ON m.id = n.id)`,
   ];
   if (receipts.length > 0) {
     ctes.push(`r AS (
