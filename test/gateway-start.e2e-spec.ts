@@ -2,6 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { MxgConfigService } from '@mxg/config';
+import { partyPkiPaths } from '@mxg/pki';
 import { spawnGateway, waitForHttp, type GatewayProcess } from './support/gateway-process';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -82,6 +84,23 @@ describe('gateway start-up (compiled gateway process, real PostgreSQL and Rabbit
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start without its storage key-encryption key, and names the file and the fix (MIG-11.4)', async () => {
+    const certs = mkdtempSync(join(tmpdir(), 'mxg-no-kek-'));
+    try {
+      cpSync(MxgConfigService.load().paths.certs, certs, { recursive: true });
+      const kek = partyPkiPaths(certs, 'KZ').gateway.storageKek;
+      rmSync(kek);
+      gateway = await spawnGateway({ MXG_GATEWAY: 'kz', ...databaseEnv(), MXG_CERTS_DIR: certs });
+      expect(await gateway.exited).toBe(1);
+      expect(gateway.output()).toContain(
+        `KEK_NOT_AVAILABLE: no storage key-encryption key at ${kek}`,
+      );
+      expect(gateway.output()).toContain('run `mxg pki init`, which creates one');
+    } finally {
+      rmSync(certs, { recursive: true, force: true });
     }
   });
 });

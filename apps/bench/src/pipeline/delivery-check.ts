@@ -1,7 +1,13 @@
 import { Client } from 'pg';
 import { verifyCmsSignature } from '@mxg/cms';
 import type { MxgConfigService } from '@mxg/config';
-import { FileTrustStore, verifySignedLayer } from '@mxg/envelope';
+import {
+  type DataKeyWrapper,
+  FileDataKeyWrapper,
+  FileTrustStore,
+  openMessageContent,
+  verifySignedLayer,
+} from '@mxg/envelope';
 import type { BenchExchange } from './gateway-processes';
 import type { Submission } from './load-generator';
 
@@ -160,21 +166,24 @@ export async function readDeliveries(
     const missingAtAz = [...acceptedIds].filter((id) => !deliveredAt.has(id)).length;
     const unexpectedAtAz = [...deliveredAt.keys()].filter((id) => !acceptedIds.has(id)).length;
 
-    // Every inner signature, cryptographically, over the content AZ stored.
+    // Every inner signature, cryptographically, over the content AZ stored — decrypted with
+    // AZ's KEK (MIG-11.4): a row that does not decrypt counts as invalid.
+    const azKeys = await FileDataKeyWrapper.load(exchange.certsDir, 'AZ');
     let signaturesChecked = 0;
     let signaturesInvalid = 0;
     const sampleIds: string[] = [];
-    const cursor = 'SELECT message_id, content, signed FROM message_contents ORDER BY message_id';
+    const cursor = `SELECT c.message_id, c.content, c.signed, k.kek, k.wrapped
+                      FROM message_contents c LEFT JOIN message_keys k USING (message_id)
+                     ORDER BY c.message_id`;
     const pageSize = 2000;
     for (let offset = 0; ; offset += pageSize) {
-      const page = await az.query<{ message_id: string; content: Buffer; signed: Buffer }>(
-        `${cursor} LIMIT ${pageSize} OFFSET ${offset}`,
-      );
+      const page = await az.query<StoredRow>(`${cursor} LIMIT ${pageSize} OFFSET ${offset}`);
       for (const row of page.rows) {
         signaturesChecked++;
         try {
-          const verified = await verifyCmsSignature(row.signed);
-          if (!Buffer.from(verified.content).equals(row.content)) signaturesInvalid++;
+          const { content, signed } = await decrypted(azKeys, row);
+          const verified = await verifyCmsSignature(signed);
+          if (!Buffer.from(verified.content).equals(content)) signaturesInvalid++;
         } catch {
           signaturesInvalid++;
         }
@@ -190,11 +199,13 @@ export async function readDeliveries(
     const policy = treaty.agreement('MIG').algorithms;
     let layersInvalid = 0;
     for (const id of sampleIds) {
-      const { rows } = await az.query<{ signed: Buffer }>(
-        `SELECT signed FROM message_contents WHERE message_id = $1`,
+      const { rows } = await az.query<StoredRow>(
+        `SELECT c.message_id, c.content, c.signed, k.kek, k.wrapped
+           FROM message_contents c LEFT JOIN message_keys k USING (message_id)
+          WHERE c.message_id = $1`,
         [id],
       );
-      const report = await verifySignedLayer(rows[0].signed, {
+      const report = await verifySignedLayer((await decrypted(azKeys, rows[0])).signed, {
         layer: 'inner',
         role: 'signatory',
         party: 'KZ',
@@ -248,4 +259,24 @@ export async function readDeliveries(
   } finally {
     await Promise.all([kz.end(), az.end()]);
   }
+}
+
+/** A row of `message_contents` with its data key, as the self-check reads it. */
+interface StoredRow {
+  message_id: string;
+  content: Buffer;
+  signed: Buffer;
+  kek: string | null;
+  wrapped: Buffer | null;
+}
+
+/** The plaintext of a stored row (MIG-11.4); throws when it has no key or does not verify. */
+function decrypted(
+  keys: DataKeyWrapper,
+  row: StoredRow,
+): Promise<{ content: Buffer; signed: Buffer }> {
+  if (row.kek === null || row.wrapped === null) {
+    return Promise.reject(new Error(`message ${row.message_id} has no data key`));
+  }
+  return openMessageContent(keys, row.message_id, row, { kek: row.kek, wrapped: row.wrapped });
 }
