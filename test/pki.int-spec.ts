@@ -298,8 +298,9 @@ describe.each(plans)('development PKI checked by OpenSSL: $name', ({ signingAlgo
     expect(report.updated).toEqual([]);
     expect(await fingerprintTree(certsDir)).toEqual(before);
 
-    const keys = Object.keys(before).filter((file) => file.endsWith('.key.pem'));
-    expect(keys).toHaveLength(2 * (1 + 3 + 2));
+    // Per party: the CA, three gateway keys, two signatories, and the storage KEK (MIG-11.4).
+    const keys = Object.keys(before).filter((file) => /\.key(\.pem)?$/.test(file));
+    expect(keys).toHaveLength(2 * (1 + 3 + 2 + 1));
     for (const key of keys) {
       expect((await stat(key)).mode & 0o777).toBe(0o600);
     }
