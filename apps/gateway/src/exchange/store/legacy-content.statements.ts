@@ -2,15 +2,17 @@ import type { SealedMessageContent } from '@mxg/envelope';
 import type { SqlStatement } from '@mxg/database';
 
 /**
- * Rows of `message_contents` stored before content was encrypted (MIG-11.4): no key row, and a
- * content that does not begin with the encrypted format's version byte 0x01 (a canonical message
- * begins with `{`) — so a row whose key was shredded is never taken for one. Locked for the
+ * Rows of `message_contents` stored before content was encrypted (MIG-11.4): no key row, and
+ * neither column begins with the encrypted format's version byte 0x01 (a canonical message begins
+ * with `{`, a SignedData with 0x30) — so a row whose key was shredded is never taken for one (and
+ * the same test as ExchangeStore's, so no row is taken again and again). Locked for the
  * transaction; rows another instance holds are skipped. `$1`: how many.
  */
 export const LEGACY_CONTENT_SELECT = `
   SELECT c.message_id, c.content, c.signed FROM message_contents c
    WHERE NOT EXISTS (SELECT 1 FROM message_keys k WHERE k.message_id = c.message_id)
      AND substring(c.content FROM 1 FOR 1) <> '\\x01'::bytea
+     AND substring(c.signed FROM 1 FOR 1) <> '\\x01'::bytea
    LIMIT $1 FOR UPDATE OF c SKIP LOCKED`;
 
 /**
