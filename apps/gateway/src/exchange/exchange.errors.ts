@@ -12,7 +12,9 @@ export type ExchangeErrorCode =
   | 'RECIPIENT_IS_OWN_PARTY'
   | 'MESSAGE_ID_REUSED'
   | 'MESSAGE_ID_UNAVAILABLE'
-  | 'ENVELOPE_TOO_LARGE';
+  | 'ENVELOPE_TOO_LARGE'
+  // MIG-11.5: its content was destroyed (key and ciphertext erased).
+  | 'MESSAGE_DESTROYED';
 
 export const EXCHANGE_ERROR_STATUS: Readonly<Record<ExchangeErrorCode, number>> = {
   VALIDATION_FAILED: 400,
@@ -25,6 +27,7 @@ export const EXCHANGE_ERROR_STATUS: Readonly<Record<ExchangeErrorCode, number>> 
   MESSAGE_ID_REUSED: 409,
   MESSAGE_ID_UNAVAILABLE: 409,
   ENVELOPE_TOO_LARGE: 413,
+  MESSAGE_DESTROYED: 410,
 };
 
 /**
