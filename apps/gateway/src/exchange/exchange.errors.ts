@@ -14,7 +14,9 @@ export type ExchangeErrorCode =
   | 'MESSAGE_ID_UNAVAILABLE'
   | 'ENVELOPE_TOO_LARGE'
   // MIG-11.5: its content was destroyed (key and ciphertext erased).
-  | 'MESSAGE_DESTROYED';
+  | 'MESSAGE_DESTROYED'
+  // MIG-11.5: a type only the gateway itself sends (a destruction notice).
+  | 'MESSAGE_TYPE_RESERVED';
 
 export const EXCHANGE_ERROR_STATUS: Readonly<Record<ExchangeErrorCode, number>> = {
   VALIDATION_FAILED: 400,
@@ -28,6 +30,7 @@ export const EXCHANGE_ERROR_STATUS: Readonly<Record<ExchangeErrorCode, number>> 
   MESSAGE_ID_UNAVAILABLE: 409,
   ENVELOPE_TOO_LARGE: 413,
   MESSAGE_DESTROYED: 410,
+  MESSAGE_TYPE_RESERVED: 422,
 };
 
 /**

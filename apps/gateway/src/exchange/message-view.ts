@@ -23,7 +23,8 @@ export class MessageView {
   @ApiProperty() attempts!: number;
   @ApiPropertyOptional({
     nullable: true,
-    description: 'MIG-11.5: when and why its content was destroyed here (key and ciphertext erased)',
+    description:
+      'MIG-11.5: when and why its content was destroyed here (key and ciphertext erased)',
   })
   destroyed!: { at: string; reason: string } | null;
   @ApiPropertyOptional({

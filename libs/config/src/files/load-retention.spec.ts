@@ -39,7 +39,7 @@ describe(loadRetention.name, () => {
   it('loads the shipped policy: every agreement of the treaty, with its default and categories', () => {
     const policy = load();
     expect(policy.agreements.map((a) => a.agreement)).toEqual(['MIG', 'RET']);
-    const mig = policy.agreements[0]!;
+    const mig = policy.agreements[0];
     expect(mig.defaultDays).toBe(1095);
     expect(mig.categories['entry-bans']).toBe(3650);
     expect(mig.noticeSignatories).toEqual({
@@ -99,12 +99,23 @@ describe(loadRetention.name, () => {
     ]);
   });
 
+  it('refuses a policy without a notice signatory for an authority of an agreement that allows notices', () => {
+    edit('      KZ-MTSZN: kz-mtszn-committee-head\n', '');
+    expect(issuesOf(load)).toEqual([
+      expect.objectContaining({
+        field: 'agreements[0].noticeSignatories',
+        message: 'no signatory for the destruction notices of KZ-MTSZN (MIG-11.5)',
+      }),
+    ]);
+  });
+
   it('refuses an unknown agreement, a duplicate, and an agreement of the treaty left out', () => {
     edit(
       '  - agreement: RET\n    default: { days: 1825 }',
       '  - agreement: MIG\n    default: { days: 1825 }\n  - agreement: XYZ\n    default: { days: 1 }',
     );
-    expect(issuesOf(load).map((i) => [i.field, i.message])).toEqual([
+    const issues = issuesOf(load).filter((i) => !i.field.endsWith('noticeSignatories'));
+    expect(issues.map((i) => [i.field, i.message])).toEqual([
       ['agreements[1].agreement', 'duplicate agreement MIG'],
       ['agreements[2].agreement', 'unknown agreement XYZ'],
       ['agreements', 'no retention for agreement RET (MIG-11.5)'],

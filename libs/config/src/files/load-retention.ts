@@ -65,6 +65,19 @@ export function loadRetention(
         );
       }
     }
+    // A destruction notice is signed for its authority (MIG-9.3): each one needs a signatory.
+    const agreement = treaty.allAgreements().find((a) => a.code === entry.agreement);
+    if (agreement && treaty.allowsMessageType(agreement.code, 'destruction-notice')) {
+      for (const authority of agreement.authorities) {
+        if (entry.noticeSignatories[authority] === undefined) {
+          issue(
+            ['agreements', i, 'noticeSignatories'],
+            `${at}.noticeSignatories`,
+            `no signatory for the destruction notices of ${authority} (MIG-11.5)`,
+          );
+        }
+      }
+    }
   });
   treaty.allAgreements().forEach((a) => {
     if (!seen.has(a.code)) {
