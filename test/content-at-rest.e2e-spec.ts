@@ -207,7 +207,7 @@ describe('message content encrypted at rest across two gateways (MIG-11.4, MIG-1
     expect(signed.body.code).toBe('CONTENT_AUTHENTICATION_FAILED');
   });
 
-  it('answers 410 CONTENT_DESTROYED once the data key and ciphertext are erased (crypto-shredding)', async () => {
+  it('answers 410 MESSAGE_DESTROYED once the data key and ciphertext are erased (crypto-shredding)', async () => {
     await query(
       pair.az,
       `WITH k AS (DELETE FROM mxg.message_keys WHERE message_id = $1)
@@ -216,10 +216,10 @@ describe('message content encrypted at rest across two gateways (MIG-11.4, MIG-1
     );
     const read = await pair.az.api<View>('AZ-DMX', 'GET', `/inbox/${id}`);
     expect(read.status).toBe(410);
-    expect(read.body.code).toBe('CONTENT_DESTROYED');
+    expect(read.body.code).toBe('MESSAGE_DESTROYED');
     const signed = await pair.az.api<View>('AZ-DMX', 'GET', `/messages/${id}/signed`);
     expect(signed.status).toBe(410);
-    expect(signed.body.code).toBe('CONTENT_DESTROYED');
+    expect(signed.body.code).toBe('MESSAGE_DESTROYED');
     // The record stays: the message is still known.
     expect((await pair.az.api<View>('AZ-DMX', 'GET', `/messages/${id}`)).status).toBe(200);
   });

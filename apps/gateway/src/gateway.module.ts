@@ -7,6 +7,7 @@ import { DatabaseModule } from './database/database.module';
 import { EnvelopeModule } from './envelope/envelope.module';
 import { ExchangeModule } from './exchange/exchange.module';
 import { RequestsModule } from './requests/requests.module';
+import { RetentionModule } from './retention/retention.module';
 import { RoutingModule } from './routing/routing.module';
 import { HealthModule } from './health/health.module';
 import { SchemasModule } from './schemas/schemas.module';
@@ -31,6 +32,7 @@ export class GatewayModule {
         RequestsModule,
         RoutingModule,
         SchemasModule,
+        RetentionModule,
       ],
     };
   }

@@ -3,6 +3,13 @@ export { loadTreatyConfig, TREATY_FILES } from './files/load-treaty-config';
 export { type GatewayIdentity, loadGatewayConfig } from './files/load-gateway-config';
 export { loadVocabulary, VOCABULARY_FILE } from './files/load-vocabulary';
 export type { Vocabulary, VocabularyEntry } from './vocabulary/vocabulary.types';
+export { loadRetention, RETENTION_FILE } from './files/load-retention';
+export { retainUntil, retentionRule } from './retention/retention-due';
+export type {
+  AgreementRetention,
+  RetentionPolicy,
+  RetentionRule,
+} from './retention/retention.types';
 export type { Env } from './env/env.schema';
 export { loadEnv } from './env/load-env';
 export { MESSAGE_TYPES, type MessageType } from './treaty/message-types';

@@ -6,6 +6,8 @@ import { loadEnv } from './env/load-env';
 import { type GatewayIdentity, loadGatewayConfig } from './files/load-gateway-config';
 import { loadTreatyConfig } from './files/load-treaty-config';
 import { loadVocabulary } from './files/load-vocabulary';
+import { loadRetention } from './files/load-retention';
+import type { RetentionPolicy } from './retention/retention.types';
 import type { Vocabulary } from './vocabulary/vocabulary.types';
 import { findRepoRoot } from './repo-root';
 import {
@@ -36,6 +38,7 @@ export interface MxgPaths {
  */
 export class MxgConfigService {
   private loadedVocabulary: Vocabulary | undefined;
+  private loadedRetention: RetentionPolicy | undefined;
 
   private constructor(
     readonly env: Env,
@@ -92,6 +95,20 @@ export class MxgConfigService {
   get vocabulary(): Vocabulary {
     this.loadedVocabulary ??= loadVocabulary(this.paths.config, this.paths.root);
     return this.loadedVocabulary;
+  }
+
+  /**
+   * MIG-11.5: how long messages are kept, per agreement and information category, and who signs
+   * destruction notices (`config/retention.yaml`), read on first use.
+   */
+  get retention(): RetentionPolicy {
+    this.loadedRetention ??= loadRetention(
+      this.paths.config,
+      this.treaty,
+      this.vocabulary,
+      this.paths.root,
+    );
+    return this.loadedRetention;
   }
 
   get gateway(): GatewayIdentity {

@@ -38,3 +38,8 @@ export {
   type SubmittedMessage,
 } from './examples/example-messages';
 export { checkMessage, type MessageCheck, submittedMessageSchema } from './check-message';
+export {
+  DESTRUCTION_REASONS,
+  type DestructionReason,
+  EARLY_DESTRUCTION_REASONS,
+} from './destruction-reasons';

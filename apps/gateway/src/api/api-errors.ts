@@ -11,6 +11,7 @@ import {
   type RequestsApiErrorCode,
 } from '../requests/requests.errors';
 import { SCHEMA_ERROR_STATUS, type SchemaErrorCode } from '../schemas/schemas.errors';
+import { RETENTION_ERROR_STATUS, type RetentionErrorCode } from '../retention/retention.errors';
 import {
   ENVELOPE_ERROR_STATUS,
   EXCHANGE_ERROR_STATUS,
@@ -41,7 +42,8 @@ export type ApiErrorCode =
   | RequestsApiErrorCode
   | SchemaErrorCode
   | AuthorityChangeCode
-  | AtRestErrorCode;
+  | AtRestErrorCode
+  | RetentionErrorCode;
 
 /**
  * The HTTP status of every code. Typed over the union of every module's codes, so a code added
@@ -69,6 +71,8 @@ export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   AUTHORITY_CHANGE_CONFLICT: 409,
   // MIG-11.4: stored content that cannot be decrypted.
   ...AT_REST_ERROR_STATUS,
+  // MIG-11.5: legal holds and early destruction.
+  ...RETENTION_ERROR_STATUS,
 };
 
 /** How long a client should wait before retrying a 503 (a database or broker outage). */

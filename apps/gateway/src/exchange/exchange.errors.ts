@@ -13,8 +13,10 @@ export type ExchangeErrorCode =
   | 'MESSAGE_ID_REUSED'
   | 'MESSAGE_ID_UNAVAILABLE'
   | 'ENVELOPE_TOO_LARGE'
-  /** MIG-11.5: the message's content was destroyed (its data key erased); only its record is left. */
-  | 'CONTENT_DESTROYED';
+  // MIG-11.5: its content was destroyed (key and ciphertext erased).
+  | 'MESSAGE_DESTROYED'
+  // MIG-11.5: a type only the gateway itself sends (a destruction notice).
+  | 'MESSAGE_TYPE_RESERVED';
 
 export const EXCHANGE_ERROR_STATUS: Readonly<Record<ExchangeErrorCode, number>> = {
   VALIDATION_FAILED: 400,
@@ -27,7 +29,8 @@ export const EXCHANGE_ERROR_STATUS: Readonly<Record<ExchangeErrorCode, number>> 
   MESSAGE_ID_REUSED: 409,
   MESSAGE_ID_UNAVAILABLE: 409,
   ENVELOPE_TOO_LARGE: 413,
-  CONTENT_DESTROYED: 410,
+  MESSAGE_DESTROYED: 410,
+  MESSAGE_TYPE_RESERVED: 422,
 };
 
 /**
@@ -101,7 +104,7 @@ export function validationFailed(problems: readonly FieldProblem[]): ExchangeErr
 /** MIG-11.5: the message is known, its content is not any more (crypto-shredded). */
 export function contentDestroyed(id: string): ExchangeError {
   return new ExchangeError(
-    'CONTENT_DESTROYED',
+    'MESSAGE_DESTROYED',
     `the content of message ${id} was destroyed; its record and audit trail remain`,
   );
 }

@@ -3,13 +3,16 @@ import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { EnvelopeModule } from '../envelope/envelope.module';
 import { AuthorityChanges } from './authority-changes';
+import { DestructionNotices } from './destruction-notices';
 import { ExchangeController } from './exchange.controller';
 import { InboxController } from './inbox.controller';
 import { LegacyContentEncryption } from './legacy-content-encryption';
 import { OutboxSignal } from './outbox-signal';
 import { RequestTracker } from './request-tracker';
+import { RetentionStamp } from './retention-stamp';
 import { ExchangeStore } from './store/exchange.store';
 import { RequestStore } from './store/request.store';
+import { RetentionStore } from './store/retention.store';
 import { AcknowledgeMessage } from './use-cases/acknowledge-message/acknowledge-message.use-case';
 import { ReceiveEnvelope } from './use-cases/receive-envelope/receive-envelope.use-case';
 import { ReceiveReceipt } from './use-cases/receive-receipt/receive-receipt.use-case';
@@ -34,6 +37,9 @@ import { SubmitMessage } from './use-cases/submit-message/submit-message.use-cas
     RefuseOversizeDelivery,
     AcknowledgeMessage,
     ResendOverdue,
+    RetentionStore,
+    RetentionStamp,
+    DestructionNotices,
   ],
   exports: [
     ExchangeStore,
@@ -42,6 +48,8 @@ import { SubmitMessage } from './use-cases/submit-message/submit-message.use-cas
     ReceiveEnvelope,
     ReceiveReceipt,
     ResendOverdue,
+    RetentionStore,
+    RetentionStamp,
   ],
 })
 export class ExchangeModule {}

@@ -26,6 +26,12 @@ export interface MessageRecord {
   readonly receiptDueAt: Date | null;
   readonly submittedBy: string | null;
   readonly requestDigest: string | null;
+  /** MIG-11.5: when its content was destroyed here (key and ciphertext erased), and why (a code). */
+  readonly destroyedAt: Date | null;
+  readonly destroyedReason: string | null;
+  /** MIG-11.5, outgoing: when the recipient destroyed its copy, as its destruction notice says. */
+  readonly recipientDestroyedAt: Date | null;
+  readonly recipientDestructionNotice: string | null;
 }
 
 /** What the broker carries beside the payload; ids and codes only, never personal data. */

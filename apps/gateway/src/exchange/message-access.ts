@@ -23,7 +23,10 @@ export function assertMaySee(
   return message;
 }
 
-/** Content (body, signed original) is for the authorities party to the message only. */
+/**
+ * Content (body, signed original) is for the authorities party to the message only, and only
+ * while it exists: a destroyed message's content is gone (MESSAGE_DESTROYED).
+ */
 export function assertMayRead(
   client: AuthenticatedClient,
   message: MessageRecord | undefined,
@@ -35,6 +38,13 @@ export function assertMayRead(
     ![message.from.authority, message.to.authority].includes(client.authority)
   ) {
     throw new ExchangeError('MESSAGE_NOT_FOUND', `no message ${id} is readable by this client`);
+  }
+  // MIG-11.5: its key and ciphertext are gone; the view says when and why.
+  if (message.destroyedAt !== null) {
+    throw new ExchangeError(
+      'MESSAGE_DESTROYED',
+      `the content of message ${id} was destroyed on ${message.destroyedAt.toISOString()} (${message.destroyedReason ?? 'unknown'}, MIG-11.5)`,
+    );
   }
   return message;
 }

@@ -21,6 +21,17 @@ export class MessageView {
   @ApiProperty() statusAt!: string;
   @ApiProperty() createdAt!: string;
   @ApiProperty() attempts!: number;
+  @ApiPropertyOptional({
+    nullable: true,
+    description:
+      'MIG-11.5: when and why its content was destroyed here (key and ciphertext erased)',
+  })
+  destroyed!: { at: string; reason: string } | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'MIG-11.5, sent messages: when the recipient destroyed its copy, and its notice',
+  })
+  destroyedByRecipient!: { at: string; notice: string } | null;
 
   static of(m: MessageRecord): MessageView {
     return {
@@ -39,6 +50,17 @@ export class MessageView {
       statusAt: m.statusAt.toISOString(),
       createdAt: m.createdAt.toISOString(),
       attempts: m.attempts,
+      destroyed:
+        m.destroyedAt === null
+          ? null
+          : { at: m.destroyedAt.toISOString(), reason: m.destroyedReason ?? '' },
+      destroyedByRecipient:
+        m.recipientDestroyedAt === null
+          ? null
+          : {
+              at: m.recipientDestroyedAt.toISOString(),
+              notice: m.recipientDestructionNotice ?? '',
+            },
     };
   }
 }

@@ -27,7 +27,14 @@ export class ConfigSnapshotRecorder implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const { id, party } = this.config.gateway;
     const digest = createHash('sha256')
-      .update(JSON.stringify({ treaty: this.config.treaty, gateway: this.config.gateway }))
+      .update(
+        JSON.stringify({
+          treaty: this.config.treaty,
+          gateway: this.config.gateway,
+          // MIG-11.5: a change of retention periods or notice signatories is a change too.
+          retention: this.config.retention,
+        }),
+      )
       .digest('hex');
     const last = await this.snapshots.findOne({ where: { gateway: id }, order: { id: 'DESC' } });
     if (last?.digest === digest) return;

@@ -40,6 +40,11 @@ export const AUDIT_EVENT_TYPES = [
   'disclosure.onward',
   // Retention (MIG-11.5): the destruction itself stays on the record.
   'data.destroyed',
+  // MIG-11.5: a legal hold put on a message and lifted (it suspends destruction), and a
+  // recipient's signed notice that it destroyed a message this gateway sent.
+  'data.held',
+  'data.released',
+  'data.recipient-destroyed',
   // Configuration (MIG-2, MIG-9.4, MIG-17).
   'config.changed',
   'signatories.changed',

@@ -48,6 +48,11 @@ export const envSchema = z.object({
    * test can move a running gateway through time (`OffsetClock`). Never set in production.
    */
   MXG_CLOCK_OFFSET_FILE: z.string().min(1).optional(),
+  /**
+   * MIG-11.5: how often (ms) the gateway looks for messages due for destruction. Retention runs
+   * in days, so the default minute is plenty; tests set less.
+   */
+  MXG_RETENTION_SWEEP_MS: z.coerce.number().int().min(50).max(86_400_000).default(60_000),
   MXG_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 

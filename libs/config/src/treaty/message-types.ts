@@ -32,6 +32,8 @@ export const MESSAGE_TYPES = [
   // RET-3.1, RET-4: reimbursement of the costs of returning minors
   'reimbursement-claim',
   'payment-confirmation',
+  // MIG-11.5: the receiving gateway tells the provider it destroyed what it received
+  'destruction-notice',
 ] as const;
 
 export type MessageType = (typeof MESSAGE_TYPES)[number];

@@ -11,6 +11,7 @@ import {
   text,
 } from './field-schemas';
 import { personSchema } from './person.schema';
+import { DESTRUCTION_REASONS } from '../destruction-reasons';
 
 export type BodySchemas = Readonly<Record<MessageType, z.ZodType>>;
 
@@ -166,6 +167,27 @@ function buildBodySchemas(vocabulary: Vocabulary): BodySchemas {
       currency: z.literal('USD', { error: 'must be USD (RET-2)' }),
       amount: decimalAmount(),
       reference: text().optional(),
+    }),
+    // MIG-11.5: the receiving gateway destroyed messages the provider sent it. Ids, digests,
+    // instants and reason codes only — never content; sent by the gateway itself.
+    'destruction-notice': z.strictObject({
+      messages: z
+        .array(
+          z.strictObject({
+            id: z.uuid({ error: 'must be the id of a message the provider sent' }),
+            digest: z.string().regex(/^sha256:[0-9a-f]{64}$/u, {
+              error: 'must be sha256: and 64 hex digits',
+            }),
+            destroyedAt: z.iso.datetime({
+              error: 'must be an instant such as 2026-01-31T12:00:00Z',
+            }),
+            reasonCode: z.enum(DESTRUCTION_REASONS, {
+              error: `must be one of ${DESTRUCTION_REASONS.join(', ')}`,
+            }),
+          }),
+        )
+        .min(1, { error: 'must list at least one' })
+        .max(100, { error: 'must list at most 100' }),
     }),
   };
 }

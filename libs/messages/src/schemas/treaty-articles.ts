@@ -23,6 +23,7 @@ export const TYPE_ARTICLE: Readonly<Record<MessageType, string>> = {
   'consent-denial': 'MIG-11.3',
   'reimbursement-claim': 'RET-3.1',
   'payment-confirmation': 'RET-4',
+  'destruction-notice': 'MIG-11.5',
 };
 
 /** Fields whose rule comes from an article of its own, whatever the type. */

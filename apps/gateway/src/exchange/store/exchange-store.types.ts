@@ -52,6 +52,18 @@ export interface WithNewMessage {
   readonly audit?: readonly AuditEventInput[];
   /** The request the new message opens (MIG-9.2): its id is the message's. */
   readonly request?: NewRequest;
+  /** MIG-11.5: its retention row (see RetentionStamp). */
+  readonly retention?: NewRetention;
+}
+
+/** MIG-11.5: how long a new message is kept, decided when it is stored. */
+export interface NewRetention {
+  /** The information categories it carries (MIG-4, MIG-5): its own, or its request's. */
+  readonly categories: readonly string[];
+  /** The rule of `config/retention.yaml` that sets its period: `default`, `category:<code>`, `kept`. */
+  readonly rule: string;
+  /** When it is due for destruction; `null`: never by the schedule. */
+  readonly retainUntil: Date | null;
 }
 
 /** One new message and the rows that exist exactly when it does. */

@@ -18,6 +18,7 @@ export function insertMessagesStatement(items: readonly SealedInsert[]): SqlStat
   const receipts: string[] = [];
   const outbox: string[] = [];
   const requests: string[] = [];
+  const retention: string[] = [];
   const audit: AuditEventInput[] = [];
   const auditTimes: Date[] = [];
   const ids = new Set<string>();
@@ -89,6 +90,17 @@ export function insertMessagesStatement(items: readonly SealedInsert[]): SqlStat
         ]),
       );
     }
+    if (also.retention) {
+      const t = also.retention;
+      retention.push(
+        p.row([
+          [h.id, 'uuid'],
+          [[...t.categories], 'text[]'],
+          [t.rule, 'text'],
+          [t.retainUntil, 'timestamptz'],
+        ]),
+      );
+    }
     for (const event of also.audit ?? []) {
       if (event.messageId !== h.id) throw new RangeError('audit entry of another message');
       audit.push(event);
@@ -139,6 +151,13 @@ export function insertMessagesStatement(items: readonly SealedInsert[]): SqlStat
            AS v (id, agreement, side, requester_party, requester_authority, requested_party,
                  requested_authority, state, at, received_at, received_on, due_on)
         WHERE v.id IN (SELECT id FROM m))`);
+  }
+  if (retention.length > 0) {
+    ctes.push(`t AS (
+       INSERT INTO message_retention (message_id, categories, rule, retain_until)
+       SELECT * FROM (VALUES ${retention.join(', ')})
+         AS v (message_id, categories, rule, retain_until)
+       WHERE v.message_id IN (SELECT id FROM m))`);
   }
   if (audit.length > 0) {
     const a = auditEntriesJoining(audit, {

@@ -25,6 +25,10 @@ export interface MessageRow {
   receipt_due_at: Date | null;
   submitted_by: string | null;
   request_digest: string | null;
+  destroyed_at: Date | null;
+  destroyed_reason: string | null;
+  recipient_destroyed_at: Date | null;
+  recipient_destruction_notice: string | null;
 }
 
 export function toRecord(r: MessageRow): MessageRecord {
@@ -49,5 +53,9 @@ export function toRecord(r: MessageRow): MessageRecord {
     receiptDueAt: r.receipt_due_at,
     submittedBy: r.submitted_by,
     requestDigest: r.request_digest,
+    destroyedAt: r.destroyed_at ?? null,
+    destroyedReason: r.destroyed_reason ?? null,
+    recipientDestroyedAt: r.recipient_destroyed_at ?? null,
+    recipientDestructionNotice: r.recipient_destruction_notice ?? null,
   };
 }

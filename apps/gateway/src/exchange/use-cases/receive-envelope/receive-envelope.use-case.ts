@@ -13,6 +13,7 @@ import { initialStatus, MESSAGE_ARRIVALS } from '@mxg/lifecycle';
 import { EnvelopeService } from '../../../envelope/envelope.service';
 import { AuthorityChanges } from '../../authority-changes';
 import { deliveryEvidence, evidenceDetails } from '../../delivery-evidence';
+import { DestructionNotices } from '../../destruction-notices';
 import {
   gatewayActor,
   type MessageAuditContext,
@@ -26,6 +27,7 @@ import {
   RequestTracker,
   requestAudit,
 } from '../../request-tracker';
+import { RetentionStamp } from '../../retention-stamp';
 import { ExchangeStore } from '../../store/exchange.store';
 import type { Db, NewMessage, WithNewMessage } from '../../store/exchange-store.types';
 import { RefuseOversizeDelivery } from '../refuse-oversize-delivery/refuse-oversize-delivery.use-case';
@@ -69,6 +71,8 @@ export class ReceiveEnvelope {
     private readonly oversize: RefuseOversizeDelivery,
     private readonly tracker: RequestTracker,
     private readonly authorityChanges: AuthorityChanges,
+    private readonly retention: RetentionStamp,
+    private readonly destructionNotices: DestructionNotices,
   ) {}
 
   async execute(payload: Uint8Array, transport: TransportHeader): Promise<ReceiveOutcome> {
@@ -123,6 +127,8 @@ export class ReceiveEnvelope {
       content: opened.innerReport.content!,
       signed: opened.inner,
     };
+    // MIG-11.5: how long it is kept, decided now that its body is at hand.
+    const retention = await this.retention.stamp(header, opened.message.body, now);
     const also = (move: AcceptedRequestMove): WithNewMessage => ({
       receipt: { direction: 'sent', status: 'accepted', code: null, signed: receipt, at: now },
       outbox: receiptEntry(header.id, header.from.party, header.agreement, receipt, now),
@@ -139,12 +145,23 @@ export class ReceiveEnvelope {
         ...requestAudit(move, common),
       ],
       request: move.open ?? undefined,
+      retention,
     });
     // The message, its content, our receipt, its outbox row and the audit entries — and the
     // request it opens — in one autocommitted statement, which writes nothing for a duplicate.
     // An answer also moves its request: one transaction, the request locked.
-    const stored =
-      early.open !== null || early.requestId === null
+    // MIG-11.5: a destruction notice is checked against what we sent, and recorded on it, in the
+    // transaction that stores it.
+    const stored = this.destructionNotices.isNotice(header)
+      ? await this.messages.transaction(async (tx) => {
+          const body = opened.message.body;
+          const refused = await this.destructionNotices.refusal(tx, header, body);
+          if (refused) return { ok: false as const, ...refused };
+          const inserted = await this.messages.insertMessage(message, also(early), tx);
+          if (inserted) await this.destructionNotices.record(tx, header, body);
+          return inserted;
+        })
+      : early.open !== null || early.requestId === null
         ? await this.messages.insertMessage(message, also(early))
         : await this.messages.transaction(async (tx) => {
             const move = await this.decide(tx, opened, now);

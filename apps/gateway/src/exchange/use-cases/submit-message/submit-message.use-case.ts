@@ -24,6 +24,7 @@ import type { MessageRecord } from '../../exchange.types';
 import { messageAuditContext, publisherActor } from '../../message-audit-context';
 import { envelopeEntry } from '../../outbox-entries';
 import { OutboxSignal } from '../../outbox-signal';
+import { RetentionStamp } from '../../retention-stamp';
 import {
   type AcceptedRequestMove,
   type RequestMove,
@@ -102,6 +103,7 @@ export class SubmitMessage {
     private readonly outbox: OutboxSignal,
     private readonly tracker: RequestTracker,
     private readonly authorityChanges: AuthorityChanges,
+    private readonly retention: RetentionStamp,
   ) {}
 
   async execute(
@@ -192,6 +194,13 @@ export class SubmitMessage {
       if (taken) return this.idTaken(client, taken, requestDigest, warnings);
     }
     const header = message.header;
+    // MIG-11.5: only the gateway itself tells a provider what it destroyed.
+    if (header.type === 'destruction-notice') {
+      throw new ExchangeError(
+        'MESSAGE_TYPE_RESERVED',
+        'a destruction-notice is sent by the gateway itself when it destroys a received message (MIG-11.5)',
+      );
+    }
     // MIG-8..MIG-11, MIG-17: a message that does not fit its request is refused before it is
     // sealed; an answer is decided again below, with its request locked, when it is stored.
     const early = accepted(await this.tracker.precheck(header, message.body, 'outgoing', now));
@@ -219,6 +228,8 @@ export class SubmitMessage {
       idempotencyKey,
       requestDigest,
     };
+    // MIG-11.5: how long it is kept, decided now that its body is at hand.
+    const retention = await this.retention.stamp(header, message.body, now);
     const also = (move: AcceptedRequestMove): WithNewMessage => ({
       outbox: envelopeEntry(header, now),
       audit: [
@@ -227,6 +238,7 @@ export class SubmitMessage {
         ...requestAudit(move, common),
       ],
       request: move.open ?? undefined,
+      retention,
     });
     // The message, its content and envelope, the outbox row and the audit entries — and the
     // request it opens — in one autocommitted statement, which writes nothing if the id exists

@@ -1,0 +1,103 @@
+import { Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { EARLY_DESTRUCTION_REASONS } from '@mxg/messages';
+import { JSON_MEDIA_TYPE } from '../api/media-types';
+import { BodyOf, type RequestBody } from '../api/request-body.decorator';
+import type { AuthenticatedClient } from '../auth/auth.types';
+import { BearerAuthGuard } from '../auth/bearer-auth.guard';
+import { CurrentClient, Roles } from '../auth/roles.decorator';
+import { assertMaySee } from '../exchange/message-access';
+import { MessageView } from '../exchange/message-view';
+import { ExchangeStore } from '../exchange/store/exchange.store';
+import { RetentionStore, type RetentionRecord } from '../exchange/store/retention.store';
+import { uuidParam } from '../exchange/uuid-param';
+import { destroyCommandSchema, holdCommandSchema, readCommand } from './retention.commands';
+import { DestroyMessage } from './use-cases/destroy-message/destroy-message.use-case';
+import { HoldMessage } from './use-cases/hold-message/hold-message.use-case';
+
+const retentionView = (r: RetentionRecord | undefined) => ({
+  categories: r?.categories ?? [],
+  rule: r?.rule ?? 'kept',
+  retainUntil: r?.retainUntil?.toISOString() ?? null,
+  hold: r?.hold
+    ? { at: r.hold.at.toISOString(), reference: r.hold.reference, by: r.hold.by }
+    : null,
+});
+
+/** MIG-11.5: a message's retention, legal holds and early destruction (docs/retention.md). */
+@ApiTags('retention')
+@ApiBearerAuth()
+@Controller('messages')
+@UseGuards(BearerAuthGuard)
+export class RetentionController {
+  constructor(
+    private readonly messages: ExchangeStore,
+    private readonly retention: RetentionStore,
+    private readonly holds: HoldMessage,
+    private readonly destroyer: DestroyMessage,
+  ) {}
+
+  @Get(':id/retention')
+  @Roles('publisher', 'security-officer', 'auditor')
+  @ApiOperation({ summary: 'Until when a message is kept, by which rule, any legal hold' })
+  async show(
+    @Param('id', uuidParam('id')) id: string,
+    @CurrentClient() client: AuthenticatedClient,
+  ) {
+    const message = assertMaySee(client, await this.messages.find(id), id);
+    return {
+      ...retentionView(await this.retention.retention(id)),
+      destroyed: MessageView.of(message).destroyed,
+    };
+  }
+
+  @Put(':id/hold')
+  @HttpCode(200)
+  @Roles('security-officer')
+  @ApiOperation({ summary: 'Put a legal hold on a message: never destroyed while held (audited)' })
+  @ApiBody({ schema: { type: 'object', properties: { reference: { type: 'string' } } } })
+  async hold(
+    @Param('id', uuidParam('id')) id: string,
+    @BodyOf([JSON_MEDIA_TYPE]) body: RequestBody,
+    @CurrentClient() client: AuthenticatedClient,
+  ) {
+    const { reference } = readCommand(holdCommandSchema, body.bytes);
+    return retentionView(await this.holds.hold(client, id, reference));
+  }
+
+  @Delete(':id/hold')
+  @HttpCode(200)
+  @Roles('security-officer')
+  @ApiOperation({ summary: 'Lift the legal hold: destroyed when due again (audited)' })
+  async release(
+    @Param('id', uuidParam('id')) id: string,
+    @CurrentClient() client: AuthenticatedClient,
+  ) {
+    return retentionView(await this.holds.release(client, id));
+  }
+
+  @Post(':id/destroy')
+  @HttpCode(200)
+  @Roles('security-officer')
+  @ApiOperation({
+    summary: 'Destroy a message before it is due, for a reason from the closed list (audited)',
+  })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      properties: {
+        reason: { type: 'string', enum: [...EARLY_DESTRUCTION_REASONS] },
+        reference: { type: 'string' },
+      },
+      required: ['reason'],
+    },
+  })
+  async destroy(
+    @Param('id', uuidParam('id')) id: string,
+    @BodyOf([JSON_MEDIA_TYPE]) body: RequestBody,
+    @CurrentClient() client: AuthenticatedClient,
+  ) {
+    const { reason, reference } = readCommand(destroyCommandSchema, body.bytes);
+    return MessageView.of(await this.destroyer.execute(client, id, reason, reference ?? null));
+  }
+}
