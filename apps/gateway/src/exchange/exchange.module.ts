@@ -3,10 +3,12 @@ import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { EnvelopeModule } from '../envelope/envelope.module';
 import { AuthorityChanges } from './authority-changes';
+import { ConsentTracker } from './consent-tracker';
 import { ExchangeController } from './exchange.controller';
 import { InboxController } from './inbox.controller';
 import { OutboxSignal } from './outbox-signal';
 import { RequestTracker } from './request-tracker';
+import { ConsentStore } from './store/consent.store';
 import { ExchangeStore } from './store/exchange.store';
 import { RequestStore } from './store/request.store';
 import { AcknowledgeMessage } from './use-cases/acknowledge-message/acknowledge-message.use-case';
@@ -24,6 +26,8 @@ import { SubmitMessage } from './use-cases/submit-message/submit-message.use-cas
     ExchangeStore,
     RequestStore,
     RequestTracker,
+    ConsentStore,
+    ConsentTracker,
     AuthorityChanges,
     OutboxSignal,
     SubmitMessage,
@@ -36,6 +40,7 @@ import { SubmitMessage } from './use-cases/submit-message/submit-message.use-cas
   exports: [
     ExchangeStore,
     RequestStore,
+    ConsentStore,
     OutboxSignal,
     ReceiveEnvelope,
     ReceiveReceipt,

@@ -9,9 +9,10 @@ import {
   type Receipt,
   type TransportHeader,
 } from '@mxg/envelope';
-import { initialStatus, MESSAGE_ARRIVALS } from '@mxg/lifecycle';
+import { initialStatus, isConsentMessageType, MESSAGE_ARRIVALS } from '@mxg/lifecycle';
 import { EnvelopeService } from '../../../envelope/envelope.service';
 import { AuthorityChanges } from '../../authority-changes';
+import { type AcceptedConsentMove, consentAudit, ConsentTracker } from '../../consent-tracker';
 import { deliveryEvidence, evidenceDetails } from '../../delivery-evidence';
 import {
   gatewayActor,
@@ -69,6 +70,7 @@ export class ReceiveEnvelope {
     private readonly oversize: RefuseOversizeDelivery,
     private readonly tracker: RequestTracker,
     private readonly authorityChanges: AuthorityChanges,
+    private readonly consents: ConsentTracker,
   ) {}
 
   async execute(payload: Uint8Array, transport: TransportHeader): Promise<ReceiveOutcome> {
@@ -101,6 +103,12 @@ export class ReceiveEnvelope {
     // with its request locked, when it is stored.
     const early = await this.tracker.precheck(header, opened.message.body, 'incoming', now);
     if (!early.ok) return this.refuseMove(opened, early, payload, transport, common, now);
+    // MIG-11.2, MIG-11.3: a consent message its consent does not allow, or a consent-request
+    // naming messages this party never sent the requester, likewise.
+    const consentEarly = await this.consents.precheck(header, opened.message.body, 'incoming', now);
+    if (!consentEarly.ok) {
+      return this.refuseMove(opened, consentEarly, payload, transport, common, now);
+    }
     // MIG-2: a party notifies changes of its own authorities only, consistent with the registry.
     const change = this.authorityChanges.refusal(header, opened.message.body);
     if (change) return this.refuseMove(opened, change, payload, transport, common, now);
@@ -123,7 +131,7 @@ export class ReceiveEnvelope {
       content: opened.innerReport.content!,
       signed: opened.inner,
     };
-    const also = (move: AcceptedRequestMove): WithNewMessage => ({
+    const also = (move: AcceptedRequestMove, consent?: AcceptedConsentMove): WithNewMessage => ({
       receipt: { direction: 'sent', status: 'accepted', code: null, signed: receipt, at: now },
       outbox: receiptEntry(header.id, header.from.party, header.agreement, receipt, now),
       audit: [
@@ -137,14 +145,29 @@ export class ReceiveEnvelope {
           },
         },
         ...requestAudit(move, common),
+        ...(consent ? consentAudit(consent, common) : []),
       ],
       request: move.open ?? undefined,
     });
     // The message, its content, our receipt, its outbox row and the audit entries — and the
     // request it opens — in one autocommitted statement, which writes nothing for a duplicate.
     // An answer also moves its request: one transaction, the request locked.
-    const stored =
-      early.open !== null || early.requestId === null
+    const stored = isConsentMessageType(header.type)
+      ? // A consent message registers or moves its consent: one transaction, the consent locked.
+        await this.messages.transaction(async (tx) => {
+          const consent = await this.consents.decide(
+            tx,
+            header,
+            opened.message.body,
+            'incoming',
+            now,
+          );
+          if (!consent.ok) return consent;
+          const inserted = await this.messages.insertMessage(message, also(early, consent), tx);
+          if (inserted) await consent.apply(tx);
+          return inserted;
+        })
+      : early.open !== null || early.requestId === null
         ? await this.messages.insertMessage(message, also(early))
         : await this.messages.transaction(async (tx) => {
             const move = await this.decide(tx, opened, now);
