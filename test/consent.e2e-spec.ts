@@ -444,6 +444,28 @@ describe('consent for onward sharing and a new purpose, through two gateway proc
         }
       });
 
+      it('a grant and a denial of one consent submitted at once: the consent row lock takes them one after the other — exactly one accepted, the other refused NOT_AWAITED, both registries in the accepted one’s state', async () => {
+        const contested = await send(
+          'AZ',
+          consentRequest({ messages: [n1], use: 'new-purpose', purpose: 'entry-ban-decision' }),
+        );
+        steps.push(contested);
+        const answers = await Promise.all([
+          submit('KZ', answer('consent-grant', contested, { validUntil: providerDate(10) })),
+          submit('KZ', answer('consent-denial', contested, { reason: 'Нет оснований' })),
+        ]);
+        const accepted = answers.filter((a) => a.status === 202);
+        expect(accepted).toHaveLength(1);
+        expect(answers.filter((a) => a.status !== 202).map((a) => [a.status, a.body.code])).toEqual(
+          [[409, 'NOT_AWAITED']],
+        );
+        const winner = accepted[0].body.id;
+        steps.push(winner);
+        await delivered(pair, 'requester', winner);
+        const state = answers[0].status === 202 ? 'granted' : 'denied';
+        await bothAt(contested, state, `consent.${state}`, winner);
+      });
+
       it('a consent-request without its third party → 422 VALIDATION_FAILED naming body.recipient FIELD_REQUIRED', async () => {
         const { status, body } = await submit(
           'AZ',
