@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GetMessage } from 'amqplib';
 import canonicalize from 'canonicalize';
-import { MxgConfigService } from '@mxg/config';
+import { type MessageType, MxgConfigService } from '@mxg/config';
 import {
   FileKeyStore,
   FileTrustStore,
@@ -454,9 +454,11 @@ export interface Crafted {
  * party's gateway — valid in every respect the envelope checks, whatever its request's state.
  */
 export async function craftEnvelope(message: {
-  type: RequestMessageType;
+  /** Any type: a request's, or another exchange's (a consent's, MIG-11.3). */
+  type: MessageType;
   side: RequestSide;
-  correlationId: string;
+  /** `null`: the message starts its own conversation (its correlationId is its id). */
+  correlationId: string | null;
   inReplyTo: { id: string; digest: string } | null;
   body: Record<string, unknown>;
   at?: Date;
@@ -474,7 +476,7 @@ export async function craftEnvelope(message: {
     from: { party: from.party, authority: from.authority },
     to: { party: to.party, authority: to.authority },
     createdAt: at.toISOString(),
-    correlationId: message.correlationId,
+    correlationId: message.correlationId ?? id,
     inReplyTo: message.inReplyTo,
   };
   const own = new FileKeyStore(config.paths.certs, from.party);

@@ -3,6 +3,7 @@ import { MxgConfigModule, type MxgConfigService } from '@mxg/config';
 import { Clock, SystemClock } from '@mxg/core';
 import { AuditModule } from './audit/audit.module';
 import { BrokerModule } from './broker/broker.module';
+import { ConsentsModule } from './consents/consents.module';
 import { DatabaseModule } from './database/database.module';
 import { EnvelopeModule } from './envelope/envelope.module';
 import { ExchangeModule } from './exchange/exchange.module';
@@ -30,6 +31,7 @@ export class GatewayModule {
         EnvelopeModule,
         ExchangeModule,
         RequestsModule,
+        ConsentsModule,
         RoutingModule,
         SchemasModule,
         RetentionModule,

@@ -1,5 +1,5 @@
-// @mxg/lifecycle — the states of a message and of a request, the transitions between them (as
-// data), the audit event each writes, and the treaty deadlines (MIG-8..MIG-10).
+// @mxg/lifecycle — the states of a message, of a request and of a consent, the transitions
+// between them (as data), the audit event each writes, and the treaty deadlines (MIG-8..MIG-11).
 export {
   daysLeft,
   dueDate,
@@ -63,3 +63,31 @@ export {
   type MessageTrigger,
   type OutgoingStatus,
 } from './message-lifecycle';
+export {
+  CONSENT_MESSAGE_TYPES,
+  CONSENT_RULES,
+  CONSENT_SENT_BY,
+  CONSENT_SIDES,
+  CONSENT_STATES,
+  type ConsentAuditEvent,
+  type ConsentMessageType,
+  type ConsentRule,
+  type ConsentSide,
+  type ConsentState,
+  type ConsentTarget,
+  type ConsentTransition,
+  type ConsentTransitionInput,
+  consentTransition,
+  isConsentMessageType,
+  TERMINAL_CONSENT_STATES,
+} from './consent-lifecycle';
+export {
+  CONSENT_REFUSAL_CODES,
+  ConsentLifecycleError,
+  type ConsentRefusal,
+  type ConsentRefusalCode,
+} from './consent-lifecycle.errors';
+export {
+  FORBIDDEN_CONSENT_TRANSITIONS,
+  type ForbiddenConsentTransition,
+} from './forbidden-consent-transitions';

@@ -16,5 +16,6 @@ export const ANSWER_TYPES: readonly MessageType[] = [
   'withdraw',
   'consent-grant',
   'consent-denial',
+  'consent-revocation',
   'payment-confirmation',
 ];

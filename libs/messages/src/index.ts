@@ -10,6 +10,7 @@ export {
 } from './body-problem';
 export { checkMessageBody } from './check-message-body';
 export { ANSWER_TYPES } from './answer-types';
+export { CONSENT_USES, type ConsentUse } from './schemas/body-schemas';
 export { bodySchemas, type BodySchemas } from './schemas/body-schemas';
 export { personSchema, type Person } from './schemas/person.schema';
 export { attachmentSchema, type Attachment } from './schemas/attachment.schema';

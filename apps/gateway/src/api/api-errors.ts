@@ -4,6 +4,12 @@ import { AUDIT_ERROR_STATUS, type AuditApiErrorCode } from '../audit/audit.error
 import type { AuditErrorCode } from '@mxg/audit';
 import type { AuthorityChangeCode } from '@mxg/config';
 import { AUTH_ERROR_STATUS, type AuthErrorCode } from '../auth/auth.errors';
+import type { ConsentRefusalCode } from '@mxg/lifecycle';
+import {
+  CONSENT_REFUSAL_STATUS,
+  CONSENTS_API_ERROR_STATUS,
+  type ConsentsApiErrorCode,
+} from '../consents/consents.errors';
 import type { RequestRefusalCode } from '@mxg/lifecycle';
 import {
   REQUEST_REFUSAL_STATUS,
@@ -43,7 +49,9 @@ export type ApiErrorCode =
   | SchemaErrorCode
   | AuthorityChangeCode
   | AtRestErrorCode
-  | RetentionErrorCode;
+  | RetentionErrorCode
+  | ConsentRefusalCode
+  | ConsentsApiErrorCode;
 
 /**
  * The HTTP status of every code. Typed over the union of every module's codes, so a code added
@@ -73,6 +81,9 @@ export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   ...AT_REST_ERROR_STATUS,
   // MIG-11.5: legal holds and early destruction.
   ...RETENTION_ERROR_STATUS,
+  // MIG-11.2, MIG-11.3: consent messages that do not fit their consent, and disclosures.
+  ...CONSENT_REFUSAL_STATUS,
+  ...CONSENTS_API_ERROR_STATUS,
 };
 
 /** How long a client should wait before retrying a 503 (a database or broker outage). */

@@ -4,12 +4,14 @@ import { AuthModule } from '../auth/auth.module';
 import { EnvelopeModule } from '../envelope/envelope.module';
 import { AuthorityChanges } from './authority-changes';
 import { DestructionNotices } from './destruction-notices';
+import { ConsentTracker } from './consent-tracker';
 import { ExchangeController } from './exchange.controller';
 import { InboxController } from './inbox.controller';
 import { LegacyContentEncryption } from './legacy-content-encryption';
 import { OutboxSignal } from './outbox-signal';
 import { RequestTracker } from './request-tracker';
 import { RetentionStamp } from './retention-stamp';
+import { ConsentStore } from './store/consent.store';
 import { ExchangeStore } from './store/exchange.store';
 import { RequestStore } from './store/request.store';
 import { RetentionStore } from './store/retention.store';
@@ -28,6 +30,8 @@ import { SubmitMessage } from './use-cases/submit-message/submit-message.use-cas
     ExchangeStore,
     RequestStore,
     RequestTracker,
+    ConsentStore,
+    ConsentTracker,
     AuthorityChanges,
     LegacyContentEncryption,
     OutboxSignal,
@@ -44,6 +48,7 @@ import { SubmitMessage } from './use-cases/submit-message/submit-message.use-cas
   exports: [
     ExchangeStore,
     RequestStore,
+    ConsentStore,
     OutboxSignal,
     ReceiveEnvelope,
     ReceiveReceipt,

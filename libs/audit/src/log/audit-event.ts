@@ -37,6 +37,7 @@ export const AUDIT_EVENT_TYPES = [
   'consent.requested',
   'consent.granted',
   'consent.denied',
+  'consent.revoked',
   'disclosure.onward',
   // Retention (MIG-11.5): the destruction itself stays on the record.
   'data.destroyed',

@@ -29,6 +29,7 @@ export const MESSAGE_TYPES = [
   'consent-request',
   'consent-grant',
   'consent-denial',
+  'consent-revocation',
   // RET-3.1, RET-4: reimbursement of the costs of returning minors
   'reimbursement-claim',
   'payment-confirmation',

@@ -8,6 +8,7 @@ import { OutboxPayloadEvidence1764291600000 } from './1764291600000-outbox-paylo
 import { Requests1764378000000 } from './1764378000000-requests';
 import { ContentEncryption1764464400000 } from './1764464400000-content-encryption';
 import { Retention1764550800000 } from './1764550800000-retention';
+import { Consents1764637200000 } from './1764637200000-consents';
 
 /** Every migration, in order. Listed by hand: globs break once the code is compiled. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   Requests1764378000000,
   ContentEncryption1764464400000,
   Retention1764550800000,
+  Consents1764637200000,
 ];

@@ -13,6 +13,10 @@ import {
 import { personSchema } from './person.schema';
 import { DESTRUCTION_REASONS } from '../destruction-reasons';
 
+/** MIG-11.3 onward transfer to a third party, or MIG-11.2 use for another purpose. */
+export const CONSENT_USES = ['onward-transfer', 'new-purpose'] as const;
+export type ConsentUse = (typeof CONSENT_USES)[number];
+
 export type BodySchemas = Readonly<Record<MessageType, z.ZodType>>;
 
 /**
@@ -139,18 +143,70 @@ function buildBodySchemas(vocabulary: Vocabulary): BodySchemas {
       ),
       note: text().optional(),
     }),
-    // MIG-11.3 — version 1, deliberately minimal: what for, to whom, why. Naming the received
-    // information by message id comes with the consent registry.
-    'consent-request': z.strictObject({
-      purpose: text(),
-      recipient: text().meta({ description: 'the third party the information would go to' }),
-      reason: text(),
-    }),
+    // MIG-11.2, MIG-11.3: consent to pass received information on to a third party, or to use it
+    // for another purpose than the request's. The information is named by the ids of the received
+    // messages it came in; the registry (docs/consent.md) keeps ids and codes, the text stays here.
+    'consent-request': z
+      .strictObject({
+        messages: nonEmpty(
+          z.uuid({ error: 'must be the id (UUID) of a message the requester received' }),
+        ).meta({ description: 'the received messages the information came in' }),
+        use: z.enum(CONSENT_USES, { error: `must be one of ${CONSENT_USES.join(', ')}` }).meta({
+          description: 'onward-transfer to a third party (MIG-11.3) or a new purpose (MIG-11.2)',
+        }),
+        recipient: z
+          .strictObject({
+            id: z.string().regex(/^[A-Z]{2}-[A-Z0-9]{2,12}$/u, {
+              error: 'must be an organisation code such as KZ-GP',
+            }),
+            name: text(),
+          })
+          .optional()
+          .meta({ description: 'the third party (required for onward-transfer)' }),
+        purpose: codeOf(
+          vocabulary.purposes.map((p) => p.code),
+          'purpose (MIG-11.2)',
+        )
+          .optional()
+          .meta({ description: 'the new purpose (required for new-purpose)' }),
+        justification: text(),
+      })
+      .superRefine((body, ctx) => {
+        if (body.use === 'onward-transfer' && body.recipient === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['recipient'],
+            message: 'an onward transfer names the third party it goes to (MIG-11.3)',
+            ...codeParams('FIELD_REQUIRED'),
+          });
+        }
+        if (body.use === 'new-purpose' && body.purpose === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['purpose'],
+            message: 'a use for a new purpose names that purpose (MIG-11.2)',
+            ...codeParams('FIELD_REQUIRED'),
+          });
+        }
+        if (new Set(body.messages).size !== body.messages.length) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['messages'],
+            message: 'names each message once',
+            ...codeParams('VALUE_INVALID'),
+          });
+        }
+      }),
+    // Consent expires: the provider says until when (inclusive, its own calendar date).
     'consent-grant': z.strictObject({
+      validUntil: calendarDate().meta({
+        description: 'the last day the consent holds, at the provider authority',
+      }),
       conditions: text().optional(),
-      validUntil: calendarDate().optional(),
     }),
     'consent-denial': z.strictObject({ reason: text() }),
+    // The provider withdraws a consent it granted.
+    'consent-revocation': z.strictObject({ reason: text().optional() }),
     // RET-3.1, RET-3.2, RET-2 — version 1, deliberately minimal: the return act and the total
     // claimed in USD. The line-by-line calculation (RET-3.6, RET-3.7), the invoice (RET-3.5) and
     // the typed documents (a)–(e) come with the RET claim issue.

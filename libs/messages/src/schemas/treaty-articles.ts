@@ -21,6 +21,7 @@ export const TYPE_ARTICLE: Readonly<Record<MessageType, string>> = {
   'consent-request': 'MIG-11.3',
   'consent-grant': 'MIG-11.3',
   'consent-denial': 'MIG-11.3',
+  'consent-revocation': 'MIG-11.3',
   'reimbursement-claim': 'RET-3.1',
   'payment-confirmation': 'RET-4',
   'destruction-notice': 'MIG-11.5',

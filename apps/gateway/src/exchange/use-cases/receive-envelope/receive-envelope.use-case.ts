@@ -9,9 +9,10 @@ import {
   type Receipt,
   type TransportHeader,
 } from '@mxg/envelope';
-import { initialStatus, MESSAGE_ARRIVALS } from '@mxg/lifecycle';
+import { initialStatus, isConsentMessageType, MESSAGE_ARRIVALS } from '@mxg/lifecycle';
 import { EnvelopeService } from '../../../envelope/envelope.service';
 import { AuthorityChanges } from '../../authority-changes';
+import { type AcceptedConsentMove, consentAudit, ConsentTracker } from '../../consent-tracker';
 import { deliveryEvidence, evidenceDetails } from '../../delivery-evidence';
 import { DestructionNotices } from '../../destruction-notices';
 import {
@@ -73,6 +74,7 @@ export class ReceiveEnvelope {
     private readonly authorityChanges: AuthorityChanges,
     private readonly retention: RetentionStamp,
     private readonly destructionNotices: DestructionNotices,
+    private readonly consents: ConsentTracker,
   ) {}
 
   async execute(payload: Uint8Array, transport: TransportHeader): Promise<ReceiveOutcome> {
@@ -105,6 +107,12 @@ export class ReceiveEnvelope {
     // with its request locked, when it is stored.
     const early = await this.tracker.precheck(header, opened.message.body, 'incoming', now);
     if (!early.ok) return this.refuseMove(opened, early, payload, transport, common, now);
+    // MIG-11.2, MIG-11.3: a consent message its consent does not allow, or a consent-request
+    // naming messages this party never sent the requester, likewise.
+    const consentEarly = await this.consents.precheck(header, opened.message.body, 'incoming', now);
+    if (!consentEarly.ok) {
+      return this.refuseMove(opened, consentEarly, payload, transport, common, now);
+    }
     // MIG-2: a party notifies changes of its own authorities only, consistent with the registry.
     const change = this.authorityChanges.refusal(header, opened.message.body);
     if (change) return this.refuseMove(opened, change, payload, transport, common, now);
@@ -129,7 +137,7 @@ export class ReceiveEnvelope {
     };
     // MIG-11.5: how long it is kept, decided now that its body is at hand.
     const retention = await this.retention.stamp(header, opened.message.body, now);
-    const also = (move: AcceptedRequestMove): WithNewMessage => ({
+    const also = (move: AcceptedRequestMove, consent?: AcceptedConsentMove): WithNewMessage => ({
       receipt: { direction: 'sent', status: 'accepted', code: null, signed: receipt, at: now },
       outbox: receiptEntry(header.id, header.from.party, header.agreement, receipt, now),
       audit: [
@@ -143,6 +151,7 @@ export class ReceiveEnvelope {
           },
         },
         ...requestAudit(move, common),
+        ...(consent ? consentAudit(consent, common) : []),
       ],
       request: move.open ?? undefined,
       retention,
@@ -151,25 +160,34 @@ export class ReceiveEnvelope {
     // request it opens — in one autocommitted statement, which writes nothing for a duplicate.
     // An answer also moves its request: one transaction, the request locked.
     // MIG-11.5: a destruction notice is checked against what we sent, and recorded on it, in the
-    // transaction that stores it.
+    // transaction that stores it. MIG-11.3: a consent message registers or moves its consent, the
+    // consent locked. Any other answer moves its request, the request locked.
+    const body = opened.message.body;
     const stored = this.destructionNotices.isNotice(header)
       ? await this.messages.transaction(async (tx) => {
-          const body = opened.message.body;
           const refused = await this.destructionNotices.refusal(tx, header, body);
           if (refused) return { ok: false as const, ...refused };
           const inserted = await this.messages.insertMessage(message, also(early), tx);
           if (inserted) await this.destructionNotices.record(tx, header, body);
           return inserted;
         })
-      : early.open !== null || early.requestId === null
-        ? await this.messages.insertMessage(message, also(early))
-        : await this.messages.transaction(async (tx) => {
-            const move = await this.decide(tx, opened, now);
-            if (!move.ok) return move;
-            const inserted = await this.messages.insertMessage(message, also(move), tx);
-            if (inserted) await move.apply(tx);
+      : isConsentMessageType(header.type)
+        ? await this.messages.transaction(async (tx) => {
+            const consent = await this.consents.decide(tx, header, body, 'incoming', now);
+            if (!consent.ok) return consent;
+            const inserted = await this.messages.insertMessage(message, also(early, consent), tx);
+            if (inserted) await consent.apply(tx);
             return inserted;
-          });
+          })
+        : early.open !== null || early.requestId === null
+          ? await this.messages.insertMessage(message, also(early))
+          : await this.messages.transaction(async (tx) => {
+              const move = await this.decide(tx, opened, now);
+              if (!move.ok) return move;
+              const inserted = await this.messages.insertMessage(message, also(move), tx);
+              if (inserted) await move.apply(tx);
+              return inserted;
+            });
     if (stored && 'ok' in stored) {
       return this.refuseMove(opened, stored, payload, transport, common, now);
     }

@@ -4,6 +4,7 @@ import { MxgConfigService } from '@mxg/config';
 import { Clock } from '@mxg/core';
 import { EnvelopeError, type Receipt } from '@mxg/envelope';
 import { EnvelopeService } from '../../../envelope/envelope.service';
+import { ConsentTracker } from '../../consent-tracker';
 import { deliveryEvidence, evidenceDetails } from '../../delivery-evidence';
 import { gatewayActor, messageAuditContext } from '../../message-audit-context';
 import { deadLetterEntry } from '../../outbox-entries';
@@ -32,6 +33,7 @@ export class ReceiveReceipt {
     private readonly oversize: RefuseOversizeDelivery,
     private readonly requests: RequestStore,
     private readonly tracker: RequestTracker,
+    private readonly consents: ConsentTracker,
   ) {}
 
   async execute(
@@ -78,7 +80,10 @@ export class ReceiveReceipt {
     );
     // A message of a request its receiver refused moved nothing there: undo its move here.
     if (receipt.status === 'rejected') {
-      await this.messages.transaction((tx) => this.tracker.rollBack(tx, message));
+      await this.messages.transaction(async (tx) => {
+        await this.tracker.rollBack(tx, message);
+        await this.consents.rollBack(tx, message); // MIG-11.3: likewise a consent's
+      });
     }
     // MIG-10.3: the requested gateway's signed receipt states the request's legal deadline.
     // Idempotent, so a redelivered receipt completes what a crash interrupted.

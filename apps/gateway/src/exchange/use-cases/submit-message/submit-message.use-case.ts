@@ -14,10 +14,22 @@ import {
   firstFailure,
 } from '@mxg/envelope';
 import { parseSignedData } from '@mxg/cms';
-import { initialStatus, MESSAGE_ARRIVALS, RequestLifecycleError } from '@mxg/lifecycle';
+import {
+  ConsentLifecycleError,
+  initialStatus,
+  isConsentMessageType,
+  MESSAGE_ARRIVALS,
+  RequestLifecycleError,
+} from '@mxg/lifecycle';
 import { ANSWER_TYPES, type BodyProblem, checkMessageBody } from '@mxg/messages';
 import type { AuthenticatedClient } from '../../../auth/auth.types';
 import { AuthorityChanges } from '../../authority-changes';
+import {
+  type AcceptedConsentMove,
+  type ConsentMove,
+  consentAudit,
+  ConsentTracker,
+} from '../../consent-tracker';
 import { EnvelopeService } from '../../../envelope/envelope.service';
 import { ExchangeError, type FieldProblem, validationFailed } from '../../exchange.errors';
 import type { MessageRecord } from '../../exchange.types';
@@ -56,6 +68,12 @@ export interface SubmitResult {
 /** The request move a message makes when this gateway sends it; refused with its code. */
 function accepted(move: RequestMove): AcceptedRequestMove {
   if (!move.ok) throw RequestLifecycleError.from(move);
+  return move;
+}
+
+/** The consent move a message makes when this gateway sends it; refused with its code. */
+function consentAccepted(move: ConsentMove): AcceptedConsentMove {
+  if (!move.ok) throw ConsentLifecycleError.from(move);
   return move;
 }
 
@@ -104,6 +122,7 @@ export class SubmitMessage {
     private readonly tracker: RequestTracker,
     private readonly authorityChanges: AuthorityChanges,
     private readonly retention: RetentionStamp,
+    private readonly consents: ConsentTracker,
   ) {}
 
   async execute(
@@ -204,6 +223,8 @@ export class SubmitMessage {
     // MIG-8..MIG-11, MIG-17: a message that does not fit its request is refused before it is
     // sealed; an answer is decided again below, with its request locked, when it is stored.
     const early = accepted(await this.tracker.precheck(header, message.body, 'outgoing', now));
+    // MIG-11.2, MIG-11.3: likewise a consent message that does not fit its consent.
+    consentAccepted(await this.consents.precheck(header, message.body, 'outgoing', now));
     // MIG-2: a party notifies changes of its own authorities only, consistent with the registry.
     const change = this.authorityChanges.refusal(header, message.body);
     if (change) throw new AuthorityChangeError(change.code, change.message);
@@ -230,12 +251,13 @@ export class SubmitMessage {
     };
     // MIG-11.5: how long it is kept, decided now that its body is at hand.
     const retention = await this.retention.stamp(header, message.body, now);
-    const also = (move: AcceptedRequestMove): WithNewMessage => ({
+    const also = (move: AcceptedRequestMove, consent?: AcceptedConsentMove): WithNewMessage => ({
       outbox: envelopeEntry(header, now),
       audit: [
         { type: MESSAGE_ARRIVALS.submit.audit, ...common, details: { type: header.type } },
         { type: 'message.sealed', ...common, details: { signatory: signatoryId } },
         ...requestAudit(move, common),
+        ...(consent ? consentAudit(consent, common) : []),
       ],
       request: move.open ?? undefined,
       retention,
@@ -243,8 +265,17 @@ export class SubmitMessage {
     // The message, its content and envelope, the outbox row and the audit entries — and the
     // request it opens — in one autocommitted statement, which writes nothing if the id exists
     // already. An answer also moves its request: one transaction, the request locked.
-    const record =
-      early.open !== null || early.requestId === null
+    const record = isConsentMessageType(header.type)
+      ? // A consent message registers or moves its consent: one transaction, the consent locked.
+        await this.messages.transaction(async (tx) => {
+          const consent = consentAccepted(
+            await this.consents.decide(tx, header, message.body, 'outgoing', now),
+          );
+          const inserted = await this.messages.insertMessage(stored, also(early, consent), tx);
+          if (inserted) await consent.apply(tx);
+          return inserted;
+        })
+      : early.open !== null || early.requestId === null
         ? await this.messages.insertMessage(stored, also(early))
         : await this.messages.transaction(async (tx) => {
             const move = accepted(

@@ -1,0 +1,117 @@
+import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { isUuid } from '@mxg/core';
+import { CONSENT_STATES, type ConsentState } from '@mxg/lifecycle';
+import { CONSENT_USES, type ConsentUse } from '@mxg/messages';
+import type { AuthenticatedClient } from '../auth/auth.types';
+import { BearerAuthGuard } from '../auth/bearer-auth.guard';
+import { CurrentClient, Roles } from '../auth/roles.decorator';
+import { ExchangeError, type FieldProblem, validationFailed } from '../exchange/exchange.errors';
+import { ConsentStore } from '../exchange/store/consent.store';
+import type { ConsentRecord } from '../exchange/store/consent.types';
+import { uuidParam } from '../exchange/uuid-param';
+import { ConsentView } from './consent-view';
+import { ConsentsApiError } from './consents.errors';
+
+/**
+ * The consent registry (MIG-11.2, MIG-11.3): a national system sees the consents its authority
+ * asked for or was asked for; auditors and security officers see every one.
+ */
+@ApiTags('consents')
+@ApiBearerAuth()
+@Controller('consents')
+@UseGuards(BearerAuthGuard)
+@Roles('publisher', 'security-officer', 'auditor')
+export class ConsentsController {
+  constructor(private readonly consents: ConsentStore) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Consents, in the order they were requested' })
+  @ApiQuery({ name: 'state', required: false, enum: CONSENT_STATES })
+  @ApiQuery({ name: 'use', required: false, enum: CONSENT_USES })
+  @ApiQuery({ name: 'message', required: false, description: 'consents naming this message id' })
+  @ApiQuery({ name: 'limit', required: false, description: '1–500, default 100' })
+  @ApiQuery({
+    name: 'after',
+    required: false,
+    description: 'the id of the last consent seen: the `next` of the previous page',
+  })
+  @ApiOkResponse({ description: '{ consents: ConsentView[], next: string | null }' })
+  async list(
+    @CurrentClient() client: AuthenticatedClient,
+    @Query('state') state?: unknown,
+    @Query('use') use?: unknown,
+    @Query('message') message?: unknown,
+    @Query('limit') limit?: unknown,
+    @Query('after') after?: unknown,
+  ) {
+    const problems: FieldProblem[] = [];
+    const bad = (field: string, rule: string, text: string) =>
+      problems.push({ field, rule, message: text });
+    if (state !== undefined && !(CONSENT_STATES as readonly unknown[]).includes(state))
+      bad('state', 'value', `must be one of ${CONSENT_STATES.join(', ')}`);
+    if (use !== undefined && !(CONSENT_USES as readonly unknown[]).includes(use))
+      bad('use', 'value', `must be one of ${CONSENT_USES.join(', ')}`);
+    if (message !== undefined && !(typeof message === 'string' && isUuid(message)))
+      bad('message', 'uuid', 'must be a message id (UUID)');
+    if (after !== undefined && !(typeof after === 'string' && isUuid(after)))
+      bad('after', 'uuid', 'must be the id of a consent (the previous page’s `next`)');
+    const size =
+      limit === undefined ? 100 : typeof limit === 'string' && /^\d{1,3}$/.test(limit) ? +limit : 0;
+    if (size < 1 || size > 500) bad('limit', 'range', 'must be an integer from 1 to 500');
+    if (problems.length > 0) throw validationFailed(problems);
+    let from: ConsentRecord | undefined;
+    if (after !== undefined) {
+      from = await this.consents.find(after as string);
+      if (!from || !this.maySee(client, from)) {
+        throw validationFailed([
+          { field: 'after', rule: 'exists', message: 'is no consent visible to this client' },
+        ]);
+      }
+    }
+    const page = await this.consents.list({
+      authority: this.overseer(client) ? undefined : this.authorityOf(client),
+      state: state as ConsentState | undefined,
+      use: use as ConsentUse | undefined,
+      message: message as string | undefined,
+      after: from && { requestedAt: from.requestedAt, id: from.id },
+      limit: size,
+    });
+    return {
+      consents: page.map((c) => ConsentView.of(c)),
+      next: page.at(-1)?.id ?? (after as string | undefined) ?? null,
+    };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A consent: its state, the messages it names, its grant’s validity' })
+  @ApiOkResponse({ type: ConsentView })
+  async read(
+    @Param('id', uuidParam('id')) id: string,
+    @CurrentClient() client: AuthenticatedClient,
+  ): Promise<ConsentView> {
+    const consent = await this.consents.find(id);
+    if (!consent || !this.maySee(client, consent)) {
+      throw new ConsentsApiError('CONSENT_UNKNOWN', `no consent ${id} is visible to this client`);
+    }
+    return ConsentView.of(consent);
+  }
+
+  private overseer(client: AuthenticatedClient): boolean {
+    return client.roles.includes('auditor') || client.roles.includes('security-officer');
+  }
+
+  private maySee(client: AuthenticatedClient, c: ConsentRecord): boolean {
+    return (
+      this.overseer(client) ||
+      (client.authority !== null &&
+        [c.requester.authority, c.provider.authority].includes(client.authority))
+    );
+  }
+
+  private authorityOf(client: AuthenticatedClient): string {
+    if (client.authority === null)
+      throw new ExchangeError('NOT_YOUR_AUTHORITY', `client ${client.id} acts for no authority`);
+    return client.authority;
+  }
+}
