@@ -32,6 +32,8 @@ export const MESSAGE_TYPES = [
   // RET-3.1, RET-4: reimbursement of the costs of returning minors
   'reimbursement-claim',
   'payment-confirmation',
+  // MIG-11.2, MIG-11.3: the provider adds handling restrictions to messages it sent
+  'handling-restriction',
 ] as const;
 
 export type MessageType = (typeof MESSAGE_TYPES)[number];
