@@ -454,7 +454,7 @@ export interface Crafted {
  * party's gateway — valid in every respect the envelope checks, whatever its request's state.
  */
 export async function craftEnvelope(message: {
-  type: RequestMessageType;
+  type: RequestMessageType | 'handling-restriction';
   side: RequestSide;
   correlationId: string;
   inReplyTo: { id: string; digest: string } | null;

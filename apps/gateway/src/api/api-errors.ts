@@ -16,6 +16,7 @@ import {
   EXCHANGE_ERROR_STATUS,
   type ExchangeErrorCode,
 } from '../exchange/exchange.errors';
+import { HANDLING_ERROR_STATUS, type HandlingErrorCode } from '../exchange/handling.errors';
 
 /** Refusals of HTTP itself, before or around any handler. */
 export type HttpErrorCode =
@@ -39,7 +40,8 @@ export type ApiErrorCode =
   | RequestRefusalCode
   | RequestsApiErrorCode
   | SchemaErrorCode
-  | AuthorityChangeCode;
+  | AuthorityChangeCode
+  | HandlingErrorCode;
 
 /**
  * The HTTP status of every code. Typed over the union of every module's codes, so a code added
@@ -65,6 +67,8 @@ export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   // MIG-2: an authority-change notice about another party's authority, or contradicting the registry.
   AUTHORITY_CHANGE_INVALID: 422,
   AUTHORITY_CHANGE_CONFLICT: 409,
+  // MIG-11.2: a handling-restriction naming a message its authority did not send the addressee.
+  ...HANDLING_ERROR_STATUS,
 };
 
 /** How long a client should wait before retrying a 503 (a database or broker outage). */

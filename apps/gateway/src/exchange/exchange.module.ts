@@ -4,8 +4,11 @@ import { AuthModule } from '../auth/auth.module';
 import { EnvelopeModule } from '../envelope/envelope.module';
 import { AuthorityChanges } from './authority-changes';
 import { ExchangeController } from './exchange.controller';
+import { HandlingRestrictions } from './handling-restrictions';
 import { InboxController } from './inbox.controller';
 import { OutboxSignal } from './outbox-signal';
+import { PersonalDataReads } from './personal-data-reads';
+import { ProtectionStore } from './store/protection.store';
 import { RequestTracker } from './request-tracker';
 import { ExchangeStore } from './store/exchange.store';
 import { RequestStore } from './store/request.store';
@@ -25,6 +28,9 @@ import { SubmitMessage } from './use-cases/submit-message/submit-message.use-cas
     RequestStore,
     RequestTracker,
     AuthorityChanges,
+    HandlingRestrictions,
+    ProtectionStore,
+    PersonalDataReads,
     OutboxSignal,
     SubmitMessage,
     ReceiveEnvelope,
@@ -35,6 +41,7 @@ import { SubmitMessage } from './use-cases/submit-message/submit-message.use-cas
   ],
   exports: [
     ExchangeStore,
+    ProtectionStore,
     RequestStore,
     OutboxSignal,
     ReceiveEnvelope,

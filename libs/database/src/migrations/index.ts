@@ -7,6 +7,7 @@ import { AuditSigningCertificates1764205200000 } from './1764205200000-audit-sig
 import { OutboxPayloadEvidence1764291600000 } from './1764291600000-outbox-payload-evidence';
 import { Requests1764378000000 } from './1764378000000-requests';
 import { ContentEncryption1764464400000 } from './1764464400000-content-encryption';
+import { PurposeBinding1764723600000 } from './1764723600000-purpose-binding';
 
 /** Every migration, in order. Listed by hand: globs break once the code is compiled. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   OutboxPayloadEvidence1764291600000,
   Requests1764378000000,
   ContentEncryption1764464400000,
+  PurposeBinding1764723600000,
 ];

@@ -52,11 +52,9 @@ export const handlingSchema = () =>
   z
     .strictObject({
       restrictions: restrictionList(),
-      conditions: text()
-        .optional()
-        .meta({
-          description: 'further conditions in words (MIG-11.2); never recorded outside the message',
-        }),
+      conditions: text().optional().meta({
+        description: 'further conditions in words (MIG-11.2); never recorded outside the message',
+      }),
     })
     .meta({
       description: 'handling restrictions set by the providing authority (MIG-11.2, MIG-11.3)',

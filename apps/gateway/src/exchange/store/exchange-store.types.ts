@@ -52,6 +52,17 @@ export interface WithNewMessage {
   readonly audit?: readonly AuditEventInput[];
   /** The request the new message opens (MIG-9.2): its id is the message's. */
   readonly request?: NewRequest;
+  /**
+   * MIG-11.2, MIG-11.3: handling restrictions the new message sets (codes only) — on itself (an
+   * answer's `handling`) or on earlier messages (a handling-restriction); added by the new message.
+   */
+  readonly restrictions?: readonly NewRestriction[];
+}
+
+/** One restriction code on one message. */
+export interface NewRestriction {
+  readonly messageId: string;
+  readonly restriction: string;
 }
 
 /** One new message and the rows that exist exactly when it does. */

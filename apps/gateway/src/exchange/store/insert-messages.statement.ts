@@ -17,6 +17,7 @@ export function insertMessagesStatement(items: readonly MessageInsert[]): SqlSta
   const receipts: string[] = [];
   const outbox: string[] = [];
   const requests: string[] = [];
+  const restrictions: string[] = [];
   const audit: AuditEventInput[] = [];
   const auditTimes: Date[] = [];
   const ids = new Set<string>();
@@ -78,11 +79,24 @@ export function insertMessagesStatement(items: readonly MessageInsert[]): SqlSta
           [r.requester.authority, 'text'],
           [r.requested.party, 'text'],
           [r.requested.authority, 'text'],
+          [r.purpose, 'text'],
           [r.state, 'text'],
           [r.at, 'timestamptz'],
           [r.due ? r.at : null, 'timestamptz'],
           [r.due?.receivedOn ?? null, 'date'],
           [r.due?.dueOn ?? null, 'date'],
+        ]),
+      );
+    }
+    // MIG-11.2, MIG-11.3: the handling restrictions the new message sets, on itself or on
+    // messages its authority sent earlier (a handling-restriction).
+    for (const r of also.restrictions ?? []) {
+      restrictions.push(
+        p.row([
+          [r.messageId, 'uuid'],
+          [r.restriction, 'text'],
+          [h.id, 'uuid'],
+          [m.at, 'timestamptz'],
         ]),
       );
     }
@@ -125,14 +139,22 @@ export function insertMessagesStatement(items: readonly MessageInsert[]): SqlSta
   if (requests.length > 0) {
     ctes.push(`q AS (
        INSERT INTO requests (id, agreement, side, requester_party, requester_authority,
-         requested_party, requested_authority, state, state_at, last_message_id, opened_at,
-         received_at, received_on, due_on)
+         requested_party, requested_authority, purpose, state, state_at, last_message_id,
+         opened_at, received_at, received_on, due_on)
        SELECT id, agreement, side, requester_party, requester_authority, requested_party,
-         requested_authority, state, at, id, at, received_at, received_on, due_on
+         requested_authority, purpose, state, at, id, at, received_at, received_on, due_on
          FROM (VALUES ${requests.join(', ')})
            AS v (id, agreement, side, requester_party, requester_authority, requested_party,
-                 requested_authority, state, at, received_at, received_on, due_on)
+                 requested_authority, purpose, state, at, received_at, received_on, due_on)
         WHERE v.id IN (SELECT id FROM m))`);
+  }
+  if (restrictions.length > 0) {
+    ctes.push(`h AS (
+       INSERT INTO handling_restrictions (message_id, restriction, added_by, added_at)
+       SELECT * FROM (VALUES ${restrictions.join(', ')})
+         AS v (message_id, restriction, added_by, added_at)
+       WHERE v.added_by IN (SELECT id FROM m)
+       ON CONFLICT DO NOTHING)`);
   }
   if (audit.length > 0) {
     const a = auditEntriesJoining(audit, {

@@ -19,6 +19,8 @@ import { ANSWER_TYPES, type BodyProblem, checkMessageBody } from '@mxg/messages'
 import type { AuthenticatedClient } from '../../../auth/auth.types';
 import { AuthorityChanges } from '../../authority-changes';
 import { EnvelopeService } from '../../../envelope/envelope.service';
+import { HandlingError } from '../../handling.errors';
+import { HandlingRestrictions } from '../../handling-restrictions';
 import { ExchangeError, type FieldProblem, validationFailed } from '../../exchange.errors';
 import type { MessageRecord } from '../../exchange.types';
 import { messageAuditContext, publisherActor } from '../../message-audit-context';
@@ -102,6 +104,7 @@ export class SubmitMessage {
     private readonly outbox: OutboxSignal,
     private readonly tracker: RequestTracker,
     private readonly authorityChanges: AuthorityChanges,
+    private readonly handling: HandlingRestrictions,
   ) {}
 
   async execute(
@@ -198,6 +201,9 @@ export class SubmitMessage {
     // MIG-2: a party notifies changes of its own authorities only, consistent with the registry.
     const change = this.authorityChanges.refusal(header, message.body);
     if (change) throw new AuthorityChangeError(change.code, change.message);
+    // MIG-11.2: a handling-restriction restricts only messages this authority sent the addressee.
+    const stray = await this.handling.refusal(header, message.body, 'outgoing');
+    if (stray) throw new HandlingError(stray.code, stray.message);
     const sealed = await this.envelopes.seal(message, signatory);
     this.assertEnvelopeFits(sealed.envelope, sealed.content);
     const signatoryId = 'signatoryId' in signatory ? signatory.signatoryId : signatory.id;
@@ -219,14 +225,18 @@ export class SubmitMessage {
       idempotencyKey,
       requestDigest,
     };
+    // MIG-11.2, MIG-11.3: the handling restrictions it sets, recorded on this side too.
+    const restrictions = this.handling.restrictions(header, message.body);
     const also = (move: AcceptedRequestMove): WithNewMessage => ({
       outbox: envelopeEntry(header, now),
       audit: [
         { type: MESSAGE_ARRIVALS.submit.audit, ...common, details: { type: header.type } },
         { type: 'message.sealed', ...common, details: { signatory: signatoryId } },
         ...requestAudit(move, common),
+        ...this.handling.audit(restrictions, common),
       ],
       request: move.open ?? undefined,
+      restrictions,
     });
     // The message, its content and envelope, the outbox row and the audit entries — and the
     // request it opens — in one autocommitted statement, which writes nothing if the id exists
