@@ -354,7 +354,7 @@ describe('national-system API contract (issue #10)', () => {
         { id: header.id, correlationId: header.id },
         {
           ...registrationRequest().body,
-          purpose: 'другая цель',
+          purpose: 'identity-verification',
         },
       );
       const body = await expectRefused(

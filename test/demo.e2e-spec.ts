@@ -38,10 +38,18 @@ describe('npm run demo: two gateways exchange a request, a clarification and the
       ['KZ', 'clarif', 'request.clarified'],
       ['AZ', 'response', 'request.answered'],
       ['KZ', 'response', 'request.answered'],
+      // #12: the response's handling restrictions on both sides; the content read, audited.
+      ['AZ', 'response', 'handling.restricted'],
+      ['KZ', 'response', 'handling.restricted'],
+      ['KZ', 'response', 'data.accessed'],
     ]) {
       expect(stdout).toMatch(new RegExp(`${side}\\s+${what}\\s+${event.replace('.', '\\.')}`));
     }
     expect(stdout).toMatch(/all delivered, all receipted/);
+    // MIG-11.2: both gateways hold the request's purpose code.
+    expect(stdout).toMatch(
+      /purpose residence-permit-decision at KZ, residence-permit-decision at AZ/,
+    );
     // MIG-10.3: the deadline from AZ's signed receipt, and the request answered on both sides.
     const due = /its signed receipt sets the deadline: (\d{4}-\d{2}-\d{2})/.exec(stdout)![1];
     expect(stdout).toMatch(

@@ -211,7 +211,7 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
     const other = await submit(
       {
         ...registrationRequest(),
-        body: { ...registrationRequest().body, purpose: 'Другая цель запроса' },
+        body: { ...registrationRequest().body, purpose: 'identity-verification' },
       },
       { 'Idempotency-Key': 'retry-1' },
     );
@@ -424,9 +424,10 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
       expect(await response.json()).toMatchObject({ code: 'MALFORMED_JSON' });
     });
 
-    it('a request without purpose or justification (MIG-9.2)', async () => {
+    it('a request without purpose, legal basis or justification (MIG-9.2, MIG-11.2)', async () => {
       const without: Record<string, unknown> = { ...registrationRequest().body };
       delete without.purpose;
+      delete without.legalBasis;
       delete without.justification;
       const { status, body } = await submit({ ...registrationRequest(), body: without });
       expect(status).toBe(400);
@@ -434,6 +435,11 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
       expect(body.errors).toEqual([
         expect.objectContaining({
           field: 'body.purpose',
+          rule: 'FIELD_REQUIRED',
+          treaty: 'MIG-11.2',
+        }),
+        expect.objectContaining({
+          field: 'body.legalBasis',
           rule: 'FIELD_REQUIRED',
           treaty: 'MIG-9.2',
         }),

@@ -350,8 +350,8 @@ describe('#11 the message-body contract (MIG-6): one check at the API, the recei
       expect(response.headers.get('content-type')).toContain('application/schema+json');
       const schema = (await response.json()) as Record<string, unknown>;
       expect(schema).toMatchObject({
-        $id: 'urn:mxg:schema:mig:request:1',
-        version: 1,
+        $id: 'urn:mxg:schema:mig:request:2',
+        version: 2,
         type: 'object',
         additionalProperties: false,
       });

@@ -7,6 +7,7 @@ import { type RunningGateway, startGateway } from './gateway-runner';
 
 interface RequestView {
   state: string;
+  purpose: string | null;
   receivedOn: string | null;
   dueOn: string | null;
   closedAt: string | null;
@@ -133,7 +134,10 @@ async function main(): Promise<void> {
 
     printTimeline(views);
     say(
-      `\nrequest ${request.id}: ${kzHeld.state} at KZ, ${azHeld.state} at AZ — received ${azHeld.receivedOn}, due ${azHeld.dueOn}, answered ${azHeld.closedAt ?? '—'} (MIG-10.3)`,
+      `\nrequest ${request.id}: purpose ${kzHeld.purpose} at KZ, ${azHeld.purpose} at AZ — every answer is bound to it (MIG-11.2)`,
+    );
+    say(
+      `request ${request.id}: ${kzHeld.state} at KZ, ${azHeld.state} at AZ — received ${azHeld.receivedOn}, due ${azHeld.dueOn}, answered ${azHeld.closedAt ?? '—'} (MIG-10.3)`,
     );
     const shown = relative(process.cwd(), dir) || dir;
     say(`\nsigned artefacts in ${shown}/ — check them with standard tools, e.g.`);
@@ -166,6 +170,8 @@ const LABELS: Record<string, string> = {
   'request.clarification-requested': 'request awaits clarification (MIG-10.1)',
   'request.clarified': 'request open again',
   'request.answered': 'request answered: closed',
+  'handling.restricted': 'handling restrictions recorded (MIG-11.2, MIG-11.3)',
+  'data.accessed': 'content read by the national system, audited (MIG-11.4)',
 };
 
 function printTimeline(views: { side: string; what: string; view: MessageView }[]): void {

@@ -75,17 +75,19 @@ describe(checkMessageBody.name, () => {
   });
 
   describe('FIELD_REQUIRED', () => {
-    it('MIG-9.2: a request states its purpose and justification', () => {
+    it('MIG-9.2, MIG-11.2: a request states its purpose, legal basis and justification', () => {
       const body = example('request');
       delete body.purpose;
+      delete body.legalBasis;
       delete body.justification;
       expect(sut('request', body).problems).toEqual([
         {
           path: 'body.purpose',
           code: 'FIELD_REQUIRED',
           message: 'required field is missing',
-          treaty: 'MIG-9.2',
+          treaty: 'MIG-11.2',
         },
+        expect.objectContaining({ path: 'body.legalBasis', code: 'FIELD_REQUIRED' }),
         expect.objectContaining({ path: 'body.justification', code: 'FIELD_REQUIRED' }),
       ]);
     });

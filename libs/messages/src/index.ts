@@ -13,6 +13,12 @@ export { ANSWER_TYPES } from './answer-types';
 export { CONSENT_USES, type ConsentUse } from './schemas/body-schemas';
 export { bodySchemas, type BodySchemas } from './schemas/body-schemas';
 export { personSchema, type Person } from './schemas/person.schema';
+export {
+  HANDLING_RESTRICTIONS,
+  HANDLING_TYPES,
+  type HandlingRestriction,
+  TREATY_RESTRICTIONS,
+} from './schemas/handling.schema';
 export { attachmentSchema, type Attachment } from './schemas/attachment.schema';
 export {
   ALLOWED_CONTENT_TYPES,

@@ -24,6 +24,7 @@ import {
   type ExchangeErrorCode,
 } from '../exchange/exchange.errors';
 import { AT_REST_ERROR_STATUS } from '../exchange/exchange.errors';
+import { HANDLING_ERROR_STATUS, type HandlingErrorCode } from '../exchange/handling.errors';
 
 /** Refusals of HTTP itself, before or around any handler. */
 export type HttpErrorCode =
@@ -51,7 +52,8 @@ export type ApiErrorCode =
   | AtRestErrorCode
   | RetentionErrorCode
   | ConsentRefusalCode
-  | ConsentsApiErrorCode;
+  | ConsentsApiErrorCode
+  | HandlingErrorCode;
 
 /**
  * The HTTP status of every code. Typed over the union of every module's codes, so a code added
@@ -84,6 +86,8 @@ export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   // MIG-11.2, MIG-11.3: consent messages that do not fit their consent, and disclosures.
   ...CONSENT_REFUSAL_STATUS,
   ...CONSENTS_API_ERROR_STATUS,
+  // MIG-11.2: a handling-restriction naming a message its authority did not send the addressee.
+  ...HANDLING_ERROR_STATUS,
 };
 
 /** How long a client should wait before retrying a 503 (a database or broker outage). */

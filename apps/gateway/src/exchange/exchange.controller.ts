@@ -27,6 +27,9 @@ import {
 import { assertMayRead, assertMaySee } from './message-access';
 import { ExchangeStore } from './store/exchange.store';
 import { MessageView } from './message-view';
+import { PersonalDataReads, PURPOSE_HEADER } from './personal-data-reads';
+import { ProtectionView } from './protection-view';
+import { ProtectionStore } from './store/protection.store';
 import { SubmitMessageDto } from './use-cases/submit-message/submit-message.command';
 import { SubmitMessage } from './use-cases/submit-message/submit-message.use-case';
 import { uuidParam } from './uuid-param';
@@ -45,6 +48,8 @@ export class ExchangeController {
     private readonly submitMessage: SubmitMessage,
     private readonly messages: ExchangeStore,
     private readonly dataSource: DataSource,
+    private readonly protection: ProtectionStore,
+    private readonly reads: PersonalDataReads,
   ) {}
 
   @Post()
@@ -121,6 +126,7 @@ export class ExchangeController {
     );
     return {
       ...MessageView.of(message),
+      ...ProtectionView.of(message, await this.protection.binding(message)),
       receipt: receipt && {
         status: receipt.status,
         code: receipt.code,
@@ -141,14 +147,26 @@ export class ExchangeController {
   @ApiProduces('application/pkcs7-mime')
   @ApiOperation({
     summary:
-      'The signatory’s signed original (CMS SignedData, DER): `openssl cms -verify -inform DER` checks it',
+      'The signatory’s signed original (CMS SignedData, DER): `openssl cms -verify -inform DER` checks it (the read is audited, MIG-11.4)',
+  })
+  @ApiHeader({
+    name: PURPOSE_HEADER,
+    required: false,
+    description: 'the purpose of this read, a purpose code (MIG-11.2); recorded in the audit entry',
   })
   async signed(
     @Param('id', uuidParam('id')) id: string,
     @CurrentClient() client: AuthenticatedClient,
+    @Headers(PURPOSE_HEADER.toLowerCase()) statedPurpose: string | undefined,
     @Res() response: Response,
   ) {
-    assertMayRead(client, await this.messages.find(id), id);
+    const message = assertMayRead(client, await this.messages.find(id), id);
+    // MIG-11.4: on the record before any of it is returned; no entry, no read.
+    await this.reads.record(client, message, {
+      view: 'signed',
+      boundPurpose: (await this.protection.binding(message)).purpose,
+      statedPurpose,
+    });
     const content = await this.messages.content(id);
     if (content?.state !== 'available') throw contentDestroyed(id);
     response.type('application/pkcs7-mime').send(content.signed);

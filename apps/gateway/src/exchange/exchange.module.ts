@@ -6,9 +6,12 @@ import { AuthorityChanges } from './authority-changes';
 import { DestructionNotices } from './destruction-notices';
 import { ConsentTracker } from './consent-tracker';
 import { ExchangeController } from './exchange.controller';
+import { HandlingRestrictions } from './handling-restrictions';
 import { InboxController } from './inbox.controller';
 import { LegacyContentEncryption } from './legacy-content-encryption';
 import { OutboxSignal } from './outbox-signal';
+import { PersonalDataReads } from './personal-data-reads';
+import { ProtectionStore } from './store/protection.store';
 import { RequestTracker } from './request-tracker';
 import { RetentionStamp } from './retention-stamp';
 import { ConsentStore } from './store/consent.store';
@@ -34,6 +37,9 @@ import { SubmitMessage } from './use-cases/submit-message/submit-message.use-cas
     ConsentTracker,
     AuthorityChanges,
     LegacyContentEncryption,
+    HandlingRestrictions,
+    ProtectionStore,
+    PersonalDataReads,
     OutboxSignal,
     SubmitMessage,
     ReceiveEnvelope,
@@ -47,6 +53,7 @@ import { SubmitMessage } from './use-cases/submit-message/submit-message.use-cas
   ],
   exports: [
     ExchangeStore,
+    ProtectionStore,
     RequestStore,
     ConsentStore,
     OutboxSignal,

@@ -1,5 +1,5 @@
-import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedClient } from '../auth/auth.types';
 import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { CurrentClient, Roles } from '../auth/roles.decorator';
@@ -9,6 +9,9 @@ import { contentDestroyed, ExchangeError, validationFailed } from './exchange.er
 import { assertMayRead } from './message-access';
 import { ExchangeStore } from './store/exchange.store';
 import { MessageView } from './message-view';
+import { PersonalDataReads, PURPOSE_HEADER } from './personal-data-reads';
+import { ProtectionView } from './protection-view';
+import { ProtectionStore } from './store/protection.store';
 import { uuidParam } from './uuid-param';
 import { AcknowledgeMessage } from './use-cases/acknowledge-message/acknowledge-message.use-case';
 
@@ -22,6 +25,8 @@ export class InboxController {
   constructor(
     private readonly messages: ExchangeStore,
     private readonly acknowledge: AcknowledgeMessage,
+    private readonly protection: ProtectionStore,
+    private readonly reads: PersonalDataReads,
   ) {}
 
   @Get()
@@ -64,25 +69,52 @@ export class InboxController {
         { field: 'after', rule: 'exists', message: 'is no message received for this authority' },
       ]);
     }
+    // Routing data, the bound purpose and restriction codes: no content, so no personal-data read.
+    const bindings = await this.protection.bindings(page);
     return {
-      messages: page.map((m) => ({ ...MessageView.of(m), recordedAt: m.recordedAt.toISOString() })),
+      messages: page.map((m) => ({
+        ...MessageView.of(m),
+        ...ProtectionView.of(m, bindings.get(m.id)),
+        recordedAt: m.recordedAt.toISOString(),
+      })),
       next: page.at(-1)?.id ?? after ?? null,
     };
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'A received message: header, body and who signed it' })
+  @ApiOperation({
+    summary: 'A received message: header, body and who signed it (the read is audited, MIG-11.4)',
+  })
+  @ApiHeader({
+    name: PURPOSE_HEADER,
+    required: false,
+    description: 'the purpose of this read, a purpose code (MIG-11.2); recorded in the audit entry',
+  })
   async read(
     @Param('id', uuidParam('id')) id: string,
     @CurrentClient() client: AuthenticatedClient,
+    @Headers(PURPOSE_HEADER.toLowerCase()) statedPurpose: string | undefined,
   ) {
     const message = assertMayRead(client, await this.messages.find(id), id);
     if (message.direction !== 'incoming')
       throw new ExchangeError('MESSAGE_NOT_FOUND', `message ${id} was not received here`);
+    const binding = await this.protection.binding(message);
+    // MIG-11.4: on the record before any of it is returned; no entry, no read.
+    await this.reads.record(client, message, {
+      view: 'body',
+      boundPurpose: binding.purpose,
+      statedPurpose,
+    });
     const stored = await this.messages.content(id);
     if (stored?.state !== 'available') throw contentDestroyed(id);
     const { header, body } = decodeMessage(stored.content);
-    return { ...MessageView.of(message), header, body, signedUrl: `/messages/${id}/signed` };
+    return {
+      ...MessageView.of(message),
+      ...ProtectionView.of(message, binding),
+      header,
+      body,
+      signedUrl: `/messages/${id}/signed`,
+    };
   }
 
   @Post(':id/ack')

@@ -149,6 +149,9 @@ export class RequestTracker {
           side: direction === 'outgoing' ? 'requester' : 'requested',
           requester: header.from,
           requested: header.to,
+          // MIG-11.2: the purpose every answer of the request is bound to (a code: the body
+          // schema checked it against config/vocabularies.yaml).
+          purpose: typeof body.purpose === 'string' ? body.purpose : null,
           state,
           at,
           due: due ?? undefined,

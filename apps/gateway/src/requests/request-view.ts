@@ -9,6 +9,11 @@ export class RequestView {
   side!: string;
   @ApiProperty() requester!: { party: string; authority: string };
   @ApiProperty() requested!: { party: string; authority: string };
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'MIG-11.2: the purpose code every answer is bound to (config/vocabularies.yaml)',
+  })
+  purpose!: string | null;
   @ApiProperty() state!: string;
   @ApiProperty() stateAt!: string;
   @ApiProperty() openedAt!: string;
@@ -40,6 +45,7 @@ export class RequestView {
       side: r.side,
       requester: r.requester,
       requested: r.requested,
+      purpose: r.purpose,
       state: r.state,
       stateAt: r.stateAt.toISOString(),
       openedAt: r.openedAt.toISOString(),

@@ -14,6 +14,8 @@ import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { CurrentClient, Roles } from '../auth/roles.decorator';
 import { ExchangeError, type FieldProblem, validationFailed } from '../exchange/exchange.errors';
 import { MessageView } from '../exchange/message-view';
+import { ProtectionView } from '../exchange/protection-view';
+import { ProtectionStore } from '../exchange/store/protection.store';
 import { ExchangeStore } from '../exchange/store/exchange.store';
 import { uuidParam } from '../exchange/uuid-param';
 import { RequestStore } from '../exchange/store/request.store';
@@ -38,6 +40,7 @@ export class RequestsController {
     private readonly clock: Clock,
     private readonly requests: RequestStore,
     private readonly exchange: ExchangeStore,
+    private readonly protection: ProtectionStore,
   ) {}
 
   @Get()
@@ -127,10 +130,12 @@ export class RequestsController {
       );
     }
     const messages = await this.exchange.conversation(id);
+    const bindings = await this.protection.bindings(messages);
     return {
       ...RequestView.of(request, this.isOverdue(request, this.clock.now())),
       messages: messages.map((m) => ({
         ...MessageView.of(m),
+        ...ProtectionView.of(m, bindings.get(m.id)),
         recordedAt: m.recordedAt.toISOString(),
       })),
     };

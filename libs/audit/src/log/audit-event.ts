@@ -56,6 +56,10 @@ export const AUDIT_EVENT_TYPES = [
   'audit.entry-altered',
   // A peer's checkpoint our witness refused, by code (a fork is also kept as evidence).
   'audit.witness-refused',
+  // Handling restrictions a provider set on messages it sent, by code (MIG-11.2, MIG-11.3).
+  'handling.restricted',
+  // A read of personal data through the API: who, which message, for which purpose (MIG-11.4).
+  'data.accessed',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -35,6 +35,8 @@ export const MESSAGE_TYPES = [
   'payment-confirmation',
   // MIG-11.5: the receiving gateway tells the provider it destroyed what it received
   'destruction-notice',
+  // MIG-11.2, MIG-11.3: the provider adds handling restrictions to messages it sent
+  'handling-restriction',
 ] as const;
 
 export type MessageType = (typeof MESSAGE_TYPES)[number];

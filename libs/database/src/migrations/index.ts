@@ -9,6 +9,7 @@ import { Requests1764378000000 } from './1764378000000-requests';
 import { ContentEncryption1764464400000 } from './1764464400000-content-encryption';
 import { Retention1764550800000 } from './1764550800000-retention';
 import { Consents1764637200000 } from './1764637200000-consents';
+import { PurposeBinding1764723600000 } from './1764723600000-purpose-binding';
 
 /** Every migration, in order. Listed by hand: globs break once the code is compiled. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   ContentEncryption1764464400000,
   Retention1764550800000,
   Consents1764637200000,
+  PurposeBinding1764723600000,
 ];

@@ -6,7 +6,8 @@ import { type BodyProblem, bodyPath } from '../body-problem';
  */
 const FREE_TEXT_FIELDS = new Set([
   'summary',
-  'purpose',
+  // `purpose` is a code (MIG-11.2); its legal basis is words.
+  'legalBasis',
   'justification',
   'otherInformation',
   'reason',

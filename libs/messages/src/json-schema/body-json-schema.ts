@@ -7,9 +7,13 @@ import { TYPE_ARTICLE } from '../schemas/treaty-articles';
  * The version of each type's body schema. A change a receiver could refuse — a new required
  * field, a narrower rule — is a new version; a wider vocabulary in config is not.
  */
-export const BODY_SCHEMA_VERSIONS: Readonly<Record<MessageType, number>> = Object.fromEntries(
-  MESSAGE_TYPES.map((type) => [type, 1]),
-) as Record<MessageType, number>;
+export const BODY_SCHEMA_VERSIONS: Readonly<Record<MessageType, number>> = {
+  ...(Object.fromEntries(MESSAGE_TYPES.map((type) => [type, 1])) as Record<MessageType, number>),
+  // #12, MIG-11.2: a request's purpose is a code and its legal basis required; a response
+  // carries its handling restrictions.
+  request: 2,
+  response: 2,
+};
 
 /** RET's types; every other type is MIG's. */
 const RET_TYPES: readonly MessageType[] = ['reimbursement-claim', 'payment-confirmation'];

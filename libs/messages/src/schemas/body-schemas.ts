@@ -16,6 +16,7 @@ import { DESTRUCTION_REASONS } from '../destruction-reasons';
 /** MIG-11.3 onward transfer to a third party, or MIG-11.2 use for another purpose. */
 export const CONSENT_USES = ['onward-transfer', 'new-purpose'] as const;
 export type ConsentUse = (typeof CONSENT_USES)[number];
+import { handlingRestrictionBody, handlingSchema } from './handling.schema';
 
 export type BodySchemas = Readonly<Record<MessageType, z.ZodType>>;
 
@@ -43,6 +44,11 @@ function buildBodySchemas(vocabulary: Vocabulary): BodySchemas {
   const attachments = nonEmpty(attachmentSchema)
     .optional()
     .meta({ description: 'photographs, fingerprint cards, documents (MIG-6, MIG-9.2)' });
+  // MIG-11.2: what a request's results may be used for, from a closed list.
+  const purpose = codeOf(
+    vocabulary.purposes.map((p) => p.code),
+    'purpose (MIG-11.2)',
+  ).meta({ description: 'MIG-9.2; results serve only this purpose (MIG-11.2)' });
 
   return {
     // MIG-9.2: requesting and requested authority are the header's; the body states the
@@ -53,7 +59,10 @@ function buildBodySchemas(vocabulary: Vocabulary): BodySchemas {
         description: 'the information asked for (MIG-4, MIG-5)',
       }),
       summary: text().meta({ description: 'the substance of the request (MIG-9.2)' }),
-      purpose: text().meta({ description: 'MIG-9.2; results serve only this purpose (MIG-11.2)' }),
+      purpose,
+      legalBasis: text().meta({
+        description: 'the national law or treaty article the request relies on (MIG-9.2, MIG-11.2)',
+      }),
       justification: text().meta({ description: 'MIG-9.2' }),
       confidential: z.boolean({ error: 'must be true or false' }).optional().meta({
         description: 'MIG-11.1: the fact and content of the request are kept confidential',
@@ -64,15 +73,17 @@ function buildBodySchemas(vocabulary: Vocabulary): BodySchemas {
         .optional()
         .meta({ description: 'any other information useful for executing it (MIG-9.2)' }),
     }),
-    // MIG-10.3: the full result of a request.
-    response: z.strictObject({ summary: text(), persons, attachments }),
-    // MIG-8: information sent without a request.
+    // MIG-10.3: the full result of a request, with its handling restrictions (MIG-11.2, MIG-11.3).
+    response: z.strictObject({ summary: text(), persons, attachments, handling: handlingSchema() }),
+    // MIG-8: information sent without a request; it answers no request, so binds no purpose,
+    // but the provider may restrict its handling (MIG-11.2, MIG-11.3).
     notice: z.strictObject({
       topic,
       categories: nonEmpty(category).optional(),
       summary: text(),
       persons,
       attachments,
+      handling: handlingSchema().optional(),
     }),
     // MIG-10.4: full or partial, with the grounds and the reasons in writing.
     refusal: z.strictObject({
@@ -82,7 +93,12 @@ function buildBodySchemas(vocabulary: Vocabulary): BodySchemas {
     }),
     // MIG-10.1: the requested party may ask for more, and says at once when it is delayed.
     'clarification-request': z.strictObject({ questions: text() }),
-    clarification: z.strictObject({ answers: text(), persons, attachments }),
+    clarification: z.strictObject({
+      answers: text(),
+      persons,
+      attachments,
+      handling: handlingSchema().optional(),
+    }),
     'delay-notice': z.strictObject({
       reason: text(),
       // Recorded beside the legal deadline, which it does not move (MIG-10.3).
@@ -207,6 +223,8 @@ function buildBodySchemas(vocabulary: Vocabulary): BodySchemas {
     'consent-denial': z.strictObject({ reason: text() }),
     // The provider withdraws a consent it granted.
     'consent-revocation': z.strictObject({ reason: text().optional() }),
+    // MIG-11.2, MIG-11.3: the provider adds handling restrictions to messages it sent.
+    'handling-restriction': handlingRestrictionBody(),
     // RET-3.1, RET-3.2, RET-2 — version 1, deliberately minimal: the return act and the total
     // claimed in USD. The line-by-line calculation (RET-3.6, RET-3.7), the invoice (RET-3.5) and
     // the typed documents (a)–(e) come with the RET claim issue.

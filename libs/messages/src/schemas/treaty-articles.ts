@@ -25,6 +25,7 @@ export const TYPE_ARTICLE: Readonly<Record<MessageType, string>> = {
   'reimbursement-claim': 'RET-3.1',
   'payment-confirmation': 'RET-4',
   'destruction-notice': 'MIG-11.5',
+  'handling-restriction': 'MIG-11.2',
 };
 
 /** Fields whose rule comes from an article of its own, whatever the type. */
@@ -34,6 +35,8 @@ const FIELD_ARTICLE: Readonly<Record<string, string>> = {
   persons: 'MIG-6',
   grounds: 'MIG-10.4',
   currency: 'RET-2',
+  purpose: 'MIG-11.2',
+  handling: 'MIG-11.2',
 };
 
 /** The article a finding at `path` (from the body) cites. */

@@ -54,6 +54,11 @@ export interface WithNewMessage {
   readonly request?: NewRequest;
   /** MIG-11.5: its retention row (see RetentionStamp). */
   readonly retention?: NewRetention;
+  /**
+   * MIG-11.2, MIG-11.3: handling restrictions the new message sets (codes only) — on itself (an
+   * answer's `handling`) or on earlier messages (a handling-restriction); added by the new message.
+   */
+  readonly restrictions?: readonly NewRestriction[];
 }
 
 /** MIG-11.5: how long a new message is kept, decided when it is stored. */
@@ -64,6 +69,12 @@ export interface NewRetention {
   readonly rule: string;
   /** When it is due for destruction; `null`: never by the schedule. */
   readonly retainUntil: Date | null;
+}
+
+/** One restriction code on one message. */
+export interface NewRestriction {
+  readonly messageId: string;
+  readonly restriction: string;
 }
 
 /** One new message and the rows that exist exactly when it does. */

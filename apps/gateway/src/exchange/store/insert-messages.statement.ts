@@ -19,6 +19,7 @@ export function insertMessagesStatement(items: readonly SealedInsert[]): SqlStat
   const outbox: string[] = [];
   const requests: string[] = [];
   const retention: string[] = [];
+  const restrictions: string[] = [];
   const audit: AuditEventInput[] = [];
   const auditTimes: Date[] = [];
   const ids = new Set<string>();
@@ -82,6 +83,7 @@ export function insertMessagesStatement(items: readonly SealedInsert[]): SqlStat
           [r.requester.authority, 'text'],
           [r.requested.party, 'text'],
           [r.requested.authority, 'text'],
+          [r.purpose, 'text'],
           [r.state, 'text'],
           [r.at, 'timestamptz'],
           [r.due ? r.at : null, 'timestamptz'],
@@ -98,6 +100,18 @@ export function insertMessagesStatement(items: readonly SealedInsert[]): SqlStat
           [[...t.categories], 'text[]'],
           [t.rule, 'text'],
           [t.retainUntil, 'timestamptz'],
+        ]),
+      );
+    }
+    // MIG-11.2, MIG-11.3: the handling restrictions the new message sets, on itself or on
+    // messages its authority sent earlier (a handling-restriction).
+    for (const r of also.restrictions ?? []) {
+      restrictions.push(
+        p.row([
+          [r.messageId, 'uuid'],
+          [r.restriction, 'text'],
+          [h.id, 'uuid'],
+          [m.at, 'timestamptz'],
         ]),
       );
     }
@@ -143,13 +157,13 @@ export function insertMessagesStatement(items: readonly SealedInsert[]): SqlStat
   if (requests.length > 0) {
     ctes.push(`q AS (
        INSERT INTO requests (id, agreement, side, requester_party, requester_authority,
-         requested_party, requested_authority, state, state_at, last_message_id, opened_at,
-         received_at, received_on, due_on)
+         requested_party, requested_authority, purpose, state, state_at, last_message_id,
+         opened_at, received_at, received_on, due_on)
        SELECT id, agreement, side, requester_party, requester_authority, requested_party,
-         requested_authority, state, at, id, at, received_at, received_on, due_on
+         requested_authority, purpose, state, at, id, at, received_at, received_on, due_on
          FROM (VALUES ${requests.join(', ')})
            AS v (id, agreement, side, requester_party, requester_authority, requested_party,
-                 requested_authority, state, at, received_at, received_on, due_on)
+                 requested_authority, purpose, state, at, received_at, received_on, due_on)
         WHERE v.id IN (SELECT id FROM m))`);
   }
   if (retention.length > 0) {
@@ -158,6 +172,14 @@ export function insertMessagesStatement(items: readonly SealedInsert[]): SqlStat
        SELECT * FROM (VALUES ${retention.join(', ')})
          AS v (message_id, categories, rule, retain_until)
        WHERE v.message_id IN (SELECT id FROM m))`);
+  }
+  if (restrictions.length > 0) {
+    ctes.push(`h AS (
+       INSERT INTO handling_restrictions (message_id, restriction, added_by, added_at)
+       SELECT * FROM (VALUES ${restrictions.join(', ')})
+         AS v (message_id, restriction, added_by, added_at)
+       WHERE v.added_by IN (SELECT id FROM m)
+       ON CONFLICT DO NOTHING)`);
   }
   if (audit.length > 0) {
     const a = auditEntriesJoining(audit, {

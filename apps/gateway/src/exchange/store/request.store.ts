@@ -12,6 +12,7 @@ interface RequestRow {
   requester_authority: string;
   requested_party: string;
   requested_authority: string;
+  purpose: string | null;
   state: RequestState;
   state_at: Date;
   last_message_id: string;
@@ -39,7 +40,7 @@ export interface RequestAdvance {
 
 const DATE = (column: string) => `to_char(${column}, 'YYYY-MM-DD') AS ${column}`;
 const COLUMNS = `id, agreement, side, requester_party, requester_authority, requested_party,
-  requested_authority, state, state_at, last_message_id, opened_at, received_at,
+  requested_authority, purpose, state, state_at, last_message_id, opened_at, received_at,
   ${DATE('received_on')}, ${DATE('due_on')}, ${DATE('postponed_until')}, delay_noticed_at,
   closed_at, overdue_recorded_at`;
 
@@ -185,6 +186,7 @@ function toRecord(r: RequestRow): RequestRecord {
     side: r.side,
     requester: { party: r.requester_party.trim(), authority: r.requester_authority },
     requested: { party: r.requested_party.trim(), authority: r.requested_authority },
+    purpose: r.purpose,
     state: r.state,
     stateAt: r.state_at,
     lastMessageId: r.last_message_id,

@@ -10,6 +10,8 @@ export interface RequestRecord {
   readonly side: RequestSide;
   readonly requester: { readonly party: string; readonly authority: string };
   readonly requested: { readonly party: string; readonly authority: string };
+  /** MIG-11.2: the request's purpose code; every answer is bound to it. Null only before #12. */
+  readonly purpose: string | null;
   readonly state: RequestState;
   readonly stateAt: Date;
   readonly lastMessageId: string;
@@ -48,6 +50,8 @@ export interface NewRequest {
   readonly side: RequestSide;
   readonly requester: { readonly party: string; readonly authority: string };
   readonly requested: { readonly party: string; readonly authority: string };
+  /** MIG-11.2: the purpose code of the request's body. */
+  readonly purpose: string | null;
   readonly state: RequestState;
   readonly at: Date;
   /** Set when this gateway is the requested one: it received the request now (MIG-10.3). */

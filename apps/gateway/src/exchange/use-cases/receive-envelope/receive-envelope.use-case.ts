@@ -15,6 +15,7 @@ import { AuthorityChanges } from '../../authority-changes';
 import { type AcceptedConsentMove, consentAudit, ConsentTracker } from '../../consent-tracker';
 import { deliveryEvidence, evidenceDetails } from '../../delivery-evidence';
 import { DestructionNotices } from '../../destruction-notices';
+import { HandlingRestrictions } from '../../handling-restrictions';
 import {
   gatewayActor,
   type MessageAuditContext,
@@ -75,6 +76,7 @@ export class ReceiveEnvelope {
     private readonly retention: RetentionStamp,
     private readonly destructionNotices: DestructionNotices,
     private readonly consents: ConsentTracker,
+    private readonly handling: HandlingRestrictions,
   ) {}
 
   async execute(payload: Uint8Array, transport: TransportHeader): Promise<ReceiveOutcome> {
@@ -116,6 +118,10 @@ export class ReceiveEnvelope {
     // MIG-2: a party notifies changes of its own authorities only, consistent with the registry.
     const change = this.authorityChanges.refusal(header, opened.message.body);
     if (change) return this.refuseMove(opened, change, payload, transport, common, now);
+    // MIG-11.2: a handling-restriction restricts only messages its sender sent the addressee.
+    const stray = await this.handling.refusal(header, opened.message.body, 'incoming');
+    if (stray) return this.refuseMove(opened, stray, payload, transport, common, now);
+    const restrictions = this.handling.restrictions(header, opened.message.body);
     // Signed before the transaction opens, so no pooled connection waits on a signature; for a
     // duplicate it is simply not used. MIG-10.3: a request's receipt states its deadline.
     const receipt = await this.envelopes.signReceipt(
@@ -152,9 +158,11 @@ export class ReceiveEnvelope {
         },
         ...requestAudit(move, common),
         ...(consent ? consentAudit(consent, common) : []),
+        ...this.handling.audit(restrictions, common),
       ],
       request: move.open ?? undefined,
       retention,
+      restrictions,
     });
     // The message, its content, our receipt, its outbox row and the audit entries — and the
     // request it opens — in one autocommitted statement, which writes nothing for a duplicate.

@@ -31,6 +31,8 @@ import {
   ConsentTracker,
 } from '../../consent-tracker';
 import { EnvelopeService } from '../../../envelope/envelope.service';
+import { HandlingError } from '../../handling.errors';
+import { HandlingRestrictions } from '../../handling-restrictions';
 import { ExchangeError, type FieldProblem, validationFailed } from '../../exchange.errors';
 import type { MessageRecord } from '../../exchange.types';
 import { messageAuditContext, publisherActor } from '../../message-audit-context';
@@ -123,6 +125,7 @@ export class SubmitMessage {
     private readonly authorityChanges: AuthorityChanges,
     private readonly retention: RetentionStamp,
     private readonly consents: ConsentTracker,
+    private readonly handling: HandlingRestrictions,
   ) {}
 
   async execute(
@@ -228,6 +231,9 @@ export class SubmitMessage {
     // MIG-2: a party notifies changes of its own authorities only, consistent with the registry.
     const change = this.authorityChanges.refusal(header, message.body);
     if (change) throw new AuthorityChangeError(change.code, change.message);
+    // MIG-11.2: a handling-restriction restricts only messages this authority sent the addressee.
+    const stray = await this.handling.refusal(header, message.body, 'outgoing');
+    if (stray) throw new HandlingError(stray.code, stray.message);
     const sealed = await this.envelopes.seal(message, signatory);
     this.assertEnvelopeFits(sealed.envelope, sealed.content);
     const signatoryId = 'signatoryId' in signatory ? signatory.signatoryId : signatory.id;
@@ -251,6 +257,8 @@ export class SubmitMessage {
     };
     // MIG-11.5: how long it is kept, decided now that its body is at hand.
     const retention = await this.retention.stamp(header, message.body, now);
+    // MIG-11.2, MIG-11.3: the handling restrictions it sets, recorded on this side too.
+    const restrictions = this.handling.restrictions(header, message.body);
     const also = (move: AcceptedRequestMove, consent?: AcceptedConsentMove): WithNewMessage => ({
       outbox: envelopeEntry(header, now),
       audit: [
@@ -258,9 +266,11 @@ export class SubmitMessage {
         { type: 'message.sealed', ...common, details: { signatory: signatoryId } },
         ...requestAudit(move, common),
         ...(consent ? consentAudit(consent, common) : []),
+        ...this.handling.audit(restrictions, common),
       ],
       request: move.open ?? undefined,
       retention,
+      restrictions,
     });
     // The message, its content and envelope, the outbox row and the audit entries — and the
     // request it opens — in one autocommitted statement, which writes nothing if the id exists
