@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditAppender } from '@mxg/audit';
 import { MxgConfigService } from '@mxg/config';
-import { Clock } from '@mxg/core';
+import { Clock, isUuid } from '@mxg/core';
 import { EnvelopeError, type Receipt } from '@mxg/envelope';
 import { EnvelopeService } from '../../../envelope/envelope.service';
 import { deliveryEvidence, evidenceDetails } from '../../delivery-evidence';
 import { gatewayActor, messageAuditContext } from '../../message-audit-context';
-import { deadLetterEntry } from '../../outbox-entries';
+import { deadLetterEntry, receiptSubject } from '../../outbox-entries';
 import { RequestTracker } from '../../request-tracker';
 import { ExchangeStore } from '../../store/exchange.store';
 import { RequestStore } from '../../store/request.store';
@@ -34,15 +34,12 @@ export class ReceiveReceipt {
     private readonly tracker: RequestTracker,
   ) {}
 
-  async execute(
-    payload: Uint8Array,
-    transportId: string | undefined,
-    agreement: string | undefined,
-  ): Promise<void> {
+  async execute(payload: Uint8Array, transportId: string | undefined): Promise<void> {
     if (await this.oversize.execute(payload, 'receipt', transportId)) return;
     const now = this.clock.now();
     let receipt: Receipt;
     try {
+      const agreement = await this.agreementOf(receiptSubject(transportId));
       ({ receipt } = await this.envelopes.openReceipt(payload, agreement));
     } catch (error) {
       if (!(error instanceof EnvelopeError)) throw error;
@@ -89,6 +86,17 @@ export class ReceiveReceipt {
         dueOn: receipt.dueOn,
       });
     }
+  }
+
+  /**
+   * The agreement of the message this gateway sent that a receipt's transport id names: whose
+   * algorithms the receipt is checked under. Nothing on the wire says it (MIG-11.1); a wrong or
+   * missing id gets the strict default policy, and the receipt's own message id decides below.
+   */
+  private async agreementOf(messageId: string | undefined): Promise<string | undefined> {
+    if (messageId === undefined || !isUuid(messageId)) return undefined;
+    const sent = await this.messages.find(messageId);
+    return sent?.direction === 'outgoing' ? sent.agreement : undefined;
   }
 
   private async refuse(
