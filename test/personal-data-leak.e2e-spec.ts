@@ -3,10 +3,12 @@ import { randomInt } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BROKER_DEAD_LETTER_EXCHANGE, BROKER_EXCHANGE } from '@mxg/config';
 import { type Person, personSchema, transliterate } from '@mxg/messages';
 import { mxg } from './support/audit-fixtures';
 import { type BrokerTap, type TappedMessage, tapBroker } from './support/broker-tap';
 import { eventually, type ExchangePair, createExchangePair } from './support/exchange-pair';
+import { publishRaw } from './support/raw-delivery';
 import {
   type AuditView,
   audited,
@@ -145,6 +147,29 @@ describe('personal data of a distinctive test person stays inside the envelope (
     response = (await conversation.send('response', 'requested', responseBody())).id;
     await readAndAcknowledge('requester', response);
 
+    // The request's envelope replayed to the wrong gateway (as whoever holds AZ's AMQP password
+    // could): KZ refuses it unopened — a log line, a dead letter and an audit entry naming the
+    // confidential request, each of which must name no more than its id.
+    await eventually(
+      () => Promise.resolve(seen({ id: request, party: 'AZ', key: 'az' }) ? true : undefined),
+      20_000,
+      'the request on the broker tap',
+    );
+    const original = tap.messages.find(
+      (m) => m.properties.messageId === request && m.party === 'KZ',
+    )!;
+    await publishRaw(
+      pair,
+      'KZ',
+      [{ bytes: original.content, properties: { messageId: request, type: 'mxg.envelope' } }],
+      'AZ',
+    );
+    await audited(
+      pair.kz,
+      { type: 'message.rejected' },
+      (e) => e.errorCode === 'NOT_FOR_THIS_RECIPIENT',
+    );
+
     // Everything on the record at both ends, and every message and receipt seen on the broker.
     await audited(pair.az, { messageId: request, type: 'message.delivered' });
     await audited(pair.kz, { messageId: response, type: 'message.delivered' });
@@ -196,21 +221,28 @@ describe('personal data of a distinctive test person stays inside the envelope (
 
   /**
    * Each message and receipt of the exchange, in the sender's vhost (published) and in the
-   * receiver's (delivered by the link): four transport ids, each seen twice.
+   * receiver's (delivered by the link): four transport ids, each seen twice; and the replayed
+   * request, published in AZ's vhost for KZ, delivered to KZ's, and dead-lettered there.
    */
-  const expectedCrossings = () =>
-    [
+  const expectedCrossings = () => [
+    ...[
       { id: request, from: 'KZ', to: 'AZ' },
       { id: `receipt:${request}`, from: 'AZ', to: 'KZ' },
       { id: response, from: 'AZ', to: 'KZ' },
       { id: `receipt:${response}`, from: 'KZ', to: 'AZ' },
-    ].flatMap(({ id, from, to }) => [from, to].map((party) => ({ id, party, key: to })));
-  const seen = (crossing: { id: string; party: string; key: string }) =>
+      { id: request, from: 'AZ', to: 'KZ' },
+    ].flatMap(({ id, from, to }) =>
+      [from, to].map((party) => ({ id, party, key: to, exchange: BROKER_EXCHANGE })),
+    ),
+    { id: request, party: 'KZ', key: 'KZ', exchange: BROKER_DEAD_LETTER_EXCHANGE },
+  ];
+  const seen = (crossing: { id: string; party: string; key: string; exchange?: string }) =>
     tap.messages.some(
       (m) =>
         m.properties.messageId === crossing.id &&
         m.party === crossing.party &&
-        m.routingKey === crossing.key.toLowerCase(),
+        m.routingKey === crossing.key.toLowerCase() &&
+        m.exchange === (crossing.exchange ?? BROKER_EXCHANGE),
     );
 
   const where = (m: TappedMessage) =>
@@ -273,6 +305,10 @@ describe('personal data of a distinctive test person stays inside the envelope (
         30_000,
         `${gateway.party}'s audit checkpoint past seq ${last}`,
       );
+    }
+    // The exports last: `mxg` runs synchronously, and an HTTP call right after it could reuse a
+    // keep-alive connection the gateway closed meanwhile.
+    for (const gateway of [pair.kz, pair.az]) {
       const out = join(work, `audit-${gateway.id}.jsonl`);
       const exported = mxg(['audit', 'export', '--gateway', gateway.id, '--out', out], {
         MXG_CONFIG_DIR: pair.configDir,
@@ -291,7 +327,7 @@ describe('personal data of a distinctive test person stays inside the envelope (
 
   it('is in no AMQP message that crossed the broker: properties, headers or body', () => {
     // Every message and receipt of the exchange was captured, in both vhosts, and nothing else
-    // was published (no dead letters in a clean exchange).
+    // was published (the one dead letter is the replay's).
     const crossings = expectedCrossings();
     expect(crossings.filter((c) => !seen(c))).toEqual([]);
     expect(tap.messages.length).toBeGreaterThanOrEqual(crossings.length);
@@ -337,9 +373,21 @@ describe('personal data of a distinctive test person stays inside the envelope (
     for (const m of tap.messages) {
       const properties = setProperties(m);
       const { headers = {}, ...rest } = properties as { headers?: Record<string, unknown> };
-      // Only the outbox row's id (the relay's own bookkeeping) travels as a header.
+      // The outbox row's id (the relay's own bookkeeping) travels as a header; a dead letter
+      // adds its refusal code, the refusing layer, and the delivery's size and digest.
+      const allowedHeaders: Record<string, RegExp> = {
+        'x-mxg-outbox-id': /^\d+$/,
+        ...(m.exchange === BROKER_DEAD_LETTER_EXCHANGE
+          ? {
+              'x-mxg-error-code': /^[A-Z_]+$/,
+              'x-mxg-error-layer': /^(outer|envelope|inner|message)$/,
+              'x-mxg-delivery-bytes': /^\d+$/,
+              'x-mxg-delivery-sha256': /^sha256:[0-9a-f]{64}$/,
+            }
+          : {}),
+      };
       for (const [name, value] of Object.entries(headers)) {
-        if (name !== 'x-mxg-outbox-id' || !/^\d+$/.test(String(value)))
+        if (!allowedHeaders[name]?.test(String(value)))
           problems.push(`${where(m)}: header ${name}=${String(value)}`);
       }
       const allowed: Record<string, RegExp> = {
@@ -364,6 +412,10 @@ describe('personal data of a distinctive test person stays inside the envelope (
     // Log lines: those naming the request or its answers carry ids and codes only, and no line
     // carries anything of the request's content.
     const ids = [request, response];
+    // The replay's refusal is logged by id (so the lines below are not vacuous).
+    expect(pair.kz.process.output()).toContain(
+      `refused envelope ${request}: NOT_FOR_THIS_RECIPIENT`,
+    );
     for (const gateway of [pair.kz, pair.az]) {
       gateway.process
         .output()
