@@ -180,7 +180,7 @@ describe('personal data of a distinctive test person stays inside the envelope (
       20_000,
       'every message and receipt of the exchange on the broker tap',
     );
-  }, 180_000);
+  }, 300_000);
 
   afterAll(async () => {
     await tap?.close();
@@ -323,7 +323,7 @@ describe('personal data of a distinctive test person stays inside the envelope (
       found.push(...findPersonal(`${gateway.party}'s mxg audit export (stdout)`, exported.stdout));
     }
     expect(found).toEqual([]);
-  });
+  }, 120_000);
 
   it('is in no AMQP message that crossed the broker: properties, headers or body', () => {
     // Every message and receipt of the exchange was captured, in both vhosts, and nothing else
