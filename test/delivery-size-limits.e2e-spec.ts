@@ -183,16 +183,7 @@ describe('#10.9 size limits on receipt: evidence, not payloads', () => {
     };
     const delivery = ({ header, envelope }: Awaited<ReturnType<typeof seal>>) => ({
       bytes: envelope,
-      properties: {
-        messageId: header.id,
-        type: 'mxg.envelope',
-        headers: {
-          'x-mxg-type': header.type,
-          'x-mxg-agreement': header.agreement,
-          'x-mxg-from': header.from.party,
-          'x-mxg-to': header.to.party,
-        },
-      },
+      properties: { messageId: header.id, type: 'mxg.envelope' },
     });
 
     const largest = await seal(MAX_MESSAGE_BYTES);

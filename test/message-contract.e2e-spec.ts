@@ -205,16 +205,7 @@ describe('#11 the message-body contract (MIG-6): one check at the API, the recei
     };
     const delivery = ({ id, envelope }: { id: string; envelope: Uint8Array }) => ({
       bytes: envelope,
-      properties: {
-        messageId: id,
-        type: 'mxg.envelope',
-        headers: {
-          'x-mxg-type': 'request',
-          'x-mxg-agreement': 'MIG',
-          'x-mxg-from': 'KZ',
-          'x-mxg-to': 'AZ',
-        },
-      },
+      properties: { messageId: id, type: 'mxg.envelope' },
     });
 
     it('refuses each MIG-6 case as MESSAGE_BODY_INVALID: a signed negative receipt to the sender, a dead letter, an audit entry without values; accepts the Latin-form case', async () => {

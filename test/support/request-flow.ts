@@ -493,16 +493,8 @@ export async function craftEnvelope(message: {
     header: sealed.header,
     delivery: {
       bytes: sealed.envelope,
-      properties: {
-        messageId: id,
-        type: 'mxg.envelope',
-        headers: {
-          'x-mxg-type': header.type,
-          'x-mxg-agreement': header.agreement,
-          'x-mxg-from': header.from.party,
-          'x-mxg-to': header.to.party,
-        },
-      },
+      // As a gateway publishes it: the id and the kind of payload only (MIG-11.1).
+      properties: { messageId: id, type: 'mxg.envelope' },
     },
   };
 }

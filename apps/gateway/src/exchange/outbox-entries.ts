@@ -3,15 +3,25 @@ import type { MessageHeader } from '@mxg/envelope';
 import type { DeliveryEvidence } from './delivery-evidence';
 import type { NewOutboxEntry } from './store/exchange-store.types';
 
+/** A receipt's transport message id is this prefix and the id of the message it is for. */
+export const RECEIPT_ID_PREFIX = 'receipt:';
+
+/** The message a receipt's transport id names, if it names one (never trusted alone). */
+export function receiptSubject(transportId: string | undefined): string | undefined {
+  return transportId?.startsWith(RECEIPT_ID_PREFIX)
+    ? transportId.slice(RECEIPT_ID_PREFIX.length)
+    : undefined;
+}
+
 /**
- * What goes on the wire beside each payload. AMQP properties and headers carry ids and codes
- * only (never personal data); the receiver checks them against the sealed header.
+ * What goes on the wire beside each payload: the message id and the kind of payload, nothing
+ * else (docs/confidentiality.md). MIG-11.1 keeps even the fact of a request confidential, so the
+ * message's type, agreement and authorities stay inside the envelope — the receiver reads them
+ * from the sealed header, and routing needs only the receiving party, as the routing key. The
+ * same for every message: a header present for some kinds only would itself tell them apart.
  */
 export function envelopeEntry(
-  header: Pick<MessageHeader, 'id' | 'type' | 'agreement'> & {
-    readonly from: { readonly party: string };
-    readonly to: { readonly party: string };
-  },
+  header: Pick<MessageHeader, 'id'> & { readonly to: { readonly party: string } },
   at: Date,
 ): NewOutboxEntry {
   return {
@@ -21,24 +31,19 @@ export function envelopeEntry(
     routingKey: header.to.party.toLowerCase(),
     // The envelope is stored once, with the message; the relay reads it from there.
     payload: null,
-    properties: {
-      messageId: header.id,
-      type: 'mxg.envelope',
-      headers: {
-        'x-mxg-type': header.type,
-        'x-mxg-agreement': header.agreement,
-        'x-mxg-from': header.from.party,
-        'x-mxg-to': header.to.party,
-      },
-    },
+    properties: { messageId: header.id, type: 'mxg.envelope', headers: {} },
     at,
   };
 }
 
+/**
+ * A receipt for `messageId`, addressed to its sender's gateway. Its transport id
+ * (`receipt:<message id>`) is all the receiver needs: it finds the message it sent, and with it
+ * the agreement whose algorithms the receipt is checked under (MIG-11.1: no agreement on the wire).
+ */
 export function receiptEntry(
   messageId: string,
   toParty: string,
-  agreement: string | undefined,
   receipt: Uint8Array,
   at: Date,
 ): NewOutboxEntry {
@@ -49,9 +54,9 @@ export function receiptEntry(
     routingKey: toParty.toLowerCase(),
     payload: receipt,
     properties: {
-      messageId: `receipt:${messageId}`,
+      messageId: `${RECEIPT_ID_PREFIX}${messageId}`,
       type: 'mxg.receipt',
-      headers: agreement ? { 'x-mxg-agreement': agreement } : {},
+      headers: {},
     },
     at,
   };

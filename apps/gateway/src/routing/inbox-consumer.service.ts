@@ -73,8 +73,10 @@ export class InboxConsumer implements OnApplicationBootstrap, OnApplicationShutd
     const messageId = typeof properties.messageId === 'string' ? properties.messageId : undefined;
     const process = () =>
       properties.type === 'mxg.receipt'
-        ? this.receiveReceipt.execute(delivery.content, messageId, text('x-mxg-agreement'))
-        : this.receiveEnvelope.execute(delivery.content, {
+        ? this.receiveReceipt.execute(delivery.content, messageId)
+        : // MXG gateways send no routing headers (MIG-11.1, docs/confidentiality.md); one that
+          // another sender added is still checked against the sealed header, never trusted.
+          this.receiveEnvelope.execute(delivery.content, {
             id: messageId,
             type: text('x-mxg-type'),
             agreement: text('x-mxg-agreement'),

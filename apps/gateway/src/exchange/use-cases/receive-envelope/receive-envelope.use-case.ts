@@ -145,7 +145,7 @@ export class ReceiveEnvelope {
     const retention = await this.retention.stamp(header, opened.message.body, now);
     const also = (move: AcceptedRequestMove, consent?: AcceptedConsentMove): WithNewMessage => ({
       receipt: { direction: 'sent', status: 'accepted', code: null, signed: receipt, at: now },
-      outbox: receiptEntry(header.id, header.from.party, header.agreement, receipt, now),
+      outbox: receiptEntry(header.id, header.from.party, receipt, now),
       audit: [
         { ...common, type: received, details: { type: header.type } },
         {
@@ -245,7 +245,7 @@ export class ReceiveEnvelope {
       if (sent)
         await this.messages.enqueue(
           tx,
-          receiptEntry(header.id, header.from.party, header.agreement, sent.signed, now),
+          receiptEntry(header.id, header.from.party, sent.signed, now),
         );
       await this.audit.append(
         {
@@ -307,10 +307,7 @@ export class ReceiveEnvelope {
           this.receipt(sender.id, null, sender.from.party, 'rejected', error.code, now),
           sender.agreement,
         );
-        await this.messages.enqueue(
-          tx,
-          receiptEntry(sender.id, sender.from.party, sender.agreement, receipt, now),
-        );
+        await this.messages.enqueue(tx, receiptEntry(sender.id, sender.from.party, receipt, now));
       }
     });
     this.outbox.notify();

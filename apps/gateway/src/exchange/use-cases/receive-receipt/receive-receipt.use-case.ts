@@ -6,8 +6,9 @@ import { EnvelopeError, type Receipt } from '@mxg/envelope';
 import { EnvelopeService } from '../../../envelope/envelope.service';
 import { ConsentTracker } from '../../consent-tracker';
 import { deliveryEvidence, evidenceDetails } from '../../delivery-evidence';
+import type { MessageRecord } from '../../exchange.types';
 import { gatewayActor, messageAuditContext } from '../../message-audit-context';
-import { deadLetterEntry } from '../../outbox-entries';
+import { deadLetterEntry, receiptSubject } from '../../outbox-entries';
 import { RequestTracker } from '../../request-tracker';
 import { ExchangeStore } from '../../store/exchange.store';
 import { RequestStore } from '../../store/request.store';
@@ -36,16 +37,16 @@ export class ReceiveReceipt {
     private readonly consents: ConsentTracker,
   ) {}
 
-  async execute(
-    payload: Uint8Array,
-    transportId: string | undefined,
-    agreement: string | undefined,
-  ): Promise<void> {
+  async execute(payload: Uint8Array, transportId: string | undefined): Promise<void> {
     if (await this.oversize.execute(payload, 'receipt', transportId)) return;
     const now = this.clock.now();
+    // The message the transport id names, read first: its agreement's algorithms are what the
+    // receipt is checked under — nothing on the wire says it (MIG-11.1). A wrong or missing id
+    // gets the strict default policy, and the receipt's own, signed message id decides below.
+    const named = await this.sentMessage(receiptSubject(transportId));
     let receipt: Receipt;
     try {
-      ({ receipt } = await this.envelopes.openReceipt(payload, agreement));
+      ({ receipt } = await this.envelopes.openReceipt(payload, named?.agreement));
     } catch (error) {
       if (!(error instanceof EnvelopeError)) throw error;
       return this.refuse(payload, transportId, error.code, now);
@@ -53,7 +54,8 @@ export class ReceiveReceipt {
     // The message's checked fields never change once it is stored, so it is read on its own; one
     // autocommitted statement then records the receipt, moves the message and writes the audit
     // entry — the last two only for the first copy of the receipt.
-    const message = await this.messages.find(receipt.messageId);
+    const message =
+      named?.id === receipt.messageId ? named : await this.messages.find(receipt.messageId);
     if (!message || message.direction !== 'outgoing' || message.to.party !== receipt.from) {
       return this.refuse(payload, transportId, 'RECEIPT_UNKNOWN_MESSAGE', now);
     }
@@ -94,6 +96,12 @@ export class ReceiveReceipt {
         dueOn: receipt.dueOn,
       });
     }
+  }
+
+  /** The message this gateway sent with id `messageId`, if there is one. */
+  private async sentMessage(messageId: string | undefined): Promise<MessageRecord | undefined> {
+    const found = messageId === undefined ? undefined : await this.messages.find(messageId);
+    return found?.direction === 'outgoing' ? found : undefined;
   }
 
   private async refuse(
