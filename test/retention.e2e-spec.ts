@@ -63,6 +63,9 @@ describe('retention and destruction (MIG-11.5)', () => {
   }, 120_000);
 
   afterAll(async () => {
+    if (process.env.MXG_TEST_DEBUG) {
+      for (const g of [kz, az]) console.log(`${g.id}:\n${g.process.output().slice(-6000)}`);
+    }
     await pair?.close();
   });
 
@@ -140,6 +143,7 @@ describe('retention and destruction (MIG-11.5)', () => {
         rule: 'category:residence-and-work',
         retainUntil: new Date(stored[0].recorded_at.getTime() + 2 * DAY_MS).toISOString(),
         hold: null,
+        destroyed: null,
       });
     }
     // Before it is due, AZ holds its content; it is readable.
