@@ -162,6 +162,12 @@ describe('retention and destruction (MIG-11.5)', () => {
     });
     expect(freeText.status).toBe(400);
     expect(freeText.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    await audited(
+      az,
+      { type: 'data.held' },
+      (e) => e.errorCode === 'VALIDATION_FAILED' && e.details.requestedId === held,
+      'the refused hold',
+    );
 
     const { status, body } = await az.api<RetentionView>(
       'security-officer',
@@ -296,6 +302,12 @@ describe('retention and destruction (MIG-11.5)', () => {
     });
     expect(noReason.status).toBe(400);
     expect(noReason.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    await audited(
+      az,
+      { type: 'data.destroyed' },
+      (e) => e.errorCode === 'VALIDATION_FAILED' && e.details.requestedId === early,
+      'the refused destruction',
+    );
     const auditor = await az.api('auditor', 'POST', `/messages/${early}/destroy`, {
       reason: 'received-in-error',
     });
