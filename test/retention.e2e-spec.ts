@@ -63,9 +63,6 @@ describe('retention and destruction (MIG-11.5)', () => {
   }, 120_000);
 
   afterAll(async () => {
-    if (process.env.MXG_TEST_DEBUG) {
-      for (const g of [kz, az]) console.log(`${g.id}:\n${g.process.output().slice(-6000)}`);
-    }
     await pair?.close();
   });
 
