@@ -1,6 +1,10 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuditAppender } from '@mxg/audit';
+import { MxgConfigService } from '@mxg/config';
+import { MxgError } from '@mxg/core';
 import { EARLY_DESTRUCTION_REASONS } from '@mxg/messages';
+import type { z } from 'zod';
 import { JSON_MEDIA_TYPE } from '../api/media-types';
 import { BodyOf, type RequestBody } from '../api/request-body.decorator';
 import type { AuthenticatedClient } from '../auth/auth.types';
@@ -13,7 +17,7 @@ import { RetentionStore, type RetentionRecord } from '../exchange/store/retentio
 import { uuidParam } from '../exchange/uuid-param';
 import { destroyCommandSchema, holdCommandSchema, readCommand } from './retention.commands';
 import { DestroyMessage } from './use-cases/destroy-message/destroy-message.use-case';
-import { HoldMessage } from './use-cases/hold-message/hold-message.use-case';
+import { HoldMessage, officerActor } from './use-cases/hold-message/hold-message.use-case';
 
 const retentionView = (r: RetentionRecord | undefined) => ({
   categories: r?.categories ?? [],
@@ -35,7 +39,34 @@ export class RetentionController {
     private readonly retention: RetentionStore,
     private readonly holds: HoldMessage,
     private readonly destroyer: DestroyMessage,
+    private readonly config: MxgConfigService,
+    private readonly audit: AuditAppender,
   ) {}
+
+  /** Reads a command; one that is refused is on the record, by code (no content). */
+  private async command<S extends z.ZodType>(
+    schema: S,
+    body: RequestBody,
+    client: AuthenticatedClient,
+    id: string,
+    type: 'data.held' | 'data.destroyed',
+  ): Promise<z.infer<S>> {
+    try {
+      return readCommand(schema, body.bytes);
+    } catch (error) {
+      if (error instanceof MxgError) {
+        await this.audit.append({
+          type,
+          actor: officerActor(client),
+          parties: [this.config.gateway.party],
+          outcome: 'failure',
+          errorCode: error.code,
+          details: { requestedId: id },
+        });
+      }
+      throw error;
+    }
+  }
 
   @Get(':id/retention')
   @Roles('publisher', 'security-officer', 'auditor')
@@ -61,7 +92,7 @@ export class RetentionController {
     @BodyOf([JSON_MEDIA_TYPE]) body: RequestBody,
     @CurrentClient() client: AuthenticatedClient,
   ) {
-    const { reference } = readCommand(holdCommandSchema, body.bytes);
+    const { reference } = await this.command(holdCommandSchema, body, client, id, 'data.held');
     return retentionView(await this.holds.hold(client, id, reference));
   }
 
@@ -97,7 +128,13 @@ export class RetentionController {
     @BodyOf([JSON_MEDIA_TYPE]) body: RequestBody,
     @CurrentClient() client: AuthenticatedClient,
   ) {
-    const { reason, reference } = readCommand(destroyCommandSchema, body.bytes);
+    const { reason, reference } = await this.command(
+      destroyCommandSchema,
+      body,
+      client,
+      id,
+      'data.destroyed',
+    );
     return MessageView.of(await this.destroyer.execute(client, id, reason, reference ?? null));
   }
 }

@@ -124,8 +124,10 @@ export class RetentionStore {
   async destroy(db: Db, id: string, at: Date, reason: string): Promise<MessageRecord | undefined> {
     const [row] = await queryRows<MessageRow>(
       db,
-      `UPDATE messages SET destroyed_at = $2, destroyed_reason = $3
-        WHERE id = $1 AND destroyed_at IS NULL RETURNING *`,
+      // A CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count], not rows.
+      `WITH u AS (UPDATE messages SET destroyed_at = $2, destroyed_reason = $3
+                   WHERE id = $1 AND destroyed_at IS NULL RETURNING *)
+       SELECT * FROM u`,
       [id, at, reason],
     );
     if (!row) return undefined;
