@@ -6,7 +6,8 @@ import { CONSENT_USES, type ConsentUse } from '@mxg/messages';
 import type { AuthenticatedClient } from '../auth/auth.types';
 import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { CurrentClient, Roles } from '../auth/roles.decorator';
-import { ExchangeError, type FieldProblem, validationFailed } from '../exchange/exchange.errors';
+import { type FieldProblem, validationFailed } from '../exchange/exchange.errors';
+import { actingAuthority } from '../exchange/message-access';
 import { ConsentStore } from '../exchange/store/consent.store';
 import type { ConsentRecord } from '../exchange/store/consent.types';
 import { uuidParam } from '../exchange/uuid-param';
@@ -70,7 +71,7 @@ export class ConsentsController {
       }
     }
     const page = await this.consents.list({
-      authority: this.overseer(client) ? undefined : this.authorityOf(client),
+      authority: this.overseer(client) ? undefined : actingAuthority(client),
       state: state as ConsentState | undefined,
       use: use as ConsentUse | undefined,
       message: message as string | undefined,
@@ -107,11 +108,5 @@ export class ConsentsController {
       (client.authority !== null &&
         [c.requester.authority, c.provider.authority].includes(client.authority))
     );
-  }
-
-  private authorityOf(client: AuthenticatedClient): string {
-    if (client.authority === null)
-      throw new ExchangeError('NOT_YOUR_AUTHORITY', `client ${client.id} acts for no authority`);
-    return client.authority;
   }
 }

@@ -48,3 +48,20 @@ export function assertMayRead(
   }
   return message;
 }
+
+/**
+ * MIG-2: the competent authority a client acts for — of this gateway's party (`party`) when
+ * given — or NOT_YOUR_AUTHORITY. Overseers (auditors, security officers) act for none.
+ */
+export function actingAuthority(client: AuthenticatedClient, party?: string): string {
+  if (client.authority === null) {
+    throw new ExchangeError('NOT_YOUR_AUTHORITY', `client ${client.id} acts for no authority`);
+  }
+  if (party !== undefined && !client.authority.startsWith(`${party}-`)) {
+    throw new ExchangeError(
+      'NOT_YOUR_AUTHORITY',
+      `client ${client.id} does not act for a competent authority of ${party}`,
+    );
+  }
+  return client.authority;
+}

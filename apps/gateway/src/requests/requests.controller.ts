@@ -12,7 +12,8 @@ import {
 import type { AuthenticatedClient } from '../auth/auth.types';
 import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { CurrentClient, Roles } from '../auth/roles.decorator';
-import { ExchangeError, type FieldProblem, validationFailed } from '../exchange/exchange.errors';
+import { type FieldProblem, validationFailed } from '../exchange/exchange.errors';
+import { actingAuthority } from '../exchange/message-access';
 import { MessageView } from '../exchange/message-view';
 import { ProtectionView } from '../exchange/protection-view';
 import { ProtectionStore } from '../exchange/store/protection.store';
@@ -94,7 +95,7 @@ export class RequestsController {
       limit === undefined ? 100 : typeof limit === 'string' && /^\d{1,3}$/.test(limit) ? +limit : 0;
     if (size < 1 || size > 500) bad('limit', 'must be an integer from 1 to 500');
     if (problems.length > 0) throw validationFailed(problems);
-    const authority = this.authorityOf(client);
+    const authority = actingAuthority(client);
     const now = this.clock.now();
     const records = await this.requests.list(
       {
@@ -118,7 +119,7 @@ export class RequestsController {
     @Param('id', uuidParam('id')) id: string,
     @CurrentClient() client: AuthenticatedClient,
   ) {
-    const authority = this.authorityOf(client);
+    const authority = actingAuthority(client);
     const request = await this.requests.find(id);
     if (
       !request ||
@@ -156,11 +157,5 @@ export class RequestsController {
       r.dueOn !== null &&
       isOverdue(r.dueOn, now, this.config.treaty.authorityTimeZone(r.requested.authority))
     );
-  }
-
-  private authorityOf(client: AuthenticatedClient): string {
-    if (client.authority === null)
-      throw new ExchangeError('NOT_YOUR_AUTHORITY', `client ${client.id} acts for no authority`);
-    return client.authority;
   }
 }

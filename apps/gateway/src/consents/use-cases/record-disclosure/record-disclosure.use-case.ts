@@ -5,7 +5,7 @@ import { MxgConfigService } from '@mxg/config';
 import { Clock, MxgError } from '@mxg/core';
 import { localDate } from '@mxg/lifecycle';
 import type { AuthenticatedClient } from '../../../auth/auth.types';
-import { ExchangeError } from '../../../exchange/exchange.errors';
+import { actingAuthority } from '../../../exchange/message-access';
 import type { MessageRecord } from '../../../exchange/exchange.types';
 import { publisherActor } from '../../../exchange/message-audit-context';
 import { ConsentStore } from '../../../exchange/store/consent.store';
@@ -57,7 +57,7 @@ export class RecordDisclosure {
     const actor = publisherActor(client);
     let audited = false;
     try {
-      const authority = this.authorityOf(client);
+      const authority = actingAuthority(client, this.config.gateway.party);
       const purposes = this.config.vocabulary.purposes.map((p) => p.code);
       const dto = await readDisclosure(bytes, purposes);
       const intent: DisclosureIntent = {
@@ -158,18 +158,5 @@ export class RecordDisclosure {
       CONSENT_MISMATCH: `consent ${c?.id} names another third party, purpose or messages; ask for consent for this one`,
     };
     return new ConsentsApiError(decision.code, `${why[decision.code]} (MIG-11.2, MIG-11.3)`);
-  }
-
-  private authorityOf(client: AuthenticatedClient): string {
-    if (
-      client.authority === null ||
-      !client.authority.startsWith(`${this.config.gateway.party}-`)
-    ) {
-      throw new ExchangeError(
-        'NOT_YOUR_AUTHORITY',
-        `client ${client.id} does not act for a competent authority of ${this.config.gateway.party}`,
-      );
-    }
-    return client.authority;
   }
 }

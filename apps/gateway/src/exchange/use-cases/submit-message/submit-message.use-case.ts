@@ -34,6 +34,7 @@ import { EnvelopeService } from '../../../envelope/envelope.service';
 import { HandlingError } from '../../handling.errors';
 import { HandlingRestrictions } from '../../handling-restrictions';
 import { ExchangeError, type FieldProblem, validationFailed } from '../../exchange.errors';
+import { actingAuthority } from '../../message-access';
 import type { MessageRecord } from '../../exchange.types';
 import { messageAuditContext, publisherActor } from '../../message-audit-context';
 import { envelopeEntry } from '../../outbox-entries';
@@ -311,7 +312,7 @@ export class SubmitMessage {
    */
   private async fromJson(client: AuthenticatedClient, json: JsonSubmission, now: Date) {
     const dto = json.request;
-    const from = this.sendingAuthority(client);
+    const from = actingAuthority(client, this.config.gateway.party);
     const body = checkMessageBody(dto.type, json.body, this.config.vocabulary, now);
     const problems = body.problems.map(fieldProblem);
     if (ANSWER_TYPES.includes(dto.type) && dto.inReplyTo === undefined) {
@@ -366,7 +367,7 @@ export class SubmitMessage {
    * signatory's signature and is audited.
    */
   private async fromSignedData(client: AuthenticatedClient, signedData: Uint8Array, now: Date) {
-    const from = this.sendingAuthority(client);
+    const from = actingAuthority(client, this.config.gateway.party);
     let message: MxgMessage;
     try {
       const content = parseSignedData(signedData).encapsulatedContent;
@@ -524,20 +525,6 @@ export class SubmitMessage {
         `${authority} is an authority of ${own}, this gateway's own party: messages go to another party's authorities (MIG-1, MIG-2)`,
       );
     }
-  }
-
-  /** MIG-2: a client acts only for its own authority. */
-  private sendingAuthority(client: AuthenticatedClient): string {
-    if (
-      client.authority === null ||
-      !client.authority.startsWith(`${this.config.gateway.party}-`)
-    ) {
-      throw new ExchangeError(
-        'NOT_YOUR_AUTHORITY',
-        `client ${client.id} does not act for a competent authority of ${this.config.gateway.party}`,
-      );
-    }
-    return client.authority;
   }
 
   /**
