@@ -23,7 +23,7 @@ export function outerSignature(envelope: Uint8Array): OuterSignature {
   const { signers, encapsulatedContent } = parseSignedData(envelope);
   if (signers.length !== 1) throw new Error(`${signers.length} signers on the outer signature`);
   if (!encapsulatedContent) throw new Error('the outer signature carries no content');
-  const signer = signers[0]!;
+  const signer = signers[0];
   return {
     routingHeader: readRoutingHeader(signer),
     otherAttributes: [...(signer.otherAttributes?.keys() ?? [])],
