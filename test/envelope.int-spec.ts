@@ -27,6 +27,7 @@ import {
   revokeCertificate,
   signatorySubject,
 } from '@mxg/pki';
+import { outerSignature } from './support/envelope-clear-text';
 import { opensslEnvelope } from './support/openssl-envelope';
 import { createPkiFixture, migRequest, type PkiFixture } from './support/pki-fixture';
 
@@ -77,7 +78,11 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
     maxSkewMs: 5 * 60_000,
     ...overrides,
   });
-  const seal = async (message: MxgMessage = migRequest(now), signer?: KeyPair) =>
+  const seal = async (
+    message: MxgMessage = migRequest(now),
+    signer?: KeyPair,
+    routingHeader?: 'sealed' | 'omitted',
+  ) =>
     sealEnvelope({
       message,
       signatory: signer ?? (await signatory()),
@@ -86,6 +91,7 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
       trust: fx.trust,
       policy: fx.config.treaty.agreement('MIG').algorithms,
       signingTime: now,
+      routingHeader,
     });
   /** Builds the three layers by hand, so a test can make any one of them wrong. */
   const wrap = async (parts: {
@@ -232,6 +238,80 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
       const opened = await openEnvelope(new Uint8Array(envelope), context());
       expect(opened.message).toEqual(message);
       expect(opened.signatoryId).toBe('kz-mvd-deputy-minister');
+    });
+  });
+
+  // Before the refusals below: one of them revokes a signatory and reloads KZ's CRL.
+  describe('MIG-11.1 a confidential exchange: sealed without the routing header in clear', () => {
+    /** What of the header could show outside the envelope: each as text. */
+    const revealing = (message: MxgMessage) => [
+      message.header.type,
+      message.header.agreement,
+      message.header.from.authority,
+      message.header.to.authority,
+      message.header.correlationId,
+    ];
+
+    it('by default the outer signature carries the message header in clear (the control)', async () => {
+      const message = migRequest(now);
+      const outer = outerSignature((await seal(message)).envelope);
+      expect(outer.routingHeader).toEqual(message.header);
+      for (const word of revealing(message)) expect(outer.clearText).toContain(word);
+    });
+
+    it('`omitted`: no routing attribute, nothing of the header in clear; it opens, verifies and names its signatory', async () => {
+      const message = migRequest(now);
+      const sealed = await seal(message, undefined, 'omitted');
+      const outer = outerSignature(sealed.envelope);
+      expect(outer.routingHeader).toBeUndefined();
+      expect(outer.otherAttributes).toEqual([]);
+      // The print is of this envelope: its structure and the seal's certificate are there.
+      expect(outer.clearText).toContain('pkcs7-signedData');
+      expect(outer.clearText).toContain('pkcs7-envelopedData');
+      expect(revealing(message).filter((word) => outer.clearText.includes(word))).toEqual([]);
+
+      const opened = await openEnvelope(sealed.envelope, context());
+      expect(opened.message).toEqual(message);
+      expect(opened.header).toEqual(message.header);
+      expect(opened.digest).toBe(sealed.digest);
+      expect(opened.signatoryId).toBe('kz-mvd-deputy-minister');
+      expect(opened.outer.checks.map((c) => c.name)).toEqual(
+        expect.arrayContaining(['signature', 'chain', 'revocation', 'seal']),
+      );
+    });
+
+    it('`omitted`: openssl cms -verify still accepts the outer signature', async () => {
+      const sealed = await seal(migRequest(now), undefined, 'omitted');
+      const outer = openssl([
+        'cms',
+        '-verify',
+        '-binary',
+        '-inform',
+        'DER',
+        '-in',
+        file('outer-omitted.p7s', sealed.envelope),
+        '-CAfile',
+        kz().caCertificate,
+      ]);
+      expect(outer.stderr).toContain('Verification successful');
+      expect(outer.status).toBe(0);
+    });
+
+    it('`omitted`: delivered to the wrong gateway, refused NOT_FOR_THIS_RECIPIENT after the seal, naming no sender', async () => {
+      const { envelope } = await seal(migRequest(now), undefined, 'omitted');
+      const refused = await refusal(envelope, context({ self: 'KZ', keys: fx.keys('KZ') }));
+      expect(refused).toMatchObject({ code: 'NOT_FOR_THIS_RECIPIENT', layer: 'envelope' });
+      expect(refused.authenticatedHeader).toBeUndefined();
+    });
+
+    it('`omitted`: an inner failure still carries the message id for a negative receipt', async () => {
+      // KZ-MVD's signatory signing for KZ-MTSZN: refused at the inner layer, and — the seal being
+      // KZ's gateway's and the message KZ's — its sender is authenticated all the same (#10.12).
+      const message = migRequest(now, { from: { party: 'KZ', authority: 'KZ-MTSZN' } });
+      const { envelope } = await seal(message, undefined, 'omitted');
+      const refused = await refusal(envelope);
+      expect(refused).toMatchObject({ code: 'SIGNATORY_NOT_AUTHORISED', layer: 'inner' });
+      expect(refused.authenticatedHeader).toEqual(message.header);
     });
   });
 

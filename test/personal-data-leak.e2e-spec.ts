@@ -7,6 +7,7 @@ import { BROKER_DEAD_LETTER_EXCHANGE, BROKER_EXCHANGE } from '@mxg/config';
 import { type Person, personSchema, transliterate } from '@mxg/messages';
 import { mxg } from './support/audit-fixtures';
 import { type BrokerTap, type TappedMessage, tapBroker } from './support/broker-tap';
+import { outerSignature } from './support/envelope-clear-text';
 import { eventually, type ExchangePair, createExchangePair } from './support/exchange-pair';
 import { publishRaw } from './support/raw-delivery';
 import {
@@ -132,6 +133,8 @@ describe('personal data of a distinctive test person stays inside the envelope (
   let work: string;
   let request: string;
   let response: string;
+  /** A request that is not confidential, sent after the exchange: the control (MIG-11.1). */
+  let control: string;
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'mxg-leak-'));
@@ -146,6 +149,8 @@ describe('personal data of a distinctive test person stays inside the envelope (
     await readAndAcknowledge('requested', request);
     response = (await conversation.send('response', 'requested', responseBody())).id;
     await readAndAcknowledge('requester', response);
+    control = (await new Conversation(pair).send('request', 'requester', exampleBody('request')))
+      .id;
 
     // The request's envelope replayed to the wrong gateway (as whoever holds AZ's AMQP password
     // could): KZ refuses it unopened — a log line, a dead letter and an audit entry naming the
@@ -221,8 +226,9 @@ describe('personal data of a distinctive test person stays inside the envelope (
 
   /**
    * Each message and receipt of the exchange, in the sender's vhost (published) and in the
-   * receiver's (delivered by the link): four transport ids, each seen twice; and the replayed
-   * request, published in AZ's vhost for KZ, delivered to KZ's, and dead-lettered there.
+   * receiver's (delivered by the link): four transport ids, each seen twice; the replayed
+   * request, published in AZ's vhost for KZ, delivered to KZ's, and dead-lettered there; and the
+   * non-confidential control request and its receipt.
    */
   const expectedCrossings = () => [
     ...[
@@ -231,6 +237,8 @@ describe('personal data of a distinctive test person stays inside the envelope (
       { id: response, from: 'AZ', to: 'KZ' },
       { id: `receipt:${response}`, from: 'KZ', to: 'AZ' },
       { id: request, from: 'AZ', to: 'KZ' },
+      { id: control, from: 'KZ', to: 'AZ' },
+      { id: `receipt:${control}`, from: 'AZ', to: 'KZ' },
     ].flatMap(({ id, from, to }) =>
       [from, to].map((party) => ({ id, party, key: to, exchange: BROKER_EXCHANGE })),
     ),
@@ -434,6 +442,83 @@ describe('personal data of a distinctive test person stays inside the envelope (
         });
     }
     expect(problems).toEqual([]);
+  });
+
+  /**
+   * MIG-11.1: not even the envelope's outer signature tells who asks whom what. The confidential
+   * request and its response are sealed without the routing header a gateway otherwise signs in
+   * clear (anyone on the broker path can read that with `openssl cms -cmsout -print`); the
+   * receiver checked their header after decryption, against the signed message, and both were
+   * delivered and receipted above. The non-confidential control request keeps the header.
+   */
+  it('seals the confidential request and its response without the routing header in clear; a non-confidential request keeps it', async () => {
+    const envelopeOf = (id: string): Buffer => {
+      const crossed = tap.messages.find(
+        (m) =>
+          m.properties.messageId === id &&
+          m.properties.type === 'mxg.envelope' &&
+          m.exchange === BROKER_EXCHANGE,
+      );
+      if (!crossed) throw new Error(`no envelope ${id} on the broker tap`);
+      return crossed.content;
+    };
+    const headerWords = [
+      'request',
+      'response',
+      'MIG',
+      END.requester.authority,
+      END.requested.authority,
+      request, // the correlation id of the request's exchange
+    ];
+    const problems: string[] = [];
+    for (const [what, id] of [
+      ['request', request],
+      ['response', response],
+    ] as const) {
+      const outer = outerSignature(envelopeOf(id));
+      if (outer.routingHeader !== undefined) problems.push(`${what}: a routing header in clear`);
+      if (outer.otherAttributes.length > 0) {
+        problems.push(`${what}: signed attributes ${outer.otherAttributes.join(', ')}`);
+      }
+      // The print is of an envelope: a miss below means something.
+      expect(outer.clearText).toContain('pkcs7-envelopedData');
+      for (const word of headerWords.filter((w) => outer.clearText.includes(w))) {
+        problems.push(`${what}: "${word}" in the outer signature or its EnvelopedData`);
+      }
+    }
+    expect(problems).toEqual([]);
+
+    const sealed = outerSignature(envelopeOf(control));
+    expect(sealed.routingHeader).toMatchObject({
+      id: control,
+      type: 'request',
+      agreement: 'MIG',
+      correlationId: control,
+      from: { authority: END.requester.authority },
+      to: { authority: END.requested.authority },
+    });
+    expect(sealed.clearText).toContain(control);
+
+    // Both gateways know which request is confidential without decrypting anything.
+    for (const side of ['requester', 'requested'] as const) {
+      const gateway = gatewayOf(pair, side);
+      for (const [id, confidential] of [
+        [request, true],
+        [control, false],
+      ] as const) {
+        const view = await gateway.api<{ confidential: boolean }>(
+          END[side].authority,
+          'GET',
+          `/requests/${id}`,
+        );
+        expect(view.status).toBe(200);
+        expect({ side, id, confidential: view.body.confidential }).toEqual({
+          side,
+          id,
+          confidential,
+        });
+      }
+    }
   });
 
   /**

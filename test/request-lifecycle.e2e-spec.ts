@@ -109,17 +109,18 @@ describe('a request’s life through two gateway processes (MIG-8..MIG-11, MIG-1
 
     /**
      * Sends the conversation's messages one by one; after each is delivered, both gateways show
-     * the rule's target state and have the rule's audit entry for the message.
+     * the rule's target state and have the rule's audit entry for the message. A confidential
+     * request (MIG-11.1) and every message of its exchange travel sealed without the clear
+     * routing header: the receiver checks their header after decryption, and the request moves
+     * exactly as an ordinary one does.
      */
-    async function walkChecked(moves: readonly Move[]): Promise<void> {
+    async function walkChecked(moves: readonly Move[], confidential: boolean): Promise<void> {
       const conversation = new Conversation(pair);
       for (const move of [OPENING, ...moves]) {
         const name = moveName(move);
-        const sent = await conversation.send(
-          move.rule.type,
-          move.rule.side,
-          bodyFor(move.rule.type, move.rule),
-        );
+        const body = bodyFor(move.rule.type, move.rule);
+        if (move === OPENING && confidential) body.confidential = true;
+        const sent = await conversation.send(move.rule.type, move.rule.side, body);
         for (const side of SIDES) {
           const { status, body } = await requestAt(pair, side, conversation.id);
           expect({ move: name, at: side, status, state: body.state }).toEqual({
@@ -146,6 +147,7 @@ describe('a request’s life through two gateway processes (MIG-8..MIG-11, MIG-1
           side,
           requester: { party: 'KZ', authority: 'KZ-MVD' },
           requested: { party: 'AZ', authority: 'AZ-DMX' },
+          confidential,
           state: last.to,
           closedAt: expect.any(String),
           overdue: false,
@@ -160,11 +162,20 @@ describe('a request’s life through two gateway processes (MIG-8..MIG-11, MIG-1
       }
     }
 
-    it('moves the request to each rule’s state on both gateways after each delivered message, and audits the rule’s request.* event on both', async () => {
-      const outcomes = await Promise.allSettled(plan.map((moves) => walkChecked(moves)));
+    it('moves the request to each rule’s state on both gateways after each delivered message, and audits the rule’s request.* event on both — confidential (MIG-11.1) or not', async () => {
+      // Every conversation confidential, and the first once more as an ordinary request.
+      const walks = [
+        ...plan.map((moves) => ({ moves, confidential: true })),
+        { moves: plan[0], confidential: false },
+      ];
+      const outcomes = await Promise.allSettled(
+        walks.map(({ moves, confidential }) => walkChecked(moves, confidential)),
+      );
       const failures = outcomes.flatMap((o, i) =>
         o.status === 'rejected'
-          ? [`${plan[i].map(moveName).join(' → ')}: ${String(o.reason)}`]
+          ? [
+              `${walks[i].confidential ? 'confidential: ' : ''}${walks[i].moves.map(moveName).join(' → ')}: ${String(o.reason)}`,
+            ]
           : [],
       );
       expect(failures).toEqual([]);

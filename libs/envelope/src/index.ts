@@ -11,7 +11,12 @@ export {
   readRoutingHeader,
   routingHeaderAttribute,
 } from './routing-header.attribute';
-export { sealEnvelope, type SealedEnvelope, type SealEnvelopeInput } from './seal-envelope';
+export {
+  type RoutingHeaderMode,
+  sealEnvelope,
+  type SealedEnvelope,
+  type SealEnvelopeInput,
+} from './seal-envelope';
 export {
   openEnvelope,
   type OpenedEnvelope,

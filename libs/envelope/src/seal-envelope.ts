@@ -28,7 +28,18 @@ export interface SealEnvelopeInput {
   readonly signingTime: Date;
   /** Reuse a wrapped content-encryption key across envelopes to a recipient (ContentKeyReuse). */
   readonly contentKeys?: ContentKeyReuse;
+  /**
+   * `sealed` (the default): the message header travels as a signed attribute of the outer
+   * signature, in clear, so the receiver can refuse junk before decrypting. `omitted`: the outer
+   * signature carries no routing header — nothing but the seal's certificate and the ciphertext
+   * shows on the way (MIG-11.1, a confidential request's exchange); the receiver recognises the
+   * seal, decrypts, and checks the header of the signed message instead (`openEnvelope`).
+   */
+  readonly routingHeader?: RoutingHeaderMode;
 }
+
+/** Whether the outer signature carries the message header in clear (`SealEnvelopeInput`). */
+export type RoutingHeaderMode = 'sealed' | 'omitted';
 
 export interface SealedEnvelope {
   /** Outer SignedData (DER): what travels. */
@@ -47,7 +58,8 @@ export interface SealedEnvelope {
  * over the canonical message; EnvelopedData of that for the receiving gateway (RSA-OAEP key
  * transport, AES-256); and the sending gateway's SignedData over the ciphertext, with the
  * message header sealed in as a signed attribute so the receiver can authenticate the routing
- * and refuse junk before decrypting anything.
+ * and refuse junk before decrypting anything — unless `routingHeader: 'omitted'` (MIG-11.1:
+ * a confidential exchange shows no header in clear).
  *
  * A pre-signed inner SignedData must already have been verified by the caller
  * (`verifySignedLayer`); it is wrapped byte for byte.
@@ -84,7 +96,7 @@ export async function sealEnvelope(input: SealEnvelopeInput): Promise<SealedEnve
     {
       scheme: signatureSchemeFor(input.seal.privateKey, input.policy),
       signingTime: input.signingTime,
-      extraAttributes: [routingHeaderAttributeOf(header)],
+      extraAttributes: input.routingHeader === 'omitted' ? [] : [routingHeaderAttributeOf(header)],
     },
   );
   return {

@@ -13,6 +13,7 @@ import {
   openEnvelope,
   openReceipt,
   type Receipt,
+  type RoutingHeaderMode,
   type SealedEnvelope,
   sealEnvelope,
   signReceipt,
@@ -60,11 +61,14 @@ export class EnvelopeService {
   /**
    * Signs (or wraps a verified SignedData of `signatoryId`), encrypts and seals — only with
    * certificates in force now: a signatory or seal revoked since start-up is refused here
-   * (CERT_REVOKED), never sent for the peer to refuse (sealEnvelope).
+   * (CERT_REVOKED), never sent for the peer to refuse (sealEnvelope). `routingHeader: 'omitted'`
+   * (MIG-11.1, a confidential request's exchange): no message header in clear on the outer
+   * signature.
    */
   async seal(
     message: MxgMessage,
     signatory: KeyPair | { signedData: Uint8Array; signatoryId: string },
+    options: { readonly routingHeader?: RoutingHeaderMode } = {},
   ): Promise<SealedEnvelope> {
     const recipient = this.trust.party(message.header.to.party).encryption;
     if (!recipient) {
@@ -85,6 +89,7 @@ export class EnvelopeService {
       policy: this.config.treaty.agreement(message.header.agreement).algorithms,
       signingTime: this.clock.now(),
       contentKeys: this.contentKeys,
+      routingHeader: options.routingHeader ?? 'sealed',
     });
   }
 

@@ -29,6 +29,12 @@ export type RequestMove =
       /** The request-lifecycle audit event, if the message moves a request (not for a notice). */
       readonly event: RequestAuditEvent | null;
       readonly requestId: string | null;
+      /**
+       * MIG-11.1: the message belongs to a confidential request (a request whose body says
+       * `confidential: true`, or a message of its exchange): sealed without the clear routing
+       * header. Known from the request row the move locked, without decrypting anything.
+       */
+      readonly confidential: boolean;
       /** MIG-10.3: for a request this gateway received — its receipt date and deadline. */
       readonly due: { readonly receivedOn: string; readonly dueOn: string } | null;
       /** The request the message opens: stored in the statement that stores the message. */
@@ -61,6 +67,7 @@ const UNTRACKED: RequestMove = {
   ok: true,
   event: null,
   requestId: null,
+  confidential: false,
   due: null,
   open: null,
   apply: async () => {},
@@ -138,10 +145,12 @@ export class RequestTracker {
     const state = moved.state;
     if (type === 'request') {
       const due = direction === 'incoming' ? this.deadline(header.to.authority, at) : null;
+      const confidential = body.confidential === true;
       return {
         ok: true,
         event: moved.event,
         requestId: header.id,
+        confidential,
         due,
         open: {
           id: header.id,
@@ -152,6 +161,7 @@ export class RequestTracker {
           // MIG-11.2: the purpose every answer of the request is bound to (a code: the body
           // schema checked it against config/vocabularies.yaml).
           purpose: typeof body.purpose === 'string' ? body.purpose : null,
+          confidential,
           state,
           at,
           due: due ?? undefined,
@@ -164,6 +174,7 @@ export class RequestTracker {
       ok: true,
       event: moved.event,
       requestId: request!.id,
+      confidential: request!.confidential,
       due: null,
       open: null,
       apply: (tx) =>

@@ -14,6 +14,11 @@ export class RequestView {
     description: 'MIG-11.2: the purpose code every answer is bound to (config/vocabularies.yaml)',
   })
   purpose!: string | null;
+  @ApiProperty({
+    description:
+      'MIG-11.1: a confidential request; every envelope of its exchange is sealed without the clear routing header',
+  })
+  confidential!: boolean;
   @ApiProperty() state!: string;
   @ApiProperty() stateAt!: string;
   @ApiProperty() openedAt!: string;
@@ -46,6 +51,7 @@ export class RequestView {
       requester: r.requester,
       requested: r.requested,
       purpose: r.purpose,
+      confidential: r.confidential,
       state: r.state,
       stateAt: r.stateAt.toISOString(),
       openedAt: r.openedAt.toISOString(),

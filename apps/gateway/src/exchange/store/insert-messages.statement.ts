@@ -84,6 +84,7 @@ export function insertMessagesStatement(items: readonly SealedInsert[]): SqlStat
           [r.requested.party, 'text'],
           [r.requested.authority, 'text'],
           [r.purpose, 'text'],
+          [r.confidential, 'boolean'],
           [r.state, 'text'],
           [r.at, 'timestamptz'],
           [r.due ? r.at : null, 'timestamptz'],
@@ -157,13 +158,15 @@ export function insertMessagesStatement(items: readonly SealedInsert[]): SqlStat
   if (requests.length > 0) {
     ctes.push(`q AS (
        INSERT INTO requests (id, agreement, side, requester_party, requester_authority,
-         requested_party, requested_authority, purpose, state, state_at, last_message_id,
-         opened_at, received_at, received_on, due_on)
+         requested_party, requested_authority, purpose, confidential, state, state_at,
+         last_message_id, opened_at, received_at, received_on, due_on)
        SELECT id, agreement, side, requester_party, requester_authority, requested_party,
-         requested_authority, purpose, state, at, id, at, received_at, received_on, due_on
+         requested_authority, purpose, confidential, state, at, id, at, received_at, received_on,
+         due_on
          FROM (VALUES ${requests.join(', ')})
            AS v (id, agreement, side, requester_party, requester_authority, requested_party,
-                 requested_authority, purpose, state, at, received_at, received_on, due_on)
+                 requested_authority, purpose, confidential, state, at, received_at, received_on,
+                 due_on)
         WHERE v.id IN (SELECT id FROM m))`);
   }
   if (retention.length > 0) {

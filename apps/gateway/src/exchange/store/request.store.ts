@@ -13,6 +13,7 @@ interface RequestRow {
   requested_party: string;
   requested_authority: string;
   purpose: string | null;
+  confidential: boolean;
   state: RequestState;
   state_at: Date;
   last_message_id: string;
@@ -40,7 +41,7 @@ export interface RequestAdvance {
 
 const DATE = (column: string) => `to_char(${column}, 'YYYY-MM-DD') AS ${column}`;
 const COLUMNS = `id, agreement, side, requester_party, requester_authority, requested_party,
-  requested_authority, purpose, state, state_at, last_message_id, opened_at, received_at,
+  requested_authority, purpose, confidential, state, state_at, last_message_id, opened_at, received_at,
   ${DATE('received_on')}, ${DATE('due_on')}, ${DATE('postponed_until')}, delay_noticed_at,
   closed_at, overdue_recorded_at`;
 
@@ -187,6 +188,7 @@ function toRecord(r: RequestRow): RequestRecord {
     requester: { party: r.requester_party.trim(), authority: r.requester_authority },
     requested: { party: r.requested_party.trim(), authority: r.requested_authority },
     purpose: r.purpose,
+    confidential: r.confidential,
     state: r.state,
     stateAt: r.state_at,
     lastMessageId: r.last_message_id,

@@ -12,6 +12,8 @@ export interface RequestRecord {
   readonly requested: { readonly party: string; readonly authority: string };
   /** MIG-11.2: the request's purpose code; every answer is bound to it. Null only before #12. */
   readonly purpose: string | null;
+  /** MIG-11.1: its envelopes are sealed without the clear routing header. */
+  readonly confidential: boolean;
   readonly state: RequestState;
   readonly stateAt: Date;
   readonly lastMessageId: string;
@@ -52,6 +54,8 @@ export interface NewRequest {
   readonly requested: { readonly party: string; readonly authority: string };
   /** MIG-11.2: the purpose code of the request's body. */
   readonly purpose: string | null;
+  /** MIG-11.1: the request's body says `confidential: true`. */
+  readonly confidential: boolean;
   readonly state: RequestState;
   readonly at: Date;
   /** Set when this gateway is the requested one: it received the request now (MIG-10.3). */

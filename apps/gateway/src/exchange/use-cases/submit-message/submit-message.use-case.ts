@@ -235,7 +235,11 @@ export class SubmitMessage {
     // MIG-11.2: a handling-restriction restricts only messages this authority sent the addressee.
     const stray = await this.handling.refusal(header, message.body, 'outgoing');
     if (stray) throw new HandlingError(stray.code, stray.message);
-    const sealed = await this.envelopes.seal(message, signatory);
+    // MIG-11.1: a confidential request and every message of its exchange travel with no header
+    // in clear (the request row, which `precheck` locked for an answer, says so).
+    const sealed = await this.envelopes.seal(message, signatory, {
+      routingHeader: early.confidential ? 'omitted' : 'sealed',
+    });
     this.assertEnvelopeFits(sealed.envelope, sealed.content);
     const signatoryId = 'signatoryId' in signatory ? signatory.signatoryId : signatory.id;
     const common = messageAuditContext(
