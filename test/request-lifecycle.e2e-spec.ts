@@ -119,7 +119,7 @@ describe('a request’s life through two gateway processes (MIG-8..MIG-11, MIG-1
       for (const move of [OPENING, ...moves]) {
         const name = moveName(move);
         const body = bodyFor(move.rule.type, move.rule);
-        if (move === OPENING && confidential) body.confidential = true;
+        if (move === OPENING) body.confidential = confidential;
         const sent = await conversation.send(move.rule.type, move.rule.side, body);
         for (const side of SIDES) {
           const { status, body } = await requestAt(pair, side, conversation.id);
