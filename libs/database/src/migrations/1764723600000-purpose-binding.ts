@@ -7,9 +7,6 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * `handling-restriction` message — are recorded as codes, one row per restriction and message
  * that set it (`added_by`); free-text conditions stay in the signed message. A row whose
  * `added_by` message the receiver refused does not count (the views join its status).
- * MIG-11.1: the request row also records whether the request is confidential
- * (`requests.confidential`), so that its gateway seals every envelope of the exchange without
- * the clear routing header.
  */
 export class PurposeBinding1764723600000 implements MigrationInterface {
   name = 'PurposeBinding1764723600000';
@@ -17,9 +14,6 @@ export class PurposeBinding1764723600000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     // Null only for requests opened before purposes were codes.
     await q.query(`ALTER TABLE requests ADD COLUMN purpose text`);
-    // MIG-11.1: a confidential request (its body's `confidential: true`): every envelope of its
-    // exchange is sealed without the clear routing header, known here without decrypting.
-    await q.query(`ALTER TABLE requests ADD COLUMN confidential boolean NOT NULL DEFAULT false`);
     await q.query(`
       CREATE TABLE handling_restrictions (
         message_id   uuid        NOT NULL REFERENCES messages (id), -- the restricted message
@@ -36,7 +30,6 @@ export class PurposeBinding1764723600000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE handling_restrictions`);
-    await q.query(`ALTER TABLE requests DROP COLUMN confidential`);
     await q.query(`ALTER TABLE requests DROP COLUMN purpose`);
   }
 }

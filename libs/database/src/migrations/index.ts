@@ -10,6 +10,7 @@ import { ContentEncryption1764464400000 } from './1764464400000-content-encrypti
 import { Retention1764550800000 } from './1764550800000-retention';
 import { Consents1764637200000 } from './1764637200000-consents';
 import { PurposeBinding1764723600000 } from './1764723600000-purpose-binding';
+import { ConfidentialRequests1764810000000 } from './1764810000000-confidential-requests';
 
 /** Every migration, in order. Listed by hand: globs break once the code is compiled. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   Retention1764550800000,
   Consents1764637200000,
   PurposeBinding1764723600000,
+  ConfidentialRequests1764810000000,
 ];
