@@ -63,7 +63,7 @@ function addParty(configDir: string, party: string, who: { ru: string; en: strin
         certificate: `${id}/signatories/${SIGNATORY(party)}.cert.pem`,
         validFrom: '2016-01-01',
       },
-    ]).replace(/^/gm, '  '),
+    ]).replace(/^(?=.)/gm, '  '),
   );
 }
 
