@@ -24,6 +24,8 @@ export const CLAIM_REFUSAL_CODES = [
   'CLAIM_NOT_AWAITED',
   /** A second claim with the same claimNumber from the same state of stay. */
   'CLAIM_NUMBER_TAKEN',
+  /** A payment-confirmation naming another claim number than the claim it answers (RET-4). */
+  'CLAIM_NUMBER_MISMATCH',
 ] as const;
 
 export type ClaimRefusalCode = (typeof CLAIM_REFUSAL_CODES)[number];
