@@ -106,20 +106,28 @@ describe('the claim lifecycle (RET-3.1, RET-4)', () => {
 
   it('audits a claim as submitted by its sender and received by its receiver', () => {
     expect(
-      sut({ target: { kind: 'none' }, type: 'reimbursement-claim', side: 'stay', agreement: 'RET' }),
+      sut({
+        target: { kind: 'none' },
+        type: 'reimbursement-claim',
+        side: 'stay',
+        agreement: 'RET',
+      }),
     ).toMatchObject({ ok: true, event: 'claim.submitted', receivedEvent: 'claim.received' });
   });
 
-  it.each(ALLOWED)('%s --%s from the %s side--> %s, audited as %s', (from, type, side, to, event) => {
-    const target: ClaimTarget =
-      from === null ? { kind: 'none' } : { kind: 'claim', state: from, agreement: 'RET' };
-    expect(sut({ target, type, side, agreement: 'RET' })).toMatchObject({
-      ok: true,
-      state: to,
-      event,
-      treaty: expect.stringContaining('RET-') as string,
-    });
-  });
+  it.each(ALLOWED)(
+    '%s --%s from the %s side--> %s, audited as %s',
+    (from, type, side, to, event) => {
+      const target: ClaimTarget =
+        from === null ? { kind: 'none' } : { kind: 'claim', state: from, agreement: 'RET' };
+      expect(sut({ target, type, side, agreement: 'RET' })).toMatchObject({
+        ok: true,
+        state: to,
+        event,
+        treaty: expect.stringContaining('RET-') as string,
+      });
+    },
+  );
 
   it.each(REFUSED)('%s: a %s from the %s side is refused with %s', (target, type, side, code) => {
     const named = TARGETS.find((t) => targetName(t) === target)!;

@@ -211,7 +211,10 @@ export function claimTransition(
       );
     }
     if (side !== sender) {
-      return refuse('CLAIM_WRONG_SIDE', 'a claim goes from the state of stay to the state of residence');
+      return refuse(
+        'CLAIM_WRONG_SIDE',
+        'a claim goes from the state of stay to the state of residence',
+      );
     }
     const opening = typeRules.find((r) => r.side === side && r.from.includes(null));
     if (!opening) return refuse('CLAIM_NOT_AWAITED', 'no rule opens a claim');
@@ -224,7 +227,10 @@ export function claimTransition(
     );
   }
   if (target.kind === 'not-a-claim') {
-    return refuse('NOT_A_CLAIM', `only a reimbursement-claim is queried, disputed, answered or paid`);
+    return refuse(
+      'NOT_A_CLAIM',
+      `only a reimbursement-claim is queried, disputed, answered or paid`,
+    );
   }
   if (input.agreement !== target.agreement) {
     return refuse(

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { AuditEventInput } from '@mxg/audit';
 import { addDays, MxgConfigService } from '@mxg/config';
 import type { SqlClient } from '@mxg/database';
@@ -17,7 +17,7 @@ import { checkClaim, type ClaimProblem, RET_CLAIM_DAYS, RET_PAYMENT_DAYS } from 
 import type { MessageRecord } from '../exchange/exchange.types';
 import type { MessageAuditContext } from '../exchange/message-audit-context';
 import { ExchangeStore } from '../exchange/store/exchange.store';
-import { RateTables } from '../rates/rate-tables';
+import { CLAIM_RATE_TABLES, type ClaimRateTables } from './claim-rate-tables';
 import { ClaimStore } from './claim.store';
 import type { ClaimAdvance, ClaimRecord, NewClaim } from './claim.types';
 
@@ -62,7 +62,10 @@ export type ClaimMove =
 export type AcceptedClaimMove = Extract<ClaimMove, { ok: true }>;
 
 /** The audit entry of a claim's move, in the message's own context (none for other messages). */
-export function claimAudit(move: AcceptedClaimMove, context: MessageAuditContext): AuditEventInput[] {
+export function claimAudit(
+  move: AcceptedClaimMove,
+  context: MessageAuditContext,
+): AuditEventInput[] {
   if (move.event === null) return [];
   return [{ ...context, type: move.event, details: move.details }];
 }
@@ -106,7 +109,7 @@ export class ClaimTracker {
     private readonly config: MxgConfigService,
     private readonly claims: ClaimStore,
     private readonly exchange: ExchangeStore,
-    private readonly rates: RateTables,
+    @Inject(CLAIM_RATE_TABLES) private readonly rates: ClaimRateTables,
   ) {}
 
   /**
@@ -262,7 +265,12 @@ export class ClaimTracker {
           treaty: 'RET-4',
         };
       }
-      advance = { ...advance, paidOn: paid.paidOn, paidUsd: paid.amount, paymentMessageId: header.id };
+      advance = {
+        ...advance,
+        paidOn: paid.paidOn,
+        paidUsd: paid.amount,
+        paymentMessageId: header.id,
+      };
       Object.assign(details, { paidOn: paid.paidOn, paidUsd: paid.amount, dueOn: claim!.dueOn });
     }
     return {
@@ -325,7 +333,10 @@ export class ClaimTracker {
 
   /** RET-4: received today at the residence authority; payment due 30 calendar days later. */
   deadline(residenceAuthority: string, receivedAt: Date): ClaimDue {
-    const receivedOn = localDate(receivedAt, this.config.treaty.authorityTimeZone(residenceAuthority));
+    const receivedOn = localDate(
+      receivedAt,
+      this.config.treaty.authorityTimeZone(residenceAuthority),
+    );
     return { receivedOn, dueOn: addDays(receivedOn, RET_PAYMENT_DAYS) };
   }
 

@@ -147,7 +147,11 @@ export class ClaimStore {
   }
 
   /** The claim as a replay of its messages made it (`ClaimTracker.rollBack`). */
-  async rebuild(db: SqlClient, id: string, a: Required<ClaimAdvance> | ClaimAdvance): Promise<void> {
+  async rebuild(
+    db: SqlClient,
+    id: string,
+    a: Required<ClaimAdvance> | ClaimAdvance,
+  ): Promise<void> {
     await db.query(
       `UPDATE claims SET state = $2, state_at = $3, disputed = $4, paid_on = $5::date,
               paid_usd = $6::numeric, payment_message_id = $7
@@ -208,7 +212,11 @@ export class ClaimStore {
    * RET-4: open claims with a due date on or before `latestDate` whose passing is not yet
    * audited, locked (others skip them); the caller decides each in its authority's zone.
    */
-  async overdueCandidates(db: SqlClient, latestDate: string, limit: number): Promise<ClaimRecord[]> {
+  async overdueCandidates(
+    db: SqlClient,
+    latestDate: string,
+    limit: number,
+  ): Promise<ClaimRecord[]> {
     const rows = await queryRows<ClaimRow>(
       db,
       `SELECT ${COLUMNS} FROM claims

@@ -54,7 +54,11 @@ export type NewClaim = Omit<
   | 'receivedOn'
   | 'dueOn'
 > & {
-  readonly due: { readonly receivedAt: Date; readonly receivedOn: string; readonly dueOn: string } | null;
+  readonly due: {
+    readonly receivedAt: Date;
+    readonly receivedOn: string;
+    readonly dueOn: string;
+  } | null;
 };
 
 /** What a query, reply, dispute or payment does to the row. */
