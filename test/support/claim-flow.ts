@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MxgConfigService } from '@mxg/config';
-import { FileKeyStore, FileTrustStore, MESSAGE_FORMAT, type MessageHeader, sealEnvelope } from '@mxg/envelope';
+import {
+  FileKeyStore,
+  FileTrustStore,
+  MESSAGE_FORMAT,
+  type MessageHeader,
+  sealEnvelope,
+} from '@mxg/envelope';
 import { convertLine, sumUsd } from '@mxg/settlements';
 import type { Crafted } from './request-flow';
 
@@ -79,15 +85,17 @@ export function claimBody(claimNumber: string, shift = shiftFor(5)): ClaimBody {
 /** examples/ret/rates-nbk.csv with its dates moved `shift` days (as `claimBody`'s). */
 export function ratesCsv(shift = shiftFor(5), change?: (row: string[]) => void): string {
   const [head, ...rows] = readFileSync(join(EXAMPLES, 'rates-nbk.csv'), 'utf8').trim().split('\n');
-  return [
-    head,
-    ...rows.map((r) => {
-      const cells = r.split(',');
-      cells[1] = plusDays(cells[1]!, shift);
-      change?.(cells);
-      return cells.join(',');
-    }),
-  ].join('\n') + '\n';
+  return (
+    [
+      head,
+      ...rows.map((r) => {
+        const cells = r.split(',');
+        cells[1] = plusDays(cells[1]!, shift);
+        change?.(cells);
+        return cells.join(',');
+      }),
+    ].join('\n') + '\n'
+  );
 }
 
 const ROUNDING = () => MxgConfigService.load().settlements.rounding;
