@@ -13,6 +13,7 @@ import {
   dateIn,
   plusCent,
   plusDays,
+  preSignedClaim,
   ratesCsv,
   recompute,
   RESIDENCE,
@@ -262,6 +263,20 @@ describe('RET reimbursement claims between two gateway processes (RET-3.1 … RE
       body.total.amount = plusCent(body.total.amount);
       const [problem] = await refusedBySender(body, ['LINE_USD_MISMATCH']);
       expect(problem!.field).toContain('lines[2]');
+    });
+
+    it('one cent off, pre-signed by KZ-RET’s signatory (application/pkcs7-mime): checked the same, LINE_USD_MISMATCH', async () => {
+      const body = validBody();
+      body.lines[3]!.usd = plusCent(body.lines[3]!.usd);
+      body.total.amount = plusCent(body.total.amount);
+      const { status, body: refused } = await pair.kz.api<Refusal>(
+        STAY.authority,
+        'POST',
+        '/messages',
+        await preSignedClaim(body),
+      );
+      expect({ status, code: refused.code }).toEqual({ status: 422, code: 'VALIDATION_FAILED' });
+      expect(refused.errors!.map((e) => e.rule)).toEqual(['LINE_USD_MISMATCH']);
     });
 
     it('a wrong total: TOTAL_MISMATCH (RET-3.6 «Итого»)', async () => {

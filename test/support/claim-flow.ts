@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MxgConfigService } from '@mxg/config';
+import { signCms } from '@mxg/cms';
+import { defaultAlgorithmPolicy, MxgConfigService } from '@mxg/config';
 import {
+  encodeMessage,
+  signatureSchemeFor,
   FileKeyStore,
   FileTrustStore,
   MESSAGE_FORMAT,
@@ -175,4 +178,30 @@ export async function craftClaimEnvelope(body: ClaimBody): Promise<Crafted> {
     header: sealed.header,
     delivery: { bytes: sealed.envelope, properties: { messageId: id, type: 'mxg.envelope' } },
   };
+}
+
+/**
+ * A reimbursement-claim KZ-RET's signatory signed before its national system submitted it (a
+ * CMS SignedData over the complete message, `application/pkcs7-mime`): the gateway checks its
+ * content exactly as a JSON submission's.
+ */
+export async function preSignedClaim(body: ClaimBody): Promise<Uint8Array> {
+  const config = MxgConfigService.load();
+  const id = randomUUID();
+  const header: MessageHeader = {
+    format: MESSAGE_FORMAT,
+    id,
+    type: 'reimbursement-claim',
+    agreement: 'RET',
+    from: { party: STAY.party, authority: STAY.authority },
+    to: { party: RESIDENCE.party, authority: RESIDENCE.authority },
+    createdAt: new Date().toISOString(),
+    correlationId: id,
+    inReplyTo: null,
+  };
+  const keys = await new FileKeyStore(config.paths.certs, STAY.party).signatory(STAY.signatory);
+  return signCms(encodeMessage({ header, body }), keys, {
+    scheme: signatureSchemeFor(keys.privateKey, defaultAlgorithmPolicy()),
+    signingTime: new Date(),
+  });
 }
