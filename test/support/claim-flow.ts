@@ -93,7 +93,7 @@ export function ratesCsv(shift = shiftFor(5), change?: (row: string[]) => void):
       head,
       ...rows.map((r) => {
         const cells = r.split(',');
-        cells[1] = plusDays(cells[1]!, shift);
+        cells[1] = plusDays(cells[1], shift);
         change?.(cells);
         return cells.join(',');
       }),
@@ -106,7 +106,7 @@ const ROUNDING = () => MxgConfigService.load().settlements.rounding;
 /** Each line's `usd` and the total recomputed after a change (RET-3.6): a valid claim again. */
 export function recompute(body: ClaimBody): ClaimBody {
   const policy = ROUNDING();
-  for (const line of body.lines) line.usd = convertLine(line as never, policy);
+  for (const line of body.lines) line.usd = convertLine(line, policy);
   body.total.amount = sumUsd(body.lines.map((l) => l.usd));
   return body;
 }
@@ -114,7 +114,7 @@ export function recompute(body: ClaimBody): ClaimBody {
 /** Adds one cent to a decimal string. */
 export const plusCent = (amount: string): string => {
   const [whole, cents = '00'] = amount.split('.');
-  const total = BigInt(whole!) * 100n + BigInt(cents.padEnd(2, '0').slice(0, 2)) + 1n;
+  const total = BigInt(whole) * 100n + BigInt(cents.padEnd(2, '0').slice(0, 2)) + 1n;
   return `${total / 100n}.${String(total % 100n).padStart(2, '0')}`;
 };
 

@@ -130,9 +130,9 @@ export class ClaimTracker {
         const [first] = checked.problems;
         return {
           ok: false,
-          code: first!.code,
+          code: first.code,
           message: checked.problems.map((p) => `${p.path}: ${p.code}`).join('; '),
-          treaty: first!.treaty,
+          treaty: first.treaty,
           problems: checked.problems,
         };
       }

@@ -31,6 +31,7 @@ import {
   type ClaimMove,
   ClaimTracker,
 } from '../../../claims/claim-tracker';
+import { claimInvalid } from '../../../claims/claims.errors';
 import { AuthorityChanges } from '../../authority-changes';
 import {
   type AcceptedConsentMove,
@@ -87,21 +88,12 @@ type Finding = Pick<BodyProblem, 'path' | 'message' | 'treaty'> & { readonly cod
 
 /**
  * The claim move a message makes when this gateway sends it (RET-3.1 … RET-4): a claim failing
- * its checks is refused with every problem as a field problem (422), a lifecycle refusal with
- * its code.
+ * its checks is refused as CLAIM_INVALID (422) with every problem as a field problem, a
+ * lifecycle refusal with its code.
  */
 function claimAccepted(move: ClaimMove): AcceptedClaimMove {
   if (move.ok) return move;
-  if ('problems' in move) {
-    throw validationFailed(
-      move.problems.map((p) => ({
-        field: p.path,
-        rule: p.code,
-        message: p.message,
-        treaty: p.treaty,
-      })),
-    );
-  }
+  if ('problems' in move) throw claimInvalid(move.problems);
   throw ClaimLifecycleError.from(move);
 }
 
