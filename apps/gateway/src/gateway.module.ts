@@ -8,6 +8,7 @@ import { ConsentsModule } from './consents/consents.module';
 import { DatabaseModule } from './database/database.module';
 import { EnvelopeModule } from './envelope/envelope.module';
 import { ExchangeModule } from './exchange/exchange.module';
+import { RatesModule } from './rates/rates.module';
 import { RequestsModule } from './requests/requests.module';
 import { RetentionModule } from './retention/retention.module';
 import { RoutingModule } from './routing/routing.module';
@@ -37,6 +38,7 @@ export class GatewayModule {
         RoutingModule,
         SchemasModule,
         RetentionModule,
+        RatesModule,
       ],
     };
   }

@@ -31,6 +31,7 @@ import {
 } from '../exchange/exchange.errors';
 import { AT_REST_ERROR_STATUS } from '../exchange/exchange.errors';
 import { HANDLING_ERROR_STATUS, type HandlingErrorCode } from '../exchange/handling.errors';
+import { RATES_ERROR_STATUS, type RatesErrorCode } from '../rates/rates.errors';
 
 /** Refusals of HTTP itself, before or around any handler. */
 export type HttpErrorCode =
@@ -61,7 +62,8 @@ export type ApiErrorCode =
   | ConsentsApiErrorCode
   | ClaimRefusalCode
   | ClaimsApiErrorCode
-  | HandlingErrorCode;
+  | HandlingErrorCode
+  | RatesErrorCode;
 
 /**
  * The HTTP status of every code. Typed over the union of every module's codes, so a code added
@@ -99,6 +101,8 @@ export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   ...CLAIMS_API_ERROR_STATUS,
   // MIG-11.2: a handling-restriction naming a message its authority did not send the addressee.
   ...HANDLING_ERROR_STATUS,
+  // RET-3.7: an official rate table refused.
+  ...RATES_ERROR_STATUS,
 };
 
 /** How long a client should wait before retrying a 503 (a database or broker outage). */

@@ -57,6 +57,8 @@ export const AUDIT_EVENT_TYPES = [
   // Configuration (MIG-2, MIG-9.4, MIG-17).
   'config.changed',
   'signatories.changed',
+  // An official exchange rate table imported, or refused (RET-3.7): source, rows, file digest.
+  'rates.imported',
   // The auditors themselves are audited.
   'audit.queried',
   'audit.exported',
