@@ -3,6 +3,7 @@ import { MxgConfigModule, type MxgConfigService } from '@mxg/config';
 import { Clock, SystemClock } from '@mxg/core';
 import { AuditModule } from './audit/audit.module';
 import { BrokerModule } from './broker/broker.module';
+import { ClaimsModule } from './claims/claims.module';
 import { ConsentsModule } from './consents/consents.module';
 import { DatabaseModule } from './database/database.module';
 import { EnvelopeModule } from './envelope/envelope.module';
@@ -33,6 +34,7 @@ export class GatewayModule {
         ExchangeModule,
         RequestsModule,
         ConsentsModule,
+        ClaimsModule,
         RoutingModule,
         SchemasModule,
         RetentionModule,

@@ -4,6 +4,12 @@ import { AUDIT_ERROR_STATUS, type AuditApiErrorCode } from '../audit/audit.error
 import type { AuditErrorCode } from '@mxg/audit';
 import type { AuthorityChangeCode } from '@mxg/config';
 import { AUTH_ERROR_STATUS, type AuthErrorCode } from '../auth/auth.errors';
+import type { ClaimRefusalCode } from '@mxg/lifecycle';
+import {
+  CLAIM_REFUSAL_STATUS,
+  CLAIMS_API_ERROR_STATUS,
+  type ClaimsApiErrorCode,
+} from '../claims/claims.errors';
 import type { ConsentRefusalCode } from '@mxg/lifecycle';
 import {
   CONSENT_REFUSAL_STATUS,
@@ -54,6 +60,8 @@ export type ApiErrorCode =
   | RetentionErrorCode
   | ConsentRefusalCode
   | ConsentsApiErrorCode
+  | ClaimRefusalCode
+  | ClaimsApiErrorCode
   | HandlingErrorCode
   | RatesErrorCode;
 
@@ -88,6 +96,9 @@ export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   // MIG-11.2, MIG-11.3: consent messages that do not fit their consent, and disclosures.
   ...CONSENT_REFUSAL_STATUS,
   ...CONSENTS_API_ERROR_STATUS,
+  // RET-3.1, RET-4: claim messages that do not fit their claim, and the claims API.
+  ...CLAIM_REFUSAL_STATUS,
+  ...CLAIMS_API_ERROR_STATUS,
   // MIG-11.2: a handling-restriction naming a message its authority did not send the addressee.
   ...HANDLING_ERROR_STATUS,
   // RET-3.7: an official rate table refused.

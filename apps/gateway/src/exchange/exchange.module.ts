@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
+import { RateTable } from '@mxg/settlements';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { EnvelopeModule } from '../envelope/envelope.module';
+import { CLAIM_RATE_TABLES } from '../claims/claim-rate-tables';
+import { ClaimStore } from '../claims/claim.store';
+import { ClaimTracker } from '../claims/claim-tracker';
 import { AuthorityChanges } from './authority-changes';
 import { DestructionNotices } from './destruction-notices';
 import { ConsentTracker } from './consent-tracker';
@@ -35,6 +39,13 @@ import { SubmitMessage } from './use-cases/submit-message/submit-message.use-cas
     RequestTracker,
     ConsentStore,
     ConsentTracker,
+    // RET-3, RET-4: the claims register, moved as claim messages are stored (see claims/).
+    ClaimStore,
+    ClaimTracker,
+    {
+      provide: CLAIM_RATE_TABLES,
+      useValue: { tableFor: () => Promise.resolve(RateTable.empty()) },
+    },
     AuthorityChanges,
     LegacyContentEncryption,
     HandlingRestrictions,
@@ -56,6 +67,7 @@ import { SubmitMessage } from './use-cases/submit-message/submit-message.use-cas
     ProtectionStore,
     RequestStore,
     ConsentStore,
+    ClaimStore,
     OutboxSignal,
     ReceiveEnvelope,
     ReceiveReceipt,

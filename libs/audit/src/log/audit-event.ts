@@ -39,6 +39,14 @@ export const AUDIT_EVENT_TYPES = [
   'consent.denied',
   'consent.revoked',
   'disclosure.onward',
+  // A RET reimbursement claim's life (RET-3.1, RET-4), and its payment deadline passing unpaid.
+  'claim.submitted',
+  'claim.received',
+  'claim.queried',
+  'claim.replied',
+  'claim.disputed',
+  'claim.paid',
+  'claim.overdue',
   // Retention (MIG-11.5): the destruction itself stays on the record.
   'data.destroyed',
   // MIG-11.5: a legal hold put on a message and lifted (it suspends destruction), and a
