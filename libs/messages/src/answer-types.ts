@@ -1,6 +1,6 @@
 import type { MessageType } from '@mxg/config';
 
-/** Types that answer another message (MIG-8, MIG-9.5, MIG-10, MIG-11): they need `inReplyTo`. */
+/** Types that answer another message (MIG-8, MIG-9.5, MIG-10, MIG-11, RET-4): they need `inReplyTo`. */
 export const ANSWER_TYPES: readonly MessageType[] = [
   'response',
   'refusal',
@@ -17,5 +17,9 @@ export const ANSWER_TYPES: readonly MessageType[] = [
   'consent-grant',
   'consent-denial',
   'consent-revocation',
+  // RET-4: a claim's payment, query, dispute and reply answer the claim (or each other)
   'payment-confirmation',
+  'claim-query',
+  'claim-dispute',
+  'claim-reply',
 ];

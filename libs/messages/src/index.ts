@@ -21,6 +21,21 @@ export {
 } from './schemas/handling.schema';
 export { attachmentSchema, type Attachment } from './schemas/attachment.schema';
 export {
+  CLAIM_DOCUMENT_KINDS,
+  CLAIM_LINE_KINDS,
+  type ClaimDocument,
+  type ClaimDocumentKind,
+  type ClaimLine,
+  type ClaimLineKind,
+  claimDisputeSchema,
+  claimQuerySchema,
+  claimReplySchema,
+  paymentConfirmationSchema,
+  type ReimbursementClaim,
+  reimbursementClaimSchema,
+  UNIT_LINE_KINDS,
+} from './schemas/claim.schema';
+export {
   ALLOWED_CONTENT_TYPES,
   ATTACHMENT_KINDS,
   type AttachmentKind,

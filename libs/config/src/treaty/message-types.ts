@@ -33,6 +33,11 @@ export const MESSAGE_TYPES = [
   // RET-3.1, RET-4: reimbursement of the costs of returning minors
   'reimbursement-claim',
   'payment-confirmation',
+  // RET-4: the paying state queries or disputes a claim (settled by consultation); the
+  // claiming state replies
+  'claim-query',
+  'claim-dispute',
+  'claim-reply',
   // MIG-11.5: the receiving gateway tells the provider it destroyed what it received
   'destruction-notice',
   // MIG-11.2, MIG-11.3: the provider adds handling restrictions to messages it sent

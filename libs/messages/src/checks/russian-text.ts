@@ -27,6 +27,9 @@ const FREE_TEXT_FIELDS = new Set([
   'position',
   'returnAct',
   'reference',
+  // RET-4: a claim's query and reply
+  'question',
+  'answer',
 ]);
 
 const CYRILLIC_LETTER = /[\u0400-\u04FF]/u;

@@ -20,7 +20,10 @@ describe(bodyJsonSchema.name, () => {
     expect(bodySchemaId('request')).toBe('urn:mxg:schema:mig:request:2');
     expect(bodySchemaId('response')).toBe('urn:mxg:schema:mig:response:2');
     expect(bodySchemaId('refusal')).toBe('urn:mxg:schema:mig:refusal:1');
-    expect(bodySchemaId('reimbursement-claim')).toBe('urn:mxg:schema:ret:reimbursement-claim:1');
+    // #13: version 2 — the line-by-line calculation (RET-3.6, RET-3.7).
+    expect(bodySchemaId('reimbursement-claim')).toBe('urn:mxg:schema:ret:reimbursement-claim:2');
+    expect(bodySchemaId('payment-confirmation')).toBe('urn:mxg:schema:ret:payment-confirmation:2');
+    expect(bodySchemaId('claim-dispute')).toBe('urn:mxg:schema:ret:claim-dispute:1');
   });
 
   it('enumerates the configured vocabulary (MIG-3, MIG-10.4)', () => {

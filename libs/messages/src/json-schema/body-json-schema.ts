@@ -13,10 +13,20 @@ export const BODY_SCHEMA_VERSIONS: Readonly<Record<MessageType, number>> = {
   // carries its handling restrictions.
   request: 2,
   response: 2,
+  // #13, RET-3.1..3.7: the claim carries the return act, typed documents, the invoice and the
+  // line-by-line calculation; the payment names the claim it pays.
+  'reimbursement-claim': 2,
+  'payment-confirmation': 2,
 };
 
 /** RET's types; every other type is MIG's. */
-const RET_TYPES: readonly MessageType[] = ['reimbursement-claim', 'payment-confirmation'];
+const RET_TYPES: readonly MessageType[] = [
+  'reimbursement-claim',
+  'payment-confirmation',
+  'claim-query',
+  'claim-dispute',
+  'claim-reply',
+];
 
 /** `urn:mxg:schema:mig:request:1`: names the body schema a message type and version has. */
 export function bodySchemaId(type: MessageType): string {

@@ -2,14 +2,13 @@ import { z } from 'zod';
 import type { MessageType, Vocabulary } from '@mxg/config';
 import { attachmentSchema } from './attachment.schema';
 import {
-  authorityCode,
-  calendarDate,
-  codeOf,
-  codeParams,
-  decimalAmount,
-  nonEmpty,
-  text,
-} from './field-schemas';
+  claimDisputeSchema,
+  claimQuerySchema,
+  claimReplySchema,
+  paymentConfirmationSchema,
+  reimbursementClaimSchema,
+} from './claim.schema';
+import { authorityCode, calendarDate, codeOf, codeParams, nonEmpty, text } from './field-schemas';
 import { personSchema } from './person.schema';
 import { DESTRUCTION_REASONS } from '../destruction-reasons';
 
@@ -225,23 +224,14 @@ function buildBodySchemas(vocabulary: Vocabulary): BodySchemas {
     'consent-revocation': z.strictObject({ reason: text().optional() }),
     // MIG-11.2, MIG-11.3: the provider adds handling restrictions to messages it sent.
     'handling-restriction': handlingRestrictionBody(),
-    // RET-3.1, RET-3.2, RET-2 — version 1, deliberately minimal: the return act and the total
-    // claimed in USD. The line-by-line calculation (RET-3.6, RET-3.7), the invoice (RET-3.5) and
-    // the typed documents (a)–(e) come with the RET claim issue.
-    'reimbursement-claim': z.strictObject({
-      returnAct: text().meta({ description: 'the return act signed at the handover (RET-3.1)' }),
-      returnedOn: calendarDate(),
-      currency: z.literal('USD', { error: 'must be USD (RET-2)' }),
-      total: decimalAmount(),
-      description: text().optional(),
-    }),
-    // RET-4 — version 1, deliberately minimal: when and how much was paid.
-    'payment-confirmation': z.strictObject({
-      paidOn: calendarDate(),
-      currency: z.literal('USD', { error: 'must be USD (RET-2)' }),
-      amount: decimalAmount(),
-      reference: text().optional(),
-    }),
+    // RET-3.1 to RET-3.7 — version 2: the return act, typed supporting documents, the invoice
+    // and the line-by-line calculation in US dollars (claim.schema.ts).
+    'reimbursement-claim': reimbursementClaimSchema,
+    // RET-4 — version 2: the payment names the claim it closes.
+    'payment-confirmation': paymentConfirmationSchema,
+    'claim-query': claimQuerySchema,
+    'claim-dispute': claimDisputeSchema,
+    'claim-reply': claimReplySchema,
     // MIG-11.5: the receiving gateway destroyed messages the provider sent it. Ids, digests,
     // instants and reason codes only — never content; sent by the gateway itself.
     'destruction-notice': z.strictObject({

@@ -34,10 +34,6 @@ export const codeOf = (codes: readonly string[], list: string) =>
     error: `must be one of the ${list} codes in config/vocabularies.yaml: ${codes.join(', ')}`,
   });
 
-/** An amount of money with exactly two decimals, as text: never a binary float (RET-3.6). */
-export const decimalAmount = () =>
-  z.string().regex(/^(0|[1-9]\d{0,14})\.\d{2}$/u, { error: 'must be an amount such as 1250.00' });
-
 /** A list that, when present, is not empty. */
 export const nonEmpty = <T extends z.ZodType>(item: T) =>
   z.array(item).min(1, { error: 'must list at least one' });

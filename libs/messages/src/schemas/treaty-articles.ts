@@ -24,6 +24,9 @@ export const TYPE_ARTICLE: Readonly<Record<MessageType, string>> = {
   'consent-revocation': 'MIG-11.3',
   'reimbursement-claim': 'RET-3.1',
   'payment-confirmation': 'RET-4',
+  'claim-query': 'RET-4',
+  'claim-dispute': 'RET-4',
+  'claim-reply': 'RET-4',
   'destruction-notice': 'MIG-11.5',
   'handling-restriction': 'MIG-11.2',
 };
@@ -37,12 +40,23 @@ const FIELD_ARTICLE: Readonly<Record<string, string>> = {
   currency: 'RET-2',
   purpose: 'MIG-11.2',
   handling: 'MIG-11.2',
+  // RET: the claim's parts (RET-3.1 to RET-3.7)
+  returnAct: 'RET-3.1',
+  documents: 'RET-3.2',
+  invoice: 'RET-3.5',
+  lines: 'RET-3.6',
+  total: 'RET-2',
 };
+
+const RET_ARTICLE = /^RET-/u;
 
 /** The article a finding at `path` (from the body) cites. */
 export function articleOf(type: MessageType, path: readonly PropertyKey[]): string {
   const [first] = path;
   if (first === 'categories') return 'MIG-5';
-  if (first === 'attachments') return type === 'request' ? 'MIG-9.2' : 'MIG-6';
+  if (first === 'attachments') {
+    if (RET_ARTICLE.test(TYPE_ARTICLE[type])) return 'RET-3.2';
+    return type === 'request' ? 'MIG-9.2' : 'MIG-6';
+  }
   return (typeof first === 'string' && FIELD_ARTICLE[first]) || TYPE_ARTICLE[type];
 }
