@@ -9,7 +9,10 @@ import { createTestDatabase, type TestDatabase } from './test-database';
 import { createTestBroker, type TestBroker } from './test-broker';
 
 const ROOT = join(__dirname, '..', '..');
-const AUTHORITIES: Record<string, string[]> = { KZ: ['KZ-MVD', 'KZ-MTSZN'], AZ: ['AZ-DMX'] };
+const AUTHORITIES: Record<string, string[]> = {
+  KZ: ['KZ-MVD', 'KZ-MTSZN', 'KZ-RET'],
+  AZ: ['AZ-DMX', 'AZ-RET'],
+};
 
 export interface ApiAnswer<T = Record<string, unknown>> {
   status: number;

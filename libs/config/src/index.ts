@@ -10,12 +10,21 @@ export type {
   RetentionPolicy,
   RetentionRule,
 } from './retention/retention.types';
+export { loadSettlements, SETTLEMENTS_FILE } from './files/load-settlements';
+export type { PartyCaps, RoundingPolicy, SettlementsConfig } from './settlements/settlements.types';
 export type { Env } from './env/env.schema';
 export { loadEnv } from './env/load-env';
 export { MESSAGE_TYPES, type MessageType } from './treaty/message-types';
 export { addDays, addMonths, withinDays } from './treaty/calendar';
 export { lastDayInForce, TERMINATION_NOTICE_MONTHS } from './treaty/agreement-term';
 export { TreatyRegistry } from './treaty/treaty-registry';
+export { entryIntoForce, participationIn } from './treaty/participation';
+export {
+  RET_CLAIM_DAYS,
+  RET_ENTRY_INTO_FORCE_DAYS,
+  RET_NOTIFICATIONS_FOR_ENTRY_INTO_FORCE,
+  RET_PAYMENT_DAYS,
+} from './treaty/ret-terms';
 export {
   applyAuthorityChange,
   AUTHORITY_CHANGE_CODES,
@@ -30,6 +39,9 @@ export type {
   DatedNames,
   MultilateralAgreement,
   Names,
+  NationalBank,
+  Participant,
+  Participation,
   Party,
   Signatory,
   TreatyData,

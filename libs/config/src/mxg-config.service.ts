@@ -7,6 +7,8 @@ import { type GatewayIdentity, loadGatewayConfig } from './files/load-gateway-co
 import { loadTreatyConfig } from './files/load-treaty-config';
 import { loadVocabulary } from './files/load-vocabulary';
 import { loadRetention } from './files/load-retention';
+import { loadSettlements } from './files/load-settlements';
+import type { SettlementsConfig } from './settlements/settlements.types';
 import type { RetentionPolicy } from './retention/retention.types';
 import type { Vocabulary } from './vocabulary/vocabulary.types';
 import { findRepoRoot } from './repo-root';
@@ -39,6 +41,7 @@ export interface MxgPaths {
 export class MxgConfigService {
   private loadedVocabulary: Vocabulary | undefined;
   private loadedRetention: RetentionPolicy | undefined;
+  private loadedSettlements: SettlementsConfig | undefined;
 
   private constructor(
     readonly env: Env,
@@ -109,6 +112,15 @@ export class MxgConfigService {
       this.paths.root,
     );
     return this.loadedRetention;
+  }
+
+  /**
+   * RET-3.3, RET-3.4, RET-3.6: the rounding policy of claims' USD amounts and each party's caps
+   * (`config/settlements.yaml`), read on first use.
+   */
+  get settlements(): SettlementsConfig {
+    this.loadedSettlements ??= loadSettlements(this.paths.config, this.treaty, this.paths.root);
+    return this.loadedSettlements;
   }
 
   get gateway(): GatewayIdentity {

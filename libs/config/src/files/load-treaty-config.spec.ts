@@ -55,9 +55,61 @@ describe(loadTreatyConfig.name, () => {
     expect(mig.kind === 'bilateral' && mig.parties).toEqual(['KZ', 'AZ']);
     const ret = sut.agreement('RET');
     expect(ret.kind === 'multilateral' && ret.participants).toHaveLength(11);
-    expect(sut.authoritiesOf('KZ').map((a) => a.code)).toEqual(['KZ-MVD', 'KZ-MTSZN']);
+    expect(sut.authoritiesOf('KZ').map((a) => a.code)).toEqual(['KZ-MVD', 'KZ-MTSZN', 'KZ-RET']);
     expect(sut.signatoriesOf('AZ-DMX').length).toBeGreaterThan(0);
     expect(ret.algorithms.minRsaBits).toBe(2048); // RET lists none: the defaults apply
+  });
+
+  it('ships a placeholder RET authority for each of the eleven parties, with currency and national bank', () => {
+    const sut = loadTreatyConfig(config.dir, config.root);
+    const ret = sut.agreement('RET');
+    expect(ret.authorities).toHaveLength(11);
+    for (const party of sut.allParties()) {
+      expect(ret.authorities).toContain(`${party.code}-RET`);
+      expect(sut.authority(`${party.code}-RET`)).toMatchObject({
+        party: party.code,
+        placeholder: true,
+      });
+      expect(party.currency).toMatch(/^[A-Z]{3}$/);
+    }
+    expect(sut.party('KZ')).toMatchObject({ currency: 'KZT', nationalBank: { code: 'NBK' } });
+    expect(sut.authority('KZ-MVD').placeholder).toBe(false); // the default
+  });
+
+  it('computes the development RET dates (RET-7/8): in force 2016, KG acceded later, UA left, AM none', () => {
+    const sut = loadTreatyConfig(config.dir, config.root);
+    const on = new Date('2026-12-01T00:00:00Z');
+    const inForce = sut
+      .allParties()
+      .filter((p) => sut.isParticipating('RET', p.code, on))
+      .map((p) => p.code);
+    expect(inForce.sort()).toEqual(['AZ', 'BY', 'KG', 'KZ', 'MD', 'RU', 'TJ']);
+    expect(sut.participation('RET', 'KZ')?.participatingFrom).toBe('2016-03-01');
+    expect(sut.participation('RET', 'KG')).toMatchObject({
+      accession: true,
+      participatingFrom: '2017-01-10',
+    });
+    expect(sut.participation('RET', 'UA')?.leftOn).not.toBeNull();
+  });
+
+  it('refuses a party without its currency (RET-3.7)', () => {
+    config.edit('parties.yaml', '    currency: KGS\n', '');
+    const issues = issuesOf(() => loadTreatyConfig(config.dir, config.root));
+    expect(issues).toEqual([
+      expect.objectContaining({ file: 'config/parties.yaml', field: 'parties[8].currency' }),
+    ]);
+  });
+
+  it('refuses the old hand-typed participatingFrom (RET-7/8: the start is computed)', () => {
+    config.edit(
+      'agreements.yaml',
+      'notificationReceived: 2016-01-20',
+      'participatingFrom: 2016-03-01',
+    );
+    const issues = issuesOf(() => loadTreatyConfig(config.dir, config.root));
+    expect(issues.map((i) => `${i.field}: ${i.message}`)).toContain(
+      'agreements[1].participants[0]: Unrecognized key: "participatingFrom"',
+    );
   });
 
   it('refuses an algorithm outside the allow-list, e.g. SHA-1', () => {

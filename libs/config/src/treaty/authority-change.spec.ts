@@ -10,6 +10,7 @@ const dmx: Authority = {
   party: 'AZ',
   timeZone: 'Asia/Baku',
   names: [{ from: '2020-06-01', ru: 'ГМС', en: 'State Migration Service' }],
+  placeholder: false,
   validFrom: '2020-06-01',
   validTo: null,
 };

@@ -36,8 +36,30 @@ const validity = {
   validTo: isoDate.nullable().default(null),
 };
 
+const currencyCode = z
+  .string()
+  .regex(/^[A-Z]{3}$/, { error: 'expected an ISO 4217 currency code such as KZT' });
+
+/** RET-3.7: the body whose official exchange rates count for the party, e.g. NBK. */
+const nationalBank = z.strictObject({
+  code: z
+    .string()
+    .regex(/^[A-Z]{2,10}$/, { error: 'expected an upper-case code of 2 to 10 letters, e.g. NBK' }),
+  ...names.shape,
+});
+
 export const partiesFileSchema = z.strictObject({
-  parties: z.array(z.strictObject({ code: partyCode, names })).min(1),
+  parties: z
+    .array(
+      z.strictObject({
+        code: partyCode,
+        names,
+        /** ISO 4217: the party's national currency (RET-3.7 rates are against it). */
+        currency: currencyCode,
+        nationalBank,
+      }),
+    )
+    .min(1),
 });
 
 /** Whether the Intl time-zone database (IANA tzdata) knows `name`, e.g. `Asia/Almaty`. */
@@ -90,6 +112,11 @@ export const authoritiesFileSchema = z.strictObject({
         party: partyCode,
         timeZone,
         names: datedNames,
+        /**
+         * True where the treaty's text does not name the authority (RET names none): the entry
+         * stands in until the party notifies its real one.
+         */
+        placeholder: z.boolean().default(false),
         ...validity,
       }),
     )
@@ -159,15 +186,25 @@ const multilateralAgreement = z.strictObject({
   code: z.string().regex(/^[A-Z]{2,10}$/),
   kind: z.literal('multilateral'),
   title: names,
-  /** RET-7/8: each party takes part from its own date (30 days after its notification). */
+  /**
+   * RET-7/8: the dates the depositary received each party's document; the date each party takes
+   * part from is computed from them (`TreatyRegistry.participation`), never typed.
+   */
   participants: z
     .array(
       z.strictObject({
         party: partyCode,
-        participatingFrom: isoDate.nullable().default(null),
+        /** The depositary's receipt of the party's notification (or accession document); null: none yet. */
+        notificationReceived: isoDate.nullable().default(null),
+        /** True when the party acceded: its document does not count towards the first three. */
+        accession: z.boolean().default(false),
+        /** The first day the party no longer takes part (it left); null: it has not left. */
+        leftOn: isoDate.nullable().default(null),
       }),
     )
     .min(2),
+  /** The first day the agreement is no longer in force for anyone (RET ends with the 2002 agreement). */
+  endsOn: isoDate.nullable().default(null),
   authorities: z.array(authorityCode).default([]),
   messageTypes,
   algorithms: algorithmPolicy,

@@ -1,16 +1,48 @@
 import { MxgError } from '@mxg/core';
 import { defaultAlgorithmPolicy } from './treaty-config.schema';
 import { TreatyRegistry } from './treaty-registry';
-import type { TreatyData } from './treaty.types';
+import type { Participant, TreatyData } from './treaty.types';
 
 const names = { ru: 'ру', en: 'en' };
+const party = (code: string, currency: string, bank: string) => ({
+  code,
+  names,
+  currency,
+  nationalBank: { code: bank, ...names },
+});
+const participant = (
+  code: string,
+  notificationReceived: string | null,
+  more: Partial<Participant> = {},
+): Participant => ({ party: code, notificationReceived, accession: false, leftOn: null, ...more });
 
-function registry(overrides: { terminationNoticeReceived?: string | null } = {}): TreatyRegistry {
+/** RET-7: KZ, AZ, RU notify; RU's is the third (2016-01-31), so RET is in force from 2016-03-01. */
+const RET_PARTICIPANTS: readonly Participant[] = [
+  participant('KZ', '2016-01-15'),
+  participant('AZ', '2016-01-20'),
+  participant('RU', '2016-01-31'),
+  participant('BY', '2016-02-10'),
+  participant('KG', '2016-12-11', { accession: true }),
+  participant('UA', '2016-02-15', { leftOn: '2019-01-01' }),
+  participant('AM', null),
+];
+
+function registry(
+  overrides: {
+    terminationNoticeReceived?: string | null;
+    participants?: readonly Participant[];
+    endsOn?: string | null;
+  } = {},
+): TreatyRegistry {
   const data: TreatyData = {
     parties: [
-      { code: 'KZ', names },
-      { code: 'AZ', names },
-      { code: 'AM', names },
+      party('KZ', 'KZT', 'NBK'),
+      party('AZ', 'AZN', 'CBAR'),
+      party('AM', 'AMD', 'CBA'),
+      party('RU', 'RUB', 'CBR'),
+      party('BY', 'BYN', 'NBRB'),
+      party('KG', 'KGS', 'NBKR'),
+      party('UA', 'UAH', 'NBU'),
     ],
     authorities: [
       {
@@ -21,6 +53,7 @@ function registry(overrides: { terminationNoticeReceived?: string | null } = {})
           { from: '2020-06-01', ru: 'МВД', en: 'Ministry of Internal Affairs' },
           { from: '2027-01-01', ru: 'МВД (новое)', en: 'Ministry of the Interior' },
         ],
+        placeholder: false,
         validFrom: '2020-06-01',
         validTo: null,
       },
@@ -29,6 +62,7 @@ function registry(overrides: { terminationNoticeReceived?: string | null } = {})
         party: 'AZ',
         timeZone: 'Asia/Baku',
         names: [{ from: '2020-06-01', ...names }],
+        placeholder: false,
         validFrom: '2020-06-01',
         validTo: '2025-12-31',
       },
@@ -49,11 +83,8 @@ function registry(overrides: { terminationNoticeReceived?: string | null } = {})
         code: 'RET',
         kind: 'multilateral',
         title: names,
-        participants: [
-          { party: 'KZ', participatingFrom: '2016-03-01' },
-          { party: 'AZ', participatingFrom: '2016-04-10' },
-          { party: 'AM', participatingFrom: null },
-        ],
+        participants: overrides.participants ?? RET_PARTICIPANTS,
+        endsOn: overrides.endsOn ?? null,
         authorities: [],
         messageTypes: ['reimbursement-claim'],
         algorithms: defaultAlgorithmPolicy(),
@@ -160,13 +191,97 @@ describe(TreatyRegistry.name, () => {
     });
   });
 
-  describe('RET-7/8: each party takes part from its own date', () => {
-    it('admits a party from its date and refuses one that has not joined', () => {
+  describe('RET-7/8: each party takes part from its computed date', () => {
+    it('enters into force 30 days after the third notification, for the first three alike', () => {
       const sut = registry();
-      expect(sut.isParticipating('RET', 'AZ', at('2016-04-09T12:00:00Z'))).toBe(false);
-      expect(sut.isParticipating('RET', 'AZ', at('2016-04-10T00:00:00Z'))).toBe(true);
+      expect(sut.entryIntoForce('RET')).toBe('2016-03-01');
+      for (const code of ['KZ', 'AZ', 'RU']) {
+        expect(sut.participation('RET', code)).toEqual({
+          agreement: 'RET',
+          party: code,
+          notificationReceived: RET_PARTICIPANTS.find((p) => p.party === code)!
+            .notificationReceived,
+          accession: false,
+          participatingFrom: '2016-03-01',
+          leftOn: null,
+        });
+      }
+      expect(sut.isParticipating('RET', 'KZ', at('2016-02-29T23:59:59Z'))).toBe(false);
+      expect(sut.isParticipating('RET', 'KZ', at('2016-03-01T00:00:00Z'))).toBe(true);
+    });
+
+    it('is not in force for anyone while fewer than three notifications have come', () => {
+      const sut = registry({
+        participants: [participant('KZ', '2016-01-15'), participant('AZ', '2016-01-20')],
+      });
+      expect(sut.entryIntoForce('RET')).toBeNull();
+      expect(sut.participation('RET', 'KZ')?.participatingFrom).toBeNull();
+      expect(sut.isParticipating('RET', 'KZ', at('2030-01-01T00:00:00Z'))).toBe(false);
+    });
+
+    it('admits a later notification 30 days after its own receipt', () => {
+      const sut = registry();
+      expect(sut.participation('RET', 'BY')?.participatingFrom).toBe('2016-03-11');
+      expect(sut.isParticipating('RET', 'BY', at('2016-03-10T23:59:59Z'))).toBe(false);
+      expect(sut.isParticipating('RET', 'BY', at('2016-03-11T00:00:00Z'))).toBe(true);
+    });
+
+    it('admits an acceding party 30 days after its document, which does not count towards three', () => {
+      const sut = registry();
+      expect(sut.participation('RET', 'KG')).toMatchObject({
+        accession: true,
+        participatingFrom: '2017-01-10',
+      });
+      const early = registry({
+        participants: [
+          participant('KZ', '2016-01-15'),
+          participant('AZ', '2016-01-20'),
+          participant('KG', '2016-01-10', { accession: true }),
+          participant('RU', '2016-06-01'),
+        ],
+      });
+      // KG's accession does not make AZ's the third notification: RU's is (2016-06-01).
+      expect(early.entryIntoForce('RET')).toBe('2016-07-01');
+      // nor does an early accession take effect before the protocol is in force.
+      expect(early.participation('RET', 'KG')?.participatingFrom).toBe('2016-07-01');
+    });
+
+    it('stops on leftOn: the first day the party no longer takes part', () => {
+      const sut = registry();
+      expect(sut.participation('RET', 'UA')).toMatchObject({
+        participatingFrom: '2016-03-16',
+        leftOn: '2019-01-01',
+      });
+      expect(sut.isParticipating('RET', 'UA', at('2018-12-31T23:59:59Z'))).toBe(true);
+      expect(sut.isParticipating('RET', 'UA', at('2019-01-01T00:00:00Z'))).toBe(false);
+    });
+
+    it('stops for everyone on endsOn, unless a party left earlier', () => {
+      const sut = registry({ endsOn: '2030-01-01' });
+      expect(sut.participation('RET', 'KZ')?.leftOn).toBe('2030-01-01');
+      expect(sut.participation('RET', 'UA')?.leftOn).toBe('2019-01-01');
+      expect(sut.isParticipating('RET', 'KZ', at('2029-12-31T23:59:59Z'))).toBe(true);
+      expect(sut.isParticipating('RET', 'KZ', at('2030-01-01T00:00:00Z'))).toBe(false);
+    });
+
+    it('refuses a party with no notification (null) and one that is not a participant', () => {
+      const sut = registry();
+      expect(sut.participation('RET', 'AM')).toMatchObject({
+        notificationReceived: null,
+        participatingFrom: null,
+      });
       expect(sut.isParticipating('RET', 'AM', at('2026-01-01T00:00:00Z'))).toBe(false);
-      expect(sut.isParticipating('RET', 'RU', at('2026-01-01T00:00:00Z'))).toBe(false);
+      expect(sut.participation('RET', 'TM')).toBeUndefined();
+      expect(sut.isParticipating('RET', 'TM', at('2026-01-01T00:00:00Z'))).toBe(false);
+    });
+
+    it('gives MIG-17 participation from inForceFrom to the day after the last day in force', () => {
+      const sut = registry({ terminationNoticeReceived: '2026-08-31' });
+      expect(sut.participation('MIG', 'KZ')).toMatchObject({
+        participatingFrom: '2020-06-01',
+        leftOn: '2027-03-01',
+      });
+      expect(sut.participation('MIG', 'AM')).toBeUndefined();
     });
   });
 

@@ -1,9 +1,18 @@
 import { MxgError } from '@mxg/core';
 import { lastDayInForce } from './agreement-term';
 import { applyAuthorityChange, type AuthorityChangeNotice } from './authority-change';
-import { startOfDay, withinDays } from './calendar';
+import { addDays, startOfDay, withinDays } from './calendar';
 import type { MessageType } from './message-types';
-import type { Agreement, Authority, Names, Party, Signatory, TreatyData } from './treaty.types';
+import { entryIntoForce, participationIn } from './participation';
+import type {
+  Agreement,
+  Authority,
+  Names,
+  Participation,
+  Party,
+  Signatory,
+  TreatyData,
+} from './treaty.types';
 
 /**
  * The treaty configuration as the gateway asks it questions: who the parties and their
@@ -148,13 +157,28 @@ export class TreatyRegistry {
           )
         );
       case 'multilateral': {
-        const participant = agreement.participants.find((p) => p.party === partyCode);
+        // RET-7/8: from the computed start up to (not including) the day it left or RET ended.
+        const p = this.participation(agreementCode, partyCode);
         return (
-          participant?.participatingFrom != null &&
-          withinDays(at, participant.participatingFrom, null)
+          p?.participatingFrom != null &&
+          withinDays(at, p.participatingFrom, p.leftOn === null ? null : addDays(p.leftOn, -1))
         );
       }
     }
+  }
+
+  /**
+   * A party's participation in an agreement — for RET the start computed from the depositary's
+   * dates (RET-7/8), for MIG its own dates (MIG-17) — or undefined when it is not a party to it.
+   */
+  participation(agreementCode: string, partyCode: string): Participation | undefined {
+    return participationIn(this.agreement(agreementCode), partyCode);
+  }
+
+  /** RET-7: the day a multilateral agreement entered (or enters) into force; null: not yet. */
+  entryIntoForce(agreementCode: string): string | null {
+    const agreement = this.agreement(agreementCode);
+    return agreement.kind === 'bilateral' ? agreement.inForceFrom : entryIntoForce(agreement);
   }
 
   allowsMessageType(agreementCode: string, type: MessageType): boolean {
