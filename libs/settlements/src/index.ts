@@ -12,7 +12,7 @@ export type {
   CalculationLine,
   CalculationRate,
 } from './render/calculation-claim';
-export type { CalculationContext, CalculationRounding } from './render/calculation-context';
+export { calculationContext, type CalculationContext } from './render/calculation-context';
 export { CALCULATION_COLUMNS, TOTAL_LABEL } from './render/calculation-table';
 export { renderCalculationHtml } from './render/render-calculation-html';
 export { renderCalculationPdf } from './render/render-calculation-pdf';

@@ -1,8 +1,8 @@
 /**
  * What the calculation (RET-3.6) is drawn from: the parts of a `reimbursement-claim` v2 body it
  * shows. Structural, so a schema-valid body (the zod-inferred type in @mxg/messages) is one.
- * The representatives are absent and the minor is only read to be masked: the calculation
- * names nobody (ids, numbers, amounts).
+ * The minor and the representatives are read only to be masked: the calculation names nobody
+ * (ids, numbers, amounts).
  */
 export interface CalculationClaim {
   readonly claimNumber: string;
@@ -11,12 +11,13 @@ export interface CalculationClaim {
   readonly returnAct: {
     readonly number: string;
     readonly handoverDate: string;
-    /** Read only to keep it out: free text that repeats it is masked (see `personMask`). */
+    /** Read only to keep them out: free text that repeats them is masked (see `personMask`). */
     readonly minor?: {
       readonly surname?: string;
       readonly givenNames?: string;
       readonly dateOfBirth?: string;
     };
+    readonly representatives?: readonly { readonly name?: string }[];
   };
   readonly invoice: { readonly number: string; readonly date: string };
   readonly documents: readonly CalculationDocument[];

@@ -1,5 +1,6 @@
 import type { CalculationClaim, CalculationLine, CalculationRate } from './calculation-claim';
-import type { CalculationContext, CalculationRounding } from './calculation-context';
+import type { CalculationContext } from './calculation-context';
+import type { RoundingPolicy } from '@mxg/config';
 
 /** One column of the RET-3.6 table: its Russian heading, share of the width, alignment. */
 export interface CalculationColumn {
@@ -51,7 +52,7 @@ const UNITS: Readonly<Record<string, string>> = {
   'per-diem': 'чел.-дней',
 };
 
-const ROUNDING_MODES: Readonly<Record<CalculationRounding['mode'], string>> = {
+const ROUNDING_MODES: Readonly<Record<RoundingPolicy['mode'], string>> = {
   'half-up': 'половина округляется от нуля (half-up)',
   'half-even': 'половина округляется к чётной цифре, «банковское» округление (half-even)',
 };
@@ -121,14 +122,16 @@ export function calculationTable(
 export const MASKED = '[скрыто]';
 
 /**
- * Free text (a line's or a document's name) that repeats the minor's names or birth date has
- * them masked: the calculation goes to finance staff and auditors, who need ids and amounts only.
+ * Free text (a line's or a document's name) that repeats the minor's names or birth date, or a
+ * representative's name, has them masked: the calculation goes to finance staff and auditors, who need ids and amounts only.
  * A word that begins with a name is masked whole, so inflected forms (Мамедова) go too.
  */
 function personMask(claim: CalculationClaim): (text: string) => string {
   const minor = claim.returnAct.minor;
   const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
-  const names = `${minor?.surname ?? ''} ${minor?.givenNames ?? ''}`
+  const representatives = (claim.returnAct.representatives ?? []).map((r) => r.name ?? '');
+  const names = [minor?.surname ?? '', minor?.givenNames ?? '', ...representatives]
+    .join(' ')
     .split(/[\s-]+/u)
     .filter((w) => w.length >= 3)
     .map((w) => `${escape(w)}\\p{L}*`);

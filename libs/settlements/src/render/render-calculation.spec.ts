@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findRepoRoot, loadSettlements, loadTreatyConfig } from '@mxg/config';
+import type { ReimbursementClaim } from '@mxg/messages';
 import type { CalculationClaim, CalculationLine } from './calculation-claim';
-import type { CalculationContext } from './calculation-context';
+import { calculationContext, type CalculationContext } from './calculation-context';
 import { CALCULATION_COLUMNS, TOTAL_LABEL } from './calculation-table';
 import { renderCalculationHtml } from './render-calculation-html';
 import { renderCalculationPdf } from './render-calculation-pdf';
@@ -31,6 +33,7 @@ const claim: CalculationClaim & { returnAct: { place: string } } = {
     handoverDate: '2026-10-06',
     place: 'Алматы',
     minor: { surname: 'Мамедов', givenNames: 'Руслан', dateOfBirth: '2011-03-14' },
+    representatives: [{ name: 'Сейткали Айгерим' }, { name: 'Гасанов Турал' }],
   },
   invoice: { number: 'INV-77', date: '2026-10-10' },
   documents: [
@@ -39,7 +42,7 @@ const claim: CalculationClaim & { returnAct: { place: string } } = {
     {
       id: 'd4',
       kind: 'accommodation',
-      name: 'Счёт гостиницы <Алатау> & Co за Мамедова Руслана',
+      name: 'Счёт гостиницы <Алатау> & Co за Мамедова Руслана, оплатил Гасанов Т.',
       date: '2026-10-05',
     },
   ],
@@ -154,7 +157,7 @@ describe('the RET-3.6 calculation', () => {
 
     it('names nobody: the minor’s names and birth date are masked where free text repeats them', () => {
       expect(text).not.toMatch(/Мамедов|Руслан|2011-03-14|14\.03\.2011/u);
-      expect(text).toContain('Co за [скрыто] [скрыто]');
+      expect(text).toContain('Co за [скрыто] [скрыто], оплатил [скрыто] Т.');
     });
   });
 
@@ -184,6 +187,36 @@ describe('the RET-3.6 calculation', () => {
       expect(text.split('Наименование расходов').length - 1).toBe(pages);
       for (const l of lines) expect(text).toContain(l.name);
       expect(text).toContain(`${TOTAL_LABEL} 7752.00`);
+    });
+  });
+
+  describe(calculationContext.name, () => {
+    const root = findRepoRoot();
+    const config = join(root, 'config');
+    const treaty = loadTreatyConfig(config, root);
+    // A schema-valid claim body is what the renderers take (compile-time: no cast).
+    const example: ReimbursementClaim = JSON.parse(
+      readFileSync(join(root, 'examples', 'ret', 'claim.json'), 'utf8'),
+    );
+    const sut = calculationContext(example, treaty, loadSettlements(config, treaty, root));
+
+    it('names the states and national banks from parties.yaml, the rounding from settlements.yaml', () => {
+      expect(sut.states.AZ).toBe('Азербайджанская Республика');
+      expect(sut.banks?.NBK).toBe('Национальный Банк Республики Казахстан');
+      expect(sut.nationalCurrency).toBe('KZT');
+      expect(sut.rounding).toEqual({ mode: 'half-up', scale: 2 });
+    });
+
+    it('renders the example claim (examples/ret) without the minor’s or representatives’ names', () => {
+      const text = htmlText(renderCalculationHtml(example, sut));
+      for (const l of example.lines) expect(text).toContain(l.name);
+      expect(text).toContain(`${TOTAL_LABEL} ${example.total.amount}`);
+      const people = [
+        example.returnAct.minor.surname,
+        ...example.returnAct.minor.givenNames.split(' '),
+        ...example.returnAct.representatives.flatMap((r) => r.name.split(' ')),
+      ];
+      for (const word of people) expect(text).not.toContain(word);
     });
   });
 });
