@@ -9,15 +9,22 @@ import { attachmentId, calendarDate, codeParams, nonEmpty, text } from './field-
  * these schemas say only what each field is.
  */
 
-/** An exact decimal as text, e.g. 120.00 or 515.2034: RET-3.6 money, never a JSON number. */
+/**
+ * An exact decimal as text, e.g. 120.00 or 515.2034: RET-3.6 money, never a JSON number. At most
+ * 18 integer and 12 fraction digits, so a line's conversion is exact (@mxg/settlements `Money`).
+ */
 export const money = () =>
-  z.string().regex(/^-?\d+(\.\d+)?$/u, { error: 'must be a decimal as text, such as 120.00' });
+  z.string().regex(/^-?\d{1,18}(\.\d{1,12})?$/u, {
+    error: 'must be a decimal as text, such as 120.00 (at most 18 + 12 digits)',
+  });
 
 /** A rate: a positive decimal as text, national currency per `units` of the other. */
 const rateValue = () =>
   z
     .string()
-    .regex(/^\d+(\.\d+)?$/u, { error: 'must be a positive decimal as text, such as 515.20' })
+    .regex(/^\d{1,18}(\.\d{1,12})?$/u, {
+      error: 'must be a positive decimal as text, such as 515.20',
+    })
     .refine((v) => /[1-9]/u.test(v), { error: 'must be greater than zero' });
 
 /** ISO 4217 alphabetic code (RET-3.6: the currency of each expense). */
@@ -29,9 +36,11 @@ const partyCode = () =>
   z.string().regex(/^[A-Z]{2}$/u, { error: 'must be a party code such as KZ' });
 
 const positiveInt = () =>
-  z.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' }).min(1, {
-    error: 'must be at least 1',
-  });
+  z
+    .number({ error: 'must be a whole number' })
+    .int({ error: 'must be a whole number' })
+    .min(1, { error: 'must be at least 1' })
+    .max(999_999_999, { error: 'must be at most 999999999' });
 
 /** A claim's number, unique per claiming party, e.g. KZ-RET-2026-0012. */
 export const claimNumber = () =>
