@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { JsonError, parseStrictJson } from '@mxg/core';
+import { RateTable } from '@mxg/settlements';
+import { usageError } from './usage-error';
+
+/**
+ * A claim file as `mxg claim` takes it: the `reimbursement-claim` body itself (as
+ * examples/ret/claim.json), or a message carrying one — the shape `POST /messages` takes or a
+ * whole `{header, body}` — whose body is then the claim. Unreadable, not JSON, or another
+ * message type is a usage mistake (exit 2).
+ */
+export function readClaimFile(file: string): unknown {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    usageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  let json: unknown;
+  try {
+    json = parseStrictJson(bytes);
+  } catch (error) {
+    if (!(error instanceof JsonError)) throw error;
+    usageError(`${file} is not JSON MXG can read: ${error.message}`);
+  }
+  if (!isObject(json) || !('body' in json)) return json;
+  const header = isObject(json.header) ? json.header : json;
+  if (header.type !== 'reimbursement-claim') {
+    usageError(
+      `${file} is a ${typeof header.type === 'string' ? header.type : 'message of no type'}, not a reimbursement-claim (RET-3.1)`,
+    );
+  }
+  return json.body;
+}
+
+/** The official rate tables of `--rates` files, one national bank each (RET-3.7), merged. */
+export function readRateFiles(files: readonly string[]): {
+  table: RateTable;
+  files: { file: string; sources: string[]; rows: number }[];
+} {
+  let table = RateTable.empty();
+  const read = files.map((file) => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      usageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+    let one: RateTable;
+    try {
+      one = RateTable.fromCsv(text, file);
+    } catch (error) {
+      if (!(error instanceof Error && (error as { code?: unknown }).code === 'RATES_INVALID')) {
+        throw error;
+      }
+      usageError(error.message);
+    }
+    table = table.merge(one);
+    return { file, sources: one.sources(), rows: one.rows().length };
+  });
+  return { table, files: read };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
