@@ -1,16 +1,13 @@
 import type Decimal from 'decimal.js';
+import type { RoundingPolicy } from '@mxg/config';
 import { Money } from './money';
 
 /**
- * How a line's exact USD amount is rounded, once (RET-3.6). The treaty sets no rule, so it is a
+ * How a line's exact USD amount is rounded, once (RET-3.6). The treaty sets none, so it is a
  * configured, documented policy (`config/settlements.yaml`): `half-up` rounds a tie away from
  * zero (0.125 → 0.13), `half-even` to the even cent (0.125 → 0.12, 0.135 → 0.14).
  */
-export interface RoundingPolicy {
-  readonly mode: 'half-up' | 'half-even';
-  /** Digits after the decimal point: 2 for cents. */
-  readonly scale: number;
-}
+export type { RoundingPolicy };
 
 const MODES: Readonly<Record<RoundingPolicy['mode'], Decimal.Rounding>> = {
   'half-up': Money.ROUND_HALF_UP,
