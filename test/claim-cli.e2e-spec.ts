@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ReimbursementClaim } from '@mxg/messages';
-import { CALCULATION_COLUMNS, TOTAL_LABEL } from '@mxg/settlements';
+import { CALCULATION_COLUMNS, sumUsd, TOTAL_LABEL } from '@mxg/settlements';
 
 const ROOT = join(__dirname, '..');
 const MXG = join(ROOT, 'apps', 'cli', 'bin', 'mxg.js');
@@ -33,6 +33,29 @@ function mxg(args: string[]): Promise<Run> {
     );
   });
 }
+
+interface Finding {
+  path: string;
+  code: string;
+  message: string;
+  treaty: string;
+}
+
+/** What `mxg claim check --json` prints. */
+interface CheckReport {
+  file: string;
+  valid: boolean;
+  claimNumber?: string;
+  from?: string;
+  to?: string;
+  sentOn: string;
+  rates: { file: string; sources: string[]; rows: number }[];
+  problems: Finding[];
+  warnings: Finding[];
+}
+
+const reportOf = (run: Run) => JSON.parse(run.stdout) as CheckReport;
+const codes = (findings: Finding[]) => findings.map((f) => f.code);
 
 const example = (): ReimbursementClaim =>
   JSON.parse(readFileSync(EXAMPLE, 'utf8')) as ReimbursementClaim;
@@ -94,7 +117,7 @@ describe('mxg claim (RET claims offline)', () => {
         '--json',
       ]);
       expect(run.code).toBe(0);
-      expect(JSON.parse(run.stdout)).toEqual({
+      expect(reportOf(run)).toEqual({
         file: EXAMPLE,
         valid: true,
         claimNumber: 'KZ-RET-2026-0012',
@@ -109,8 +132,10 @@ describe('mxg claim (RET claims offline)', () => {
 
     it('a line one cent off: exit 1, LINE_USD_MISMATCH on that line (RET-3.6)', async () => {
       const claim = example();
-      claim.lines[0] = { ...claim.lines[0]!, usd: '376.19' };
-      claim.total = { currency: 'USD', amount: '940.35' }; // the total still adds up
+      const line = claim.lines[0];
+      claim.lines[0] = { ...line, usd: sumUsd([line.usd, '0.01']) };
+      // The total still adds up, so the line is the only problem.
+      claim.total = { currency: 'USD', amount: sumUsd(claim.lines.map((l) => l.usd)) };
       const run = await mxg([
         'claim',
         'check',
@@ -120,9 +145,9 @@ describe('mxg claim (RET claims offline)', () => {
         '--json',
       ]);
       expect(run.code).toBe(1);
-      const report = JSON.parse(run.stdout);
+      const report = reportOf(run);
       expect(report.valid).toBe(false);
-      expect(report.problems.map((p: { code: string }) => p.code)).toEqual(['LINE_USD_MISMATCH']);
+      expect(codes(report.problems)).toEqual(['LINE_USD_MISMATCH']);
       expect(report.problems[0].path).toMatch(/lines\[0\]/u);
       const text = await mxg(['claim', 'check', file('cent.json', claim), '--rates', RATES]);
       expect(text.code).toBe(1);
@@ -133,7 +158,7 @@ describe('mxg claim (RET claims offline)', () => {
 
     it('lists every problem, not the first: a wrong total and a missing document', async () => {
       const claim = example();
-      claim.total = { currency: 'USD', amount: '940.00' };
+      claim.total = { currency: 'USD', amount: sumUsd([claim.total.amount, '-1.00']) };
       claim.documents = claim.documents.filter((d) => d.kind !== 'payment-proof');
       const run = await mxg([
         'claim',
@@ -144,16 +169,17 @@ describe('mxg claim (RET claims offline)', () => {
         '--json',
       ]);
       expect(run.code).toBe(1);
-      const codes = JSON.parse(run.stdout).problems.map((p: { code: string }) => p.code);
-      expect(codes).toEqual(expect.arrayContaining(['TOTAL_MISMATCH', 'DOCUMENT_MISSING']));
+      expect(codes(reportOf(run).problems)).toEqual(
+        expect.arrayContaining(['TOTAL_MISMATCH', 'DOCUMENT_MISSING']),
+      );
     });
 
     it('checks the body schema first, as the gateway does: a number for money is refused', async () => {
-      const claim = example() as unknown as { lines: { usd: unknown }[] };
-      claim.lines[0]!.usd = 376.18;
+      const claim = example() as unknown as { lines: [{ usd: unknown }] };
+      claim.lines[0].usd = Number(claim.lines[0].usd);
       const run = await mxg(['claim', 'check', file('number.json', claim), '--json']);
       expect(run.code).toBe(1);
-      expect(JSON.parse(run.stdout).problems).toEqual([
+      expect(reportOf(run).problems).toEqual([
         expect.objectContaining({ path: 'body.lines[0].usd', code: 'VALUE_INVALID' }),
       ]);
     });
@@ -172,11 +198,9 @@ describe('mxg claim (RET claims offline)', () => {
         '--json',
       ]);
       expect(run.code).toBe(1);
-      const report = JSON.parse(run.stdout);
+      const report = reportOf(run);
       expect({ from: report.from, to: report.to }).toEqual({ from: 'AZ', to: 'KZ' });
-      expect(report.problems.map((p: { code: string }) => p.code)).toContain(
-        'CLAIM_WRONG_DIRECTION',
-      );
+      expect(codes(report.problems)).toContain('CLAIM_WRONG_DIRECTION');
     });
 
     it('--sent-on more than 15 days after the handover: valid, flagged late (RET-3.2)', async () => {
@@ -191,8 +215,8 @@ describe('mxg claim (RET claims offline)', () => {
         '--json',
       ]);
       expect(run.code).toBe(0);
-      const report = JSON.parse(run.stdout);
-      expect(report.warnings.map((w: { code: string }) => w.code)).toEqual(['CLAIM_LATE']);
+      const report = reportOf(run);
+      expect(codes(report.warnings)).toEqual(['CLAIM_LATE']);
       const onTime = await mxg([
         'claim',
         'check',
@@ -203,7 +227,7 @@ describe('mxg claim (RET claims offline)', () => {
         '2026-12-16',
         '--json',
       ]);
-      expect(JSON.parse(onTime.stdout).warnings).toEqual([]);
+      expect(reportOf(onTime).warnings).toEqual([]);
     });
 
     it('takes a claim carried in a message (the shape POST /messages takes)', async () => {
@@ -289,7 +313,7 @@ describe('mxg claim (RET claims offline)', () => {
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       expect(run.stdout).toContain(
-        `${out}: calculation of KZ-RET-2026-0012 (PDF, 5 lines, Итого 940.34 USD)`,
+        `${out}: calculation of KZ-RET-2026-0012 (PDF, ${claim.lines.length} lines, Итого ${claim.total.amount} USD)`,
       );
       expect(readFileSync(out).subarray(0, 5).toString('latin1')).toBe('%PDF-');
       expectCalculation(pdfText(out));

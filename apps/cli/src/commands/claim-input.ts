@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { JsonError, parseStrictJson } from '@mxg/core';
-import { RateTable } from '@mxg/settlements';
+import { RateCsvError, RateTable } from '@mxg/settlements';
 import { usageError } from './usage-error';
 
 /**
@@ -50,10 +50,8 @@ export function readRateFiles(files: readonly string[]): {
     try {
       one = RateTable.fromCsv(text, file);
     } catch (error) {
-      if (!(error instanceof Error && (error as { code?: unknown }).code === 'RATES_INVALID')) {
-        throw error;
-      }
-      usageError(error.message);
+      if (!(error instanceof RateCsvError)) throw error;
+      usageError(error.message); // RATES_INVALID: the file and every line wrong
     }
     table = table.merge(one);
     return { file, sources: one.sources(), rows: one.rows().length };
