@@ -2,6 +2,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { addDays } from '@mxg/config';
 import type { ReimbursementClaim } from '@mxg/messages';
 import { CALCULATION_COLUMNS, sumUsd, TOTAL_LABEL } from '@mxg/settlements';
 
@@ -59,6 +60,9 @@ const codes = (findings: Finding[]) => findings.map((f) => f.code);
 
 const example = (): ReimbursementClaim =>
   JSON.parse(readFileSync(EXAMPLE, 'utf8')) as ReimbursementClaim;
+/** RET-3.2: the last day a claim may be sent, and the first day it is late. */
+const LAST_DAY = addDays(example().returnAct.handoverDate, 15);
+const FIRST_LATE_DAY = addDays(LAST_DAY, 1);
 
 /** `pdftotext -raw` (content order, so a wrapped cell reads as one run), whitespace collapsed. */
 function pdfText(file: string): string {
@@ -89,19 +93,11 @@ describe('mxg claim (RET claims offline)', () => {
 
   describe('mxg claim check', () => {
     it('the example claim with its rate table is valid: exit 0 (RET-3.1 to RET-3.7)', async () => {
-      const run = await mxg([
-        'claim',
-        'check',
-        EXAMPLE,
-        '--rates',
-        RATES,
-        '--sent-on',
-        '2026-12-06',
-      ]);
+      const run = await mxg(['claim', 'check', EXAMPLE, '--rates', RATES, '--sent-on', LAST_DAY]);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       expect(run.stdout).toBe(
-        `${EXAMPLE}: valid reimbursement-claim KZ-RET-2026-0012 (KZ → AZ, sent on 2026-12-06)\n`,
+        `${EXAMPLE}: valid reimbursement-claim KZ-RET-2026-0012 (KZ → AZ, sent on ${LAST_DAY})\n`,
       );
     });
 
@@ -113,7 +109,7 @@ describe('mxg claim (RET claims offline)', () => {
         '--rates',
         RATES,
         '--sent-on',
-        '2026-12-06',
+        LAST_DAY,
         '--json',
       ]);
       expect(run.code).toBe(0);
@@ -123,7 +119,7 @@ describe('mxg claim (RET claims offline)', () => {
         claimNumber: 'KZ-RET-2026-0012',
         from: 'KZ',
         to: 'AZ',
-        sentOn: '2026-12-06',
+        sentOn: LAST_DAY,
         rates: [{ file: RATES, sources: ['NBK'], rows: 6 }],
         problems: [],
         warnings: [],
@@ -211,7 +207,7 @@ describe('mxg claim (RET claims offline)', () => {
         '--rates',
         RATES,
         '--sent-on',
-        '2026-12-17',
+        FIRST_LATE_DAY,
         '--json',
       ]);
       expect(run.code).toBe(0);
@@ -224,7 +220,7 @@ describe('mxg claim (RET claims offline)', () => {
         '--rates',
         RATES,
         '--sent-on',
-        '2026-12-16',
+        LAST_DAY,
         '--json',
       ]);
       expect(reportOf(onTime).warnings).toEqual([]);
@@ -245,9 +241,42 @@ describe('mxg claim (RET claims offline)', () => {
         '--rates',
         RATES,
         '--sent-on',
-        '2026-12-06',
+        LAST_DAY,
       ]);
       expect(run.code).toBe(0);
+    });
+
+    it('a whole {header, body} message: the parties and the day are its header’s (sender’s calendar)', async () => {
+      const whole = (createdAt: string) => ({
+        header: {
+          type: 'reimbursement-claim',
+          from: { party: 'KZ', authority: 'KZ-RET' },
+          to: { party: 'AZ', authority: 'AZ-RET' },
+          createdAt,
+        },
+        body: example(),
+      });
+      // 20:00 UTC on the last day is already the next day in Astana (UTC+05): late.
+      const late = await mxg([
+        'claim',
+        'check',
+        file('whole.json', whole(`${LAST_DAY}T20:00:00Z`)),
+        '--rates',
+        RATES,
+        '--json',
+      ]);
+      expect(late.code).toBe(0);
+      expect(reportOf(late)).toMatchObject({ from: 'KZ', to: 'AZ', sentOn: FIRST_LATE_DAY });
+      expect(codes(reportOf(late).warnings)).toEqual(['CLAIM_LATE']);
+      const onTime = await mxg([
+        'claim',
+        'check',
+        file('whole.json', whole(`${LAST_DAY}T18:00:00Z`)),
+        '--rates',
+        RATES,
+        '--json',
+      ]);
+      expect(reportOf(onTime)).toMatchObject({ sentOn: LAST_DAY, warnings: [] });
     });
 
     it.each([

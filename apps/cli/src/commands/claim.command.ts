@@ -12,7 +12,7 @@ import {
   renderCalculationPdf,
 } from '@mxg/settlements';
 import { EXIT } from '../cli-errors';
-import { readClaimFile, readRateFiles } from './claim-input';
+import { type ClaimHeader, readClaimFile, readRateFiles } from './claim-input';
 import { findingLines } from './message-findings';
 import { usageError } from './usage-error';
 
@@ -79,7 +79,7 @@ export function registerClaimCommands(program: Command): void {
 }
 
 function check(file: string, opts: CheckOptions): number {
-  const body = readClaimFile(file);
+  const { body, header } = readClaimFile(file);
   if (opts.sentOn !== undefined && !isDate(opts.sentOn)) {
     usageError(`--sent-on ${opts.sentOn} is not a date YYYY-MM-DD`);
   }
@@ -98,10 +98,16 @@ function check(file: string, opts: CheckOptions): number {
   // The gateway's order: the body schema first; a claim that fails it is not checked further.
   const schema = checkMessageBody(TYPE, body, config.vocabulary, now);
   const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  const from = opts.from ?? (typeof fields.stayState === 'string' ? fields.stayState : undefined);
+  // As the receiving gateway reads a whole message: its header's parties and creation day.
+  const from =
+    opts.from ??
+    header?.fromParty ??
+    (typeof fields.stayState === 'string' ? fields.stayState : undefined);
   const to =
-    opts.to ?? (typeof fields.residenceState === 'string' ? fields.residenceState : undefined);
-  const sentOn = opts.sentOn ?? senderToday(config, from, now);
+    opts.to ??
+    header?.toParty ??
+    (typeof fields.residenceState === 'string' ? fields.residenceState : undefined);
+  const sentOn = opts.sentOn ?? senderDate(config, header, from, now);
   const claim =
     schema.problems.length > 0 || from === undefined || to === undefined
       ? undefined
@@ -141,7 +147,7 @@ function check(file: string, opts: CheckOptions): number {
 
 async function render(file: string, opts: RenderOptions): Promise<number> {
   const format = opts.format ?? formatOf(opts.out);
-  const body = readClaimFile(file);
+  const { body } = readClaimFile(file);
   const config = MxgConfigService.load();
   const schema = checkMessageBody(TYPE, body, config.vocabulary, new SystemClock().now());
   if (schema.problems.length > 0) {
@@ -185,10 +191,22 @@ function formatOf(out: string): 'pdf' | 'html' {
   usageError(`--out ${out}: name a .pdf or .html file, or give --format`);
 }
 
-/** The sender's date: today at its RET competent authority (`<party>-RET`), else in UTC. */
-function senderToday(config: MxgConfigService, party: string | undefined, now: Date): string {
-  const authority = config.treaty.allAuthorities().find((a) => a.code === `${party}-RET`);
-  return localDate(now, authority?.timeZone ?? 'UTC');
+/**
+ * The day the claim is sent in the sending authority's calendar, as the gateways count it: a
+ * whole message's `createdAt` at its `from.authority`; otherwise today at the sender's RET
+ * competent authority (`<party>-RET`); UTC where neither is configured.
+ */
+function senderDate(
+  config: MxgConfigService,
+  header: ClaimHeader | undefined,
+  party: string | undefined,
+  now: Date,
+): string {
+  const created = header?.createdAt === undefined ? undefined : new Date(header.createdAt);
+  const at = created !== undefined && !Number.isNaN(created.getTime()) ? created : now;
+  const code = header?.fromAuthority ?? `${party}-RET`;
+  const authority = config.treaty.allAuthorities().find((a) => a.code === code);
+  return localDate(at, authority?.timeZone ?? 'UTC');
 }
 
 function isDate(text: string): boolean {
