@@ -84,7 +84,7 @@ describe('RET reimbursement claims between two gateway processes (RET-3.1 … RE
         Buffer.from(ratesCsv(shiftFor(5))),
         { 'content-type': 'text/csv' },
       );
-      expect(imported.status).toBe(201);
+      expect(imported.status).toBe(200);
     }
   }, 120_000);
   afterAll(async () => {
@@ -382,7 +382,7 @@ describe('RET reimbursement claims between two gateway processes (RET-3.1 … RE
           Buffer.from(ratesCsv(shiftFor(20))),
           { 'content-type': 'text/csv' },
         );
-        expect(imported.status).toBe(201);
+        expect(imported.status).toBe(200);
       }
       const { status, body: sent } = await submitClaim(body);
       expect(status).toBe(202);
