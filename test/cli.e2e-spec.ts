@@ -76,7 +76,7 @@ describe('npx mxg (the command-line tool)', () => {
       expect(first.code).toBe(0);
       expect(first.stdout).toMatch(/pki: \d+ created, 0 updated, 0 kept/);
       const kz = certificatesOf('kz');
-      // seal, encryption, audit-checkpoint + the three KZ signatories in config/signatories.yaml
+      // seal, encryption, audit-checkpoint + the four KZ signatories in config/signatories.yaml
       expect(kz.map((p) => p.slice(certs.length + 1)).sort()).toEqual([
         'kz/gateway/audit-checkpoint.cert.pem',
         'kz/gateway/encryption.cert.pem',
@@ -84,6 +84,7 @@ describe('npx mxg (the command-line tool)', () => {
         'kz/signatories/kz-mtszn-committee-head.cert.pem',
         'kz/signatories/kz-mvd-deputy-minister.cert.pem',
         'kz/signatories/kz-mvd-migration-head.cert.pem',
+        'kz/signatories/kz-ret-finance-head.cert.pem',
       ]);
       for (const cert of kz) {
         expect(openssl('verify', '-CAfile', join(certs, 'kz', 'ca.cert.pem'), cert)).toMatchObject({

@@ -3,10 +3,12 @@ import { MxgConfigModule, type MxgConfigService } from '@mxg/config';
 import { Clock, SystemClock } from '@mxg/core';
 import { AuditModule } from './audit/audit.module';
 import { BrokerModule } from './broker/broker.module';
+import { ClaimsModule } from './claims/claims.module';
 import { ConsentsModule } from './consents/consents.module';
 import { DatabaseModule } from './database/database.module';
 import { EnvelopeModule } from './envelope/envelope.module';
 import { ExchangeModule } from './exchange/exchange.module';
+import { RatesModule } from './rates/rates.module';
 import { RequestsModule } from './requests/requests.module';
 import { RetentionModule } from './retention/retention.module';
 import { RoutingModule } from './routing/routing.module';
@@ -32,9 +34,11 @@ export class GatewayModule {
         ExchangeModule,
         RequestsModule,
         ConsentsModule,
+        ClaimsModule,
         RoutingModule,
         SchemasModule,
         RetentionModule,
+        RatesModule,
       ],
     };
   }

@@ -91,3 +91,32 @@ export {
   FORBIDDEN_CONSENT_TRANSITIONS,
   type ForbiddenConsentTransition,
 } from './forbidden-consent-transitions';
+export {
+  CLAIM_MESSAGE_TYPES,
+  CLAIM_RULES,
+  CLAIM_SENT_BY,
+  CLAIM_SIDES,
+  CLAIM_STATES,
+  type ClaimAuditEvent,
+  type ClaimMessageType,
+  type ClaimRule,
+  type ClaimSide,
+  type ClaimState,
+  type ClaimTarget,
+  type ClaimTransition,
+  type ClaimTransitionInput,
+  claimTransition,
+  isClaimMessageType,
+  OPEN_CLAIM_STATES,
+  TERMINAL_CLAIM_STATES,
+} from './claim-lifecycle';
+export {
+  CLAIM_REFUSAL_CODES,
+  ClaimLifecycleError,
+  type ClaimRefusal,
+  type ClaimRefusalCode,
+} from './claim-lifecycle.errors';
+export {
+  FORBIDDEN_CLAIM_TRANSITIONS,
+  type ForbiddenClaimTransition,
+} from './forbidden-claim-transitions';

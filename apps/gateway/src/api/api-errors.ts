@@ -4,6 +4,12 @@ import { AUDIT_ERROR_STATUS, type AuditApiErrorCode } from '../audit/audit.error
 import type { AuditErrorCode } from '@mxg/audit';
 import type { AuthorityChangeCode } from '@mxg/config';
 import { AUTH_ERROR_STATUS, type AuthErrorCode } from '../auth/auth.errors';
+import type { ClaimRefusalCode } from '@mxg/lifecycle';
+import {
+  CLAIM_REFUSAL_STATUS,
+  CLAIMS_API_ERROR_STATUS,
+  type ClaimsApiErrorCode,
+} from '../claims/claims.errors';
 import type { ConsentRefusalCode } from '@mxg/lifecycle';
 import {
   CONSENT_REFUSAL_STATUS,
@@ -25,6 +31,7 @@ import {
 } from '../exchange/exchange.errors';
 import { AT_REST_ERROR_STATUS } from '../exchange/exchange.errors';
 import { HANDLING_ERROR_STATUS, type HandlingErrorCode } from '../exchange/handling.errors';
+import { RATES_ERROR_STATUS, type RatesErrorCode } from '../rates/rates.errors';
 
 /** Refusals of HTTP itself, before or around any handler. */
 export type HttpErrorCode =
@@ -53,7 +60,10 @@ export type ApiErrorCode =
   | RetentionErrorCode
   | ConsentRefusalCode
   | ConsentsApiErrorCode
-  | HandlingErrorCode;
+  | ClaimRefusalCode
+  | ClaimsApiErrorCode
+  | HandlingErrorCode
+  | RatesErrorCode;
 
 /**
  * The HTTP status of every code. Typed over the union of every module's codes, so a code added
@@ -86,8 +96,13 @@ export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   // MIG-11.2, MIG-11.3: consent messages that do not fit their consent, and disclosures.
   ...CONSENT_REFUSAL_STATUS,
   ...CONSENTS_API_ERROR_STATUS,
+  // RET-3.1, RET-4: claim messages that do not fit their claim, and the claims API.
+  ...CLAIM_REFUSAL_STATUS,
+  ...CLAIMS_API_ERROR_STATUS,
   // MIG-11.2: a handling-restriction naming a message its authority did not send the addressee.
   ...HANDLING_ERROR_STATUS,
+  // RET-3.7: an official rate table refused.
+  ...RATES_ERROR_STATUS,
 };
 
 /** How long a client should wait before retrying a 503 (a database or broker outage). */

@@ -1,6 +1,12 @@
 import { raw, type Request, type RequestHandler, type Response } from 'express';
 import { apiErrorOf, HttpApiError, type HttpErrorCode } from './api-errors';
-import { BODY_MEDIA_TYPES, charsetOf, JSON_MEDIA_TYPE, mediaTypeOf } from './media-types';
+import {
+  BODY_MEDIA_TYPES,
+  charsetOf,
+  CSV_MEDIA_TYPE,
+  JSON_MEDIA_TYPE,
+  mediaTypeOf,
+} from './media-types';
 
 /**
  * Reads a request body as bytes, whatever it holds: JSON is parsed later, strictly and once,
@@ -27,6 +33,9 @@ export function bodyReader(limit: number): RequestHandler {
     const charset = charsetOf(contentType);
     if (media === JSON_MEDIA_TYPE && charset !== undefined && charset !== 'utf-8') {
       return refuse(response, 'UNSUPPORTED_MEDIA_TYPE', 'JSON is accepted in UTF-8 only');
+    }
+    if (media === CSV_MEDIA_TYPE && charset !== undefined && charset !== 'utf-8') {
+      return refuse(response, 'UNSUPPORTED_MEDIA_TYPE', 'CSV is accepted in UTF-8 only');
     }
     read(request, response, (error?: unknown) => {
       if (!error) return next();

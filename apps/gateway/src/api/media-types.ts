@@ -2,7 +2,13 @@
 export const JSON_MEDIA_TYPE = 'application/json';
 /** A DER-encoded CMS SignedData (RFC 8551 names it application/pkcs7-mime; RFC 7193 application/cms). */
 export const CMS_MEDIA_TYPES: readonly string[] = ['application/pkcs7-mime', 'application/cms'];
-export const BODY_MEDIA_TYPES: readonly string[] = [JSON_MEDIA_TYPE, ...CMS_MEDIA_TYPES];
+/** RET-3.7: an official exchange rate table (`POST /rates`), UTF-8. */
+export const CSV_MEDIA_TYPE = 'text/csv';
+export const BODY_MEDIA_TYPES: readonly string[] = [
+  JSON_MEDIA_TYPE,
+  ...CMS_MEDIA_TYPES,
+  CSV_MEDIA_TYPE,
+];
 
 /** The media type of a Content-Type header without its parameters, lower-cased; '' if none. */
 export function mediaTypeOf(contentType: string | undefined): string {

@@ -31,6 +31,8 @@ export class AuthoritiesController {
         code: a.code,
         party: a.party,
         timeZone: a.timeZone,
+        // RET names no authorities: a placeholder stands in until the party notifies its own.
+        placeholder: a.placeholder,
         validFrom: a.validFrom,
         validTo: a.validTo,
         active: treaty.isAuthorityActive(a.code, now),

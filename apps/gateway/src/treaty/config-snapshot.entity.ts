@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { Participation } from '@mxg/config';
 
 @Entity({ name: 'config_snapshots' })
 export class ConfigSnapshotEntity {
@@ -16,4 +17,8 @@ export class ConfigSnapshotEntity {
 
   @Column('timestamptz', { name: 'recorded_at' })
   recordedAt!: Date;
+
+  /** RET-7/8, MIG-17: every party's participation in every agreement, as computed from this configuration. */
+  @Column('jsonb')
+  participation!: Participation[];
 }

@@ -26,13 +26,18 @@ export class ConfigSnapshotRecorder implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const { id, party } = this.config.gateway;
+    // RET-7/8: the dates the gateway computed (each party's start), kept with the snapshot.
+    const participation = this.config.treaty.allParticipations();
     const digest = createHash('sha256')
       .update(
         JSON.stringify({
           treaty: this.config.treaty,
+          participation,
           gateway: this.config.gateway,
           // MIG-11.5: a change of retention periods or notice signatories is a change too.
           retention: this.config.retention,
+          // RET-3.3, RET-3.4, RET-3.6: so are the rounding policy and the caps.
+          settlements: this.config.settlements,
         }),
       )
       .digest('hex');
@@ -46,6 +51,7 @@ export class ConfigSnapshotRecorder implements OnApplicationBootstrap {
         party,
         digest,
         recordedAt: this.clock.now(),
+        participation,
       });
       await this.audit.append(
         {

@@ -5,11 +5,12 @@ import { AuthModule } from '../auth/auth.module';
 import { AuthoritiesController } from './authorities.controller';
 import { ConfigSnapshotEntity } from './config-snapshot.entity';
 import { ConfigSnapshotRecorder } from './config-snapshot.recorder';
+import { PartiesController } from './parties.controller';
 
 /** The treaty configuration inside the running gateway. */
 @Module({
   imports: [TypeOrmModule.forFeature([ConfigSnapshotEntity]), AuditModule, AuthModule],
-  controllers: [AuthoritiesController],
+  controllers: [AuthoritiesController, PartiesController],
   providers: [ConfigSnapshotRecorder],
 })
 export class TreatyModule {}

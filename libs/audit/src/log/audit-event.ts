@@ -39,6 +39,14 @@ export const AUDIT_EVENT_TYPES = [
   'consent.denied',
   'consent.revoked',
   'disclosure.onward',
+  // A RET reimbursement claim's life (RET-3.1, RET-4), and its payment deadline passing unpaid.
+  'claim.submitted',
+  'claim.received',
+  'claim.queried',
+  'claim.replied',
+  'claim.disputed',
+  'claim.paid',
+  'claim.overdue',
   // Retention (MIG-11.5): the destruction itself stays on the record.
   'data.destroyed',
   // MIG-11.5: a legal hold put on a message and lifted (it suspends destruction), and a
@@ -49,6 +57,8 @@ export const AUDIT_EVENT_TYPES = [
   // Configuration (MIG-2, MIG-9.4, MIG-17).
   'config.changed',
   'signatories.changed',
+  // An official exchange rate table imported, or refused (RET-3.7): source, rows, file digest.
+  'rates.imported',
   // The auditors themselves are audited.
   'audit.queried',
   'audit.exported',

@@ -53,6 +53,11 @@ export const envSchema = z.object({
    * in days, so the default minute is plenty; tests set less.
    */
   MXG_RETENTION_SWEEP_MS: z.coerce.number().int().min(50).max(86_400_000).default(60_000),
+  /**
+   * RET-4: how often (ms) the gateway looks for claims whose payment deadline passed unpaid. The
+   * deadline runs in days, so the default minute is plenty; tests set less.
+   */
+  MXG_CLAIM_OVERDUE_SWEEP_MS: z.coerce.number().int().min(50).max(86_400_000).default(60_000),
   MXG_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 

@@ -175,6 +175,15 @@ export class TreatyRegistry {
     return participationIn(this.agreement(agreementCode), partyCode);
   }
 
+  /** Every party's participation in every agreement, agreement by agreement, as configured. */
+  allParticipations(): Participation[] {
+    return this.data.agreements.flatMap((a) =>
+      (a.kind === 'bilateral' ? [...a.parties] : a.participants.map((p) => p.party)).flatMap(
+        (party) => participationIn(a, party) ?? [],
+      ),
+    );
+  }
+
   /** RET-7: the day a multilateral agreement entered (or enters) into force; null: not yet. */
   entryIntoForce(agreementCode: string): string | null {
     const agreement = this.agreement(agreementCode);

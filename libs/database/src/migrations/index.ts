@@ -11,6 +11,9 @@ import { Retention1764550800000 } from './1764550800000-retention';
 import { Consents1764637200000 } from './1764637200000-consents';
 import { PurposeBinding1764723600000 } from './1764723600000-purpose-binding';
 import { ConfidentialRequests1764810000000 } from './1764810000000-confidential-requests';
+import { ConfigSnapshotParticipation1764892800000 } from './1764892800000-config-snapshot-participation';
+import { ExchangeRates1764896400000 } from './1764896400000-exchange-rates';
+import { Claims1764900000000 } from './1764900000000-claims';
 
 /** Every migration, in order. Listed by hand: globs break once the code is compiled. */
 export const MIGRATIONS = [
@@ -27,4 +30,7 @@ export const MIGRATIONS = [
   Consents1764637200000,
   PurposeBinding1764723600000,
   ConfidentialRequests1764810000000,
+  ConfigSnapshotParticipation1764892800000,
+  ExchangeRates1764896400000,
+  Claims1764900000000,
 ];

@@ -251,7 +251,7 @@ function documentProblems(claim: ReimbursementClaim, problem: Report): void {
   if (noFare !== undefined && !present.has('fare-certificate')) {
     missing.set(
       'fare-certificate',
-      `travel document ${noFare.id} shows no fare: the carrier's fare certificate is needed`,
+      `travel document ${noFare.id} shows no fare: it needs a fare-certificate document, the carrier's certificate of the fare on the purchase date`,
     );
   }
   for (const [kind, message] of missing) {

@@ -16,5 +16,7 @@ const MODES: Readonly<Record<RoundingPolicy['mode'], Decimal.Rounding>> = {
 
 /** `value` rounded once under the policy, as text with exactly `scale` decimals. */
 export function roundMoney(value: Money, policy: RoundingPolicy): string {
-  return value.toFixed(policy.scale, MODES[policy.mode]);
+  const rounded = value.toDecimalPlaces(policy.scale, MODES[policy.mode]);
+  // -0.001 rounds to zero: written 0.00, never -0.00.
+  return (rounded.isZero() ? rounded.abs() : rounded).toFixed(policy.scale);
 }

@@ -9,7 +9,13 @@ import {
   type Receipt,
   type TransportHeader,
 } from '@mxg/envelope';
-import { initialStatus, isConsentMessageType, MESSAGE_ARRIVALS } from '@mxg/lifecycle';
+import {
+  initialStatus,
+  isClaimMessageType,
+  isConsentMessageType,
+  MESSAGE_ARRIVALS,
+} from '@mxg/lifecycle';
+import { type AcceptedClaimMove, claimAudit, ClaimTracker } from '../../../claims/claim-tracker';
 import { EnvelopeService } from '../../../envelope/envelope.service';
 import { AuthorityChanges } from '../../authority-changes';
 import { type AcceptedConsentMove, consentAudit, ConsentTracker } from '../../consent-tracker';
@@ -42,6 +48,8 @@ interface Refusal {
   readonly layer?: string;
   /** The sender, once its seal and signature are verified: it gets a negative receipt. */
   readonly authenticatedHeader?: MessageHeader;
+  /** Codes only (e.g. every problem of a refused claim, RET-3): for the audit entry. */
+  readonly auditDetails?: Readonly<Record<string, string | readonly string[]>>;
 }
 
 /**
@@ -77,6 +85,7 @@ export class ReceiveEnvelope {
     private readonly destructionNotices: DestructionNotices,
     private readonly consents: ConsentTracker,
     private readonly handling: HandlingRestrictions,
+    private readonly claims: ClaimTracker,
   ) {}
 
   async execute(payload: Uint8Array, transport: TransportHeader): Promise<ReceiveOutcome> {
@@ -115,6 +124,13 @@ export class ReceiveEnvelope {
     if (!consentEarly.ok) {
       return this.refuseMove(opened, consentEarly, payload, transport, common, now);
     }
+    // RET-3.1 … RET-3.7, RET-4: a claim failing its checks here — a pre-signed or crafted one
+    // may have skipped its sender's, and this gateway's config and rate tables are its own — or
+    // a claim message its claim does not allow, likewise.
+    const claimEarly = await this.claims.precheck(header, opened.message.body, 'incoming', now);
+    if (!claimEarly.ok) {
+      return this.refuseMove(opened, claimEarly, payload, transport, common, now);
+    }
     // MIG-2: a party notifies changes of its own authorities only, consistent with the registry.
     const change = this.authorityChanges.refusal(header, opened.message.body);
     if (change) return this.refuseMove(opened, change, payload, transport, common, now);
@@ -123,11 +139,13 @@ export class ReceiveEnvelope {
     if (stray) return this.refuseMove(opened, stray, payload, transport, common, now);
     const restrictions = this.handling.restrictions(header, opened.message.body);
     // Signed before the transaction opens, so no pooled connection waits on a signature; for a
-    // duplicate it is simply not used. MIG-10.3: a request's receipt states its deadline.
+    // duplicate it is simply not used. MIG-10.3: a request's receipt states its deadline;
+    // RET-4: so does a claim's (payment due 30 days after the documents are received).
     const receipt = await this.envelopes.signReceipt(
       {
         ...this.receipt(header.id, digest, header.from.party, 'accepted', null, now),
         ...(early.due ?? {}),
+        ...(claimEarly.due ?? {}),
       },
       header.agreement,
     );
@@ -143,7 +161,11 @@ export class ReceiveEnvelope {
     };
     // MIG-11.5: how long it is kept, decided now that its body is at hand.
     const retention = await this.retention.stamp(header, opened.message.body, now);
-    const also = (move: AcceptedRequestMove, consent?: AcceptedConsentMove): WithNewMessage => ({
+    const also = (
+      move: AcceptedRequestMove,
+      consent?: AcceptedConsentMove,
+      claim?: AcceptedClaimMove,
+    ): WithNewMessage => ({
       receipt: { direction: 'sent', status: 'accepted', code: null, signed: receipt, at: now },
       outbox: receiptEntry(header.id, header.from.party, receipt, now),
       audit: [
@@ -158,6 +180,7 @@ export class ReceiveEnvelope {
         },
         ...requestAudit(move, common),
         ...(consent ? consentAudit(consent, common) : []),
+        ...(claim ? claimAudit(claim, common) : []),
         ...this.handling.audit(restrictions, common),
       ],
       request: move.open ?? undefined,
@@ -187,15 +210,28 @@ export class ReceiveEnvelope {
             if (inserted) await consent.apply(tx);
             return inserted;
           })
-        : early.open !== null || early.requestId === null
-          ? await this.messages.insertMessage(message, also(early))
-          : await this.messages.transaction(async (tx) => {
-              const move = await this.decide(tx, opened, now);
-              if (!move.ok) return move;
-              const inserted = await this.messages.insertMessage(message, also(move), tx);
-              if (inserted) await move.apply(tx);
+        : isClaimMessageType(header.type)
+          ? // RET-3.1, RET-4: a claim message registers or moves its claim, the claim locked.
+            await this.messages.transaction(async (tx) => {
+              const claim = await this.claims.decide(tx, header, body, 'incoming', now);
+              if (!claim.ok) return claim;
+              const inserted = await this.messages.insertMessage(
+                message,
+                also(early, undefined, claim),
+                tx,
+              );
+              if (inserted) await claim.apply(tx);
               return inserted;
-            });
+            })
+          : early.open !== null || early.requestId === null
+            ? await this.messages.insertMessage(message, also(early))
+            : await this.messages.transaction(async (tx) => {
+                const move = await this.decide(tx, opened, now);
+                if (!move.ok) return move;
+                const inserted = await this.messages.insertMessage(message, also(move), tx);
+                if (inserted) await move.apply(tx);
+                return inserted;
+              });
     if (stored && 'ok' in stored) {
       return this.refuseMove(opened, stored, payload, transport, common, now);
     }
@@ -217,7 +253,7 @@ export class ReceiveEnvelope {
    */
   private async refuseMove(
     opened: OpenedEnvelope,
-    refusal: { readonly code: string },
+    refusal: { readonly code: string; readonly problems?: readonly { readonly code: string }[] },
     payload: Uint8Array,
     transport: TransportHeader,
     common: MessageAuditContext,
@@ -230,6 +266,9 @@ export class ReceiveEnvelope {
       code: refusal.code,
       layer: 'message',
       authenticatedHeader: opened.header,
+      ...(refusal.problems
+        ? { auditDetails: { problems: refusal.problems.map((p) => p.code) } }
+        : {}),
     });
     return 'refused';
   }
@@ -297,6 +336,7 @@ export class ReceiveEnvelope {
             layer: error.layer ?? null,
             claimedMessageId: sender ? null : (transport.id ?? null),
             ...evidenceDetails(evidence),
+            ...(error.auditDetails ?? {}),
             deadLettered: true,
           },
         },

@@ -3,6 +3,8 @@ import { AuditAppender } from '@mxg/audit';
 import { MxgConfigService } from '@mxg/config';
 import { Clock } from '@mxg/core';
 import { EnvelopeError, type Receipt } from '@mxg/envelope';
+import { ClaimStore } from '../../../claims/claim.store';
+import { ClaimTracker } from '../../../claims/claim-tracker';
 import { EnvelopeService } from '../../../envelope/envelope.service';
 import { ConsentTracker } from '../../consent-tracker';
 import { deliveryEvidence, evidenceDetails } from '../../delivery-evidence';
@@ -35,6 +37,8 @@ export class ReceiveReceipt {
     private readonly requests: RequestStore,
     private readonly tracker: RequestTracker,
     private readonly consents: ConsentTracker,
+    private readonly claims: ClaimTracker,
+    private readonly claimStore: ClaimStore,
   ) {}
 
   async execute(payload: Uint8Array, transportId: string | undefined): Promise<void> {
@@ -85,12 +89,21 @@ export class ReceiveReceipt {
       await this.messages.transaction(async (tx) => {
         await this.tracker.rollBack(tx, message);
         await this.consents.rollBack(tx, message); // MIG-11.3: likewise a consent's
+        await this.claims.rollBack(tx, message); // RET-3.1, RET-4: and a claim's
       });
     }
     // MIG-10.3: the requested gateway's signed receipt states the request's legal deadline.
     // Idempotent, so a redelivered receipt completes what a crash interrupted.
     if (message.type === 'request' && receipt.receivedOn && receipt.dueOn) {
       await this.requests.recordDue(message.id, {
+        receivedAt: new Date(receipt.receivedAt),
+        receivedOn: receipt.receivedOn,
+        dueOn: receipt.dueOn,
+      });
+    }
+    // RET-4: likewise a claim's payment deadline, 30 days from the documents' receipt.
+    if (message.type === 'reimbursement-claim' && receipt.receivedOn && receipt.dueOn) {
+      await this.claimStore.recordDue(message.id, {
         receivedAt: new Date(receipt.receivedAt),
         receivedOn: receipt.receivedOn,
         dueOn: receipt.dueOn,

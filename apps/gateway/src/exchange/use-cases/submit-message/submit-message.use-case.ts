@@ -17,12 +17,21 @@ import { parseSignedData } from '@mxg/cms';
 import {
   ConsentLifecycleError,
   initialStatus,
+  ClaimLifecycleError,
+  isClaimMessageType,
   isConsentMessageType,
   MESSAGE_ARRIVALS,
   RequestLifecycleError,
 } from '@mxg/lifecycle';
 import { ANSWER_TYPES, type BodyProblem, checkMessageBody } from '@mxg/messages';
 import type { AuthenticatedClient } from '../../../auth/auth.types';
+import {
+  type AcceptedClaimMove,
+  claimAudit,
+  type ClaimMove,
+  ClaimTracker,
+} from '../../../claims/claim-tracker';
+import { claimInvalid } from '../../../claims/claims.errors';
 import { AuthorityChanges } from '../../authority-changes';
 import {
   type AcceptedConsentMove,
@@ -64,14 +73,28 @@ export interface SubmitResult {
   readonly message: MessageRecord;
   /** True when an earlier submit with the same Idempotency-Key answered. */
   readonly replayed: boolean;
-  /** What the body check flagged without refusing (MIG-6 Latin forms, MIG-15). */
-  readonly warnings: readonly BodyProblem[];
+  /** What the body check flagged without refusing (MIG-6 Latin forms, MIG-15; RET-3.2 late). */
+  readonly warnings: readonly Finding[];
 }
 
 /** The request move a message makes when this gateway sends it; refused with its code. */
 function accepted(move: RequestMove): AcceptedRequestMove {
   if (!move.ok) throw RequestLifecycleError.from(move);
   return move;
+}
+
+/** A finding that did not refuse the message: a body check's or a claim check's. */
+type Finding = Pick<BodyProblem, 'path' | 'message' | 'treaty'> & { readonly code: string };
+
+/**
+ * The claim move a message makes when this gateway sends it (RET-3.1 … RET-4): a claim failing
+ * its checks is refused as CLAIM_INVALID (422) with every problem as a field problem, a
+ * lifecycle refusal with its code.
+ */
+function claimAccepted(move: ClaimMove): AcceptedClaimMove {
+  if (move.ok) return move;
+  if ('problems' in move) throw claimInvalid(move.problems);
+  throw ClaimLifecycleError.from(move);
 }
 
 /** The consent move a message makes when this gateway sends it; refused with its code. */
@@ -127,6 +150,7 @@ export class SubmitMessage {
     private readonly retention: RetentionStamp,
     private readonly consents: ConsentTracker,
     private readonly handling: HandlingRestrictions,
+    private readonly claims: ClaimTracker,
   ) {}
 
   async execute(
@@ -229,6 +253,11 @@ export class SubmitMessage {
     const early = accepted(await this.tracker.precheck(header, message.body, 'outgoing', now));
     // MIG-11.2, MIG-11.3: likewise a consent message that does not fit its consent.
     consentAccepted(await this.consents.precheck(header, message.body, 'outgoing', now));
+    // RET-3.1 … RET-3.7, RET-4: a claim failing its checks, or a claim message that does not
+    // fit its claim (a query from the claiming state, a second claim number …), likewise.
+    const claimEarly = claimAccepted(
+      await this.claims.precheck(header, message.body, 'outgoing', now),
+    );
     // MIG-2: a party notifies changes of its own authorities only, consistent with the registry.
     const change = this.authorityChanges.refusal(header, message.body);
     if (change) throw new AuthorityChangeError(change.code, change.message);
@@ -264,13 +293,18 @@ export class SubmitMessage {
     const retention = await this.retention.stamp(header, message.body, now);
     // MIG-11.2, MIG-11.3: the handling restrictions it sets, recorded on this side too.
     const restrictions = this.handling.restrictions(header, message.body);
-    const also = (move: AcceptedRequestMove, consent?: AcceptedConsentMove): WithNewMessage => ({
+    const also = (
+      move: AcceptedRequestMove,
+      consent?: AcceptedConsentMove,
+      claim?: AcceptedClaimMove,
+    ): WithNewMessage => ({
       outbox: envelopeEntry(header, now),
       audit: [
         { type: MESSAGE_ARRIVALS.submit.audit, ...common, details: { type: header.type } },
         { type: 'message.sealed', ...common, details: { signatory: signatoryId } },
         ...requestAudit(move, common),
         ...(consent ? consentAudit(consent, common) : []),
+        ...(claim ? claimAudit(claim, common) : []),
         ...this.handling.audit(restrictions, common),
       ],
       request: move.open ?? undefined,
@@ -290,16 +324,30 @@ export class SubmitMessage {
           if (inserted) await consent.apply(tx);
           return inserted;
         })
-      : early.open !== null || early.requestId === null
-        ? await this.messages.insertMessage(stored, also(early))
-        : await this.messages.transaction(async (tx) => {
-            const move = accepted(
-              await this.tracker.decide(tx, header, message.body, 'outgoing', now),
+      : isClaimMessageType(header.type)
+        ? // A claim message registers or moves its claim: one transaction, the claim locked.
+          await this.messages.transaction(async (tx) => {
+            const claim = claimAccepted(
+              await this.claims.decide(tx, header, message.body, 'outgoing', now),
             );
-            const inserted = await this.messages.insertMessage(stored, also(move), tx);
-            if (inserted) await move.apply(tx);
+            const inserted = await this.messages.insertMessage(
+              stored,
+              also(early, undefined, claim),
+              tx,
+            );
+            if (inserted) await claim.apply(tx);
             return inserted;
-          });
+          })
+        : early.open !== null || early.requestId === null
+          ? await this.messages.insertMessage(stored, also(early))
+          : await this.messages.transaction(async (tx) => {
+              const move = accepted(
+                await this.tracker.decide(tx, header, message.body, 'outgoing', now),
+              );
+              const inserted = await this.messages.insertMessage(stored, also(move), tx);
+              if (inserted) await move.apply(tx);
+              return inserted;
+            });
     if (!record) {
       // Stored by a submit that raced this one since the check above.
       const raced = await this.messages.find(header.id);
@@ -307,7 +355,7 @@ export class SubmitMessage {
       throw new Error(`message ${header.id} was neither stored nor found`);
     }
     this.outbox.notify();
-    return { message: record, replayed: false, warnings };
+    return { message: record, replayed: false, warnings: [...warnings, ...claimEarly.warnings] };
   }
 
   /**

@@ -1,0 +1,131 @@
+import { Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { CSV_MEDIA_TYPE } from '../api/media-types';
+import { BodyOf, type RequestBody } from '../api/request-body.decorator';
+import type { AuthenticatedClient } from '../auth/auth.types';
+import { BearerAuthGuard } from '../auth/bearer-auth.guard';
+import { CurrentClient, Roles } from '../auth/roles.decorator';
+import { type FieldProblem, validationFailed } from '../exchange/exchange.errors';
+import { RateStore } from './rate.store';
+import { ImportRates, type RateImportResult } from './use-cases/import-rates/import-rates.use-case';
+
+const BANK = /^[A-Z]{2,10}$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+const importView = (r: RateImportResult) => ({
+  id: r.id,
+  source: r.source,
+  sha256: r.sha256,
+  rows: r.rows,
+  added: r.added,
+  changed: r.changed,
+  unchanged: r.unchanged,
+  firstDate: r.firstDate,
+  lastDate: r.lastDate,
+  importedAt: r.importedAt.toISOString(),
+  importedBy: r.importedBy,
+});
+
+/**
+ * RET-3.7: the national banks' official exchange rates, against which both gateways check each
+ * line of a reimbursement claim on its expense date (docs/settlements.md).
+ */
+@ApiTags('rates')
+@ApiBearerAuth()
+@Controller('rates')
+@UseGuards(BearerAuthGuard)
+export class RatesController {
+  constructor(
+    private readonly importer: ImportRates,
+    private readonly store: RateStore,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  @Roles('security-officer', 'administrator')
+  @ApiOperation({
+    summary: 'Import one national bank’s official rate table (CSV; idempotent; audited)',
+    description:
+      'Header `source,date,currency,units,rate`; one national bank per file; ISO dates, ISO 4217 ' +
+      'codes, whole positive units, positive decimal rates (national currency per `units`). A ' +
+      'rate is in force from its date until the bank’s next row for that currency (RET-3.7). A ' +
+      'refused file changes nothing: 422 RATES_INVALID lists every problem with its line.',
+  })
+  @ApiConsumes(CSV_MEDIA_TYPE)
+  @ApiBody({
+    schema: {
+      type: 'string',
+      example: 'source,date,currency,units,rate\nNBK,2026-11-25,USD,1,478.50\n',
+    },
+  })
+  @ApiOkResponse({
+    description:
+      '{ import: { id, source, sha256, rows, added, changed, unchanged, firstDate, lastDate, importedAt, importedBy } }',
+  })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'RATES_INVALID with `errors: [{ line, message }]`; RATES_SOURCE_UNKNOWN: not a party’s national bank',
+  })
+  async import(
+    @BodyOf([CSV_MEDIA_TYPE]) body: RequestBody,
+    @CurrentClient() client: AuthenticatedClient,
+  ) {
+    return { import: importView(await this.importer.import(client, body.bytes)) };
+  }
+
+  @Get()
+  @Roles('publisher', 'security-officer', 'auditor', 'administrator')
+  @ApiOperation({ summary: 'Imported official rates, and the latest imports' })
+  @ApiQuery({ name: 'source', required: false, description: 'a national bank code, e.g. NBK' })
+  @ApiQuery({ name: 'from', required: false, description: 'first rate date, YYYY-MM-DD' })
+  @ApiQuery({ name: 'to', required: false, description: 'last rate date, YYYY-MM-DD' })
+  @ApiOkResponse({
+    description:
+      '{ rates: [{ source, date, currency, units, rate }], imports: [{ id, source, sha256, rows, … }] }',
+  })
+  async list(
+    @Query('source') source?: unknown,
+    @Query('from') from?: unknown,
+    @Query('to') to?: unknown,
+  ) {
+    const problems: FieldProblem[] = [];
+    if (source !== undefined && !(typeof source === 'string' && BANK.test(source))) {
+      problems.push({ field: 'source', rule: 'value', message: 'must be a bank code such as NBK' });
+    }
+    for (const [field, value] of [
+      ['from', from],
+      ['to', to],
+    ] as const) {
+      if (value !== undefined && !(typeof value === 'string' && isDate(value))) {
+        problems.push({ field, rule: 'date', message: 'must be a real date YYYY-MM-DD' });
+      }
+    }
+    if (problems.length > 0) throw validationFailed(problems);
+    const sources = source === undefined ? undefined : [source as string];
+    const [rates, imports] = await Promise.all([
+      this.store.rows({ sources, from: from as string | undefined, to: to as string | undefined }),
+      this.store.imports(sources),
+    ]);
+    return {
+      rates,
+      imports: imports.map((i) => ({
+        ...importView({ ...i, unchanged: i.rows - i.added - i.changed }),
+      })),
+    };
+  }
+}
+
+function isDate(text: string): boolean {
+  if (!DATE.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
