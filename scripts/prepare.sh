@@ -6,12 +6,21 @@
 # provision the services and issue the PKI twice at the same moment. So this runs under a lock
 # (flock, util-linux), and the build is skipped when nothing it reads changed since the last.
 #
-#   scripts/prepare.sh [--quiet]    --quiet: services and PKI say nothing unless they fail
+#   scripts/prepare.sh [--quiet] [--test-tools]
+#     --quiet        services, PKI and test tools say nothing unless they fail
+#     --test-tools   also what the tests use besides the services (scripts/test-tools.sh: pdftotext)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 quiet=false
-[ "${1:-}" = "--quiet" ] && quiet=true
+test_tools=false
+for arg in "$@"; do
+  case "$arg" in
+    --quiet) quiet=true ;;
+    --test-tools) test_tools=true ;;
+    *) printf 'prepare: unknown option %s\n' "$arg" >&2 && exit 2 ;;
+  esac
+done
 
 mkdir -p var
 exec 9>var/prepare.lock
@@ -40,4 +49,12 @@ if $quiet; then
 else
   bash scripts/services.sh
   node apps/cli/bin/mxg.js pki init
+fi
+
+if $test_tools; then
+  if $quiet; then
+    bash scripts/test-tools.sh >/dev/null
+  else
+    bash scripts/test-tools.sh
+  fi
 fi

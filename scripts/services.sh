@@ -31,16 +31,10 @@ wait_for() { # name host port seconds
   fail "$1 did not start answering on $2:$3 within $4 s"
 }
 
-apt_install() { # package...
-  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
-    fail "$* is not installed and this is not a Debian machine where I run as root.
-  Install it (Debian/Ubuntu: sudo apt-get install -y $*), or run the services with Docker:
-  docker compose up -d   (see docker-compose.yml), then run this again."
-  fi
-  say "installing $* from Debian's packages"
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
-}
+APT_ALTERNATIVE="or run the services with Docker:
+  docker compose up -d   (see docker-compose.yml), then run this again"
+# shellcheck source=scripts/apt-install.sh
+. scripts/apt-install.sh
 
 ensure_postgres() {
   if answers 127.0.0.1 5432; then

@@ -84,7 +84,7 @@ describe('RET reimbursement claims between two gateway processes (RET-3.1 … RE
         Buffer.from(ratesCsv(shiftFor(5))),
         { 'content-type': 'text/csv' },
       );
-      expect(imported.status).toBe(201);
+      expect(imported.status).toBe(200);
     }
   }, 120_000);
   afterAll(async () => {
@@ -230,6 +230,48 @@ describe('RET reimbursement claims between two gateway processes (RET-3.1 … RE
       expect(JSON.stringify((await claimAt('AZ', id)).body)).not.toContain(minor);
     });
 
+    it('shows its calculation (RET-3.6) at both gateways: HTML with every line’s USD amount and «Итого», PDF, no names; 406 for another format', async () => {
+      const minor = (body.returnAct as unknown as { minor: { surname: string } }).minor.surname;
+      for (const party of ['KZ', 'AZ'] as const) {
+        const html = await at(party).api<Buffer>(
+          authorityAt(party),
+          'GET',
+          `/claims/${id}/calculation`,
+          undefined,
+          { accept: 'text/html' },
+        );
+        expect(html.status).toBe(200);
+        expect(html.headers.get('content-type')).toMatch(/^text\/html/);
+        const text = html.body.toString('utf8');
+        expect(text).toContain('Итого');
+        expect(text).toContain(body.claimNumber);
+        for (const line of body.lines) expect(text).toContain(line.usd);
+        expect(text).toContain(body.total.amount);
+        expect(text).not.toContain(minor);
+        const pdf = await at(party).api<Buffer>('auditor', 'GET', `/claims/${id}/calculation`);
+        expect(pdf.status).toBe(200);
+        expect(pdf.headers.get('content-type')).toMatch(/^application\/pdf/);
+        expect(pdf.body.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      }
+      const json = await pair.az.api<Refusal>(
+        RESIDENCE.authority,
+        'GET',
+        `/claims/${id}/calculation`,
+        undefined,
+        { accept: 'application/json' },
+      );
+      expect({ status: json.status, code: json.body.code }).toEqual({
+        status: 406,
+        code: 'CALCULATION_FORMAT_UNSUPPORTED',
+      });
+      // Only the two authorities of the claim (and overseers) see it.
+      const other = await pair.az.api<Refusal>('AZ-DMX', 'GET', `/claims/${id}/calculation`);
+      expect({ status: other.status, code: other.body.code }).toEqual({
+        status: 404,
+        code: 'CLAIM_UNKNOWN',
+      });
+    });
+
     it('refuses a second claim with the same claimNumber from KZ: 409 CLAIM_NUMBER_TAKEN', async () => {
       const again = claimBody(body.claimNumber);
       const { status, body: refused } = await submitClaim(again);
@@ -370,6 +412,43 @@ describe('RET reimbursement claims between two gateway processes (RET-3.1 … RE
     });
   });
 
+  describe('accepted by the sender, refused by the receiver’s own rate table', () => {
+    it('AZ answers with a negative receipt (RATE_MISMATCH): the message is rejected at KZ, its claim gone there and its number free again', async () => {
+      // A return forty days back (late, flagged only): KZ has no rates imported for those days
+      // (RATE_NOT_COVERED, a warning), AZ has — with another RUB rate than the claim's. Forty
+      // days keeps these rows clear of every other claim's dates in this file.
+      const shift = shiftFor(40);
+      const imported = await pair.az.api(
+        'security-officer',
+        'POST',
+        '/rates',
+        Buffer.from(
+          ratesCsv(shift, (row) => {
+            if (row[2] === 'RUB') row[4] = '5.30';
+          }),
+        ),
+        { 'content-type': 'text/csv' },
+      );
+      expect(imported.status).toBe(200);
+      const body = claimBody(nextNumber(), shift);
+      const { status, body: sent } = await submitClaim(body);
+      expect(status).toBe(202);
+      await settled('KZ', sent.id, 'rejected');
+      const rejected = await audited(pair.az, { messageId: sent.id, type: 'message.rejected' });
+      expect(rejected.errorCode).toBe('RATE_MISMATCH');
+      expect((await claimAt('AZ', sent.id)).status).toBe(404);
+      await eventually(async () =>
+        (await claimAt('KZ', sent.id)).status === 404 ? true : undefined,
+      );
+      // The claim number is KZ's to use again, for a corrected claim.
+      const corrected = claimBody(body.claimNumber, shift);
+      corrected.lines.find((l) => l.currency === 'RUB')!.rate!.value = '5.30';
+      recompute(corrected);
+      const again = await sendClaim(corrected);
+      await bothInState(again, { claimNumber: body.claimNumber, state: 'submitted' });
+    });
+  });
+
   describe('a late claim (RET-3.2: sent more than 15 calendar days after the return)', () => {
     it('is sent with a CLAIM_LATE warning and flagged late on both gateways', async () => {
       const body = claimBody(nextNumber(), shiftFor(20));
@@ -382,7 +461,7 @@ describe('RET reimbursement claims between two gateway processes (RET-3.1 … RE
           Buffer.from(ratesCsv(shiftFor(20))),
           { 'content-type': 'text/csv' },
         );
-        expect(imported.status).toBe(201);
+        expect(imported.status).toBe(200);
       }
       const { status, body: sent } = await submitClaim(body);
       expect(status).toBe(202);

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAuditCommands } from './commands/audit.command';
 import { registerAuthCommands } from './commands/auth.command';
+import { registerClaimCommands } from './commands/claim.command';
 import { registerConfigCommands } from './commands/config.command';
 import { registerDbCommands } from './commands/db.command';
 import { registerEnvelopeCommands } from './commands/envelope.command';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerAuthCommands(program);
   registerEnvelopeCommands(program);
   registerMessageCommands(program);
+  registerClaimCommands(program);
   registerVerifyCommand(program);
   return program;
 }

@@ -20,9 +20,25 @@ export class ApiClient {
     return answer;
   }
 
-  async bytes(path: string): Promise<Buffer> {
+  /** Sends `body` as `contentType` (e.g. a rate table as text/csv) and reads the JSON answer. */
+  async upload<T>(path: string, body: string | Buffer, contentType: string): Promise<T> {
     const response = await fetch(`${this.url}${path}`, {
-      headers: { authorization: `Bearer ${this.token}` },
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': contentType },
+      body,
+    });
+    const answer = (await response.json()) as T & { code?: string; message?: string };
+    if (response.status >= 400)
+      throw new Error(`POST ${path}: ${response.status} ${answer.code}: ${answer.message}`);
+    return answer;
+  }
+
+  async bytes(path: string, accept?: string): Promise<Buffer> {
+    const response = await fetch(`${this.url}${path}`, {
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(accept === undefined ? {} : { accept }),
+      },
     });
     if (response.status !== 200) throw new Error(`GET ${path}: ${response.status}`);
     return Buffer.from(await response.arrayBuffer());

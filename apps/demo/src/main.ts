@@ -4,6 +4,7 @@ import { clientTokenName, type MessageType, MxgConfigService, readSecret } from 
 import { exampleMessage } from '@mxg/messages';
 import { ApiClient, waitFor } from './api-client';
 import { type RunningGateway, startGateway } from './gateway-runner';
+import { type MessageView, printTimeline, say } from './timeline';
 
 interface RequestView {
   state: string;
@@ -11,15 +12,6 @@ interface RequestView {
   receivedOn: string | null;
   dueOn: string | null;
   closedAt: string | null;
-}
-
-interface MessageView {
-  id: string;
-  status: string;
-  correlationId: string;
-  digest: string;
-  timeline: { at: string; event: string; outcome: string; code: string | null }[];
-  receipt?: { status: string } | null;
 }
 
 /**
@@ -132,7 +124,7 @@ async function main(): Promise<void> {
     ];
     for (const [name, bytes] of artefacts) writeFileSync(join(dir, name), bytes);
 
-    printTimeline(views);
+    printTimeline(views, LABELS);
     say(
       `\nrequest ${request.id}: purpose ${kzHeld.purpose} at KZ, ${azHeld.purpose} at AZ — every answer is bound to it (MIG-11.2)`,
     );
@@ -173,27 +165,6 @@ const LABELS: Record<string, string> = {
   'handling.restricted': 'handling restrictions recorded (MIG-11.2, MIG-11.3)',
   'data.accessed': 'content read by the national system, audited (MIG-11.4)',
 };
-
-function printTimeline(views: { side: string; what: string; view: MessageView }[]): void {
-  const events = views
-    .flatMap(({ side, what, view }) =>
-      view.timeline.map((e) => ({ ...e, side, what, time: Date.parse(e.at) })),
-    )
-    .sort((a, b) => a.time - b.time);
-  const start = events[0]?.time ?? 0;
-  say('\ntimeline (from both gateways’ audit logs)');
-  for (const e of events) {
-    const offset = `+${String(e.time - start).padStart(5)} ms`;
-    const outcome = e.outcome === 'success' ? '' : `  ✗ ${e.code}`;
-    say(
-      `  ${offset}  ${e.side}  ${e.what.padEnd(9)}  ${e.event.padEnd(32)}  ${LABELS[e.event] ?? ''}${outcome}`,
-    );
-  }
-}
-
-function say(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
 
 main().catch((error: unknown) => {
   process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -25,3 +25,14 @@ export {
   type ClaimWarningCode,
 } from './check/claim-problem';
 export { checkClaim, type ClaimCheckContext } from './check/check-claim';
+// RET-3.6: the calculation as a printable document (render/).
+export type {
+  CalculationClaim,
+  CalculationDocument,
+  CalculationLine,
+  CalculationRate,
+} from './render/calculation-claim';
+export { calculationContext, type CalculationContext } from './render/calculation-context';
+export { CALCULATION_COLUMNS, TOTAL_LABEL } from './render/calculation-table';
+export { renderCalculationHtml } from './render/render-calculation-html';
+export { renderCalculationPdf } from './render/render-calculation-pdf';

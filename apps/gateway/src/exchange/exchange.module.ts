@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
-import { RateTable } from '@mxg/settlements';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { EnvelopeModule } from '../envelope/envelope.module';
+import { RatesModule } from '../rates/rates.module';
+import { RateTables } from '../rates/rate-tables';
 import { CLAIM_RATE_TABLES } from '../claims/claim-rate-tables';
 import { ClaimStore } from '../claims/claim.store';
 import { ClaimTracker } from '../claims/claim-tracker';
@@ -31,7 +32,7 @@ import { SubmitMessage } from './use-cases/submit-message/submit-message.use-cas
 
 /** The national-system API and the use cases of a message's life (issue 5). */
 @Module({
-  imports: [AuthModule, AuditModule, EnvelopeModule],
+  imports: [AuthModule, AuditModule, EnvelopeModule, RatesModule],
   controllers: [ExchangeController, InboxController],
   providers: [
     ExchangeStore,
@@ -42,10 +43,8 @@ import { SubmitMessage } from './use-cases/submit-message/submit-message.use-cas
     // RET-3, RET-4: the claims register, moved as claim messages are stored (see claims/).
     ClaimStore,
     ClaimTracker,
-    {
-      provide: CLAIM_RATE_TABLES,
-      useValue: { tableFor: () => Promise.resolve(RateTable.empty()) },
-    },
+    // RET-3.7: the claim check reads the official rate tables imported here (POST /rates).
+    { provide: CLAIM_RATE_TABLES, useExisting: RateTables },
     AuthorityChanges,
     LegacyContentEncryption,
     HandlingRestrictions,
