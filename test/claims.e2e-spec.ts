@@ -230,6 +230,48 @@ describe('RET reimbursement claims between two gateway processes (RET-3.1 … RE
       expect(JSON.stringify((await claimAt('AZ', id)).body)).not.toContain(minor);
     });
 
+    it('shows its calculation (RET-3.6) at both gateways: HTML with every line’s USD amount and «Итого», PDF, no names; 406 for another format', async () => {
+      const minor = (body.returnAct as unknown as { minor: { surname: string } }).minor.surname;
+      for (const party of ['KZ', 'AZ'] as const) {
+        const html = await at(party).api<Buffer>(
+          authorityAt(party),
+          'GET',
+          `/claims/${id}/calculation`,
+          undefined,
+          { accept: 'text/html' },
+        );
+        expect(html.status).toBe(200);
+        expect(html.headers.get('content-type')).toMatch(/^text\/html/);
+        const text = html.body.toString('utf8');
+        expect(text).toContain('Итого');
+        expect(text).toContain(body.claimNumber);
+        for (const line of body.lines) expect(text).toContain(line.usd);
+        expect(text).toContain(body.total.amount);
+        expect(text).not.toContain(minor);
+        const pdf = await at(party).api<Buffer>('auditor', 'GET', `/claims/${id}/calculation`);
+        expect(pdf.status).toBe(200);
+        expect(pdf.headers.get('content-type')).toMatch(/^application\/pdf/);
+        expect(pdf.body.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      }
+      const json = await pair.az.api<Refusal>(
+        RESIDENCE.authority,
+        'GET',
+        `/claims/${id}/calculation`,
+        undefined,
+        { accept: 'application/json' },
+      );
+      expect({ status: json.status, code: json.body.code }).toEqual({
+        status: 406,
+        code: 'CALCULATION_FORMAT_UNSUPPORTED',
+      });
+      // Only the two authorities of the claim (and overseers) see it.
+      const other = await pair.az.api<Refusal>('AZ-DMX', 'GET', `/claims/${id}/calculation`);
+      expect({ status: other.status, code: other.body.code }).toEqual({
+        status: 404,
+        code: 'CLAIM_UNKNOWN',
+      });
+    });
+
     it('refuses a second claim with the same claimNumber from KZ: 409 CLAIM_NUMBER_TAKEN', async () => {
       const again = claimBody(body.claimNumber);
       const { status, body: refused } = await submitClaim(again);

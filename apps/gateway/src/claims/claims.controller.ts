@@ -1,17 +1,38 @@
-import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, Param, Query, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { MxgConfigService } from '@mxg/config';
 import { Clock } from '@mxg/core';
+import { decodeMessage } from '@mxg/envelope';
+import {
+  type CalculationClaim,
+  calculationContext,
+  renderCalculationHtml,
+  renderCalculationPdf,
+} from '@mxg/settlements';
 import type { AuthenticatedClient } from '../auth/auth.types';
 import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { CurrentClient, Roles } from '../auth/roles.decorator';
 import { type FieldProblem, validationFailed } from '../exchange/exchange.errors';
 import { actingAuthority } from '../exchange/message-access';
+import { ExchangeStore } from '../exchange/store/exchange.store';
 import { uuidParam } from '../exchange/uuid-param';
 import { ClaimStore } from './claim.store';
 import type { ClaimRecord } from './claim.types';
 import { CLAIM_STATUSES, ClaimDeadlines, type ClaimStatus } from './claim-deadlines';
 import { ClaimView } from './claim-view';
 import { ClaimsApiError } from './claims.errors';
+
+const PDF = 'application/pdf';
+const HTML = 'text/html';
 
 /** How many claims one listing reads at most. */
 const MAX_LIMIT = 500;
@@ -31,6 +52,8 @@ export class ClaimsController {
     private readonly claims: ClaimStore,
     private readonly deadlines: ClaimDeadlines,
     private readonly clock: Clock,
+    private readonly config: MxgConfigService,
+    private readonly messages: ExchangeStore,
   ) {}
 
   @Get()
@@ -101,6 +124,43 @@ export class ClaimsController {
     return ClaimView.of(claim, this.deadlines.of(claim));
   }
 
+  @Get(':id/calculation')
+  @ApiOperation({
+    summary: 'The claim’s calculation as a printable document in Russian (RET-3.6)',
+    description:
+      'Laid out as RET-3.6 describes: one row per expense line (name, supporting document, date, ' +
+      'amount in its currency, the national bank’s rates, the USD amount) and the «Итого» row; ' +
+      'the header names the claim number, the states, the return act’s number and date and the ' +
+      'invoice. It holds no person data — the minor and the representatives are not named — so ' +
+      'reading it is not a personal-data read (MIG-11.4). `Accept: application/pdf` (default) or ' +
+      '`text/html`; anything else is 406 CALCULATION_FORMAT_UNSUPPORTED.',
+  })
+  @ApiProduces(PDF, HTML)
+  @ApiHeader({ name: 'Accept', required: false, description: `${PDF} (default) or ${HTML}` })
+  async calculation(
+    @Param('id', uuidParam('id')) id: string,
+    @CurrentClient() client: AuthenticatedClient,
+    @Headers('accept') accept: string | undefined,
+    @Res() response: Response,
+  ): Promise<void> {
+    const format = calculationFormat(accept);
+    const claim = await this.visible(client, id);
+    const stored = await this.messages.content(claim.id);
+    if (stored?.state !== 'available') {
+      throw new ClaimsApiError(
+        'CLAIM_CONTENT_UNAVAILABLE',
+        `the content of claim ${id} was destroyed; its register row and audit trail remain (MIG-11.5)`,
+      );
+    }
+    const body = decodeMessage(stored.content).body as unknown as CalculationClaim;
+    const context = calculationContext(body, this.config.treaty, this.config.settlements);
+    if (format === HTML) {
+      response.type('text/html; charset=utf-8').send(renderCalculationHtml(body, context));
+    } else {
+      response.type(PDF).send(await renderCalculationPdf(body, context));
+    }
+  }
+
   private async visible(client: AuthenticatedClient, id: string): Promise<ClaimRecord> {
     const claim = await this.claims.find(id);
     if (!claim || !this.maySee(client, claim)) {
@@ -120,4 +180,20 @@ export class ClaimsController {
         [c.stay.authority, c.residence.authority].includes(client.authority))
     );
   }
+}
+
+/** The calculation's media type `accept` asks for: PDF unless HTML comes first (RET-3.6). */
+function calculationFormat(accept: string | undefined): typeof PDF | typeof HTML {
+  const types = (accept ?? '*/*')
+    .split(',')
+    .map((t) => t.split(';')[0].trim().toLowerCase())
+    .filter((t) => t !== '');
+  for (const type of types.length === 0 ? ['*/*'] : types) {
+    if (type === PDF || type === 'application/*' || type === '*/*') return PDF;
+    if (type === HTML || type === 'text/*') return HTML;
+  }
+  throw new ClaimsApiError(
+    'CALCULATION_FORMAT_UNSUPPORTED',
+    `the calculation is rendered as ${PDF} or ${HTML}, not ${accept}`,
+  );
 }

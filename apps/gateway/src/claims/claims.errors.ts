@@ -11,12 +11,15 @@ export type ClaimsApiErrorCode =
   /** No claim with this id is visible to the client (unknown and forbidden answer alike). */
   | 'CLAIM_UNKNOWN'
   /** The claim's signed message content is no longer held (destroyed, MIG-11.5). */
-  | 'CLAIM_CONTENT_UNAVAILABLE';
+  | 'CLAIM_CONTENT_UNAVAILABLE'
+  /** The calculation is rendered as application/pdf or text/html only. */
+  | 'CALCULATION_FORMAT_UNSUPPORTED';
 
 export const CLAIMS_API_ERROR_STATUS: Readonly<Record<ClaimsApiErrorCode, number>> = {
   CLAIM_INVALID: 422,
   CLAIM_UNKNOWN: 404,
   CLAIM_CONTENT_UNAVAILABLE: 410,
+  CALCULATION_FORMAT_UNSUPPORTED: 406,
 };
 
 /**
