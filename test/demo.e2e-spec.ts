@@ -1,12 +1,16 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CALCULATION_COLUMNS, TOTAL_LABEL } from '@mxg/settlements';
 
 const ROOT = join(__dirname, '..');
 
 /** The README's main command, minus the set-up `npm test` has already done (build, services, PKI). */
-function runDemo(): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runDemo(
+  entry = 'main.js',
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'demo', 'src', 'main.js')], {
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'demo', 'src', entry)], {
       cwd: ROOT,
     });
     let stdout = '';
@@ -75,5 +79,72 @@ describe('npm run demo: two gateways exchange a request, a clarification and the
     expect(verify('response.signed.p7s', 'az').status).toBe(0);
     expect(verify('response.receipt.p7s', 'kz').status).toBe(0);
     expect(verify('response.signed.p7s', 'kz').status).not.toBe(0);
+  }, 90_000);
+});
+
+// In this file, after the MIG demo: both start the shipped gateways on their fixed ports.
+describe('npm run demo:ret: one RET claim from submission to payment (RET-3.1 … RET-4)', () => {
+  it('imports the rates, carries the claim, a query and reply, the payment; saves the calculation PDF', async () => {
+    const total = (
+      JSON.parse(readFileSync(join(ROOT, 'examples', 'ret', 'claim.json'), 'utf8')) as {
+        total: { amount: string };
+      }
+    ).total.amount;
+    const { code, stdout, stderr } = await runDemo(join('ret', 'main.js'));
+    expect(stderr).not.toContain('demo failed');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/KZ: NBK, \d+ rates /);
+    expect(stdout).toMatch(/AZ: NBK, \d+ rates /);
+    for (const [side, what, event] of [
+      ['KZ', 'claim', 'claim.submitted'],
+      ['AZ', 'claim', 'claim.received'],
+      ['KZ', 'claim', 'receipt.received'],
+      ['AZ', 'query', 'claim.queried'],
+      ['KZ', 'query', 'claim.queried'],
+      ['KZ', 'reply', 'claim.replied'],
+      ['AZ', 'reply', 'claim.replied'],
+      ['AZ', 'payment', 'claim.paid'],
+      ['KZ', 'payment', 'claim.paid'],
+    ]) {
+      expect(stdout).toMatch(new RegExp(`${side}\\s+${what}\\s+${event.replace('.', '\\.')}`));
+    }
+    // RET-4: the deadline from AZ's signed receipt, on both registers, and the claim paid on both.
+    const due = /its signed receipt sets the payment deadline: (\d{4}-\d{2}-\d{2})/.exec(
+      stdout,
+    )![1];
+    expect(stdout).toMatch(/queried at KZ, queried at AZ/);
+    expect(stdout).toContain(
+      `listed paid on both sides (GET /claims?status=paid): KZ ${total} USD`,
+    );
+    expect(stdout).toMatch(new RegExp(`paid at KZ, paid at AZ — received \\S+, due ${due}, paid `));
+
+    // RET-3.6: the calculation PDF from GET /claims/{id}/calculation, read back.
+    const dir = /and the signed artefacts in (\S+)\/:/.exec(stdout)![1];
+    const text = execFileSync('pdftotext', [
+      '-raw',
+      '-enc',
+      'UTF-8',
+      join(ROOT, dir, 'calculation.pdf'),
+      '-',
+    ])
+      .toString('utf8')
+      .replace(/\s+/gu, ' ');
+    for (const column of CALCULATION_COLUMNS) expect(text).toContain(column.heading);
+    expect(text).toContain(`${TOTAL_LABEL} ${total}`);
+    expect(readFileSync(join(ROOT, dir, 'calculation.html'), 'utf8')).toContain(TOTAL_LABEL);
+    const verified = spawnSync('openssl', [
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      join(ROOT, dir, 'claim.signed.p7s'),
+      '-CAfile',
+      join(ROOT, 'certs', 'kz', 'ca.cert.pem'),
+      '-out',
+      '/dev/null',
+    ]);
+    expect(verified.status).toBe(0);
   }, 90_000);
 });

@@ -40,7 +40,13 @@ export class ApiClient {
         ...(accept === undefined ? {} : { accept }),
       },
     });
-    if (response.status !== 200) throw new Error(`GET ${path}: ${response.status}`);
+    if (response.status !== 200) {
+      const answer = (await response.json().catch(() => ({}))) as {
+        code?: string;
+        message?: string;
+      };
+      throw new Error(`GET ${path}: ${response.status} ${answer.code}: ${answer.message}`);
+    }
     return Buffer.from(await response.arrayBuffer());
   }
 }

@@ -73,7 +73,7 @@ async function main(): Promise<void> {
       ['AZ', az],
     ] as const) {
       const officer = new ApiClient(gateway.url, token(gateway.id, 'security-officer'));
-      const imported = await officer.upload<Record<string, unknown>>('/rates', csv, 'text/csv');
+      const imported = await officer.upload<RatesImport>('/rates', csv, 'text/csv');
       say(`  ${side}: ${describeImport(imported)}`);
     }
 
@@ -225,12 +225,21 @@ async function main(): Promise<void> {
   }
 }
 
-/** What `POST /rates` answered, in one line. */
-function describeImport(answer: Record<string, unknown>): string {
-  const parts = ['source', 'rows', 'from', 'to', 'sha256']
-    .filter((k) => answer[k] !== undefined)
-    .map((k) => `${k} ${String(answer[k] as string | number)}`);
-  return parts.length > 0 ? `imported: ${parts.join(', ')}` : 'imported';
+/** What `POST /rates` answers: the import, recorded and audited (`rates.imported`). */
+interface RatesImport {
+  import: {
+    source: string;
+    rows: number;
+    added: number;
+    unchanged: number;
+    firstDate: string;
+    lastDate: string;
+    sha256: string;
+  };
+}
+
+function describeImport({ import: i }: RatesImport): string {
+  return `${i.source}, ${i.rows} rates ${i.firstDate} … ${i.lastDate} (${i.added} new, ${i.unchanged} already held), file sha256 ${i.sha256.slice(0, 16)}…`;
 }
 
 const LABELS: Record<string, string> = {
