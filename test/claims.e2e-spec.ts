@@ -412,6 +412,43 @@ describe('RET reimbursement claims between two gateway processes (RET-3.1 … RE
     });
   });
 
+  describe('accepted by the sender, refused by the receiver’s own rate table', () => {
+    it('AZ answers with a negative receipt (RATE_MISMATCH): the message is rejected at KZ, its claim gone there and its number free again', async () => {
+      // A return forty days back (late, flagged only): KZ has no rates imported for those days
+      // (RATE_NOT_COVERED, a warning), AZ has — with another RUB rate than the claim's. Forty
+      // days keeps these rows clear of every other claim's dates in this file.
+      const shift = shiftFor(40);
+      const imported = await pair.az.api(
+        'security-officer',
+        'POST',
+        '/rates',
+        Buffer.from(
+          ratesCsv(shift, (row) => {
+            if (row[2] === 'RUB') row[4] = '5.30';
+          }),
+        ),
+        { 'content-type': 'text/csv' },
+      );
+      expect(imported.status).toBe(200);
+      const body = claimBody(nextNumber(), shift);
+      const { status, body: sent } = await submitClaim(body);
+      expect(status).toBe(202);
+      await settled('KZ', sent.id, 'rejected');
+      const rejected = await audited(pair.az, { messageId: sent.id, type: 'message.rejected' });
+      expect(rejected.errorCode).toBe('RATE_MISMATCH');
+      expect((await claimAt('AZ', sent.id)).status).toBe(404);
+      await eventually(async () =>
+        (await claimAt('KZ', sent.id)).status === 404 ? true : undefined,
+      );
+      // The claim number is KZ's to use again, for a corrected claim.
+      const corrected = claimBody(body.claimNumber, shift);
+      corrected.lines.find((l) => l.currency === 'RUB')!.rate!.value = '5.30';
+      recompute(corrected);
+      const again = await sendClaim(corrected);
+      await bothInState(again, { claimNumber: body.claimNumber, state: 'submitted' });
+    });
+  });
+
   describe('a late claim (RET-3.2: sent more than 15 calendar days after the return)', () => {
     it('is sent with a CLAIM_LATE warning and flagged late on both gateways', async () => {
       const body = claimBody(nextNumber(), shiftFor(20));

@@ -29,6 +29,12 @@ describe('npx mxg (the command-line tool)', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('MIG (bilateral): in force today for KZ, AZ');
     expect(result.stdout).toContain('gateway az speaks for AZ');
+    expect(result.stdout).toContain(
+      'RET (multilateral): in force today for KZ, AZ, RU, TJ, BY, KG, MD;',
+    );
+    expect(result.stdout).toContain(
+      'settlements: USD amounts rounded half-up to 2 places; caps for 11 parties',
+    );
   });
 
   it('names file, field and line of a broken configuration and exits non-zero', async () => {

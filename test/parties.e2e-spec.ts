@@ -87,6 +87,16 @@ describe('GET /parties (RET-7/8 participation, RET-3.7 national banks)', () => {
     expect(ret('UA')).toMatchObject({ leftOn: '2019-01-01', inForce: false });
   });
 
+  it('marks the RET authorities as placeholders on GET /authorities (the texts name none)', async () => {
+    const { body } = await pair.kz.api<{
+      authorities: { code: string; placeholder: boolean }[];
+    }>('auditor', 'GET', '/authorities');
+    const placeholders = body.authorities.filter((a) => a.placeholder).map((a) => a.code);
+    expect(placeholders).toHaveLength(11);
+    expect(placeholders).toContain('KG-RET');
+    expect(body.authorities.find((a) => a.code === 'KZ-MVD')?.placeholder).toBe(false);
+  });
+
   it('shows MIG-17 participation for the two MIG parties only', () => {
     const mig = parties.find((p) => p.code === 'AZ')?.agreements.find((a) => a.agreement === 'MIG');
     expect(mig).toMatchObject({ participatingFrom: '2020-06-01', leftOn: null, inForce: true });

@@ -18,6 +18,14 @@ interface MessageView {
   status: string;
   statusCode: string | null;
 }
+interface ClaimView {
+  claimNumber: string;
+  side: string;
+  state: string;
+  totalUsd: string;
+  receivedOn: string | null;
+  dueOn: string | null;
+}
 interface Refusal {
   code: string;
   message: string;
@@ -63,7 +71,7 @@ function addParty(configDir: string, party: string, who: { ru: string; en: strin
         certificate: `${id}/signatories/${SIGNATORY(party)}.cert.pem`,
         validFrom: '2016-01-01',
       },
-    ]).replace(/^/gm, '  '),
+    ]).replace(/^(?=.)/gm, '  '),
   );
 }
 
@@ -185,6 +193,38 @@ describe('RET among three gateways, two of them added by configuration only (RET
         to: { party: residence, authority: AUTHORITY(residence) },
       });
       expect(read.body.body.total).toEqual(body.total);
+
+      // Tracked on both sides (RET-4): due 30 days after receipt, a date the sender learns from
+      // the receiver's signed receipt.
+      const received = await gateway(residence).api<ClaimView>(
+        AUTHORITY(residence),
+        'GET',
+        `/claims/${sent.body.id}`,
+      );
+      expect(received.body).toMatchObject({
+        claimNumber: body.claimNumber,
+        side: 'residence',
+        state: 'submitted',
+        totalUsd: body.total.amount,
+      });
+      expect(received.body.dueOn).toBe(addDays(received.body.receivedOn!, 30));
+      const recorded = await eventually(
+        async () => {
+          const { body: c } = await gateway(stay).api<ClaimView>(
+            AUTHORITY(stay),
+            'GET',
+            `/claims/${sent.body.id}`,
+          );
+          return c.dueOn === null ? undefined : c;
+        },
+        20_000,
+        `the receipt's dueOn recorded at ${stay}`,
+      );
+      expect(recorded).toMatchObject({
+        side: 'stay',
+        receivedOn: received.body.receivedOn,
+        dueOn: received.body.dueOn,
+      });
     },
   );
 
@@ -204,7 +244,10 @@ describe('RET among three gateways, two of them added by configuration only (RET
     // KZ sends, but the body says the minor stayed in KG and lives in KZ: KZ would be claiming
     // from KG what KG is owed.
     const refused = await submit('KZ', 'KG', claim('KG', 'KZ', 'KZ-RET-2026-WRONG'));
-    expect(refused.status).toBe(422);
+    expect({ status: refused.status, code: refused.body.code }).toEqual({
+      status: 422,
+      code: 'CLAIM_INVALID',
+    });
     expect(refused.body.errors?.map((e) => e.rule)).toEqual(
       expect.arrayContaining(['CLAIM_WRONG_DIRECTION']),
     );
