@@ -13,6 +13,12 @@ export async function startGateway(
   id: string,
   port: number,
 ): Promise<RunningGateway> {
+  const url = `http://127.0.0.1:${port}`;
+  // Another process on the port (a gateway left running) would answer the health check below
+  // in place of this one's, and the demo would talk to it: refuse at once instead.
+  if (await answers(`${url}/health`)) {
+    throw new Error(`port ${port} is in use (a gateway left running?): stop it, then run again`);
+  }
   const child: ChildProcess = spawn(
     process.execPath,
     [join(root, 'dist', 'apps', 'gateway', 'src', 'main.js')],
@@ -26,7 +32,6 @@ export async function startGateway(
   let errors = '';
   child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`gateway ${id} exited at start:\n${errors}`);
@@ -47,4 +52,13 @@ export async function startGateway(
       await exited;
     },
   };
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(url);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -26,13 +26,13 @@ export interface CalculationTable {
 /** RET-3.6: expense name; supporting document and its details; amount; rate; amount in USD. */
 export const CALCULATION_COLUMNS: readonly CalculationColumn[] = [
   { heading: '№ п/п', width: 4, align: 'center' },
-  { heading: 'Наименование расходов', width: 17, align: 'left' },
-  { heading: 'Наименование и реквизиты подтверждающего документа', width: 20, align: 'left' },
-  { heading: 'Дата расхода', width: 8.5, align: 'center' },
-  { heading: 'Сумма в валюте расхода (валюта)', width: 11.5, align: 'right' },
-  { heading: 'Курс национального банка на дату расхода (источник)', width: 14, align: 'right' },
+  { heading: 'Наименование расходов', width: 19, align: 'left' },
+  { heading: 'Наименование и реквизиты подтверждающего документа', width: 21, align: 'left' },
+  { heading: 'Дата расхода', width: 7.5, align: 'center' },
+  { heading: 'Сумма в валюте расхода (валюта)', width: 10.5, align: 'right' },
+  { heading: 'Курс национального банка на дату расхода (источник)', width: 13, align: 'right' },
   { heading: 'Курс к доллару США', width: 13, align: 'right' },
-  { heading: 'Сумма в долларах США', width: 12, align: 'right' },
+  { heading: 'Сумма в долларах США', width: 10, align: 'right' },
 ];
 
 export const TOTAL_LABEL = 'Итого';
