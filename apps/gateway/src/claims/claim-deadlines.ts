@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MxgConfigService } from '@mxg/config';
 import { Clock } from '@mxg/core';
-import { daysLeft, OPEN_CLAIM_STATES, type ClaimState } from '@mxg/lifecycle';
+import { daysLeft, localDate, OPEN_CLAIM_STATES, type ClaimState } from '@mxg/lifecycle';
 import type { ClaimRecord } from './claim.types';
 import type { ClaimDeadline } from './claim-view';
 
@@ -32,22 +32,14 @@ export class ClaimDeadlines {
   }
 
   /**
-   * open: not paid; due: open, its due date known and not passed; overdue: open and past it;
-   * disputed: open and disputed; paid: closed by a payment-confirmation.
+   * Each authority's local date at `now`: the day against which `GET /claims?status=due|overdue`
+   * compares a claim's due date, in its residence authority's calendar (RET-4). Listing
+   * statuses: open = not paid; due = open, due date known and not passed; overdue = open and
+   * past it; disputed = open and disputed; paid = closed by a payment-confirmation.
    */
-  matches(c: ClaimRecord, status: ClaimStatus, deadline: ClaimDeadline): boolean {
-    const open = c.state !== 'paid';
-    switch (status) {
-      case 'open':
-        return open;
-      case 'due':
-        return open && c.dueOn !== null && !deadline.overdue;
-      case 'overdue':
-        return deadline.overdue;
-      case 'disputed':
-        return open && c.disputed;
-      case 'paid':
-        return c.state === 'paid';
-    }
+  todayByAuthority(now: Date = this.clock.now()): Record<string, string> {
+    return Object.fromEntries(
+      this.config.treaty.allAuthorities().map((a) => [a.code, localDate(now, a.timeZone)]),
+    );
   }
 }

@@ -196,6 +196,8 @@ export class ClaimStore {
         WHERE ($1::text IS NULL OR stay_authority = $1 OR residence_authority = $1)
           AND ($2::text[] IS NULL OR state = ANY ($2::text[]))
           AND ($3::boolean IS NULL OR disputed = $3)
+          AND ($5::jsonb IS NULL OR (due_on IS NOT NULL AND
+                (due_on < ($5::jsonb ->> residence_authority)::date) = $6::boolean))
         ORDER BY submitted_at DESC, id
         LIMIT $4`,
       [
@@ -203,6 +205,8 @@ export class ClaimStore {
         filter.states ? [...filter.states] : null,
         filter.disputed ?? null,
         filter.limit,
+        filter.deadline ? JSON.stringify(filter.deadline.today) : null,
+        filter.deadline?.passed ?? false,
       ],
     );
     return rows.map(toRecord);

@@ -77,5 +77,13 @@ export interface ClaimFilter {
   readonly authority?: string;
   readonly states?: readonly ClaimState[];
   readonly disputed?: boolean;
+  /**
+   * RET-4: only open claims with a due date, past it (`overdue`) or not (`due`), against each
+   * residence authority's local date today (`today[authority]`, YYYY-MM-DD).
+   */
+  readonly deadline?: {
+    readonly passed: boolean;
+    readonly today: Readonly<Record<string, string>>;
+  };
   readonly limit: number;
 }

@@ -100,16 +100,14 @@ export class ClaimsController {
             ? undefined
             : ['submitted', 'queried', 'disputed'],
       disputed: wanted === 'disputed' ? true : undefined,
-      limit: wanted === 'due' || wanted === 'overdue' ? MAX_LIMIT : size,
+      deadline:
+        wanted === 'due' || wanted === 'overdue'
+          ? { passed: wanted === 'overdue', today: this.deadlines.todayByAuthority() }
+          : undefined,
+      limit: size,
     });
     const now = this.clock.now();
-    const claims = rows
-      .map((c) => ({ c, deadline: this.deadlines.of(c, now) }))
-      .filter(
-        ({ c, deadline }) => wanted === undefined || this.deadlines.matches(c, wanted, deadline),
-      )
-      .slice(0, size)
-      .map(({ c, deadline }) => ClaimView.of(c, deadline));
+    const claims = rows.map((c) => ClaimView.of(c, this.deadlines.of(c, now)));
     return { claims };
   }
 
