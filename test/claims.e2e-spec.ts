@@ -1,3 +1,4 @@
+import { addDays } from '@mxg/config';
 import {
   createExchangePair,
   eventually,
@@ -12,7 +13,6 @@ import {
   craftClaimEnvelope,
   dateIn,
   plusCent,
-  plusDays,
   preSignedClaim,
   ratesCsv,
   recompute,
@@ -196,7 +196,7 @@ describe('RET reimbursement claims between two gateway processes (RET-3.1 … RE
         dateIn('Asia/Baku'),
         dateIn('Asia/Baku', 0, new Date(Date.now() - 60_000)),
       ]).toContain(receivedOn);
-      expect(received.body.dueOn).toBe(plusDays(receivedOn, 30));
+      expect(received.body.dueOn).toBe(addDays(receivedOn, 30));
       // The sender recorded the same dates from the receipt.
       const sent = await eventually(async () => {
         const { body: c } = await claimAt('KZ', id);

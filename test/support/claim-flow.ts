@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signCms } from '@mxg/cms';
-import { defaultAlgorithmPolicy, MxgConfigService } from '@mxg/config';
+import { addDays, daysBetween, defaultAlgorithmPolicy, MxgConfigService } from '@mxg/config';
+import { localDate } from '@mxg/lifecycle';
 import {
   encodeMessage,
   signatureSchemeFor,
@@ -56,19 +57,8 @@ export type ClaimBody = Record<string, unknown> & {
 
 /** A calendar date in `timeZone` `days` from now. */
 export function dateIn(timeZone: string, days = 0, at = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date(at.getTime() + days * DAY_MS));
+  return localDate(new Date(at.getTime() + days * DAY_MS), timeZone);
 }
-
-export const plusDays = (date: string, days: number): string =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-
-const daysBetween = (from: string, to: string) =>
-  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 
 /** The shift that puts the example's return `handoverDaysAgo` days before KZ-RET's today. */
 export const shiftFor = (handoverDaysAgo: number): number =>
@@ -78,10 +68,10 @@ export const shiftFor = (handoverDaysAgo: number): number =>
 export function claimBody(claimNumber: string, shift = shiftFor(5)): ClaimBody {
   const body = JSON.parse(readFileSync(join(EXAMPLES, 'claim.json'), 'utf8')) as ClaimBody;
   body.claimNumber = claimNumber;
-  body.returnAct.handoverDate = plusDays(body.returnAct.handoverDate, shift);
-  body.invoice.date = plusDays(body.invoice.date, shift);
-  for (const d of body.documents) d.date = plusDays(d.date, shift);
-  for (const l of body.lines) l.expenseDate = plusDays(l.expenseDate, shift);
+  body.returnAct.handoverDate = addDays(body.returnAct.handoverDate, shift);
+  body.invoice.date = addDays(body.invoice.date, shift);
+  for (const d of body.documents) d.date = addDays(d.date, shift);
+  for (const l of body.lines) l.expenseDate = addDays(l.expenseDate, shift);
   return body;
 }
 
@@ -93,7 +83,7 @@ export function ratesCsv(shift = shiftFor(5), change?: (row: string[]) => void):
       head,
       ...rows.map((r) => {
         const cells = r.split(',');
-        cells[1] = plusDays(cells[1], shift);
+        cells[1] = addDays(cells[1], shift);
         change?.(cells);
         return cells.join(',');
       }),

@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RoundingPolicy, TreatyRegistry } from '@mxg/config';
+import { addDays, daysBetween, type RoundingPolicy, type TreatyRegistry } from '@mxg/config';
 import type { ReimbursementClaim } from '@mxg/messages';
 import { convertLine, sumUsd } from '@mxg/settlements';
 
 const EXAMPLE = join(__dirname, '..', '..', 'examples', 'ret', 'claim.json');
 /** The example claim's return date: every date in it is moved from it. */
 const EXAMPLE_HANDOVER = '2026-12-01';
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * What each line of the example claim comes to in USD, per unit: the amounts in the state of
@@ -48,18 +47,18 @@ export function retClaim(
   const claim = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as ReimbursementClaim;
   const stay = treaty.party(options.stayState);
   const today = new Date().toISOString().slice(0, 10);
-  const shift = daysBetween(EXAMPLE_HANDOVER, plusDays(today, -(options.handoverDaysAgo ?? 3)));
+  const shift = daysBetween(EXAMPLE_HANDOVER, addDays(today, -(options.handoverDaysAgo ?? 3)));
   claim.claimNumber = options.claimNumber;
   claim.stayState = options.stayState;
   claim.residenceState = options.residenceState;
-  claim.returnAct.handoverDate = plusDays(claim.returnAct.handoverDate, shift);
+  claim.returnAct.handoverDate = addDays(claim.returnAct.handoverDate, shift);
   const [first, second] = claim.returnAct.representatives;
   claim.returnAct.representatives = [
     { ...first, state: options.stayState },
     { ...second, state: options.residenceState },
   ];
-  claim.invoice.date = plusDays(claim.invoice.date, shift);
-  for (const d of claim.documents) d.date = plusDays(d.date, shift);
+  claim.invoice.date = addDays(claim.invoice.date, shift);
+  for (const d of claim.documents) d.date = addDays(d.date, shift);
   claim.lines = claim.lines.map((line) => {
     const perUnit = USD_PER_UNIT[line.kind];
     if (perUnit === undefined) throw new Error(`test setup: no amount for a ${line.kind} line`);
@@ -67,7 +66,7 @@ export function retClaim(
     const moved = {
       ...line,
       rate: undefined, // the national currency needs no rate to itself (RET-3.7)
-      expenseDate: plusDays(line.expenseDate, shift),
+      expenseDate: addDays(line.expenseDate, shift),
       currency: stay.currency,
       amount: times(times(perUnit, String(units)), options.usdRate),
       usdRate: { source: stay.nationalBank.code, value: options.usdRate, units: 1 },
@@ -85,12 +84,4 @@ function times(a: string, b: string): string {
   const places = scale(a) + scale(b);
   const product = (digits(a) * digits(b)).toString().padStart(places + 1, '0');
   return places === 0 ? product : `${product.slice(0, -places)}.${product.slice(-places)}`;
-}
-
-function plusDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-}
-
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }

@@ -15,7 +15,7 @@ export type { PartyCaps, RoundingPolicy, SettlementsConfig } from './settlements
 export type { Env } from './env/env.schema';
 export { loadEnv } from './env/load-env';
 export { MESSAGE_TYPES, type MessageType } from './treaty/message-types';
-export { addDays, addMonths, withinDays } from './treaty/calendar';
+export { addDays, addMonths, daysBetween, withinDays } from './treaty/calendar';
 export { lastDayInForce, TERMINATION_NOTICE_MONTHS } from './treaty/agreement-term';
 export { TreatyRegistry } from './treaty/treaty-registry';
 export { entryIntoForce, participationIn } from './treaty/participation';

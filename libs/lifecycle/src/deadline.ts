@@ -1,4 +1,4 @@
-import { addDays } from '@mxg/config';
+import { addDays, daysBetween } from '@mxg/config';
 import { MxgError } from '@mxg/core';
 
 /**
@@ -15,8 +15,6 @@ import { MxgError } from '@mxg/core';
 
 /** MIG-10.3: 30 calendar days. */
 export const EXECUTION_DAYS = 30;
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** A time zone name no Intl database knows; raised rather than silently falling back to UTC. */
 export class UnknownTimeZoneError extends MxgError {
@@ -66,10 +64,6 @@ export function localDate(at: Date, timeZone: string): string {
  */
 export function dueDate(receivedAt: Date, timeZone: string): string {
   return addDays(localDate(receivedAt, timeZone), EXECUTION_DAYS);
-}
-
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }
 
 /**

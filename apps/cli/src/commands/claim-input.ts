@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { JsonError, parseStrictJson } from '@mxg/core';
 import { RateCsvError, RateTable } from '@mxg/settlements';
+import { readJsonFile } from './json-file';
 import { usageError } from './usage-error';
 
 /** What a whole signed message's header says of the claim's parties and day (its `checkClaim` context). */
@@ -19,19 +19,7 @@ export interface ClaimHeader {
  * or another message type is a usage mistake (exit 2).
  */
 export function readClaimFile(file: string): { body: unknown; header?: ClaimHeader } {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    usageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  let json: unknown;
-  try {
-    json = parseStrictJson(bytes);
-  } catch (error) {
-    if (!(error instanceof JsonError)) throw error;
-    usageError(`${file} is not JSON MXG can read: ${error.message}`);
-  }
+  const json = readJsonFile(file);
   if (!isObject(json) || !('body' in json)) return { body: json };
   const header = isObject(json.header) ? json.header : json;
   if (header.type !== 'reimbursement-claim') {

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { MxgConfigService } from '@mxg/config';
-import { JsonError, parseStrictJson, SystemClock } from '@mxg/core';
+import { SystemClock } from '@mxg/core';
 import { checkMessage } from '@mxg/messages';
 import { EXIT } from '../cli-errors';
 import { findingLines } from './message-findings';
-import { usageError } from './usage-error';
+import { readJsonFile } from './json-file';
 
 /** `mxg message check`: a message's body checked offline, exactly as the gateways check it. */
 export function registerMessageCommands(program: Command): void {
@@ -22,19 +21,7 @@ export function registerMessageCommands(program: Command): void {
 }
 
 function check(file: string, opts: { json?: boolean }): number {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    usageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  let json: unknown;
-  try {
-    json = parseStrictJson(bytes);
-  } catch (error) {
-    if (!(error instanceof JsonError)) throw error;
-    usageError(`${file} is not JSON MXG can read: ${error.message}`);
-  }
+  const json = readJsonFile(file);
   const config = MxgConfigService.load();
   const result = checkMessage(json, config.vocabulary, new SystemClock().now());
   const valid = result.problems.length === 0;

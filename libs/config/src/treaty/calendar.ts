@@ -31,6 +31,11 @@ export function addMonths(date: string, months: number): string {
   return new Date(Date.UTC(year, month, Math.min(d, lastDay))).toISOString().slice(0, 10);
 }
 
+/** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((startOfDay(to) - startOfDay(from)) / DAY_MS);
+}
+
 export function addDays(date: string, days: number): string {
   return new Date(startOfDay(date) + days * DAY_MS).toISOString().slice(0, 10);
 }
