@@ -45,7 +45,7 @@ export function signerFromKeyObject(
   chain?: readonly CertificateInput[],
 ): CmsSigner {
   const key = toPrivateKeyObject(privateKey);
-  assertKeyBelongs(key, certificate);
+  assertKeyBelongs(key, certificate, 'signer');
   return {
     certificate,
     chain,
@@ -64,7 +64,7 @@ export function decrypterFromKeyObject(
   privateKey: PrivateKeyInput,
 ): CmsKeyDecrypter {
   const key = toPrivateKeyObject(privateKey);
-  assertKeyBelongs(key, certificate);
+  assertKeyBelongs(key, certificate, 'recipient');
   return {
     certificate,
     decryptKey(encryptedKey: Uint8Array, oaepHash: OaepHash): Promise<Uint8Array> {
@@ -83,11 +83,16 @@ export function decrypterFromKeyObject(
   };
 }
 
-function assertKeyBelongs(privateKey: KeyObject, certificate: CertificateInput): void {
+function assertKeyBelongs(
+  privateKey: KeyObject,
+  certificate: CertificateInput,
+  role: 'signer' | 'recipient',
+): void {
   if (!parseCertificate(certificate).x509.checkPrivateKey(privateKey)) {
+    // The code predates decrypters; it names any key/certificate mismatch.
     throw new CmsError(
       'SIGNER_KEY_MISMATCH',
-      'Private key does not belong to the signer certificate',
+      `Private key does not belong to the ${role} certificate`,
     );
   }
 }
