@@ -18,6 +18,7 @@ export {
   type SealEnvelopeInput,
 } from './seal-envelope';
 export {
+  DEFAULT_INNER_SIGNING_WINDOW_MS,
   openEnvelope,
   type OpenedEnvelope,
   type OpenEnvelopeContext,
@@ -55,6 +56,7 @@ export {
   type LayerReport,
 } from './verify/layer-report';
 export type { SignerSummary } from './verify/signer-summary';
+export { describeCrl, revocationAt, type RevocationAt } from './verify/revocation-at';
 export {
   openReceipt,
   type OpenReceiptContext,

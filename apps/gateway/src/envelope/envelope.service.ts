@@ -135,7 +135,8 @@ export class EnvelopeService {
   }
 
   private openUnchecked(envelope: Uint8Array, transport: TransportHeader): Promise<OpenedEnvelope> {
-    const { maxClockSkewSeconds, maxEnvelopeAgeSeconds } = this.config.gateway.exchange;
+    const { maxClockSkewSeconds, maxEnvelopeAgeSeconds, innerSigningWindowSeconds } =
+      this.config.gateway.exchange;
     return openEnvelope(envelope, {
       self: this.party,
       keys: this.keys,
@@ -145,6 +146,8 @@ export class EnvelopeService {
       maxSkewMs: maxClockSkewSeconds * 1000,
       // Not clock skew: how long an envelope may have waited (re-sends keep the first seal).
       maxAgeMs: maxEnvelopeAgeSeconds * 1000,
+      // The signatory's signing time, within this before the seal (no backdating).
+      innerSigningWindowMs: innerSigningWindowSeconds * 1000,
       transport,
     });
   }

@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import type { TreatyRegistry } from '@mxg/config';
 import { partyPkiPaths } from '@mxg/pki';
 import { CrlFile, type TrustLog } from './crl-file';
-import { TrustList, type TrustListOptions } from './trust-list';
+import { newestCrl, TrustList, type TrustListOptions } from './trust-list';
 
 export interface FileTrustStoreOptions extends TrustListOptions {
   /** Told when a CRL is archived or a CRL file refused or missing; silent by default. */
@@ -41,6 +41,7 @@ export class FileTrustStore extends TrustList {
         paths.caCrl,
         code,
         (der, source) => this.offerCrl(code, der, source, new Date()),
+        () => newestCrl(this.archive.of(code)),
         log,
       );
     }

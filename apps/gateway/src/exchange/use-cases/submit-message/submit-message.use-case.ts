@@ -473,6 +473,13 @@ export class SubmitMessage {
       now,
       maxSkewMs: skewMs,
       futureSkewOnly: true, // signed earlier by the person, submitted now (MIG-9.3)
+      // Never sent if the receiver would refuse it: signed within the window before now.
+      signingWindow: {
+        reference: now,
+        windowMs: this.config.gateway.exchange.innerSigningWindowSeconds * 1000,
+        skewMs,
+        what: 'submission',
+      },
     });
     const failure = firstFailure(report);
     if (failure) throw failure;
