@@ -144,7 +144,7 @@ describe('revocation as of signing time, from archived CRLs (#14, MIG-11.4)', ()
         message,
         signatory: await fx.keys('KZ').signatory('kz-mvd-migration-head'),
         seal: await fx.keys('KZ').seal(),
-        recipient: (await fx.keys('AZ').encryption()).certificate,
+        recipient: fx.trust.party('AZ').encryption!,
         trust,
         policy: fx.config.treaty.agreement('MIG').algorithms,
         signingTime: signedAt,

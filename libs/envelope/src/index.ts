@@ -30,11 +30,12 @@ export type {
   ArchivedCrl,
   CrlArchive,
   CrlOffer,
-  KeyPair,
+  DecryptionKey,
   KeyStore,
   PartyTrust,
   SignatoryDirectory,
   SignatoryEntry,
+  SigningKey,
   TrustStore,
 } from './trust/trust-store';
 export { FileTrustStore, type FileTrustStoreOptions } from './trust/file-trust-store';
@@ -42,7 +43,8 @@ export { TrustList, type PartyCertificates, type TrustListOptions } from './trus
 export { MemoryCrlArchive } from './trust/memory-crl-archive';
 export { configuredSignatories } from './trust/configured-signatories';
 export { crlDer, type TrustLog } from './trust/crl-file';
-export { FileKeyStore } from './keys/file-key-store';
+export { FileKeyStore, type FileKeyStoreOptions } from './keys/file-key-store';
+export { newestInForce, type KeyGeneration } from './keys/key-generation';
 export {
   type SigningWindow,
   verifySignedLayer,
