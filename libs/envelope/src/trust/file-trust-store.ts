@@ -45,9 +45,12 @@ export class FileTrustStore implements TrustStore {
       });
     }
     for (const signatory of treaty.allSignatories()) {
-      const path = join(certsDir, signatory.certificate);
-      if (existsSync(path))
-        this.signatories.set(signatory.id, new X509Certificate(readFileSync(path)));
+      // Until every certificate of a signatory is kept: the newest one that exists.
+      for (const certificate of signatory.certificates) {
+        const path = join(certsDir, certificate);
+        if (existsSync(path))
+          this.signatories.set(signatory.id, new X509Certificate(readFileSync(path)));
+      }
     }
   }
 
