@@ -25,6 +25,7 @@ import {
 } from '@mxg/lifecycle';
 import { ANSWER_TYPES, type BodyProblem, checkMessageBody } from '@mxg/messages';
 import type { AuthenticatedClient } from '../../../auth/auth.types';
+import { assertSignatoryBound } from '../../../auth/signatory-binding';
 import {
   type AcceptedClaimMove,
   claimAudit,
@@ -365,6 +366,8 @@ export class SubmitMessage {
   private async fromJson(client: AuthenticatedClient, json: JsonSubmission, now: Date) {
     const dto = json.request;
     const from = actingAuthority(client, this.config.gateway.party);
+    // MIG-9.3: the gateway signs only for a signatory bound to this client.
+    assertSignatoryBound(client, dto.signatory);
     const body = checkMessageBody(dto.type, json.body, this.config.vocabulary, now);
     const problems = body.problems.map(fieldProblem);
     if (ANSWER_TYPES.includes(dto.type) && dto.inReplyTo === undefined) {
