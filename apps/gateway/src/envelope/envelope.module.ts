@@ -3,12 +3,15 @@ import { MxgConfigService } from '@mxg/config';
 import { FileDataKeyWrapper, FileKeyStore, FileTrustStore } from '@mxg/envelope';
 import { DATA_KEY_WRAPPER, KEY_STORE, TRUST_STORE } from './envelope.constants';
 import { EnvelopeService } from './envelope.service';
+import { SignatoriesModule } from '../signatories/signatories.module';
 
 /**
  * Signing, encryption and verification with this gateway's keys and trust list, and the wrapping
  * of stored messages' data keys (MIG-11.4).
  */
 @Module({
+  // MIG-9.3/9.4: signers are judged by the signatory lists in force when they signed.
+  imports: [SignatoriesModule],
   providers: [
     {
       provide: TRUST_STORE,

@@ -15,6 +15,7 @@ import {
   type Receipt,
   type RoutingHeaderMode,
   type SealedEnvelope,
+  type SignatoryDirectory,
   sealEnvelope,
   signReceipt,
   type TransportHeader,
@@ -22,6 +23,7 @@ import {
 } from '@mxg/envelope';
 import { checkMessageBody } from '@mxg/messages';
 import { KEY_STORE, TRUST_STORE } from './envelope.constants';
+import { SIGNATORY_DIRECTORY } from '../signatories/signatories.constants';
 
 /** Envelopes one content key encrypts at most (AES-256-CBC with random IVs: far below its limits). */
 const CONTENT_KEY_MAX_USES = 100_000;
@@ -40,6 +42,8 @@ export class EnvelopeService {
     private readonly clock: Clock,
     @Inject(TRUST_STORE) readonly trust: TrustStore,
     @Inject(KEY_STORE) readonly keys: KeyStore,
+    /** MIG-9.3, MIG-9.4: who may sign for which authority when (lists received and sent). */
+    @Inject(SIGNATORY_DIRECTORY) readonly signatories: SignatoryDirectory,
   ) {
     // Read now, so that a gateway with an invalid config/vocabularies.yaml does not start.
     void config.vocabulary;
@@ -146,6 +150,7 @@ export class EnvelopeService {
       // Not clock skew: how long an envelope may have waited (re-sends keep the first seal).
       maxAgeMs: maxEnvelopeAgeSeconds * 1000,
       transport,
+      signatories: this.signatories,
     });
   }
 
