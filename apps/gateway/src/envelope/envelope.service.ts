@@ -14,6 +14,7 @@ import {
   type Receipt,
   type RoutingHeaderMode,
   type SealedEnvelope,
+  type SignatoryDirectory,
   sealEnvelope,
   type SigningKey,
   signReceipt,
@@ -23,6 +24,7 @@ import {
 import { checkMessageBody } from '@mxg/messages';
 import { KEY_STORE } from '../keys/keys.constants';
 import { TRUST_STORE } from './envelope.constants';
+import { SIGNATORY_DIRECTORY } from '../signatories/signatories.constants';
 
 /** Envelopes one content key encrypts at most (AES-256-CBC with random IVs: far below its limits). */
 const CONTENT_KEY_MAX_USES = 100_000;
@@ -41,6 +43,8 @@ export class EnvelopeService {
     private readonly clock: Clock,
     @Inject(TRUST_STORE) readonly trust: TrustStore,
     @Inject(KEY_STORE) readonly keys: KeyStore,
+    /** MIG-9.3, MIG-9.4: who may sign for which authority when (lists received and sent). */
+    @Inject(SIGNATORY_DIRECTORY) readonly signatories: SignatoryDirectory,
   ) {
     // Read now, so that a gateway with an invalid config/vocabularies.yaml does not start.
     void config.vocabulary;
@@ -150,6 +154,7 @@ export class EnvelopeService {
       // The signatory's signing time, within this before the seal (no backdating).
       innerSigningWindowMs: innerSigningWindowSeconds * 1000,
       transport,
+      signatories: this.signatories,
     });
   }
 

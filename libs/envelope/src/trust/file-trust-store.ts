@@ -46,7 +46,7 @@ export class FileTrustStore extends TrustList {
       );
     }
     for (const signatory of treaty.allSignatories()) {
-      for (const path of certificatePathsOf(signatory)) {
+      for (const path of signatory.certificates) {
         const file = join(certsDir, path);
         if (existsSync(file)) {
           this.addSignatoryCertificate(signatory.id, new X509Certificate(readFileSync(file)));
@@ -74,13 +74,4 @@ export function generations(firstCertificate: string): X509Certificate[] {
     })
     .sort((a, b) => a.n - b.n)
     .map(({ path }) => new X509Certificate(readFileSync(path)));
-}
-
-/** `certificates: [...]` (several across renewals) or the older single `certificate:`. */
-function certificatePathsOf(signatory: object): readonly string[] {
-  const { certificates, certificate } = signatory as {
-    certificates?: readonly string[];
-    certificate?: string;
-  };
-  return certificates ?? (certificate === undefined ? [] : [certificate]);
 }
