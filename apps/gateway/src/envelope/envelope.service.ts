@@ -72,7 +72,8 @@ export class EnvelopeService {
    */
   async seal(
     message: MxgMessage,
-    signatory: SigningKey | { signedData: Uint8Array; signatoryId: string },
+    signatory:
+      SigningKey | { signedData: Uint8Array; signatoryId: string; certificate?: X509Certificate },
     options: { readonly routingHeader?: RoutingHeaderMode } = {},
   ): Promise<SealedEnvelope> {
     const recipient = this.trust.party(message.header.to.party).encryption;
@@ -85,7 +86,9 @@ export class EnvelopeService {
         'signedData' in signatory
           ? {
               signedData: signatory.signedData,
-              certificate: this.signatoryCertificate(signatory.signatoryId),
+              // The certificate that verified it: with renewals, not necessarily the newest.
+              certificate:
+                signatory.certificate ?? this.signatoryCertificate(signatory.signatoryId),
             }
           : signatory,
       seal: await this.keys.seal(),

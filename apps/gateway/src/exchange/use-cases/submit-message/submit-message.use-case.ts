@@ -538,7 +538,11 @@ export class SubmitMessage {
     }
     return {
       message,
-      signatory: { signedData, signatoryId: report.signatoryId! },
+      signatory: {
+        signedData,
+        signatoryId: report.signatoryId!,
+        certificate: report.signerCertificate,
+      },
       warnings: body.warnings,
       signedAt: report.signingTime!,
     };
