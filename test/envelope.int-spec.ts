@@ -637,6 +637,39 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
       expect(opened.signatoryId).toBe('kz-mvd-deputy-minister');
     });
 
+    it('SIGNING_TIME_OUTSIDE_WINDOW: an inner signature backdated more than the window before the seal (#14)', async () => {
+      const message = migRequest(now);
+      // Default window: a day. Sealed 25 hours after the signatory's claimed signing time.
+      const sealedAt = new Date(now.getTime() + 25 * 3_600_000);
+      const backdated = await wrap({ message, signingTime: now, outerSigningTime: sealedAt });
+      const refused = await refusal(backdated, context({ now: sealedAt }));
+      expect(refused).toMatchObject({ code: 'SIGNING_TIME_OUTSIDE_WINDOW', layer: 'inner' });
+      expect(refused.message).toContain(
+        `signed at ${now.toISOString().slice(0, 19)}.000Z, 90000 s before the sending gateway's seal`,
+      );
+      // A gateway configured for a narrower window refuses an hour's gap, and takes it when wider.
+      const hourLater = new Date(now.getTime() + 3_600_000);
+      const anHour = await wrap({ message, signingTime: now, outerSigningTime: hourLater });
+      expect(
+        await refusal(anHour, context({ now: hourLater, innerSigningWindowMs: 1_800_000 })),
+      ).toMatchObject({ code: 'SIGNING_TIME_OUTSIDE_WINDOW', layer: 'inner' });
+      await expect(
+        openEnvelope(anHour, context({ now: hourLater, innerSigningWindowMs: 7_200_000 })),
+      ).resolves.toMatchObject({ signatoryId: 'kz-mvd-deputy-minister' });
+    });
+
+    it('SIGNING_TIME_OUTSIDE_WINDOW: an inner signature made after the seal, beyond clock skew (#14)', async () => {
+      const signedAt = new Date(now.getTime() + 10 * 60_000);
+      const envelope = await wrap({
+        message: migRequest(now),
+        signingTime: signedAt,
+        outerSigningTime: now,
+      });
+      const refused = await refusal(envelope, context({ now: signedAt }));
+      expect(refused).toMatchObject({ code: 'SIGNING_TIME_OUTSIDE_WINDOW', layer: 'inner' });
+      expect(refused.message).toContain("600 s after the sending gateway's seal");
+    });
+
     it('CERT_REVOKED: the signatory signed after KZ’s CRL says their certificate was revoked', async () => {
       // CRLs state revocation times to the second: revoked a minute ahead, signed two.
       const revokedAt = new Date(now.getTime() + 60_000);
