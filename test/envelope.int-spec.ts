@@ -665,7 +665,7 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
         signingTime: signedAt,
         outerSigningTime: now,
       });
-      const refused = await refusal(envelope, context({ now: signedAt }));
+      const refused = await refusal(envelope, context({ now: signedAt, maxAgeMs: DAY_MS }));
       expect(refused).toMatchObject({ code: 'SIGNING_TIME_OUTSIDE_WINDOW', layer: 'inner' });
       expect(refused.message).toContain("600 s after the sending gateway's seal");
     });
