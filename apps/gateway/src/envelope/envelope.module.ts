@@ -1,7 +1,8 @@
 import { Logger, Module } from '@nestjs/common';
 import { MxgConfigService } from '@mxg/config';
-import { FileDataKeyWrapper, FileKeyStore, FileTrustStore } from '@mxg/envelope';
-import { DATA_KEY_WRAPPER, KEY_STORE, TRUST_STORE } from './envelope.constants';
+import { FileDataKeyWrapper, FileTrustStore } from '@mxg/envelope';
+import { KeysModule } from '../keys/keys.module';
+import { DATA_KEY_WRAPPER, TRUST_STORE } from './envelope.constants';
 import { EnvelopeService } from './envelope.service';
 import { SignatoriesModule } from '../signatories/signatories.module';
 
@@ -11,7 +12,7 @@ import { SignatoriesModule } from '../signatories/signatories.module';
  */
 @Module({
   // MIG-9.3/9.4: signers are judged by the signatory lists in force when they signed.
-  imports: [SignatoriesModule],
+  imports: [KeysModule, SignatoriesModule],
   providers: [
     {
       provide: TRUST_STORE,
@@ -24,12 +25,6 @@ import { SignatoriesModule } from '../signatories/signatories.module';
           log: (level, message) => logger[level](message),
         });
       },
-    },
-    {
-      provide: KEY_STORE,
-      inject: [MxgConfigService],
-      useFactory: (config: MxgConfigService) =>
-        new FileKeyStore(config.paths.certs, config.gateway.party),
     },
     {
       // Loaded before the gateway starts: without its KEK it could neither store nor read

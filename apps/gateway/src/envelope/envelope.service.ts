@@ -6,7 +6,6 @@ import { Clock } from '@mxg/core';
 import {
   agreementPolicy,
   EnvelopeError,
-  type KeyPair,
   type KeyStore,
   type MxgMessage,
   type OpenedEnvelope,
@@ -17,12 +16,14 @@ import {
   type SealedEnvelope,
   type SignatoryDirectory,
   sealEnvelope,
+  type SigningKey,
   signReceipt,
   type TransportHeader,
   type TrustStore,
 } from '@mxg/envelope';
 import { checkMessageBody } from '@mxg/messages';
-import { KEY_STORE, TRUST_STORE } from './envelope.constants';
+import { KEY_STORE } from '../keys/keys.constants';
+import { TRUST_STORE } from './envelope.constants';
 import { SIGNATORY_DIRECTORY } from '../signatories/signatories.constants';
 
 /** Envelopes one content key encrypts at most (AES-256-CBC with random IVs: far below its limits). */
@@ -71,7 +72,7 @@ export class EnvelopeService {
    */
   async seal(
     message: MxgMessage,
-    signatory: KeyPair | { signedData: Uint8Array; signatoryId: string },
+    signatory: SigningKey | { signedData: Uint8Array; signatoryId: string },
     options: { readonly routingHeader?: RoutingHeaderMode } = {},
   ): Promise<SealedEnvelope> {
     const recipient = this.trust.party(message.header.to.party).encryption;
@@ -139,7 +140,8 @@ export class EnvelopeService {
   }
 
   private openUnchecked(envelope: Uint8Array, transport: TransportHeader): Promise<OpenedEnvelope> {
-    const { maxClockSkewSeconds, maxEnvelopeAgeSeconds } = this.config.gateway.exchange;
+    const { maxClockSkewSeconds, maxEnvelopeAgeSeconds, innerSigningWindowSeconds } =
+      this.config.gateway.exchange;
     return openEnvelope(envelope, {
       self: this.party,
       keys: this.keys,
@@ -149,6 +151,8 @@ export class EnvelopeService {
       maxSkewMs: maxClockSkewSeconds * 1000,
       // Not clock skew: how long an envelope may have waited (re-sends keep the first seal).
       maxAgeMs: maxEnvelopeAgeSeconds * 1000,
+      // The signatory's signing time, within this before the seal (no backdating).
+      innerSigningWindowMs: innerSigningWindowSeconds * 1000,
       transport,
       signatories: this.signatories,
     });

@@ -159,6 +159,7 @@ export class ReceiveEnvelope {
     const receipt = await this.envelopes.signReceipt(
       {
         ...this.receipt(header.id, digest, header.from.party, 'accepted', null, now),
+        ...signedAndSealed(opened),
         ...(early.due ?? {}),
         ...(claimEarly.due ?? {}),
       },
@@ -403,4 +404,15 @@ export class ReceiveEnvelope {
       receivedAt: at.toISOString(),
     };
   }
+}
+
+/**
+ * When the message was signed and sealed, as verified: fixed in the receipt beside when it
+ * arrived, so a later re-verification judges revocation and authority as of those times.
+ */
+function signedAndSealed(opened: OpenedEnvelope): Pick<Receipt, 'signedAt' | 'sealedAt'> {
+  return {
+    signedAt: opened.innerReport.signingTime?.toISOString(),
+    sealedAt: opened.outer.signingTime?.toISOString(),
+  };
 }

@@ -516,6 +516,13 @@ export class SubmitMessage {
       now,
       maxSkewMs: skewMs,
       futureSkewOnly: true, // signed earlier by the person, submitted now (MIG-9.3)
+      // Never sent if the receiver would refuse it: signed within the window before now.
+      signingWindow: {
+        reference: now,
+        windowMs: this.config.gateway.exchange.innerSigningWindowSeconds * 1000,
+        skewMs,
+        what: 'submission',
+      },
       signatories: this.envelopes.signatories, // MIG-9.4: the list in force when they signed
     });
     const failure = firstFailure(report);
