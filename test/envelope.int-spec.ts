@@ -18,6 +18,7 @@ import {
   routingHeaderAttribute,
   sealEnvelope,
   signReceipt,
+  type TrustStore,
 } from '@mxg/envelope';
 import {
   gatewaySubject,
@@ -596,8 +597,11 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
     it('REVOCATION_STATUS_UNKNOWN: no CRL of the sending party is available — never “not revoked”', async () => {
       const { envelope } = await seal();
       const trust = fx.reloadTrust();
-      const withoutCrl = {
-        party: (code: string) => ({ ...trust.party(code), crls: [] }),
+      const withoutCrl: TrustStore = {
+        party: (code: string) => ({ ...trust.party(code), crls: [], archive: [] }),
+        parties: () => trust.parties(),
+        offerCrl: () => ({ taken: false, known: false, reason: 'no CRLs here' }),
+        signatoryCertificates: (id: string) => trust.signatoryCertificates(id),
         signatoryCertificate: (id: string) => trust.signatoryCertificate(id),
       };
       expect(await refusal(envelope, context({ trust: withoutCrl }))).toMatchObject({
@@ -633,20 +637,60 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
       expect(opened.signatoryId).toBe('kz-mvd-deputy-minister');
     });
 
-    it('CERT_REVOKED: the signatory’s certificate is on KZ’s CRL', async () => {
-      const { envelope } = await seal(
-        migRequest(now),
-        await fx.keys('KZ').signatory('kz-mvd-migration-head'),
+    it('SIGNING_TIME_OUTSIDE_WINDOW: an inner signature backdated more than the window before the seal (#14)', async () => {
+      const message = migRequest(now);
+      // Default window: a day. Sealed 25 hours after the signatory's claimed signing time.
+      const sealedAt = new Date(now.getTime() + 25 * 3_600_000);
+      const backdated = await wrap({ message, signingTime: now, outerSigningTime: sealedAt });
+      const refused = await refusal(backdated, context({ now: sealedAt }));
+      expect(refused).toMatchObject({ code: 'SIGNING_TIME_OUTSIDE_WINDOW', layer: 'inner' });
+      expect(refused.message).toContain(
+        `signed at ${now.toISOString().slice(0, 19)}.000Z, 90000 s before the sending gateway's seal`,
       );
+      // A gateway configured for a narrower window refuses an hour's gap, and takes it when wider.
+      const hourLater = new Date(now.getTime() + 3_600_000);
+      const anHour = await wrap({ message, signingTime: now, outerSigningTime: hourLater });
+      expect(
+        await refusal(anHour, context({ now: hourLater, innerSigningWindowMs: 1_800_000 })),
+      ).toMatchObject({ code: 'SIGNING_TIME_OUTSIDE_WINDOW', layer: 'inner' });
+      await expect(
+        openEnvelope(anHour, context({ now: hourLater, innerSigningWindowMs: 7_200_000 })),
+      ).resolves.toMatchObject({ signatoryId: 'kz-mvd-deputy-minister' });
+    });
+
+    it('SIGNING_TIME_OUTSIDE_WINDOW: an inner signature made after the seal, beyond clock skew (#14)', async () => {
+      const signedAt = new Date(now.getTime() + 10 * 60_000);
+      const envelope = await wrap({
+        message: migRequest(now),
+        signingTime: signedAt,
+        outerSigningTime: now,
+      });
+      const refused = await refusal(envelope, context({ now: signedAt, maxAgeMs: DAY_MS }));
+      expect(refused).toMatchObject({ code: 'SIGNING_TIME_OUTSIDE_WINDOW', layer: 'inner' });
+      expect(refused.message).toContain("600 s after the sending gateway's seal");
+    });
+
+    it('CERT_REVOKED: the signatory signed after KZ’s CRL says their certificate was revoked', async () => {
+      // CRLs state revocation times to the second: revoked a minute ahead, signed two.
+      const revokedAt = new Date(now.getTime() + 60_000);
+      const signedAt = new Date(now.getTime() + 120_000);
       await revokeCertificate({
         certsDir: fx.certsDir,
         certificatePath: kz().signatory('kz-mvd-migration-head').certificate,
         reason: 'keyCompromise',
+        now: revokedAt,
       });
-      expect(await refusal(envelope, context({ trust: fx.reloadTrust() }))).toMatchObject({
-        code: 'CERT_REVOKED',
-        layer: 'inner',
+      // Forged past the sender's own check, which would refuse to use the certificate.
+      const envelope = await wrap({
+        message: migRequest(signedAt),
+        innerSigner: await fx.keys('KZ').signatory('kz-mvd-migration-head'),
+        signingTime: signedAt,
       });
+      const refused = await refusal(envelope, context({ trust: fx.reloadTrust(), now: signedAt }));
+      expect(refused).toMatchObject({ code: 'CERT_REVOKED', layer: 'inner' });
+      expect(refused.message).toContain(
+        `revoked by KZ's CA on ${revokedAt.toISOString().slice(0, 19)}`,
+      );
     });
   });
 

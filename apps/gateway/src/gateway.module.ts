@@ -14,6 +14,7 @@ import { RetentionModule } from './retention/retention.module';
 import { RoutingModule } from './routing/routing.module';
 import { HealthModule } from './health/health.module';
 import { SchemasModule } from './schemas/schemas.module';
+import { SignatoriesModule } from './signatories/signatories.module';
 import { TreatyModule } from './treaty/treaty.module';
 
 /** One party's gateway: one Nest module per capability. */
@@ -39,6 +40,7 @@ export class GatewayModule {
         SchemasModule,
         RetentionModule,
         RatesModule,
+        SignatoriesModule,
       ],
     };
   }

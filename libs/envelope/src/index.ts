@@ -18,6 +18,7 @@ export {
   type SealEnvelopeInput,
 } from './seal-envelope';
 export {
+  DEFAULT_INNER_SIGNING_WINDOW_MS,
   openEnvelope,
   type OpenedEnvelope,
   type OpenEnvelopeContext,
@@ -26,16 +27,29 @@ export {
 export { assertExchangeAllowed } from './treaty-checks';
 export { signatureSchemeFor } from './signature-scheme';
 export type {
+  ArchivedCrl,
+  CrlArchive,
+  CrlOffer,
   DecryptionKey,
   KeyStore,
   PartyTrust,
+  SignatoryDirectory,
+  SignatoryEntry,
   SigningKey,
   TrustStore,
 } from './trust/trust-store';
-export { FileTrustStore } from './trust/file-trust-store';
+export { FileTrustStore, type FileTrustStoreOptions } from './trust/file-trust-store';
+export { TrustList, type PartyCertificates, type TrustListOptions } from './trust/trust-list';
+export { MemoryCrlArchive } from './trust/memory-crl-archive';
+export { configuredSignatories } from './trust/configured-signatories';
+export { crlDer, type TrustLog } from './trust/crl-file';
 export { FileKeyStore, type FileKeyStoreOptions } from './keys/file-key-store';
 export { newestInForce, type KeyGeneration } from './keys/key-generation';
-export { verifySignedLayer, type VerifySignedLayerOptions } from './verify/verify-signed-layer';
+export {
+  type SigningWindow,
+  verifySignedLayer,
+  type VerifySignedLayerOptions,
+} from './verify/verify-signed-layer';
 export {
   firstFailure,
   INCONCLUSIVE_CODES,
@@ -44,6 +58,7 @@ export {
   type LayerReport,
 } from './verify/layer-report';
 export type { SignerSummary } from './verify/signer-summary';
+export { describeCrl, revocationAt, type RevocationAt } from './verify/revocation-at';
 export {
   openReceipt,
   type OpenReceiptContext,

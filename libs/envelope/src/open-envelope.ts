@@ -8,9 +8,12 @@ import { headerDifferences } from './message/headers-equal';
 import type { MessageHeader, MxgMessage } from './message/message-header';
 import { readRoutingHeader } from './routing-header.attribute';
 import { assertExchangeAllowed } from './treaty-checks';
-import type { KeyStore, TrustStore } from './trust/trust-store';
+import type { KeyStore, SignatoryDirectory, TrustStore } from './trust/trust-store';
 import { firstFailure, type LayerReport } from './verify/layer-report';
 import { verifySignedLayer, type VerifySignedLayerOptions } from './verify/verify-signed-layer';
+
+/** `exchange.innerSigningWindowSeconds`' default: a day between signing and sealing. */
+export const DEFAULT_INNER_SIGNING_WINDOW_MS = 86_400_000;
 
 /** Routing data the transport carried beside the envelope (AMQP properties): never trusted alone. */
 export interface TransportHeader {
@@ -37,6 +40,14 @@ export interface OpenEnvelopeContext {
    */
   readonly maxAgeMs?: number;
   readonly transport?: TransportHeader;
+  /**
+   * How long before the sending gateway's seal the signatory may have signed (the gateway's
+   * `exchange.innerSigningWindowSeconds`); 86 400 s unless given. Later than the seal, beyond
+   * `maxSkewMs`, is refused too: SIGNING_TIME_OUTSIDE_WINDOW.
+   */
+  readonly innerSigningWindowMs?: number;
+  /** Who may sign for which authority when (MIG-9.3/9.4); default: the configured lists. */
+  readonly signatories?: SignatoryDirectory;
 }
 
 export interface OpenedEnvelope {
@@ -69,6 +80,7 @@ export async function openEnvelope(
     now: ctx.now,
     maxSkewMs: ctx.maxSkewMs,
     party: sealed.party,
+    signatories: ctx.signatories,
   };
 
   const outer = await verifySignedLayer(envelope, {
@@ -124,7 +136,7 @@ async function openSealed(
     assertAddressedAndAgreed(header, ctx);
     try {
       assertExchangeAllowed(header, ctx.treaty, ctx.now);
-      return await verifyInner(inner, peeked, header, common, ctx);
+      return await verifyInner(inner, peeked, header, common, ctx, outer);
     } catch (error) {
       // No routing header was sealed (`openssl cms -sign` cannot add one), but the message read
       // from the decrypted content is inside what the sender's gateway sealed, and it is from
@@ -134,7 +146,7 @@ async function openSealed(
       throw error;
     }
   }
-  return verifyInner(inner, peeked, header, common, ctx);
+  return verifyInner(inner, peeked, header, common, ctx, outer);
 }
 
 /** The signatory's layer: its signature, chain and authority, and the message it signed. */
@@ -144,6 +156,7 @@ async function verifyInner(
   header: MessageHeader,
   common: Omit<VerifySignedLayerOptions, 'layer' | 'role' | 'policy'>,
   ctx: OpenEnvelopeContext,
+  outer: LayerReport,
 ): Promise<Omit<OpenedEnvelope, 'outer'>> {
   const innerReport = await verifySignedLayer(inner, {
     ...common,
@@ -152,6 +165,14 @@ async function verifyInner(
     role: 'signatory',
     authority: header.from.authority,
     futureSkewOnly: true,
+    // The signer's claim, bounded by the seal, itself bounded by this clock: no backdating a
+    // signature to a day its signer was still on the list or its certificate not yet revoked.
+    signingWindow: {
+      reference: outer.signingTime!,
+      windowMs: ctx.innerSigningWindowMs ?? DEFAULT_INNER_SIGNING_WINDOW_MS,
+      skewMs: ctx.maxSkewMs,
+      what: "the sending gateway's seal",
+    },
   });
   throwIfFailed(innerReport);
 

@@ -32,6 +32,7 @@ import {
 import { AT_REST_ERROR_STATUS } from '../exchange/exchange.errors';
 import { HANDLING_ERROR_STATUS, type HandlingErrorCode } from '../exchange/handling.errors';
 import { RATES_ERROR_STATUS, type RatesErrorCode } from '../rates/rates.errors';
+import { SIGNATORY_LIST_STATUS, type SignatoryListCode } from '../signatories/signatories.errors';
 
 /** Refusals of HTTP itself, before or around any handler. */
 export type HttpErrorCode =
@@ -63,7 +64,8 @@ export type ApiErrorCode =
   | ClaimRefusalCode
   | ClaimsApiErrorCode
   | HandlingErrorCode
-  | RatesErrorCode;
+  | RatesErrorCode
+  | SignatoryListCode;
 
 /**
  * The HTTP status of every code. Typed over the union of every module's codes, so a code added
@@ -103,6 +105,8 @@ export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   ...HANDLING_ERROR_STATUS,
   // RET-3.7: an official rate table refused.
   ...RATES_ERROR_STATUS,
+  // MIG-9.3, MIG-9.4: a signatory-list-update that cannot hold.
+  ...SIGNATORY_LIST_STATUS,
 };
 
 /** How long a client should wait before retrying a 503 (a database or broker outage). */

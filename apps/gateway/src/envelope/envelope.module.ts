@@ -4,13 +4,15 @@ import { FileDataKeyWrapper, FileTrustStore } from '@mxg/envelope';
 import { KeysModule } from '../keys/keys.module';
 import { DATA_KEY_WRAPPER, TRUST_STORE } from './envelope.constants';
 import { EnvelopeService } from './envelope.service';
+import { SignatoriesModule } from '../signatories/signatories.module';
 
 /**
  * Signing, encryption and verification with this gateway's keys and trust list, and the wrapping
  * of stored messages' data keys (MIG-11.4).
  */
 @Module({
-  imports: [KeysModule],
+  // MIG-9.3/9.4: signers are judged by the signatory lists in force when they signed.
+  imports: [KeysModule, SignatoriesModule],
   providers: [
     {
       provide: TRUST_STORE,
