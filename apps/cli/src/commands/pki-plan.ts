@@ -1,7 +1,12 @@
 import { relative } from 'node:path';
 import { listGateways, type MxgConfigService } from '@mxg/config';
 import { MxgError } from '@mxg/core';
-import { crlDistributionPointUrl, partyPkiPaths, type PkiPartyPlan } from '@mxg/pki';
+import {
+  crlDistributionPointUrl,
+  partyPkiPaths,
+  type PkiPartyPlan,
+  type PkiSignatoryPlan,
+} from '@mxg/pki';
 
 /**
  * The development PKI the configuration calls for: one per party that has a gateway in
@@ -38,14 +43,24 @@ export function pkiPlanFromConfig(config: MxgConfigService): PkiPartyPlan[] {
       code,
       nameEn: treaty.party(code).names.en,
       crlDistributionPoint: crlDistributionPointUrl(http, code),
-      signatories: signatories.map((s) => ({
-        id: s.id,
-        authorityCode: s.authority,
-        // The name the authority bore when the signatory was authorised (MIG-2 keeps renames).
-        authorityNameEn: treaty.authorityName(s.authority, new Date(`${s.validFrom}T00:00:00Z`)).en,
-        commonName: s.person.en,
-        position: s.position.en,
-      })),
+      signatories: signatories.map((s) => signatoryPlan(config, s.id)),
     };
   });
+}
+
+/** What a signatory's certificate says of them (MIG-9.3), from `signatories.yaml`. */
+export function signatoryPlan(config: MxgConfigService, signatoryId: string): PkiSignatoryPlan {
+  const { treaty } = config;
+  const s = treaty.allSignatories().find((candidate) => candidate.id === signatoryId);
+  if (s === undefined) {
+    throw new MxgError('PKI_PLAN_MISMATCH', `signatories.yaml has no signatory ${signatoryId}`);
+  }
+  return {
+    id: s.id,
+    authorityCode: s.authority,
+    // The name the authority bore when the signatory was authorised (MIG-2 keeps renames).
+    authorityNameEn: treaty.authorityName(s.authority, new Date(`${s.validFrom}T00:00:00Z`)).en,
+    commonName: s.person.en,
+    position: s.position.en,
+  };
 }
