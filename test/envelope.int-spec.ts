@@ -18,6 +18,7 @@ import {
   routingHeaderAttribute,
   sealEnvelope,
   signReceipt,
+  type TrustStore,
 } from '@mxg/envelope';
 import {
   gatewaySubject,
@@ -596,8 +597,11 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
     it('REVOCATION_STATUS_UNKNOWN: no CRL of the sending party is available — never “not revoked”', async () => {
       const { envelope } = await seal();
       const trust = fx.reloadTrust();
-      const withoutCrl = {
-        party: (code: string) => ({ ...trust.party(code), crls: [] }),
+      const withoutCrl: TrustStore = {
+        party: (code: string) => ({ ...trust.party(code), crls: [], archive: [] }),
+        parties: () => trust.parties(),
+        offerCrl: () => ({ taken: false, known: false, reason: 'no CRLs here' }),
+        signatoryCertificates: (id: string) => trust.signatoryCertificates(id),
         signatoryCertificate: (id: string) => trust.signatoryCertificate(id),
       };
       expect(await refusal(envelope, context({ trust: withoutCrl }))).toMatchObject({

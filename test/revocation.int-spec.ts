@@ -304,7 +304,10 @@ describe('#10.5 revocation takes effect without a restart (trust store, sealEnve
       const dir = copyOfCerts();
       const { trust } = trustIn(dir);
       const withoutCrl: TrustStore = {
-        party: (code) => ({ ...trust.party(code), crls: [] }),
+        party: (code) => ({ ...trust.party(code), crls: [], archive: [] }),
+        parties: () => trust.parties(),
+        offerCrl: () => ({ taken: false, known: false, reason: 'no CRLs here' }),
+        signatoryCertificates: (id) => trust.signatoryCertificates(id),
         signatoryCertificate: (id) => trust.signatoryCertificate(id),
       };
       expect(await refusal(sealIn(dir, withoutCrl))).toMatchObject({

@@ -12,10 +12,29 @@ export interface CrlInfo {
   readonly thisUpdate: Date;
   readonly nextUpdate: Date | undefined;
   readonly revokedCount: number;
+  /** Every entry: which certificate, revoked since when — to judge revocation as of a past time. */
+  readonly revoked: readonly CrlEntryInfo[];
   /** Named for, signed by the key of, and allowed to be signed by one of the issuers given. */
   readonly issuedByTrusted: boolean;
   /** No critical extension MXG cannot honour (delta, partitioned or indirect CRLs). */
   readonly extensionsUnderstood: boolean;
+}
+
+/** One revoked certificate on a CRL. */
+export interface CrlEntryInfo {
+  /**
+   * Upper-case hex without leading zero bytes — as node's `X509Certificate.serialNumber`
+   * prints it, so the two compare as strings (`crlSerial` normalises either).
+   */
+  readonly serialNumber: string;
+  readonly revocationDate: Date;
+}
+
+/** A serial number as CrlEntryInfo spells it: upper case, no leading zero bytes. */
+export function crlSerial(hex: string): string {
+  let serial = hex.toUpperCase();
+  while (serial.length > 2 && serial.startsWith('00')) serial = serial.slice(2);
+  return serial;
 }
 
 /**
@@ -31,6 +50,12 @@ export function readCrl(input: CrlInput, issuers: readonly CertificateInput[]): 
     thisUpdate: crl.thisUpdate.value,
     nextUpdate: crl.nextUpdate?.value,
     revokedCount: parsed.revoked.size,
+    revoked: (crl.revokedCertificates ?? []).map((entry) => ({
+      serialNumber: crlSerial(
+        Buffer.from(entry.userCertificate.valueBlock.valueHexView).toString('hex'),
+      ),
+      revocationDate: entry.revocationDate.value,
+    })),
     issuedByTrusted: issuers.some((issuer) => issuedBy(parsed, parseCertificate(issuer))),
     extensionsUnderstood: parsed.extensionsUnderstood,
   };

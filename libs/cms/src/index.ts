@@ -55,7 +55,7 @@ export {
   type CertificateSummary,
   type CrlInput,
 } from './certificate-chain';
-export { readCrl, type CrlInfo } from './crl-info';
+export { crlSerial, readCrl, type CrlEntryInfo, type CrlInfo } from './crl-info';
 export {
   EXTENDED_KEY_USAGE,
   readExtendedKeyUsage,

@@ -20,6 +20,11 @@ export type EnvelopeErrorCode =
   | 'ALGORITHM_NOT_ALLOWED'
   | 'SIGNING_TIME_OUT_OF_RANGE'
   | 'ENVELOPE_TOO_OLD'
+  /**
+   * The signatory's signing time is not within `exchange.innerSigningWindowSeconds` before the
+   * sending gateway's seal (or, at submission, before now), or is after it beyond clock skew.
+   */
+  | 'SIGNING_TIME_OUTSIDE_WINDOW'
   | 'NOT_FOR_THIS_RECIPIENT'
   | 'DECRYPTION_FAILED'
   | 'HEADER_MISMATCH'

@@ -25,10 +25,28 @@ export {
 } from './open-envelope';
 export { assertExchangeAllowed } from './treaty-checks';
 export { signatureSchemeFor } from './signature-scheme';
-export type { KeyPair, KeyStore, PartyTrust, TrustStore } from './trust/trust-store';
-export { FileTrustStore } from './trust/file-trust-store';
+export type {
+  ArchivedCrl,
+  CrlArchive,
+  CrlOffer,
+  KeyPair,
+  KeyStore,
+  PartyTrust,
+  SignatoryDirectory,
+  SignatoryEntry,
+  TrustStore,
+} from './trust/trust-store';
+export { FileTrustStore, type FileTrustStoreOptions } from './trust/file-trust-store';
+export { TrustList, type PartyCertificates, type TrustListOptions } from './trust/trust-list';
+export { MemoryCrlArchive } from './trust/memory-crl-archive';
+export { configuredSignatories } from './trust/configured-signatories';
+export { crlDer, type TrustLog } from './trust/crl-file';
 export { FileKeyStore } from './keys/file-key-store';
-export { verifySignedLayer, type VerifySignedLayerOptions } from './verify/verify-signed-layer';
+export {
+  type SigningWindow,
+  verifySignedLayer,
+  type VerifySignedLayerOptions,
+} from './verify/verify-signed-layer';
 export {
   firstFailure,
   INCONCLUSIVE_CODES,

@@ -8,7 +8,7 @@ import { headerDifferences } from './message/headers-equal';
 import type { MessageHeader, MxgMessage } from './message/message-header';
 import { readRoutingHeader } from './routing-header.attribute';
 import { assertExchangeAllowed } from './treaty-checks';
-import type { KeyStore, TrustStore } from './trust/trust-store';
+import type { KeyStore, SignatoryDirectory, TrustStore } from './trust/trust-store';
 import { firstFailure, type LayerReport } from './verify/layer-report';
 import { verifySignedLayer, type VerifySignedLayerOptions } from './verify/verify-signed-layer';
 
@@ -37,6 +37,14 @@ export interface OpenEnvelopeContext {
    */
   readonly maxAgeMs?: number;
   readonly transport?: TransportHeader;
+  /**
+   * How long before the sending gateway's seal the signatory may have signed (the gateway's
+   * `exchange.innerSigningWindowSeconds`); 86 400 s unless given. Later than the seal, beyond
+   * `maxSkewMs`, is refused too: SIGNING_TIME_OUTSIDE_WINDOW.
+   */
+  readonly innerSigningWindowMs?: number;
+  /** Who may sign for which authority when (MIG-9.3/9.4); default: the configured lists. */
+  readonly signatories?: SignatoryDirectory;
 }
 
 export interface OpenedEnvelope {

@@ -285,6 +285,19 @@ export const gatewayFileSchema = z.strictObject({
         .max(30 * 86_400)
         .default(86_400),
       /**
+       * How long before the sending gateway's seal a signatory may have signed the message it
+       * carries (a day by default). The signing time is the signer's claim; bounding it by the
+       * seal — itself bounded by the receiver's clock — keeps anyone from backdating a signature
+       * to a day when a removed signatory was still on the list or a revoked certificate still
+       * good (MIG-9.3). A sender refuses a pre-signed submission outside it, measured from now.
+       */
+      innerSigningWindowSeconds: z
+        .number()
+        .int()
+        .min(60)
+        .max(30 * 86_400)
+        .default(86_400),
+      /**
        * The delivery window: how old (since the sending gateway sealed it) an envelope may be
        * when it is opened here. Time queued while this gateway is down is not clock skew, so
        * this spans outages; older envelopes are refused as ENVELOPE_TOO_OLD. Replays within it

@@ -42,6 +42,13 @@ export const receiptSchema = z.strictObject({
   to: z.string().regex(/^[A-Z]{2}$/),
   receivedAt: z.iso.datetime({ offset: false, precision: 3 }),
   /**
+   * When the envelope was opened: the signatory's signing time (inner) and the sending
+   * gateway's seal time (outer), as verified — fixed here, under the receiver's seal, beside
+   * when it arrived, so a later re-verification judges revocation and authority as of then.
+   */
+  signedAt: z.iso.datetime({ offset: false, precision: 3 }).optional(),
+  sealedAt: z.iso.datetime({ offset: false, precision: 3 }).optional(),
+  /**
    * MIG-10.3, for an accepted request only: the calendar date of receipt at the requested
    * authority (in its own time zone) and the legal deadline, 30 calendar days later. The
    * requester learns its deadline from this signed statement.

@@ -1,3 +1,4 @@
+import type { X509Certificate } from 'node:crypto';
 import type { EnvelopeErrorCode, EnvelopeLayer } from '../envelope.errors';
 import { EnvelopeError } from '../envelope.errors';
 import type { SignerSummary } from './signer-summary';
@@ -11,6 +12,7 @@ export type CheckName =
   | 'revocation'
   | 'key-usage'
   | 'signing-time'
+  | 'signing-window'
   | 'seal'
   | 'signatory';
 
@@ -30,6 +32,8 @@ export interface LayerReport {
   /** True when a check could not reach a verdict (e.g. no current CRL) rather than failing. */
   readonly inconclusive: boolean;
   readonly signer?: SignerSummary;
+  /** The signer's certificate (the one matched among those registered, when known). */
+  readonly signerCertificate?: X509Certificate;
   readonly signingTime?: Date;
   readonly signatureAlgorithm?: string;
   /** The signed content, when the signature verified. */

@@ -10,7 +10,7 @@ import {
 import type { AlgorithmPolicy, TreatyRegistry } from '@mxg/config';
 import { assertSignerAlgorithmsAllowed } from '../algorithms/algorithm-policy-check';
 import { EnvelopeError, type EnvelopeErrorCode, type EnvelopeLayer } from '../envelope.errors';
-import type { TrustStore } from '../trust/trust-store';
+import type { SignatoryDirectory, TrustStore } from '../trust/trust-store';
 import { INCONCLUSIVE_CODES, type LayerCheck, type LayerReport } from './layer-report';
 import { summarise, toX509 } from './signer-summary';
 
@@ -44,6 +44,26 @@ export interface VerifySignedLayerOptions {
    */
   readonly futureSkewOnly?: boolean;
   readonly detachedContent?: Uint8Array;
+  /**
+   * For a signatory: who may sign for which authority, when (MIG-9.3, MIG-9.4). Default: the
+   * configured lists (`configuredSignatories(treaty, trust)`).
+   */
+  readonly signatories?: SignatoryDirectory;
+  /**
+   * The signing time must lie within `windowMs` before `reference` and not after it by more
+   * than `skewMs`, else SIGNING_TIME_OUTSIDE_WINDOW: at a receiver `reference` is the sending
+   * gateway's seal time, at a sender (a pre-signed submission) it is now.
+   */
+  readonly signingWindow?: SigningWindow;
+}
+
+/** A window the signing time must fall in (`what` names the reference in the message). */
+export interface SigningWindow {
+  readonly reference: Date;
+  readonly windowMs: number;
+  readonly skewMs: number;
+  /** e.g. "the seal's signing time", "submission". */
+  readonly what: string;
 }
 
 /**
