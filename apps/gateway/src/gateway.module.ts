@@ -15,6 +15,7 @@ import { RoutingModule } from './routing/routing.module';
 import { HealthModule } from './health/health.module';
 import { SchemasModule } from './schemas/schemas.module';
 import { TreatyModule } from './treaty/treaty.module';
+import { TrustModule } from './trust/trust.module';
 
 /** One party's gateway: one Nest module per capability. */
 @Module({})
@@ -30,6 +31,7 @@ export class GatewayModule {
         HealthModule,
         TreatyModule,
         AuditModule,
+        TrustModule,
         EnvelopeModule,
         ExchangeModule,
         RequestsModule,

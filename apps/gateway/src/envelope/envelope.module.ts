@@ -1,27 +1,17 @@
-import { Logger, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { MxgConfigService } from '@mxg/config';
-import { FileDataKeyWrapper, FileKeyStore, FileTrustStore } from '@mxg/envelope';
-import { DATA_KEY_WRAPPER, KEY_STORE, TRUST_STORE } from './envelope.constants';
+import { FileDataKeyWrapper, FileKeyStore } from '@mxg/envelope';
+import { TrustModule } from '../trust/trust.module';
+import { DATA_KEY_WRAPPER, KEY_STORE } from './envelope.constants';
 import { EnvelopeService } from './envelope.service';
 
 /**
- * Signing, encryption and verification with this gateway's keys and trust list, and the wrapping
- * of stored messages' data keys (MIG-11.4).
+ * Signing, encryption and verification with this gateway's keys and trust list (TrustModule),
+ * and the wrapping of stored messages' data keys (MIG-11.4).
  */
 @Module({
+  imports: [TrustModule],
   providers: [
-    {
-      provide: TRUST_STORE,
-      inject: [MxgConfigService],
-      useFactory: (config: MxgConfigService) => {
-        // A CRL taken into use, refused or gone is worth an operator's attention; the file is
-        // followed while the gateway runs, so `mxg pki revoke` needs no restart.
-        const logger = new Logger('TrustStore');
-        return new FileTrustStore(config.paths.certs, config.treaty, {
-          log: (level, message) => logger[level](message),
-        });
-      },
-    },
     {
       provide: KEY_STORE,
       inject: [MxgConfigService],
@@ -38,6 +28,6 @@ import { EnvelopeService } from './envelope.service';
     },
     EnvelopeService,
   ],
-  exports: [EnvelopeService, DATA_KEY_WRAPPER],
+  exports: [EnvelopeService, DATA_KEY_WRAPPER, TrustModule],
 })
 export class EnvelopeModule {}

@@ -386,6 +386,21 @@ export const gatewayFileSchema = z.strictObject({
         exchange.maxEnvelopeBytes ?? exchange.maxMessageBytes + ENVELOPE_OVERHEAD_BYTES,
     }))
     .prefault({}),
+  /** The trust list's lifecycle: CRLs fetched from their distribution points (issue #14). */
+  trust: z
+    .strictObject({
+      /**
+       * `/health` turns `degraded` when a party's newest CRL is this close to its nextUpdate, or
+       * past it: revocation then soon can no longer be checked, and every check would fail.
+       */
+      crlStaleWarningSeconds: z
+        .number()
+        .int()
+        .min(0)
+        .max(30 * 86_400)
+        .default(86_400),
+    })
+    .prefault({}),
   /** Peer gateways whose witnesses countersign this gateway's audit checkpoints (issue 4). */
   witnesses: z
     .array(
