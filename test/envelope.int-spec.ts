@@ -637,20 +637,27 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
       expect(opened.signatoryId).toBe('kz-mvd-deputy-minister');
     });
 
-    it('CERT_REVOKED: the signatory’s certificate is on KZ’s CRL', async () => {
-      const { envelope } = await seal(
-        migRequest(now),
-        await fx.keys('KZ').signatory('kz-mvd-migration-head'),
-      );
+    it('CERT_REVOKED: the signatory signed after KZ’s CRL says their certificate was revoked', async () => {
+      // CRLs state revocation times to the second: revoked a minute ahead, signed two.
+      const revokedAt = new Date(now.getTime() + 60_000);
+      const signedAt = new Date(now.getTime() + 120_000);
       await revokeCertificate({
         certsDir: fx.certsDir,
         certificatePath: kz().signatory('kz-mvd-migration-head').certificate,
         reason: 'keyCompromise',
+        now: revokedAt,
       });
-      expect(await refusal(envelope, context({ trust: fx.reloadTrust() }))).toMatchObject({
-        code: 'CERT_REVOKED',
-        layer: 'inner',
+      // Forged past the sender's own check, which would refuse to use the certificate.
+      const envelope = await wrap({
+        message: migRequest(signedAt),
+        innerSigner: await fx.keys('KZ').signatory('kz-mvd-migration-head'),
+        signingTime: signedAt,
       });
+      const refused = await refusal(envelope, context({ trust: fx.reloadTrust(), now: signedAt }));
+      expect(refused).toMatchObject({ code: 'CERT_REVOKED', layer: 'inner' });
+      expect(refused.message).toContain(
+        `revoked by KZ's CA on ${revokedAt.toISOString().slice(0, 19)}`,
+      );
     });
   });
 

@@ -187,7 +187,11 @@ export async function createExchangeNetwork(
       const clientsFile = join(work, `clients-${id}.yaml`);
       writeFileSync(
         clientsFile,
-        stringify({ clients: clientsOf(party, treaty.authoritiesOf(party), tokens) }),
+        stringify({
+          clients: clientsOf(party, treaty.authoritiesOf(party), tokens, (authority) =>
+            treaty.signatoriesOf(authority).map((s) => s.id),
+          ),
+        }),
       );
       const db = await createTestDatabase(id, { migrate: false });
       cleanups.push(() => db.drop());
@@ -240,11 +244,15 @@ function gatewayFile(configDir: string, party: string): string {
   return join(configDir, 'gateways', `${party.toLowerCase()}.yaml`);
 }
 
-/** A publisher per competent authority of the party, an auditor and a security officer. */
+/**
+ * A publisher per competent authority of the party (bound to that authority's signatories,
+ * MIG-9.3), an auditor and a security officer.
+ */
 function clientsOf(
   party: string,
   authorities: readonly { code: string }[],
   tokens: Map<string, string>,
+  signatoriesOf: (authority: string) => string[],
 ) {
   return [
     ...authorities.map((a) => ({
@@ -252,13 +260,15 @@ function clientsOf(
       id: `${a.code.toLowerCase()}-system`,
       authority: a.code,
       roles: ['publisher'],
+      signatories: signatoriesOf(a.code),
     })),
-    { name: 'auditor', id: 'auditor', authority: null, roles: ['auditor'] },
+    { name: 'auditor', id: 'auditor', authority: null, roles: ['auditor'], signatories: [] },
     {
       name: 'security-officer',
       id: 'security-officer',
       authority: null,
       roles: ['security-officer'],
+      signatories: [],
     },
   ].map((c) => {
     const token = randomBytes(32).toString('base64url');
@@ -267,6 +277,7 @@ function clientsOf(
       id: c.id,
       authority: c.authority,
       roles: c.roles,
+      signatories: c.signatories,
       tokenSha256: createHash('sha256').update(token).digest('hex'),
     };
   });

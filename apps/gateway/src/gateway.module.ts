@@ -14,6 +14,7 @@ import { RetentionModule } from './retention/retention.module';
 import { RoutingModule } from './routing/routing.module';
 import { HealthModule } from './health/health.module';
 import { SchemasModule } from './schemas/schemas.module';
+import { SignatoriesModule } from './signatories/signatories.module';
 import { TreatyModule } from './treaty/treaty.module';
 import { TrustModule } from './trust/trust.module';
 
@@ -41,6 +42,7 @@ export class GatewayModule {
         SchemasModule,
         RetentionModule,
         RatesModule,
+        SignatoriesModule,
       ],
     };
   }

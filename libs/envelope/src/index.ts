@@ -18,6 +18,7 @@ export {
   type SealEnvelopeInput,
 } from './seal-envelope';
 export {
+  DEFAULT_INNER_SIGNING_WINDOW_MS,
   openEnvelope,
   type OpenedEnvelope,
   type OpenEnvelopeContext,
@@ -29,11 +30,12 @@ export type {
   ArchivedCrl,
   CrlArchive,
   CrlOffer,
-  KeyPair,
+  DecryptionKey,
   KeyStore,
   PartyTrust,
   SignatoryDirectory,
   SignatoryEntry,
+  SigningKey,
   TrustStore,
 } from './trust/trust-store';
 export { FileTrustStore, type FileTrustStoreOptions } from './trust/file-trust-store';
@@ -41,7 +43,8 @@ export { TrustList, type PartyCertificates, type TrustListOptions } from './trus
 export { MemoryCrlArchive } from './trust/memory-crl-archive';
 export { configuredSignatories } from './trust/configured-signatories';
 export { crlDer, type TrustLog } from './trust/crl-file';
-export { FileKeyStore } from './keys/file-key-store';
+export { FileKeyStore, type FileKeyStoreOptions } from './keys/file-key-store';
+export { newestInForce, type KeyGeneration } from './keys/key-generation';
 export {
   type SigningWindow,
   verifySignedLayer,
@@ -55,6 +58,7 @@ export {
   type LayerReport,
 } from './verify/layer-report';
 export type { SignerSummary } from './verify/signer-summary';
+export { describeCrl, revocationAt, type RevocationAt } from './verify/revocation-at';
 export {
   openReceipt,
   type OpenReceiptContext,

@@ -12,6 +12,9 @@ import type { KeyStore, SignatoryDirectory, TrustStore } from './trust/trust-sto
 import { firstFailure, type LayerReport } from './verify/layer-report';
 import { verifySignedLayer, type VerifySignedLayerOptions } from './verify/verify-signed-layer';
 
+/** `exchange.innerSigningWindowSeconds`' default: a day between signing and sealing. */
+export const DEFAULT_INNER_SIGNING_WINDOW_MS = 86_400_000;
+
 /** Routing data the transport carried beside the envelope (AMQP properties): never trusted alone. */
 export interface TransportHeader {
   readonly id?: string;
@@ -77,6 +80,7 @@ export async function openEnvelope(
     now: ctx.now,
     maxSkewMs: ctx.maxSkewMs,
     party: sealed.party,
+    signatories: ctx.signatories,
   };
 
   const outer = await verifySignedLayer(envelope, {
@@ -132,7 +136,7 @@ async function openSealed(
     assertAddressedAndAgreed(header, ctx);
     try {
       assertExchangeAllowed(header, ctx.treaty, ctx.now);
-      return await verifyInner(inner, peeked, header, common, ctx);
+      return await verifyInner(inner, peeked, header, common, ctx, outer);
     } catch (error) {
       // No routing header was sealed (`openssl cms -sign` cannot add one), but the message read
       // from the decrypted content is inside what the sender's gateway sealed, and it is from
@@ -142,7 +146,7 @@ async function openSealed(
       throw error;
     }
   }
-  return verifyInner(inner, peeked, header, common, ctx);
+  return verifyInner(inner, peeked, header, common, ctx, outer);
 }
 
 /** The signatory's layer: its signature, chain and authority, and the message it signed. */
@@ -152,6 +156,7 @@ async function verifyInner(
   header: MessageHeader,
   common: Omit<VerifySignedLayerOptions, 'layer' | 'role' | 'policy'>,
   ctx: OpenEnvelopeContext,
+  outer: LayerReport,
 ): Promise<Omit<OpenedEnvelope, 'outer'>> {
   const innerReport = await verifySignedLayer(inner, {
     ...common,
@@ -160,6 +165,14 @@ async function verifyInner(
     role: 'signatory',
     authority: header.from.authority,
     futureSkewOnly: true,
+    // The signer's claim, bounded by the seal, itself bounded by this clock: no backdating a
+    // signature to a day its signer was still on the list or its certificate not yet revoked.
+    signingWindow: {
+      reference: outer.signingTime!,
+      windowMs: ctx.innerSigningWindowMs ?? DEFAULT_INNER_SIGNING_WINDOW_MS,
+      skewMs: ctx.maxSkewMs,
+      what: "the sending gateway's seal",
+    },
   });
   throwIfFailed(innerReport);
 
@@ -294,9 +307,10 @@ async function decrypt(
       'envelope',
     );
   }
-  const { certificate, privateKey } = await ctx.keys.encryption();
+  // Every encryption key generation held: a peer may still encrypt to the previous one.
+  const recipients = await ctx.keys.decryption();
   try {
-    return await decryptCms(enveloped, { certificate, privateKey });
+    return await decryptCms(enveloped, recipients);
   } catch (error) {
     if (error instanceof CmsError && error.code === 'NOT_FOR_THIS_RECIPIENT') {
       throw new EnvelopeError(

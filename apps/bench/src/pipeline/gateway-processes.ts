@@ -103,6 +103,7 @@ export async function startBenchExchange(options: ExchangeOptions = {}): Promise
                     id: 'kz-mvd-system',
                     authority: 'KZ-MVD',
                     roles: ['publisher'],
+                    signatories: config.treaty.signatoriesOf('KZ-MVD').map((s) => s.id),
                     tokenSha256: createHash('sha256').update(token).digest('hex'),
                   },
                 ]

@@ -18,15 +18,23 @@ export function registerAuthCommands(program: Command): void {
     .requiredOption('--client <id>', 'client id, e.g. auditor-1')
     .addOption(new Option('--role <roles...>', 'roles').choices(ROLES).default(['auditor']))
     .option('--authority <code>', 'the competent authority the client acts for, e.g. KZ-MVD')
-    .action((opts: { client: string; role: string[]; authority?: string }) => {
+    .option(
+      '--signatory <id>',
+      "a signatory of the client's authority the gateway may sign for on its behalf (MIG-9.3; repeatable)",
+      (id: string, ids: string[]) => [...ids, id],
+      [] as string[],
+    )
+    .action((opts: { client: string; role: string[]; authority?: string; signatory: string[] }) => {
       // 256 bits, base64url: no padding or characters that need quoting in a header.
       const token = randomBytes(32).toString('base64url');
       const sha256 = createHash('sha256').update(token).digest('hex');
       const authority = opts.authority === undefined ? '' : `, authority: ${opts.authority}`;
+      const signatories =
+        opts.signatory.length === 0 ? '' : `, signatories: [${opts.signatory.join(', ')}]`;
       process.stdout.write(
         `token (give it to the client; it is not stored anywhere): ${token}\n` +
           `add to config/gateways/<id>.yaml under clients:\n` +
-          `  - { id: ${opts.client}${authority}, roles: [${opts.role.join(', ')}], tokenSha256: ${sha256} }\n`,
+          `  - { id: ${opts.client}${authority}, roles: [${opts.role.join(', ')}]${signatories}, tokenSha256: ${sha256} }\n`,
       );
     });
 }

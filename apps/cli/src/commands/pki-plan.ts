@@ -32,10 +32,12 @@ export function pkiPlanFromConfig(config: MxgConfigService): PkiPartyPlan[] {
         config.paths.certs,
         partyPkiPaths(config.paths.certs, code).signatory(s.id).certificate,
       );
-      if (s.certificate !== expected) {
+      // The development PKI issues the newest certificate; older ones (renewals) stay listed.
+      const newest = s.certificates[s.certificates.length - 1];
+      if (newest !== expected) {
         throw new MxgError(
           'PKI_PLAN_MISMATCH',
-          `signatories.yaml: signatory ${s.id} names certificate ${s.certificate}, but the development PKI issues it at ${expected}`,
+          `signatories.yaml: signatory ${s.id} names certificate ${newest}, but the development PKI issues it at ${expected}`,
         );
       }
     }

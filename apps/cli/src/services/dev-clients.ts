@@ -11,7 +11,8 @@ import {
 
 /**
  * Development API clients for a gateway, so that the demo and a newcomer can call the API at
- * once: one national system per competent authority of the party (publisher), a security
+ * once: one national system per competent authority of the party (publisher, bound to that
+ * authority's signatories: MIG-9.3), a security
  * officer and an auditor. Tokens are kept in `var/secrets/token-<gateway>-<client>`; the
  * clients file holds only their SHA-256. Production clients come from `mxg auth token`.
  */
@@ -22,9 +23,11 @@ export function provisionDevClients(config: MxgConfigService): string[] {
       id: `${a.code.toLowerCase()}-system`,
       authority: a.code,
       roles: ['publisher'],
+      // MIG-9.3: in development, the national system may sign for its authority's signatories.
+      signatories: config.treaty.signatoriesOf(a.code).map((s) => s.id),
     })),
-    { id: 'security-officer', authority: null, roles: ['security-officer'] },
-    { id: 'auditor', authority: null, roles: ['auditor'] },
+    { id: 'security-officer', authority: null, roles: ['security-officer'], signatories: [] },
+    { id: 'auditor', authority: null, roles: ['auditor'], signatories: [] },
   ].map((client) => {
     const token = ensureSecret(config.paths.var, clientTokenName(id, client.id)).value;
     return { ...client, tokenSha256: createHash('sha256').update(token).digest('hex') };

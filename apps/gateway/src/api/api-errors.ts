@@ -33,6 +33,7 @@ import { AT_REST_ERROR_STATUS } from '../exchange/exchange.errors';
 import { HANDLING_ERROR_STATUS, type HandlingErrorCode } from '../exchange/handling.errors';
 import { RATES_ERROR_STATUS, type RatesErrorCode } from '../rates/rates.errors';
 import { TRUST_ERROR_STATUS, type TrustErrorCode } from '../trust/trust.errors';
+import { SIGNATORY_LIST_STATUS, type SignatoryListCode } from '../signatories/signatories.errors';
 
 /** Refusals of HTTP itself, before or around any handler. */
 export type HttpErrorCode =
@@ -65,7 +66,8 @@ export type ApiErrorCode =
   | ClaimsApiErrorCode
   | HandlingErrorCode
   | RatesErrorCode
-  | TrustErrorCode;
+  | TrustErrorCode
+  | SignatoryListCode;
 
 /**
  * The HTTP status of every code. Typed over the union of every module's codes, so a code added
@@ -106,6 +108,8 @@ export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   ...HANDLING_ERROR_STATUS,
   // RET-3.7: an official rate table refused.
   ...RATES_ERROR_STATUS,
+  // MIG-9.3, MIG-9.4: a signatory-list-update that cannot hold.
+  ...SIGNATORY_LIST_STATUS,
 };
 
 /** How long a client should wait before retrying a 503 (a database or broker outage). */

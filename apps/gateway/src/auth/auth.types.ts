@@ -7,4 +7,6 @@ export interface AuthenticatedClient {
   readonly id: string;
   readonly authority: string | null;
   readonly roles: readonly ClientRole[];
+  /** MIG-9.3: the signatories of its authority the gateway may sign for on its behalf. */
+  readonly signatories: readonly string[];
 }

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { MxgConfigService } from '@mxg/config';
+import { ConfigError, MxgConfigService } from '@mxg/config';
 import type { AuthenticatedClient } from './auth.types';
 
 /**
@@ -13,10 +13,26 @@ export class ClientRegistry {
   private readonly clients: readonly (AuthenticatedClient & { digest: Buffer })[];
 
   constructor(config: MxgConfigService) {
-    this.clients = config.apiClients.map((c) => ({
+    const clients = config.apiClients;
+    // MIG-9.3: a client is bound only to signatories of the authority it acts for.
+    const issues = clients.flatMap((c) =>
+      c.signatories
+        .filter(
+          (id) =>
+            !config.treaty.allSignatories().some((s) => s.id === id && s.authority === c.authority),
+        )
+        .map((id) => ({
+          file: 'gateway file or clients file',
+          field: `clients[${c.id}].signatories`,
+          message: `${id} is not a signatory of ${c.authority ?? "the client's authority (it has none)"} (MIG-9.3)`,
+        })),
+    );
+    if (issues.length > 0) throw new ConfigError(issues);
+    this.clients = clients.map((c) => ({
       id: c.id,
       authority: c.authority,
       roles: c.roles,
+      signatories: c.signatories,
       digest: Buffer.from(c.tokenSha256, 'hex'),
     }));
   }
@@ -26,7 +42,12 @@ export class ClientRegistry {
     let found: AuthenticatedClient | undefined;
     for (const client of this.clients) {
       if (timingSafeEqual(client.digest, digest) && found === undefined) {
-        found = { id: client.id, authority: client.authority, roles: client.roles };
+        found = {
+          id: client.id,
+          authority: client.authority,
+          roles: client.roles,
+          signatories: client.signatories,
+        };
       }
     }
     return found;

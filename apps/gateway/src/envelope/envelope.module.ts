@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { MxgConfigService } from '@mxg/config';
-import { FileDataKeyWrapper, FileKeyStore } from '@mxg/envelope';
+import { FileDataKeyWrapper } from '@mxg/envelope';
+import { KeysModule } from '../keys/keys.module';
 import { TrustModule } from '../trust/trust.module';
-import { DATA_KEY_WRAPPER, KEY_STORE } from './envelope.constants';
+import { DATA_KEY_WRAPPER } from './envelope.constants';
+import { SignatoriesModule } from '../signatories/signatories.module';
 import { EnvelopeService } from './envelope.service';
 
 /**
@@ -10,14 +12,9 @@ import { EnvelopeService } from './envelope.service';
  * and the wrapping of stored messages' data keys (MIG-11.4).
  */
 @Module({
-  imports: [TrustModule],
+  // MIG-9.3/9.4: signers are judged by the signatory lists in force when they signed.
+  imports: [KeysModule, SignatoriesModule, TrustModule],
   providers: [
-    {
-      provide: KEY_STORE,
-      inject: [MxgConfigService],
-      useFactory: (config: MxgConfigService) =>
-        new FileKeyStore(config.paths.certs, config.gateway.party),
-    },
     {
       // Loaded before the gateway starts: without its KEK it could neither store nor read
       // message content, so it refuses to start (KEK_NOT_AVAILABLE, naming the file).

@@ -6,7 +6,6 @@ import { Clock } from '@mxg/core';
 import {
   agreementPolicy,
   EnvelopeError,
-  type KeyPair,
   type KeyStore,
   type MxgMessage,
   type OpenedEnvelope,
@@ -15,13 +14,17 @@ import {
   type Receipt,
   type RoutingHeaderMode,
   type SealedEnvelope,
+  type SignatoryDirectory,
   sealEnvelope,
+  type SigningKey,
   signReceipt,
   type TransportHeader,
   type TrustStore,
 } from '@mxg/envelope';
 import { checkMessageBody } from '@mxg/messages';
-import { KEY_STORE, TRUST_STORE } from './envelope.constants';
+import { KEY_STORE } from '../keys/keys.constants';
+import { TRUST_STORE } from './envelope.constants';
+import { SIGNATORY_DIRECTORY } from '../signatories/signatories.constants';
 
 /** Envelopes one content key encrypts at most (AES-256-CBC with random IVs: far below its limits). */
 const CONTENT_KEY_MAX_USES = 100_000;
@@ -40,6 +43,8 @@ export class EnvelopeService {
     private readonly clock: Clock,
     @Inject(TRUST_STORE) readonly trust: TrustStore,
     @Inject(KEY_STORE) readonly keys: KeyStore,
+    /** MIG-9.3, MIG-9.4: who may sign for which authority when (lists received and sent). */
+    @Inject(SIGNATORY_DIRECTORY) readonly signatories: SignatoryDirectory,
   ) {
     // Read now, so that a gateway with an invalid config/vocabularies.yaml does not start.
     void config.vocabulary;
@@ -67,7 +72,8 @@ export class EnvelopeService {
    */
   async seal(
     message: MxgMessage,
-    signatory: KeyPair | { signedData: Uint8Array; signatoryId: string },
+    signatory:
+      SigningKey | { signedData: Uint8Array; signatoryId: string; certificate?: X509Certificate },
     options: { readonly routingHeader?: RoutingHeaderMode } = {},
   ): Promise<SealedEnvelope> {
     const recipient = this.trust.party(message.header.to.party).encryption;
@@ -80,7 +86,9 @@ export class EnvelopeService {
         'signedData' in signatory
           ? {
               signedData: signatory.signedData,
-              certificate: this.signatoryCertificate(signatory.signatoryId),
+              // The certificate that verified it: with renewals, not necessarily the newest.
+              certificate:
+                signatory.certificate ?? this.signatoryCertificate(signatory.signatoryId),
             }
           : signatory,
       seal: await this.keys.seal(),
@@ -135,7 +143,8 @@ export class EnvelopeService {
   }
 
   private openUnchecked(envelope: Uint8Array, transport: TransportHeader): Promise<OpenedEnvelope> {
-    const { maxClockSkewSeconds, maxEnvelopeAgeSeconds } = this.config.gateway.exchange;
+    const { maxClockSkewSeconds, maxEnvelopeAgeSeconds, innerSigningWindowSeconds } =
+      this.config.gateway.exchange;
     return openEnvelope(envelope, {
       self: this.party,
       keys: this.keys,
@@ -145,7 +154,10 @@ export class EnvelopeService {
       maxSkewMs: maxClockSkewSeconds * 1000,
       // Not clock skew: how long an envelope may have waited (re-sends keep the first seal).
       maxAgeMs: maxEnvelopeAgeSeconds * 1000,
+      // The signatory's signing time, within this before the seal (no backdating).
+      innerSigningWindowMs: innerSigningWindowSeconds * 1000,
       transport,
+      signatories: this.signatories,
     });
   }
 

@@ -3,6 +3,7 @@ import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { EnvelopeModule } from '../envelope/envelope.module';
 import { RatesModule } from '../rates/rates.module';
+import { SignatoriesModule } from '../signatories/signatories.module';
 import { RateTables } from '../rates/rate-tables';
 import { CLAIM_RATE_TABLES } from '../claims/claim-rate-tables';
 import { ClaimStore } from '../claims/claim.store';
@@ -32,7 +33,7 @@ import { SubmitMessage } from './use-cases/submit-message/submit-message.use-cas
 
 /** The national-system API and the use cases of a message's life (issue 5). */
 @Module({
-  imports: [AuthModule, AuditModule, EnvelopeModule, RatesModule],
+  imports: [AuthModule, AuditModule, EnvelopeModule, RatesModule, SignatoriesModule],
   controllers: [ExchangeController, InboxController],
   providers: [
     ExchangeStore,

@@ -13,7 +13,7 @@ describe(messageAuditContext.name, () => {
   const sut = messageAuditContext;
 
   it('names the message by ids, parties, agreement and digest, and who acted', () => {
-    const client = { id: 'kz-mvd-system', authority: 'KZ-MVD', roles: [] };
+    const client = { id: 'kz-mvd-system', authority: 'KZ-MVD', roles: [], signatories: [] };
 
     expect(sut(message, publisherActor(client))).toEqual({
       actor: { authority: 'KZ-MVD', role: 'publisher', user: 'kz-mvd-system' },

@@ -9,7 +9,12 @@ import { RetentionStore } from './store/retention.store';
  * destruction (ids and digests only), and an authority-change notice is what the treaty
  * registry is rebuilt from at start-up (MIG-2). Neither carries a person's data.
  */
-export const KEPT_TYPES: readonly MessageType[] = ['destruction-notice', 'authority-change-notice'];
+export const KEPT_TYPES: readonly MessageType[] = [
+  'destruction-notice',
+  'authority-change-notice',
+  // MIG-9.3, MIG-9.4: the signed lists are the evidence of who could sign when.
+  'signatory-list-update',
+];
 
 /**
  * MIG-11.5: how long a message is kept, decided once, when it is stored (sent or received) —

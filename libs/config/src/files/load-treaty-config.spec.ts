@@ -159,6 +159,41 @@ describe(loadTreatyConfig.name, () => {
     expect(issue?.message).toContain('reimbursement-claim');
   });
 
+  it('keeps every certificate of a signatory across renewals; `certificate` is a one-item list (MIG-9.3)', () => {
+    config.edit(
+      'signatories.yaml',
+      'certificate: kz/signatories/kz-mvd-deputy-minister.cert.pem',
+      'certificates: [kz/signatories/old.cert.pem, kz/signatories/kz-mvd-deputy-minister.cert.pem]',
+    );
+    const sut = loadTreatyConfig(config.dir, config.root);
+    const byId = (id: string) => sut.allSignatories().find((s) => s.id === id);
+    expect(byId('kz-mvd-deputy-minister')?.certificates).toEqual([
+      'kz/signatories/old.cert.pem',
+      'kz/signatories/kz-mvd-deputy-minister.cert.pem',
+    ]);
+    expect(byId('kz-mvd-migration-head')?.certificates).toEqual([
+      'kz/signatories/kz-mvd-migration-head.cert.pem',
+    ]);
+  });
+
+  it('refuses a signatory with both `certificate` and `certificates`, or with neither', () => {
+    config.edit(
+      'signatories.yaml',
+      'certificate: kz/signatories/kz-mvd-deputy-minister.cert.pem',
+      'certificate: a.pem\n    certificates: [b.pem]',
+    );
+    config.edit(
+      'signatories.yaml',
+      '    certificate: kz/signatories/kz-mvd-migration-head.cert.pem\n',
+      '',
+    );
+    const issues = issuesOf(() => loadTreatyConfig(config.dir, config.root));
+    expect(issues.map((i) => `${i.field}: ${i.message}`)).toEqual([
+      'signatories[0].certificate: expected exactly one of `certificate` or `certificates`',
+      'signatories[1].certificates: expected exactly one of `certificate` or `certificates`',
+    ]);
+  });
+
   it('checks references across files: a signatory of an unregistered authority (MIG-2, MIG-9.3)', () => {
     config.edit('signatories.yaml', 'authority: AZ-DMX', 'authority: AZ-XYZ');
     const issues = issuesOf(() => loadTreatyConfig(config.dir, config.root));

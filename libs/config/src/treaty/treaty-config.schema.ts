@@ -216,20 +216,43 @@ export const agreementsFileSchema = z.strictObject({
     .min(1),
 });
 
-/** MIG-9.3: the persons each authority has authorised to sign requests. */
+export const signatoryId = z.string().regex(/^[a-z0-9][a-z0-9-]{2,63}$/, {
+  error: 'expected a lower-case id of letters, digits and dashes',
+});
+
+/**
+ * MIG-9.3: the persons each authority has authorised to sign requests. A signatory keeps every
+ * certificate they were ever registered with (`certificates`, oldest first), so renewing one does
+ * not break re-verification of messages signed under the older; `certificate: path` is the
+ * one-certificate spelling, normalised to `certificates: [path]`.
+ */
 export const signatoriesFileSchema = z.strictObject({
   signatories: z.array(
-    z.strictObject({
-      id: z.string().regex(/^[a-z0-9][a-z0-9-]{2,63}$/, {
-        error: 'expected a lower-case id of letters, digits and dashes',
-      }),
-      authority: authorityCode,
-      person: names,
-      position: names,
-      /** Path of the signatory's certificate, relative to the certificates directory. */
-      certificate: z.string().min(1),
-      ...validity,
-    }),
+    z
+      .strictObject({
+        id: signatoryId,
+        authority: authorityCode,
+        person: names,
+        position: names,
+        /** Path of the signatory's certificate, relative to the certificates directory. */
+        certificate: z.string().min(1).optional(),
+        /** Paths of every certificate of the signatory (renewals), relative to the certificates directory. */
+        certificates: z.array(z.string().min(1)).min(1).optional(),
+        ...validity,
+      })
+      .superRefine((s, ctx) => {
+        if ((s.certificate === undefined) === (s.certificates === undefined)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [s.certificate === undefined ? 'certificates' : 'certificate'],
+            message: 'expected exactly one of `certificate` or `certificates`',
+          });
+        }
+      })
+      .transform(({ certificate, certificates, ...rest }) => ({
+        ...rest,
+        certificates: certificates ?? (certificate === undefined ? [] : [certificate]),
+      })),
   ),
 });
 
@@ -243,6 +266,12 @@ export const apiClientSchema = z.strictObject({
   tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, {
     error: 'expected the 64 hex digits `mxg auth token` prints',
   }),
+  /**
+   * MIG-9.3: the signatories of its authority this client may have the gateway sign for. A
+   * JSON submission naming anyone else is refused (SIGNATORY_NOT_BOUND); none: the client can
+   * only submit messages its signatories signed themselves (pre-signed CMS).
+   */
+  signatories: z.array(signatoryId).default([]),
 });
 
 export const clientsFileSchema = z.strictObject({ clients: z.array(apiClientSchema) });

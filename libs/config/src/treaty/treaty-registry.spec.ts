@@ -96,7 +96,7 @@ function registry(
         authority: 'KZ-MVD',
         person: names,
         position: names,
-        certificate: 'kz/signatories/kz-mvd-head.cert.pem',
+        certificates: ['kz/signatories/kz-mvd-head.cert.pem'],
         validFrom: '2026-01-01',
         validTo: '2026-06-30',
       },

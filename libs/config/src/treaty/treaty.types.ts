@@ -92,8 +92,8 @@ export interface Signatory {
   readonly authority: string;
   readonly person: Names;
   readonly position: Names;
-  /** Relative to the certificates directory. */
-  readonly certificate: string;
+  /** Every certificate registered for the signatory (renewals), oldest first; relative to the certificates directory. */
+  readonly certificates: readonly string[];
   readonly validFrom: string;
   readonly validTo: string | null;
 }

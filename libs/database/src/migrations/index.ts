@@ -15,6 +15,7 @@ import { ConfigSnapshotParticipation1764892800000 } from './1764892800000-config
 import { ExchangeRates1764896400000 } from './1764896400000-exchange-rates';
 import { Claims1764900000000 } from './1764900000000-claims';
 import { CrlArchive1764986400000 } from './1764986400000-crl-archive';
+import { SignatoryLists1764990000000 } from './1764990000000-signatory-lists';
 
 /** Every migration, in order. Listed by hand: globs break once the code is compiled. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   ExchangeRates1764896400000,
   Claims1764900000000,
   CrlArchive1764986400000,
+  SignatoryLists1764990000000,
 ];

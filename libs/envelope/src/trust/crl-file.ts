@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { CrlInfo } from '@mxg/cms';
-import type { CrlOffer } from './trust-store';
+import type { ArchivedCrl, CrlOffer } from './trust-store';
 
 /** Where a trust store reports what it did with a CRL file: paths, parties and numbers only. */
 export type TrustLog = (level: 'log' | 'warn', message: string) => void;
@@ -27,6 +27,8 @@ export class CrlFile {
     private readonly path: string,
     private readonly party: string,
     private readonly offer: (der: Uint8Array, source: string) => CrlOffer,
+    /** The party's CRL in use (the newest archived). */
+    private readonly newest: () => ArchivedCrl | undefined,
     private readonly log: TrustLog,
   ) {
     this.refresh();
@@ -54,19 +56,39 @@ export class CrlFile {
     this.lastText = text;
     const der = crlDer(text);
     if (!der) return this.refuse('is not a CRL (or not a whole one)');
+    const before = this.inUse();
     const offer = this.offer(der, `file:${this.path}`);
-    if (offer.taken) {
-      this.log('log', `${this.party}'s CRL ${describe(offer.crl.info)} archived from ${this.path}`);
-    } else if (!offer.known) {
-      this.refuse(offer.reason);
+    if (!offer.taken) {
+      if (!offer.known) this.refuse(offer.reason);
+      return;
+    }
+    const { info } = offer.crl;
+    const now = this.newest();
+    if (now && Buffer.compare(now.der, offer.crl.der) === 0) {
+      const replacing = before ? `, replacing CRL ${numberOf(before)}` : '';
+      this.log(
+        'log',
+        `${this.party}'s CRL ${describe(info)} taken into use from ${this.path}${replacing}`,
+      );
+    } else {
+      // An older version: evidence for the times it covered, not a replacement.
+      this.log(
+        'log',
+        `${this.party}'s CRL ${describe(info)} archived from ${this.path}; CRL ${numberOf(this.inUse()!)} stays in use`,
+      );
     }
   }
 
+  private inUse(): CrlInfo | undefined {
+    return this.newest()?.info;
+  }
+
   private refuse(why: string): void {
-    this.log(
-      'warn',
-      `${this.party}'s CRL file ${this.path} ${why}; the CRLs of ${this.party} archived so far stay in use`,
-    );
+    const inUse = this.inUse();
+    const kept = inUse
+      ? `keeping CRL ${describe(inUse)}`
+      : `no CRL of ${this.party} is in use: revocation cannot be checked`;
+    this.log('warn', `${this.party}'s CRL file ${this.path} ${why}; ${kept}`);
   }
 }
 
@@ -78,8 +100,12 @@ export function crlDer(text: string): Uint8Array | undefined {
   return bytes.length > 0 && bytes[0] === 0x30 ? bytes : undefined;
 }
 
+function numberOf(info: CrlInfo): string {
+  return info.crlNumber === undefined ? '(unnumbered)' : String(info.crlNumber);
+}
+
 function describe(info: CrlInfo): string {
-  const number = info.crlNumber === undefined ? '(unnumbered)' : String(info.crlNumber);
+  const number = numberOf(info);
   const next = info.nextUpdate ? `, next update ${info.nextUpdate.toISOString()}` : '';
   return `${number} (${info.revokedCount} revoked, issued ${info.thisUpdate.toISOString()}${next})`;
 }

@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import type { TreatyRegistry } from '@mxg/config';
 import { partyPkiPaths } from '@mxg/pki';
 import { CrlFile, type TrustLog } from './crl-file';
-import { TrustList, type TrustListOptions } from './trust-list';
+import { newestCrl, TrustList, type TrustListOptions } from './trust-list';
 
 export interface FileTrustStoreOptions extends TrustListOptions {
   /** Told when a CRL is archived or a CRL file refused or missing; silent by default. */
@@ -41,11 +41,12 @@ export class FileTrustStore extends TrustList {
         paths.caCrl,
         code,
         (der, source) => this.offerCrl(code, der, source, new Date()),
+        () => newestCrl(this.archive.of(code)),
         log,
       );
     }
     for (const signatory of treaty.allSignatories()) {
-      for (const path of certificatePathsOf(signatory)) {
+      for (const path of signatory.certificates) {
         const file = join(certsDir, path);
         if (existsSync(file)) {
           this.addSignatoryCertificate(signatory.id, new X509Certificate(readFileSync(file)));
@@ -73,13 +74,4 @@ export function generations(firstCertificate: string): X509Certificate[] {
     })
     .sort((a, b) => a.n - b.n)
     .map(({ path }) => new X509Certificate(readFileSync(path)));
-}
-
-/** `certificates: [...]` (several across renewals) or the older single `certificate:`. */
-function certificatePathsOf(signatory: object): readonly string[] {
-  const { certificates, certificate } = signatory as {
-    certificates?: readonly string[];
-    certificate?: string;
-  };
-  return certificates ?? (certificate === undefined ? [] : [certificate]);
 }

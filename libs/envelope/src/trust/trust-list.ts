@@ -106,6 +106,15 @@ export class TrustList implements TrustStore {
         reason: 'has a critical extension MXG cannot honour (delta or indirect CRL)',
       };
     }
+    const inconsistent = this.archive.of(party).find((kept) => outOfOrder(info, kept.info));
+    if (inconsistent) {
+      // RFC 5280 §5.2.3: CRL numbers increase with issue; one that breaks that is no evidence.
+      return {
+        taken: false,
+        known: false,
+        reason: `has CRL number ${info.crlNumber} but was issued (${info.thisUpdate.toISOString()}) out of order with CRL ${inconsistent.info.crlNumber} (${inconsistent.info.thisUpdate.toISOString()})`,
+      };
+    }
     const crl: ArchivedCrl = { party, der: Uint8Array.from(der), info, fetchedAt, source };
     this.archive.add(crl);
     return { taken: true, crl };
@@ -135,6 +144,14 @@ export function newestCrl(crls: readonly ArchivedCrl[]): ArchivedCrl | undefined
     if (!newest || newer(crl.info, newest.info)) newest = crl;
   }
   return newest;
+}
+
+/** Numbered CRLs whose numbers and issue times disagree on which came first. */
+function outOfOrder(a: CrlInfo, b: CrlInfo): boolean {
+  if (a.crlNumber === undefined || b.crlNumber === undefined) return false;
+  const byNumber = a.crlNumber > b.crlNumber ? 1 : a.crlNumber < b.crlNumber ? -1 : 0;
+  const byTime = Math.sign(a.thisUpdate.getTime() - b.thisUpdate.getTime());
+  return byNumber !== 0 && byTime !== 0 && byNumber !== byTime;
 }
 
 function newer(a: CrlInfo, b: CrlInfo): boolean {

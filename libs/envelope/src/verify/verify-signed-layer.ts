@@ -10,7 +10,14 @@ import {
 import type { AlgorithmPolicy, TreatyRegistry } from '@mxg/config';
 import { assertSignerAlgorithmsAllowed } from '../algorithms/algorithm-policy-check';
 import { EnvelopeError, type EnvelopeErrorCode, type EnvelopeLayer } from '../envelope.errors';
-import type { SignatoryDirectory, TrustStore } from '../trust/trust-store';
+import { configuredSignatories } from '../trust/configured-signatories';
+import type {
+  PartyTrust,
+  SignatoryDirectory,
+  SignatoryEntry,
+  TrustStore,
+} from '../trust/trust-store';
+import { describeCrl, revocationAt } from './revocation-at';
 import { INCONCLUSIVE_CODES, type LayerCheck, type LayerReport } from './layer-report';
 import { summarise, toX509 } from './signer-summary';
 
@@ -69,9 +76,12 @@ export interface SigningWindow {
 /**
  * Every check one MXG signature must pass, made in order and reported one by one: structure,
  * algorithm allow-list, the signature itself, the chain to the party's trust anchor at signing
- * time, revocation (the party's CRL, now), key usage, signing time, and then the role — the
- * sending party's gateway seal, or a signatory on the sending authority's list at signing time
- * (MIG-9.3). Never throws for a bad signature; `firstFailure` turns the report into an error.
+ * time, revocation as of signing time (from every CRL version archived: `revocationAt`), key
+ * usage, signing time (against this clock, and against the window it must fall in), and then
+ * the role — one of the sending party's gateway seal generations, or a signatory on the sending
+ * authority's list in force at signing time with this certificate registered for them
+ * (MIG-9.3, MIG-9.4). Never throws for a bad signature; `firstFailure` turns the report into an
+ * error.
  */
 export async function verifySignedLayer(
   der: Uint8Array,
@@ -120,7 +130,8 @@ export async function verifySignedLayer(
 
   let content: Uint8Array | undefined;
   let certificate: X509Certificate;
-  const candidates = candidateCertificates(options);
+  const signatories = options.signatories ?? configuredSignatories(options.treaty, options.trust);
+  const candidates = candidateCertificates(options, signatories);
   try {
     const verified = await verifyCmsSignature(der, {
       detachedContent: options.detachedContent,
@@ -151,19 +162,17 @@ export async function verifySignedLayer(
     return report({ signer: summarise(certificate), signatureAlgorithm });
   }
 
-  let anchors: readonly X509Certificate[] = [];
-  let crls: readonly (string | Uint8Array)[] = [];
+  let party: PartyTrust | undefined;
   try {
-    ({ anchors, crls } = options.trust.party(options.party));
+    party = options.trust.party(options.party);
   } catch (error) {
     fail('chain', 'CERT_UNTRUSTED', reason(error));
   }
-  if (anchors.length > 0) {
-    const intermediates = info.certificates;
+  if (party) {
     const atSigning = await verifyCertificateChain({
       certificate,
-      intermediates,
-      trustAnchors: anchors,
+      intermediates: info.certificates,
+      trustAnchors: party.anchors,
       at: signingTime,
     });
     if (atSigning.valid) {
@@ -171,7 +180,7 @@ export async function verifySignedLayer(
         'chain',
         `${who} chains to ${options.party}'s trust anchor and was valid at signing time ${signingTime.toISOString()}`,
       );
-      const revocation = await checkRevocation(certificate, intermediates, anchors, crls, options);
+      const revocation = checkRevocation(certificate, atSigning.path.length, party, signingTime);
       if (revocation.ok) pass('revocation', revocation.detail);
       else fail('revocation', revocation.code, `${who}: ${revocation.detail}`);
     } else if (atSigning.code === 'CERT_EXPIRED') {
@@ -233,6 +242,28 @@ export async function verifySignedLayer(
     }
   }
 
+  if (options.signingWindow) {
+    const window = options.signingWindow;
+    const before = window.reference.getTime() - signingTime.getTime();
+    const signed = `signed at ${signingTime.toISOString()}`;
+    const reference = `${window.what} (${window.reference.toISOString()})`;
+    if (before > window.windowMs) {
+      fail(
+        'signing-window',
+        'SIGNING_TIME_OUTSIDE_WINDOW',
+        `${signed}, ${seconds(before)} s before ${reference}: at most ${seconds(window.windowMs)} s allowed`,
+      );
+    } else if (-before > window.skewMs) {
+      fail(
+        'signing-window',
+        'SIGNING_TIME_OUTSIDE_WINDOW',
+        `${signed}, ${seconds(-before)} s after ${reference}: at most ${seconds(window.skewMs)} s of clock skew allowed`,
+      );
+    } else {
+      pass('signing-window', `${signed}, within ${seconds(window.windowMs)} s before ${reference}`);
+    }
+  }
+
   let signatoryId: string | undefined;
   if (options.role === 'seal') {
     const seals = safeSeals(options);
@@ -242,31 +273,31 @@ export async function verifySignedLayer(
       fail('seal', 'SEAL_NOT_RECOGNISED', `${who} is not the seal of ${options.party}'s gateway`);
     }
   } else {
-    signatoryId = matchSignatory(certificate, options);
-    const authority =
-      options.authority ??
-      options.treaty.allSignatories().find((s) => s.id === signatoryId)?.authority;
-    const onList =
-      signatoryId !== undefined &&
-      authority !== undefined &&
-      options.treaty.isSignatoryAuthorised(signatoryId, authority, signingTime);
     const day = signingTime.toISOString().slice(0, 10);
+    const matched = matchSignatory(certificate, options, signatories);
+    const authority = options.authority ?? matched?.authority;
+    signatoryId = matched?.id;
+    const onList =
+      matched !== undefined &&
+      authority !== undefined &&
+      signatories.isAuthorised(matched.id, authority, signingTime, certificate);
     if (onList) {
       pass(
         'signatory',
-        `${signatoryId} is on ${authority ?? options.party}'s list of authorised signatories on ${day} (MIG-9.3)`,
+        `${signatoryId} is on ${authority}'s list of authorised signatories on ${day} (MIG-9.3)`,
       );
     } else {
       fail(
         'signatory',
         'SIGNATORY_NOT_AUTHORISED',
-        `${who} is not on ${authority ?? options.party}'s list of authorised signatories on ${day} (MIG-9.3)`,
+        `${who} is not on ${authority ?? options.party}'s list of authorised signatories on ${day} (MIG-9.3)${matched ? '' : ': the certificate is registered for no one on it'}`,
       );
     }
   }
 
   return report({
     signer: summarise(certificate),
+    signerCertificate: certificate,
     signingTime,
     signatureAlgorithm,
     content,
@@ -275,58 +306,53 @@ export async function verifySignedLayer(
 }
 
 /**
- * Revocation now, against the party's current CRL. No CRL, an unreadable one or one out of
- * date means "could not check" — never "not revoked".
+ * Revocation as of signing time, from every CRL of the party archived (revocationAt): for a
+ * certificate expired since, too. No CRL covering the signing time means "could not check" —
+ * never "not revoked". CRLs of intermediate CAs are not archived (a party's CRLs are its root
+ * CA's), so a path through one cannot be judged.
  */
-async function checkRevocation(
+function checkRevocation(
   certificate: X509Certificate,
-  intermediates: readonly Uint8Array[],
-  anchors: readonly X509Certificate[],
-  crls: readonly (string | Uint8Array)[],
-  options: VerifySignedLayerOptions,
-): Promise<{ ok: true; detail: string } | { ok: false; code: EnvelopeErrorCode; detail: string }> {
-  if (crls.length === 0) {
+  pathLength: number,
+  party: PartyTrust,
+  signingTime: Date,
+): { ok: true; detail: string } | { ok: false; code: EnvelopeErrorCode; detail: string } {
+  const at = signingTime.toISOString();
+  if (pathLength > 2) {
     return {
       ok: false,
       code: 'REVOCATION_STATUS_UNKNOWN',
-      detail: `no CRL of ${options.party} is available, so revocation cannot be checked`,
+      detail: `revocation cannot be checked: the path runs through an intermediate CA, whose CRLs ${party.party}'s archive does not hold`,
     };
   }
-  try {
-    const now = await verifyCertificateChain({
-      certificate,
-      intermediates,
-      trustAnchors: anchors,
-      crls,
-      at: options.now,
-    });
-    if (now.valid) return { ok: true, detail: `not on ${options.party}'s CRL` };
-    if (now.code === 'CERT_REVOKED')
-      return { ok: false, code: 'CERT_REVOKED', detail: `revoked by ${options.party}'s CA` };
-    if (now.code === 'CERT_EXPIRED')
+  const verdict = revocationAt(certificate, party.archive, signingTime);
+  switch (verdict.status) {
+    case 'good':
       return {
         ok: true,
-        detail: `not checked: the certificate has expired since signing (${now.message})`,
+        detail: `not revoked at signing time ${at} (${verdict.basis.map(describeCrl).join(', ')} of ${party.party})`,
       };
-    return {
-      ok: false,
-      code: 'REVOCATION_STATUS_UNKNOWN',
-      detail: `revocation cannot be checked: ${now.message}`,
-    };
-  } catch (error) {
-    return {
-      ok: false,
-      code: 'REVOCATION_STATUS_UNKNOWN',
-      detail: `${options.party}'s CRL cannot be read: ${reason(error)}`,
-    };
+    case 'revoked':
+      return {
+        ok: false,
+        code: 'CERT_REVOKED',
+        detail: `revoked by ${party.party}'s CA on ${verdict.revokedAt.toISOString()}, before signing time ${at} (${describeCrl(verdict.basis[0])})`,
+      };
+    case 'unknown':
+      return {
+        ok: false,
+        code: 'REVOCATION_STATUS_UNKNOWN',
+        detail: `revocation at signing time ${at} cannot be checked: ${verdict.reason}`,
+      };
   }
 }
 
-function candidateCertificates(options: VerifySignedLayerOptions): X509Certificate[] {
+function candidateCertificates(
+  options: VerifySignedLayerOptions,
+  signatories: SignatoryDirectory,
+): X509Certificate[] {
   if (options.role === 'seal') return [...safeSeals(options)];
-  return signatoriesToConsider(options)
-    .map((id) => options.trust.signatoryCertificate(id))
-    .filter((c): c is X509Certificate => c !== undefined);
+  return signatoriesToConsider(options, signatories).flatMap((s) => s.certificates);
 }
 
 function safeSeals(options: VerifySignedLayerOptions): readonly X509Certificate[] {
@@ -337,20 +363,23 @@ function safeSeals(options: VerifySignedLayerOptions): readonly X509Certificate[
   }
 }
 
-/** The configured signatories the signer may be: the authority's, or all of the party's. */
-function signatoriesToConsider(options: VerifySignedLayerOptions): string[] {
-  const authorities = options.authority
-    ? [options.authority]
-    : options.treaty.authoritiesOf(options.party).map((a) => a.code);
-  return authorities.flatMap((a) => options.treaty.signatoriesOf(a).map((s) => s.id));
+/** Everyone ever on the lists the signer may be on: the authority's, or all of the party's. */
+function signatoriesToConsider(
+  options: VerifySignedLayerOptions,
+  signatories: SignatoryDirectory,
+): readonly SignatoryEntry[] {
+  if (options.authority) return signatories.known(options.authority);
+  return options.treaty.authoritiesOf(options.party).flatMap((a) => signatories.known(a.code));
 }
 
+/** The signatory the certificate is registered for (any version of any list). */
 function matchSignatory(
   certificate: X509Certificate,
   options: VerifySignedLayerOptions,
-): string | undefined {
-  return signatoriesToConsider(options).find((id) =>
-    options.trust.signatoryCertificate(id)?.raw.equals(certificate.raw),
+  signatories: SignatoryDirectory,
+): SignatoryEntry | undefined {
+  return signatoriesToConsider(options, signatories).find((s) =>
+    s.certificates.some((c) => c.raw.equals(certificate.raw)),
   );
 }
 

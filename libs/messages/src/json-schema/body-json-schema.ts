@@ -17,6 +17,9 @@ export const BODY_SCHEMA_VERSIONS: Readonly<Record<MessageType, number>> = {
   // line-by-line calculation; the payment names the claim it pays.
   'reimbursement-claim': 2,
   'payment-confirmation': 2,
+  // #14, MIG-9.3/9.4: the whole list with a version, every certificate of each person, and the
+  // sample signature forms as attachments.
+  'signatory-list-update': 2,
 };
 
 /** RET's types; every other type is MIG's. */

@@ -10,6 +10,7 @@ import {
 } from './claim.schema';
 import { authorityCode, calendarDate, codeOf, codeParams, nonEmpty, text } from './field-schemas';
 import { personSchema } from './person.schema';
+import { signatoryListUpdateSchema } from './signatory-list.schema';
 import { DESTRUCTION_REASONS } from '../destruction-reasons';
 
 /** MIG-11.3 onward transfer to a third party, or MIG-11.2 use for another purpose. */
@@ -138,26 +139,7 @@ function buildBodySchemas(vocabulary: Vocabulary): BodySchemas {
           });
         }
       }),
-    // MIG-9.3, MIG-9.4 — version 1, deliberately minimal: who is authorised from when. The
-    // sample forms (MIG-9.3) and the receiver applying the list to its registry come later.
-    'signatory-list-update': z.strictObject({
-      authority: authorityCode(),
-      effectiveFrom: calendarDate(),
-      signatories: nonEmpty(
-        z.strictObject({
-          id: z.string().regex(/^[a-z0-9][a-z0-9-]{2,63}$/u, { error: 'must be a signatory id' }),
-          fullName: text(),
-          position: text(),
-          validFrom: calendarDate(),
-          validTo: calendarDate().optional(),
-          certificateSha256: z
-            .string()
-            .regex(/^[0-9a-f]{64}$/u, { error: 'must be 64 hex digits' })
-            .optional(),
-        }),
-      ),
-      note: text().optional(),
-    }),
+    'signatory-list-update': signatoryListUpdateSchema(),
     // MIG-11.2, MIG-11.3: consent to pass received information on to a third party, or to use it
     // for another purpose than the request's. The information is named by the ids of the received
     // messages it came in; the registry (docs/consent.md) keeps ids and codes, the text stays here.

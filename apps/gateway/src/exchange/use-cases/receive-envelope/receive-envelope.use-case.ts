@@ -18,6 +18,7 @@ import {
 import { type AcceptedClaimMove, claimAudit, ClaimTracker } from '../../../claims/claim-tracker';
 import { EnvelopeService } from '../../../envelope/envelope.service';
 import { AuthorityChanges } from '../../authority-changes';
+import { SignatoryLists } from '../../../signatories/signatory-lists';
 import { type AcceptedConsentMove, consentAudit, ConsentTracker } from '../../consent-tracker';
 import { deliveryEvidence, evidenceDetails } from '../../delivery-evidence';
 import { DestructionNotices } from '../../destruction-notices';
@@ -86,6 +87,7 @@ export class ReceiveEnvelope {
     private readonly consents: ConsentTracker,
     private readonly handling: HandlingRestrictions,
     private readonly claims: ClaimTracker,
+    private readonly signatoryLists: SignatoryLists,
   ) {}
 
   async execute(payload: Uint8Array, transport: TransportHeader): Promise<ReceiveOutcome> {
@@ -134,6 +136,19 @@ export class ReceiveEnvelope {
     // MIG-2: a party notifies changes of its own authorities only, consistent with the registry.
     const change = this.authorityChanges.refusal(header, opened.message.body);
     if (change) return this.refuseMove(opened, change, payload, transport, common, now);
+    // MIG-9.3, MIG-9.4: a signatory list of the sender's own authority, its certificates from the
+    // sender's CA, not retroactive, a new version.
+    const signedAt = opened.innerReport.signingTime ?? now;
+    const listRefusal = await this.signatoryLists.refusal(
+      header,
+      opened.message.body,
+      signedAt,
+      this.envelopes.trust.party(header.from.party).anchors,
+    );
+    if (listRefusal) return this.refuseMove(opened, listRefusal, payload, transport, common, now);
+    const list = this.signatoryLists.isUpdate(header)
+      ? this.signatoryLists.version(header, opened.message.body, signedAt, 'received', now)
+      : undefined;
     // MIG-11.2: a handling-restriction restricts only messages its sender sent the addressee.
     const stray = await this.handling.refusal(header, opened.message.body, 'incoming');
     if (stray) return this.refuseMove(opened, stray, payload, transport, common, now);
@@ -144,6 +159,7 @@ export class ReceiveEnvelope {
     const receipt = await this.envelopes.signReceipt(
       {
         ...this.receipt(header.id, digest, header.from.party, 'accepted', null, now),
+        ...signedAndSealed(opened),
         ...(early.due ?? {}),
         ...(claimEarly.due ?? {}),
       },
@@ -194,49 +210,65 @@ export class ReceiveEnvelope {
     // transaction that stores it. MIG-11.3: a consent message registers or moves its consent, the
     // consent locked. Any other answer moves its request, the request locked.
     const body = opened.message.body;
-    const stored = this.destructionNotices.isNotice(header)
-      ? await this.messages.transaction(async (tx) => {
-          const refused = await this.destructionNotices.refusal(tx, header, body);
-          if (refused) return { ok: false as const, ...refused };
-          const inserted = await this.messages.insertMessage(message, also(early), tx);
-          if (inserted) await this.destructionNotices.record(tx, header, body);
+    const stored = list
+      ? // MIG-9.4: the list's version is kept with the message that carried it, in one transaction.
+        await this.messages.transaction(async (tx) => {
+          const withList = also(early);
+          const inserted = await this.messages.insertMessage(
+            message,
+            {
+              ...withList,
+              audit: [...(withList.audit ?? []), this.signatoryLists.audit(list, common)],
+            },
+            tx,
+          );
+          if (inserted) await this.signatoryLists.record(tx, list);
           return inserted;
         })
-      : isConsentMessageType(header.type)
+      : this.destructionNotices.isNotice(header)
         ? await this.messages.transaction(async (tx) => {
-            const consent = await this.consents.decide(tx, header, body, 'incoming', now);
-            if (!consent.ok) return consent;
-            const inserted = await this.messages.insertMessage(message, also(early, consent), tx);
-            if (inserted) await consent.apply(tx);
+            const refused = await this.destructionNotices.refusal(tx, header, body);
+            if (refused) return { ok: false as const, ...refused };
+            const inserted = await this.messages.insertMessage(message, also(early), tx);
+            if (inserted) await this.destructionNotices.record(tx, header, body);
             return inserted;
           })
-        : isClaimMessageType(header.type)
-          ? // RET-3.1, RET-4: a claim message registers or moves its claim, the claim locked.
-            await this.messages.transaction(async (tx) => {
-              const claim = await this.claims.decide(tx, header, body, 'incoming', now);
-              if (!claim.ok) return claim;
-              const inserted = await this.messages.insertMessage(
-                message,
-                also(early, undefined, claim),
-                tx,
-              );
-              if (inserted) await claim.apply(tx);
+        : isConsentMessageType(header.type)
+          ? await this.messages.transaction(async (tx) => {
+              const consent = await this.consents.decide(tx, header, body, 'incoming', now);
+              if (!consent.ok) return consent;
+              const inserted = await this.messages.insertMessage(message, also(early, consent), tx);
+              if (inserted) await consent.apply(tx);
               return inserted;
             })
-          : early.open !== null || early.requestId === null
-            ? await this.messages.insertMessage(message, also(early))
-            : await this.messages.transaction(async (tx) => {
-                const move = await this.decide(tx, opened, now);
-                if (!move.ok) return move;
-                const inserted = await this.messages.insertMessage(message, also(move), tx);
-                if (inserted) await move.apply(tx);
+          : isClaimMessageType(header.type)
+            ? // RET-3.1, RET-4: a claim message registers or moves its claim, the claim locked.
+              await this.messages.transaction(async (tx) => {
+                const claim = await this.claims.decide(tx, header, body, 'incoming', now);
+                if (!claim.ok) return claim;
+                const inserted = await this.messages.insertMessage(
+                  message,
+                  also(early, undefined, claim),
+                  tx,
+                );
+                if (inserted) await claim.apply(tx);
                 return inserted;
-              });
+              })
+            : early.open !== null || early.requestId === null
+              ? await this.messages.insertMessage(message, also(early))
+              : await this.messages.transaction(async (tx) => {
+                  const move = await this.decide(tx, opened, now);
+                  if (!move.ok) return move;
+                  const inserted = await this.messages.insertMessage(message, also(move), tx);
+                  if (inserted) await move.apply(tx);
+                  return inserted;
+                });
     if (stored && 'ok' in stored) {
       return this.refuseMove(opened, stored, payload, transport, common, now);
     }
     if (!stored) return this.duplicate(header, common, now);
     this.authorityChanges.apply(header, opened.message.body);
+    if (list) this.signatoryLists.apply(list);
     return 'stored';
   }
 
@@ -372,4 +404,15 @@ export class ReceiveEnvelope {
       receivedAt: at.toISOString(),
     };
   }
+}
+
+/**
+ * When the message was signed and sealed, as verified: fixed in the receipt beside when it
+ * arrived, so a later re-verification judges revocation and authority as of those times.
+ */
+function signedAndSealed(opened: OpenedEnvelope): Pick<Receipt, 'signedAt' | 'sealedAt'> {
+  return {
+    signedAt: opened.innerReport.signingTime?.toISOString(),
+    sealedAt: opened.outer.signingTime?.toISOString(),
+  };
 }

@@ -25,6 +25,7 @@ import {
 } from '@mxg/lifecycle';
 import { ANSWER_TYPES, type BodyProblem, checkMessageBody } from '@mxg/messages';
 import type { AuthenticatedClient } from '../../../auth/auth.types';
+import { assertSignatoryBound } from '../../../auth/signatory-binding';
 import {
   type AcceptedClaimMove,
   claimAudit,
@@ -33,6 +34,8 @@ import {
 } from '../../../claims/claim-tracker';
 import { claimInvalid } from '../../../claims/claims.errors';
 import { AuthorityChanges } from '../../authority-changes';
+import { SignatoryListError } from '../../../signatories/signatories.errors';
+import { SignatoryLists } from '../../../signatories/signatory-lists';
 import {
   type AcceptedConsentMove,
   type ConsentMove,
@@ -151,6 +154,7 @@ export class SubmitMessage {
     private readonly consents: ConsentTracker,
     private readonly handling: HandlingRestrictions,
     private readonly claims: ClaimTracker,
+    private readonly signatoryLists: SignatoryLists,
   ) {}
 
   async execute(
@@ -231,7 +235,7 @@ export class SubmitMessage {
     requestDigest: string,
   ): Promise<SubmitResult> {
     const now = this.clock.now();
-    const { message, signatory, warnings } =
+    const { message, signatory, warnings, signedAt } =
       submission.kind === 'json'
         ? await this.fromJson(client, submission.json, now)
         : await this.fromSignedData(client, submission.signedData, now);
@@ -261,6 +265,15 @@ export class SubmitMessage {
     // MIG-2: a party notifies changes of its own authorities only, consistent with the registry.
     const change = this.authorityChanges.refusal(header, message.body);
     if (change) throw new AuthorityChangeError(change.code, change.message);
+    // MIG-9.3, MIG-9.4: the own authority's signatory list, checked as its receiver will check it;
+    // applied here too once stored, so this gateway signs by it from its effective date.
+    const listRefusal = await this.signatoryLists.refusal(
+      header,
+      message.body,
+      signedAt,
+      this.envelopes.trust.party(this.config.gateway.party).anchors,
+    );
+    if (listRefusal) throw new SignatoryListError(listRefusal.code, listRefusal.message);
     // MIG-11.2: a handling-restriction restricts only messages this authority sent the addressee.
     const stray = await this.handling.refusal(header, message.body, 'outgoing');
     if (stray) throw new HandlingError(stray.code, stray.message);
@@ -314,46 +327,65 @@ export class SubmitMessage {
     // The message, its content and envelope, the outbox row and the audit entries — and the
     // request it opens — in one autocommitted statement, which writes nothing if the id exists
     // already. An answer also moves its request: one transaction, the request locked.
-    const record = isConsentMessageType(header.type)
-      ? // A consent message registers or moves its consent: one transaction, the consent locked.
+    const list = this.signatoryLists.isUpdate(header)
+      ? this.signatoryLists.version(header, message.body, signedAt, 'sent', now)
+      : undefined;
+    const record = list
+      ? // MIG-9.4: the own list's version is kept with the message that carries it.
         await this.messages.transaction(async (tx) => {
-          const consent = consentAccepted(
-            await this.consents.decide(tx, header, message.body, 'outgoing', now),
+          const withList = also(early);
+          const inserted = await this.messages.insertMessage(
+            stored,
+            {
+              ...withList,
+              audit: [...(withList.audit ?? []), this.signatoryLists.audit(list, common)],
+            },
+            tx,
           );
-          const inserted = await this.messages.insertMessage(stored, also(early, consent), tx);
-          if (inserted) await consent.apply(tx);
+          if (inserted) await this.signatoryLists.record(tx, list);
           return inserted;
         })
-      : isClaimMessageType(header.type)
-        ? // A claim message registers or moves its claim: one transaction, the claim locked.
+      : isConsentMessageType(header.type)
+        ? // A consent message registers or moves its consent: one transaction, the consent locked.
           await this.messages.transaction(async (tx) => {
-            const claim = claimAccepted(
-              await this.claims.decide(tx, header, message.body, 'outgoing', now),
+            const consent = consentAccepted(
+              await this.consents.decide(tx, header, message.body, 'outgoing', now),
             );
-            const inserted = await this.messages.insertMessage(
-              stored,
-              also(early, undefined, claim),
-              tx,
-            );
-            if (inserted) await claim.apply(tx);
+            const inserted = await this.messages.insertMessage(stored, also(early, consent), tx);
+            if (inserted) await consent.apply(tx);
             return inserted;
           })
-        : early.open !== null || early.requestId === null
-          ? await this.messages.insertMessage(stored, also(early))
-          : await this.messages.transaction(async (tx) => {
-              const move = accepted(
-                await this.tracker.decide(tx, header, message.body, 'outgoing', now),
+        : isClaimMessageType(header.type)
+          ? // A claim message registers or moves its claim: one transaction, the claim locked.
+            await this.messages.transaction(async (tx) => {
+              const claim = claimAccepted(
+                await this.claims.decide(tx, header, message.body, 'outgoing', now),
               );
-              const inserted = await this.messages.insertMessage(stored, also(move), tx);
-              if (inserted) await move.apply(tx);
+              const inserted = await this.messages.insertMessage(
+                stored,
+                also(early, undefined, claim),
+                tx,
+              );
+              if (inserted) await claim.apply(tx);
               return inserted;
-            });
+            })
+          : early.open !== null || early.requestId === null
+            ? await this.messages.insertMessage(stored, also(early))
+            : await this.messages.transaction(async (tx) => {
+                const move = accepted(
+                  await this.tracker.decide(tx, header, message.body, 'outgoing', now),
+                );
+                const inserted = await this.messages.insertMessage(stored, also(move), tx);
+                if (inserted) await move.apply(tx);
+                return inserted;
+              });
     if (!record) {
       // Stored by a submit that raced this one since the check above.
       const raced = await this.messages.find(header.id);
       if (raced) return this.idTaken(client, raced, requestDigest, warnings);
       throw new Error(`message ${header.id} was neither stored nor found`);
     }
+    if (list) this.signatoryLists.apply(list);
     this.outbox.notify();
     return { message: record, replayed: false, warnings: [...warnings, ...claimEarly.warnings] };
   }
@@ -365,6 +397,8 @@ export class SubmitMessage {
   private async fromJson(client: AuthenticatedClient, json: JsonSubmission, now: Date) {
     const dto = json.request;
     const from = actingAuthority(client, this.config.gateway.party);
+    // MIG-9.3: the gateway signs only for a signatory bound to this client.
+    assertSignatoryBound(client, dto.signatory);
     const body = checkMessageBody(dto.type, json.body, this.config.vocabulary, now);
     const problems = body.problems.map(fieldProblem);
     if (ANSWER_TYPES.includes(dto.type) && dto.inReplyTo === undefined) {
@@ -402,10 +436,19 @@ export class SubmitMessage {
       );
     }
     const keys = await this.envelopes.keys.signatory(dto.signatory);
+    // MIG-9.4: and on the list in force today, which a signatory-list-update may have changed.
+    if (!this.envelopes.signatories.isAuthorised(dto.signatory, from, now, keys.certificate)) {
+      throw new EnvelopeError(
+        'SIGNATORY_NOT_AUTHORISED',
+        `${dto.signatory} is not on ${from}'s list of authorised signatories in force on ${now.toISOString().slice(0, 10)} (MIG-9.4)`,
+        'inner',
+      );
+    }
     return {
       message: { header, body: json.body },
       signatory: { ...keys, id: dto.signatory },
       warnings: body.warnings,
+      signedAt: now,
     };
   }
 
@@ -473,6 +516,14 @@ export class SubmitMessage {
       now,
       maxSkewMs: skewMs,
       futureSkewOnly: true, // signed earlier by the person, submitted now (MIG-9.3)
+      // Never sent if the receiver would refuse it: signed within the window before now.
+      signingWindow: {
+        reference: now,
+        windowMs: this.config.gateway.exchange.innerSigningWindowSeconds * 1000,
+        skewMs,
+        what: 'submission',
+      },
+      signatories: this.envelopes.signatories, // MIG-9.4: the list in force when they signed
     });
     const failure = firstFailure(report);
     if (failure) throw failure;
@@ -487,8 +538,13 @@ export class SubmitMessage {
     }
     return {
       message,
-      signatory: { signedData, signatoryId: report.signatoryId! },
+      signatory: {
+        signedData,
+        signatoryId: report.signatoryId!,
+        certificate: report.signerCertificate,
+      },
       warnings: body.warnings,
+      signedAt: report.signingTime!,
     };
   }
 
