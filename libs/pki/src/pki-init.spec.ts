@@ -139,7 +139,8 @@ describe(initPki.name, () => {
   it('changes no byte on a second run and reports every file as kept', async () => {
     await initPki(options);
     const before = await snapshot(certsDir);
-    const report = await initPki({ ...options, now: new Date('2031-01-01T00:00:00Z') });
+    // A day later: within the CRL's life (a CRL near its nextUpdate is re-issued, below).
+    const report = await initPki({ ...options, now: new Date(NOW.getTime() + 86_400_000) });
     expect(report).toEqual({ created: [], updated: [], kept: KZ_FILES, reissued: [] });
     expect(await snapshot(certsDir)).toEqual(before);
   });
@@ -305,6 +306,23 @@ describe(initPki.name, () => {
     await expect(
       initPki({ ...options, parties: [{ ...kz('s1'), crlDistributionPoint: 'ldap://x/kz.crl' }] }),
     ).rejects.toThrow('PKI_INVALID_PLAN');
+  });
+
+  it('re-issues a CRL with less than a week left before its nextUpdate, under the next number', async () => {
+    await initPki(options);
+    const paths = partyPkiPaths(certsDir, 'KZ');
+    const first = await readFile(paths.caCrl, 'utf8');
+    // 22 days on: 8 days left, nothing to do.
+    const early = await initPki({ ...options, now: new Date(NOW.getTime() + 22 * 86_400_000) });
+    expect(early.updated).toEqual([]);
+    expect(await readFile(paths.caCrl, 'utf8')).toBe(first);
+    // 24 days on: 6 days left.
+    const later = new Date(NOW.getTime() + 24 * 86_400_000);
+    const report = await initPki({ ...options, now: later });
+    expect(report.updated).toEqual(['kz/ca.db.json', 'kz/ca.crl.pem']);
+    expect((await readCaDatabase(paths.caDatabase)).crlNumber).toBe(2);
+    const crl = new x509.X509Crl(await readFile(paths.caCrl, 'utf8'));
+    expect(crl.thisUpdate).toEqual(later);
   });
 
   it('rebuilds a lost CRL under the next CRL number', async () => {

@@ -5,7 +5,7 @@ import { emptyCaDatabase, readCaDatabase, writeCaDatabase } from './ca-database'
 import { isIssuedBy, isSelfSignedCa, loadCertificateAuthority } from './certificate-authority';
 import { certificateProfileProblem } from './certificate-profile-check';
 import type { CertificateProfile } from './certificate-profiles';
-import { reissueCrl } from './crl';
+import { CRL_RENEW_BEFORE_DAYS, crlNextUpdate, reissueCrl } from './crl';
 import { crlDistributionPointUrls } from './crl-distribution-point';
 import {
   DistinguishedName,
@@ -145,11 +145,15 @@ async function initParty(run: InitRun, party: PkiPartyPlan): Promise<void> {
     note('created', privateKey, certificate);
   }
   const crlMissing = !(await fileExists(paths.caCrl));
-  // A lost CRL is rebuilt from the database under the next CRL number (which saves the database).
-  if (crlMissing) await reissueCrl(ca, paths, db, run.now);
+  const crlDue = !crlMissing && !caCreated && (await crlRenewalDue(paths.caCrl, run.now));
+  // A lost CRL is rebuilt from the database under the next CRL number (which saves the
+  // database); one close to its nextUpdate is re-issued the same way, so that the gateway
+  // serving it at the distribution point has a fresh one before relying parties' turns stale.
+  if (crlMissing || crlDue) await reissueCrl(ca, paths, db, run.now);
   else if (dbChanged) await writeCaDatabase(paths.caDatabase, db);
-  note(caCreated ? 'created' : dbChanged || crlMissing ? 'updated' : 'kept', paths.caDatabase);
-  note(caCreated || crlMissing ? 'created' : 'kept', paths.caCrl);
+  const dbUpdated = dbChanged || crlMissing || crlDue;
+  note(caCreated ? 'created' : dbUpdated ? 'updated' : 'kept', paths.caDatabase);
+  note(caCreated || crlMissing ? 'created' : crlDue ? 'updated' : 'kept', paths.caCrl);
 
   // The storage KEK (MIG-11.4): created once, then only checked — replacing it would make every
   // stored message's data key unreadable.
@@ -161,6 +165,13 @@ async function initParty(run: InitRun, party: PkiPartyPlan): Promise<void> {
     await createStorageKek(kek);
     note('created', kek);
   }
+}
+
+/** Whether the CRL has fewer than CRL_RENEW_BEFORE_DAYS left (or none: it does not expire). */
+async function crlRenewalDue(path: string, now: Date): Promise<boolean> {
+  const next = await crlNextUpdate(path).catch(() => undefined);
+  if (next === undefined) return false;
+  return next.getTime() - now.getTime() < CRL_RENEW_BEFORE_DAYS * 86_400_000;
 }
 
 /** The CA pair, an empty database and the first (empty) CRL. */

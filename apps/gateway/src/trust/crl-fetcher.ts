@@ -10,16 +10,11 @@ import { Clock } from '@mxg/core';
 import { crlDer, type TrustStore } from '@mxg/envelope';
 import { crlDistributionPointUrls } from '@mxg/pki';
 import { TRUST_STORE } from '../envelope/envelope.constants';
+import { nextFetchDelayMs } from './crl-refresh-schedule';
 import { newestCrl } from './newest-crl';
 import { PersistentCrlArchive } from './persistent-crl-archive';
 import { CRL_ARCHIVE } from './trust.constants';
 
-/** A CRL is fetched again once this share of its thisUpdate→nextUpdate span has passed. */
-const REFRESH_AT_SHARE = 0.8;
-/** The first retry after a failure; each next one waits twice as long, up to MXG_CRL_REFRESH_MS. */
-const FIRST_RETRY_MS = 1_000;
-/** Never sooner than this after a fetch that brought nothing new (the CA has not re-issued yet). */
-const QUIET_MS = 60_000;
 const FETCH_TIMEOUT_MS = 10_000;
 /** A CRL larger than this is refused unread: development CRLs are a few hundred bytes. */
 const MAX_CRL_BYTES = 16 * 1024 * 1024;
@@ -170,16 +165,13 @@ export class CrlFetcher implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   private nextDelay(party: string, state: CrlFetchState): number {
-    const bound = this.config.env.MXG_CRL_REFRESH_MS;
-    if (!isSuccess(state.outcome)) {
-      return Math.min(bound, FIRST_RETRY_MS * 2 ** Math.min(state.failures - 1, 30));
-    }
     const newest = newestCrl(this.trust.party(party).archive);
-    const next = newest?.info.nextUpdate;
-    if (!newest || !next) return bound;
-    const from = newest.info.thisUpdate.getTime();
-    const due = from + (next.getTime() - from) * REFRESH_AT_SHARE - this.clock.now().getTime();
-    return Math.min(bound, Math.max(due, Math.min(QUIET_MS, bound)));
+    return nextFetchDelayMs({
+      failures: isSuccess(state.outcome) ? 0 : state.failures,
+      newest: newest?.info,
+      now: this.clock.now(),
+      boundMs: this.config.env.MXG_CRL_REFRESH_MS,
+    });
   }
 }
 
