@@ -14,6 +14,7 @@ import { publishRaw } from './support/raw-delivery';
 
 const ROOT = join(__dirname, '..');
 const MXG = join(ROOT, 'apps', 'cli', 'bin', 'mxg.js');
+const DAY = 86_400_000;
 
 function mxg(certsDir: string, args: string[]): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve) => {
@@ -146,5 +147,59 @@ describe('#14 seal rotation with an overlap (two gateway processes, mxg pki rota
     expect(sealedWith.get(id)).toBe(generation2);
     await statusBecomes(kz, id, 'delivered');
     expect(await refusals(az)).toEqual({});
+  });
+
+  it('#14 a rotation while both run: started a day later, AZ trusts the new seal before KZ moves to it — no restart, nothing refused', async () => {
+    const start = new Date(Date.now() + DAY);
+    const rotated = await mxg(network.certsDir, [
+      'pki',
+      'rotate',
+      '--party',
+      'KZ',
+      '--key',
+      'seal',
+      '--start',
+      start.toISOString(),
+    ]);
+    expect(rotated.code).toBe(0);
+    const seal = partyPkiPaths(network.certsDir, 'KZ').gateway.seal;
+    const generation3 = (await loadCertificatePem(keyGenerationPaths(seal, 3).certificate))
+      .serialNumber;
+    const azProcess = az.process.child.pid;
+    // AZ takes the new certificate into its trust list while running …
+    await eventually(
+      async () => {
+        const response = await fetch(`http://127.0.0.1:${az.port}/health`);
+        const body = (await response.json()) as {
+          trust: { parties: Record<string, { certificates: { seals: string[] } }> };
+        };
+        return body.trust.parties.KZ.certificates.seals.includes(generation3) ? true : undefined;
+      },
+      30_000,
+      'AZ trusting KZ’s seal generation 3',
+    );
+    // … and until its start KZ keeps sealing with generation 2.
+    const before = await send();
+    expect(sealedWith.get(before)).toBe(generation2);
+
+    // The day passes for both gateways: KZ moves to generation 3 by itself.
+    kz.setClockOffset(DAY + 60_000);
+    az.setClockOffset(DAY + 60_000);
+    try {
+      await eventually(
+        async () => {
+          const id = await send();
+          return sealedWith.get(id) === generation3 ? id : undefined;
+        },
+        30_000,
+        'a message sealed with generation 3',
+      );
+      for (const id of sealedWith.keys()) await statusBecomes(kz, id, 'delivered', 30_000);
+      expect(await refusals(az)).toEqual({});
+      expect(az.process.child.pid).toBe(azProcess);
+    } finally {
+      kz.setClockOffset(0);
+      az.setClockOffset(0);
+    }
   });
 });

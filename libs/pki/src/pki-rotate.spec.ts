@@ -100,6 +100,14 @@ describe(rotateKey.name, () => {
     expect(roomy.overlapShortBy).toBeUndefined();
   });
 
+  it('starts the new generation later when asked, so peers can trust it before it is used', async () => {
+    const start = new Date('2031-06-08T00:00:00.000Z');
+    const result = await rotateKey({ certsDir, party: 'KZ', key: 'seal', now: LATER, start });
+    expect(result.notBefore).toEqual(start);
+    const second = await loadCertificatePem(join(certsDir, result.certificate));
+    expect(new Date(second.validFrom)).toEqual(start);
+  });
+
   it('refuses a party without the key to rotate', async () => {
     await expect(rotateKey({ certsDir, party: 'AZ', key: 'seal' })).rejects.toThrow(
       'PKI_CERT_NOT_FOUND',

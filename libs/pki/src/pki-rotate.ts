@@ -24,6 +24,11 @@ export interface RotateKeyOptions {
   overlapDays?: number;
   /** Default: ecdsa-p256 for a seal, rsa-2048 for an encryption key (RSA-OAEP key transport). */
   keyAlgorithm?: KeyAlgorithm;
+  /**
+   * When the new generation comes into force (its notBefore); default now. A later start lets
+   * peers take the new certificate into their trust lists before the sender moves to it.
+   */
+  start?: Date;
   /** Default: the previous generation's CRL distribution point (the party's gateway). */
   crlDistributionPoint?: string;
   now?: Date;
@@ -47,7 +52,7 @@ const DAY_MS = 86_400_000;
 
 /**
  * Issues the next generation of a gateway seal or encryption key (`gateway/seal.<n>.*`), valid
- * from now, from the party's CA. Nothing is revoked or moved: the previous generation stays
+ * from now (or `start`), from the party's CA. Nothing is revoked or moved: the previous generation stays
  * valid for the rest of its life, so envelopes sealed with it (or encrypted to it) before the
  * rotation — still queued, or re-verified years later — keep verifying; the sender seals with
  * the newest generation in force, and peers encrypt to it, once they have its certificate.
@@ -79,6 +84,7 @@ export async function rotateKey(options: RotateKeyOptions): Promise<RotateKeyRes
     keyAlgorithm:
       options.keyAlgorithm ?? (options.key === 'encryption' ? 'rsa-2048' : 'ecdsa-p256'),
     crlDistributionPoint: options.crlDistributionPoint ?? crlDistributionPointUrls(previous)[0],
+    notBefore: options.start ?? now,
     now,
     writeTo: { certificatePath: target.certificate, privateKeyPath: target.privateKey },
   });
@@ -106,7 +112,7 @@ export async function rotateKey(options: RotateKeyOptions): Promise<RotateKeyRes
     },
   };
   if (options.overlapDays !== undefined) {
-    const wanted = now.getTime() + options.overlapDays * DAY_MS;
+    const wanted = (options.start ?? now).getTime() + options.overlapDays * DAY_MS;
     if (previousEnd.getTime() < wanted) {
       result.overlapShortBy = Math.ceil((wanted - previousEnd.getTime()) / DAY_MS);
     }

@@ -109,24 +109,37 @@ export function registerPkiCommands(program: Command): void {
       'warn when the previous generation ends sooner than this',
       parseDays,
     )
-    .action(async (opts: { party: string; key: 'seal' | 'encryption'; overlapDays?: number }) => {
-      const config = MxgConfigService.load();
-      const result = await rotateKey({
-        certsDir: config.paths.certs,
-        party: opts.party,
-        key: opts.key,
-        overlapDays: opts.overlapDays,
-      });
-      process.stdout.write(
-        `pki: ${opts.party.toUpperCase()} ${opts.key} generation ${result.generation} issued at ${result.certificate} (serial ${result.serial}, valid ${result.notBefore.toISOString()} to ${result.notAfter.toISOString()}); generation ${result.previous.generation} (serial ${result.previous.serial}) stays valid until ${result.previous.notAfter.toISOString()}\n` +
-          `pki: restart the gateway to seal with it, and give peers the new certificate before its first use\n`,
-      );
-      if (result.overlapShortBy !== undefined) {
-        process.stderr.write(
-          `pki: warning: generation ${result.previous.generation} ends ${result.overlapShortBy} day(s) before the ${opts.overlapDays}-day overlap asked for\n`,
+    .option(
+      '--start <time>',
+      'when the new generation comes into force (ISO 8601, default now): later lets peers trust its certificate before it is used',
+    )
+    .action(
+      async (opts: {
+        party: string;
+        key: 'seal' | 'encryption';
+        overlapDays?: number;
+        start?: string;
+      }) => {
+        const config = MxgConfigService.load();
+        const start = opts.start === undefined ? undefined : parseStart(opts.start);
+        const result = await rotateKey({
+          certsDir: config.paths.certs,
+          party: opts.party,
+          key: opts.key,
+          overlapDays: opts.overlapDays,
+          start,
+        });
+        process.stdout.write(
+          `pki: ${opts.party.toUpperCase()} ${opts.key} generation ${result.generation} issued at ${result.certificate} (serial ${result.serial}, valid ${result.notBefore.toISOString()} to ${result.notAfter.toISOString()}); generation ${result.previous.generation} (serial ${result.previous.serial}) stays valid until ${result.previous.notAfter.toISOString()}\n` +
+            `pki: running gateways pick it up within seconds: the sender uses it from its notBefore, peers trust it once it is in their certificates directory (start it later with --start to give them time)\n`,
         );
-      }
-    });
+        if (result.overlapShortBy !== undefined) {
+          process.stderr.write(
+            `pki: warning: generation ${result.previous.generation} ends ${result.overlapShortBy} day(s) before the ${opts.overlapDays}-day overlap asked for\n`,
+          );
+        }
+      },
+    );
 
   pki
     .command('csr')
@@ -183,4 +196,12 @@ function parseDays(value: string): number {
     usageError(`--overlap-days must be a whole number of days (0-3650), not '${value}'`);
   }
   return days;
+}
+
+function parseStart(value: string): Date {
+  const at = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(at.getTime())) {
+    usageError(`--start ${value} is not an ISO 8601 time (e.g. 2026-12-07T00:00:00Z)`);
+  }
+  return at;
 }

@@ -21,6 +21,8 @@ export interface PartyCrlHealth {
   /** Where this gateway got it: 'url:…', 'file:…'. */
   readonly source: string | null;
   readonly fetchedAt: string | null;
+  /** Serials of every seal and encryption certificate generation trusted for the party. */
+  readonly certificates: { readonly seals: string[]; readonly encryption: string[] };
   /** The last fetch from the party's CRL distribution point, for peers. */
   readonly lastFetch?: { readonly url: string; readonly at: string; readonly outcome: string };
 }
@@ -49,7 +51,8 @@ export class TrustListHealth {
     const warningMs = this.config.gateway.trust.crlStaleWarningSeconds * 1000;
     const parties: Record<string, PartyCrlHealth> = {};
     for (const party of [...this.trust.parties()].sort()) {
-      const newest = newestCrl(this.trust.party(party).archive);
+      const trust = this.trust.party(party);
+      const newest = newestCrl(trust.archive);
       const next = newest?.info.nextUpdate;
       const status: CrlFreshness = !newest
         ? 'none'
@@ -68,6 +71,10 @@ export class TrustListHealth {
         nextUpdate: next?.toISOString() ?? null,
         source: newest?.source ?? null,
         fetchedAt: newest?.fetchedAt.toISOString() ?? null,
+        certificates: {
+          seals: trust.seals.map((c) => c.serialNumber),
+          encryption: trust.encryptionCertificates.map((c) => c.serialNumber),
+        },
         ...(fetch
           ? { lastFetch: { url: fetch.url, at: fetch.at.toISOString(), outcome: fetch.outcome } }
           : {}),

@@ -4,6 +4,7 @@ import { MxgConfigService } from '@mxg/config';
 import { Clock } from '@mxg/core';
 import { FileTrustStore } from '@mxg/envelope';
 import { TRUST_STORE } from '../envelope/envelope.constants';
+import { CertificateGenerationsWatcher } from './certificate-generations.watcher';
 import { CrlController } from './crl.controller';
 import { CrlFetcher } from './crl-fetcher';
 import { PersistentCrlArchive } from './persistent-crl-archive';
@@ -14,7 +15,8 @@ import { CRL_ARCHIVE } from './trust.constants';
  * The trust list and its lifecycle (issue #14): the certificates of every party from the
  * certificates directory, every CRL version ever seen archived in PostgreSQL and loaded back at
  * start, peers' CRLs fetched from their distribution points, this party's CRL served at its
- * own (`GET /pki/<party>.crl`), and the trust list's freshness for `/health`.
+ * own (`GET /pki/<party>.crl`), new seal and encryption generations picked up while running,
+ * and the trust list's freshness for `/health`.
  */
 @Module({
   controllers: [CrlController],
@@ -51,6 +53,7 @@ import { CRL_ARCHIVE } from './trust.constants';
       },
     },
     CrlFetcher,
+    CertificateGenerationsWatcher,
     TrustListHealth,
   ],
   exports: [TRUST_STORE, TrustListHealth],
