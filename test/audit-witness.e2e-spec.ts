@@ -10,6 +10,7 @@ import {
   signCheckpoint,
   verifyCheckpointSignature,
   type WitnessedHead,
+  noteSignerFromKeyObject,
 } from '@mxg/audit';
 import { MxgConfigService } from '@mxg/config';
 import {
@@ -313,7 +314,12 @@ describe('audit witnessing over HTTP between two gateway processes (compiled KZ 
       c: { treeSize: number; rootHash: Buffer },
       key: KeyObject,
       timestamp = new Date(),
-    ) => signCheckpoint(formatCheckpoint({ origin: kzOrigin, ...c, timestamp }), key, kzOrigin);
+    ) =>
+      signCheckpoint(
+        formatCheckpoint({ origin: kzOrigin, ...c, timestamp }),
+        noteSignerFromKeyObject(key),
+        kzOrigin,
+      );
     /** The codes of the refusals AZ put on its own audit record. */
     const auditedRefusals = async () =>
       (

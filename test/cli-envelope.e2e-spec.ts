@@ -10,7 +10,16 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeMessage, MESSAGE_FORMAT, type MxgMessage } from '@mxg/envelope';
+import { X509Certificate } from 'node:crypto';
+import { defaultAlgorithmPolicy } from '@mxg/config';
+import {
+  encodeMessage,
+  FileKeyStore,
+  MESSAGE_FORMAT,
+  type MxgMessage,
+  RECEIPT_FORMAT,
+  signReceipt,
+} from '@mxg/envelope';
 import { revokeCertificate } from '@mxg/pki';
 import { exampleMessage } from '@mxg/messages';
 
@@ -25,11 +34,15 @@ interface Run {
 
 /** Runs the built `mxg` against a certificates directory of the test's own. */
 function mxg(certsDir: string, args: string[]): Promise<Run> {
+  return run(args, ROOT, { MXG_CERTS_DIR: certsDir });
+}
+
+function run(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [MXG, ...args],
-      { cwd: ROOT, env: { ...process.env, MXG_CERTS_DIR: certsDir, TZ: 'UTC' } },
+      { cwd, env: { ...process.env, ...env, TZ: 'UTC' } },
       (error, stdout, stderr) => {
         resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
       },
@@ -453,7 +466,7 @@ describe('mxg envelope seal / open and mxg verify (built CLI, real OpenSSL)', ()
       expect(result.stdout.trimEnd().split('\n').pop()).toBe('INVALID (SIGNATURE_INVALID)');
     });
 
-    it('CERT_REVOKED: the signatory’s certificate revoked with mxg pki revoke (exit 1)', async () => {
+    it('CERT_REVOKED: signed after the signatory’s certificate was revoked with mxg pki revoke (exit 1); signed before, still valid', async () => {
       const revokedCerts = copyOfCerts('certs-revoked');
       const revoke = await mxg(revokedCerts, [
         'pki',
@@ -463,10 +476,22 @@ describe('mxg envelope seal / open and mxg verify (built CLI, real OpenSSL)', ()
         'keyCompromise',
       ]);
       expect(revoke.code).toBe(0);
-      const result = await mxg(revokedCerts, ['verify', file('inner.p7s')]);
+      // The same message signed again by the same person, now (openssl stamps the time).
+      const signedAfter = opensslSign(
+        file('canonical.json'),
+        signatoryOf('kz', 'kz-mvd-deputy-minister'),
+        file('inner-after-revocation.p7s'),
+      );
+      expect(signedAfter.status).toBe(0);
+      const result = await mxg(revokedCerts, ['verify', file('inner-after-revocation.p7s')]);
       expect(result.code).toBe(1);
       expect(result.stdout).toContain('revocation    REVOKED');
       expect(result.stdout.trimEnd().split('\n').pop()).toBe('INVALID (CERT_REVOKED)');
+      // Judged as of its signing time, the signature made before the revocation stands
+      // (issue #14): the new CRL was issued after it, while the certificate was unexpired.
+      const before = await mxg(revokedCerts, ['verify', file('inner.p7s')]);
+      expect(before.stdout).toMatch(/✓ revocation +not revoked at signing time/);
+      expect(before.code).toBe(0);
       const opened = await mxg(revokedCerts, [
         'envelope',
         'open',
@@ -474,8 +499,8 @@ describe('mxg envelope seal / open and mxg verify (built CLI, real OpenSSL)', ()
         '--as',
         'AZ',
       ]);
-      expect(opened.code).toBe(1);
-      expect(opened.stderr).toContain('REFUSED (inner layer) — CERT_REVOKED');
+      expect(opened.stderr).toContain('OPENED request');
+      expect(opened.code).toBe(0);
     });
 
     it('verifies a detached openssl signature with --content and --party KZ, and not another file', async () => {
@@ -528,11 +553,12 @@ describe('mxg envelope seal / open and mxg verify (built CLI, real OpenSSL)', ()
         verdict: 'could-not-check',
         code: 'REVOCATION_STATUS_UNKNOWN',
       });
-      // The untouched PKI, asked about a time after its CRL's nextUpdate: the same verdict.
+      // The untouched PKI, read long after its CRL's nextUpdate: revocation is judged as of
+      // the signing time, which the CRL covered — the verdict does not age (issue #14).
       const later = new Date(Date.now() + 40 * 86_400_000).toISOString();
       const asOfLater = await mxg(certs, ['verify', file('outer.p7s'), '--at', later]);
-      expect(asOfLater.code).toBe(3);
-      expect(asOfLater.stdout).toContain('COULD NOT CHECK (REVOCATION_STATUS_UNKNOWN)');
+      expect(asOfLater.stdout.trimEnd().split('\n').pop()).toBe('VALID');
+      expect(asOfLater.code).toBe(0);
     });
 
     it('could not check (exit 3): a file that is not there, a party nobody configured', async () => {
@@ -549,6 +575,188 @@ describe('mxg envelope seal / open and mxg verify (built CLI, real OpenSSL)', ()
       ]);
       expect(unknown.code).toBe(3);
       expect(unknown.stderr).toContain('UNKNOWN_PARTY');
+    });
+  });
+  describe('mxg verify for any MXG artefact, without --party (#14)', () => {
+    const lastLine = (r: Run) => r.stdout.trimEnd().split('\n').pop();
+    /** A receipt as AZ's gateway seals it for a message KZ sent (mxg-receipt/1). */
+    const receiptFile = async (name: string) => {
+      const now = new Date();
+      const der = await signReceipt(
+        {
+          format: RECEIPT_FORMAT,
+          messageId: id,
+          digest: `sha256:${'ab'.repeat(32)}`,
+          status: 'accepted',
+          code: null,
+          from: 'AZ',
+          to: 'KZ',
+          receivedAt: now.toISOString(),
+          signedAt: new Date(now.getTime() - 2000).toISOString(),
+          sealedAt: new Date(now.getTime() - 1000).toISOString(),
+        },
+        await new FileKeyStore(certs, 'AZ').seal(),
+        defaultAlgorithmPolicy(),
+        now,
+      );
+      writeFileSync(file(name), der);
+      return file(name);
+    };
+
+    it('verifies a plain openssl cms -sign signature, the party found from the signer’s issuer', async () => {
+      const signed = opensslSign(
+        file('document.txt'),
+        kzSignatory('kz-mvd-migration-head'),
+        file('document-attached.p7s'),
+      );
+      expect(signed.status).toBe(0);
+      const result = await mxg(certs, ['verify', file('document-attached.p7s')]);
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toContain("party: KZ, found from the signer's issuer");
+      expect(result.stdout).toContain('signatory     kz-mvd-migration-head');
+      expect(lastLine(result)).toBe('VALID');
+      expect(result.code).toBe(0);
+      // Signed by AZ's signatory: found as AZ's, and not on any KZ list.
+      const az = opensslSign(
+        file('document.txt'),
+        signatoryOf('az', 'az-dmx-deputy-head'),
+        file('document-az.p7s'),
+      );
+      expect(az.status).toBe(0);
+      const asAz = await mxg(certs, ['verify', file('document-az.p7s')]);
+      expect(asAz.stdout).toContain("party: AZ, found from the signer's issuer");
+      expect(lastLine(asAz)).toBe('VALID');
+    });
+
+    it('verifies a receipt as its sender’s gateway seal, stating when the message was received, signed and sealed', async () => {
+      const receipt = await receiptFile('receipt.p7s');
+      const result = await mxg(certs, ['verify', receipt]);
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toContain("receipt (mxg-receipt/1): sealed by AZ's gateway");
+      expect(result.stdout).toContain(`receipt: message ${id} accepted by AZ (sent by KZ)`);
+      expect(result.stdout).toMatch(/signed at: \S+ \(the signatory's signing time\)/);
+      expect(result.stdout).toMatch(/✓ seal +the seal of AZ's gateway/);
+      expect(lastLine(result)).toBe('VALID');
+      expect(result.code).toBe(0);
+      const json = JSON.parse((await mxg(certs, ['verify', receipt, '--json'])).stdout);
+      expect(json).toMatchObject({ kind: 'receipt', party: 'AZ', valid: true });
+      expect(json.receipt).toMatchObject({ messageId: id, status: 'accepted' });
+      // One byte of the statement changed: refused.
+      const bytes = readFileSync(receipt);
+      bytes[bytes.indexOf('accepted')] ^= 0x01;
+      writeFileSync(file('receipt-tampered.p7s'), bytes);
+      const tampered = await mxg(certs, ['verify', file('receipt-tampered.p7s'), '--party', 'AZ']);
+      expect(tampered.code).toBe(1);
+      expect(lastLine(tampered)).toBe('INVALID (SIGNATURE_INVALID)');
+    });
+
+    describe('outside a checkout: --ca, --crl, --signatories, --seal in an empty directory', () => {
+      const empty = mkdtempSync(join(tmpdir(), 'mxg-verify-offline-'));
+      afterAll(() => rmSync(empty, { recursive: true, force: true }));
+      // No configuration to be found: everything comes from the command line.
+      const offline = (args: string[]) =>
+        run(args, empty, { MXG_CONFIG_DIR: join(empty, 'no-config'), MXG_CERTS_DIR: empty });
+      const kzCa = () => join(certs, 'kz', 'ca.cert.pem');
+      const kzCrl = () => join(certs, 'kz', 'ca.crl.pem');
+      const deputy = () =>
+        new X509Certificate(readFileSync(kzSignatory('kz-mvd-deputy-minister').certificate));
+      /** KZ-MVD's list as a signatory-list-update body (MIG-9.4), in force from `from`. */
+      const listFrom = (from: string) => {
+        const path = join(empty, `list-${from}.json`);
+        writeFileSync(
+          path,
+          JSON.stringify({
+            authority: 'KZ-MVD',
+            effectiveFrom: from,
+            version: 2,
+            signatories: [
+              {
+                id: 'kz-mvd-deputy-minister',
+                person: { ru: 'Тестов Ерлан', en: 'Testov Yerlan' },
+                position: { ru: 'Заместитель министра', en: 'Deputy Minister' },
+                certificates: [deputy().raw.toString('base64')],
+                sampleSignature: 'sample',
+              },
+            ],
+          }),
+        );
+        return path;
+      };
+      const day = (offset: number) =>
+        new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+
+      it('verifies a signatory’s signature from the CA, the CRL and the list alone', async () => {
+        const args = ['verify', file('inner.p7s'), '--ca', kzCa(), '--crl', kzCrl()];
+        const result = await offline([...args, '--signatories', listFrom(day(-1))]);
+        expect(result.stderr).toBe('');
+        expect(result.stdout).toContain('signatory     kz-mvd-deputy-minister');
+        expect(result.stdout).toMatch(/✓ revocation +not revoked at signing time/);
+        expect(lastLine(result)).toBe('VALID');
+        expect(result.code).toBe(0);
+        // A list in force only from tomorrow did not authorise today's signature (MIG-9.3).
+        const early = await offline([...args, '--signatories', listFrom(day(1))]);
+        expect(lastLine(early)).toBe('INVALID (SIGNATORY_NOT_AUTHORISED)');
+        expect(early.code).toBe(1);
+        // No CRL given: revocation could not be checked — never "not revoked".
+        const noCrl = await offline([
+          'verify',
+          file('inner.p7s'),
+          '--ca',
+          kzCa(),
+          '--signatories',
+          listFrom(day(-1)),
+        ]);
+        expect(lastLine(noCrl)).toBe('COULD NOT CHECK (REVOCATION_STATUS_UNKNOWN)');
+        expect(noCrl.code).toBe(3);
+      });
+
+      it('verifies a plain openssl signature offline, the party from the --ca’s country and the authority from the list', async () => {
+        const signed = opensslSign(
+          file('document.txt'),
+          kzSignatory('kz-mvd-deputy-minister'),
+          file('document-deputy.p7s'),
+        );
+        expect(signed.status).toBe(0);
+        const result = await offline([
+          'verify',
+          file('document-deputy.p7s'),
+          '--ca',
+          kzCa(),
+          '--crl',
+          kzCrl(),
+          '--signatories',
+          listFrom(day(-1)),
+        ]);
+        expect(result.stdout).toContain("party: KZ, found from the signer's issuer");
+        expect(lastLine(result)).toBe('VALID');
+        // Another party's CA only: the signer's issuer is not trusted.
+        const wrongCa = await offline([
+          'verify',
+          file('document-deputy.p7s'),
+          '--ca',
+          join(certs, 'az', 'ca.cert.pem'),
+        ]);
+        expect(wrongCa.code).toBe(2);
+        expect(wrongCa.stderr).toContain('is none of the trusted CAs');
+      });
+
+      it('verifies a receipt offline with --ca and --seal', async () => {
+        const receipt = await receiptFile('receipt-offline.p7s');
+        const args = ['verify', receipt, '--ca', join(certs, 'az', 'ca.cert.pem')];
+        const crl = ['--crl', join(certs, 'az', 'ca.crl.pem')];
+        const sealed = await offline([
+          ...args,
+          ...crl,
+          '--seal',
+          join(certs, 'az', 'gateway', 'seal.cert.pem'),
+        ]);
+        expect(sealed.stderr).toBe('');
+        expect(lastLine(sealed)).toBe('VALID');
+        expect(sealed.code).toBe(0);
+        // Without the seal certificate nothing says the signer is AZ's gateway seal.
+        const unsealed = await offline([...args, ...crl]);
+        expect(lastLine(unsealed)).toBe('INVALID (SEAL_NOT_RECOGNISED)');
+      });
     });
   });
 });

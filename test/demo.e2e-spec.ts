@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CALCULATION_COLUMNS, TOTAL_LABEL } from '@mxg/settlements';
 
 const ROOT = join(__dirname, '..');
+const MXG = join(ROOT, 'apps', 'cli', 'bin', 'mxg.js');
 
 /** The README's main command, minus the set-up `npm test` has already done (build, services, PKI). */
 function runDemo(
@@ -79,6 +80,14 @@ describe('npm run demo: two gateways exchange a request, a clarification and the
     expect(verify('response.signed.p7s', 'az').status).toBe(0);
     expect(verify('response.receipt.p7s', 'kz').status).toBe(0);
     expect(verify('response.signed.p7s', 'kz').status).not.toBe(0);
+    // #14: `mxg verify` takes any of them with no --party — a receipt as its sender's seal.
+    const mxgVerify = (file: string) =>
+      spawnSync(process.execPath, [MXG, 'verify', join(ROOT, dir, file)], { cwd: ROOT });
+    const receipt = mxgVerify('request.receipt.p7s');
+    expect(receipt.stdout.toString()).toContain("receipt (mxg-receipt/1): sealed by AZ's gateway");
+    expect(receipt.stdout.toString()).toMatch(/signed at: \S+ \(the signatory's signing time\)/);
+    expect(receipt.status).toBe(0);
+    expect(mxgVerify('request.signed.p7s').status).toBe(0);
   }, 90_000);
 });
 

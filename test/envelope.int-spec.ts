@@ -8,7 +8,7 @@ import { TreatyRegistry } from '@mxg/config';
 import {
   encodeMessage,
   EnvelopeError,
-  type KeyPair,
+  type SigningKey,
   messageDigest,
   type MxgMessage,
   openEnvelope,
@@ -30,7 +30,7 @@ import {
 } from '@mxg/pki';
 import { outerSignature } from './support/envelope-clear-text';
 import { opensslEnvelope } from './support/openssl-envelope';
-import { createPkiFixture, migRequest, type PkiFixture } from './support/pki-fixture';
+import { createPkiFixture, migRequest, signingKeyOf, type PkiFixture } from './support/pki-fixture';
 
 /** Runs the real OpenSSL 3 CLI; tests check MXG against it, not against a re-implementation. */
 function openssl(
@@ -81,14 +81,14 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
   });
   const seal = async (
     message: MxgMessage = migRequest(now),
-    signer?: KeyPair,
+    signer?: SigningKey,
     routingHeader?: 'sealed' | 'omitted',
   ) =>
     sealEnvelope({
       message,
       signatory: signer ?? (await signatory()),
       seal: await fx.keys('KZ').seal(),
-      recipient: (await fx.keys('AZ').encryption()).certificate,
+      recipient: (await fx.keys('AZ').decryption())[0].certificate,
       trust: fx.trust,
       policy: fx.config.treaty.agreement('MIG').algorithms,
       signingTime: now,
@@ -100,8 +100,8 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
     /** The sealed routing header; `null` leaves it out, as `openssl cms -sign` does. */
     routing?: MxgMessage['header'] | null;
     inner?: Uint8Array;
-    innerSigner?: KeyPair;
-    outerSigner?: KeyPair;
+    innerSigner?: SigningKey;
+    outerSigner?: SigningKey;
     signingTime?: Date;
     outerSigningTime?: Date;
     enveloped?: (der: Uint8Array) => Uint8Array;
@@ -116,7 +116,7 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
       }));
     let enveloped = await encryptCms(
       inner,
-      { certificate: (await fx.keys('AZ').encryption()).certificate },
+      { certificate: (await fx.keys('AZ').decryption())[0].certificate },
       { keyTransport: 'rsa-oaep-sha256', contentEncryption: 'aes-256-cbc' },
     );
     if (parts.enveloped) enveloped = parts.enveloped(enveloped);
@@ -342,7 +342,7 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
       });
       const envelope = await wrap({
         message: migRequest(now),
-        outerSigner: { certificate: impostor.certificate, privateKey: impostor.privateKey },
+        outerSigner: signingKeyOf(impostor.certificate, impostor.privateKey),
       });
       expect(await refusal(envelope)).toMatchObject({ code: 'CERT_UNTRUSTED', layer: 'outer' });
     });
@@ -372,7 +372,7 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
       });
       const envelope = await wrap({
         message: migRequest(now),
-        innerSigner: { certificate: expired.certificate, privateKey: expired.privateKey },
+        innerSigner: signingKeyOf(expired.certificate, expired.privateKey),
       });
       expect(await refusal(envelope)).toMatchObject({ code: 'CERT_EXPIRED', layer: 'inner' });
     });
@@ -393,7 +393,7 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
       });
       const envelope = await wrap({
         message: migRequest(now),
-        innerSigner: { certificate: stranger.certificate, privateKey: stranger.privateKey },
+        innerSigner: signingKeyOf(stranger.certificate, stranger.privateKey),
       });
       const refused = await refusal(envelope);
       expect(refused).toMatchObject({ code: 'SIGNATORY_NOT_AUTHORISED', layer: 'inner' });
@@ -501,7 +501,7 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
       });
       const enveloped = await encryptCms(
         inner,
-        { certificate: (await fx.keys('KZ').encryption()).certificate },
+        { certificate: (await fx.keys('KZ').decryption())[0].certificate },
         { keyTransport: 'rsa-oaep-sha256', contentEncryption: 'aes-256-cbc' },
       );
       const envelope = await signCms(enveloped, await fx.keys('KZ').seal(), {
@@ -637,6 +637,39 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
       expect(opened.signatoryId).toBe('kz-mvd-deputy-minister');
     });
 
+    it('SIGNING_TIME_OUTSIDE_WINDOW: an inner signature backdated more than the window before the seal (#14)', async () => {
+      const message = migRequest(now);
+      // Default window: a day. Sealed 25 hours after the signatory's claimed signing time.
+      const sealedAt = new Date(now.getTime() + 25 * 3_600_000);
+      const backdated = await wrap({ message, signingTime: now, outerSigningTime: sealedAt });
+      const refused = await refusal(backdated, context({ now: sealedAt }));
+      expect(refused).toMatchObject({ code: 'SIGNING_TIME_OUTSIDE_WINDOW', layer: 'inner' });
+      expect(refused.message).toContain(
+        `signed at ${now.toISOString().slice(0, 19)}.000Z, 90000 s before the sending gateway's seal`,
+      );
+      // A gateway configured for a narrower window refuses an hour's gap, and takes it when wider.
+      const hourLater = new Date(now.getTime() + 3_600_000);
+      const anHour = await wrap({ message, signingTime: now, outerSigningTime: hourLater });
+      expect(
+        await refusal(anHour, context({ now: hourLater, innerSigningWindowMs: 1_800_000 })),
+      ).toMatchObject({ code: 'SIGNING_TIME_OUTSIDE_WINDOW', layer: 'inner' });
+      await expect(
+        openEnvelope(anHour, context({ now: hourLater, innerSigningWindowMs: 7_200_000 })),
+      ).resolves.toMatchObject({ signatoryId: 'kz-mvd-deputy-minister' });
+    });
+
+    it('SIGNING_TIME_OUTSIDE_WINDOW: an inner signature made after the seal, beyond clock skew (#14)', async () => {
+      const signedAt = new Date(now.getTime() + 10 * 60_000);
+      const envelope = await wrap({
+        message: migRequest(now),
+        signingTime: signedAt,
+        outerSigningTime: now,
+      });
+      const refused = await refusal(envelope, context({ now: signedAt, maxAgeMs: DAY_MS }));
+      expect(refused).toMatchObject({ code: 'SIGNING_TIME_OUTSIDE_WINDOW', layer: 'inner' });
+      expect(refused.message).toContain("600 s after the sending gateway's seal");
+    });
+
     it('CERT_REVOKED: the signatory signed after KZ’s CRL says their certificate was revoked', async () => {
       // CRLs state revocation times to the second: revoked a minute ahead, signed two.
       const revokedAt = new Date(now.getTime() + 60_000);
@@ -676,7 +709,7 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
         keyAlgorithm: 'ecdsa-p256',
         notBefore: dayBefore,
       });
-      return { certificate: issued.certificate, privateKey: issued.privateKey };
+      return signingKeyOf(issued.certificate, issued.privateKey);
     };
 
     it('#10.12 without a routing header (as openssl cms makes it), an inner failure carries the message id for a negative receipt', async () => {

@@ -1,5 +1,13 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Channel, type ConfirmChannel, type ChannelModel, connect } from 'amqplib';
@@ -9,6 +17,7 @@ import { BROKER_EXCHANGE, deadLetterQueue } from '@mxg/config';
 import {
   encodeMessage,
   FileKeyStore,
+  FileTrustStore,
   type MxgMessage,
   type SealedEnvelope,
   sealEnvelope,
@@ -80,7 +89,8 @@ function deadLetterCode(channel: Channel, party: string, id: string) {
 /**
  * Issue #10, finding 5, end to end: `mxg pki revoke` on the certificates directory two running
  * gateways use. The sender refuses the revoked signatory's next submit; the receiver refuses
- * what the signatory sealed before; neither restarts; nothing a worse CRL file says undoes it.
+ * what the signatory signed after the revocation and — judged as of signing time (#14) — still
+ * accepts what they signed before it; neither restarts; nothing a worse CRL file says undoes it.
  */
 describe('#10.5 revocation bites on running gateways (two processes, mxg pki revoke)', () => {
   let fx: PkiFixture;
@@ -97,6 +107,22 @@ describe('#10.5 revocation bites on running gateways (two processes, mxg pki rev
   const sealedBefore: SealedEnvelope[] = [];
   let presignedBefore: Uint8Array;
   let presignedId: string;
+  /** A sender that has not heard of the revocation (its CRL is the one from before). */
+  let unaware: FileTrustStore;
+  /** Sealed in KZ's name by the signatory after the revocation, past an unaware sender. */
+  const sealedAfter = async () => {
+    const keys = new FileKeyStore(certs, 'KZ');
+    const [recipient] = await new FileKeyStore(certs, 'AZ').decryption();
+    return sealEnvelope({
+      message: migRequest(new Date()),
+      signatory: await keys.signatory(REVOKED),
+      seal: await keys.seal(),
+      recipient: recipient.certificate,
+      trust: unaware,
+      policy: fx.config.treaty.agreement('MIG').algorithms,
+      signingTime: new Date(),
+    });
+  };
 
   beforeAll(async () => {
     // A private PKI: revoking in the worktree's certs/ would break every other test.
@@ -105,6 +131,9 @@ describe('#10.5 revocation bites on running gateways (two processes, mxg pki rev
     work = mkdtempSync(join(tmpdir(), 'mxg-revocation-e2e-'));
     await shortenCertificate(certs, SHORT_LIVED, new Date(Date.now() + DAY));
     crlBeforeRevocation = readFileSync(partyPkiPaths(certs, 'KZ').caCrl, 'utf8');
+    const before = join(work, 'certs-before');
+    cpSync(certs, before, { recursive: true });
+    unaware = new FileTrustStore(before, fx.config.treaty);
 
     pair = await createExchangePair({ start: { kz: false, az: false } });
     await pair.kz.start({ MXG_CERTS_DIR: certs });
@@ -117,7 +146,7 @@ describe('#10.5 revocation bites on running gateways (two processes, mxg pki rev
           message: migRequest(new Date()),
           signatory: await keys.signatory(REVOKED),
           seal: await keys.seal(),
-          recipient: (await new FileKeyStore(certs, 'AZ').encryption()).certificate,
+          recipient: (await new FileKeyStore(certs, 'AZ').decryption())[0].certificate,
           trust: fx.trust,
           policy: fx.config.treaty.agreement('MIG').algorithms,
           signingTime: new Date(),
@@ -246,9 +275,10 @@ describe('#10.5 revocation bites on running gateways (two processes, mxg pki rev
     expect(existsSync(`${file}.p7m`)).toBe(false);
   });
 
-  it('#10.5 the receiver, running since before the revocation, refuses an envelope the signatory sealed before it', async () => {
-    const { id } = sealedBefore[1].header;
-    await publishToAz(sealedBefore[1]);
+  it('#10.5 the receiver, running since before the revocation, refuses an envelope the signatory signed after it, and accepts one signed before (#14: as of signing time)', async () => {
+    const after = await sealedAfter();
+    const { id } = after.header;
+    await publishToAz(after);
     expect(await deadLetterCode(azChannel, 'AZ', id)).toBe('CERT_REVOKED');
     const audited = await rows<{ error_code: string }>(
       pair.az,
@@ -257,6 +287,10 @@ describe('#10.5 revocation bites on running gateways (two processes, mxg pki rev
     );
     expect(audited).toEqual([{ error_code: 'CERT_REVOKED' }]);
     expect(await rows(pair.az, 'SELECT 1 FROM mxg.messages WHERE id = $1', [id])).toEqual([]);
+
+    // Signed (and sealed) while the certificate was good, delivered after the revocation.
+    await publishToAz(sealedBefore[1]);
+    await inAzInbox(sealedBefore[1].header.id);
   });
 
   it('#10.5 a corrupt, foreign, older or missing CRL dropped in place does not un-revoke, on either side', async () => {
@@ -269,11 +303,8 @@ describe('#10.5 revocation bites on running gateways (two processes, mxg pki rev
         "is not a CRL signed by KZ's CA",
       ],
       ['no CRL', () => unlinkSync(kzCrl()), 'is missing'],
-      [
-        'the CRL from before the revocation',
-        () => writeFileSync(kzCrl(), crlBeforeRevocation),
-        'has CRL number 1, not above the 2 in use',
-      ],
+      // Archived at start already: evidence for the times it covered, never a replacement.
+      ['the CRL from before the revocation', () => writeFileSync(kzCrl(), crlBeforeRevocation), ''],
     ];
     for (const [what, drop, warning] of drops) {
       drop();
@@ -286,9 +317,9 @@ describe('#10.5 revocation bites on running gateways (two processes, mxg pki rev
       expect(pair.kz.process.output()).toContain(warning);
     }
     // The older CRL is in the file now; AZ keeps the revocation too.
-    await publishToAz(sealedBefore[2]);
-    expect(await deadLetterCode(azChannel, 'AZ', sealedBefore[2].header.id)).toBe('CERT_REVOKED');
-    expect(pair.az.process.output()).toContain('has CRL number 1, not above the 2 in use');
+    const after = await sealedAfter();
+    await publishToAz(after);
+    expect(await deadLetterCode(azChannel, 'AZ', after.header.id)).toBe('CERT_REVOKED');
     writeFileSync(kzCrl(), revokedCrl);
   });
 

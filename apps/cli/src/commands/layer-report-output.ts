@@ -54,6 +54,8 @@ export function layerReportJson(report: LayerReport): Record<string, unknown> {
   const { content, signingTime, ...rest } = report;
   return {
     ...rest,
+    // The certificate object itself is no JSON; `signer` describes it.
+    signerCertificate: undefined,
     signingTime: signingTime?.toISOString(),
     content: content
       ? {
@@ -68,7 +70,7 @@ export function layerReportJson(report: LayerReport): Record<string, unknown> {
 export function describeLayer(
   title: string,
   report: LayerReport,
-  treaty: TreatyRegistry,
+  treaty: TreatyRegistry | undefined,
 ): string[] {
   const width = Math.max(...report.checks.map((c) => c.name.length));
   const lines = [title];
@@ -93,7 +95,7 @@ export function describeLayer(
     ['revocation', revocationStatus(report)],
   );
   if (report.signatoryId !== undefined) {
-    const s = treaty.allSignatories().find((x) => x.id === report.signatoryId);
+    const s = treaty?.allSignatories().find((x) => x.id === report.signatoryId);
     facts.push([
       'signatory',
       s ? `${s.id}, ${s.position.en} of ${s.authority} (MIG-9.3)` : report.signatoryId,

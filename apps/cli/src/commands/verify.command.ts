@@ -1,6 +1,12 @@
+import { X509Certificate } from 'node:crypto';
 import type { Command } from 'commander';
 import { parseSignedData } from '@mxg/cms';
-import { type AlgorithmPolicy, MxgConfigService, type TreatyRegistry } from '@mxg/config';
+import {
+  type AlgorithmPolicy,
+  defaultAlgorithmPolicy,
+  MxgConfigService,
+  type TreatyRegistry,
+} from '@mxg/config';
 import { MxgError, SystemClock } from '@mxg/core';
 import {
   agreementPolicy,
@@ -8,7 +14,11 @@ import {
   EnvelopeError,
   type LayerReport,
   type MessageHeader,
+  RECEIPT_FORMAT,
+  type Receipt,
+  receiptSchema,
   readRoutingHeader,
+  type SignatoryDirectory,
   type TrustStore,
   verifySignedLayer,
 } from '@mxg/envelope';
@@ -22,7 +32,8 @@ import {
   verdictLine,
   verdictOf,
 } from './layer-report-output';
-import { openTrustStore } from './trust-store';
+import { SignatoryListFile } from './signatory-list-file';
+import { offerCrlFiles, openGivenTrust, openTrustStore, partyOfIssuer } from './trust-store';
 import { parseAt, usageError } from './usage-error';
 
 interface VerifyOptions {
@@ -31,26 +42,57 @@ interface VerifyOptions {
   agreement?: string;
   json?: boolean;
   at?: string;
+  ca: string[];
+  seal: string[];
+  crl: string[];
+  signatories?: string;
 }
 
-/** `mxg verify <file>`: any MXG SignedData, for security teams (MIG-9.3). */
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** `mxg verify <file>`: any MXG artefact, for security teams (MIG-9.3, MIG-11.4). */
 export function registerVerifyCommand(program: Command): void {
   program
     .command('verify <file>')
     .description(
-      'verify an MXG SignedData (envelope, signatory signature or detached signature): signer, chain, signing time, revocation, signatory authority (exit 0 valid, 1 invalid, 3 could not check)',
+      'verify any MXG artefact — envelope, signatory signature (MXG or plain openssl cms), detached signature, receipt: signer, chain, revocation as of signing time, signing time, seal or signatory authority (exit 0 valid, 1 invalid, 3 could not check)',
     )
     .option('--content <file>', 'the signed content, for a detached signature')
     .option(
       '--party <code>',
-      'whose PKI issued the signer, when the file does not say (e.g. KZ); tried as a signatory, then as the gateway seal',
+      "whose PKI issued the signer; by default found from the signer's issuer among the trust anchors",
     )
     .option(
       '--agreement <code>',
       'whose algorithm policy applies, when the file does not say (default: the strict default policy)',
     )
     .option('--json', 'print the report as JSON')
-    .option('--at <iso>', 'check revocation as of this time instead of now')
+    .option(
+      '--at <iso>',
+      "this verifier's clock (default: now); revocation is judged as of signing time",
+    )
+    .option(
+      '--ca <pem>',
+      "a party's CA certificate to trust instead of the checkout's (repeatable; the party is its subject's country, else --party)",
+      collect,
+      [],
+    )
+    .option(
+      '--seal <pem>',
+      'a gateway seal certificate, issued by a --ca (repeatable): what a receipt or envelope must be sealed with',
+      collect,
+      [],
+    )
+    .option(
+      '--crl <file>',
+      'a CRL (PEM or DER) to judge revocation from, beside those known (repeatable: several versions make an offline archive)',
+      collect,
+      [],
+    )
+    .option(
+      '--signatories <file>',
+      'the signatory lists to judge by (MIG-9.3): a signatories.yaml, or a signatory-list-update (body or message)',
+    )
     .action(async (file: string, opts: VerifyOptions) => {
       process.exitCode = await verifyFile(file, opts);
     });
@@ -60,18 +102,29 @@ export function registerVerifyCommand(program: Command): void {
 type Target =
   | { kind: 'outer'; header: MessageHeader; party: string }
   | { kind: 'inner'; header: MessageHeader; party: string }
-  | { kind: 'other'; party: string }
+  | { kind: 'receipt'; receipt: Receipt; party: string }
+  | { kind: 'other'; party: string; signer?: X509Certificate }
   | { kind: 'malformed'; report: LayerReport };
 
 async function verifyFile(file: string, opts: VerifyOptions): Promise<number> {
-  const config = MxgConfigService.load();
-  const { treaty } = config;
+  const given = opts.ca.length > 0;
+  // Outside a checkout (--ca) there may be no configuration at all; inside one it is needed.
+  const config = given ? tryLoadConfig() : MxgConfigService.load();
+  const treaty = config?.treaty;
   const now = parseAt(opts.at, new SystemClock().now());
   const der = readCmsFile(file);
   const detachedContent = opts.content ? new Uint8Array(readInputFile(opts.content)) : undefined;
-  const target = classify(der, detachedContent, opts);
-  const trust = openTrustStore(config.paths.certs, treaty);
-  if (target.kind !== 'malformed') assertCanCheck(target.party, treaty, trust, config.paths.certs);
+  const trust: TrustStore = given
+    ? openGivenTrust(opts.ca, opts.seal, opts.party?.toUpperCase())
+    : openTrustStore(config!.paths.certs, treaty!);
+  offerCrlFiles(trust, opts.crl, now);
+  const list = opts.signatories
+    ? SignatoryListFile.read(opts.signatories, config?.paths.certs)
+    : undefined;
+  const target = classify(der, detachedContent, opts, trust);
+  if (target.kind !== 'malformed') assertCanCheck(target.party, treaty, trust, given, config);
+  const policyOf = (agreement: string | undefined): AlgorithmPolicy =>
+    treaty ? agreementPolicy(agreement, treaty) : defaultAlgorithmPolicy();
 
   const verify = (
     role: 'seal' | 'signatory',
@@ -86,6 +139,7 @@ async function verifyFile(file: string, opts: VerifyOptions): Promise<number> {
       authority,
       trust,
       treaty,
+      signatories: list satisfies SignatoryDirectory | undefined,
       policy,
       now,
       detachedContent,
@@ -102,7 +156,7 @@ async function verifyFile(file: string, opts: VerifyOptions): Promise<number> {
       break;
     case 'outer':
       title = `outer SignedData: sealed by ${target.party}'s gateway`;
-      report = await verify('seal', target.party, agreementPolicy(target.header.agreement, treaty));
+      report = await verify('seal', target.party, policyOf(target.header.agreement));
       notes.push(`  routing header: ${describeHeader(target.header)}`);
       notes.push(
         `  content: EnvelopedData for ${target.header.to.party}'s gateway (open it with mxg envelope open --as ${target.header.to.party})`,
@@ -113,16 +167,23 @@ async function verifyFile(file: string, opts: VerifyOptions): Promise<number> {
       report = await verify(
         'signatory',
         target.party,
-        agreementPolicy(target.header.agreement, treaty),
+        policyOf(target.header.agreement),
         target.header.from.authority,
       );
       notes.push(`  message: ${describeHeader(target.header)}`);
       break;
+    case 'receipt':
+      title = `receipt (${RECEIPT_FORMAT}): sealed by ${target.party}'s gateway`;
+      report = await verify('seal', target.party, policyOf(undefined));
+      notes.push(...describeReceipt(target.receipt));
+      break;
     case 'other': {
       const policy = opts.agreement
-        ? treaty.agreement(opts.agreement).algorithms
-        : agreementPolicy(undefined, treaty);
-      const asSignatory = await verify('signatory', target.party, policy);
+        ? (treaty?.agreement(opts.agreement).algorithms ??
+          usageError('--agreement needs a checkout'))
+        : policyOf(undefined);
+      const authority = target.signer && list?.authorityOf(target.signer);
+      const asSignatory = await verify('signatory', target.party, policy, authority);
       const asSeal = await verify('seal', target.party, policy);
       // The role the signer's certificate actually has decides which report to show in full.
       const isSeal = asSeal.checks.some((c) => c.name === 'seal' && c.ok);
@@ -131,6 +192,7 @@ async function verifyFile(file: string, opts: VerifyOptions): Promise<number> {
       title = isSeal
         ? `SignedData checked as ${target.party}'s gateway seal`
         : `SignedData checked as a signatory of ${target.party} (MIG-9.3)`;
+      if (!opts.party) notes.push(`  party: ${target.party}, found from the signer's issuer`);
       const other = alternative.checks.find((c) => c.name === (isSeal ? 'signatory' : 'seal'));
       if (other)
         notes.push(
@@ -141,6 +203,7 @@ async function verifyFile(file: string, opts: VerifyOptions): Promise<number> {
   }
   if (detachedContent)
     notes.push(`  detached content: ${opts.content} (${detachedContent.length} bytes)`);
+  if (list) notes.push(`  signatory lists: ${list.description}`);
 
   const verdict = verdictOf([report]);
   const code = decidingCode([report]);
@@ -153,6 +216,7 @@ async function verifyFile(file: string, opts: VerifyOptions): Promise<number> {
       kind: target.kind,
       party: target.kind === 'malformed' ? undefined : target.party,
       header: 'header' in target ? target.header : undefined,
+      receipt: target.kind === 'receipt' ? target.receipt : undefined,
       at: now.toISOString(),
       report: layerReportJson(report),
       alternative: alternative ? layerReportJson(alternative) : undefined,
@@ -166,12 +230,26 @@ async function verifyFile(file: string, opts: VerifyOptions): Promise<number> {
   return exitStatusOf(verdict);
 }
 
+function tryLoadConfig(): MxgConfigService | undefined {
+  try {
+    return MxgConfigService.load();
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * An envelope carries its routing header in the seal's signed attributes; a signatory's
- * signature carries (or is given) an MXG message, whose header names the signer's authority.
- * Anything else says nothing about its signer, so `--party` must.
+ * signature carries (or is given) an MXG message, whose header names the signer's authority; a
+ * receipt names the party that sealed it. Anything else is found by its signer's issuer among
+ * the trust anchors (or `--party` says whose it is).
  */
-function classify(der: Uint8Array, detached: Uint8Array | undefined, opts: VerifyOptions): Target {
+function classify(
+  der: Uint8Array,
+  detached: Uint8Array | undefined,
+  opts: VerifyOptions,
+  trust: TrustStore,
+): Target {
   let info;
   try {
     info = parseSignedData(der);
@@ -197,12 +275,20 @@ function classify(der: Uint8Array, detached: Uint8Array | undefined, opts: Verif
   const content = info.encapsulatedContent ?? detached;
   const message = content && tryDecodeMessage(content);
   if (message) return { kind: 'inner', header: message.header, party: message.header.from.party };
-  if (!opts.party) {
+  const receipt = info.encapsulatedContent && tryReadReceipt(info.encapsulatedContent);
+  if (receipt) return { kind: 'receipt', receipt, party: receipt.from };
+  const carried = info.signers.length === 1 ? info.signers[0].certificate : undefined;
+  const signer = carried ? toCertificate(carried) : undefined;
+  if (opts.party) return { kind: 'other', party: opts.party.toUpperCase(), signer };
+  const party = signer && partyOfIssuer(trust, signer);
+  if (!party) {
     usageError(
-      'the file is neither an MXG envelope nor a signature over an MXG message; say whose PKI issued the signer with --party <code>',
+      signer
+        ? `the signer's issuer (${oneLine(signer.issuer)}) is none of the trusted CAs; give its CA with --ca <pem>, or the party with --party <code>`
+        : 'the signature carries no signer certificate; say whose PKI issued the signer with --party <code>',
     );
   }
-  return { kind: 'other', party: opts.party.toUpperCase() };
+  return { kind: 'other', party, signer };
 }
 
 function tryDecodeMessage(content: Uint8Array) {
@@ -211,6 +297,44 @@ function tryDecodeMessage(content: Uint8Array) {
   } catch {
     return undefined;
   }
+}
+
+function tryReadReceipt(content: Uint8Array): Receipt | undefined {
+  try {
+    const parsed = receiptSchema.safeParse(JSON.parse(Buffer.from(content).toString('utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function toCertificate(der: Uint8Array): X509Certificate | undefined {
+  try {
+    return new X509Certificate(Buffer.from(der));
+  } catch {
+    return undefined;
+  }
+}
+
+function oneLine(name: string): string {
+  return name.split('\n').filter(Boolean).join(', ');
+}
+
+/** What the receiving gateway stated under its seal: ids, codes and times only. */
+function describeReceipt(receipt: Receipt): string[] {
+  const outcome =
+    receipt.status === 'accepted' ? 'accepted' : `rejected (${receipt.code ?? 'no code'})`;
+  const lines = [
+    `  receipt: message ${receipt.messageId} ${outcome} by ${receipt.from} (sent by ${receipt.to})`,
+    `  received at: ${receipt.receivedAt}`,
+  ];
+  if (receipt.signedAt)
+    lines.push(`  signed at: ${receipt.signedAt} (the signatory's signing time)`);
+  if (receipt.sealedAt) lines.push(`  sealed at: ${receipt.sealedAt} (the sending gateway's seal)`);
+  if (receipt.digest) lines.push(`  content digest: ${receipt.digest}`);
+  if (receipt.receivedOn && receipt.dueOn)
+    lines.push(`  received on ${receipt.receivedOn}, due on ${receipt.dueOn} (MIG-10.3)`);
+  return lines;
 }
 
 function malformed(detail: string): LayerReport {
@@ -225,11 +349,12 @@ function malformed(detail: string): LayerReport {
 /** Without the party's CA there is nothing to check against: that is "could not check". */
 function assertCanCheck(
   party: string,
-  treaty: TreatyRegistry,
+  treaty: TreatyRegistry | undefined,
   trust: TrustStore,
-  certs: string,
+  given: boolean,
+  config: MxgConfigService | undefined,
 ): void {
-  if (!treaty.allParties().some((p) => p.code === party)) {
+  if (!given && treaty && !treaty.allParties().some((p) => p.code === party)) {
     throw new MxgError('UNKNOWN_PARTY', `party ${party} is not configured in config/parties.yaml`);
   }
   try {
@@ -237,7 +362,9 @@ function assertCanCheck(
   } catch {
     throw new MxgError(
       'TRUST_ANCHOR_MISSING',
-      `no CA certificate of ${party} in ${certs}: cannot check its signatures`,
+      given
+        ? `no --ca of ${party} was given: cannot check its signatures`
+        : `no CA certificate of ${party} in ${config?.paths.certs}: cannot check its signatures`,
     );
   }
 }

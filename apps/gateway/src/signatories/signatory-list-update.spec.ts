@@ -118,9 +118,10 @@ describe(signatoryListRefusal.name, () => {
 
   it('digests a list the same however its keys are ordered', () => {
     const b = body();
-    const reordered = JSON.parse(
-      JSON.stringify({ version: b.version, signatories: b.signatories, ...b }),
-    ) as SignatoryListUpdateBody;
+    const reordered = Object.fromEntries(
+      Object.entries(b).reverse(),
+    ) as unknown as SignatoryListUpdateBody;
+    expect(Object.keys(reordered)[0]).toBe('attachments');
     expect(signatoryListDigest(reordered)).toBe(signatoryListDigest(b));
     expect(signatoryListDigest(body({ version: 3 }))).not.toBe(signatoryListDigest(b));
   });

@@ -30,7 +30,11 @@ export interface VerifySignedLayerOptions {
   /** For a signatory: the authority they must be on the list of (MIG-9.3). */
   readonly authority?: string;
   readonly trust: TrustStore;
-  readonly treaty: TreatyRegistry;
+  /**
+   * The treaty configuration: the default signatory lists, and which authorities a party has
+   * when `authority` is not given. Absent outside a checkout (`mxg verify --signatories`).
+   */
+  readonly treaty?: TreatyRegistry;
   readonly policy: AlgorithmPolicy;
   readonly now: Date;
   /**
@@ -130,7 +134,9 @@ export async function verifySignedLayer(
 
   let content: Uint8Array | undefined;
   let certificate: X509Certificate;
-  const signatories = options.signatories ?? configuredSignatories(options.treaty, options.trust);
+  const signatories =
+    options.signatories ??
+    (options.treaty ? configuredSignatories(options.treaty, options.trust) : NO_SIGNATORIES);
   const candidates = candidateCertificates(options, signatories);
   try {
     const verified = await verifyCmsSignature(der, {
@@ -325,7 +331,15 @@ function checkRevocation(
       detail: `revocation cannot be checked: the path runs through an intermediate CA, whose CRLs ${party.party}'s archive does not hold`,
     };
   }
-  const verdict = revocationAt(certificate, party.archive, signingTime);
+  const archive = party.archive;
+  if (archive.length === 0) {
+    return {
+      ok: false,
+      code: 'REVOCATION_STATUS_UNKNOWN',
+      detail: `no CRL of ${party.party} is available, so revocation cannot be checked`,
+    };
+  }
+  const verdict = revocationAt(certificate, archive, signingTime);
   switch (verdict.status) {
     case 'good':
       return {
@@ -342,10 +356,13 @@ function checkRevocation(
       return {
         ok: false,
         code: 'REVOCATION_STATUS_UNKNOWN',
-        detail: `revocation at signing time ${at} cannot be checked: ${verdict.reason}`,
+        detail: `revocation at signing time ${at} cannot be checked: ${verdict.reason.replace('of the issuer', `of ${party.party}`)}`,
       };
   }
 }
+
+/** Without lists, nobody is a signatory. */
+const NO_SIGNATORIES: SignatoryDirectory = { known: () => [], isAuthorised: () => false };
 
 function candidateCertificates(
   options: VerifySignedLayerOptions,
@@ -369,7 +386,9 @@ function signatoriesToConsider(
   signatories: SignatoryDirectory,
 ): readonly SignatoryEntry[] {
   if (options.authority) return signatories.known(options.authority);
-  return options.treaty.authoritiesOf(options.party).flatMap((a) => signatories.known(a.code));
+  return (options.treaty?.authoritiesOf(options.party) ?? []).flatMap((a) =>
+    signatories.known(a.code),
+  );
 }
 
 /** The signatory the certificate is registered for (any version of any list). */

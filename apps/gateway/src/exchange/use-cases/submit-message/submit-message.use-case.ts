@@ -397,8 +397,6 @@ export class SubmitMessage {
   private async fromJson(client: AuthenticatedClient, json: JsonSubmission, now: Date) {
     const dto = json.request;
     const from = actingAuthority(client, this.config.gateway.party);
-    // MIG-9.3: the gateway signs only for a signatory bound to this client.
-    assertSignatoryBound(client, dto.signatory);
     const body = checkMessageBody(dto.type, json.body, this.config.vocabulary, now);
     const problems = body.problems.map(fieldProblem);
     if (ANSWER_TYPES.includes(dto.type) && dto.inReplyTo === undefined) {
@@ -435,6 +433,9 @@ export class SubmitMessage {
         'inner',
       );
     }
+    // MIG-9.3: and the gateway signs for them only on behalf of a client bound to them — checked
+    // before their key is even looked up.
+    assertSignatoryBound(client, dto.signatory);
     const keys = await this.envelopes.keys.signatory(dto.signatory);
     // MIG-9.4: and on the list in force today, which a signatory-list-update may have changed.
     if (!this.envelopes.signatories.isAuthorised(dto.signatory, from, now, keys.certificate)) {
