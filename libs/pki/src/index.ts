@@ -19,6 +19,7 @@ export type {
   IssueCertificateOptions,
   IssuedCertificate,
 } from './issue-certificate';
+export { keyGenerationPaths, keyGenerations, nextKeyGeneration } from './key-generations';
 export type { KeyAlgorithm, RsaKeyAlgorithm, WeakKeyAlgorithm } from './key-pair';
 export { loadCertificatePem, loadPrivateKey } from './pem-files';
 export { PkiError } from './pki-error';
