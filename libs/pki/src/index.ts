@@ -13,6 +13,11 @@ export { certificateProfileProblem } from './certificate-profile-check';
 export { AUDIT_CHECKPOINT_KEY_PURPOSE, type CertificateProfile } from './certificate-profiles';
 export { gatewaySubject, rootCaSubject, signatorySubject } from './distinguished-name';
 export type { DistinguishedName, GatewayRole } from './distinguished-name';
+export {
+  crlDistributionPointUrl,
+  crlDistributionPointUrls,
+  crlEndpointPath,
+} from './crl-distribution-point';
 export { createRootCa, issueCertificate } from './issue-certificate';
 export type {
   CertificateAuthority,

@@ -49,6 +49,11 @@ export interface IssueCertificateOptions {
   /** Default: notBefore + 2 years, but never past the issuer's own expiry. */
   notAfter?: Date;
   now?: Date;
+  /**
+   * The URL of the issuer's CRL, written as the certificate's CRL distribution point so that
+   * relying parties can fetch it (the party's gateway serves it). None when absent.
+   */
+  crlDistributionPoint?: string;
   /** Nothing is written unless given; existing files are never overwritten. */
   writeTo?: { certificatePath: string; privateKeyPath: string };
 }
@@ -101,7 +106,7 @@ export async function issueCertificate(
     publicKey: spki,
     signingKey: signer.key,
     signingAlgorithm: signer.algorithm,
-    extensions: await leafExtensions(profile, spki, issuerKeyId),
+    extensions: await leafExtensions(profile, spki, issuerKeyId, options.crlDistributionPoint),
   });
 
   const issued = toIssued(certificate, keys.privateKey);

@@ -6,6 +6,7 @@ import { isIssuedBy, isSelfSignedCa, loadCertificateAuthority } from './certific
 import { certificateProfileProblem } from './certificate-profile-check';
 import type { CertificateProfile } from './certificate-profiles';
 import { reissueCrl } from './crl';
+import { crlDistributionPointUrls } from './crl-distribution-point';
 import {
   DistinguishedName,
   GatewayRole,
@@ -35,9 +36,10 @@ export interface PkiInitReport {
   updated: string[];
   kept: string[];
   /**
-   * Gateway certificates issued anew because the one present no longer meets its profile (an
-   * audit-checkpoint certificate from before it had its own key purpose); the old pair is moved,
-   * unchanged, to `supersededTo` (the certificate; its key beside it).
+   * Certificates issued anew because the one present no longer meets the plan: a gateway
+   * certificate out of its profile (an audit-checkpoint certificate from before it had its own
+   * key purpose), or any certificate whose CRL distribution point is not the party's; the old
+   * pair is moved, unchanged, to `supersededTo` (the certificate; its key beside it).
    */
   reissued: { file: string; reason: string; supersededTo: string }[];
 }
@@ -49,6 +51,8 @@ interface LeafPlan {
   keyAlgorithm: KeyAlgorithm;
   /** A gateway's own certificate: re-issued when its profile is out of date (a signatory's never is). */
   gateway: boolean;
+  /** Every certificate is re-issued when its CRL distribution point differs from this. */
+  crlDistributionPoint: string | undefined;
 }
 
 /**
@@ -107,7 +111,9 @@ async function initParty(run: InitRun, party: PkiPartyPlan): Promise<void> {
     const { certificate, privateKey } = leaf.paths;
     if ((await pairState(certificate, privateKey)) === 'present') {
       const existing = await assertLeafOfCa(leaf.paths, ca);
-      const outdated = leaf.gateway && certificateProfileProblem(existing, leaf.profile);
+      const outdated =
+        (leaf.gateway && certificateProfileProblem(existing, leaf.profile)) ||
+        crlDistributionPointProblem(existing, leaf.crlDistributionPoint);
       if (!outdated) {
         note('kept', privateKey, certificate);
         continue;
@@ -124,6 +130,7 @@ async function initParty(run: InitRun, party: PkiPartyPlan): Promise<void> {
       profile: leaf.profile,
       subject: leaf.subject,
       keyAlgorithm: leaf.keyAlgorithm,
+      crlDistributionPoint: leaf.crlDistributionPoint,
       now: run.now,
       writeTo: { certificatePath: certificate, privateKeyPath: privateKey },
     });
@@ -187,6 +194,7 @@ function leafPlans(
     subject: gatewaySubject(code, profile),
     keyAlgorithm: profile === 'encryption' ? run.encryptionAlgorithm : run.signingAlgorithm,
     gateway: true,
+    crlDistributionPoint: party.crlDistributionPoint,
   });
   return [
     gateway(paths.gateway.seal, 'seal'),
@@ -198,8 +206,26 @@ function leafPlans(
       subject: signatorySubject(code, signatory),
       keyAlgorithm: run.signingAlgorithm,
       gateway: false,
+      crlDistributionPoint: party.crlDistributionPoint,
     })),
   ];
+}
+
+/**
+ * Why a certificate's CRL distribution point is not the plan's, or undefined when it is: a
+ * certificate pointing nowhere (or at a gateway that moved) leaves relying parties without a
+ * way to learn of its revocation.
+ */
+function crlDistributionPointProblem(
+  certificate: X509Certificate,
+  planned: string | undefined,
+): string | undefined {
+  const present = crlDistributionPointUrls(certificate);
+  const wanted = planned === undefined ? [] : [planned];
+  if (present.length === wanted.length && present.every((url, i) => url === wanted[i])) {
+    return undefined;
+  }
+  return `its CRL distribution point is ${present.join(', ') || 'absent'}, not ${wanted.join(', ') || 'absent'}`;
 }
 
 /** A certificate without its key (or the reverse) is never silently replaced. */

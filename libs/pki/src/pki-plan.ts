@@ -15,6 +15,11 @@ export interface PkiPartyPlan {
   code: string;
   nameEn: string;
   signatories: PkiSignatoryPlan[];
+  /**
+   * The URL where the party's gateway serves its CRL, written into every certificate issued
+   * for the party (`crlDistributionPointUrl`); none when the party has no gateway to serve it.
+   */
+  crlDistributionPoint?: string;
 }
 
 export interface PkiInitOptions {
@@ -53,6 +58,20 @@ export function validatePlan(parties: readonly PkiPartyPlan[]): void {
       if (signatory.position?.trim() === '')
         invalid(`signatory ${signatory.id}: position is empty`);
     }
+    if (party.crlDistributionPoint !== undefined && !isHttpUrl(party.crlDistributionPoint)) {
+      invalid(
+        `party ${code}: CRL distribution point '${party.crlDistributionPoint}' is not an http(s) URL`,
+      );
+    }
+  }
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
   }
 }
 

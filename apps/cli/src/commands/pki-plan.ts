@@ -1,19 +1,23 @@
 import { relative } from 'node:path';
 import { listGateways, type MxgConfigService } from '@mxg/config';
 import { MxgError } from '@mxg/core';
-import { partyPkiPaths, type PkiPartyPlan } from '@mxg/pki';
+import { crlDistributionPointUrl, partyPkiPaths, type PkiPartyPlan } from '@mxg/pki';
 
 /**
  * The development PKI the configuration calls for: one per party that has a gateway in
  * `config/gateways/`, with a certificate for every signatory of that party's authorities
- * (MIG-9.3) at the path `signatories.yaml` names for it.
+ * (MIG-9.3) at the path `signatories.yaml` names for it. Every certificate names, as its CRL
+ * distribution point, the CRL endpoint of the party's gateway (the first, when it has several),
+ * at the host and port of its gateway file.
  */
 export function pkiPlanFromConfig(config: MxgConfigService): PkiPartyPlan[] {
   const { treaty } = config;
-  const parties = [
-    ...new Set(listGateways(config.paths.config).map((id) => config.forGateway(id).gateway.party)),
-  ];
-  return parties.map((code) => {
+  const gatewayOf = new Map<string, { host: string; port: number }>();
+  for (const id of listGateways(config.paths.config)) {
+    const { party, http } = config.forGateway(id).gateway;
+    if (!gatewayOf.has(party)) gatewayOf.set(party, http);
+  }
+  return [...gatewayOf].map(([code, http]) => {
     const authorities = treaty.authoritiesOf(code);
     const signatories = treaty
       .allSignatories()
@@ -33,6 +37,7 @@ export function pkiPlanFromConfig(config: MxgConfigService): PkiPartyPlan[] {
     return {
       code,
       nameEn: treaty.party(code).names.en,
+      crlDistributionPoint: crlDistributionPointUrl(http, code),
       signatories: signatories.map((s) => ({
         id: s.id,
         authorityCode: s.authority,
