@@ -22,11 +22,7 @@ export type OaepHash = 'sha1' | 'sha256' | 'sha384' | 'sha512';
  *
  * Throws on any padding error, without saying which check failed.
  */
-export function decodeEmeOaep(
-  encodedMessage: Uint8Array,
-  modulus: Buffer,
-  hash: OaepHash,
-): Buffer {
+export function decodeEmeOaep(encodedMessage: Uint8Array, modulus: Buffer, hash: OaepHash): Buffer {
   // Only the modulus's length matters to the decoding; the exponent is a placeholder.
   const key = forge.pki.setRsaPublicKey(
     new forge.jsbn.BigInteger(modulus.toString('hex'), 16),

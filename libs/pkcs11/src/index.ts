@@ -11,4 +11,5 @@ export {
   type TokenKeyAlgorithm,
   type TokenKeyUse,
 } from './generate-token-key';
-export { gatewayKeyLabel, signatoryKeyLabel } from './token-key-labels';
+export { gatewayKeyLabel, signatoryKeyLabel, tokenKeyLabel } from './token-key-labels';
+export { TokenKeyHolder } from './token-key-holder';

@@ -216,7 +216,8 @@ async function belongsTo(
     return samePublicKey(shown, publicKey);
   }
   if (publicKey.asymmetricKeyType !== 'ec') return false;
-  const scheme = publicKey.asymmetricKeyDetails?.namedCurve === 'secp384r1' ? 'ecdsa-sha384' : 'ecdsa-sha256';
+  const scheme =
+    publicKey.asymmetricKeyDetails?.namedCurve === 'secp384r1' ? 'ecdsa-sha384' : 'ecdsa-sha256';
   const challenge = randomBytes(32);
   const signature = await new TokenSigningKey(token, privateKey, certificate, label).sign(
     challenge,

@@ -1,4 +1,6 @@
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
+
+const CERT_SUFFIX = '.cert.pem';
 
 /**
  * CKA_LABEL of the token objects (private and public key) behind each gateway key. A generation's
@@ -7,10 +9,16 @@ import { basename } from 'node:path';
  */
 export function gatewayKeyLabel(certificatePath: string): string {
   const name = basename(certificatePath);
-  if (!name.endsWith('.cert.pem')) throw new TypeError(`not a certificate file: ${name}`);
-  return name.slice(0, -'.cert.pem'.length);
+  if (!name.endsWith(CERT_SUFFIX)) throw new TypeError(`not a certificate file: ${name}`);
+  return name.slice(0, -CERT_SUFFIX.length);
 }
 
 export function signatoryKeyLabel(signatoryId: string): string {
   return `signatory.${signatoryId}`;
+}
+
+/** The label for any leaf certificate of the layout: `signatories/<id>.cert.pem` or `gateway/…`. */
+export function tokenKeyLabel(certificatePath: string): string {
+  const name = gatewayKeyLabel(certificatePath);
+  return basename(dirname(certificatePath)) === 'signatories' ? signatoryKeyLabel(name) : name;
 }

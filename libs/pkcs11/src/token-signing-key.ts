@@ -4,8 +4,16 @@ import { CmsError, type SignatureScheme } from '@mxg/cms';
 import { ecdsaSignatureToDer } from './ecdsa-signature';
 import type { Pkcs11Token } from './pkcs11-token';
 
-/** The salt MXG's RSASSA-PSS AlgorithmIdentifier states: the hash's length (RFC 4055 §3.1). */
-const PSS_SALT_LENGTH = 32;
+/**
+ * RSASSA-PSS as MXG's AlgorithmIdentifier states it: SHA-256, MGF1-SHA-256, a salt of the hash's
+ * length (RFC 4055 §3.1).
+ */
+const PSS_SHA256: pkcs11js.RsaPSS = {
+  type: pkcs11js.CK_PARAMS_RSA_PSS,
+  hashAlg: pkcs11js.CKM_SHA256,
+  mgf: pkcs11js.CKG_MGF1_SHA256,
+  saltLen: 32,
+};
 
 /**
  * A signing key that stays in a PKCS#11 token: `sign` hands the token the data (RSA) or its
@@ -54,12 +62,7 @@ export class TokenSigningKey {
         return {
           mechanism: {
             mechanism: pkcs11js.CKM_SHA256_RSA_PKCS_PSS,
-            parameter: {
-              type: pkcs11js.CK_PARAMS_RSA_PSS,
-              hashAlg: pkcs11js.CKM_SHA256,
-              mgf: pkcs11js.CKG_MGF1_SHA256,
-              saltLen: PSS_SALT_LENGTH,
-            } as pkcs11js.RsaPSS,
+            parameter: PSS_SHA256,
           },
           input: data,
           outputBytes: rsaBytes,
