@@ -7,6 +7,12 @@ export { verifyConsistency } from './merkle/verify-consistency';
 export { rootFromInclusionProof, verifyInclusion } from './merkle/verify-inclusion';
 export { formatCheckpoint, parseCheckpoint, type Checkpoint } from './checkpoint/checkpoint';
 export {
+  noteSignerFromKey,
+  noteSignerFromKeyObject,
+  type NoteSigner,
+  type SchemeSigningKey,
+} from './checkpoint/note-signer';
+export {
   checkpointKeyId,
   signCheckpoint,
   verifyCheckpointSignature,

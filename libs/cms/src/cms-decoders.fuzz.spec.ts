@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
-import { CmsError, encryptCms, signCms, type CmsErrorCode } from '.';
+import { CmsError, encryptCms, signCms, type CmsErrorCode, signerFromKeyObject } from '.';
 import { ROUTING_LIKE_OID, utf8String } from './testing/fuzz/artefacts';
 import { envelopedView, outcome, signedView, type Outcome } from './testing/fuzz/decoded-view';
 import { encodeTree, primitive, type DerNode } from './testing/fuzz/der-tree';
@@ -32,15 +32,11 @@ describe('#10.13 CMS decoders under fuzzing', () => {
     fx = createCmsFixtures();
     const contentPath = fx.file('content.json', content);
     const mxg = (signer: Credential, scheme: Parameters<typeof signCms>[2]['scheme'], at: string) =>
-      signCms(
-        content,
-        { certificate: signer.certificate, privateKey: signer.privateKey },
-        {
-          scheme,
-          signingTime: new Date(at),
-          extraAttributes: [{ type: ROUTING_LIKE_OID, value: utf8String('{"to":"AZ"}') }],
-        },
-      );
+      signCms(content, signerFromKeyObject(signer.certificate, signer.privateKey), {
+        scheme,
+        signingTime: new Date(at),
+        extraAttributes: [{ type: ROUTING_LIKE_OID, value: utf8String('{"to":"AZ"}') }],
+      });
     const openssl = (...args: string[]) =>
       fx.openssl(['cms', '-binary', '-outform', 'DER', '-in', contentPath, ...args]);
     const sign = (signer: Credential, ...args: string[]) =>

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { CmsError, encryptCms, signCms } from '.';
+import { CmsError, encryptCms, signCms, signerFromKeyObject } from '.';
 import { berViolation } from './ber-validity';
 import { children, only, type Tlv } from './der-reader';
 import { fastDecodeEnvelopedData, generalDecodeEnvelopedData } from './parse-enveloped-data';
@@ -52,7 +52,7 @@ describe('#10.13 coverage-guided fuzzing of the CMS decoders', () => {
   beforeAll(async () => {
     fx = createCmsFixtures();
     const content = Buffer.from('{"body":{"purpose":"readmission"},"header":{"id":"17"}}');
-    const signer = { certificate: fx.ecSigner.certificate, privateKey: fx.ecSigner.privateKey };
+    const signer = signerFromKeyObject(fx.ecSigner.certificate, fx.ecSigner.privateKey);
     signed = [
       await signCms(content, signer, {
         scheme: 'ecdsa-sha256',

@@ -1,6 +1,15 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, privateDecrypt, constants } from 'node:crypto';
 import * as pkijs from 'pkijs';
-import { OID, decryptCms, encryptCms, parseEnvelopedData, signCms } from '.';
+import {
+  OID,
+  decryptCms,
+  encryptCms,
+  parseEnvelopedData,
+  signCms,
+  signerFromKeyObject,
+  decrypterFromKeyObject,
+  type CmsKeyDecrypter,
+} from '.';
 import { createCmsFixtures, type CmsFixtures } from './testing/openssl-fixtures';
 import { thrownCode } from './testing/thrown-code';
 import { flipByteWithin } from './testing/tamper';
@@ -25,10 +34,7 @@ describe('decryptCms', () => {
   });
   afterAll(() => fx.cleanup());
 
-  const recipient = () => ({
-    certificate: fx.encryption.certDer,
-    privateKey: fx.encryption.privateKey,
-  });
+  const recipient = () => decrypterFromKeyObject(fx.encryption.certDer, fx.encryption.privateKey);
   const opensslEncrypt = (...options: string[]): Buffer =>
     fx.openssl([
       'cms',
@@ -50,10 +56,7 @@ describe('decryptCms', () => {
   });
 
   it('says NOT_FOR_THIS_RECIPIENT when no RecipientInfo names the certificate', async () => {
-    const other = {
-      certificate: fx.otherEncryption.certPem,
-      privateKey: fx.otherEncryption.privateKey,
-    };
+    const other = decrypterFromKeyObject(fx.otherEncryption.certPem, fx.otherEncryption.privateKey);
 
     await expect(decryptCms(enveloped, other)).rejects.toMatchObject({
       code: 'NOT_FOR_THIS_RECIPIENT',
@@ -85,7 +88,20 @@ describe('decryptCms', () => {
   });
 
   it('gives DECRYPTION_FAILED when the private key is not the certificate’s', async () => {
-    const wrongKey = { certificate: fx.encryption.certDer, privateKey: fx.rsaSigner.privateKey };
+    // decrypterFromKeyObject refuses such a pair; a token's key behind a wrong certificate does not.
+    expect(
+      thrownCode(() => decrypterFromKeyObject(fx.encryption.certDer, fx.rsaSigner.privateKey)),
+    ).toBe('SIGNER_KEY_MISMATCH');
+    const wrongKey: CmsKeyDecrypter = {
+      certificate: fx.encryption.certDer,
+      decryptKey: (encryptedKey, oaepHash) =>
+        Promise.resolve(
+          privateDecrypt(
+            { key: fx.rsaSigner.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash },
+            encryptedKey,
+          ),
+        ),
+    };
 
     await expect(decryptCms(enveloped, wrongKey)).rejects.toMatchObject({
       code: 'DECRYPTION_FAILED',
@@ -179,7 +195,7 @@ describe('decryptCms', () => {
   it('reports MALFORMED_CMS for garbage and for SignedData', async () => {
     const signed = await signCms(
       content,
-      { certificate: fx.ecSigner.certDer, privateKey: fx.ecSigner.privateKey },
+      signerFromKeyObject(fx.ecSigner.certDer, fx.ecSigner.privateKey),
       {
         scheme: 'ecdsa-sha256',
         signingTime: new Date(),

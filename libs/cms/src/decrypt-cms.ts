@@ -1,40 +1,44 @@
-import { constants, createDecipheriv, privateDecrypt } from 'node:crypto';
+import { createDecipheriv } from 'node:crypto';
 import { DECRYPTABLE_CONTENT_ENCRYPTION } from './cms-algorithms';
-import { matchesIdentifier, parseCertificate, type CertificateInput } from './certificate';
+import { matchesIdentifier, parseCertificate } from './certificate';
 import { CmsError, decryptionFailed } from './cms.errors';
-import { toPrivateKeyObject, type PrivateKeyInput } from './keys';
+import type { CmsKeyDecrypter, OaepHash } from './key-operations';
 import { decodeEnvelopedData } from './parse-enveloped-data';
-import { unwrapOnce } from './unwrapped-keys';
+import { rememberUnwrapped, unwrappedBefore } from './unwrapped-keys';
 
-export interface CmsRecipientCredentials {
-  readonly certificate: CertificateInput;
-  readonly privateKey: PrivateKeyInput;
-}
+const OAEP_HASHES: readonly string[] = ['sha1', 'sha256', 'sha384', 'sha512'] satisfies OaepHash[];
 
 /**
- * Opens EnvelopedData addressed to `recipient` by a KeyTransRecipientInfo.
+ * Opens EnvelopedData addressed by a KeyTransRecipientInfo to one of `recipients` (several
+ * during a key rotation: the first whose certificate a recipient info names is used). The
+ * key-transport decryption is the recipient's own operation; no private key passes through here.
  *
  * AES-CBC has no integrity of its own: call this only on ciphertext whose outer signature has
  * already verified, otherwise success/failure here is a padding oracle. For the same reason
  * every failure after the recipient is found is the same DECRYPTION_FAILED with no detail.
  */
-export function decryptCms(
+export async function decryptCms(
   der: Uint8Array,
-  recipient: CmsRecipientCredentials,
+  recipients: CmsKeyDecrypter | readonly CmsKeyDecrypter[],
 ): Promise<Uint8Array> {
-  // A promise so that an HSM-backed implementation can replace this without touching callers.
-  return new Promise((resolve) => resolve(decrypt(der, recipient)));
-}
-
-function decrypt(der: Uint8Array, recipient: CmsRecipientCredentials): Uint8Array {
   const envelope = decodeEnvelopedData(der);
-  const certificate = parseCertificate(recipient.certificate);
-  const privateKey = toPrivateKeyObject(recipient.privateKey);
-  const target = envelope.keyTransports.find((k) => matchesIdentifier(certificate, k.rid));
-  if (!target) {
-    const { recipients } = envelope.info;
+  const candidates: readonly CmsKeyDecrypter[] = Array.isArray(recipients)
+    ? recipients
+    : [recipients as CmsKeyDecrypter];
+  let recipient: CmsKeyDecrypter | undefined;
+  let target: (typeof envelope.keyTransports)[number] | undefined;
+  for (const candidate of candidates) {
+    const certificate = parseCertificate(candidate.certificate);
+    target = envelope.keyTransports.find((k) => matchesIdentifier(certificate, k.rid));
+    if (target) {
+      recipient = candidate;
+      break;
+    }
+  }
+  if (!recipient || !target) {
+    const { recipients: named } = envelope.info;
     throw new CmsError('NOT_FOR_THIS_RECIPIENT', 'Not addressed to this certificate', {
-      recipients,
+      recipients: named,
     });
   }
 
@@ -45,6 +49,7 @@ function decrypt(der: Uint8Array, recipient: CmsRecipientCredentials): Uint8Arra
   if (
     keyTransport.family !== 'rsa-oaep' ||
     !oaepHash ||
+    !OAEP_HASHES.includes(oaepHash) ||
     oaep.hash.legacy ||
     oaep.mgf1Hash.name !== oaepHash || // node ties MGF1 to the OAEP hash
     oaep.label
@@ -66,15 +71,18 @@ function decrypt(der: Uint8Array, recipient: CmsRecipientCredentials): Uint8Arra
   }
 
   try {
-    // Synchronous, as node offers it (no callback form): ≈ 250 µs for RSA-2048, the longest
-    // stall on the event loop, and the bound that signing and verifying stay well under
-    // (sign-cms.ts, verify-cms-signature.ts) — once per reused content key (unwrapped-keys.ts).
-    const contentEncryptionKey = unwrapOnce(privateKey, oaepHash, target.encryptedKey, () =>
-      privateDecrypt(
-        { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash },
+    // Once per reused content key (unwrapped-keys.ts): the RSA private-key operation is the
+    // costliest step of opening an envelope, in this process or in a token.
+    let contentEncryptionKey = unwrappedBefore(recipient, oaepHash, target.encryptedKey);
+    if (!contentEncryptionKey) {
+      const unwrapped = await recipient.decryptKey(target.encryptedKey, oaepHash as OaepHash);
+      contentEncryptionKey = rememberUnwrapped(
+        recipient,
+        oaepHash,
         target.encryptedKey,
-      ),
-    );
+        Buffer.from(unwrapped.buffer, unwrapped.byteOffset, unwrapped.byteLength),
+      );
+    }
     // A key of the wrong length makes createDecipheriv throw, which lands in the same catch.
     const decipher = createDecipheriv(cipherName, contentEncryptionKey, envelope.iv);
     return Buffer.concat([decipher.update(envelope.encryptedContent), decipher.final()]);

@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { OID, decryptCms, encryptCms, parseEnvelopedData, type EncryptCmsOptions } from '.';
+import {
+  OID,
+  decryptCms,
+  encryptCms,
+  parseEnvelopedData,
+  type EncryptCmsOptions,
+  decrypterFromKeyObject,
+} from '.';
 import { createCmsFixtures, type CmsFixtures } from './testing/openssl-fixtures';
 
 describe('encryptCms', () => {
@@ -23,10 +30,10 @@ describe('encryptCms', () => {
     const content = randomBytes(size);
 
     const der = await encryptCms(content, { certificate: fx.encryption.certPem }, options);
-    const plain = await decryptCms(der, {
-      certificate: fx.encryption.certDer,
-      privateKey: fx.encryption.privateKey,
-    });
+    const plain = await decryptCms(
+      der,
+      decrypterFromKeyObject(fx.encryption.certDer, fx.encryption.privateKey),
+    );
 
     expect(Buffer.from(plain).equals(content)).toBe(true);
   });

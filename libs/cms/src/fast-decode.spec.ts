@@ -1,4 +1,4 @@
-import { encryptCms, OID, signCms } from '.';
+import { encryptCms, OID, signCms, signerFromKeyObject } from '.';
 import { fastDecodeSignedData } from './fast-signed-data';
 import {
   fastDecodeEnvelopedData,
@@ -67,15 +67,11 @@ describe('fast DER decoders', () => {
   afterAll(() => fx.cleanup());
 
   const mxgSigned = (signer: Credential, scheme: Parameters<typeof signCms>[2]['scheme']) =>
-    signCms(
-      content,
-      { certificate: signer.certificate, privateKey: signer.privateKey },
-      {
-        scheme,
-        signingTime: new Date('2026-11-21T10:00:00Z'),
-        extraAttributes: [{ type: bigOid, value: utf8('{"to":"AZ"}') }],
-      },
-    );
+    signCms(content, signerFromKeyObject(signer.certificate, signer.privateKey), {
+      scheme,
+      signingTime: new Date('2026-11-21T10:00:00Z'),
+      extraAttributes: [{ type: bigOid, value: utf8('{"to":"AZ"}') }],
+    });
   const opensslSigned = (signer: Credential, ...extra: string[]) =>
     fx.openssl([
       'cms',
@@ -108,7 +104,7 @@ describe('fast DER decoders', () => {
     expectSameSignedData(await mxgSigned(fx.rsaSigner, 'rsa-pkcs1-sha256'), true);
     const detached = await signCms(
       content,
-      { certificate: fx.ecSigner.certificate, privateKey: fx.ecSigner.privateKey },
+      signerFromKeyObject(fx.ecSigner.certificate, fx.ecSigner.privateKey),
       { scheme: 'ecdsa-sha256', signingTime: new Date(), detached: true },
     );
     expectSameSignedData(detached, true);
@@ -139,7 +135,7 @@ describe('fast DER decoders', () => {
     for (const contents of values) {
       const der = await signCms(
         content,
-        { certificate: fx.ecSigner.certificate, privateKey: fx.ecSigner.privateKey },
+        signerFromKeyObject(fx.ecSigner.certificate, fx.ecSigner.privateKey),
         {
           scheme: 'ecdsa-sha256',
           signingTime: new Date('2026-11-21T10:00:00Z'),

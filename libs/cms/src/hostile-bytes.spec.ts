@@ -15,7 +15,7 @@ import {
   type DerNode,
 } from './testing/fuzz/der-tree';
 import { resignSignedAttributes, withSigningTime } from './testing/fuzz/resign';
-import { createCmsFixtures, type CmsFixtures } from './testing/openssl-fixtures';
+import { createCmsFixtures, type CmsFixtures, signerOf } from './testing/openssl-fixtures';
 import { thrownCode } from './testing/thrown-code';
 
 /**
@@ -33,8 +33,11 @@ describe('#10.13 hostile bytes the fuzzers found', () => {
     fx = createCmsFixtures();
     const content = Buffer.from('{"body":{},"header":{"id":"17"}}');
     const at = new Date('2026-11-21T10:00:00Z');
-    signed = await signCms(content, fx.ecSigner, { scheme: 'ecdsa-sha256', signingTime: at });
-    rsaSigned = await signCms(content, fx.rsaSigner, {
+    signed = await signCms(content, signerOf(fx.ecSigner), {
+      scheme: 'ecdsa-sha256',
+      signingTime: at,
+    });
+    rsaSigned = await signCms(content, signerOf(fx.rsaSigner), {
       scheme: 'rsa-pkcs1-sha256',
       signingTime: at,
     });

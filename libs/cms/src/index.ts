@@ -23,11 +23,13 @@ export { CmsError, type CmsErrorCode } from './cms.errors';
 export type { CertificateIdentifier, CertificateInput } from './certificate';
 export type { PrivateKeyInput, PublicKeyInfo } from './keys';
 export {
-  signCms,
-  type CmsSignerCredentials,
-  type SignCmsOptions,
-  type SignedAttribute,
-} from './sign-cms';
+  decrypterFromKeyObject,
+  signerFromKeyObject,
+  type CmsKeyDecrypter,
+  type CmsSigner,
+  type OaepHash,
+} from './key-operations';
+export { signCms, type SignCmsOptions, type SignedAttribute } from './sign-cms';
 export { parseSignedData, type SignedDataInfo, type SignerReport } from './parse-signed-data';
 export {
   verifyCmsSignature,
@@ -46,7 +48,7 @@ export {
   type EnvelopedDataInfo,
   type RecipientReport,
 } from './parse-enveloped-data';
-export { decryptCms, type CmsRecipientCredentials } from './decrypt-cms';
+export { decryptCms } from './decrypt-cms';
 export {
   verifyCertificateChain,
   type CertificateChainErrorCode,

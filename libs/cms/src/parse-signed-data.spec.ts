@@ -1,4 +1,4 @@
-import { OID, parseSignedData, signCms, verifyCmsSignature } from '.';
+import { OID, parseSignedData, signCms, verifyCmsSignature, signerFromKeyObject } from '.';
 import { createCmsFixtures, type CmsFixtures, type Credential } from './testing/openssl-fixtures';
 import { thrownCode } from './testing/thrown-code';
 
@@ -114,7 +114,7 @@ describe('parseSignedData', () => {
   it('reports an issuerAndSerialNumber sid in the form node’s X509Certificate uses', async () => {
     const der = await signCms(
       content,
-      { certificate: fx.ecSigner.certDer, privateKey: fx.ecSigner.privateKey },
+      signerFromKeyObject(fx.ecSigner.certDer, fx.ecSigner.privateKey),
       {
         scheme: 'ecdsa-sha256',
         signingTime: new Date(),

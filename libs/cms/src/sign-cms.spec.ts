@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync, webcrypto } from 'node:crypto';
+import { createHash, generateKeyPairSync, sign, webcrypto } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import {
   OID,
@@ -6,8 +6,11 @@ import {
   parseSignedData,
   signCms,
   verifyCmsSignature,
+  signerFromKeyObject,
+  type CmsSigner,
   type SignatureScheme,
 } from '.';
+import { thrownCode } from './testing/thrown-code';
 import { createCmsFixtures, type CmsFixtures, type Credential } from './testing/openssl-fixtures';
 
 describe('signCms', () => {
@@ -28,11 +31,11 @@ describe('signCms', () => {
       'round-trips through verifyCmsSignature (detached: %s)',
       async (detached) => {
         const signer = credentialFor(scheme);
-        const der = await signCms(
-          content,
-          { certificate: signer.certPem, privateKey: signer.privateKey },
-          { scheme, signingTime, detached },
-        );
+        const der = await signCms(content, signerFromKeyObject(signer.certPem, signer.privateKey), {
+          scheme,
+          signingTime,
+          detached,
+        });
 
         const verified = await verifyCmsSignature(
           der,
@@ -54,7 +57,7 @@ describe('signCms', () => {
     const value = Uint8Array.of(0x0c, 0x02, 0x68, 0x69); // UTF8String "hi"
     const der = await signCms(
       content,
-      { certificate: fx.ecSigner.certDer, privateKey: fx.ecSigner.privateKey },
+      signerFromKeyObject(fx.ecSigner.certDer, fx.ecSigner.privateKey),
       { scheme: 'ecdsa-sha256', signingTime, extraAttributes: [{ type, value }] },
     );
     const [signer] = (await verifyCmsSignature(der)).signers;
@@ -70,7 +73,7 @@ describe('signCms', () => {
   it('writes the RFC 5652 signed attributes in DER order with the caller’s signing time', async () => {
     const der = await signCms(
       content,
-      { certificate: fx.ecSigner.certDer, privateKey: fx.ecSigner.privateKey },
+      signerFromKeyObject(fx.ecSigner.certDer, fx.ecSigner.privateKey),
       { scheme: 'ecdsa-sha256', signingTime },
     );
 
@@ -94,7 +97,7 @@ describe('signCms', () => {
     const later = new Date('2051-01-02T03:04:05Z');
     const der = await signCms(
       content,
-      { certificate: fx.ecSigner.certDer, privateKey: fx.ecSigner.privateKey },
+      signerFromKeyObject(fx.ecSigner.certDer, fx.ecSigner.privateKey),
       { scheme: 'ecdsa-sha256', signingTime: later },
     );
 
@@ -105,11 +108,10 @@ describe('signCms', () => {
   it('carries the signer certificate and chain byte-for-byte, without duplicates', async () => {
     const der = await signCms(
       content,
-      {
-        certificate: fx.rsaSigner.certificate,
-        privateKey: fx.rsaSigner.privateKey,
-        chain: [fx.intermediateA.certPem, fx.rsaSigner.certDer],
-      },
+      signerFromKeyObject(fx.rsaSigner.certificate, fx.rsaSigner.privateKey, [
+        fx.intermediateA.certPem,
+        fx.rsaSigner.certDer,
+      ]),
       { scheme: 'rsa-pss-sha256', signingTime },
     );
 
@@ -124,7 +126,7 @@ describe('signCms', () => {
   it('signs another content type as SignedData version 3 (RFC 5652 §5.1)', async () => {
     const der = await signCms(
       content,
-      { certificate: fx.ecSigner.certDer, privateKey: fx.ecSigner.privateKey },
+      signerFromKeyObject(fx.ecSigner.certDer, fx.ecSigner.privateKey),
       { scheme: 'ecdsa-sha256', signingTime, contentType: OID.envelopedData },
     );
 
@@ -144,55 +146,58 @@ describe('signCms', () => {
       ['sign'],
     );
 
-    const der = await signCms(
-      content,
-      { certificate: fx.ecSigner.certDer, privateKey: cryptoKey },
-      { scheme: 'ecdsa-sha256', signingTime },
-    );
+    const der = await signCms(content, signerFromKeyObject(fx.ecSigner.certDer, cryptoKey), {
+      scheme: 'ecdsa-sha256',
+      signingTime,
+    });
 
     await expect(verifyCmsSignature(der)).resolves.toMatchObject({ contentType: OID.data });
   });
 
-  it('refuses a private key that does not belong to the certificate', async () => {
-    const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+  it('signs through the signer’s operation alone, which never shows its key', async () => {
+    const calls: { data: Buffer; scheme: SignatureScheme }[] = [];
+    const { privateKey } = fx.ecSigner;
+    const operation: CmsSigner = {
+      certificate: fx.ecSigner.certificate,
+      sign: (data, scheme) => {
+        calls.push({ data: Buffer.from(data), scheme });
+        return Promise.resolve(sign('sha256', data, { key: privateKey, dsaEncoding: 'der' }));
+      },
+    };
+
+    const der = await signCms(content, operation, { scheme: 'ecdsa-sha256', signingTime });
+
+    await expect(verifyCmsSignature(der)).resolves.toMatchObject({ contentType: OID.data });
+    expect(calls).toHaveLength(1);
+    expect(calls[0].scheme).toBe('ecdsa-sha256');
+    // What it signed is the DER SET OF the signed attributes (RFC 5652 §5.4), tag 0x31.
+    expect(calls[0].data[0]).toBe(0x31);
+  });
+
+  it('asks nothing of the signer when its certificate’s key cannot sign the scheme', async () => {
+    const operation: CmsSigner = {
+      certificate: fx.ecSigner.certificate,
+      sign: jest.fn(() => Promise.reject(new Error('must not be called'))),
+    };
 
     await expect(
-      signCms(
-        content,
-        { certificate: fx.ecSigner.certDer, privateKey: stranger },
-        { scheme: 'ecdsa-sha256', signingTime },
-      ),
-    ).rejects.toMatchObject({ code: 'SIGNER_KEY_MISMATCH' });
+      signCms(content, operation, { scheme: 'rsa-pss-sha256', signingTime }),
+    ).rejects.toMatchObject({ code: 'UNSUPPORTED_ALGORITHM' });
+    expect(operation.sign).not.toHaveBeenCalled();
   });
 
-  it('remembers only matching key/certificate pairs: any other pair is checked again', async () => {
-    const scheme = 'ecdsa-sha256';
-    const { certificate, privateKey } = fx.ecSigner;
+  it('refuses a private key that does not belong to the certificate, in every form', () => {
     const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-    const sign = (cert: Credential['certificate'] | Uint8Array | string, key: typeof stranger) =>
-      signCms(content, { certificate: cert, privateKey: key }, { scheme, signingTime });
 
-    // The genuine pair, signed twice: the second time the match is remembered.
-    await expect(sign(certificate, privateKey)).resolves.toBeInstanceOf(Uint8Array);
-    await expect(sign(certificate, privateKey)).resolves.toBeInstanceOf(Uint8Array);
-
-    // Another key for the same certificate, in every form a certificate can be given in.
-    for (const cert of [certificate, fx.ecSigner.certDer, fx.ecSigner.certPem]) {
-      await expect(sign(cert, stranger)).rejects.toMatchObject({ code: 'SIGNER_KEY_MISMATCH' });
+    for (const cert of [fx.ecSigner.certificate, fx.ecSigner.certDer, fx.ecSigner.certPem]) {
+      expect(thrownCode(() => signerFromKeyObject(cert, stranger))).toBe('SIGNER_KEY_MISMATCH');
     }
-    // The same (remembered) key for another certificate.
-    await expect(sign(fx.otherSigner.certificate, privateKey)).rejects.toMatchObject({
-      code: 'SIGNER_KEY_MISMATCH',
-    });
-    // A refusal is not remembered against the genuine pair, nor a match for the stranger.
-    await expect(sign(certificate, privateKey)).resolves.toBeInstanceOf(Uint8Array);
-    await expect(sign(certificate, stranger)).rejects.toMatchObject({
-      code: 'SIGNER_KEY_MISMATCH',
-    });
+    expect(
+      thrownCode(() => signerFromKeyObject(fx.otherSigner.certificate, fx.ecSigner.privateKey)),
+    ).toBe('SIGNER_KEY_MISMATCH');
   });
 
-  it('checks a CryptoKey against the certificate each time it is another key', async () => {
-    const scheme = 'ecdsa-sha256';
+  it('checks a CryptoKey against the certificate', async () => {
     const algorithm = { name: 'ECDSA', namedCurve: 'P-256' };
     const genuine = await webcrypto.subtle.importKey(
       'pkcs8',
@@ -202,20 +207,19 @@ describe('signCms', () => {
       ['sign'],
     );
     const stranger = (await webcrypto.subtle.generateKey(algorithm, false, ['sign'])).privateKey;
-    const sign = (key: webcrypto.CryptoKey) =>
-      signCms(
-        content,
-        { certificate: fx.ecSigner.certificate, privateKey: key },
-        { scheme, signingTime },
-      );
 
-    await expect(sign(genuine)).resolves.toBeInstanceOf(Uint8Array);
-    await expect(sign(genuine)).resolves.toBeInstanceOf(Uint8Array);
-    await expect(sign(stranger)).rejects.toMatchObject({ code: 'SIGNER_KEY_MISMATCH' });
+    const der = await signCms(content, signerFromKeyObject(fx.ecSigner.certificate, genuine), {
+      scheme: 'ecdsa-sha256',
+      signingTime,
+    });
+    await expect(verifyCmsSignature(der)).resolves.toMatchObject({ contentType: OID.data });
+    expect(thrownCode(() => signerFromKeyObject(fx.ecSigner.certificate, stranger))).toBe(
+      'SIGNER_KEY_MISMATCH',
+    );
   });
 
   it('refuses a scheme that does not fit the key, or is not in the closed set', async () => {
-    const ec = { certificate: fx.ecSigner.certDer, privateKey: fx.ecSigner.privateKey };
+    const ec = signerFromKeyObject(fx.ecSigner.certDer, fx.ecSigner.privateKey);
 
     await expect(
       signCms(content, ec, { scheme: 'rsa-pss-sha256', signingTime }),
@@ -225,16 +229,16 @@ describe('signCms', () => {
     await expect(
       signCms(content, ec, { scheme: 'ecdsa-sha1' as SignatureScheme, signingTime }),
     ).rejects.toMatchObject({ code: 'UNSUPPORTED_ALGORITHM' });
+    // The operation itself refuses too, whoever calls it.
+    await expect(ec.sign(content, 'rsa-pss-sha256')).rejects.toMatchObject({
+      code: 'UNSUPPORTED_ALGORITHM',
+    });
   });
 
-  it('refuses a public key in place of the private key', async () => {
-    await expect(
-      signCms(
-        content,
-        { certificate: fx.ecSigner.certDer, privateKey: fx.ecSigner.certificate.publicKey },
-        { scheme: 'ecdsa-sha256', signingTime },
-      ),
-    ).rejects.toThrow(TypeError);
+  it('refuses a public key in place of the private key', () => {
+    expect(() =>
+      signerFromKeyObject(fx.ecSigner.certDer, fx.ecSigner.certificate.publicKey),
+    ).toThrow(TypeError);
   });
 });
 

@@ -1,18 +1,16 @@
-import { createHash, sign, type KeyObject } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   OID,
   SIGNATURE_SCHEMES,
   SIGNATURE_SCHEME_PARAMS,
   digestAlgorithmIdentifier,
   signatureAlgorithmIdentifier,
-  signingKeyOptions,
   type SignatureScheme,
 } from './cms-algorithms';
 import {
   certificateDer,
   issuerAndSerialNumber,
   parseCertificate,
-  type CertificateInput,
   type ParsedCertificate,
 } from './certificate';
 import { CmsError } from './cms.errors';
@@ -27,14 +25,8 @@ import {
   smallInteger,
   time,
 } from './der';
-import { assertStrongKey, toPrivateKeyObject, type PrivateKeyInput } from './keys';
-
-export interface CmsSignerCredentials {
-  readonly certificate: CertificateInput;
-  readonly privateKey: PrivateKeyInput;
-  /** Intermediates (and, if wanted, the root) to carry alongside the signer certificate. */
-  readonly chain?: readonly CertificateInput[];
-}
+import { keyTypeFitsScheme, type CmsSigner } from './key-operations';
+import { assertStrongKey } from './keys';
 
 export interface SignCmsOptions {
   readonly scheme: SignatureScheme;
@@ -65,23 +57,26 @@ const STANDARD_ATTRIBUTES: readonly string[] = [
 
 /**
  * ContentInfo(SignedData) with one SignerInfo, addressed by issuerAndSerialNumber, whose signed
- * attributes are content-type, signing-time and message-digest (RFC 5652 §5.3, §11).
+ * attributes are content-type, signing-time and message-digest (RFC 5652 §5.3, §11). The
+ * signature itself is `signer`'s one operation; no private key passes through here.
  */
-export function signCms(
+export async function signCms(
   content: Uint8Array,
-  signer: CmsSignerCredentials,
+  signer: CmsSigner,
   options: SignCmsOptions,
 ): Promise<Uint8Array> {
-  // A promise so that an HSM-backed implementation can replace this without touching callers.
-  return new Promise((resolve) => resolve(buildSignedData(content, signer, options)));
+  const { certificate, signedAttributes } = prepare(content, signer, options);
+  const signature = await signer.sign(signedAttributes, options.scheme);
+  return assemble(content, signer, options, certificate, signedAttributes, signature);
 }
 
-function buildSignedData(
+/** Checks the request and builds the signed attributes, in DER order (setOf sorts them). */
+function prepare(
   content: Uint8Array,
-  signer: CmsSignerCredentials,
+  signer: CmsSigner,
   options: SignCmsOptions,
-): Uint8Array {
-  const { scheme, signingTime, detached = false, contentType = OID.data } = options;
+): { certificate: ParsedCertificate; signedAttributes: Uint8Array } {
+  const { scheme, signingTime, contentType = OID.data } = options;
   const extra = options.extraAttributes ?? [];
   const extraTypes = extra.map((a) => a.type);
   if (extraTypes.some((t, i) => STANDARD_ATTRIBUTES.includes(t) || extraTypes.indexOf(t) !== i)) {
@@ -94,23 +89,35 @@ function buildSignedData(
     throw new TypeError('signingTime is not a valid date');
   }
   const certificate = parseCertificate(signer.certificate);
-  const privateKey = toPrivateKeyObject(signer.privateKey);
-  assertKeyFitsScheme(privateKey, scheme);
-  assertKeyBelongs(signer.privateKey, privateKey, certificate);
+  // Judged on the certificate's public key: the private key may be out of reach (a token).
+  const publicKey = certificate.x509.publicKey;
+  if (!keyTypeFitsScheme(publicKey.asymmetricKeyType, scheme)) {
+    throw new CmsError(
+      'UNSUPPORTED_ALGORITHM',
+      `A ${publicKey.asymmetricKeyType ?? 'unknown'} key cannot sign ${scheme}`,
+    );
+  }
+  assertStrongKey(publicKey, 'Signer');
   const { hash } = SIGNATURE_SCHEME_PARAMS[scheme];
-
-  // Sorted by setOf into DER order; the same bytes are signed and then re-tagged [0] below.
   const signedAttributes = setOf(
     attribute(OID.contentTypeAttribute, objectIdentifier(contentType)),
     attribute(OID.signingTimeAttribute, time(signingTime)),
     attribute(OID.messageDigestAttribute, octetString(createHash(hash).update(content).digest())),
     ...extra.map((a) => attribute(a.type, a.value)),
   );
-  const signature = signSync(hash, signedAttributes, {
-    key: privateKey,
-    ...signingKeyOptions(scheme),
-  });
+  return { certificate, signedAttributes };
+}
 
+function assemble(
+  content: Uint8Array,
+  signer: CmsSigner,
+  options: SignCmsOptions,
+  certificate: ParsedCertificate,
+  signedAttributes: Uint8Array,
+  signature: Uint8Array,
+): Uint8Array {
+  const { scheme, detached = false, contentType = OID.data } = options;
+  const { hash } = SIGNATURE_SCHEME_PARAMS[scheme];
   // The same bytes re-tagged: signedAttrs [0] IMPLICIT (RFC 5652 §5.3).
   const taggedAttributes = Uint8Array.from(signedAttributes);
   taggedAttributes[0] = 0xa0;
@@ -146,58 +153,4 @@ function attribute(type: string, value: Uint8Array): Uint8Array {
 function uniqueDer(certificates: readonly Uint8Array[]): Uint8Array[] {
   const sorted = [...certificates].sort(compareDer);
   return sorted.filter((c, i) => i === 0 || compareDer(sorted[i - 1], c) !== 0);
-}
-
-/**
- * Key/certificate pairs already found to belong together. Both sides are immutable (a KeyObject
- * or CryptoKey; a certificate parsed once per distinct DER), so a pair that matched once always
- * will; only matches are remembered, and any other key or certificate is checked afresh.
- */
-const matchingKeys = new WeakMap<PrivateKeyInput, WeakSet<ParsedCertificate>>();
-
-function assertKeyBelongs(
-  input: PrivateKeyInput,
-  privateKey: KeyObject,
-  certificate: ParsedCertificate,
-): void {
-  let certificates = matchingKeys.get(input);
-  if (certificates?.has(certificate)) return;
-  if (!certificate.x509.checkPrivateKey(privateKey)) {
-    throw new CmsError(
-      'SIGNER_KEY_MISMATCH',
-      'Private key does not belong to the signer certificate',
-    );
-  }
-  if (!certificates) {
-    certificates = new WeakSet();
-    matchingKeys.set(input, certificates);
-  }
-  certificates.add(certificate);
-}
-
-function assertKeyFitsScheme(key: KeyObject, scheme: SignatureScheme): void {
-  const { family } = SIGNATURE_SCHEME_PARAMS[scheme];
-  const type = key.asymmetricKeyType;
-  const fits =
-    family === 'ecdsa'
-      ? type === 'ec'
-      : type === 'rsa' || (family === 'rsa-pss' && type === 'rsa-pss');
-  if (!fits) {
-    throw new CmsError('UNSUPPORTED_ALGORITHM', `A ${type ?? 'unknown'} key cannot sign ${scheme}`);
-  }
-  assertStrongKey(key, 'Signer');
-}
-
-/**
- * Synchronous on purpose. node's callback form runs the signature on the libuv pool, and the
- * hop costs more CPU than it saves the event loop (node 20, OpenSSL 3.0, measured with
- * process.cpuUsage, pool threads included): ECDSA P-256 ≈ 31 µs sync against ≈ 79 µs awaited
- * one at a time on the pool, ≈ 39 µs with 4 in flight and ≈ 29 µs with 16; RSA-PSS-2048
- * ≈ 261 µs sync against ≈ 345 / 305 / 270 µs. Gateways run on machines whose cores the
- * gateways, PostgreSQL and RabbitMQ already keep busy, where the pool adds CPU, not capacity;
- * and the longest sync stall, RSA at ≈ 0.26 ms, is that of the RSA-OAEP unwrap, which node
- * offers only synchronously anyway.
- */
-function signSync(hash: string, data: Uint8Array, key: Parameters<typeof sign>[2]): Buffer {
-  return sign(hash, data, key);
 }

@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { OID, encryptCms, parseSignedData, signCms, verifyCmsSignature } from '.';
+import {
+  OID,
+  encryptCms,
+  parseSignedData,
+  signCms,
+  verifyCmsSignature,
+  signerFromKeyObject,
+} from '.';
 import { objectIdentifier, time } from './der';
 import { createCmsFixtures, type CmsFixtures } from './testing/openssl-fixtures';
 import { flipByteWithin } from './testing/tamper';
@@ -13,7 +20,7 @@ describe('verifyCmsSignature', () => {
 
   beforeAll(async () => {
     fx = createCmsFixtures();
-    const signer = { certificate: fx.ecSigner.certDer, privateKey: fx.ecSigner.privateKey };
+    const signer = signerFromKeyObject(fx.ecSigner.certDer, fx.ecSigner.privateKey);
     attached = await signCms(content, signer, { scheme: 'ecdsa-sha256', signingTime });
     detached = await signCms(content, signer, {
       scheme: 'ecdsa-sha256',
@@ -57,7 +64,7 @@ describe('verifyCmsSignature', () => {
   it('rejects a content-type attribute that does not repeat eContentType', async () => {
     const signed = await signCms(
       content,
-      { certificate: fx.ecSigner.certDer, privateKey: fx.ecSigner.privateKey },
+      signerFromKeyObject(fx.ecSigner.certDer, fx.ecSigner.privateKey),
       { scheme: 'ecdsa-sha256', signingTime, contentType: OID.envelopedData },
     );
     // The first occurrence is eContentType (unsigned); 1.2.840.113549.1.7.3 becomes …1.7.2.

@@ -25,9 +25,16 @@ export {
 } from './open-envelope';
 export { assertExchangeAllowed } from './treaty-checks';
 export { signatureSchemeFor } from './signature-scheme';
-export type { KeyPair, KeyStore, PartyTrust, TrustStore } from './trust/trust-store';
+export type {
+  DecryptionKey,
+  KeyStore,
+  PartyTrust,
+  SigningKey,
+  TrustStore,
+} from './trust/trust-store';
 export { FileTrustStore } from './trust/file-trust-store';
-export { FileKeyStore } from './keys/file-key-store';
+export { FileKeyStore, type FileKeyStoreOptions } from './keys/file-key-store';
+export { newestInForce, type KeyGeneration } from './keys/key-generation';
 export { verifySignedLayer, type VerifySignedLayerOptions } from './verify/verify-signed-layer';
 export {
   firstFailure,

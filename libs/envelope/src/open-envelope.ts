@@ -286,9 +286,10 @@ async function decrypt(
       'envelope',
     );
   }
-  const { certificate, privateKey } = await ctx.keys.encryption();
+  // Every encryption key generation held: a peer may still encrypt to the previous one.
+  const recipients = await ctx.keys.decryption();
   try {
-    return await decryptCms(enveloped, { certificate, privateKey });
+    return await decryptCms(enveloped, recipients);
   } catch (error) {
     if (error instanceof CmsError && error.code === 'NOT_FOR_THIS_RECIPIENT') {
       throw new EnvelopeError(

@@ -5,7 +5,7 @@ import { encodeMessageAndHeader, messageDigest } from './message/canonical-messa
 import type { MessageHeader, MxgMessage } from './message/message-header';
 import { routingHeaderAttributeOf } from './routing-header.attribute';
 import { signatureSchemeFor } from './signature-scheme';
-import type { KeyPair, PartyTrust, TrustStore } from './trust/trust-store';
+import type { PartyTrust, SigningKey, TrustStore } from './trust/trust-store';
 import { assertCertificateInForce } from './verify/certificate-in-force';
 
 export interface SealEnvelopeInput {
@@ -16,9 +16,9 @@ export interface SealEnvelopeInput {
    * the certificate that verified it.
    */
   readonly signatory:
-    KeyPair | { readonly signedData: Uint8Array; readonly certificate: X509Certificate };
+    SigningKey | { readonly signedData: Uint8Array; readonly certificate: X509Certificate };
   /** Outer signature: the sending gateway's seal. */
-  readonly seal: KeyPair;
+  readonly seal: SigningKey;
   /** The receiving gateway's encryption (key transport) certificate. */
   readonly recipient: X509Certificate;
   /** Both parties' anchors and current CRLs: every certificate used is checked against them. */
@@ -77,28 +77,20 @@ export async function sealEnvelope(input: SealEnvelopeInput): Promise<SealedEnve
   const inner =
     'signedData' in input.signatory
       ? input.signatory.signedData
-      : await signCms(
-          content,
-          { certificate: input.signatory.certificate, privateKey: input.signatory.privateKey },
-          {
-            scheme: signatureSchemeFor(input.signatory.privateKey, input.policy),
-            signingTime: input.signingTime,
-          },
-        );
+      : await signCms(content, input.signatory, {
+          scheme: signatureSchemeFor(input.signatory.certificate.publicKey, input.policy),
+          signingTime: input.signingTime,
+        });
   const enveloped = await encryptCms(
     inner,
     { certificate: input.recipient },
     { keyTransport: 'rsa-oaep-sha256', contentEncryption: 'aes-256-cbc', reuse: input.contentKeys },
   );
-  const envelope = await signCms(
-    enveloped,
-    { certificate: input.seal.certificate, privateKey: input.seal.privateKey },
-    {
-      scheme: signatureSchemeFor(input.seal.privateKey, input.policy),
-      signingTime: input.signingTime,
-      extraAttributes: input.routingHeader === 'omitted' ? [] : [routingHeaderAttributeOf(header)],
-    },
-  );
+  const envelope = await signCms(enveloped, input.seal, {
+    scheme: signatureSchemeFor(input.seal.certificate.publicKey, input.policy),
+    signingTime: input.signingTime,
+    extraAttributes: input.routingHeader === 'omitted' ? [] : [routingHeaderAttributeOf(header)],
+  });
   return {
     envelope,
     inner,

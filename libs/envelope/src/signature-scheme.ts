@@ -5,9 +5,11 @@ import { EnvelopeError } from './envelope.errors';
 
 /**
  * The scheme a key signs with under a policy: ECDSA with the hash that matches its curve
- * (RFC 5480), RSA-PSS for RSA keys, PKCS#1 v1.5 only where PSS is not allowed.
+ * (RFC 5480), RSA-PSS for RSA keys, PKCS#1 v1.5 only where PSS is not allowed. Judged on the
+ * public key (the certificate's): the private key may be in a token, out of reach.
  */
 export function signatureSchemeFor(key: KeyObject, policy: AlgorithmPolicy): SignatureScheme {
+  if (key.type !== 'public') throw new TypeError('signatureSchemeFor takes a public key');
   const curve = key.asymmetricKeyDetails?.namedCurve;
   const preferences: SignatureScheme[] =
     key.asymmetricKeyType === 'ec'

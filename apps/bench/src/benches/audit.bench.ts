@@ -15,6 +15,7 @@ import {
   auditLogOrigin,
   formatCheckpoint,
   MerkleTree,
+  noteSignerFromKeyObject,
   signCheckpoint,
   verifyAuditExport,
   witnessKeyName,
@@ -209,7 +210,7 @@ async function measureAppending(
     },
     clock,
     origin: auditLogOrigin('KZ'),
-    privateKey: keys.log.privateKey,
+    signer: noteSignerFromKeyObject(keys.log.privateKey),
     certificatePem: keys.log.certificatePem,
   });
   // The gateway's defaults (poll 100 ms, a checkpoint each second while the log grows).
@@ -362,6 +363,8 @@ async function writeBenchExport(file: string, keys: BenchKeys, entries: number):
   const origin = auditLogOrigin('KZ');
   const witness = witnessKeyName('AZ');
   const checkpointCount = Math.ceil(entries / CHECKPOINT_EVERY_ENTRIES);
+  const logSigner = noteSignerFromKeyObject(keys.log.privateKey);
+  const witnessSigner = noteSignerFromKeyObject(keys.witness.privateKey);
   const start = Date.now() - entries * 2;
   const writer = await AuditExportWriter.open(createWriteStream(file), {
     format: AUDIT_EXPORT_FORMAT,
@@ -400,8 +403,8 @@ async function writeBenchExport(file: string, keys: BenchKeys, entries: number):
         rootHash: tree.root(),
         timestamp: new Date(start + tree.size * 2),
       });
-      const signed = signCheckpoint(body, keys.log.privateKey, origin);
-      const note = signCheckpoint(signed, keys.witness.privateKey, witness);
+      const signed = await signCheckpoint(body, logSigner, origin);
+      const note = await signCheckpoint(signed, witnessSigner, witness);
       await writer.checkpoint(
         note,
         previousSize === undefined
@@ -411,7 +414,7 @@ async function writeBenchExport(file: string, keys: BenchKeys, entries: number):
       previousSize = tree.size;
     }
   }
-  await writer.end({ name: origin, privateKey: keys.log.privateKey });
+  await writer.end({ name: origin, signer: logSigner });
   return checkpointCount;
 }
 

@@ -26,6 +26,7 @@ import { pkiPlanFromConfig } from '../../../cli/src/commands/pki-plan';
 import type { Bench } from '../bench.types';
 import { printTable } from '../table';
 import { contentCryptoPrimitives } from '../content-crypto-primitives';
+import { rawKeyPairs, type RawKeyPair } from '../raw-key-files';
 
 const MESSAGE_BYTES = 2048;
 const IN_FLIGHT = 64;
@@ -59,10 +60,10 @@ async function runIn(certsDir: string, budgetMs: number): Promise<Record<string,
   const trust = new FileTrustStore(certsDir, treaty);
   const kz = new FileKeyStore(certsDir, 'KZ');
   const az = new FileKeyStore(certsDir, 'AZ');
-  const [signatory, seal, encryption] = await Promise.all([
+  const [signatory, seal, [encryption]] = await Promise.all([
     kz.signatory('kz-mvd-deputy-minister'),
     kz.seal(),
-    az.encryption(),
+    az.decryption(),
   ]);
   const policy = treaty.agreement('MIG').algorithms;
   const message = messageOf(MESSAGE_BYTES);
@@ -94,7 +95,7 @@ async function runIn(certsDir: string, budgetMs: number): Promise<Record<string,
     { certificate: encryption.certificate },
     { keyTransport: 'rsa-oaep-sha256', contentEncryption: 'aes-256-cbc' },
   );
-  const scheme = signatureSchemeFor(signatory.privateKey, policy);
+  const scheme = signatureSchemeFor(signatory.certificate.publicKey, policy);
 
   const receipt: Receipt = {
     format: RECEIPT_FORMAT,
@@ -166,7 +167,11 @@ async function runIn(certsDir: string, budgetMs: number): Promise<Record<string,
 
   // The raw node:crypto primitives, on inputs of the sizes a seal and an open use them on:
   // signed attributes (≈ 200 bytes with the routing header), a 32-byte content key, 2 KiB.
-  const raw = rawPrimitives(signatory, encryption, scheme);
+  const [rawSignatory, rawEncryption] = await rawKeyPairs(certsDir, [
+    { party: 'KZ', key: { signatory: 'kz-mvd-deputy-minister' } },
+    { party: 'AZ', key: 'encryption' },
+  ]);
+  const raw = rawPrimitives(rawSignatory, rawEncryption, scheme);
   const primitive = async (op: () => unknown) => seq(() => Promise.resolve(op()));
   const rawSign = await primitive(raw.sign);
   const rawSignPool = await seq(raw.signPool);
@@ -282,10 +287,12 @@ function micros(name: string, m: Measured): Record<string, number> {
   return { [`${name}WallUs`]: round(m.usPerOp), [`${name}CpuUs`]: round(m.cpuUsPerOp) };
 }
 
-type Key = Awaited<ReturnType<FileKeyStore['seal']>>;
-
 /** node:crypto alone: each operation as a seal or an open runs it, and nothing around it. */
-function rawPrimitives(signer: Key, recipient: Key, scheme: ReturnType<typeof signatureSchemeFor>) {
+function rawPrimitives(
+  signer: RawKeyPair,
+  recipient: RawKeyPair,
+  scheme: ReturnType<typeof signatureSchemeFor>,
+) {
   const hash = scheme.endsWith('384') ? 'sha384' : 'sha256';
   const attributes = randomBytes(200);
   const signKey = { key: signer.privateKey, dsaEncoding: 'der' as const };

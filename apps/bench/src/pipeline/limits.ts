@@ -7,7 +7,6 @@ import type { MxgConfigService } from '@mxg/config';
 import { runMigrations } from '@mxg/database';
 import {
   FileDataKeyWrapper,
-  FileKeyStore,
   MESSAGE_FORMAT,
   type MessageHeader,
   sealMessageContent,
@@ -18,6 +17,7 @@ import type { SealedInsert } from '../../../gateway/src/exchange/store/exchange-
 import { insertMessagesStatement } from '../../../gateway/src/exchange/store/insert-messages.statement';
 import { envelopeEntry } from '../../../gateway/src/exchange/outbox-entries';
 import { contentCryptoPrimitives } from '../content-crypto-primitives';
+import { rawKeyPairs } from '../raw-key-files';
 import { CpuSampler } from './cpu-sampler';
 import { createBenchDatabase } from './gateway-processes';
 
@@ -66,16 +66,15 @@ export async function measureCrypto(
   certsDir: string,
   budgetMs: number,
 ): Promise<CryptoLimits> {
-  const kz = new FileKeyStore(certsDir, 'KZ');
-  const az = new FileKeyStore(certsDir, 'AZ');
-  const [signatory, seal, encryption] = await Promise.all([
-    kz.signatory('kz-mvd-deputy-minister'),
-    kz.seal(),
-    az.encryption(),
+  // The primitives alone, on the development key files (the gateway's keys are operations).
+  const [signatory, seal, encryption] = await rawKeyPairs(certsDir, [
+    { party: 'KZ', key: { signatory: 'kz-mvd-deputy-minister' } },
+    { party: 'KZ', key: 'seal' },
+    { party: 'AZ', key: 'encryption' },
   ]);
   const policy = config.treaty.agreement('MIG').algorithms;
-  const scheme = signatureSchemeFor(signatory.privateKey, policy);
-  const sealScheme = signatureSchemeFor(seal.privateKey, policy);
+  const scheme = signatureSchemeFor(signatory.certificate.publicKey, policy);
+  const sealScheme = signatureSchemeFor(seal.certificate.publicKey, policy);
   const attributes = randomBytes(SIGNED_ATTRIBUTES_BYTES);
   const signer = (s: SignatureScheme, key: KeyObject) => {
     const [hash, options] = signParameters(s);

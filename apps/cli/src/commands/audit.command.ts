@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import {
   AuditAppender,
   auditLogOrigin,
+  noteSignerFromKey,
   partyOfKeyName,
   verifyAuditExport,
   witnessKeyName,
@@ -19,10 +20,9 @@ import {
   certificateProfileProblem,
   loadAuditCheckpointCertificates,
   loadCertificatePem,
-  loadPrivateKey,
-  partyPkiPaths,
 } from '@mxg/pki';
 import { EXIT } from '../cli-errors';
+import { gatewayKeyStore } from './gateway-key-store';
 import { usageError } from './usage-error';
 
 /** `mxg audit verify` (offline) and `mxg audit export` (from a gateway's database). */
@@ -272,10 +272,10 @@ async function auditExport(
 ): Promise<void> {
   const { party, id } = config.gateway;
   const clock = new SystemClock();
-  const paths = partyPkiPaths(config.paths.certs, party).gateway.auditCheckpoint;
-  const certificatePem = (await loadCertificatePem(paths.certificate)).toString();
   // The gateway's audit key signs the export's statement: what makes it whole (#10.3).
-  const privateKey = await loadPrivateKey(paths.privateKey);
+  const key = await gatewayKeyStore(config).auditCheckpoint();
+  const certificatePem = key.certificate.toString();
+  const signer = noteSignerFromKey(key);
   const db = new Client({
     connectionString: config.databaseUrl,
     application_name: 'mxg-audit-export',
@@ -290,14 +290,14 @@ async function auditExport(
         ? await writeAuditExport(db, file, {
             origin: auditLogOrigin(party),
             certificatePem,
-            signer: { name: auditLogOrigin(party), privateKey },
+            signer: { name: auditLogOrigin(party), signer },
             clock,
           })
         : await writeWitnessedExport(db, file, {
             origin: auditLogOrigin(witnessedParty),
             witness: witnessKeyName(party),
             witnessCertificatePem: certificatePem,
-            signer: { name: witnessKeyName(party), privateKey },
+            signer: { name: witnessKeyName(party), signer },
             clock,
           });
     await db.query('COMMIT');

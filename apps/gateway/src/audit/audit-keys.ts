@@ -1,19 +1,17 @@
 import { existsSync } from 'node:fs';
-import type { KeyObject, X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import type { MxgConfigService } from '@mxg/config';
+import type { KeyStore } from '@mxg/envelope';
 import {
   AuditError,
   AuditErrorCode,
   auditLogOrigin,
   type AuditTrust,
+  noteSignerFromKey,
+  type NoteSigner,
   witnessKeyName,
 } from '@mxg/audit';
-import {
-  loadAuditCheckpointCertificates,
-  loadCertificatePem,
-  loadPrivateKey,
-  partyPkiPaths,
-} from '@mxg/pki';
+import { loadAuditCheckpointCertificates, loadCertificatePem, partyPkiPaths } from '@mxg/pki';
 
 /** This gateway's audit identity and whom it trusts to speak for its peers' audit logs. */
 export interface AuditKeys {
@@ -21,7 +19,8 @@ export interface AuditKeys {
   readonly origin: string;
   /** Our name when countersigning peers' checkpoints, e.g. `mxg.kz/witness`. */
   readonly witnessName: string;
-  readonly privateKey: KeyObject;
+  /** The audit-checkpoint key as an operation, from the gateway's key store. */
+  readonly signer: NoteSigner;
   readonly certificatePem: string;
   /**
    * Every party's CA certificate present in the certificates directory, and each party's
@@ -33,19 +32,17 @@ export interface AuditKeys {
 }
 
 /**
- * Loads the audit-checkpoint key of `mxg pki init`'s layout; fails start-up when it is missing
- * or is not an audit-checkpoint certificate. A peer's audit key is pinned to the certificates at
+ * Takes the audit-checkpoint key from the key store (files of `mxg pki init`'s layout, or a
+ * token); fails start-up when it is missing or its certificate is not an audit-checkpoint one. A peer's audit key is pinned to the certificates at
  * `certs/<peer>/gateway/audit-checkpoint.cert.pem` (and `superseded/` beside it); without them,
  * any audit-checkpoint certificate the peer's CA issued may sign for it.
  */
-export async function loadAuditKeys(config: MxgConfigService): Promise<AuditKeys> {
+export async function loadAuditKeys(config: MxgConfigService, keys: KeyStore): Promise<AuditKeys> {
   const { party } = config.gateway;
   const certsDir = config.paths.certs;
   const paths = partyPkiPaths(certsDir, party).gateway.auditCheckpoint;
-  const [privateKey, certificate] = await Promise.all([
-    loadPrivateKey(paths.privateKey),
-    loadCertificatePem(paths.certificate),
-  ]);
+  const key = await keys.auditCheckpoint();
+  const certificate = key.certificate;
   const trustedCas: X509Certificate[] = [];
   const pinned = new Map<string, X509Certificate[]>();
   const warnings: string[] = [];
@@ -80,7 +77,7 @@ export async function loadAuditKeys(config: MxgConfigService): Promise<AuditKeys
   return {
     origin: auditLogOrigin(party),
     witnessName: witnessKeyName(party),
-    privateKey,
+    signer: noteSignerFromKey(key),
     certificatePem: certificate.toString(),
     trust: { trustedCas, pinned },
     warnings,

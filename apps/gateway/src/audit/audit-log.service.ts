@@ -48,7 +48,7 @@ export class AuditLogService implements OnApplicationBootstrap, OnApplicationShu
       },
       clock,
       origin: keys.origin,
-      privateKey: keys.privateKey,
+      signer: keys.signer,
       certificatePem: keys.certificatePem,
     });
     for (const warning of keys.warnings) this.logger.warn(warning);

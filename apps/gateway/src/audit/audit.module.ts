@@ -3,7 +3,10 @@ import { DataSource } from 'typeorm';
 import { MxgConfigService } from '@mxg/config';
 import { Clock } from '@mxg/core';
 import { AuditAppender, AuditWitness } from '@mxg/audit';
+import type { KeyStore } from '@mxg/envelope';
 import { AuthModule } from '../auth/auth.module';
+import { KEY_STORE } from '../keys/keys.constants';
+import { KeysModule } from '../keys/keys.module';
 import { AUDIT_KEYS } from './audit.constants';
 import { AuditController } from './audit.controller';
 import { type AuditKeys, loadAuditKeys } from './audit-keys';
@@ -18,10 +21,14 @@ import { WitnessController } from './witness.controller';
  * background; auditors query it; peers' logs are witnessed here.
  */
 @Module({
-  imports: [AuthModule],
+  imports: [AuthModule, KeysModule],
   controllers: [AuditController, WitnessController],
   providers: [
-    { provide: AUDIT_KEYS, inject: [MxgConfigService], useFactory: loadAuditKeys },
+    {
+      provide: AUDIT_KEYS,
+      inject: [MxgConfigService, KEY_STORE],
+      useFactory: (config: MxgConfigService, keys: KeyStore) => loadAuditKeys(config, keys),
+    },
     {
       provide: AuditAppender,
       inject: [DataSource, Clock],
@@ -40,7 +47,7 @@ import { WitnessController } from './witness.controller';
           db: dataSource,
           transaction: (work) => dataSource.transaction((manager) => work(manager)),
           name: keys.witnessName,
-          privateKey: keys.privateKey,
+          signer: keys.signer,
           certificatePem: keys.certificatePem,
           trust: keys.trust,
           clock,

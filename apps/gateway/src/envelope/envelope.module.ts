@@ -1,7 +1,8 @@
 import { Logger, Module } from '@nestjs/common';
 import { MxgConfigService } from '@mxg/config';
-import { FileDataKeyWrapper, FileKeyStore, FileTrustStore } from '@mxg/envelope';
-import { DATA_KEY_WRAPPER, KEY_STORE, TRUST_STORE } from './envelope.constants';
+import { FileDataKeyWrapper, FileTrustStore } from '@mxg/envelope';
+import { KeysModule } from '../keys/keys.module';
+import { DATA_KEY_WRAPPER, TRUST_STORE } from './envelope.constants';
 import { EnvelopeService } from './envelope.service';
 
 /**
@@ -9,6 +10,7 @@ import { EnvelopeService } from './envelope.service';
  * of stored messages' data keys (MIG-11.4).
  */
 @Module({
+  imports: [KeysModule],
   providers: [
     {
       provide: TRUST_STORE,
@@ -21,12 +23,6 @@ import { EnvelopeService } from './envelope.service';
           log: (level, message) => logger[level](message),
         });
       },
-    },
-    {
-      provide: KEY_STORE,
-      inject: [MxgConfigService],
-      useFactory: (config: MxgConfigService) =>
-        new FileKeyStore(config.paths.certs, config.gateway.party),
     },
     {
       // Loaded before the gateway starts: without its KEK it could neither store nor read

@@ -6,7 +6,6 @@ import { Clock } from '@mxg/core';
 import {
   agreementPolicy,
   EnvelopeError,
-  type KeyPair,
   type KeyStore,
   type MxgMessage,
   type OpenedEnvelope,
@@ -16,12 +15,14 @@ import {
   type RoutingHeaderMode,
   type SealedEnvelope,
   sealEnvelope,
+  type SigningKey,
   signReceipt,
   type TransportHeader,
   type TrustStore,
 } from '@mxg/envelope';
 import { checkMessageBody } from '@mxg/messages';
-import { KEY_STORE, TRUST_STORE } from './envelope.constants';
+import { KEY_STORE } from '../keys/keys.constants';
+import { TRUST_STORE } from './envelope.constants';
 
 /** Envelopes one content key encrypts at most (AES-256-CBC with random IVs: far below its limits). */
 const CONTENT_KEY_MAX_USES = 100_000;
@@ -67,7 +68,7 @@ export class EnvelopeService {
    */
   async seal(
     message: MxgMessage,
-    signatory: KeyPair | { signedData: Uint8Array; signatoryId: string },
+    signatory: SigningKey | { signedData: Uint8Array; signatoryId: string },
     options: { readonly routingHeader?: RoutingHeaderMode } = {},
   ): Promise<SealedEnvelope> {
     const recipient = this.trust.party(message.header.to.party).encryption;

@@ -1,14 +1,7 @@
-import {
-  KeyObject,
-  constants,
-  createHash,
-  createPublicKey,
-  sign,
-  verify,
-  type SignPrivateKeyInput,
-} from 'node:crypto';
+import { KeyObject, createHash, createPublicKey, verify } from 'node:crypto';
 import { AuditError, AuditErrorCode } from '../audit-error';
 import { parseCheckpoint, type Checkpoint } from './checkpoint';
+import { noteSignatureOptions, type NoteSigner } from './note-signer';
 import {
   formatSignedNote,
   isValidKeyName,
@@ -16,8 +9,6 @@ import {
   type NoteSignature,
   type SignedNote,
 } from './signed-note';
-
-type SignatureOptions = Omit<SignPrivateKeyInput, 'key'>;
 
 /**
  * Key ID = SHA-256(SPKI DER)[:4], as signed-note prescribes for ECDSA (type 0x02,
@@ -33,12 +24,16 @@ export function checkpointKeyId(key: KeyObject): string {
  * Adds a signature by `keyName` over the note text to `note` (a bare checkpoint body or an
  * already signed note) and returns the signed note. A witness cosignature is just another line.
  */
-export function signCheckpoint(note: string, privateKey: KeyObject, keyName: string): string {
+export async function signCheckpoint(
+  note: string,
+  signer: NoteSigner,
+  keyName: string,
+): Promise<string> {
   const signed: SignedNote = note.includes('\n\n')
     ? parseSignedNote(note)
     : { body: note, signatures: [] };
   parseCheckpoint(signed.body); // never sign anything but a canonical checkpoint
-  return addNoteSignature(signed, privateKey, keyName);
+  return addNoteSignature(signed, signer, keyName);
 }
 
 /**
@@ -46,14 +41,14 @@ export function signCheckpoint(note: string, privateKey: KeyObject, keyName: str
  * checkpoint, an export statement — each of which its caller has checked, so that one key's
  * signatures on two kinds of note can never be taken for one another.
  */
-export function addNoteSignature(
+export async function addNoteSignature(
   signed: SignedNote,
-  privateKey: KeyObject,
+  signer: NoteSigner,
   keyName: string,
-): string {
+): Promise<string> {
   if (!isValidKeyName(keyName)) malformed('key name must be non-empty, without spaces or "+"');
-  if (privateKey.type !== 'private') unsupported('signing needs a private key');
-  const keyId = checkpointKeyId(privateKey);
+  noteSignatureOptions(signer.publicKey); // refuses a key type notes are not signed with
+  const keyId = checkpointKeyId(signer.publicKey);
   if (signed.signatures.some((s) => s.keyName === keyName && s.keyId === keyId)) {
     throw new AuditError(AuditErrorCode.CheckpointAlreadySigned, `already signed by ${keyName}`, {
       keyName,
@@ -62,10 +57,8 @@ export function addNoteSignature(
   }
   let signature: Buffer;
   try {
-    signature = sign('sha256', Buffer.from(signed.body), {
-      key: privateKey,
-      ...options(privateKey),
-    });
+    const bytes = await signer.sign(Buffer.from(signed.body));
+    signature = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   } catch (error) {
     // e.g. an RSA-PSS key whose parameters pin a hash other than SHA-256
     if (error instanceof AuditError) throw error;
@@ -105,26 +98,12 @@ export function noteSignatureVerifies(
 ): boolean {
   const key = publicKeyOf(publicKey);
   try {
-    return verify('sha256', Buffer.from(body), { key, ...options(key) }, signature.signature);
+    const options = noteSignatureOptions(key);
+    return verify('sha256', Buffer.from(body), { key, ...options }, signature.signature);
   } catch (error) {
     if (error instanceof AuditError) throw error;
     return false; // a malformed DER signature throws on some OpenSSL builds
   }
-}
-
-function options(key: KeyObject): SignatureOptions {
-  const type = key.asymmetricKeyType;
-  const details = key.asymmetricKeyDetails;
-  if (type === 'ec') {
-    if (details?.namedCurve !== 'prime256v1') unsupported('EC keys must be P-256');
-    return { dsaEncoding: 'der' };
-  }
-  if (type === 'rsa' || type === 'rsa-pss') {
-    if ((details?.modulusLength ?? 0) < 2048) unsupported('RSA keys need at least 2048 bits');
-    // Salt as long as the digest (RFC 8017 §9.1 recommendation); fixed so verify is exact.
-    return { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 };
-  }
-  return unsupported(`unsupported key type ${type ?? key.type}`);
 }
 
 function publicKeyOf(key: KeyObject): KeyObject {

@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import type { NoteSigner } from './note-signer';
 import { AuditError, AuditErrorCode } from '../audit-error';
 import { verifyConsistency } from '../merkle/verify-consistency';
 import type { Checkpoint } from './checkpoint';
@@ -12,7 +13,7 @@ export interface CheckpointVerifier {
 
 export interface CheckpointSigner {
   readonly name: string;
-  readonly privateKey: KeyObject;
+  readonly signer: NoteSigner;
 }
 
 export interface CosignedCheckpoint {
@@ -36,13 +37,13 @@ export interface CosignedCheckpoint {
  *  - AUDIT_CHECKPOINT_TIME_INVALID for a checkpoint older than the last one seen.
  * The witness's own clock is not consulted here.
  */
-export function cosignCheckpoint(
+export async function cosignCheckpoint(
   previous: Checkpoint | undefined,
   note: string,
   consistencyProof: readonly Uint8Array[],
   log: CheckpointVerifier,
   witness: CheckpointSigner,
-): CosignedCheckpoint {
+): Promise<CosignedCheckpoint> {
   const next = verifyCheckpointSignature(note, log.publicKey, log.name);
   // tlog-checkpoint: the log's key name should match the origin; we insist, so that a key
   // trusted for one log cannot vouch for another.
@@ -96,5 +97,5 @@ export function cosignCheckpoint(
       );
     }
   }
-  return { note: signCheckpoint(note, witness.privateKey, witness.name), checkpoint: next };
+  return { note: await signCheckpoint(note, witness.signer, witness.name), checkpoint: next };
 }

@@ -1,7 +1,8 @@
-import { createHash, type KeyObject } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { parseCheckpoint } from '../checkpoint/checkpoint';
+import type { NoteSigner } from '../checkpoint/note-signer';
 import { parseSignedNote } from '../checkpoint/signed-note';
 import { emptyRootHash } from '../merkle/rfc6962-hash';
 import type { ExportHeaderLine, ExportLine } from './audit-export-format';
@@ -10,7 +11,7 @@ import { signExportStatement } from './export-statement';
 /** The key that signs an export's statement: the log's (its origin), or a witness's. */
 export interface ExportSigner {
   readonly name: string;
-  readonly privateKey: KeyObject;
+  readonly signer: NoteSigner;
 }
 
 export interface AuditExportSummary {
@@ -82,7 +83,7 @@ export class AuditExportWriter {
         `export header announced ${header.treeSize} entries and ${header.checkpoints} checkpoints, wrote ${treeSize} and ${this.checkpointCount}`,
       );
     }
-    const note = signExportStatement(
+    const note = await signExportStatement(
       {
         format: header.format,
         origin: header.origin,
@@ -92,7 +93,7 @@ export class AuditExportWriter {
         exportedAt: new Date(header.exportedAt),
         linesDigest: this.digest.digest(),
       },
-      signer.privateKey,
+      signer.signer,
       signer.name,
     );
     await this.write({ kind: 'statement', note }, false);

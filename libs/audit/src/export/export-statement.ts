@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto';
+import type { NoteSigner } from '../checkpoint/note-signer';
 import { AuditError, AuditErrorCode } from '../audit-error';
 import { addNoteSignature } from '../checkpoint/checkpoint-signature';
 import { HASH_SIZE } from '../merkle/rfc6962-hash';
@@ -93,12 +93,12 @@ export function parseExportStatement(body: string): ExportStatement {
 /** The statement as a signed note, by `keyName` (the log's origin, or the witness's name). */
 export function signExportStatement(
   statement: ExportStatement,
-  privateKey: KeyObject,
+  signer: NoteSigner,
   keyName: string,
-): string {
+): Promise<string> {
   return addNoteSignature(
     { body: formatExportStatement(statement), signatures: [] },
-    privateKey,
+    signer,
     keyName,
   );
 }

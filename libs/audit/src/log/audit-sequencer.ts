@@ -1,8 +1,9 @@
-import { createHash, type KeyObject, X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import type { Clock } from '@mxg/core';
 import { AuditError, AuditErrorCode } from '../audit-error';
 import { formatCheckpoint } from '../checkpoint/checkpoint';
 import { signCheckpoint } from '../checkpoint/checkpoint-signature';
+import type { NoteSigner } from '../checkpoint/note-signer';
 import { MerkleTree } from '../merkle/merkle-tree';
 import {
   insertCertificate,
@@ -27,9 +28,9 @@ export interface SqlSession extends SqlClient {
 export interface AuditSequencerOptions {
   connect(): Promise<SqlSession>;
   clock: Clock;
-  /** The log's identity (`mxg.kz/audit`), its audit-checkpoint private key and certificate. */
+  /** The log's identity (`mxg.kz/audit`), its audit-checkpoint key (an operation) and certificate. */
   origin: string;
-  privateKey: KeyObject;
+  signer: NoteSigner;
   /** Stored with each checkpoint, so that exports carry every key the log ever signed with. */
   certificatePem: string;
   batchSize?: number;
@@ -56,7 +57,7 @@ export class AuditSequencer {
   constructor(private readonly options: AuditSequencerOptions) {
     this.batchSize = options.batchSize ?? 2000;
     this.certificate = new X509Certificate(options.certificatePem);
-    if (!this.certificate.checkPrivateKey(options.privateKey)) {
+    if (!this.certificate.publicKey.equals(options.signer.publicKey)) {
       throw new AuditError(
         AuditErrorCode.CheckpointKeyUnsupported,
         'the audit-checkpoint private key does not match its certificate',
@@ -160,7 +161,7 @@ export class AuditSequencer {
       treeSize: tree.size,
       rootHash,
       signedAt,
-      note: signCheckpoint(body, this.options.privateKey, this.options.origin),
+      note: await signCheckpoint(body, this.options.signer, this.options.origin),
       certificate: this.certificateSha256,
     };
     await insertCheckpoint(session, checkpoint);

@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, type KeyObject, X509Certificate } from 'node:crypto';
+import { createHash, type KeyObject, X509Certificate } from 'node:crypto';
 import type { Clock } from '@mxg/core';
 import { AuditError, AuditErrorCode } from '../audit-error';
 import { parseCheckpoint, type Checkpoint } from '../checkpoint/checkpoint';
@@ -25,6 +25,7 @@ import {
   type WitnessRefusal,
 } from '../store/audit-log.repository';
 import type { SqlClient } from '@mxg/database';
+import type { NoteSigner } from '../checkpoint/note-signer';
 import type { WitnessedHead, WitnessRequest, WitnessResponse } from './witness.types';
 
 export interface AuditWitnessOptions {
@@ -33,7 +34,7 @@ export interface AuditWitnessOptions {
   transaction<T>(work: (db: SqlClient) => Promise<T>): Promise<T>;
   /** Our witness key name (`mxg.az/witness`), key and certificate. */
   name: string;
-  privateKey: KeyObject;
+  signer: NoteSigner;
   certificatePem: string;
   /** Whose audit keys may sign a log's checkpoints: the parties' CAs, each party's pinned keys. */
   trust: AuditTrust;
@@ -68,7 +69,7 @@ export class AuditWitness {
   constructor(private readonly options: AuditWitnessOptions) {
     this.certificate = new X509Certificate(options.certificatePem);
     this.certificateSha256 = createHash('sha256').update(this.certificate.raw).digest();
-    this.publicKey = createPublicKey(options.privateKey);
+    this.publicKey = options.signer.publicKey;
   }
 
   async lastSeen(origin: string): Promise<WitnessedHead | undefined> {
@@ -84,7 +85,7 @@ export class AuditWitness {
    * AUDIT_CHECKPOINT_INCONSISTENT, a fork, kept in `audit_witness_refusals` first.
    */
   async witness(request: WitnessRequest): Promise<WitnessResponse> {
-    const { name, privateKey, certificatePem, clock } = this.options;
+    const { name, signer, certificatePem, clock } = this.options;
     const { note, checkpoint, certificate } = this.authenticate(request);
     const origin = checkpoint.origin;
     const proof = request.consistency.map((h) => Buffer.from(h, 'base64'));
@@ -147,12 +148,12 @@ export class AuditWitness {
           lastSize,
         );
       }
-      const cosigned = cosignCheckpoint(
+      const cosigned = await cosignCheckpoint(
         previous && parseCheckpoint(parseSignedNote(previous.note).body),
         note,
         proof,
         { name: origin, publicKey: certificate.publicKey },
-        { name, privateKey },
+        { name, signer },
       );
       const now = clock.now();
       await insertCertificate(db, logCertificate, origin, certificate.toString(), now);

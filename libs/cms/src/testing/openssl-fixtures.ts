@@ -3,6 +3,12 @@ import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  decrypterFromKeyObject,
+  signerFromKeyObject,
+  type CmsKeyDecrypter,
+  type CmsSigner,
+} from '../key-operations';
 
 /**
  * Test PKI made fresh on every run with the OpenSSL CLI, so that nothing checked in can go
@@ -16,6 +22,16 @@ export interface Credential {
   readonly certDer: Uint8Array;
   readonly certificate: X509Certificate;
   readonly privateKey: KeyObject;
+}
+
+/** The credential's key as a signing operation, as signCms takes it. */
+export function signerOf(credential: Credential): CmsSigner {
+  return signerFromKeyObject(credential.certificate, credential.privateKey);
+}
+
+/** The credential's key as a key-transport decryption, as decryptCms takes it. */
+export function decrypterOf(credential: Credential): CmsKeyDecrypter {
+  return decrypterFromKeyObject(credential.certificate, credential.privateKey);
 }
 
 export interface CmsFixtures {

@@ -4,7 +4,7 @@ import type { AlgorithmPolicy, TreatyRegistry } from '@mxg/config';
 import canonicalize from 'canonicalize';
 import { EnvelopeError } from '../envelope.errors';
 import { signatureSchemeFor } from '../signature-scheme';
-import type { KeyPair, TrustStore } from '../trust/trust-store';
+import type { SigningKey, TrustStore } from '../trust/trust-store';
 import { firstFailure, type LayerReport } from '../verify/layer-report';
 import { verifySignedLayer } from '../verify/verify-signed-layer';
 
@@ -54,13 +54,13 @@ export type Receipt = z.infer<typeof receiptSchema>;
 
 export async function signReceipt(
   receipt: Receipt,
-  seal: KeyPair,
+  seal: SigningKey,
   policy: AlgorithmPolicy,
   signingTime: Date,
 ): Promise<Uint8Array> {
   const content = Buffer.from(canonicalize(receiptSchema.parse(receipt))!, 'utf8');
   return signCms(content, seal, {
-    scheme: signatureSchemeFor(seal.privateKey, policy),
+    scheme: signatureSchemeFor(seal.certificate.publicKey, policy),
     signingTime,
   });
 }

@@ -1,4 +1,5 @@
-import type { KeyObject, X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
+import type { CmsKeyDecrypter, CmsSigner } from '@mxg/cms';
 
 /** What this gateway trusts about one party: its CA, its CRL, its gateway's certificates. */
 export interface PartyTrust {
@@ -27,20 +28,29 @@ export interface TrustStore {
   signatoryCertificate(signatoryId: string): X509Certificate | undefined;
 }
 
-/** A certificate with the private key that goes with it. */
-export interface KeyPair {
+/** A signing key of this gateway's: its certificate and its one operation, never the key. */
+export interface SigningKey extends CmsSigner {
   readonly certificate: X509Certificate;
-  readonly privateKey: KeyObject;
+}
+
+/** A key-transport (encryption) key of this gateway's: its certificate and its unwrap operation. */
+export interface DecryptionKey extends CmsKeyDecrypter {
+  readonly certificate: X509Certificate;
 }
 
 /**
- * Access to this gateway's own private keys — the only door to them, so that an HSM (PKCS#11)
- * can replace files without touching the envelope code. Implementations keep keys parsed.
+ * This gateway's private keys as operations — the only door to them, and a door that never
+ * hands a key out, so that an HSM (PKCS#11) can stand behind it as well as files.
+ * Implementations keep keys loaded (or token sessions open) between calls.
  */
 export interface KeyStore {
   readonly party: string;
-  seal(): Promise<KeyPair>;
-  encryption(): Promise<KeyPair>;
+  /** The gateway seal: the newest key generation whose certificate is in force now. */
+  seal(): Promise<SigningKey>;
+  /** Every encryption key generation held, newest first: envelopes to any of them open. */
+  decryption(): Promise<readonly DecryptionKey[]>;
+  /** The key that signs this gateway's audit-log checkpoints, witness cosignatures and exports. */
+  auditCheckpoint(): Promise<SigningKey>;
   /** The key the gateway holds for a signatory of its own party (JSON submissions). */
-  signatory(signatoryId: string): Promise<KeyPair>;
+  signatory(signatoryId: string): Promise<SigningKey>;
 }
