@@ -1,4 +1,5 @@
 import forge from 'node-forge';
+import type { OaepHash } from '@mxg/cms';
 
 /** node-forge's PKCS#1 module; @types/node-forge does not declare it. */
 interface ForgePkcs1 {
@@ -9,8 +10,6 @@ interface ForgePkcs1 {
   ): string;
 }
 const pkcs1 = (forge as unknown as { pkcs1: ForgePkcs1 }).pkcs1;
-
-export type OaepHash = 'sha1' | 'sha256' | 'sha384' | 'sha512';
 
 /**
  * RSAES-OAEP decoding (RFC 8017 §7.1.2 step 3, EME-OAEP) of the encoded message a token's raw

@@ -13,3 +13,4 @@ export {
 } from './generate-token-key';
 export { gatewayKeyLabel, signatoryKeyLabel, tokenKeyLabel } from './token-key-labels';
 export { TokenKeyHolder } from './token-key-holder';
+export { openKeyStore, type ClosableKeyStore, type OpenKeyStoreOptions } from './open-key-store';

@@ -1,6 +1,7 @@
 import { randomBytes, verify, type X509Certificate } from 'node:crypto';
 import * as pkcs11js from 'pkcs11js';
-import { EnvelopeError } from '@mxg/envelope';
+import { SystemClock, type Clock } from '@mxg/core';
+import { EnvelopeError, newestInForce, type KeyGeneration, type KeyStore } from '@mxg/envelope';
 import { keyGenerations, loadCertificatePem, partyPkiPaths } from '@mxg/pki';
 import { Pkcs11Token, type Pkcs11TokenOptions } from './pkcs11-token';
 import { TokenDecryptionKey } from './token-decryption-key';
@@ -12,30 +13,47 @@ export interface Pkcs11KeyStoreOptions extends Pkcs11TokenOptions {
   /** Where the party's certificates are (public; they stay files). */
   readonly certsDir: string;
   readonly party: string;
-  /** The gateway's clock, for "the seal generation in force now". */
-  readonly now?: () => Date;
+  /** Decides which seal generation is in force; the gateway's clock. */
+  readonly clock?: Clock;
+  /**
+   * How often the certificates directory is looked at again for new seal and encryption
+   * generations while the gateway runs, in milliseconds. Default 10 s.
+   */
+  readonly rescanMs?: number;
 }
+
+type Rotating = 'seal' | 'encryption';
 
 /**
  * This gateway's keys in a PKCS#11 token (an HSM; SoftHSM2 in development and tests). Keys are
  * found by CKA_LABEL and used through the token's operations: nothing private is ever read out,
- * and the keys are generated non-extractable (`mxg pki init --pkcs11`). Certificates stay files.
+ * and `mxg pki init --pkcs11` generates them non-extractable. Certificates stay files.
  *
  * Opening it checks every gateway key (each seal and encryption generation, the audit-checkpoint
  * key) against its certificate, so a token holding the wrong key stops the gateway at start
- * (KEY_NOT_AVAILABLE) rather than at its first message. Signatory keys are checked the same way
- * when first asked for.
+ * (KEY_NOT_AVAILABLE) rather than at its first message. Signatory keys, and generations that
+ * appear while it runs, are checked the same way when first used.
  */
-export class Pkcs11KeyStore {
+export class Pkcs11KeyStore implements KeyStore {
   private readonly signatories = new Map<string, Promise<TokenSigningKey>>();
+  private readonly generations: Record<
+    Rotating,
+    KeyGeneration<TokenSigningKey | TokenDecryptionKey>[]
+  >;
+  private readonly scanned: Record<Rotating, number>;
+  private readonly clock: Clock;
 
   private constructor(
     private readonly token: Pkcs11Token,
     private readonly options: Pkcs11KeyStoreOptions,
-    private readonly seals: readonly TokenSigningKey[],
-    private readonly decryptions: readonly TokenDecryptionKey[],
+    seals: KeyGeneration<TokenSigningKey>[],
+    decryptions: KeyGeneration<TokenDecryptionKey>[],
     private readonly checkpoint: TokenSigningKey,
-  ) {}
+  ) {
+    this.generations = { seal: seals, encryption: decryptions };
+    this.scanned = { seal: Date.now(), encryption: Date.now() };
+    this.clock = options.clock ?? new SystemClock();
+  }
 
   get party(): string {
     return this.options.party;
@@ -47,7 +65,7 @@ export class Pkcs11KeyStore {
     try {
       const seals = await Promise.all(
         generationsOf(paths.seal.certificate, keyGenerations(paths.seal), 'seal', options).map(
-          (certificate) => signingKey(token, certificate, gatewayKeyLabel(certificate), options),
+          (certificate) => signingGeneration(token, certificate, options),
         ),
       );
       const decryptions = await Promise.all(
@@ -56,9 +74,7 @@ export class Pkcs11KeyStore {
           keyGenerations(paths.encryption),
           'encryption',
           options,
-        ).map((certificate) =>
-          decryptionKey(token, certificate, gatewayKeyLabel(certificate), options),
-        ),
+        ).map((certificate) => decryptionGeneration(token, certificate, options)),
       );
       const checkpoint = await signingKey(
         token,
@@ -74,15 +90,15 @@ export class Pkcs11KeyStore {
   }
 
   /** The newest seal generation in force now (the newest of all when none is: checks refuse it). */
-  seal(): Promise<TokenSigningKey> {
-    const now = (this.options.now ?? (() => new Date()))();
-    const inForce = this.seals.filter(({ certificate }) => isInForce(certificate, now));
-    return Promise.resolve((inForce.length > 0 ? inForce : this.seals).at(-1)!);
+  async seal(): Promise<TokenSigningKey> {
+    await this.rescan('seal');
+    return newestInForce(this.generations.seal, this.clock.now()).key as TokenSigningKey;
   }
 
-  /** Every encryption generation held: an envelope may be encrypted to any of them. */
-  decryption(): Promise<readonly TokenDecryptionKey[]> {
-    return Promise.resolve(this.decryptions);
+  /** Every encryption generation held, newest first: an envelope to any of them opens. */
+  async decryption(): Promise<readonly TokenDecryptionKey[]> {
+    await this.rescan('encryption');
+    return [...this.generations.encryption].reverse().map((g) => g.key as TokenDecryptionKey);
   }
 
   auditCheckpoint(): Promise<TokenSigningKey> {
@@ -111,10 +127,69 @@ export class Pkcs11KeyStore {
   close(): void {
     this.token.close();
   }
+
+  /**
+   * Takes in generations whose certificates appeared since the last look (a rotation while the
+   * gateway runs), at most every `rescanMs`; one whose key is not in the token, or not the
+   * certificate's, is left out until it is.
+   */
+  private async rescan(which: Rotating): Promise<void> {
+    const now = Date.now();
+    if (now - this.scanned[which] < (this.options.rescanMs ?? 10_000)) return;
+    this.scanned[which] = now;
+    const gateway = partyPkiPaths(this.options.certsDir, this.party).gateway;
+    const known = this.generations[which];
+    const fresh = keyGenerations(which === 'seal' ? gateway.seal : gateway.encryption)
+      .map((g) => g.certificate)
+      .filter((path) => !known.some((g) => g.path === path));
+    if (fresh.length === 0) return;
+    const load = which === 'seal' ? signingGeneration : decryptionGeneration;
+    const added = await Promise.all(
+      fresh.map((path) => load(this.token, path, this.options).catch(() => undefined)),
+    );
+    const all = [...known, ...added.filter((g) => g !== undefined)];
+    // In the layout's order (ascending generation), as keyGenerations lists them.
+    const order = keyGenerations(which === 'seal' ? gateway.seal : gateway.encryption).map(
+      (g) => g.certificate,
+    );
+    all.sort((a, b) => order.indexOf(a.path) - order.indexOf(b.path));
+    this.generations[which] = all;
+  }
 }
 
-function isInForce(certificate: X509Certificate, now: Date): boolean {
-  return new Date(certificate.validFrom) <= now && now <= new Date(certificate.validTo);
+async function signingGeneration(
+  token: Pkcs11Token,
+  certificatePath: string,
+  options: Pkcs11KeyStoreOptions,
+): Promise<KeyGeneration<TokenSigningKey>> {
+  const key = await signingKey(token, certificatePath, gatewayKeyLabel(certificatePath), options);
+  return generationOf(certificatePath, key);
+}
+
+async function decryptionGeneration(
+  token: Pkcs11Token,
+  certificatePath: string,
+  options: Pkcs11KeyStoreOptions,
+): Promise<KeyGeneration<TokenDecryptionKey>> {
+  const key = await decryptionKey(
+    token,
+    certificatePath,
+    gatewayKeyLabel(certificatePath),
+    options,
+  );
+  return generationOf(certificatePath, key);
+}
+
+function generationOf<K extends { readonly certificate: X509Certificate }>(
+  path: string,
+  key: K,
+): KeyGeneration<K> {
+  return {
+    path,
+    notBefore: new Date(key.certificate.validFrom).getTime(),
+    notAfter: new Date(key.certificate.validTo).getTime(),
+    key,
+  };
 }
 
 function generationsOf(

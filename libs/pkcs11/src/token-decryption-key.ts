@@ -1,7 +1,8 @@
 import type { X509Certificate } from 'node:crypto';
 import * as pkcs11js from 'pkcs11js';
-import { CmsError } from '@mxg/cms';
-import { decodeEmeOaep, type OaepHash } from './eme-oaep';
+import { CmsError, type OaepHash } from '@mxg/cms';
+import type { DecryptionKey } from '@mxg/envelope';
+import { decodeEmeOaep } from './eme-oaep';
 import { isPkcs11Error } from './pkcs11-module';
 import type { Pkcs11Token } from './pkcs11-token';
 
@@ -30,7 +31,7 @@ const PARAMETERS_REFUSED = [
  * the EME-OAEP decoding runs here (`decodeEmeOaep`, node-forge). Either way the private key
  * never leaves the token; the refusal is remembered per hash, so it is asked once.
  */
-export class TokenDecryptionKey {
+export class TokenDecryptionKey implements DecryptionKey {
   private readonly tokenOaep = new Map<OaepHash, boolean>();
 
   constructor(

@@ -1,6 +1,7 @@
 import { createHash, type X509Certificate } from 'node:crypto';
 import * as pkcs11js from 'pkcs11js';
 import { CmsError, type SignatureScheme } from '@mxg/cms';
+import type { SigningKey } from '@mxg/envelope';
 import { ecdsaSignatureToDer } from './ecdsa-signature';
 import type { Pkcs11Token } from './pkcs11-token';
 
@@ -19,7 +20,7 @@ const PSS_SHA256: pkcs11js.RsaPSS = {
  * A signing key that stays in a PKCS#11 token: `sign` hands the token the data (RSA) or its
  * digest (ECDSA, CKM_ECDSA signs a hash) and gets the signature back.
  */
-export class TokenSigningKey {
+export class TokenSigningKey implements SigningKey {
   constructor(
     private readonly token: Pkcs11Token,
     private readonly privateKey: pkcs11js.Handle,
