@@ -18,9 +18,11 @@ export {
   crlDistributionPointUrls,
   crlEndpointPath,
 } from './crl-distribution-point';
-export { createRootCa, issueCertificate } from './issue-certificate';
+export { certifyPublicKey, createRootCa, issueCertificate } from './issue-certificate';
 export type {
   CertificateAuthority,
+  CertifiedPublicKey,
+  CertifyPublicKeyOptions,
   IssueCertificateOptions,
   IssuedCertificate,
 } from './issue-certificate';
@@ -33,7 +35,7 @@ export { initPki } from './pki-init';
 export type { PkiInitReport } from './pki-init';
 export { partyPkiPaths } from './pki-layout';
 export type { CertificateKeyPaths, PartyPkiPaths } from './pki-layout';
-export type { PkiInitOptions, PkiPartyPlan, PkiSignatoryPlan } from './pki-plan';
+export type { ExternalKeyHolder, PkiInitOptions, PkiPartyPlan, PkiSignatoryPlan } from './pki-plan';
 export { revokeCertificate } from './pki-revoke';
 export { rotateKey } from './pki-rotate';
 export type { RotatableKey, RotateKeyOptions, RotateKeyResult } from './pki-rotate';

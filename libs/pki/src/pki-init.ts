@@ -1,7 +1,7 @@
-import type { X509Certificate } from 'node:crypto';
+import type { KeyObject, X509Certificate } from 'node:crypto';
 import { mkdir, rename } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
-import { emptyCaDatabase, readCaDatabase, writeCaDatabase } from './ca-database';
+import { emptyCaDatabase, readCaDatabase, writeCaDatabase, type IssuedEntry } from './ca-database';
 import { isIssuedBy, isSelfSignedCa, loadCertificateAuthority } from './certificate-authority';
 import { certificateProfileProblem } from './certificate-profile-check';
 import type { CertificateProfile } from './certificate-profiles';
@@ -14,7 +14,13 @@ import {
   rootCaSubject,
   signatorySubject,
 } from './distinguished-name';
-import { CertificateAuthority, createRootCa, issueCertificate } from './issue-certificate';
+import {
+  CertificateAuthority,
+  certifyPublicKey,
+  createRootCa,
+  issueCertificate,
+  type CertifiedPublicKey,
+} from './issue-certificate';
 import { isRsaKeyAlgorithm, KeyAlgorithm, privateKeyToPem } from './key-pair';
 import {
   fileExists,
@@ -26,7 +32,7 @@ import {
 } from './pem-files';
 import { PkiError } from './pki-error';
 import { CertificateKeyPaths, PartyPkiPaths, partyPkiPaths } from './pki-layout';
-import { PkiInitOptions, PkiPartyPlan, validatePlan } from './pki-plan';
+import { ExternalKeyHolder, PkiInitOptions, PkiPartyPlan, validatePlan } from './pki-plan';
 import { createStorageKek, loadStorageKek } from './storage-kek';
 
 /** File paths relative to certsDir. */
@@ -78,6 +84,7 @@ export async function initPki(options: PkiInitOptions): Promise<PkiInitReport> {
     signingAlgorithm: options.signingAlgorithm ?? 'ecdsa-p256',
     encryptionAlgorithm,
     report: { created: [], updated: [], kept: [], reissued: [] },
+    externalKeys: options.externalKeys,
   };
   for (const party of options.parties) {
     await initParty(run, party);
@@ -91,6 +98,7 @@ interface InitRun {
   signingAlgorithm: KeyAlgorithm;
   encryptionAlgorithm: KeyAlgorithm;
   report: PkiInitReport;
+  externalKeys: ExternalKeyHolder | undefined;
 }
 
 async function initParty(run: InitRun, party: PkiPartyPlan): Promise<void> {
@@ -107,8 +115,18 @@ async function initParty(run: InitRun, party: PkiPartyPlan): Promise<void> {
   note(caCreated ? 'created' : 'kept', paths.caPrivateKey, paths.caCertificate);
 
   let dbChanged = false;
+  const external = run.externalKeys?.party === code ? run.externalKeys : undefined;
   for (const leaf of leafPlans(run, code, party, paths)) {
     const { certificate, privateKey } = leaf.paths;
+    if (external) {
+      const certified = await initExternalLeaf(run, external, leaf, ca);
+      if (certified) {
+        db.issued.push(issuedEntry(leaf, certified));
+        dbChanged = true;
+      }
+      note(certified ? 'created' : 'kept', certificate);
+      continue;
+    }
     if ((await pairState(certificate, privateKey)) === 'present') {
       const existing = await assertLeafOfCa(leaf.paths, ca);
       const outdated =
@@ -134,13 +152,7 @@ async function initParty(run: InitRun, party: PkiPartyPlan): Promise<void> {
       now: run.now,
       writeTo: { certificatePath: certificate, privateKeyPath: privateKey },
     });
-    db.issued.push({
-      serial: issued.serial,
-      profile: leaf.profile,
-      subject: issued.certificate.subject.replace(/\n/g, ', '),
-      notBefore: issued.notBefore.toISOString(),
-      notAfter: issued.notAfter.toISOString(),
-    });
+    db.issued.push(issuedEntry(leaf, issued));
     dbChanged = true;
     note('created', privateKey, certificate);
   }
@@ -268,7 +280,8 @@ async function supersede(paths: CertificateKeyPaths, serial: string): Promise<st
     });
   }
   await mkdir(dir, { recursive: true });
-  await rename(paths.privateKey, to.privateKey);
+  // A key held in a token has no file: only the certificate moves.
+  if (await fileExists(paths.privateKey)) await rename(paths.privateKey, to.privateKey);
   await rename(paths.certificate, to.certificate);
   return to.certificate;
 }
@@ -293,4 +306,89 @@ async function assertLeafOfCa(
     );
   }
   return certificate;
+}
+
+function issuedEntry(leaf: LeafPlan, issued: CertifiedPublicKey): IssuedEntry {
+  return {
+    serial: issued.serial,
+    profile: leaf.profile,
+    subject: issued.certificate.subject.replace(/\n/g, ', '),
+    notBefore: issued.notBefore.toISOString(),
+    notAfter: issued.notAfter.toISOString(),
+  };
+}
+
+/**
+ * One leaf of a party whose keys are held outside files (`mxg pki init --pkcs11`): the key is
+ * generated there when neither it nor the certificate exists, and the CA certifies the public
+ * key the holder gives. Returns the new certificate, or undefined when the one present is kept.
+ * As with files, nothing is silently replaced: a certificate without its key, a key file beside
+ * a held key, or a certificate for another key stops the run.
+ */
+async function initExternalLeaf(
+  run: InitRun,
+  holder: ExternalKeyHolder,
+  leaf: LeafPlan,
+  ca: CertificateAuthority,
+): Promise<CertifiedPublicKey | undefined> {
+  const { certificate: certificatePath, privateKey: keyFile } = leaf.paths;
+  if (await fileExists(keyFile)) {
+    throw new PkiError(
+      'PKI_LAYOUT_INCONSISTENT',
+      `${keyFile} exists, but this party's keys are held in ${holder.description}: move the key file and its certificate away first`,
+      { path: keyFile },
+    );
+  }
+  const held = await holder.publicKey(certificatePath);
+  if (await fileExists(certificatePath)) {
+    const existing = await loadCertificatePem(certificatePath);
+    if (held === undefined) {
+      throw new PkiError(
+        'PKI_LAYOUT_INCONSISTENT',
+        `${certificatePath} exists but its key is not in ${holder.description}`,
+        { path: certificatePath },
+      );
+    }
+    if (!samePublicKey(existing.publicKey, held)) {
+      throw new PkiError(
+        'PKI_LAYOUT_INCONSISTENT',
+        `${certificatePath} is not the certificate of the key in ${holder.description}`,
+        { path: certificatePath },
+      );
+    }
+    if (isSelfSignedCa(existing) || !isIssuedBy(existing, ca.certificate)) {
+      throw new PkiError(
+        'PKI_LAYOUT_INCONSISTENT',
+        `${certificatePath} was not issued by this party's CA`,
+        { path: certificatePath },
+      );
+    }
+    const outdated =
+      (leaf.gateway && certificateProfileProblem(existing, leaf.profile)) ||
+      crlDistributionPointProblem(existing, leaf.crlDistributionPoint);
+    if (!outdated) return undefined;
+    const moved = await supersede(leaf.paths, existing.serialNumber.toUpperCase());
+    run.report.reissued.push({
+      file: relative(run.certsDir, certificatePath),
+      reason: outdated,
+      supersededTo: relative(run.certsDir, moved),
+    });
+  }
+  const publicKey =
+    held ?? (await holder.generate(certificatePath, leaf.keyAlgorithm, leaf.profile));
+  return certifyPublicKey({
+    issuer: ca,
+    profile: leaf.profile,
+    subject: leaf.subject,
+    publicKey,
+    crlDistributionPoint: leaf.crlDistributionPoint,
+    now: run.now,
+    writeTo: { certificatePath },
+  });
+}
+
+function samePublicKey(a: KeyObject, b: KeyObject): boolean {
+  return a
+    .export({ type: 'spki', format: 'der' })
+    .equals(b.export({ type: 'spki', format: 'der' }));
 }
