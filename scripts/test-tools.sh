@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What the tests use besides the services: `pdftotext` (Debian's poppler-utils), with which the
-# claim-calculation tests read the rendered PDF back (RET-3.6). Installed when missing if this
-# runs as root on Debian; otherwise stops and says what to install. Run by `npm test` through
-# scripts/prepare.sh --test-tools.
+# claim-calculation tests read the rendered PDF back (RET-3.6), and SoftHSM2 (Debian's softhsm2:
+# the PKCS#11 module and softhsm2-util), the token the PKCS#11 key-store tests keep a gateway's
+# keys in. Installed when missing if this runs as root on Debian; otherwise stops and says what
+# to install. Run by `npm test` through scripts/prepare.sh --test-tools.
 set -euo pipefail
 
 say() { printf 'test-tools: %s\n' "$*"; }
@@ -15,4 +16,13 @@ if command -v pdftotext >/dev/null; then
 else
   apt_install poppler-utils
   command -v pdftotext >/dev/null || fail "poppler-utils installed but pdftotext is not on PATH"
+fi
+
+# Where Debian puts the module; the tests and config/gateways examples name this path.
+softhsm_module=/usr/lib/softhsm/libsofthsm2.so
+if command -v softhsm2-util >/dev/null && [ -e "$softhsm_module" ]; then
+  say "SoftHSM2 found ($softhsm_module)"
+else
+  apt_install softhsm2
+  [ -e "$softhsm_module" ] || fail "softhsm2 installed but $softhsm_module is missing"
 fi

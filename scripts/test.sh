@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export TZ=UTC
 
-bash scripts/prepare.sh --quiet --test-tools # + pdftotext, for the RET-3.6 calculation tests
+bash scripts/prepare.sh --quiet --test-tools # + pdftotext (RET-3.6 calculation tests), SoftHSM2 (PKCS#11 key store)
 
 mkdir -p reports
 set +e

@@ -1,5 +1,13 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -124,6 +132,91 @@ describe('npx mxg (the command-line tool)', () => {
       expect(check.out).toContain('certificate revoked');
       const again = await mxg(['pki', 'revoke', cert], { MXG_CERTS_DIR: certs });
       expect(again.stdout).toContain('was already revoked');
+    });
+
+    it('#14 init names each party’s gateway CRL endpoint as its certificates’ CRL distribution point', () => {
+      const text = openssl(
+        'x509',
+        '-noout',
+        '-ext',
+        'crlDistributionPoints',
+        '-in',
+        join(certs, 'kz', 'gateway', 'seal.cert.pem'),
+      );
+      expect(text.out).toContain('URI:http://127.0.0.1:3101/pki/kz.crl');
+      const az = openssl(
+        'x509',
+        '-noout',
+        '-ext',
+        'crlDistributionPoints',
+        '-in',
+        join(certs, 'az', 'signatories', 'az-dmx-deputy-head.cert.pem'),
+      );
+      expect(az.out).toContain('URI:http://127.0.0.1:3102/pki/az.crl');
+    });
+
+    it('#14 rotate issues the next seal generation, chained to the CA, and warns of a short overlap', async () => {
+      const rotated = await mxg(
+        ['pki', 'rotate', '--party', 'KZ', '--key', 'seal', '--overlap-days', '1000'],
+        {
+          MXG_CERTS_DIR: certs,
+        },
+      );
+      expect(rotated.code).toBe(0);
+      expect(rotated.stdout).toContain('KZ seal generation 2 issued at kz/gateway/seal.2.cert.pem');
+      expect(rotated.stderr).toMatch(
+        /warning: generation 1 ends \d+ day\(s\) before the 1000-day overlap/,
+      );
+      const second = join(certs, 'kz', 'gateway', 'seal.2.cert.pem');
+      expect(openssl('verify', '-CAfile', join(certs, 'kz', 'ca.cert.pem'), second).ok).toBe(true);
+      // init leaves generations alone.
+      const init = await mxg(['pki', 'init'], { MXG_CERTS_DIR: certs });
+      expect(init.stdout).toMatch(/pki: 0 created, 0 updated, \d+ kept/);
+      const usage = await mxg(['pki', 'rotate', '--party', 'KZ', '--key', 'audit-checkpoint'], {
+        MXG_CERTS_DIR: certs,
+      });
+      expect(usage.code).not.toBe(0);
+    });
+
+    it('#14 csr writes a 0600 key and a PKCS#10 request for a national CA, for a signatory of signatories.yaml', async () => {
+      const made = await mxg(
+        [
+          'pki',
+          'csr',
+          '--party',
+          'KZ',
+          '--key',
+          'signatory',
+          '--signatory',
+          'kz-mvd-migration-head',
+        ],
+        { MXG_CERTS_DIR: certs },
+      );
+      expect(made.code).toBe(0);
+      const request = /pki: request (\S+\.csr\.pem) \(key (\S+\.key\.pem), mode 0600\)/.exec(
+        made.stdout,
+      );
+      expect(request).not.toBeNull();
+      const checked = openssl(
+        'req',
+        '-in',
+        join(certs, request![1]),
+        '-noout',
+        '-verify',
+        '-subject',
+      );
+      expect(checked.ok).toBe(true);
+      expect(checked.out).toContain('OU = KZ-MVD');
+      expect(statSync(join(certs, request![2])).mode & 0o777).toBe(0o600);
+
+      const wrong = await mxg(
+        ['pki', 'csr', '--party', 'KZ', '--key', 'seal', '--signatory', 'x'],
+        {
+          MXG_CERTS_DIR: certs,
+        },
+      );
+      expect(wrong.code).toBe(2);
+      expect(wrong.stderr).toContain('--signatory <id> goes with --key signatory');
     });
   });
 });

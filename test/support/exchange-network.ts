@@ -144,21 +144,8 @@ export async function createExchangeNetwork(
       }
     }
 
-    const pki = options.pki ?? 'issue';
-    const certsDir = pki === 'issue' ? join(work, 'certs') : join(ROOT, 'certs');
-    if (pki === 'issue') {
-      mkdirSync(certsDir);
-      const config = MxgConfigService.load({
-        env: { MXG_CONFIG_DIR: configDir, MXG_CERTS_DIR: certsDir },
-      });
-      await initPki({ certsDir, parties: pkiPlanFromConfig(config) });
-    }
-
-    const broker = await createTestBroker(parties);
-    cleanups.push(() => broker.drop());
     const ports: Record<string, number> = {};
     for (const party of parties) ports[party] = await freePort();
-    const tokens = new Map<string, string>();
 
     // Each gateway file: its port, and the others as witnesses (issue 4).
     for (const party of parties) {
@@ -171,6 +158,22 @@ export async function createExchangeNetwork(
       gateway.exchange = { ...(gateway.exchange as object), ...options.exchange };
       writeFileSync(file, stringify(gateway));
     }
+
+    // Issued after the ports are known: every certificate names its party's gateway's CRL
+    // endpoint (host and port of the gateway file) as its CRL distribution point.
+    const pki = options.pki ?? 'issue';
+    const certsDir = pki === 'issue' ? join(work, 'certs') : join(ROOT, 'certs');
+    if (pki === 'issue') {
+      mkdirSync(certsDir);
+      const config = MxgConfigService.load({
+        env: { MXG_CONFIG_DIR: configDir, MXG_CERTS_DIR: certsDir },
+      });
+      await initPki({ certsDir, parties: pkiPlanFromConfig(config) });
+    }
+
+    const broker = await createTestBroker(parties);
+    cleanups.push(() => broker.drop());
+    const tokens = new Map<string, string>();
     const treaty = loadTreatyConfig(configDir, work);
 
     for (const party of parties) {

@@ -16,6 +16,7 @@ import { HealthModule } from './health/health.module';
 import { SchemasModule } from './schemas/schemas.module';
 import { SignatoriesModule } from './signatories/signatories.module';
 import { TreatyModule } from './treaty/treaty.module';
+import { TrustModule } from './trust/trust.module';
 
 /** One party's gateway: one Nest module per capability. */
 @Module({})
@@ -31,6 +32,7 @@ export class GatewayModule {
         HealthModule,
         TreatyModule,
         AuditModule,
+        TrustModule,
         EnvelopeModule,
         ExchangeModule,
         RequestsModule,

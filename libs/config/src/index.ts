@@ -85,5 +85,6 @@ export {
   ENVELOPE_OVERHEAD_BYTES,
   type ExchangeSettings,
   isIanaTimeZone,
+  type KeyStoreSettings,
   lastResendSeconds,
 } from './treaty/treaty-config.schema';

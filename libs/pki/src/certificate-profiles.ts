@@ -72,6 +72,7 @@ export async function leafExtensions(
   profile: CertificateProfile,
   spki: ArrayBuffer | Buffer,
   issuerKeyId: string,
+  crlDistributionPoint?: string,
 ): Promise<x509.Extension[]> {
   const { keyUsage, extendedKeyUsage, extendedKeyUsageCritical } = LEAF_PROFILES[profile];
   const extensions: x509.Extension[] = [
@@ -84,6 +85,10 @@ export async function leafExtensions(
     extensions.push(
       new x509.ExtendedKeyUsageExtension(extendedKeyUsage, extendedKeyUsageCritical === true),
     );
+  }
+  // Where relying parties fetch the issuer's CRL (RFC 5280 §4.2.1.13); non-critical.
+  if (crlDistributionPoint !== undefined) {
+    extensions.push(new x509.CRLDistributionPointsExtension([crlDistributionPoint]));
   }
   return extensions;
 }

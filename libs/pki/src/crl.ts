@@ -10,6 +10,12 @@ import { x509 } from './x509-provider';
 import { addDays, wholeSeconds } from './x509-time';
 
 export const CRL_VALIDITY_DAYS = 30;
+/**
+ * `mxg pki init` re-issues a CRL with fewer days than this left before its nextUpdate: relying
+ * parties fetch it again at 80 % of its life (the last 6 of its 30 days), so a CA that runs
+ * `init` regularly always has a fresh one for them to find.
+ */
+export const CRL_RENEW_BEFORE_DAYS = 7;
 const CRL_NUMBER_OID = '2.5.29.20';
 
 /*
@@ -78,6 +84,11 @@ function crlNumberValue(crlNumber: number): ArrayBuffer {
 export function revokedSerials(crlPem: string): Set<string> {
   const crl = new x509.X509Crl(crlPem);
   return new Set(crl.entries.map((entry) => entry.serialNumber.toUpperCase()));
+}
+
+/** The nextUpdate of the CRL file at `path` (undefined when it has none). */
+export async function crlNextUpdate(path: string): Promise<Date | undefined> {
+  return new x509.X509Crl(await readFile(path, 'utf8')).nextUpdate;
 }
 
 /** Whether the CRL file at `path` exists and lists `serial`. */

@@ -13,9 +13,16 @@ export { certificateProfileProblem } from './certificate-profile-check';
 export { AUDIT_CHECKPOINT_KEY_PURPOSE, type CertificateProfile } from './certificate-profiles';
 export { gatewaySubject, rootCaSubject, signatorySubject } from './distinguished-name';
 export type { DistinguishedName, GatewayRole } from './distinguished-name';
-export { createRootCa, issueCertificate } from './issue-certificate';
+export {
+  crlDistributionPointUrl,
+  crlDistributionPointUrls,
+  crlEndpointPath,
+} from './crl-distribution-point';
+export { certifyPublicKey, createRootCa, issueCertificate } from './issue-certificate';
 export type {
   CertificateAuthority,
+  CertifiedPublicKey,
+  CertifyPublicKeyOptions,
   IssueCertificateOptions,
   IssuedCertificate,
 } from './issue-certificate';
@@ -28,7 +35,11 @@ export { initPki } from './pki-init';
 export type { PkiInitReport } from './pki-init';
 export { partyPkiPaths } from './pki-layout';
 export type { CertificateKeyPaths, PartyPkiPaths } from './pki-layout';
-export type { PkiInitOptions, PkiPartyPlan, PkiSignatoryPlan } from './pki-plan';
+export type { ExternalKeyHolder, PkiInitOptions, PkiPartyPlan, PkiSignatoryPlan } from './pki-plan';
 export { revokeCertificate } from './pki-revoke';
+export { rotateKey } from './pki-rotate';
+export type { RotatableKey, RotateKeyOptions, RotateKeyResult } from './pki-rotate';
+export { createCertificateRequest } from './pki-csr';
+export type { CertificateRequestOptions, CertificateRequestResult } from './pki-csr';
 export { createStorageKek, loadStorageKek, STORAGE_KEK_BYTES } from './storage-kek';
 export type { RevokeCertificateOptions, RevokeCertificateResult } from './pki-revoke';

@@ -49,6 +49,11 @@ export interface IssueCertificateOptions {
   /** Default: notBefore + 2 years, but never past the issuer's own expiry. */
   notAfter?: Date;
   now?: Date;
+  /**
+   * The URL of the issuer's CRL, written as the certificate's CRL distribution point so that
+   * relying parties can fetch it (the party's gateway serves it). None when absent.
+   */
+  crlDistributionPoint?: string;
   /** Nothing is written unless given; existing files are never overwritten. */
   writeTo?: { certificatePath: string; privateKeyPath: string };
 }
@@ -57,18 +62,80 @@ export interface IssueCertificateOptions {
 export async function issueCertificate(
   options: IssueCertificateOptions,
 ): Promise<IssuedCertificate> {
-  const { issuer, profile, keyAlgorithm } = options;
+  const { profile, keyAlgorithm } = options;
   if (LEAF_PROFILES[profile].rsaOnly && !keyAlgorithm.startsWith('rsa-')) {
     throw new PkiError('PKI_INVALID_REQUEST', `${profile} certificates need an RSA key`, {
       profile,
       keyAlgorithm,
     });
   }
+  assertIssuer(options.issuer);
+  const keys = await generateKeyPair(keyAlgorithm, {
+    allowWeakForTests: options.allowWeakForTests,
+  });
+  const issued = { ...(await certify(options, keys.publicKey)), privateKey: keys.privateKey };
+  if (options.writeTo) {
+    await writeNewFile(
+      options.writeTo.privateKeyPath,
+      privateKeyToPem(keys.privateKey),
+      PRIVATE_KEY_MODE,
+    );
+    await writeNewFile(options.writeTo.certificatePath, issued.certificatePem, PUBLIC_FILE_MODE);
+  }
+  return issued;
+}
+
+export interface CertifyPublicKeyOptions extends Omit<
+  IssueCertificateOptions,
+  'keyAlgorithm' | 'allowWeakForTests' | 'writeTo'
+> {
+  /** A key whose private half is held elsewhere: a PKCS#11 token (`mxg pki init --pkcs11`). */
+  publicKey: KeyObject;
+  /** Nothing is written unless given; an existing file is never overwritten. */
+  writeTo?: { certificatePath: string };
+}
+
+export type CertifiedPublicKey = Omit<IssuedCertificate, 'privateKey'>;
+
+/**
+ * Issues an end-entity certificate for an existing public key: the private key is not here and
+ * no key file is written. Used for keys generated inside a hardware token, which never leave it.
+ */
+export async function certifyPublicKey(
+  options: CertifyPublicKeyOptions,
+): Promise<CertifiedPublicKey> {
+  const { profile, publicKey } = options;
+  if (publicKey.type !== 'public') {
+    throw new PkiError('PKI_INVALID_REQUEST', 'certifyPublicKey takes a public key');
+  }
+  if (LEAF_PROFILES[profile].rsaOnly && publicKey.asymmetricKeyType !== 'rsa') {
+    throw new PkiError('PKI_INVALID_REQUEST', `${profile} certificates need an RSA key`, {
+      profile,
+      keyType: publicKey.asymmetricKeyType,
+    });
+  }
+  assertIssuer(options.issuer);
+  const certified = await certify(options, publicKey);
+  if (options.writeTo) {
+    await writeNewFile(options.writeTo.certificatePath, certified.certificatePem, PUBLIC_FILE_MODE);
+  }
+  return certified;
+}
+
+function assertIssuer(issuer: CertificateAuthority): void {
   if (!issuer.certificate.ca || !issuer.certificate.checkPrivateKey(issuer.privateKey)) {
     throw new PkiError('PKI_INVALID_REQUEST', 'issuer is not a CA certificate with its own key', {
       issuer: issuer.certificate.subject,
     });
   }
+}
+
+/** The leaf certificate for `publicKey`, signed by the issuer (checked by the caller). */
+async function certify(
+  options: Omit<IssueCertificateOptions, 'keyAlgorithm' | 'allowWeakForTests' | 'writeTo'>,
+  publicKey: KeyObject,
+): Promise<CertifiedPublicKey> {
+  const { issuer, profile } = options;
   const issuerCertificate = new x509.X509Certificate(issuer.certificate.raw);
   const issuerKeyId = issuerCertificate.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
   if (issuerKeyId === undefined) {
@@ -87,10 +154,7 @@ export async function issueCertificate(
     });
   }
 
-  const keys = await generateKeyPair(keyAlgorithm, {
-    allowWeakForTests: options.allowWeakForTests,
-  });
-  const spki = publicKeyToSpki(keys.publicKey);
+  const spki = publicKeyToSpki(publicKey);
   const signer = await toWebCryptoSigner(issuer.privateKey);
   const certificate = await x509.X509CertificateGenerator.create({
     serialNumber: randomSerialNumber(),
@@ -101,19 +165,9 @@ export async function issueCertificate(
     publicKey: spki,
     signingKey: signer.key,
     signingAlgorithm: signer.algorithm,
-    extensions: await leafExtensions(profile, spki, issuerKeyId),
+    extensions: await leafExtensions(profile, spki, issuerKeyId, options.crlDistributionPoint),
   });
-
-  const issued = toIssued(certificate, keys.privateKey);
-  if (options.writeTo) {
-    await writeNewFile(
-      options.writeTo.privateKeyPath,
-      privateKeyToPem(keys.privateKey),
-      PRIVATE_KEY_MODE,
-    );
-    await writeNewFile(options.writeTo.certificatePath, issued.certificatePem, PUBLIC_FILE_MODE);
-  }
-  return issued;
+  return toCertified(certificate);
 }
 
 /** A self-signed root valid for ten years; written by the caller (see pki-init). */
@@ -142,11 +196,14 @@ export async function createRootCa(options: {
 }
 
 function toIssued(certificate: x509.X509Certificate, privateKey: KeyObject): IssuedCertificate {
+  return { ...toCertified(certificate), privateKey };
+}
+
+function toCertified(certificate: x509.X509Certificate): CertifiedPublicKey {
   const nodeCertificate = new X509Certificate(Buffer.from(certificate.rawData));
   return {
     certificate: nodeCertificate,
     certificatePem: nodeCertificate.toString(),
-    privateKey,
     notBefore: certificate.notBefore,
     notAfter: certificate.notAfter,
     serial: nodeCertificate.serialNumber.toUpperCase(),

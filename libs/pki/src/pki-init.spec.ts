@@ -15,6 +15,7 @@ import { X509Certificate } from 'node:crypto';
 import { readCaDatabase } from './ca-database';
 import { loadCertificateAuthority } from './certificate-authority';
 import { certificateProfileProblem } from './certificate-profile-check';
+import { crlDistributionPointUrls } from './crl-distribution-point';
 import { privateKeyToPem, publicKeyToSpki, generateKeyPair, toWebCryptoSigner } from './key-pair';
 import { x509 } from './x509-provider';
 import { loadCertificatePem, loadPrivateKey } from './pem-files';
@@ -138,7 +139,8 @@ describe(initPki.name, () => {
   it('changes no byte on a second run and reports every file as kept', async () => {
     await initPki(options);
     const before = await snapshot(certsDir);
-    const report = await initPki({ ...options, now: new Date('2031-01-01T00:00:00Z') });
+    // A day later: within the CRL's life (a CRL near its nextUpdate is re-issued, below).
+    const report = await initPki({ ...options, now: new Date(NOW.getTime() + 86_400_000) });
     expect(report).toEqual({ created: [], updated: [], kept: KZ_FILES, reissued: [] });
     expect(await snapshot(certsDir)).toEqual(before);
   });
@@ -251,6 +253,76 @@ describe(initPki.name, () => {
     const settled = await snapshot(certsDir);
     expect((await initPki(options)).reissued).toEqual([]);
     expect(await snapshot(certsDir)).toEqual(settled);
+  });
+
+  it('names the party’s CRL endpoint as every certificate’s CRL distribution point', async () => {
+    const url = 'http://127.0.0.1:3101/pki/kz.crl';
+    await initPki({ ...options, parties: [{ ...kz('s1'), crlDistributionPoint: url }] });
+    const paths = partyPkiPaths(certsDir, 'KZ');
+    for (const leaf of [paths.gateway.seal, paths.gateway.encryption, paths.signatory('s1')]) {
+      expect(crlDistributionPointUrls(await loadCertificatePem(leaf.certificate))).toEqual([url]);
+    }
+    // The root has none: nothing above it revokes it.
+    expect(crlDistributionPointUrls(await loadCertificatePem(paths.caCertificate))).toEqual([]);
+  });
+
+  it('re-issues every certificate whose CRL distribution point is not the plan’s, keeping the old pairs', async () => {
+    await initPki(options);
+    const paths = partyPkiPaths(certsDir, 'KZ');
+    const oldSeal = await loadCertificatePem(paths.gateway.seal.certificate);
+    const url = 'http://gw.kz.example:8443/pki/kz.crl';
+
+    const report = await initPki({
+      ...options,
+      parties: [{ ...kz('s1'), crlDistributionPoint: url }],
+    });
+
+    expect(report.reissued.map((r) => r.file)).toEqual([
+      'kz/gateway/seal.cert.pem',
+      'kz/gateway/encryption.cert.pem',
+      'kz/gateway/audit-checkpoint.cert.pem',
+      'kz/signatories/s1.cert.pem',
+    ]);
+    expect(report.reissued[0]).toEqual({
+      file: 'kz/gateway/seal.cert.pem',
+      reason: `its CRL distribution point is absent, not ${url}`,
+      supersededTo: `kz/gateway/superseded/seal.${oldSeal.serialNumber.toUpperCase()}.cert.pem`,
+    });
+    const moved = await loadCertificatePem(join(certsDir, report.reissued[0].supersededTo));
+    expect(moved.raw.equals(oldSeal.raw)).toBe(true);
+    const seal = await loadCertificatePem(paths.gateway.seal.certificate);
+    expect(crlDistributionPointUrls(seal)).toEqual([url]);
+    expect((await readCaDatabase(paths.caDatabase)).issued).toHaveLength(8);
+    // A second run with the same plan keeps everything.
+    const again = await initPki({
+      ...options,
+      parties: [{ ...kz('s1'), crlDistributionPoint: url }],
+    });
+    expect(again.reissued).toEqual([]);
+    expect(again.created).toEqual([]);
+  });
+
+  it('refuses a CRL distribution point that is not an http(s) URL', async () => {
+    await expect(
+      initPki({ ...options, parties: [{ ...kz('s1'), crlDistributionPoint: 'ldap://x/kz.crl' }] }),
+    ).rejects.toThrow('PKI_INVALID_PLAN');
+  });
+
+  it('re-issues a CRL with less than a week left before its nextUpdate, under the next number', async () => {
+    await initPki(options);
+    const paths = partyPkiPaths(certsDir, 'KZ');
+    const first = await readFile(paths.caCrl, 'utf8');
+    // 22 days on: 8 days left, nothing to do.
+    const early = await initPki({ ...options, now: new Date(NOW.getTime() + 22 * 86_400_000) });
+    expect(early.updated).toEqual([]);
+    expect(await readFile(paths.caCrl, 'utf8')).toBe(first);
+    // 24 days on: 6 days left.
+    const later = new Date(NOW.getTime() + 24 * 86_400_000);
+    const report = await initPki({ ...options, now: later });
+    expect(report.updated).toEqual(['kz/ca.db.json', 'kz/ca.crl.pem']);
+    expect((await readCaDatabase(paths.caDatabase)).crlNumber).toBe(2);
+    const crl = new x509.X509Crl(await readFile(paths.caCrl, 'utf8'));
+    expect(crl.thisUpdate).toEqual(later);
   });
 
   it('rebuilds a lost CRL under the next CRL number', async () => {

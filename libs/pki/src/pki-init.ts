@@ -1,11 +1,12 @@
-import type { X509Certificate } from 'node:crypto';
+import type { KeyObject, X509Certificate } from 'node:crypto';
 import { mkdir, rename } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
-import { emptyCaDatabase, readCaDatabase, writeCaDatabase } from './ca-database';
+import { emptyCaDatabase, readCaDatabase, writeCaDatabase, type IssuedEntry } from './ca-database';
 import { isIssuedBy, isSelfSignedCa, loadCertificateAuthority } from './certificate-authority';
 import { certificateProfileProblem } from './certificate-profile-check';
 import type { CertificateProfile } from './certificate-profiles';
-import { reissueCrl } from './crl';
+import { CRL_RENEW_BEFORE_DAYS, crlNextUpdate, reissueCrl } from './crl';
+import { crlDistributionPointUrls } from './crl-distribution-point';
 import {
   DistinguishedName,
   GatewayRole,
@@ -13,7 +14,13 @@ import {
   rootCaSubject,
   signatorySubject,
 } from './distinguished-name';
-import { CertificateAuthority, createRootCa, issueCertificate } from './issue-certificate';
+import {
+  CertificateAuthority,
+  certifyPublicKey,
+  createRootCa,
+  issueCertificate,
+  type CertifiedPublicKey,
+} from './issue-certificate';
 import { isRsaKeyAlgorithm, KeyAlgorithm, privateKeyToPem } from './key-pair';
 import {
   fileExists,
@@ -25,7 +32,7 @@ import {
 } from './pem-files';
 import { PkiError } from './pki-error';
 import { CertificateKeyPaths, PartyPkiPaths, partyPkiPaths } from './pki-layout';
-import { PkiInitOptions, PkiPartyPlan, validatePlan } from './pki-plan';
+import { ExternalKeyHolder, PkiInitOptions, PkiPartyPlan, validatePlan } from './pki-plan';
 import { createStorageKek, loadStorageKek } from './storage-kek';
 
 /** File paths relative to certsDir. */
@@ -35,9 +42,10 @@ export interface PkiInitReport {
   updated: string[];
   kept: string[];
   /**
-   * Gateway certificates issued anew because the one present no longer meets its profile (an
-   * audit-checkpoint certificate from before it had its own key purpose); the old pair is moved,
-   * unchanged, to `supersededTo` (the certificate; its key beside it).
+   * Certificates issued anew because the one present no longer meets the plan: a gateway
+   * certificate out of its profile (an audit-checkpoint certificate from before it had its own
+   * key purpose), or any certificate whose CRL distribution point is not the party's; the old
+   * pair is moved, unchanged, to `supersededTo` (the certificate; its key beside it).
    */
   reissued: { file: string; reason: string; supersededTo: string }[];
 }
@@ -49,6 +57,8 @@ interface LeafPlan {
   keyAlgorithm: KeyAlgorithm;
   /** A gateway's own certificate: re-issued when its profile is out of date (a signatory's never is). */
   gateway: boolean;
+  /** Every certificate is re-issued when its CRL distribution point differs from this. */
+  crlDistributionPoint: string | undefined;
 }
 
 /**
@@ -74,6 +84,7 @@ export async function initPki(options: PkiInitOptions): Promise<PkiInitReport> {
     signingAlgorithm: options.signingAlgorithm ?? 'ecdsa-p256',
     encryptionAlgorithm,
     report: { created: [], updated: [], kept: [], reissued: [] },
+    externalKeys: options.externalKeys,
   };
   for (const party of options.parties) {
     await initParty(run, party);
@@ -87,6 +98,7 @@ interface InitRun {
   signingAlgorithm: KeyAlgorithm;
   encryptionAlgorithm: KeyAlgorithm;
   report: PkiInitReport;
+  externalKeys: ExternalKeyHolder | undefined;
 }
 
 async function initParty(run: InitRun, party: PkiPartyPlan): Promise<void> {
@@ -103,11 +115,23 @@ async function initParty(run: InitRun, party: PkiPartyPlan): Promise<void> {
   note(caCreated ? 'created' : 'kept', paths.caPrivateKey, paths.caCertificate);
 
   let dbChanged = false;
+  const external = run.externalKeys?.party === code ? run.externalKeys : undefined;
   for (const leaf of leafPlans(run, code, party, paths)) {
     const { certificate, privateKey } = leaf.paths;
+    if (external) {
+      const certified = await initExternalLeaf(run, external, leaf, ca);
+      if (certified) {
+        db.issued.push(issuedEntry(leaf, certified));
+        dbChanged = true;
+      }
+      note(certified ? 'created' : 'kept', certificate);
+      continue;
+    }
     if ((await pairState(certificate, privateKey)) === 'present') {
       const existing = await assertLeafOfCa(leaf.paths, ca);
-      const outdated = leaf.gateway && certificateProfileProblem(existing, leaf.profile);
+      const outdated =
+        (leaf.gateway && certificateProfileProblem(existing, leaf.profile)) ||
+        crlDistributionPointProblem(existing, leaf.crlDistributionPoint);
       if (!outdated) {
         note('kept', privateKey, certificate);
         continue;
@@ -124,25 +148,24 @@ async function initParty(run: InitRun, party: PkiPartyPlan): Promise<void> {
       profile: leaf.profile,
       subject: leaf.subject,
       keyAlgorithm: leaf.keyAlgorithm,
+      crlDistributionPoint: leaf.crlDistributionPoint,
       now: run.now,
       writeTo: { certificatePath: certificate, privateKeyPath: privateKey },
     });
-    db.issued.push({
-      serial: issued.serial,
-      profile: leaf.profile,
-      subject: issued.certificate.subject.replace(/\n/g, ', '),
-      notBefore: issued.notBefore.toISOString(),
-      notAfter: issued.notAfter.toISOString(),
-    });
+    db.issued.push(issuedEntry(leaf, issued));
     dbChanged = true;
     note('created', privateKey, certificate);
   }
   const crlMissing = !(await fileExists(paths.caCrl));
-  // A lost CRL is rebuilt from the database under the next CRL number (which saves the database).
-  if (crlMissing) await reissueCrl(ca, paths, db, run.now);
+  const crlDue = !crlMissing && !caCreated && (await crlRenewalDue(paths.caCrl, run.now));
+  // A lost CRL is rebuilt from the database under the next CRL number (which saves the
+  // database); one close to its nextUpdate is re-issued the same way, so that the gateway
+  // serving it at the distribution point has a fresh one before relying parties' turns stale.
+  if (crlMissing || crlDue) await reissueCrl(ca, paths, db, run.now);
   else if (dbChanged) await writeCaDatabase(paths.caDatabase, db);
-  note(caCreated ? 'created' : dbChanged || crlMissing ? 'updated' : 'kept', paths.caDatabase);
-  note(caCreated || crlMissing ? 'created' : 'kept', paths.caCrl);
+  const dbUpdated = dbChanged || crlMissing || crlDue;
+  note(caCreated ? 'created' : dbUpdated ? 'updated' : 'kept', paths.caDatabase);
+  note(caCreated || crlMissing ? 'created' : crlDue ? 'updated' : 'kept', paths.caCrl);
 
   // The storage KEK (MIG-11.4): created once, then only checked — replacing it would make every
   // stored message's data key unreadable.
@@ -154,6 +177,13 @@ async function initParty(run: InitRun, party: PkiPartyPlan): Promise<void> {
     await createStorageKek(kek);
     note('created', kek);
   }
+}
+
+/** Whether the CRL has fewer than CRL_RENEW_BEFORE_DAYS left (or none: it does not expire). */
+async function crlRenewalDue(path: string, now: Date): Promise<boolean> {
+  const next = await crlNextUpdate(path).catch(() => undefined);
+  if (next === undefined) return false;
+  return next.getTime() - now.getTime() < CRL_RENEW_BEFORE_DAYS * 86_400_000;
 }
 
 /** The CA pair, an empty database and the first (empty) CRL. */
@@ -187,6 +217,7 @@ function leafPlans(
     subject: gatewaySubject(code, profile),
     keyAlgorithm: profile === 'encryption' ? run.encryptionAlgorithm : run.signingAlgorithm,
     gateway: true,
+    crlDistributionPoint: party.crlDistributionPoint,
   });
   return [
     gateway(paths.gateway.seal, 'seal'),
@@ -198,8 +229,26 @@ function leafPlans(
       subject: signatorySubject(code, signatory),
       keyAlgorithm: run.signingAlgorithm,
       gateway: false,
+      crlDistributionPoint: party.crlDistributionPoint,
     })),
   ];
+}
+
+/**
+ * Why a certificate's CRL distribution point is not the plan's, or undefined when it is: a
+ * certificate pointing nowhere (or at a gateway that moved) leaves relying parties without a
+ * way to learn of its revocation.
+ */
+function crlDistributionPointProblem(
+  certificate: X509Certificate,
+  planned: string | undefined,
+): string | undefined {
+  const present = crlDistributionPointUrls(certificate);
+  const wanted = planned === undefined ? [] : [planned];
+  if (present.length === wanted.length && present.every((url, i) => url === wanted[i])) {
+    return undefined;
+  }
+  return `its CRL distribution point is ${present.join(', ') || 'absent'}, not ${wanted.join(', ') || 'absent'}`;
 }
 
 /** A certificate without its key (or the reverse) is never silently replaced. */
@@ -231,7 +280,8 @@ async function supersede(paths: CertificateKeyPaths, serial: string): Promise<st
     });
   }
   await mkdir(dir, { recursive: true });
-  await rename(paths.privateKey, to.privateKey);
+  // A key held in a token has no file: only the certificate moves.
+  if (await fileExists(paths.privateKey)) await rename(paths.privateKey, to.privateKey);
   await rename(paths.certificate, to.certificate);
   return to.certificate;
 }
@@ -256,4 +306,89 @@ async function assertLeafOfCa(
     );
   }
   return certificate;
+}
+
+function issuedEntry(leaf: LeafPlan, issued: CertifiedPublicKey): IssuedEntry {
+  return {
+    serial: issued.serial,
+    profile: leaf.profile,
+    subject: issued.certificate.subject.replace(/\n/g, ', '),
+    notBefore: issued.notBefore.toISOString(),
+    notAfter: issued.notAfter.toISOString(),
+  };
+}
+
+/**
+ * One leaf of a party whose keys are held outside files (`mxg pki init --pkcs11`): the key is
+ * generated there when neither it nor the certificate exists, and the CA certifies the public
+ * key the holder gives. Returns the new certificate, or undefined when the one present is kept.
+ * As with files, nothing is silently replaced: a certificate without its key, a key file beside
+ * a held key, or a certificate for another key stops the run.
+ */
+async function initExternalLeaf(
+  run: InitRun,
+  holder: ExternalKeyHolder,
+  leaf: LeafPlan,
+  ca: CertificateAuthority,
+): Promise<CertifiedPublicKey | undefined> {
+  const { certificate: certificatePath, privateKey: keyFile } = leaf.paths;
+  if (await fileExists(keyFile)) {
+    throw new PkiError(
+      'PKI_LAYOUT_INCONSISTENT',
+      `${keyFile} exists, but this party's keys are held in ${holder.description}: move the key file and its certificate away first`,
+      { path: keyFile },
+    );
+  }
+  const held = await holder.publicKey(certificatePath);
+  if (await fileExists(certificatePath)) {
+    const existing = await loadCertificatePem(certificatePath);
+    if (held === undefined) {
+      throw new PkiError(
+        'PKI_LAYOUT_INCONSISTENT',
+        `${certificatePath} exists but its key is not in ${holder.description}`,
+        { path: certificatePath },
+      );
+    }
+    if (!samePublicKey(existing.publicKey, held)) {
+      throw new PkiError(
+        'PKI_LAYOUT_INCONSISTENT',
+        `${certificatePath} is not the certificate of the key in ${holder.description}`,
+        { path: certificatePath },
+      );
+    }
+    if (isSelfSignedCa(existing) || !isIssuedBy(existing, ca.certificate)) {
+      throw new PkiError(
+        'PKI_LAYOUT_INCONSISTENT',
+        `${certificatePath} was not issued by this party's CA`,
+        { path: certificatePath },
+      );
+    }
+    const outdated =
+      (leaf.gateway && certificateProfileProblem(existing, leaf.profile)) ||
+      crlDistributionPointProblem(existing, leaf.crlDistributionPoint);
+    if (!outdated) return undefined;
+    const moved = await supersede(leaf.paths, existing.serialNumber.toUpperCase());
+    run.report.reissued.push({
+      file: relative(run.certsDir, certificatePath),
+      reason: outdated,
+      supersededTo: relative(run.certsDir, moved),
+    });
+  }
+  const publicKey =
+    held ?? (await holder.generate(certificatePath, leaf.keyAlgorithm, leaf.profile));
+  return certifyPublicKey({
+    issuer: ca,
+    profile: leaf.profile,
+    subject: leaf.subject,
+    publicKey,
+    crlDistributionPoint: leaf.crlDistributionPoint,
+    now: run.now,
+    writeTo: { certificatePath },
+  });
+}
+
+function samePublicKey(a: KeyObject, b: KeyObject): boolean {
+  return a
+    .export({ type: 'spki', format: 'der' })
+    .equals(b.export({ type: 'spki', format: 'der' }));
 }

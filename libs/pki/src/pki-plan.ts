@@ -1,3 +1,5 @@
+import type { KeyObject } from 'node:crypto';
+import type { CertificateProfile } from './certificate-profiles';
 import type { KeyAlgorithm, RsaKeyAlgorithm } from './key-pair';
 import { isValidPartyCode, isValidSignatoryId } from './pki-layout';
 import { PkiError } from './pki-error';
@@ -15,6 +17,11 @@ export interface PkiPartyPlan {
   code: string;
   nameEn: string;
   signatories: PkiSignatoryPlan[];
+  /**
+   * The URL where the party's gateway serves its CRL, written into every certificate issued
+   * for the party (`crlDistributionPointUrl`); none when the party has no gateway to serve it.
+   */
+  crlDistributionPoint?: string;
 }
 
 export interface PkiInitOptions {
@@ -25,6 +32,28 @@ export interface PkiInitOptions {
   /** Gateway key-transport key (RSA-OAEP). Default 'rsa-2048'. */
   encryptionAlgorithm?: RsaKeyAlgorithm;
   now?: Date;
+  /**
+   * One party whose leaf keys (gateway and signatories) are held outside files — a PKCS#11 token,
+   * `mxg pki init --pkcs11`: generated there, certified by the party's CA, never written. The
+   * party's CA and every other party stay files (the development PKI).
+   */
+  externalKeys?: ExternalKeyHolder;
+}
+
+/** Where a party's leaf keys are held when they are not files (@mxg/pkcs11 implements it). */
+export interface ExternalKeyHolder {
+  /** The party whose keys are held there (upper case). */
+  readonly party: string;
+  /** For messages: e.g. "PKCS#11 token 'kz-gateway'". */
+  readonly description: string;
+  /** The public key held for the leaf whose certificate file is `certificatePath`, if any. */
+  publicKey(certificatePath: string): Promise<KeyObject | undefined>;
+  /** Generates that leaf's key pair where it is held (never extractable); its public key. */
+  generate(
+    certificatePath: string,
+    keyAlgorithm: KeyAlgorithm,
+    profile: CertificateProfile,
+  ): Promise<KeyObject>;
 }
 
 /** Rejects plans that would collide on disk or produce empty subject fields. */
@@ -53,6 +82,20 @@ export function validatePlan(parties: readonly PkiPartyPlan[]): void {
       if (signatory.position?.trim() === '')
         invalid(`signatory ${signatory.id}: position is empty`);
     }
+    if (party.crlDistributionPoint !== undefined && !isHttpUrl(party.crlDistributionPoint)) {
+      invalid(
+        `party ${code}: CRL distribution point '${party.crlDistributionPoint}' is not an http(s) URL`,
+      );
+    }
+  }
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
   }
 }
 

@@ -273,7 +273,7 @@ async function auditExport(
   const { party, id } = config.gateway;
   const clock = new SystemClock();
   // The gateway's audit key signs the export's statement: what makes it whole (#10.3).
-  const key = await gatewayKeyStore(config).auditCheckpoint();
+  const key = await (await gatewayKeyStore(config)).auditCheckpoint();
   const certificatePem = key.certificate.toString();
   const signer = noteSignerFromKey(key);
   const db = new Client({

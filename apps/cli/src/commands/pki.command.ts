@@ -1,7 +1,16 @@
 import { Option, type Command } from 'commander';
 import { MxgConfigService } from '@mxg/config';
-import { initPki, revokeCertificate, type KeyAlgorithm } from '@mxg/pki';
-import { pkiPlanFromConfig } from './pki-plan';
+import {
+  createCertificateRequest,
+  gatewaySubject,
+  initPki,
+  revokeCertificate,
+  rotateKey,
+  signatorySubject,
+  type KeyAlgorithm,
+} from '@mxg/pki';
+import { pkiPlanFromConfig, signatoryPlan } from './pki-plan';
+import { usageError } from './usage-error';
 
 const SIGNING_ALGORITHMS: KeyAlgorithm[] = [
   'ecdsa-p256',
@@ -12,7 +21,10 @@ const SIGNING_ALGORITHMS: KeyAlgorithm[] = [
 ];
 const REASONS = ['unspecified', 'keyCompromise', 'superseded', 'cessationOfOperation'] as const;
 
-/** `mxg pki init` and `mxg pki revoke`: the development PKI in `certs/`. */
+/**
+ * `mxg pki init`, `revoke`, `rotate` and `csr`: the development PKI in `certs/`, its key
+ * generations, and requests for a national CA.
+ */
 export function registerPkiCommands(program: Command): void {
   const pki = program
     .command('pki')
@@ -80,4 +92,116 @@ export function registerPkiCommands(program: Command): void {
           : `pki: revoked serial ${result.serial} (${opts.reason}); CRL re-issued at ${result.crlPath}\n`,
       );
     });
+
+  pki
+    .command('rotate')
+    .description(
+      'issue the next generation of a gateway seal or encryption key, valid from now; the previous one stays valid for the rest of its life, so peers accept both during the overlap',
+    )
+    .requiredOption('--party <code>', 'the party whose key rotates, e.g. KZ')
+    .addOption(
+      new Option('--key <key>', 'which gateway key')
+        .choices(['seal', 'encryption'])
+        .makeOptionMandatory(),
+    )
+    .option(
+      '--overlap-days <days>',
+      'warn when the previous generation ends sooner than this',
+      parseDays,
+    )
+    .option(
+      '--start <time>',
+      'when the new generation comes into force (ISO 8601, default now): later lets peers trust its certificate before it is used',
+    )
+    .action(
+      async (opts: {
+        party: string;
+        key: 'seal' | 'encryption';
+        overlapDays?: number;
+        start?: string;
+      }) => {
+        const config = MxgConfigService.load();
+        const start = opts.start === undefined ? undefined : parseStart(opts.start);
+        const result = await rotateKey({
+          certsDir: config.paths.certs,
+          party: opts.party,
+          key: opts.key,
+          overlapDays: opts.overlapDays,
+          start,
+        });
+        process.stdout.write(
+          `pki: ${opts.party.toUpperCase()} ${opts.key} generation ${result.generation} issued at ${result.certificate} (serial ${result.serial}, valid ${result.notBefore.toISOString()} to ${result.notAfter.toISOString()}); generation ${result.previous.generation} (serial ${result.previous.serial}) stays valid until ${result.previous.notAfter.toISOString()}\n` +
+            `pki: running gateways pick it up within seconds: the sender uses it from its notBefore, peers trust it once it is in their certificates directory (start it later with --start to give them time)\n`,
+        );
+        if (result.overlapShortBy !== undefined) {
+          process.stderr.write(
+            `pki: warning: generation ${result.previous.generation} ends ${result.overlapShortBy} day(s) before the ${opts.overlapDays}-day overlap asked for\n`,
+          );
+        }
+      },
+    );
+
+  pki
+    .command('csr')
+    .description(
+      'write a new key (0600) and a PKCS#10 certificate request for it to certs/<party>/requests/, for a national CA',
+    )
+    .requiredOption('--party <code>', 'the party the key belongs to, e.g. KZ')
+    .addOption(
+      new Option('--key <key>', 'which key')
+        .choices(['seal', 'encryption', 'audit-checkpoint', 'signatory'])
+        .makeOptionMandatory(),
+    )
+    .option('--signatory <id>', 'the signatory (with --key signatory), as in signatories.yaml')
+    .addOption(
+      new Option(
+        '--alg <alg>',
+        'key algorithm (default: rsa-2048 for encryption, else ecdsa-p256)',
+      ).choices(SIGNING_ALGORITHMS),
+    )
+    .action(
+      async (opts: {
+        party: string;
+        key: 'seal' | 'encryption' | 'audit-checkpoint' | 'signatory';
+        signatory?: string;
+        alg?: KeyAlgorithm;
+      }) => {
+        const config = MxgConfigService.load();
+        const party = opts.party.toUpperCase();
+        if ((opts.key === 'signatory') !== (opts.signatory !== undefined)) {
+          usageError('--signatory <id> goes with --key signatory, and only with it');
+        }
+        const subject =
+          opts.signatory === undefined
+            ? gatewaySubject(party, opts.key as 'seal' | 'encryption' | 'audit-checkpoint')
+            : signatorySubject(party, signatoryPlan(config, opts.signatory));
+        const result = await createCertificateRequest({
+          certsDir: config.paths.certs,
+          party,
+          profile: opts.key,
+          signatoryId: opts.signatory,
+          subject,
+          keyAlgorithm: opts.alg,
+        });
+        process.stdout.write(
+          `pki: request ${result.request} (key ${result.privateKey}, mode 0600): send the request to the CA; the key never leaves this machine\n`,
+        );
+      },
+    );
+}
+
+function parseDays(value: string): number {
+  const days = Number(value);
+  if (!Number.isInteger(days) || days < 0 || days > 3650) {
+    usageError(`--overlap-days must be a whole number of days (0-3650), not '${value}'`);
+  }
+  return days;
+}
+
+function parseStart(value: string): Date {
+  const at = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(at.getTime())) {
+    usageError(`--start ${value} is not an ISO 8601 time (e.g. 2026-12-07T00:00:00Z)`);
+  }
+  return at;
 }

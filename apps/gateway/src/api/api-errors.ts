@@ -32,6 +32,7 @@ import {
 import { AT_REST_ERROR_STATUS } from '../exchange/exchange.errors';
 import { HANDLING_ERROR_STATUS, type HandlingErrorCode } from '../exchange/handling.errors';
 import { RATES_ERROR_STATUS, type RatesErrorCode } from '../rates/rates.errors';
+import { TRUST_ERROR_STATUS, type TrustErrorCode } from '../trust/trust.errors';
 import { SIGNATORY_LIST_STATUS, type SignatoryListCode } from '../signatories/signatories.errors';
 
 /** Refusals of HTTP itself, before or around any handler. */
@@ -65,6 +66,7 @@ export type ApiErrorCode =
   | ClaimsApiErrorCode
   | HandlingErrorCode
   | RatesErrorCode
+  | TrustErrorCode
   | SignatoryListCode;
 
 /**
@@ -88,6 +90,7 @@ export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   ...REQUEST_REFUSAL_STATUS,
   ...REQUESTS_API_ERROR_STATUS,
   ...SCHEMA_ERROR_STATUS,
+  ...TRUST_ERROR_STATUS,
   // MIG-2: an authority-change notice about another party's authority, or contradicting the registry.
   AUTHORITY_CHANGE_INVALID: 422,
   AUTHORITY_CHANGE_CONFLICT: 409,

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/terminus';
 import { MxgConfigService } from '@mxg/config';
 import { BrokerHealthIndicator } from '../broker/broker.health';
+import { TrustListHealth } from '../trust/trust-list.health';
 
 @ApiTags('health')
 @Controller('health')
@@ -17,22 +18,27 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly broker: BrokerHealthIndicator,
     private readonly config: MxgConfigService,
+    private readonly trustList: TrustListHealth,
   ) {}
 
   @Get()
   @HealthCheck()
   @ApiOperation({
     summary:
-      'Database and broker connectivity of this gateway (503 SERVICE_UNAVAILABLE with Retry-After when either is down)',
+      'Database and broker connectivity of this gateway (503 SERVICE_UNAVAILABLE with Retry-After when either is down), and its trust list: each party’s newest CRL (crlNumber, nextUpdate, source); status `degraded` (still 200) when one is within trust.crlStaleWarningSeconds of its nextUpdate, past it, or missing',
   })
   async check() {
     const { id: gateway, party } = this.config.gateway;
+    const trust = this.trustList.report();
     try {
       const result = await this.health.check([
         () => this.database.pingCheck('database', { timeout: 3000 }),
         () => this.broker.isHealthy('broker'),
       ]);
-      return { ...result, gateway, party };
+      // Degraded, not down: the gateway still works, but revocation is about to become (or
+      // has become) impossible to check; monitoring should call someone before it does.
+      const status = trust.status === 'degraded' ? 'degraded' : result.status;
+      return { ...result, status, gateway, party, trust };
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       // The API's error shape around terminus' report, which monitoring reads as it is.
@@ -44,6 +50,7 @@ export class HealthController {
         ...report,
         gateway,
         party,
+        trust,
       });
     }
   }

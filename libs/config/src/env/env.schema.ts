@@ -58,7 +58,19 @@ export const envSchema = z.object({
    * deadline runs in days, so the default minute is plenty; tests set less.
    */
   MXG_CLAIM_OVERDUE_SWEEP_MS: z.coerce.number().int().min(50).max(86_400_000).default(60_000),
+  /**
+   * The longest wait (ms) between two fetches of a party's CRL from its distribution point. A
+   * CRL is fetched again at 80 % of its thisUpdate→nextUpdate span, or after this if sooner; a
+   * failed fetch is retried with backoff up to this. Tests set less.
+   */
+  MXG_CRL_REFRESH_MS: z.coerce.number().int().min(50).max(86_400_000).default(3_600_000),
   MXG_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  /**
+   * The user PIN of the PKCS#11 token a gateway keeps its keys in (`keys: { store: pkcs11 }` in
+   * its gateway file), and that `mxg pki init --pkcs11` generates them in. Only ever here, never
+   * in a file of the repository; never logged.
+   */
+  MXG_PKCS11_PIN: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -41,6 +41,61 @@ describe(loadGatewayConfig.name, () => {
     );
   });
 
+  describe('#14 keys: files or a PKCS#11 token, never a PIN in the file', () => {
+    const gatewayWith = (keys: string) => {
+      writeFileSync(
+        join(dir, 'gateways', 'xk.yaml'),
+        `party: KZ\nhttp: { port: 3999 }\ndatabase: { name: mxg_xk }\namqp: { vhost: mxg, user: mxg-xk }\n${keys}`,
+      );
+      return () => loadGatewayConfig(dir, 'xk', treaty, root);
+    };
+    const issuesOf = (load: () => unknown) => {
+      try {
+        load();
+      } catch (error) {
+        if (error instanceof ConfigError) return error.issues;
+        throw error;
+      }
+      throw new Error('the configuration was accepted');
+    };
+
+    it('keeps keys in files unless told otherwise', () => {
+      expect(gatewayWith('')().keys).toEqual({ store: 'file' });
+    });
+
+    it('reads a PKCS#11 module and token label', () => {
+      const sut = gatewayWith(
+        'keys: { store: pkcs11, module: /usr/lib/softhsm/libsofthsm2.so, token: kz-gateway }\n',
+      )();
+      expect(sut.keys).toEqual({
+        store: 'pkcs11',
+        module: '/usr/lib/softhsm/libsofthsm2.so',
+        token: 'kz-gateway',
+      });
+    });
+
+    it('refuses a PIN in the file, pointing at MXG_PKCS11_PIN', () => {
+      const issues = issuesOf(
+        gatewayWith(
+          'keys: { store: pkcs11, module: /usr/lib/softhsm/libsofthsm2.so, token: kz, pin: "1234" }\n',
+        ),
+      );
+      expect(issues).toEqual([
+        expect.objectContaining({
+          field: 'keys.pin',
+          message: expect.stringContaining('MXG_PKCS11_PIN'),
+        }),
+      ]);
+    });
+
+    it('refuses a relative module path', () => {
+      const issues = issuesOf(
+        gatewayWith('keys: { store: pkcs11, module: libsofthsm2.so, token: kz }\n'),
+      );
+      expect(issues).toEqual([expect.objectContaining({ field: 'keys.module' })]);
+    });
+  });
+
   describe('#10.6 exchange: a delivery window apart from the clock skew', () => {
     const gatewayWith = (exchange: string) => {
       writeFileSync(

@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { MESSAGE_TYPES } from './message-types';
 
@@ -415,6 +416,45 @@ export const gatewayFileSchema = z.strictObject({
         exchange.maxEnvelopeBytes ?? exchange.maxMessageBytes + ENVELOPE_OVERHEAD_BYTES,
     }))
     .prefault({}),
+  /** The trust list's lifecycle: CRLs fetched from their distribution points (issue #14). */
+  trust: z
+    .strictObject({
+      /**
+       * `/health` turns `degraded` when a party's newest CRL is this close to its nextUpdate, or
+       * past it: revocation then soon can no longer be checked, and every check would fail.
+       */
+      crlStaleWarningSeconds: z
+        .number()
+        .int()
+        .min(0)
+        .max(30 * 86_400)
+        .default(86_400),
+    })
+    .prefault({}),
+  /**
+   * Where this gateway's private keys are (seal, encryption, audit checkpoint, its signatories'):
+   * `file` — PEM files in the certificates directory, for development — or `pkcs11`, a PKCS#11
+   * token (an HSM) holding them non-extractable, found by label (`seal`, `seal.2`, `encryption`,
+   * `audit-checkpoint`, `signatory.<id>`). Certificates stay files either way. The token's PIN
+   * comes from the environment (MXG_PKCS11_PIN), never from this file.
+   */
+  keys: z
+    .discriminatedUnion('store', [
+      z.strictObject({ store: z.literal('file') }),
+      z.strictObject({
+        store: z.literal('pkcs11'),
+        /** The module (shared library), e.g. /usr/lib/softhsm/libsofthsm2.so. */
+        module: z.string().refine((path) => isAbsolute(path), {
+          error: 'expected the absolute path of the PKCS#11 module (a .so file)',
+        }),
+        /** The token's label. */
+        token: z.string().min(1).max(32),
+        pin: z
+          .never({ error: 'the PIN is never written in a file: set MXG_PKCS11_PIN instead' })
+          .optional(),
+      }),
+    ])
+    .default({ store: 'file' }),
   /** Peer gateways whose witnesses countersign this gateway's audit checkpoints (issue 4). */
   witnesses: z
     .array(
@@ -447,6 +487,8 @@ export type AgreementsFile = z.infer<typeof agreementsFileSchema>;
 export type SignatoriesFile = z.infer<typeof signatoriesFileSchema>;
 export type GatewayFile = z.infer<typeof gatewayFileSchema>;
 export type ExchangeSettings = GatewayFile['exchange'];
+/** Where a gateway's private keys are: files, or a PKCS#11 token (gateway file `keys`). */
+export type KeyStoreSettings = GatewayFile['keys'];
 export type AlgorithmPolicy = z.infer<typeof algorithmPolicy>;
 
 /** What an agreement accepts when its file lists no `algorithms`. */

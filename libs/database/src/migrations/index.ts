@@ -14,6 +14,7 @@ import { ConfidentialRequests1764810000000 } from './1764810000000-confidential-
 import { ConfigSnapshotParticipation1764892800000 } from './1764892800000-config-snapshot-participation';
 import { ExchangeRates1764896400000 } from './1764896400000-exchange-rates';
 import { Claims1764900000000 } from './1764900000000-claims';
+import { CrlArchive1764986400000 } from './1764986400000-crl-archive';
 import { SignatoryLists1764990000000 } from './1764990000000-signatory-lists';
 
 /** Every migration, in order. Listed by hand: globs break once the code is compiled. */
@@ -34,5 +35,6 @@ export const MIGRATIONS = [
   ConfigSnapshotParticipation1764892800000,
   ExchangeRates1764896400000,
   Claims1764900000000,
+  CrlArchive1764986400000,
   SignatoryLists1764990000000,
 ];
