@@ -29,14 +29,18 @@ export class TokenSigningKey implements SigningKey {
     readonly label: string,
   ) {}
 
-  async sign(data: Uint8Array, scheme: SignatureScheme): Promise<Uint8Array> {
+  /**
+   * An own property, not a method: callers copy key objects (`{ ...key, id }`), as they may with
+   * the plain objects of the file store, and the operation must survive that.
+   */
+  readonly sign = async (data: Uint8Array, scheme: SignatureScheme): Promise<Uint8Array> => {
     const { mechanism, input, outputBytes, ecdsa } = this.operation(Buffer.from(data), scheme);
     const signature = await this.token.withSession(async (session) => {
       this.token.library.C_SignInit(session, mechanism, this.privateKey);
       return this.token.library.C_SignAsync(session, input, Buffer.alloc(outputBytes));
     });
     return ecdsa ? ecdsaSignatureToDer(signature) : signature;
-  }
+  };
 
   private operation(
     data: Buffer,
