@@ -136,7 +136,7 @@ describe('national-system API contract (issue #10)', () => {
       'kz-mvd-deputy-minister',
     );
     const der = await signCms(encodeMessage({ header: full, body }), keys, {
-      scheme: signatureSchemeFor(keys.privateKey, defaultAlgorithmPolicy()),
+      scheme: signatureSchemeFor(keys.certificate.publicKey, defaultAlgorithmPolicy()),
       signingTime: new Date(),
     });
     return { der, header: full };

@@ -15,6 +15,7 @@ import {
   parseSignedNote,
   signCheckpoint,
   type WitnessClient,
+  noteSignerFromKeyObject,
 } from '@mxg/audit';
 import { FixedClock } from '@mxg/core';
 import {
@@ -224,15 +225,20 @@ describe('audit log (real PostgreSQL: appender, sequencer, checkpointer, witness
     expect(result.status).toBe(1);
   });
 
-  it('detects two checkpoints that are not consistent, even when the log key signed both', () => {
+  it('detects two checkpoints that are not consistent, even when the log key signed both', async () => {
+    const at = readLines(exportFile).findIndex(
+      (l) => l.kind === 'checkpoint' && l.note?.startsWith('mxg.kz/audit\n25\n'),
+    );
+    const real = parseCheckpoint(parseSignedNote(readLines(exportFile)[at].note!).body);
+    // A log that signs a second history for size 25: a validly signed, inconsistent checkpoint.
+    const forked = formatCheckpoint({ ...real, rootHash: randomBytes(32) });
+    const note = await signCheckpoint(
+      forked,
+      noteSignerFromKeyObject(kz.privateKey),
+      'mxg.kz/audit',
+    );
     const file = tampered('fork', (lines) => {
-      const at = lines.findIndex(
-        (l) => l.kind === 'checkpoint' && l.note?.startsWith('mxg.kz/audit\n25\n'),
-      );
-      const real = parseCheckpoint(parseSignedNote(lines[at].note!).body);
-      // A log that signs a second history for size 25: a validly signed, inconsistent checkpoint.
-      const forked = formatCheckpoint({ ...real, rootHash: randomBytes(32) });
-      lines[at].note = signCheckpoint(forked, kz.privateKey, 'mxg.kz/audit');
+      lines[at].note = note;
     });
     const result = mxg(['audit', 'verify', file, ...ca]);
     expect(result.stdout).toMatch(

@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { AuditAppender, type AuditSequencer, signCheckpoint } from '@mxg/audit';
+import {
+  AuditAppender,
+  type AuditSequencer,
+  signCheckpoint,
+  noteSignerFromKeyObject,
+} from '@mxg/audit';
 import { FixedClock } from '@mxg/core';
 import {
   exportLog,
@@ -146,11 +151,14 @@ describe('mutual witnessing: exports name each certificate by the role it signed
     // A "witness" that answers with KZ's own key cosigning as AZ, offering KZ's certificate.
     const selfCosigned = {
       lastSeen: () => Promise.resolve(undefined),
-      submit: (r: { note: string }) =>
-        Promise.resolve({
-          note: signCheckpoint(r.note, kz.privateKey, 'mxg.az/witness'),
-          certificate: kz.certificatePem,
-        }),
+      submit: async (r: { note: string }) => ({
+        note: await signCheckpoint(
+          r.note,
+          noteSignerFromKeyObject(kz.privateKey),
+          'mxg.az/witness',
+        ),
+        certificate: kz.certificatePem,
+      }),
     };
     for (const pinned of [trust, { trustedCas: trust.trustedCas }]) {
       const client = newWitnessClient(

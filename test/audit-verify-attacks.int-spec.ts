@@ -12,7 +12,6 @@ import {
   parseAuditEntryJson,
   parseCheckpoint,
   parseSignedNote,
-  signCheckpoint,
   type WitnessClient,
 } from '@mxg/audit';
 import { MxgConfigService } from '@mxg/config';
@@ -130,7 +129,8 @@ function rewriteLog(lines: Line[], key: KeyObject, certificatePem: string): Line
       const body = formatCheckpoint({ ...real, rootHash: tree.root() });
       out.push({
         kind: 'checkpoint',
-        note: signCheckpoint(body, key, 'mxg.kz/audit'),
+        // Signed here as signCheckpoint would: the same note, byte for byte.
+        note: `${body}\n${signatureLine(body, key, 'mxg.kz/audit')}`,
         ...(previous === undefined
           ? {}
           : {

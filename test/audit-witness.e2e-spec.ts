@@ -10,6 +10,7 @@ import {
   signCheckpoint,
   verifyCheckpointSignature,
   type WitnessedHead,
+  noteSignerFromKeyObject,
 } from '@mxg/audit';
 import { MxgConfigService } from '@mxg/config';
 import {
@@ -313,7 +314,12 @@ describe('audit witnessing over HTTP between two gateway processes (compiled KZ 
       c: { treeSize: number; rootHash: Buffer },
       key: KeyObject,
       timestamp = new Date(),
-    ) => signCheckpoint(formatCheckpoint({ origin: kzOrigin, ...c, timestamp }), key, kzOrigin);
+    ) =>
+      signCheckpoint(
+        formatCheckpoint({ origin: kzOrigin, ...c, timestamp }),
+        noteSignerFromKeyObject(key),
+        kzOrigin,
+      );
     /** The codes of the refusals AZ put on its own audit record. */
     const auditedRefusals = async () =>
       (
@@ -354,7 +360,7 @@ describe('audit witnessing over HTTP between two gateway processes (compiled KZ 
       const codes = new Set<string>();
       for (const [who, { key, pem }] of keys) {
         const response = await submit({
-          note: note(grown, key),
+          note: await note(grown, key),
           oldSize: seen.treeSize,
           consistency: grown.proof,
           certificate: pem,
@@ -396,7 +402,7 @@ describe('audit witnessing over HTTP between two gateway processes (compiled KZ 
       const cases: [string, Record<string, unknown>, number, string][] = [
         [
           'an old size',
-          { ...genuine, note: note(grown, kz.keys.privateKey), oldSize: seen.treeSize - 1 },
+          { ...genuine, note: await note(grown, kz.keys.privateKey), oldSize: seen.treeSize - 1 },
           409,
           'AUDIT_CHECKPOINT_STALE',
         ],
@@ -410,7 +416,7 @@ describe('audit witnessing over HTTP between two gateway processes (compiled KZ 
           'a bad proof',
           {
             ...genuine,
-            note: note(grown, kz.keys.privateKey),
+            note: await note(grown, kz.keys.privateKey),
             consistency: grown.proof.map(() => b64(randomBytes(32))),
           },
           422,
@@ -418,7 +424,10 @@ describe('audit witnessing over HTTP between two gateway processes (compiled KZ 
         ],
         [
           'a note dated a day ahead',
-          { ...genuine, note: note(grown, kz.keys.privateKey, new Date(Date.now() + 86_400_000)) },
+          {
+            ...genuine,
+            note: await note(grown, kz.keys.privateKey, new Date(Date.now() + 86_400_000)),
+          },
           422,
           'AUDIT_CHECKPOINT_TIME_INVALID',
         ],
@@ -446,7 +455,7 @@ describe('audit witnessing over HTTP between two gateway processes (compiled KZ 
           { treeSize: seen.treeSize, rootHash: createHash('sha256').update(String(seed)).digest() },
           kz.keys.privateKey,
         );
-      const fork = forkOf(1);
+      const fork = await forkOf(1);
       const request = {
         note: fork,
         oldSize: seen.treeSize,
@@ -458,7 +467,7 @@ describe('audit witnessing over HTTP between two gateway processes (compiled KZ 
       expect(await refused.json()).toMatchObject({ code: 'AUDIT_CHECKPOINT_INCONSISTENT' });
       // A replay, or yet another root for the same size, adds nothing: one proof is enough.
       expect((await submit(request)).status).toBe(409);
-      expect((await submit({ ...request, note: forkOf(2) })).status).toBe(409);
+      expect((await submit({ ...request, note: await forkOf(2) })).status).toBe(409);
       expect(await refusals()).toEqual([
         {
           tree_size: String(seen.treeSize),

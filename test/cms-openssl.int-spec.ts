@@ -14,6 +14,8 @@ import {
   verifyCmsSignature,
   type CertificateChainInput,
   type SignatureScheme,
+  signerFromKeyObject,
+  decrypterFromKeyObject,
 } from '@mxg/cms';
 import { decodeEnvelopedData } from '../libs/cms/src/parse-enveloped-data';
 import {
@@ -89,7 +91,7 @@ describe('CMS interoperability with the OpenSSL CLI', () => {
     )('%s, %s', async (scheme, signer, mode) => {
       const der = await signCms(
         content,
-        { certificate: signer().certDer, privateKey: signer().privateKey },
+        signerFromKeyObject(signer().certDer, signer().privateKey),
         { scheme, signingTime: new Date(), detached: mode === 'detached' },
       );
       const path = fx.file(`mxg-${scheme}-${mode}.der`, der);
@@ -113,7 +115,7 @@ describe('CMS interoperability with the OpenSSL CLI', () => {
     it('and rejects it once a content byte changes', async () => {
       const der = await signCms(
         content,
-        { certificate: fx.ecSigner.certDer, privateKey: fx.ecSigner.privateKey },
+        signerFromKeyObject(fx.ecSigner.certDer, fx.ecSigner.privateKey),
         {
           scheme: 'ecdsa-sha256',
           signingTime: new Date(),
@@ -173,10 +175,10 @@ describe('CMS interoperability with the OpenSSL CLI', () => {
     });
     // And MXG opens them too, the key unwrapped once and remembered.
     for (const [i, der] of ders.entries()) {
-      const plain = await decryptCms(der, {
-        certificate: fx.encryption.certDer,
-        privateKey: fx.encryption.privateKey,
-      });
+      const plain = await decryptCms(
+        der,
+        decrypterFromKeyObject(fx.encryption.certDer, fx.encryption.privateKey),
+      );
       expect(Buffer.from(plain).equals(contents[i])).toBe(true);
     }
   });
@@ -223,10 +225,10 @@ describe('CMS interoperability with the OpenSSL CLI', () => {
       'rsa_oaep_md:sha256',
     ]);
 
-    const plain = await decryptCms(der, {
-      certificate: fx.encryption.certDer,
-      privateKey: fx.encryption.privateKey,
-    });
+    const plain = await decryptCms(
+      der,
+      decrypterFromKeyObject(fx.encryption.certDer, fx.encryption.privateKey),
+    );
 
     expect(Buffer.from(plain).equals(content)).toBe(true);
   });
@@ -258,16 +260,16 @@ describe('CMS interoperability with the OpenSSL CLI', () => {
     const outer = opensslSign(envelope, fx.ecSigner);
 
     const sealed = await verifyCmsSignature(outer);
-    const signed = await decryptCms(sealed.content, {
-      certificate: fx.encryption.certDer,
-      privateKey: fx.encryption.privateKey,
-    });
+    const signed = await decryptCms(
+      sealed.content,
+      decrypterFromKeyObject(fx.encryption.certDer, fx.encryption.privateKey),
+    );
     const message = await verifyCmsSignature(signed);
     expect(Buffer.from(message.content).equals(content)).toBe(true);
 
     const mxgInner = await signCms(
       content,
-      { certificate: fx.rsaSigner.certDer, privateKey: fx.rsaSigner.privateKey },
+      signerFromKeyObject(fx.rsaSigner.certDer, fx.rsaSigner.privateKey),
       {
         scheme: 'rsa-pss-sha256',
         signingTime: new Date(),
@@ -283,7 +285,7 @@ describe('CMS interoperability with the OpenSSL CLI', () => {
     );
     const mxgOuter = await signCms(
       mxgEnvelope,
-      { certificate: fx.ecSigner.certDer, privateKey: fx.ecSigner.privateKey },
+      signerFromKeyObject(fx.ecSigner.certDer, fx.ecSigner.privateKey),
       {
         scheme: 'ecdsa-sha256',
         signingTime: new Date(),

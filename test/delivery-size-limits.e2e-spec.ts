@@ -173,7 +173,7 @@ describe('#10.9 size limits on receipt: evidence, not payloads', () => {
         message: padded('a'.repeat(padding - base)),
         signatory: await kz.signatory('kz-mvd-deputy-minister'),
         seal: await kz.seal(),
-        recipient: (await az.encryption()).certificate,
+        recipient: (await az.decryption())[0].certificate,
         trust,
         policy: config.treaty.agreement('MIG').algorithms,
         signingTime: now,

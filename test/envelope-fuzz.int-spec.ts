@@ -1,9 +1,11 @@
 import fc from 'fast-check';
+import type { KeyObject } from 'node:crypto';
+import { loadPrivateKey, partyPkiPaths } from '@mxg/pki';
 import {
   decodeMessage,
   encodeMessage,
   EnvelopeError,
-  type KeyPair,
+  type SigningKey,
   openEnvelope,
   type OpenEnvelopeContext,
   openReceipt,
@@ -46,7 +48,9 @@ const isWellFormedUtf8 = (bytes: Uint8Array) => {
 describe('#10.13 opening fuzzed envelopes and receipts', () => {
   let fx: PkiFixture;
   let now: Date;
-  let seal: KeyPair;
+  let seal: SigningKey;
+  /** The seal's key file itself, to re-sign fuzzed attributes as only the seal could. */
+  let sealPrivateKey: KeyObject;
   let envelopes: Uint8Array[];
   let receipts: Uint8Array[];
   let message: ReturnType<typeof migRequest>;
@@ -64,12 +68,13 @@ describe('#10.13 opening fuzzed envelopes and receipts', () => {
     fx = await createPkiFixture();
     now = new Date(Date.now() + 1000);
     seal = await fx.keys('KZ').seal();
+    sealPrivateKey = await loadPrivateKey(partyPkiPaths(fx.certsDir, 'KZ').gateway.seal.privateKey);
     message = migRequest(now);
     const sealed = await sealEnvelope({
       message,
       signatory: await fx.keys('KZ').signatory('kz-mvd-deputy-minister'),
       seal,
-      recipient: (await fx.keys('AZ').encryption()).certificate,
+      recipient: (await fx.keys('AZ').decryption())[0].certificate,
       policy: fx.config.treaty.agreement('MIG').algorithms,
       signingTime: now,
       trust: fx.trust,
@@ -127,7 +132,7 @@ describe('#10.13 opening fuzzed envelopes and receipts', () => {
       });
     await fc.assert(
       fc.asyncProperty(attributeEdits, async (edit) => {
-        const envelope = resignSignedAttributes(envelopes[0], seal.privateKey, edit);
+        const envelope = resignSignedAttributes(envelopes[0], sealPrivateKey, edit);
         const opened = await envelopeOutcome(() => openEnvelope(envelope, context()));
         if (!(opened instanceof EnvelopeError)) expect(opened.message).toEqual(message);
       }),
@@ -140,7 +145,7 @@ describe('#10.13 opening fuzzed envelopes and receipts', () => {
     // threw a RangeError (Invalid time value) instead of refusing the envelope with a code.
     const envelope = resignSignedAttributes(
       envelopes[0],
-      seal.privateKey,
+      sealPrivateKey,
       withSigningTime(primitive(0x18, Buffer.from('20261121100000.5e999Z'))),
     );
 

@@ -8,7 +8,7 @@ import { TreatyRegistry } from '@mxg/config';
 import {
   encodeMessage,
   EnvelopeError,
-  type KeyPair,
+  type SigningKey,
   messageDigest,
   type MxgMessage,
   openEnvelope,
@@ -29,7 +29,7 @@ import {
 } from '@mxg/pki';
 import { outerSignature } from './support/envelope-clear-text';
 import { opensslEnvelope } from './support/openssl-envelope';
-import { createPkiFixture, migRequest, type PkiFixture } from './support/pki-fixture';
+import { createPkiFixture, migRequest, signingKeyOf, type PkiFixture } from './support/pki-fixture';
 
 /** Runs the real OpenSSL 3 CLI; tests check MXG against it, not against a re-implementation. */
 function openssl(
@@ -80,14 +80,14 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
   });
   const seal = async (
     message: MxgMessage = migRequest(now),
-    signer?: KeyPair,
+    signer?: SigningKey,
     routingHeader?: 'sealed' | 'omitted',
   ) =>
     sealEnvelope({
       message,
       signatory: signer ?? (await signatory()),
       seal: await fx.keys('KZ').seal(),
-      recipient: (await fx.keys('AZ').encryption()).certificate,
+      recipient: (await fx.keys('AZ').decryption())[0].certificate,
       trust: fx.trust,
       policy: fx.config.treaty.agreement('MIG').algorithms,
       signingTime: now,
@@ -99,8 +99,8 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
     /** The sealed routing header; `null` leaves it out, as `openssl cms -sign` does. */
     routing?: MxgMessage['header'] | null;
     inner?: Uint8Array;
-    innerSigner?: KeyPair;
-    outerSigner?: KeyPair;
+    innerSigner?: SigningKey;
+    outerSigner?: SigningKey;
     signingTime?: Date;
     outerSigningTime?: Date;
     enveloped?: (der: Uint8Array) => Uint8Array;
@@ -115,7 +115,7 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
       }));
     let enveloped = await encryptCms(
       inner,
-      { certificate: (await fx.keys('AZ').encryption()).certificate },
+      { certificate: (await fx.keys('AZ').decryption())[0].certificate },
       { keyTransport: 'rsa-oaep-sha256', contentEncryption: 'aes-256-cbc' },
     );
     if (parts.enveloped) enveloped = parts.enveloped(enveloped);
@@ -341,7 +341,7 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
       });
       const envelope = await wrap({
         message: migRequest(now),
-        outerSigner: { certificate: impostor.certificate, privateKey: impostor.privateKey },
+        outerSigner: signingKeyOf(impostor.certificate, impostor.privateKey),
       });
       expect(await refusal(envelope)).toMatchObject({ code: 'CERT_UNTRUSTED', layer: 'outer' });
     });
@@ -371,7 +371,7 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
       });
       const envelope = await wrap({
         message: migRequest(now),
-        innerSigner: { certificate: expired.certificate, privateKey: expired.privateKey },
+        innerSigner: signingKeyOf(expired.certificate, expired.privateKey),
       });
       expect(await refusal(envelope)).toMatchObject({ code: 'CERT_EXPIRED', layer: 'inner' });
     });
@@ -392,7 +392,7 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
       });
       const envelope = await wrap({
         message: migRequest(now),
-        innerSigner: { certificate: stranger.certificate, privateKey: stranger.privateKey },
+        innerSigner: signingKeyOf(stranger.certificate, stranger.privateKey),
       });
       const refused = await refusal(envelope);
       expect(refused).toMatchObject({ code: 'SIGNATORY_NOT_AUTHORISED', layer: 'inner' });
@@ -500,7 +500,7 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
       });
       const enveloped = await encryptCms(
         inner,
-        { certificate: (await fx.keys('KZ').encryption()).certificate },
+        { certificate: (await fx.keys('KZ').decryption())[0].certificate },
         { keyTransport: 'rsa-oaep-sha256', contentEncryption: 'aes-256-cbc' },
       );
       const envelope = await signCms(enveloped, await fx.keys('KZ').seal(), {
@@ -665,7 +665,7 @@ describe('secure envelope: CMS triple wrap (real OpenSSL, development PKI)', () 
         keyAlgorithm: 'ecdsa-p256',
         notBefore: dayBefore,
       });
-      return { certificate: issued.certificate, privateKey: issued.privateKey };
+      return signingKeyOf(issued.certificate, issued.privateKey);
     };
 
     it('#10.12 without a routing header (as openssl cms makes it), an inner failure carries the message id for a negative receipt', async () => {

@@ -176,7 +176,7 @@ describe('#11 the message-body contract (MIG-6): one check at the API, the recei
         'kz-mvd-deputy-minister',
       );
       const der = await signCms(encodeMessage(message(REFUSED[0].body)), keys, {
-        scheme: signatureSchemeFor(keys.privateKey, defaultAlgorithmPolicy()),
+        scheme: signatureSchemeFor(keys.certificate.publicKey, defaultAlgorithmPolicy()),
         signingTime: new Date(),
       });
       const { status, body } = await pair.kz.api<Answer>('KZ-MVD', 'POST', '/messages', der);
@@ -196,7 +196,7 @@ describe('#11 the message-body contract (MIG-6): one check at the API, the recei
         message: m,
         signatory: await kz.signatory('kz-mvd-deputy-minister'),
         seal: await kz.seal(),
-        recipient: (await new FileKeyStore(config.paths.certs, 'AZ').encryption()).certificate,
+        recipient: (await new FileKeyStore(config.paths.certs, 'AZ').decryption())[0].certificate,
         trust: new FileTrustStore(config.paths.certs, config.treaty),
         policy: config.treaty.agreement('MIG').algorithms,
         signingTime: new Date(),

@@ -117,7 +117,7 @@ describe('#10.5 revocation bites on running gateways (two processes, mxg pki rev
           message: migRequest(new Date()),
           signatory: await keys.signatory(REVOKED),
           seal: await keys.seal(),
-          recipient: (await new FileKeyStore(certs, 'AZ').encryption()).certificate,
+          recipient: (await new FileKeyStore(certs, 'AZ').decryption())[0].certificate,
           trust: fx.trust,
           policy: fx.config.treaty.agreement('MIG').algorithms,
           signingTime: new Date(),

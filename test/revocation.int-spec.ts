@@ -8,7 +8,7 @@ import {
   FileKeyStore,
   FileTrustStore,
   firstFailure,
-  type KeyPair,
+  type SigningKey,
   sealEnvelope,
   type SealEnvelopeInput,
   type TrustStore,
@@ -21,7 +21,7 @@ import {
   revokeCertificate,
   signatorySubject,
 } from '@mxg/pki';
-import { createPkiFixture, migRequest, type PkiFixture } from './support/pki-fixture';
+import { createPkiFixture, migRequest, signingKeyOf, type PkiFixture } from './support/pki-fixture';
 
 const DAY = 86_400_000;
 
@@ -201,7 +201,7 @@ describe('#10.5 revocation takes effect without a restart (trust store, sealEnve
         message: migRequest(new Date()),
         signatory: await keys.signatory(overrides.signatoryId ?? 'kz-mvd-deputy-minister'),
         seal: await keys.seal(),
-        recipient: (await new FileKeyStore(dir, 'AZ').encryption()).certificate,
+        recipient: (await new FileKeyStore(dir, 'AZ').decryption())[0].certificate,
         trust,
         policy: policy(),
         signingTime: new Date(),
@@ -268,7 +268,7 @@ describe('#10.5 revocation takes effect without a restart (trust store, sealEnve
         notBefore: new Date(Date.now() - 10 * DAY),
         notAfter: new Date(Date.now() - DAY),
       });
-      const signatory: KeyPair = { certificate: lapsed.certificate, privateKey: lapsed.privateKey };
+      const signatory: SigningKey = signingKeyOf(lapsed.certificate, lapsed.privateKey);
       const refused = await refusal(sealIn(dir, trustIn(dir).trust, { signatory }));
       expect(refused).toMatchObject({ code: 'CERT_EXPIRED', layer: 'inner' });
       expect(refused.message).not.toMatch(/Primerova/);

@@ -14,6 +14,7 @@ import {
   writeWitnessedExport,
   type SqlSession,
   type AuditEventInput,
+  noteSignerFromKeyObject,
 } from '@mxg/audit';
 import { MxgConfigService } from '@mxg/config';
 import type { SqlClient } from '@mxg/database';
@@ -75,7 +76,7 @@ export function newSequencer(url: string, keys: PartyAuditKeys, clock: Clock): A
     connect: pgSession(url),
     clock,
     origin: auditLogOrigin(keys.party),
-    privateKey: keys.privateKey,
+    signer: noteSignerFromKeyObject(keys.privateKey),
     certificatePem: keys.certificatePem,
   });
 }
@@ -99,7 +100,7 @@ export function newWitness(
     db: pool,
     transaction: poolTransaction(pool),
     name: witnessKeyName(keys.party),
-    privateKey: keys.privateKey,
+    signer: noteSignerFromKeyObject(keys.privateKey),
     certificatePem: keys.certificatePem,
     trust,
     clock,
@@ -142,7 +143,10 @@ export async function exportLog(url: string, keys: PartyAuditKeys, clock: Clock,
     return await writeAuditExport(db, createWriteStream(out), {
       origin: auditLogOrigin(keys.party),
       certificatePem: keys.certificatePem,
-      signer: { name: auditLogOrigin(keys.party), privateKey: keys.privateKey },
+      signer: {
+        name: auditLogOrigin(keys.party),
+        signer: noteSignerFromKeyObject(keys.privateKey),
+      },
       clock,
     });
   } finally {
@@ -164,7 +168,10 @@ export async function exportWitnessed(
       origin: auditLogOrigin(logParty),
       witness: witnessKeyName(witness.party),
       witnessCertificatePem: witness.certificatePem,
-      signer: { name: witnessKeyName(witness.party), privateKey: witness.privateKey },
+      signer: {
+        name: witnessKeyName(witness.party),
+        signer: noteSignerFromKeyObject(witness.privateKey),
+      },
       clock,
     });
   } finally {

@@ -158,7 +158,7 @@ export async function craftClaimEnvelope(body: ClaimBody): Promise<Crafted> {
     message: { header, body },
     signatory: await own.signatory(STAY.signatory),
     seal: await own.seal(),
-    recipient: (await new FileKeyStore(config.paths.certs, RESIDENCE.party).encryption())
+    recipient: (await new FileKeyStore(config.paths.certs, RESIDENCE.party).decryption())[0]
       .certificate,
     trust,
     policy: config.treaty.agreement('RET').algorithms,
@@ -191,7 +191,7 @@ export async function preSignedClaim(body: ClaimBody): Promise<Uint8Array> {
   };
   const keys = await new FileKeyStore(config.paths.certs, STAY.party).signatory(STAY.signatory);
   return signCms(encodeMessage({ header, body }), keys, {
-    scheme: signatureSchemeFor(keys.privateKey, defaultAlgorithmPolicy()),
+    scheme: signatureSchemeFor(keys.certificate.publicKey, defaultAlgorithmPolicy()),
     signingTime: new Date(),
   });
 }

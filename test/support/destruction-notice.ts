@@ -39,7 +39,7 @@ export async function publishCraftedNotice(
     message: { header, body: { messages: entries } },
     signatory: await az.signatory('az-dmx-information-head'),
     seal: await az.seal(),
-    recipient: (await new FileKeyStore(config.paths.certs, 'KZ').encryption()).certificate,
+    recipient: (await new FileKeyStore(config.paths.certs, 'KZ').decryption())[0].certificate,
     trust,
     policy: config.treaty.agreement('MIG').algorithms,
     signingTime: at,

@@ -1,9 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomUUID, type KeyObject, type X509Certificate } from 'node:crypto';
+import { signerFromKeyObject } from '@mxg/cms';
 import { MxgConfigService } from '@mxg/config';
-import { FileKeyStore, FileTrustStore, MESSAGE_FORMAT, type MxgMessage } from '@mxg/envelope';
+import {
+  FileKeyStore,
+  FileTrustStore,
+  MESSAGE_FORMAT,
+  type MxgMessage,
+  type SigningKey,
+} from '@mxg/envelope';
 import { exampleMessage } from '@mxg/messages';
 import { initPki } from '@mxg/pki';
 import { pkiPlanFromConfig } from '../../apps/cli/src/commands/pki-plan';
@@ -40,6 +47,12 @@ export async function createPkiFixture(
     reloadTrust: () => new FileTrustStore(certsDir, config.treaty),
     cleanup: () => rmSync(certsDir, { recursive: true, force: true }),
   };
+}
+
+/** A key a test issued itself (a stranger, a lapsed signatory) as a key store hands keys out. */
+export function signingKeyOf(certificate: X509Certificate, privateKey: KeyObject): SigningKey {
+  const signer = signerFromKeyObject(certificate, privateKey);
+  return { certificate, sign: (data, scheme) => signer.sign(data, scheme) };
 }
 
 /** The example MIG-5 request (examples/messages/request.json) from Kazakhstan's MVD to Azerbaijan's State Migration Service. */

@@ -484,7 +484,7 @@ export async function craftEnvelope(message: {
     message: { header, body: message.body },
     signatory: await own.signatory(from.signatory),
     seal: await own.seal(),
-    recipient: (await new FileKeyStore(config.paths.certs, to.party).encryption()).certificate,
+    recipient: (await new FileKeyStore(config.paths.certs, to.party).decryption())[0].certificate,
     trust,
     policy: config.treaty.agreement('MIG').algorithms,
     signingTime: at,

@@ -9,6 +9,7 @@ import {
   signerFromKeyObject,
   decrypterFromKeyObject,
   type CmsKeyDecrypter,
+  type OaepHash,
 } from '.';
 import { createCmsFixtures, type CmsFixtures } from './testing/openssl-fixtures';
 import { thrownCode } from './testing/thrown-code';
@@ -53,6 +54,37 @@ describe('decryptCms', () => {
     const plain = await decryptCms(enveloped, recipient());
 
     expect(Buffer.from(plain).equals(content)).toBe(true);
+  });
+
+  it('opens with whichever of several recipients (key generations) a RecipientInfo names', async () => {
+    const other = decrypterFromKeyObject(fx.otherEncryption.certPem, fx.otherEncryption.privateKey);
+
+    const plain = await decryptCms(enveloped, [other, recipient()]);
+
+    expect(Buffer.from(plain).equals(content)).toBe(true);
+    await expect(decryptCms(enveloped, [other])).rejects.toMatchObject({
+      code: 'NOT_FOR_THIS_RECIPIENT',
+    });
+  });
+
+  it('asks the recipient to unwrap a content key once, and again after a failure', async () => {
+    const real = recipient();
+    let fail = true;
+    const decryptKey = jest.fn((encryptedKey: Uint8Array, oaepHash: OaepHash) =>
+      fail ? Promise.reject(new Error('token busy')) : real.decryptKey(encryptedKey, oaepHash),
+    );
+    const counted: CmsKeyDecrypter = { certificate: real.certificate, decryptKey };
+
+    await expect(decryptCms(enveloped, counted)).rejects.toMatchObject({
+      code: 'DECRYPTION_FAILED',
+    });
+    fail = false;
+    await decryptCms(enveloped, counted);
+    const again = await decryptCms(enveloped, counted);
+
+    expect(Buffer.from(again).equals(content)).toBe(true);
+    expect(decryptKey).toHaveBeenCalledTimes(2);
+    expect(decryptKey).toHaveBeenLastCalledWith(expect.any(Uint8Array), 'sha256');
   });
 
   it('says NOT_FOR_THIS_RECIPIENT when no RecipientInfo names the certificate', async () => {

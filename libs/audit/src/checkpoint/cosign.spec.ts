@@ -5,14 +5,21 @@ import { hashLeaf } from '../merkle/rfc6962-hash';
 import { formatCheckpoint, type Checkpoint } from './checkpoint';
 import { signCheckpoint, verifyCheckpointSignature } from './checkpoint-signature';
 import { cosignCheckpoint, type CheckpointSigner, type CheckpointVerifier } from './cosign';
+import { noteSignerFromKeyObject } from './note-signer';
 import { parseSignedNote } from './signed-note';
 
 const ORIGIN = 'mxg.kz/audit';
 const logKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const log: CheckpointVerifier = { name: ORIGIN, publicKey: logKeys.publicKey };
-const logSigner: CheckpointSigner = { name: ORIGIN, privateKey: logKeys.privateKey };
+const logSigner: CheckpointSigner = {
+  name: ORIGIN,
+  signer: noteSignerFromKeyObject(logKeys.privateKey),
+};
 const witnessKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const witness: CheckpointSigner = { name: 'mxg.az/witness', privateKey: witnessKeys.privateKey };
+const witness: CheckpointSigner = {
+  name: 'mxg.az/witness',
+  signer: noteSignerFromKeyObject(witnessKeys.privateKey),
+};
 
 const entries = (count: number, fork?: number): MerkleTree =>
   MerkleTree.fromLeafHashes(
@@ -32,12 +39,12 @@ function checkpointOf(
 ): Checkpoint {
   return { origin, treeSize: size, rootHash: source.root(size), timestamp: at(seconds) };
 }
-const sign = (checkpoint: Checkpoint, signer = logSigner): string =>
-  signCheckpoint(formatCheckpoint(checkpoint), signer.privateKey, signer.name);
+const sign = (checkpoint: Checkpoint, signer = logSigner): Promise<string> =>
+  signCheckpoint(formatCheckpoint(checkpoint), signer.signer, signer.name);
 
-function errorOf(call: () => unknown): AuditError {
+async function errorOf(call: () => Promise<unknown>): Promise<AuditError> {
   try {
-    call();
+    await call();
   } catch (error) {
     if (error instanceof AuditError) return error;
     throw error;
@@ -46,9 +53,9 @@ function errorOf(call: () => unknown): AuditError {
 }
 
 describe(cosignCheckpoint.name, () => {
-  it('countersigns the first checkpoint it sees (trust on first use)', () => {
+  it('countersigns the first checkpoint it sees (trust on first use)', async () => {
     const next = checkpointOf(tree, 5, 1);
-    const result = cosignCheckpoint(undefined, sign(next), [], log, witness);
+    const result = await cosignCheckpoint(undefined, await sign(next), [], log, witness);
     expect(result.checkpoint).toEqual(next);
     expect(verifyCheckpointSignature(result.note, log.publicKey, log.name)).toEqual(next);
     expect(verifyCheckpointSignature(result.note, witnessKeys.publicKey, witness.name)).toEqual(
@@ -60,12 +67,12 @@ describe(cosignCheckpoint.name, () => {
     ]);
   });
 
-  it('countersigns a checkpoint proven to extend the last one seen', () => {
+  it('countersigns a checkpoint proven to extend the last one seen', async () => {
     const previous = checkpointOf(tree, 5, 1);
     const next = checkpointOf(tree, 12, 2);
-    const result = cosignCheckpoint(
+    const result = await cosignCheckpoint(
       previous,
-      sign(next),
+      await sign(next),
       tree.consistencyProof(5, 12),
       log,
       witness,
@@ -76,10 +83,10 @@ describe(cosignCheckpoint.name, () => {
     );
   });
 
-  it('countersigns a later checkpoint of an unchanged tree', () => {
-    const result = cosignCheckpoint(
+  it('countersigns a later checkpoint of an unchanged tree', async () => {
+    const result = await cosignCheckpoint(
       checkpointOf(tree, 12, 1),
-      sign(checkpointOf(tree, 12, 2)),
+      await sign(checkpointOf(tree, 12, 2)),
       [],
       log,
       witness,
@@ -87,10 +94,10 @@ describe(cosignCheckpoint.name, () => {
     expect(result.checkpoint.timestamp).toEqual(at(2));
   });
 
-  it('countersigns growth from the empty tree', () => {
-    const result = cosignCheckpoint(
+  it('countersigns growth from the empty tree', async () => {
+    const result = await cosignCheckpoint(
       checkpointOf(tree, 0, 1),
-      sign(checkpointOf(tree, 7, 2)),
+      await sign(checkpointOf(tree, 7, 2)),
       [],
       log,
       witness,
@@ -111,10 +118,10 @@ describe(cosignCheckpoint.name, () => {
       () => tree.consistencyProof(5, 12).map((h, i) => (i === 0 ? hashLeaf(h) : h)),
     ],
     ['no proof', tree, () => []],
-  ])('refuses %s as an invalid proof, not as evidence of a fork', (_, source, proof) => {
+  ])('refuses %s as an invalid proof, not as evidence of a fork', async (_, source, proof) => {
     const previous = checkpointOf(tree, 5, 1);
-    const next = sign(checkpointOf(source, 12, 2));
-    const error = errorOf(() => cosignCheckpoint(previous, next, proof(), log, witness));
+    const next = await sign(checkpointOf(source, 12, 2));
+    const error = await errorOf(() => cosignCheckpoint(previous, next, proof(), log, witness));
     // The proof is not signed: a bad one says nothing against the log (tlog-witness: 422).
     expect(error.code).toBe('AUDIT_CONSISTENCY_PROOF_INVALID');
     expect(error.details).toMatchObject({
@@ -124,11 +131,11 @@ describe(cosignCheckpoint.name, () => {
     });
   });
 
-  it('refuses another root for the same size as a fork: both notes signed by the log', () => {
-    const error = errorOf(() =>
+  it('refuses another root for the same size as a fork: both notes signed by the log', async () => {
+    const error = await errorOf(async () =>
       cosignCheckpoint(
         checkpointOf(tree, 12, 1),
-        sign(checkpointOf(forked, 12, 2)),
+        await sign(checkpointOf(forked, 12, 2)),
         [],
         log,
         witness,
@@ -140,11 +147,11 @@ describe(cosignCheckpoint.name, () => {
     });
   });
 
-  it('refuses a tree that shrank as stale (a replay proves nothing), whatever proof comes with it', () => {
-    const error = errorOf(() =>
+  it('refuses a tree that shrank as stale (a replay proves nothing), whatever proof comes with it', async () => {
+    const error = await errorOf(async () =>
       cosignCheckpoint(
         checkpointOf(tree, 12, 1),
-        sign(checkpointOf(tree, 5, 2)),
+        await sign(checkpointOf(tree, 5, 2)),
         tree.consistencyProof(5, 12),
         log,
         witness,
@@ -156,11 +163,11 @@ describe(cosignCheckpoint.name, () => {
     });
   });
 
-  it('refuses a checkpoint older than the last one seen', () => {
-    const error = errorOf(() =>
+  it('refuses a checkpoint older than the last one seen', async () => {
+    const error = await errorOf(async () =>
       cosignCheckpoint(
         checkpointOf(tree, 5, 2),
-        sign(checkpointOf(tree, 12, 1)),
+        await sign(checkpointOf(tree, 12, 1)),
         tree.consistencyProof(5, 12),
         log,
         witness,
@@ -172,31 +179,45 @@ describe(cosignCheckpoint.name, () => {
     });
   });
 
-  it('refuses a checkpoint the log did not sign', () => {
+  it('refuses a checkpoint the log did not sign', async () => {
     const impostor = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const note = sign(checkpointOf(tree, 5, 1), { name: ORIGIN, privateKey: impostor.privateKey });
-    expect(errorOf(() => cosignCheckpoint(undefined, note, [], log, witness)).code).toBe(
+    const note = await sign(checkpointOf(tree, 5, 1), {
+      name: ORIGIN,
+      signer: noteSignerFromKeyObject(impostor.privateKey),
+    });
+    expect((await errorOf(() => cosignCheckpoint(undefined, note, [], log, witness))).code).toBe(
       'AUDIT_CHECKPOINT_SIGNATURE_INVALID',
     );
   });
 
-  it('refuses a checkpoint whose origin is not the log’s', () => {
-    const other = sign(checkpointOf(tree, 5, 1, 'mxg.az/audit'));
-    expect(errorOf(() => cosignCheckpoint(undefined, other, [], log, witness))).toMatchObject({
-      code: 'AUDIT_CHECKPOINT_ORIGIN_MISMATCH',
-      details: { expected: ORIGIN, actual: 'mxg.az/audit' },
-    });
+  it('refuses a checkpoint whose origin is not the log’s', async () => {
+    const other = await sign(checkpointOf(tree, 5, 1, 'mxg.az/audit'));
+    expect(await errorOf(() => cosignCheckpoint(undefined, other, [], log, witness))).toMatchObject(
+      {
+        code: 'AUDIT_CHECKPOINT_ORIGIN_MISMATCH',
+        details: { expected: ORIGIN, actual: 'mxg.az/audit' },
+      },
+    );
     const previous = checkpointOf(tree, 5, 1, 'mxg.az/audit');
-    const next = sign(checkpointOf(tree, 12, 2));
+    const next = await sign(checkpointOf(tree, 12, 2));
     expect(
-      errorOf(() => cosignCheckpoint(previous, next, tree.consistencyProof(5, 12), log, witness))
-        .code,
+      (
+        await errorOf(() =>
+          cosignCheckpoint(previous, next, tree.consistencyProof(5, 12), log, witness),
+        )
+      ).code,
     ).toBe('AUDIT_CHECKPOINT_ORIGIN_MISMATCH');
   });
 
-  it('refuses to countersign twice', () => {
-    const { note } = cosignCheckpoint(undefined, sign(checkpointOf(tree, 5, 1)), [], log, witness);
-    expect(errorOf(() => cosignCheckpoint(undefined, note, [], log, witness)).code).toBe(
+  it('refuses to countersign twice', async () => {
+    const { note } = await cosignCheckpoint(
+      undefined,
+      await sign(checkpointOf(tree, 5, 1)),
+      [],
+      log,
+      witness,
+    );
+    expect((await errorOf(() => cosignCheckpoint(undefined, note, [], log, witness))).code).toBe(
       'AUDIT_CHECKPOINT_ALREADY_SIGNED',
     );
   });

@@ -1,6 +1,7 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { parseCheckpoint } from '../checkpoint/checkpoint';
 import { signCheckpoint, verifyCheckpointSignature } from '../checkpoint/checkpoint-signature';
+import { noteSignerFromKeyObject } from '../checkpoint/note-signer';
 import { parseSignedNote } from '../checkpoint/signed-note';
 import { AUDIT_EXPORT_FORMAT } from './audit-export-format';
 import {
@@ -9,7 +10,7 @@ import {
   parseExportStatement,
   signExportStatement,
 } from './export-statement';
-import { codeOf } from '../testing/audit-error-code';
+import { asyncCodeOf, codeOf } from '../testing/audit-error-code';
 
 const statement: ExportStatement = {
   format: AUDIT_EXPORT_FORMAT,
@@ -59,20 +60,21 @@ describe(parseExportStatement.name, () => {
 
 describe(signExportStatement.name, () => {
   const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const signer = noteSignerFromKeyObject(keys.privateKey);
 
-  it('signs the statement as a signed note by the log’s key name', () => {
-    const note = signExportStatement(statement, keys.privateKey, 'mxg.kz/audit');
+  it('signs the statement as a signed note by the log’s key name', async () => {
+    const note = await signExportStatement(statement, signer, 'mxg.kz/audit');
     const parsed = parseSignedNote(note);
     expect(parsed.body).toBe(text);
     expect(parsed.signatures.map((s) => s.keyName)).toEqual(['mxg.kz/audit']);
   });
 
-  it('can never be taken for a checkpoint, nor a checkpoint for it: the same key signs both', () => {
-    const note = signExportStatement(statement, keys.privateKey, 'mxg.kz/audit');
+  it('can never be taken for a checkpoint, nor a checkpoint for it: the same key signs both', async () => {
+    const note = await signExportStatement(statement, signer, 'mxg.kz/audit');
     expect(codeOf(() => verifyCheckpointSignature(note, keys.publicKey, 'mxg.kz/audit'))).toBe(
       'AUDIT_CHECKPOINT_MALFORMED',
     );
-    expect(codeOf(() => signCheckpoint(text, keys.privateKey, 'mxg.kz/audit'))).toBe(
+    expect(await asyncCodeOf(() => signCheckpoint(text, signer, 'mxg.kz/audit'))).toBe(
       'AUDIT_CHECKPOINT_MALFORMED',
     );
     const checkpoint =

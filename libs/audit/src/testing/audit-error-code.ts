@@ -10,3 +10,14 @@ export function codeOf(call: () => unknown): string | undefined {
   }
   return undefined;
 }
+
+/** The AuditError code `call` rejects (or throws) with, or undefined if it resolves. */
+export async function asyncCodeOf(call: () => Promise<unknown>): Promise<string | undefined> {
+  try {
+    await call();
+  } catch (error) {
+    if (error instanceof AuditError) return error.code;
+    throw error;
+  }
+  return undefined;
+}

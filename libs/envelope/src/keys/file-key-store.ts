@@ -27,7 +27,7 @@ type Rotating = 'seal' | 'encryption';
 interface Scan<K> {
   readonly at: number;
   readonly generations: Promise<readonly KeyGeneration<K>[]>;
-  /** Set once `generations` has settled successfully: the hot path picks from it synchronously. */
+  /** Set once `generations` has resolved: the hot path picks from it without waiting. */
   loaded?: readonly KeyGeneration<K>[];
 }
 
@@ -92,18 +92,18 @@ export class FileKeyStore implements KeyStore {
 
   /**
    * Every generation of the seal or encryption key (`@mxg/pki` keyGenerations), looked for
-   * again at most every `rescanMs`; a failed scan is not kept, so the next call tries again.
+   * again at most every `rescanMs`. Generations already loaded are reused, so a look costs one
+   * directory listing; calls during a look wait for it. A failed look is not kept: the next
+   * call looks again.
    */
   private scan(which: Rotating): Scan<SigningKey | DecryptionKey> {
     const now = Date.now();
     const previous = this.scans.get(which);
-    if (previous && (now - previous.at < this.rescanMs || !previous.loaded)) return previous;
+    if (previous && (!previous.loaded || now - previous.at < this.rescanMs)) return previous;
     const scan: Scan<SigningKey | DecryptionKey> = {
       at: now,
       generations: this.loadGenerations(which, previous?.loaded ?? []),
     };
-    // An in-flight rescan serves nothing yet: the previous generations stay in use meanwhile.
-    if (previous?.loaded) scan.loaded = previous.loaded;
     this.scans.set(which, scan);
     scan.generations.then(
       (generations) => {
