@@ -298,6 +298,15 @@ describe(Pkcs11KeyStore.name, () => {
     });
   });
 
+  it('answers KEY_NOT_AVAILABLE once its token is closed (logged out)', async () => {
+    const sut = await open(ec.certsDir, ec.token);
+    const seal = await sut.seal();
+    sut.close();
+    await expect(seal.sign(randomBytes(10), 'ecdsa-sha256')).rejects.toMatchObject({
+      code: 'KEY_NOT_AVAILABLE',
+    });
+  });
+
   it('refuses a signatory whose key is not in the token', async () => {
     const sut = await open(ec.certsDir, ec.token);
     // AZ's signatory has a certificate in the layout of KZ? No: ask KZ's store for a key it lacks.
