@@ -180,6 +180,25 @@ describe(Pkcs11KeyStore.name, () => {
     expect(verify('sha256', data, seal.certificate.publicKey, pkcs1)).toBe(true);
   });
 
+  // Regression: the submit use case copies the signatory key (`{ ...keys, id }`); a method on
+  // the prototype was lost and the gateway answered 500 "signer.sign is not a function".
+  it('keeps its operations when the key object is copied', async () => {
+    const sut = await open(ec.certsDir, ec.token);
+    const copy = { ...(await sut.signatory(SIGNATORY)), id: SIGNATORY };
+    const data = randomBytes(50);
+    expect(
+      verify('sha256', data, copy.certificate.publicKey, await copy.sign(data, 'ecdsa-sha256')),
+    ).toBe(true);
+    const [decryption] = await sut.decryption();
+    const { decryptKey, certificate } = { ...decryption };
+    const contentKey = randomBytes(32);
+    const wrapped = publicEncrypt(
+      { key: certificate.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+      contentKey,
+    );
+    expect(Buffer.from(await decryptKey(wrapped, 'sha256'))).toEqual(contentKey);
+  });
+
   it('refuses to sign with a scheme that does not fit the key', async () => {
     const sut = await open(ec.certsDir, ec.token);
     await expect((await sut.seal()).sign(randomBytes(10), 'rsa-pss-sha256')).rejects.toMatchObject({
@@ -276,6 +295,15 @@ describe(Pkcs11KeyStore.name, () => {
     await expect(open(ec.certsDir, 'no-such-token')).rejects.toMatchObject({
       code: 'KEY_NOT_AVAILABLE',
       message: expect.stringContaining('no token with that label'),
+    });
+  });
+
+  it('answers KEY_NOT_AVAILABLE once its token is closed (logged out)', async () => {
+    const sut = await open(ec.certsDir, ec.token);
+    const seal = await sut.seal();
+    sut.close();
+    await expect(seal.sign(randomBytes(10), 'ecdsa-sha256')).rejects.toMatchObject({
+      code: 'KEY_NOT_AVAILABLE',
     });
   });
 

@@ -93,6 +93,14 @@ export interface ExchangeNetworkOptions {
    * `npm test` from the shipped config), for tests that sign with those keys themselves.
    */
   pki?: 'issue' | 'checkout';
+  /**
+   * With `pki: 'issue'`: issues the development PKI instead of `initPki` in this process, given
+   * the network's MXG_CONFIG_DIR and MXG_CERTS_DIR — e.g. `mxg pki init --pkcs11` as a process
+   * with a token of the test's own.
+   */
+  issuePki?(env: { MXG_CONFIG_DIR: string; MXG_CERTS_DIR: string }): void | Promise<void>;
+  /** Further environment of a party's gateway processes (e.g. SOFTHSM2_CONF, MXG_PKCS11_PIN). */
+  env?: Readonly<Partial<Record<string, Readonly<Record<string, string>>>>>;
 }
 
 export interface ExchangeNetwork {
@@ -165,10 +173,14 @@ export async function createExchangeNetwork(
     const certsDir = pki === 'issue' ? join(work, 'certs') : join(ROOT, 'certs');
     if (pki === 'issue') {
       mkdirSync(certsDir);
-      const config = MxgConfigService.load({
-        env: { MXG_CONFIG_DIR: configDir, MXG_CERTS_DIR: certsDir },
-      });
-      await initPki({ certsDir, parties: pkiPlanFromConfig(config) });
+      if (options.issuePki) {
+        await options.issuePki({ MXG_CONFIG_DIR: configDir, MXG_CERTS_DIR: certsDir });
+      } else {
+        const config = MxgConfigService.load({
+          env: { MXG_CONFIG_DIR: configDir, MXG_CERTS_DIR: certsDir },
+        });
+        await initPki({ certsDir, parties: pkiPlanFromConfig(config) });
+      }
     }
 
     const broker = await createTestBroker(parties);
@@ -206,6 +218,7 @@ export async function createExchangeNetwork(
         MXG_HTTP_PORT: String(ports[party]),
         MXG_LOG_LEVEL: 'warn',
         MXG_CLOCK_OFFSET_FILE: join(work, `clock-offset-${id}`),
+        ...options.env?.[party],
       };
       gateways[party] = gatewayUnderTest({
         party,

@@ -47,7 +47,11 @@ export class TokenDecryptionKey implements DecryptionKey {
     return this.tokenOaep.get(hash);
   }
 
-  async decryptKey(encryptedKey: Uint8Array, oaepHash: OaepHash): Promise<Uint8Array> {
+  /** An own property, like TokenSigningKey.sign: it survives a copy of the key object. */
+  readonly decryptKey = async (
+    encryptedKey: Uint8Array,
+    oaepHash: OaepHash,
+  ): Promise<Uint8Array> => {
     const input = Buffer.from(encryptedKey);
     if (this.tokenOaep.get(oaepHash) !== false) {
       const decrypted = await this.decryptInToken(input, oaepHash);
@@ -66,7 +70,7 @@ export class TokenDecryptionKey implements DecryptionKey {
     } finally {
       encodedMessage.fill(0);
     }
-  }
+  };
 
   /** The token's OAEP, or undefined when the token refuses the parameters (remembered). */
   private async decryptInToken(input: Buffer, hash: OaepHash): Promise<Buffer | undefined> {

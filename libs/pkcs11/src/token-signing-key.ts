@@ -1,8 +1,9 @@
 import { createHash, type X509Certificate } from 'node:crypto';
 import * as pkcs11js from 'pkcs11js';
 import { CmsError, type SignatureScheme } from '@mxg/cms';
-import type { SigningKey } from '@mxg/envelope';
+import { EnvelopeError, type SigningKey } from '@mxg/envelope';
 import { ecdsaSignatureToDer } from './ecdsa-signature';
+import { pkcs11ErrorName } from './pkcs11-module';
 import type { Pkcs11Token } from './pkcs11-token';
 
 /**
@@ -29,14 +30,28 @@ export class TokenSigningKey implements SigningKey {
     readonly label: string,
   ) {}
 
-  async sign(data: Uint8Array, scheme: SignatureScheme): Promise<Uint8Array> {
+  /**
+   * An own property, not a method: callers copy key objects (`{ ...key, id }`), as they may with
+   * the plain objects of the file store, and the operation must survive that.
+   */
+  readonly sign = async (data: Uint8Array, scheme: SignatureScheme): Promise<Uint8Array> => {
     const { mechanism, input, outputBytes, ecdsa } = this.operation(Buffer.from(data), scheme);
-    const signature = await this.token.withSession(async (session) => {
-      this.token.library.C_SignInit(session, mechanism, this.privateKey);
-      return this.token.library.C_SignAsync(session, input, Buffer.alloc(outputBytes));
-    });
+    const signature = await this.token
+      .withSession(async (session) => {
+        this.token.library.C_SignInit(session, mechanism, this.privateKey);
+        return this.token.library.C_SignAsync(session, input, Buffer.alloc(outputBytes));
+      })
+      .catch((error: unknown) => {
+        // A token that stops answering (removed, reset, logged out) is an unavailable key.
+        const code = pkcs11ErrorName(error);
+        if (code === undefined) throw error;
+        throw new EnvelopeError(
+          'KEY_NOT_AVAILABLE',
+          `PKCS#11 token '${this.token.label}' did not sign with ${this.label} (${code})`,
+        );
+      });
     return ecdsa ? ecdsaSignatureToDer(signature) : signature;
-  }
+  };
 
   private operation(
     data: Buffer,

@@ -10,6 +10,7 @@ import {
   type KeyAlgorithm,
 } from '@mxg/pki';
 import { pkiPlanFromConfig, signatoryPlan } from './pki-plan';
+import { openGatewayToken } from './pki-token';
 import { usageError } from './usage-error';
 
 const SIGNING_ALGORITHMS: KeyAlgorithm[] = [
@@ -48,24 +49,36 @@ export function registerPkiCommands(program: Command): void {
         .choices(['rsa-2048', 'rsa-3072', 'rsa-4096'])
         .default('rsa-2048'),
     )
+    .option(
+      '--pkcs11',
+      "generate the keys of this gateway's party (MXG_GATEWAY) in its PKCS#11 token (its gateway file's keys: { store: pkcs11 }, PIN from MXG_PKCS11_PIN), non-extractable, and certify them; no key file is written for them",
+    )
     .action(
       async (opts: {
         signingAlg: KeyAlgorithm;
         encryptionAlg: 'rsa-2048' | 'rsa-3072' | 'rsa-4096';
+        pkcs11?: boolean;
       }) => {
         const config = MxgConfigService.load();
+        const token = opts.pkcs11 === true ? openGatewayToken(config) : undefined;
         const report = await initPki({
           certsDir: config.paths.certs,
           parties: pkiPlanFromConfig(config),
           signingAlgorithm: opts.signingAlg,
           encryptionAlgorithm: opts.encryptionAlg,
-        });
+          externalKeys: token?.holder,
+        }).finally(() => token?.close());
         for (const r of report.reissued) {
           process.stdout.write(
             `pki: re-issued ${r.file}: ${r.reason}; the old pair is kept, unchanged, as ${r.supersededTo} and its key beside it\n`,
           );
         }
         for (const path of report.created) process.stdout.write(`pki: created ${path}\n`);
+        if (token) {
+          process.stdout.write(
+            `pki: the keys of ${token.holder.party} are in ${token.holder.description}, not in files\n`,
+          );
+        }
         for (const path of report.updated) process.stdout.write(`pki: updated ${path}\n`);
         process.stdout.write(
           `pki: ${report.created.length} created, ${report.updated.length} updated, ${report.kept.length} kept in ${config.paths.certs}\n`,
