@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -201,6 +202,34 @@ describe('#14 CRLs fetched from their distribution points (two gateway processes
     expect(az.process.child.pid).toBe(azProcess);
     expect(az.process.child.exitCode).toBeNull();
     expect(existsSync(partyPkiPaths(azCerts, 'KZ').caCrl)).toBe(false);
+  });
+
+  it('#14 the archive as evidence: a security officer lists KZ’s CRL versions at AZ and downloads each exactly as archived; a publisher may not', async () => {
+    const listed = await az.api<{
+      party: string;
+      crls: { crlNumber: string; sha256: string; source: string; href: string }[];
+    }>('security-officer', 'GET', '/crl-archive?party=KZ');
+    expect(listed.status).toBe(200);
+    expect(listed.body.crls.map((c) => [c.crlNumber, c.source])).toEqual([
+      ['1', `url:${kzUrl}`],
+      ['2', `url:${kzUrl}`],
+    ]);
+    for (const crl of listed.body.crls) {
+      const response = await fetch(`http://127.0.0.1:${az.port}${crl.href}`, {
+        headers: { authorization: `Bearer ${az.token('auditor')}` },
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toContain('application/pkix-crl');
+      const der = Buffer.from(await response.arrayBuffer());
+      expect(createHash('sha256').update(der).digest('hex')).toBe(crl.sha256);
+      expect(String(readCrl(der, []).crlNumber)).toBe(crl.crlNumber);
+    }
+    expect((await az.api('AZ-DMX', 'GET', '/crl-archive?party=KZ')).status).toBe(403);
+    expect((await fetch(`http://127.0.0.1:${az.port}/crl-archive?party=KZ`)).status).toBe(401);
+    expect((await az.api('auditor', 'GET', '/crl-archive?party=XX')).status).toBe(400);
+    expect((await az.api('auditor', 'GET', `/crl-archive/KZ/${'0'.repeat(64)}.crl`)).status).toBe(
+      404,
+    );
   });
 
   it('#14 /health turns degraded (still 200) when a CRL is within a day of its nextUpdate, and says which', async () => {

@@ -44,7 +44,7 @@ export { MemoryCrlArchive } from './trust/memory-crl-archive';
 export { configuredSignatories } from './trust/configured-signatories';
 export { crlDer, type TrustLog } from './trust/crl-file';
 export { FileKeyStore, type FileKeyStoreOptions } from './keys/file-key-store';
-export { newestInForce, type KeyGeneration } from './keys/key-generation';
+export { generationOf, newestInForce, type KeyGeneration } from './keys/key-generation';
 export {
   type SigningWindow,
   verifySignedLayer,

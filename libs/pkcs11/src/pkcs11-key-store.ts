@@ -1,7 +1,13 @@
 import { randomBytes, verify, type X509Certificate } from 'node:crypto';
 import * as pkcs11js from 'pkcs11js';
 import { SystemClock, type Clock } from '@mxg/core';
-import { EnvelopeError, newestInForce, type KeyGeneration, type KeyStore } from '@mxg/envelope';
+import {
+  EnvelopeError,
+  generationOf,
+  newestInForce,
+  type KeyGeneration,
+  type KeyStore,
+} from '@mxg/envelope';
 import { keyGenerations, loadCertificatePem, partyPkiPaths } from '@mxg/pki';
 import { Pkcs11Token, type Pkcs11TokenOptions } from './pkcs11-token';
 import { TokenDecryptionKey } from './token-decryption-key';
@@ -178,18 +184,6 @@ async function decryptionGeneration(
     options,
   );
   return generationOf(certificatePath, key);
-}
-
-function generationOf<K extends { readonly certificate: X509Certificate }>(
-  path: string,
-  key: K,
-): KeyGeneration<K> {
-  return {
-    path,
-    notBefore: new Date(key.certificate.validFrom).getTime(),
-    notAfter: new Date(key.certificate.validTo).getTime(),
-    key,
-  };
 }
 
 function generationsOf(

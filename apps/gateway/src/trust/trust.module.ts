@@ -5,6 +5,8 @@ import { Clock } from '@mxg/core';
 import { FileTrustStore } from '@mxg/envelope';
 import { TRUST_STORE } from '../envelope/envelope.constants';
 import { CertificateGenerationsWatcher } from './certificate-generations.watcher';
+import { AuthModule } from '../auth/auth.module';
+import { CrlArchiveController } from './crl-archive.controller';
 import { CrlController } from './crl.controller';
 import { CrlFetcher } from './crl-fetcher';
 import { PersistentCrlArchive } from './persistent-crl-archive';
@@ -15,11 +17,13 @@ import { CRL_ARCHIVE } from './trust.constants';
  * The trust list and its lifecycle (issue #14): the certificates of every party from the
  * certificates directory, every CRL version ever seen archived in PostgreSQL and loaded back at
  * start, peers' CRLs fetched from their distribution points, this party's CRL served at its
- * own (`GET /pki/<party>.crl`), new seal and encryption generations picked up while running,
+ * own (`GET /pki/<party>.crl`), the archive listed for security officers and auditors
+ * (`GET /crl-archive`), new seal and encryption generations picked up while running,
  * and the trust list's freshness for `/health`.
  */
 @Module({
-  controllers: [CrlController],
+  imports: [AuthModule],
+  controllers: [CrlController, CrlArchiveController],
   providers: [
     {
       provide: CRL_ARCHIVE,

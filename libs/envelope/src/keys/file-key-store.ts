@@ -10,7 +10,7 @@ import {
 } from '@mxg/pki';
 import { EnvelopeError } from '../envelope.errors';
 import type { DecryptionKey, KeyStore, SigningKey } from '../trust/trust-store';
-import { newestInForce, type KeyGeneration } from './key-generation';
+import { generationOf, newestInForce, type KeyGeneration } from './key-generation';
 
 export interface FileKeyStoreOptions {
   /** Decides which seal generation is in force; the gateway's clock. */
@@ -172,17 +172,5 @@ function decryptionKeyOf(certificate: X509Certificate, privateKey: KeyObject): D
   return {
     certificate,
     decryptKey: (encryptedKey, oaepHash) => decrypter.decryptKey(encryptedKey, oaepHash),
-  };
-}
-
-function generationOf<K extends { readonly certificate: X509Certificate }>(
-  path: string,
-  key: K,
-): KeyGeneration<K> {
-  return {
-    path,
-    notBefore: new Date(key.certificate.validFrom).getTime(),
-    notAfter: new Date(key.certificate.validTo).getTime(),
-    key,
   };
 }

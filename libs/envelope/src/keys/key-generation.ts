@@ -1,3 +1,5 @@
+import type { X509Certificate } from 'node:crypto';
+
 /** One generation of a rotating key (seal, encryption), in the order the layout numbers them. */
 export interface KeyGeneration<K> {
   /** Where its certificate is: names the generation across rescans. */
@@ -25,4 +27,17 @@ export function newestInForce<K>(
   const newest = generations[generations.length - 1];
   if (!newest) throw new RangeError('no key generation');
   return newest;
+}
+
+/** A key as a generation: named by its certificate's path, valid as its certificate is. */
+export function generationOf<K extends { readonly certificate: X509Certificate }>(
+  path: string,
+  key: K,
+): KeyGeneration<K> {
+  return {
+    path,
+    notBefore: new Date(key.certificate.validFrom).getTime(),
+    notAfter: new Date(key.certificate.validTo).getTime(),
+    key,
+  };
 }
