@@ -88,7 +88,7 @@ describe('npm run demo: two gateways exchange a request, a clarification and the
     expect(receipt.stdout.toString()).toMatch(/signed at: \S+ \(the signatory's signing time\)/);
     expect(receipt.status).toBe(0);
     expect(mxgVerify('request.signed.p7s').status).toBe(0);
-  }, 90_000);
+  }, 300_000);
 });
 
 // In this file, after the MIG demo: both start the shipped gateways on their fixed ports.
@@ -155,5 +155,5 @@ describe('npm run demo:ret: one RET claim from submission to payment (RET-3.1 â€
       '/dev/null',
     ]);
     expect(verified.status).toBe(0);
-  }, 90_000);
+  }, 300_000);
 });

@@ -51,17 +51,23 @@ export class ApiClient {
   }
 }
 
-/** Polls until `check` returns a value, or fails after `timeoutMs`. */
+/**
+ * Polls until `check` returns a value, or fails after `timeoutMs`; `explain`, if given, says
+ * where things stand when it fails (e.g. the message's status and last step at the sender).
+ */
 export async function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
+  { timeoutMs = 60_000, explain }: { timeoutMs?: number; explain?: () => Promise<string> } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) {
+      const state = explain ? await explain().catch((e: Error) => `(${e.message})`) : '';
+      throw new Error(`timed out waiting for ${what}${state ? `: ${state}` : ''}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }

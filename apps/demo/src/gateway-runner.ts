@@ -4,6 +4,8 @@ import { join } from 'node:path';
 export interface RunningGateway {
   readonly id: string;
   readonly url: string;
+  /** What the gateway wrote to stderr (warnings and errors) since it started. */
+  warnings(): string;
   stop(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export async function startGateway(
   return {
     id,
     url,
+    warnings: () => errors,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
@@ -60,5 +63,13 @@ async function answers(url: string): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** After a failed demo: what each gateway warned about, on stderr, so the cause is in sight. */
+export function printWarnings(gateways: readonly RunningGateway[]): void {
+  for (const gateway of gateways) {
+    const said = gateway.warnings().trim();
+    if (said) process.stderr.write(`gateway ${gateway.id} warned:\n${said}\n`);
   }
 }

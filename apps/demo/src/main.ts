@@ -3,8 +3,8 @@ import { join, relative } from 'node:path';
 import { clientTokenName, type MessageType, MxgConfigService, readSecret } from '@mxg/config';
 import { exampleMessage } from '@mxg/messages';
 import { ApiClient, waitFor } from './api-client';
-import { type RunningGateway, startGateway } from './gateway-runner';
-import { type MessageView, printTimeline, say } from './timeline';
+import { printWarnings, type RunningGateway, startGateway } from './gateway-runner';
+import { explainDelivery, type MessageView, printTimeline, say } from './timeline';
 
 interface RequestView {
   state: string;
@@ -55,10 +55,14 @@ async function main(): Promise<void> {
         ...exampleMessage(type),
         ...(inReplyTo === undefined ? {} : { inReplyTo }),
       });
-      await waitFor(`the ${type} in the addressee’s inbox`, async () => {
-        const { messages } = await to.json<{ messages: { id: string }[] }>('GET', '/inbox');
-        return messages.find((m) => m.id === message.id);
-      });
+      await waitFor(
+        `the ${type} in the addressee’s inbox`,
+        async () => {
+          const { messages } = await to.json<{ messages: { id: string }[] }>('GET', '/inbox');
+          return messages.find((m) => m.id === message.id);
+        },
+        { explain: () => explainDelivery(from, to, message.id) },
+      );
       await to.json('GET', `/inbox/${message.id}`);
       await to.json('POST', `/inbox/${message.id}/ack`);
       return message;
@@ -143,6 +147,9 @@ async function main(): Promise<void> {
     say(
       `\nrequest ${request.id} and its three answers: all delivered, all receipted, in ${Date.now() - started} ms.`,
     );
+  } catch (error) {
+    printWarnings(gateways);
+    throw error;
   } finally {
     say('stopping both gateways…');
     await Promise.all(gateways.map((g) => g.stop()));

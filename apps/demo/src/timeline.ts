@@ -32,3 +32,29 @@ export function printTimeline(
 export function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
+
+/** Where a message stands at one gateway, for a demo that waited in vain: status and last steps. */
+export async function whereItStands(
+  gateway: { json<T>(method: string, path: string): Promise<T> },
+  side: string,
+  id: string,
+): Promise<string> {
+  const view = await gateway.json<MessageView>('GET', `/messages/${id}`);
+  const steps = view.timeline
+    .slice(-4)
+    .map((e) => (e.outcome === 'success' ? e.event : `${e.event} ✗ ${e.code}`));
+  return `at ${side} it is ${view.status}, last steps ${steps.join(', ')}`;
+}
+
+/** Where a message stands at its sender and its addressee. */
+export async function explainDelivery(
+  from: { json<T>(method: string, path: string): Promise<T> },
+  to: { json<T>(method: string, path: string): Promise<T> },
+  id: string,
+): Promise<string> {
+  const sender = await whereItStands(from, 'the sender', id);
+  const addressee = await whereItStands(to, 'the addressee', id).catch(
+    () => 'the addressee has no record of it',
+  );
+  return `${sender}; ${addressee}`;
+}

@@ -3,8 +3,8 @@ import { join, relative } from 'node:path';
 import { clientTokenName, MxgConfigService, readSecret } from '@mxg/config';
 import { exampleMessage, type SubmittedMessage } from '@mxg/messages';
 import { ApiClient, waitFor } from '../api-client';
-import { type RunningGateway, startGateway } from '../gateway-runner';
-import { type MessageView, printTimeline, say } from '../timeline';
+import { printWarnings, type RunningGateway, startGateway } from '../gateway-runner';
+import { explainDelivery, type MessageView, printTimeline, say } from '../timeline';
 
 /** A claim as `GET /claims/{id}` shows it: ids, codes, dates and amounts (no person data). */
 interface ClaimView {
@@ -91,10 +91,14 @@ async function main(): Promise<void> {
       message: SubmittedMessage,
     ): Promise<MessageView> => {
       const sent = await from.json<MessageView>('POST', '/messages', message);
-      await waitFor(`the ${message.type} in the addressee’s inbox`, async () => {
-        const { messages } = await to.json<{ messages: { id: string }[] }>('GET', '/inbox');
-        return messages.find((m) => m.id === sent.id);
-      });
+      await waitFor(
+        `the ${message.type} in the addressee’s inbox`,
+        async () => {
+          const { messages } = await to.json<{ messages: { id: string }[] }>('GET', '/inbox');
+          return messages.find((m) => m.id === sent.id);
+        },
+        { explain: () => explainDelivery(from, to, sent.id) },
+      );
       await to.json('GET', `/inbox/${sent.id}`);
       await to.json('POST', `/inbox/${sent.id}/ack`);
       return sent;
@@ -219,6 +223,9 @@ async function main(): Promise<void> {
     say(
       `\nclaim submitted, queried, answered and paid: all delivered, all receipted, in ${Date.now() - started} ms.`,
     );
+  } catch (error) {
+    printWarnings(gateways);
+    throw error;
   } finally {
     say('stopping both gateways…');
     await Promise.all(gateways.map((g) => g.stop()));
