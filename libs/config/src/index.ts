@@ -46,7 +46,12 @@ export type {
   Signatory,
   TreatyData,
 } from './treaty/treaty.types';
-export { databaseRoles, MxgConfigService, type MxgPaths } from './mxg-config.service';
+export {
+  type AmqpTarget,
+  databaseRoles,
+  MxgConfigService,
+  type MxgPaths,
+} from './mxg-config.service';
 export {
   amqpSecretName,
   clientsFileName,

@@ -190,10 +190,33 @@ export class MxgConfigService {
   }
 
   get amqpUrl(): string {
-    if (this.env.AMQP_URL !== undefined) return this.env.AMQP_URL;
-    const { host, port, vhost, user } = this.gateway.amqp;
+    return this.amqpTargets[0].url;
+  }
+
+  /**
+   * Where the gateway reaches its party's broker, in the order to try: the configured node,
+   * then the cluster's alternates (#15). AMQP_URL, when set, is the only target. With
+   * `amqp.tls`, each is `amqps://` with the TLS files the connection needs.
+   */
+  get amqpTargets(): AmqpTarget[] {
+    if (this.env.AMQP_URL !== undefined) return [{ url: this.env.AMQP_URL }];
+    const { host, port, vhost, user, tls, alternates } = this.gateway.amqp;
     const password = readSecret(this.paths.var, amqpSecretName(user));
-    return `amqp://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/${encodeURIComponent(vhost)}`;
+    const scheme = tls ? 'amqps' : 'amqp';
+    const party = this.gateway.party.toLowerCase();
+    return [{ host, port }, ...alternates].map((node) => ({
+      url: `${scheme}://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${node.host}:${node.port}/${encodeURIComponent(vhost)}`,
+      ...(tls
+        ? {
+            tls: {
+              ca: join(this.paths.certs, party, 'ca.cert.pem'),
+              cert: join(this.paths.certs, party, 'tls', 'client.cert.pem'),
+              key: join(this.paths.certs, party, 'tls', 'client.key.pem'),
+              servername: node.host,
+            },
+          }
+        : {}),
+    }));
   }
 
   /** A role's password is optional: a local server with trust authentication needs none. */
@@ -203,6 +226,20 @@ export class MxgConfigService {
     const credentials = password === undefined ? role : `${role}:${encodeURIComponent(password)}`;
     return `postgres://${credentials}@${host}:${port}/${name}`;
   }
+}
+
+/** One way to the party's broker: the URL and, over AMQPS, the TLS files (PEM paths). */
+export interface AmqpTarget {
+  readonly url: string;
+  readonly tls?: {
+    /** The CA the broker's certificate must chain to: the party's own. */
+    readonly ca: string;
+    /** The gateway's TLS client certificate and key. */
+    readonly cert: string;
+    readonly key: string;
+    /** The name the broker's certificate must carry (SNI and hostname check). */
+    readonly servername: string;
+  };
 }
 
 /** The two roles of a gateway database: the owner runs migrations, the app role runs the gateway. */

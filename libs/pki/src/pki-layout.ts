@@ -23,6 +23,18 @@ export interface PartyPkiPaths {
      */
     storageKek: string;
   };
+  /**
+   * #15: transport certificates, issued by the party's CA (ECDSA P-256, EKU serverAuth or
+   * clientAuth), none of them valid for signing messages.
+   */
+  tls: {
+    /** The gateway's HTTPS API and the party's broker: SAN DNS:localhost, IP:127.0.0.1. */
+    server: CertificateKeyPaths;
+    /** The gateway as a TLS client: to its broker (AMQPS) and to peers' witness endpoints. */
+    client: CertificateKeyPaths;
+    /** The party's broker's link to peer brokers: subject CN=mxg-link-<party>, EXTERNAL login. */
+    link: CertificateKeyPaths;
+  };
   signatory(id: string): CertificateKeyPaths;
 }
 
@@ -62,6 +74,11 @@ export function partyPkiPaths(certsDir: string, partyCode: string): PartyPkiPath
       encryption: pair(join(dir, 'gateway', 'encryption')),
       auditCheckpoint: pair(join(dir, 'gateway', 'audit-checkpoint')),
       storageKek: join(dir, 'gateway', 'storage-kek.key'),
+    },
+    tls: {
+      server: pair(join(dir, 'tls', 'server')),
+      client: pair(join(dir, 'tls', 'client')),
+      link: pair(join(dir, 'tls', 'link')),
     },
     signatory(id: string): CertificateKeyPaths {
       if (!isValidSignatoryId(id)) {

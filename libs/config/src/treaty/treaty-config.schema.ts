@@ -283,18 +283,68 @@ export const gatewayFileSchema = z.strictObject({
   http: z.strictObject({
     host: z.string().default('127.0.0.1'),
     port: z.number().int().min(1).max(65535),
+    /**
+     * #15: serve the API over HTTPS only, with the party's TLS server certificate
+     * (certs/<party>/tls/server.*); plain HTTP is then refused. `clientCertificates: require`
+     * asks national systems for a client certificate from the party's CA in addition to their
+     * bearer token; peers' witness calls always need one from their own CA (mutual TLS).
+     */
+    tls: z
+      .strictObject({
+        clientCertificates: z.enum(['optional', 'require']).default('optional'),
+      })
+      .optional(),
   }),
   database: z.strictObject({
     host: z.string().default('127.0.0.1'),
     port: z.number().int().min(1).max(65535).default(5432),
     name: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/),
+    /**
+     * #15: connect over TLS with `sslmode=verify-full`: the server's certificate must chain to
+     * `ca` (a PEM file, relative to the repository root) and name `host`.
+     */
+    tls: z.strictObject({ ca: z.string().min(1) }).optional(),
   }),
   amqp: z.strictObject({
     host: z.string().default('127.0.0.1'),
     port: z.number().int().min(1).max(65535).default(5672),
     vhost: z.string().min(1),
     user: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/),
+    /**
+     * #15: AMQPS to the party's own broker: its certificate must chain to the party's CA and
+     * name `host`; the gateway presents its TLS client certificate (certs/<party>/tls/client.*).
+     */
+    tls: z.boolean().default(false),
+    /**
+     * #15 scale-out: the other nodes of the party's RabbitMQ cluster, tried in turn when the
+     * connection to `host:port` (or the node last used) drops.
+     */
+    alternates: z
+      .array(z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }))
+      .default([]),
+    /**
+     * The Erlang node name of the party's development broker (`mxg-kz@localhost`), for
+     * provisioning with rabbitmqctl on this machine; a production broker is provisioned by its
+     * operators.
+     */
+    node: z.string().min(1).optional(),
   }),
+  /**
+   * #15: where this party's broker delivers messages for each peer party: the peer's broker,
+   * reached by a RabbitMQ shovel over AMQPS with mutual TLS, logging in with the party's link
+   * certificate (certs/<party>/tls/link.*, the EXTERNAL mechanism). None: the parties' vhosts
+   * share one broker and are linked inside it (development).
+   */
+  links: z
+    .array(
+      z.strictObject({
+        party: partyCode,
+        host: z.string().min(1),
+        port: z.number().int().min(1).max(65535),
+        vhost: z.string().min(1),
+      }),
+    )
+    .default([]),
   /** How this gateway exchanges messages (issue 5); every field has a production default. */
   exchange: z
     .strictObject({
