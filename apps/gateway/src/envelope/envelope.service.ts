@@ -73,7 +73,8 @@ export class EnvelopeService {
   async seal(
     message: MxgMessage,
     signatory:
-      SigningKey | { signedData: Uint8Array; signatoryId: string; certificate?: X509Certificate },
+      | { key: SigningKey; signatoryId: string }
+      | { signedData: Uint8Array; signatoryId: string; certificate?: X509Certificate },
     options: { readonly routingHeader?: RoutingHeaderMode } = {},
   ): Promise<SealedEnvelope> {
     const recipient = this.trust.party(message.header.to.party).encryption;
@@ -90,7 +91,7 @@ export class EnvelopeService {
               certificate:
                 signatory.certificate ?? this.signatoryCertificate(signatory.signatoryId),
             }
-          : signatory,
+          : signatory.key,
       seal: await this.keys.seal(),
       recipient,
       trust: this.trust,

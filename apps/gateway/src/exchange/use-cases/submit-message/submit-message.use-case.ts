@@ -283,7 +283,7 @@ export class SubmitMessage {
       routingHeader: early.confidential ? 'omitted' : 'sealed',
     });
     this.assertEnvelopeFits(sealed.envelope, sealed.content);
-    const signatoryId = 'signatoryId' in signatory ? signatory.signatoryId : signatory.id;
+    const { signatoryId } = signatory;
     const common = messageAuditContext(
       { ...header, digest: sealed.digest },
       publisherActor(client),
@@ -436,9 +436,9 @@ export class SubmitMessage {
     // MIG-9.3: and the gateway signs for them only on behalf of a client bound to them — checked
     // before their key is even looked up.
     assertSignatoryBound(client, dto.signatory);
-    const keys = await this.envelopes.keys.signatory(dto.signatory);
+    const key = await this.envelopes.keys.signatory(dto.signatory);
     // MIG-9.4: and on the list in force today, which a signatory-list-update may have changed.
-    if (!this.envelopes.signatories.isAuthorised(dto.signatory, from, now, keys.certificate)) {
+    if (!this.envelopes.signatories.isAuthorised(dto.signatory, from, now, key.certificate)) {
       throw new EnvelopeError(
         'SIGNATORY_NOT_AUTHORISED',
         `${dto.signatory} is not on ${from}'s list of authorised signatories in force on ${now.toISOString().slice(0, 10)} (MIG-9.4)`,
@@ -447,7 +447,7 @@ export class SubmitMessage {
     }
     return {
       message: { header, body: json.body },
-      signatory: { ...keys, id: dto.signatory },
+      signatory: { key, signatoryId: dto.signatory },
       warnings: body.warnings,
       signedAt: now,
     };

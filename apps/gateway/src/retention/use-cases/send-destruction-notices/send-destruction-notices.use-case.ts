@@ -137,8 +137,8 @@ export class SendDestructionNotices {
     if (problems.length > 0) {
       throw new Error(`destruction notice body: ${problems.map((p) => p.code).join(', ')}`);
     }
-    const keys = await this.envelopes.keys.signatory(signatory);
-    const sealed = await this.envelopes.seal({ header, body }, keys);
+    const key = await this.envelopes.keys.signatory(signatory);
+    const sealed = await this.envelopes.seal({ header, body }, { key, signatoryId: signatory });
     const stored: NewMessage = {
       header,
       direction: 'outgoing',
