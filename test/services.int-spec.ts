@@ -57,6 +57,10 @@ async function stateOfServices(config: MxgConfigService): Promise<unknown> {
         // Only the gateways' databases: tests create and drop their own concurrently.
         "SELECT d.datname, s.setrole::regrole::text, s.setconfig::text FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase WHERE d.datname IN ('mxg_kz', 'mxg_az') ORDER BY 1, 2",
       ),
+      // #15: TLS in PostgreSQL (provisioned once, then left alone).
+      tls: await rows(
+        "SELECT name, setting FROM pg_settings WHERE name IN ('ssl', 'ssl_cert_file', 'ssl_key_file') ORDER BY 1",
+      ),
       kz: await perDatabase('mxg_kz'),
       az: await perDatabase('mxg_az'),
       vhosts: (JSON.parse(await broker('list_vhosts', 'name')) as { name: string }[]).filter(

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { ensureSecret, MxgConfigService, postgresSecretName } from '@mxg/config';
-import { createScratchDatabase, type ScratchDatabase } from '@mxg/database';
+import { ensureSecret, listGateways, MxgConfigService, postgresSecretName } from '@mxg/config';
+import { createScratchDatabase, databaseUrlWithTls, type ScratchDatabase } from '@mxg/database';
 
 export const TEST_ROLES = { owner: 'mxg_test_owner', app: 'mxg_test_app' } as const;
 
@@ -16,10 +16,24 @@ export async function createTestDatabase(
 ): Promise<TestDatabase> {
   const config = MxgConfigService.load();
   return createScratchDatabase({
-    adminUrl: config.postgresAdminUrl,
+    adminUrl: testAdminUrl(config),
     name: `mxg_test_${prefix}_${randomBytes(4).toString('hex')}`,
     roles: TEST_ROLES,
     secret: (role) => ensureSecret(config.paths.var, postgresSecretName(role)),
     migrate: options.migrate,
   });
+}
+
+/**
+ * #15: the test databases live on the gateways' PostgreSQL, so they are reached as the gateways
+ * reach theirs — over TLS, verify-full, when the gateway files say so. Every URL of a scratch
+ * database derives from this one and keeps its sslmode and sslrootcert.
+ */
+export function testAdminUrl(config: MxgConfigService): string {
+  const ca = listGateways(config.paths.config)
+    .map((id) => config.forGateway(id).databaseTlsCa)
+    .find((path) => path !== undefined);
+  return ca === undefined
+    ? config.postgresAdminUrl
+    : databaseUrlWithTls(config.postgresAdminUrl, { ca });
 }

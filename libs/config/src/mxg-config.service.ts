@@ -165,19 +165,54 @@ export class MxgConfigService {
     return this.env.MXG_HTTP_PORT ?? this.gateway.http.port;
   }
 
-  /** The application's connection: a role that may read and write rows but not alter the schema. */
+  /**
+   * The application's connection: a role that may read and write rows but not alter the schema.
+   * With `database.tls`, `sslmode=verify-full&sslrootcert=<ca>` (#15), DATABASE_URL's too.
+   */
   get databaseUrl(): string {
-    return (
-      this.env.DATABASE_URL ?? this.localDatabaseUrl(databaseRoles(this.gateway.database.name).app)
+    return this.withDatabaseTls(
+      this.env.DATABASE_URL ?? this.localDatabaseUrl(databaseRoles(this.gateway.database.name).app),
     );
   }
 
-  /** The migration role's connection: it owns the schema. */
+  /** The migration role's connection: it owns the schema. TLS as `databaseUrl`. */
   get migrationDatabaseUrl(): string {
-    return (
+    return this.withDatabaseTls(
       this.env.MXG_MIGRATION_DATABASE_URL ??
-      this.localDatabaseUrl(databaseRoles(this.gateway.database.name).owner)
+        this.localDatabaseUrl(databaseRoles(this.gateway.database.name).owner),
     );
+  }
+
+  /**
+   * #15: the CA the gateway's PostgreSQL certificate must chain to (absolute path), when its
+   * gateway file sets `database.tls`; connections then use sslmode=verify-full.
+   */
+  get databaseTlsCa(): string | undefined {
+    const tls = this.gateway.database.tls;
+    return tls === undefined ? undefined : resolve(this.paths.root, tls.ca);
+  }
+
+  /**
+   * The URL with the TLS parameters libpq and node-postgres read, replacing any it had: an
+   * override URL (DATABASE_URL, tests' scratch databases) gets verify-full too, and a URL
+   * handed on to another process or client keeps it.
+   */
+  private withDatabaseTls(url: string): string {
+    const ca = this.databaseTlsCa;
+    if (ca === undefined) return url;
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      // Never the URL in the message: it may hold a password.
+      throw new MxgError('DATABASE_URL_INVALID', 'the database URL is not a valid URL');
+    }
+    for (const name of ['ssl', 'sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'uselibpqcompat']) {
+      parsed.searchParams.delete(name);
+    }
+    parsed.searchParams.set('sslmode', 'verify-full');
+    parsed.searchParams.set('sslrootcert', ca);
+    return parsed.toString();
   }
 
   /** A superuser connection for provisioning: MXG_PG_ADMIN_URL, or `postgres` on 127.0.0.1. */

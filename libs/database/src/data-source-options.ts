@@ -1,6 +1,7 @@
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS_TABLE, MXG_SCHEMA } from './database.constants';
 import { MIGRATIONS } from './migrations';
+import { databaseTlsOfUrl, postgresSslOptions, withoutTlsParameters } from './database-tls';
 
 /**
  * Connection options shared by the gateway, the migration runner and the TypeORM CLI. The
@@ -10,9 +11,12 @@ export function dataSourceOptions(
   url: string,
   entities: DataSourceOptions['entities'] = [],
 ): DataSourceOptions {
+  // #15: a URL with sslmode=verify-full connects over TLS, checked by postgresSslOptions.
+  const tls = databaseTlsOfUrl(url);
   return {
     type: 'postgres',
-    url,
+    url: tls === undefined ? url : withoutTlsParameters(url),
+    ...(tls === undefined ? {} : { ssl: postgresSslOptions(tls) }),
     schema: MXG_SCHEMA,
     entities,
     migrations: MIGRATIONS,

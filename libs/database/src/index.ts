@@ -1,5 +1,16 @@
 export { MIGRATIONS_TABLE, MXG_SCHEMA } from './database.constants';
 export { dataSourceOptions } from './data-source-options';
+export {
+  connectOrExplain,
+  databaseTlsOfUrl,
+  databaseTlsProblem,
+  databaseUrlWithTls,
+  type DatabaseTls,
+  postgresClientConfig,
+  postgresSslOptions,
+  type PostgresSslOptions,
+  withoutTlsParameters,
+} from './database-tls';
 export { MIGRATIONS } from './migrations';
 export { dropDatabase, type DatabaseProvisioning, provisionDatabase } from './provision-database';
 export { runMigrations } from './run-migrations';

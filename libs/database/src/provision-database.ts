@@ -1,5 +1,6 @@
 import { Client, escapeIdentifier, escapeLiteral } from 'pg';
 import { MXG_SCHEMA } from './database.constants';
+import { postgresClientConfig } from './database-tls';
 
 export interface DatabaseProvisioning {
   database: string;
@@ -19,7 +20,7 @@ export async function provisionDatabase(
   spec: DatabaseProvisioning,
 ): Promise<string[]> {
   const changes: string[] = [];
-  const admin = new Client({ connectionString: adminUrl });
+  const admin = new Client(postgresClientConfig(adminUrl));
   await admin.connect();
   try {
     for (const { role, password } of [spec.owner, spec.app]) {
@@ -50,7 +51,7 @@ export async function provisionDatabase(
 
   const url = new URL(adminUrl);
   url.pathname = `/${spec.database}`;
-  const inDb = new Client({ connectionString: url.toString() });
+  const inDb = new Client(postgresClientConfig(url.toString()));
   await inDb.connect();
   try {
     const schema = await inDb.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [MXG_SCHEMA]);
@@ -80,7 +81,7 @@ export async function provisionDatabase(
 
 /** Drops a database (tests only: each run starts from nothing). */
 export async function dropDatabase(adminUrl: string, database: string): Promise<void> {
-  const admin = new Client({ connectionString: adminUrl });
+  const admin = new Client(postgresClientConfig(adminUrl));
   await admin.connect();
   try {
     await admin.query(`DROP DATABASE IF EXISTS ${escapeIdentifier(database)} WITH (FORCE)`);

@@ -84,3 +84,31 @@ export function signatorySubject(
     commonName: signatory.commonName,
   };
 }
+
+export type TlsRole = 'server' | 'client' | 'link';
+
+/**
+ * #15: the subjects of a party's transport certificates. The link's is what a peer broker
+ * reads as the login of the EXTERNAL mechanism (`CN=mxg-link-<party>,O=<party>,C=<party>`), so
+ * it is short and fixed; the gateway's client certificate follows the same pattern
+ * (`CN=mxg-gateway-<party>`). The server's names that count are in its subjectAltName.
+ */
+export function tlsSubject(partyCode: string, role: TlsRole): DistinguishedName {
+  const party = partyCode.toLowerCase();
+  const commonName = {
+    server: `mxg-server-${party}`,
+    client: `mxg-gateway-${party}`,
+    link: `mxg-link-${party}`,
+  }[role];
+  return { country: countryOf(partyCode), organization: partyCode, commonName };
+}
+
+/** One development CA for the services the parties share on a development machine (#15). */
+export function servicesCaSubject(): DistinguishedName {
+  return { organization: 'MXG development services', commonName: 'MXG development services CA' };
+}
+
+/** The PostgreSQL server's certificate subject; clients check its subjectAltName. */
+export function servicesServerSubject(service: string): DistinguishedName {
+  return { organization: 'MXG development services', commonName: `mxg-${service}` };
+}

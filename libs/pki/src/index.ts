@@ -10,9 +10,14 @@ export {
   type AuditCheckpointCertificates,
 } from './audit-checkpoint-certificates';
 export { certificateProfileProblem } from './certificate-profile-check';
-export { AUDIT_CHECKPOINT_KEY_PURPOSE, type CertificateProfile } from './certificate-profiles';
-export { gatewaySubject, rootCaSubject, signatorySubject } from './distinguished-name';
-export type { DistinguishedName, GatewayRole } from './distinguished-name';
+export {
+  AUDIT_CHECKPOINT_KEY_PURPOSE,
+  DEFAULT_TLS_SERVER_NAMES,
+  type CertificateProfile,
+  type TlsServerNames,
+} from './certificate-profiles';
+export { gatewaySubject, rootCaSubject, signatorySubject, tlsSubject } from './distinguished-name';
+export type { DistinguishedName, GatewayRole, TlsRole } from './distinguished-name';
 export {
   crlDistributionPointUrl,
   crlDistributionPointUrls,
@@ -33,9 +38,17 @@ export { PkiError } from './pki-error';
 export type { PkiErrorCode } from './pki-error';
 export { initPki } from './pki-init';
 export type { PkiInitReport } from './pki-init';
-export { partyPkiPaths } from './pki-layout';
-export type { CertificateKeyPaths, PartyPkiPaths } from './pki-layout';
-export type { ExternalKeyHolder, PkiInitOptions, PkiPartyPlan, PkiSignatoryPlan } from './pki-plan';
+export { partyPkiPaths, servicesPkiPaths } from './pki-layout';
+export type { CertificateKeyPaths, PartyPkiPaths, ServicesPkiPaths } from './pki-layout';
+export type {
+  ExternalKeyHolder,
+  PkiInitOptions,
+  PkiPartyPlan,
+  PkiSignatoryPlan,
+  PkiTlsPlan,
+} from './pki-plan';
+export { initServicesPki } from './services-pki';
+export type { ServicesPkiOptions, ServicesPkiReport } from './services-pki';
 export { revokeCertificate } from './pki-revoke';
 export { rotateKey } from './pki-rotate';
 export type { RotatableKey, RotateKeyOptions, RotateKeyResult } from './pki-rotate';

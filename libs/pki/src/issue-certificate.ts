@@ -6,6 +6,7 @@ import {
   leafExtensions,
   ROOT_CA_VALIDITY_YEARS,
   rootCaExtensions,
+  type TlsServerNames,
 } from './certificate-profiles';
 import { DistinguishedName, toX509Name } from './distinguished-name';
 import {
@@ -54,6 +55,8 @@ export interface IssueCertificateOptions {
    * relying parties can fetch it (the party's gateway serves it). None when absent.
    */
   crlDistributionPoint?: string;
+  /** A tls-server certificate's subjectAltName; default DNS:localhost, IP:127.0.0.1. */
+  serverNames?: TlsServerNames;
   /** Nothing is written unless given; existing files are never overwritten. */
   writeTo?: { certificatePath: string; privateKeyPath: string };
 }
@@ -165,7 +168,13 @@ async function certify(
     publicKey: spki,
     signingKey: signer.key,
     signingAlgorithm: signer.algorithm,
-    extensions: await leafExtensions(profile, spki, issuerKeyId, options.crlDistributionPoint),
+    extensions: await leafExtensions(
+      profile,
+      spki,
+      issuerKeyId,
+      options.crlDistributionPoint,
+      options.serverNames,
+    ),
   });
   return toCertified(certificate);
 }

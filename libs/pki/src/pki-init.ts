@@ -4,7 +4,12 @@ import { basename, dirname, join, relative } from 'node:path';
 import { emptyCaDatabase, readCaDatabase, writeCaDatabase, type IssuedEntry } from './ca-database';
 import { isIssuedBy, isSelfSignedCa, loadCertificateAuthority } from './certificate-authority';
 import { certificateProfileProblem } from './certificate-profile-check';
-import type { CertificateProfile } from './certificate-profiles';
+import {
+  DEFAULT_TLS_SERVER_NAMES,
+  type CertificateProfile,
+  type TlsServerNames,
+} from './certificate-profiles';
+import { serverNamesProblem, TLS_KEY_ALGORITHM } from './tls-certificates';
 import { CRL_RENEW_BEFORE_DAYS, crlNextUpdate, reissueCrl } from './crl';
 import { crlDistributionPointUrls } from './crl-distribution-point';
 import {
@@ -13,6 +18,8 @@ import {
   gatewaySubject,
   rootCaSubject,
   signatorySubject,
+  tlsSubject,
+  type TlsRole,
 } from './distinguished-name';
 import {
   CertificateAuthority,
@@ -59,6 +66,14 @@ interface LeafPlan {
   gateway: boolean;
   /** Every certificate is re-issued when its CRL distribution point differs from this. */
   crlDistributionPoint: string | undefined;
+  /** A tls-server certificate's names; re-issued when they differ. */
+  serverNames?: TlsServerNames;
+  /**
+   * #15: a transport key stays a file even under `mxg pki init --pkcs11`: RabbitMQ, PostgreSQL
+   * clients and node's TLS stack read PEM files, and a TLS key signs handshakes, never
+   * messages, so the token keeps only the keys that sign and decrypt for the party.
+   */
+  alwaysFile?: boolean;
 }
 
 /**
@@ -118,7 +133,7 @@ async function initParty(run: InitRun, party: PkiPartyPlan): Promise<void> {
   const external = run.externalKeys?.party === code ? run.externalKeys : undefined;
   for (const leaf of leafPlans(run, code, party, paths)) {
     const { certificate, privateKey } = leaf.paths;
-    if (external) {
+    if (external && leaf.alwaysFile !== true) {
       const certified = await initExternalLeaf(run, external, leaf, ca);
       if (certified) {
         db.issued.push(issuedEntry(leaf, certified));
@@ -129,9 +144,7 @@ async function initParty(run: InitRun, party: PkiPartyPlan): Promise<void> {
     }
     if ((await pairState(certificate, privateKey)) === 'present') {
       const existing = await assertLeafOfCa(leaf.paths, ca);
-      const outdated =
-        (leaf.gateway && certificateProfileProblem(existing, leaf.profile)) ||
-        crlDistributionPointProblem(existing, leaf.crlDistributionPoint);
+      const outdated = leafProblem(existing, leaf);
       if (!outdated) {
         note('kept', privateKey, certificate);
         continue;
@@ -149,6 +162,7 @@ async function initParty(run: InitRun, party: PkiPartyPlan): Promise<void> {
       subject: leaf.subject,
       keyAlgorithm: leaf.keyAlgorithm,
       crlDistributionPoint: leaf.crlDistributionPoint,
+      serverNames: leaf.serverNames,
       now: run.now,
       writeTo: { certificatePath: certificate, privateKeyPath: privateKey },
     });
@@ -223,6 +237,7 @@ function leafPlans(
     gateway(paths.gateway.seal, 'seal'),
     gateway(paths.gateway.encryption, 'encryption'),
     gateway(paths.gateway.auditCheckpoint, 'audit-checkpoint'),
+    ...(party.tls === undefined ? [] : tlsLeafPlans(code, party, paths)),
     ...party.signatories.map((signatory): LeafPlan => ({
       paths: paths.signatory(signatory.id),
       profile: 'signatory',
@@ -232,6 +247,45 @@ function leafPlans(
       crlDistributionPoint: party.crlDistributionPoint,
     })),
   ];
+}
+
+/**
+ * #15: the party's transport certificates, ECDSA P-256 whatever the signing algorithm (every
+ * TLS stack in the path — OpenSSL in RabbitMQ and PostgreSQL, node — speaks it).
+ */
+function tlsLeafPlans(code: string, party: PkiPartyPlan, paths: PartyPkiPaths): LeafPlan[] {
+  const leaf = (
+    leafPaths: CertificateKeyPaths,
+    profile: 'tls-server' | 'tls-client',
+    role: TlsRole,
+  ): LeafPlan => ({
+    paths: leafPaths,
+    profile,
+    subject: tlsSubject(code, role),
+    keyAlgorithm: TLS_KEY_ALGORITHM,
+    gateway: true,
+    crlDistributionPoint: party.crlDistributionPoint,
+    serverNames:
+      profile === 'tls-server'
+        ? (party.tls?.serverNames ?? { ...DEFAULT_TLS_SERVER_NAMES })
+        : undefined,
+    alwaysFile: true,
+  });
+  return [
+    leaf(paths.tls.server, 'tls-server', 'server'),
+    leaf(paths.tls.client, 'tls-client', 'client'),
+    leaf(paths.tls.link, 'tls-client', 'link'),
+  ];
+}
+
+/** Why an existing leaf no longer meets its plan (re-issued then), or undefined. */
+function leafProblem(existing: X509Certificate, leaf: LeafPlan): string | undefined {
+  return (
+    (leaf.gateway && certificateProfileProblem(existing, leaf.profile)) ||
+    crlDistributionPointProblem(existing, leaf.crlDistributionPoint) ||
+    (leaf.serverNames && serverNamesProblem(existing, leaf.serverNames)) ||
+    undefined
+  );
 }
 
 /**
@@ -363,9 +417,7 @@ async function initExternalLeaf(
         { path: certificatePath },
       );
     }
-    const outdated =
-      (leaf.gateway && certificateProfileProblem(existing, leaf.profile)) ||
-      crlDistributionPointProblem(existing, leaf.crlDistributionPoint);
+    const outdated = leafProblem(existing, leaf);
     if (!outdated) return undefined;
     const moved = await supersede(leaf.paths, existing.serialNumber.toUpperCase());
     run.report.reissued.push({

@@ -88,3 +88,32 @@ export function partyPkiPaths(certsDir: string, partyCode: string): PartyPkiPath
     },
   };
 }
+
+/** certs/services/: the development services' CA (#15). Not a party code (validatePlan). */
+export const SERVICES_DIR = 'services';
+
+export interface ServicesPkiPaths {
+  dir: string;
+  caCertificate: string;
+  caPrivateKey: string;
+  /** The development PostgreSQL's server certificate (tls-server), issued by that CA. */
+  postgresql: CertificateKeyPaths;
+}
+
+/**
+ * #15: in development one PostgreSQL serves both parties' databases, so its certificate comes
+ * from one CA of its own, not from either party's; in production each party's PostgreSQL has a
+ * certificate of that party's (or its hosting's) CA.
+ */
+export function servicesPkiPaths(certsDir: string): ServicesPkiPaths {
+  const dir = join(certsDir, SERVICES_DIR);
+  return {
+    dir,
+    caCertificate: join(dir, 'ca.cert.pem'),
+    caPrivateKey: join(dir, 'ca.key.pem'),
+    postgresql: {
+      certificate: join(dir, 'postgresql.cert.pem'),
+      privateKey: join(dir, 'postgresql.key.pem'),
+    },
+  };
+}

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
-import type { CertificateProfile } from './certificate-profiles';
+import type { CertificateProfile, TlsServerNames } from './certificate-profiles';
 import type { KeyAlgorithm, RsaKeyAlgorithm } from './key-pair';
-import { isValidPartyCode, isValidSignatoryId } from './pki-layout';
+import { isValidPartyCode, isValidSignatoryId, SERVICES_DIR } from './pki-layout';
 import { PkiError } from './pki-error';
 
 /** One authorised signatory of a party (treaty MIG-9.3). */
@@ -22,6 +22,16 @@ export interface PkiPartyPlan {
    * for the party (`crlDistributionPointUrl`); none when the party has no gateway to serve it.
    */
   crlDistributionPoint?: string;
+  /**
+   * #15: issue the party's transport certificates (`tls/server`, `tls/client`, `tls/link`): for
+   * a party with a gateway. Absent: none.
+   */
+  tls?: PkiTlsPlan;
+}
+
+export interface PkiTlsPlan {
+  /** The names in `tls/server`'s subjectAltName; default DNS:localhost, IP:127.0.0.1. */
+  serverNames?: TlsServerNames;
 }
 
 export interface PkiInitOptions {
@@ -63,6 +73,8 @@ export function validatePlan(parties: readonly PkiPartyPlan[]): void {
     if (!isValidPartyCode(party.code))
       invalid(`party code '${party.code}' must be 2-16 letters/digits`);
     const code = party.code.toUpperCase();
+    // certs/services/ holds the development services' CA (#15), not a party's.
+    if (code === SERVICES_DIR.toUpperCase()) invalid(`party code '${party.code}' is reserved`);
     if (codes.has(code)) invalid(`party ${code} is listed twice`);
     codes.add(code);
     const ids = new Set<string>();

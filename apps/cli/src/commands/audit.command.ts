@@ -3,6 +3,7 @@ import { createWriteStream, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Client } from 'pg';
+import { postgresClientConfig } from '@mxg/database';
 import {
   AuditAppender,
   auditLogOrigin,
@@ -276,10 +277,9 @@ async function auditExport(
   const key = await (await gatewayKeyStore(config)).auditCheckpoint();
   const certificatePem = key.certificate.toString();
   const signer = noteSignerFromKey(key);
-  const db = new Client({
-    connectionString: config.databaseUrl,
-    application_name: 'mxg-audit-export',
-  });
+  const db = new Client(
+    postgresClientConfig(config.databaseUrl, { application_name: 'mxg-audit-export' }),
+  );
   await db.connect();
   try {
     // One snapshot for the whole export, so entries and checkpoints agree.

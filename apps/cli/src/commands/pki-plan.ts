@@ -45,6 +45,8 @@ export function pkiPlanFromConfig(config: MxgConfigService): PkiPartyPlan[] {
       code,
       nameEn: treaty.party(code).names.en,
       crlDistributionPoint: crlDistributionPointUrl(http, code),
+      // #15: every party with a gateway gets its transport certificates (tls/server, client, link).
+      tls: {},
       signatories: signatories.map((s) => signatoryPlan(config, s.id)),
     };
   });

@@ -4,6 +4,7 @@ import {
   createCertificateRequest,
   gatewaySubject,
   initPki,
+  initServicesPki,
   revokeCertificate,
   rotateKey,
   signatorySubject,
@@ -34,7 +35,7 @@ export function registerPkiCommands(program: Command): void {
   pki
     .command('init')
     .description(
-      'issue, where missing, each party’s CA, gateway seal, encryption and audit-checkpoint certificates, signatory certificates and CRL',
+      'issue, where missing, each party’s CA, gateway seal, encryption and audit-checkpoint certificates, TLS server, client and link certificates, signatory certificates and CRL, and the development services’ CA and PostgreSQL certificate',
     )
     .addOption(
       new Option('--signing-alg <alg>', 'key algorithm of CAs, seals and signatories')
@@ -68,6 +69,13 @@ export function registerPkiCommands(program: Command): void {
           encryptionAlgorithm: opts.encryptionAlg,
           externalKeys: token?.holder,
         }).finally(() => token?.close());
+        // #15: the CA of the services the parties share in development (one PostgreSQL).
+        const services = await initServicesPki({ certsDir: config.paths.certs });
+        report.created.push(...services.created);
+        report.kept.push(...services.kept);
+        for (const r of services.reissued) {
+          process.stdout.write(`pki: re-issued ${r.file}: ${r.reason}\n`);
+        }
         for (const r of report.reissued) {
           process.stdout.write(
             `pki: re-issued ${r.file}: ${r.reason}; the old pair is kept, unchanged, as ${r.supersededTo} and its key beside it\n`,
@@ -75,8 +83,9 @@ export function registerPkiCommands(program: Command): void {
         }
         for (const path of report.created) process.stdout.write(`pki: created ${path}\n`);
         if (token) {
+          // TLS keys stay files (pki-init: RabbitMQ and the TLS stacks read PEM files).
           process.stdout.write(
-            `pki: the keys of ${token.holder.party} are in ${token.holder.description}, not in files\n`,
+            `pki: the keys of ${token.holder.party} are in ${token.holder.description}, not in files (its TLS keys are files)\n`,
           );
         }
         for (const path of report.updated) process.stdout.write(`pki: updated ${path}\n`);

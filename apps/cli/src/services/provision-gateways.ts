@@ -7,10 +7,11 @@ import {
   postgresSecretName,
 } from '@mxg/config';
 import { Client } from 'pg';
-import { provisionDatabase } from '@mxg/database';
+import { postgresClientConfig, provisionDatabase } from '@mxg/database';
 import { type BrokerUserSpec, provisionBrokerParties } from './provision-broker';
 import { Rabbitmqctl } from './rabbitmqctl';
 import { provisionDevClients } from './dev-clients';
+import { provisionPostgresTls } from './provision-postgres-tls';
 
 /**
  * Provisions, for every gateway in `config/gateways/`, its database with owner and application
@@ -25,7 +26,8 @@ export async function provisionGateways(
 ): Promise<string[]> {
   const all = listGateways(base.paths.config);
   const ids = only ?? all;
-  const changes: string[] = [];
+  // #15: first, so that the roles' TLS connections below (logsIn) already work.
+  const changes: string[] = await provisionPostgresTls(base);
   for (const id of ids) {
     const config = base.forGateway(id);
     const { database } = config.gateway;
@@ -84,7 +86,7 @@ export async function provisionGateways(
 
 /** Whether a role's URL logs in; only a refused password counts as "no" (a missing database is new). */
 async function logsIn(url: string): Promise<boolean> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  const client = new Client(postgresClientConfig(url, { connectionTimeoutMillis: 5000 }));
   try {
     await client.connect();
     return true;

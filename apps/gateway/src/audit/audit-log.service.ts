@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { Client } from 'pg';
+import { postgresClientConfig } from '@mxg/database';
 import { DataSource } from 'typeorm';
 import { MxgConfigService } from '@mxg/config';
 import { Clock } from '@mxg/core';
@@ -38,10 +39,12 @@ export class AuditLogService implements OnApplicationBootstrap, OnApplicationShu
     this.sequencer = new AuditSequencer({
       // Its own session, as the application role: the lock is held as long as it lives.
       connect: async (): Promise<SqlSession> => {
-        const client = new Client({
-          connectionString: config.databaseUrl,
-          application_name: `mxg-audit-sequencer-${config.gateway.id}`,
-        });
+        // #15: over TLS (verify-full) when the gateway file sets database.tls.
+        const client = new Client(
+          postgresClientConfig(config.databaseUrl, {
+            application_name: `mxg-audit-sequencer-${config.gateway.id}`,
+          }),
+        );
         client.on('error', (error) => this.logger.warn(`sequencer connection: ${error.message}`));
         await client.connect();
         return client;
