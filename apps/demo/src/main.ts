@@ -4,6 +4,7 @@ import { clientTokenName, type MessageType, MxgConfigService, readSecret } from 
 import { exampleMessage } from '@mxg/messages';
 import { ApiClient, waitFor } from './api-client';
 import { printWarnings, type RunningGateway, startGateway } from './gateway-runner';
+import { brokerLines } from './broker-lines';
 import { explainDelivery, type MessageView, printTimeline, say } from './timeline';
 
 interface RequestView {
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   const gateways: RunningGateway[] = [];
   try {
+    // #15: each party its own broker, linked over mutual TLS.
+    for (const line of [...brokerLines(kzConfig), ...brokerLines(azConfig)]) say(line);
     say(
       'starting the gateways of Kazakhstan (KZ) and Azerbaijan (AZ), each with its own database…',
     );

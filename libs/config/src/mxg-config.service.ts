@@ -234,11 +234,12 @@ export class MxgConfigService {
    * `amqp.tls`, each is `amqps://` with the TLS files the connection needs.
    */
   get amqpTargets(): AmqpTarget[] {
-    if (this.env.AMQP_URL !== undefined) return [{ url: this.env.AMQP_URL }];
+    const party = this.gateway.party.toLowerCase();
+    if (this.env.AMQP_URL !== undefined)
+      return [amqpUrlTarget(this.env.AMQP_URL, this.paths.certs, party)];
     const { host, port, vhost, user, tls, alternates } = this.gateway.amqp;
     const password = readSecret(this.paths.var, amqpSecretName(user));
     const scheme = tls ? 'amqps' : 'amqp';
-    const party = this.gateway.party.toLowerCase();
     return [{ host, port }, ...alternates].map((node) => ({
       url: `${scheme}://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${node.host}:${node.port}/${encodeURIComponent(vhost)}`,
       ...(tls
@@ -261,6 +262,26 @@ export class MxgConfigService {
     const credentials = password === undefined ? role : `${role}:${encodeURIComponent(password)}`;
     return `postgres://${credentials}@${host}:${port}/${name}`;
   }
+}
+
+/**
+ * AMQP_URL as the one target. An `amqps://` URL takes its TLS files from the query, as
+ * RabbitMQ's own URIs do (`cacertfile`, `certfile`, `keyfile`; e.g. tests whose message PKI is
+ * not the one the broker trusts), else from the party's certificates directory; the name to
+ * verify is the URL's host.
+ */
+function amqpUrlTarget(value: string, certsDir: string, party: string): AmqpTarget {
+  const url = new URL(value);
+  if (url.protocol !== 'amqps:') return { url: value };
+  const query = (name: string, fallback: string) => url.searchParams.get(name) ?? fallback;
+  const tls = {
+    ca: query('cacertfile', join(certsDir, party, 'ca.cert.pem')),
+    cert: query('certfile', join(certsDir, party, 'tls', 'client.cert.pem')),
+    key: query('keyfile', join(certsDir, party, 'tls', 'client.key.pem')),
+    servername: url.hostname,
+  };
+  for (const name of ['cacertfile', 'certfile', 'keyfile']) url.searchParams.delete(name);
+  return { url: url.toString(), tls };
 }
 
 /** One way to the party's broker: the URL and, over AMQPS, the TLS files (PEM paths). */

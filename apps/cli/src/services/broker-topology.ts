@@ -30,6 +30,8 @@ export interface PartyVhost {
   readonly vhost: string;
   /** The administrator's AMQP URL of this vhost (declares the topology). */
   readonly adminUrl: string;
+  /** Socket options of the administrator's connection: over AMQPS, the TLS files (#15). */
+  readonly adminSocket?: AmqpSocketOptions;
   /**
    * Where a link (shovel) reaches this vhost: `amqp:///<vhost>`, the broker's own node, while
    * every party's vhost is on one broker. With a broker per party (sovereign transport) this
@@ -37,6 +39,9 @@ export interface PartyVhost {
    */
   readonly linkUri: string;
 }
+
+/** amqplib's socket options: over AMQPS, the CA to verify the broker with and our client certificate. */
+export type AmqpSocketOptions = Record<string, unknown>;
 
 /** The link URI of a vhost on the same broker: a direct in-node connection, no credentials. */
 export function localLinkUri(vhost: string): string {
@@ -55,7 +60,7 @@ export async function declareBrokerTopology(
   own: PartyVhost,
   parties: readonly string[],
 ): Promise<string[]> {
-  const connection = await connect(own.adminUrl);
+  const connection = await connect(own.adminUrl, own.adminSocket);
   const created: string[] = [];
   try {
     const ensure = async (

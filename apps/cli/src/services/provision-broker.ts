@@ -82,6 +82,8 @@ export async function provisionBroker(
   ctl: Rabbitmqctl,
   specs: readonly BrokerUserSpec[],
   adminUser = 'guest',
+  /** Every party of the network, when `specs` are only those on this broker (#15: a node each). */
+  allParties: readonly string[] = specs.map((s) => s.party),
 ): Promise<string[]> {
   const shared = specs.find((s, i) => specs.findIndex((t) => t.vhost === s.vhost) !== i);
   if (shared) {
@@ -103,7 +105,7 @@ export async function provisionBroker(
   }
 
   const users = await ctl.json<{ user: string }[]>(['list_users']);
-  const keys = specs.map((s) => routingKey(s.party));
+  const keys = allParties.map((p) => routingKey(p));
   for (const spec of specs) {
     if (!users.some((u) => u.user === spec.user)) {
       await ctl.run(['add_user', spec.user], spec.password.value);

@@ -11,6 +11,8 @@ import { postgresClientConfig, provisionDatabase } from '@mxg/database';
 import { type BrokerUserSpec, provisionBrokerParties } from './provision-broker';
 import { Rabbitmqctl } from './rabbitmqctl';
 import { provisionDevClients } from './dev-clients';
+import { configuredBrokerNodes, sovereignNodes } from './broker-node-config';
+import { provisionSovereignBrokers } from './provision-broker-nodes';
 import { provisionPostgresTls } from './provision-postgres-tls';
 
 /**
@@ -62,6 +64,16 @@ export async function provisionGateways(
       password: ensureSecret(config.paths.var, amqpSecretName(amqp.user)),
     };
   });
+  // #15: parties with a broker node of their own (`amqp.node`): each node started and
+  // provisioned, linked to the others over mutual TLS.
+  const nodes = configuredBrokerNodes(base);
+  if (nodes.length > 0) {
+    const sovereign = sovereignNodes(base, nodes, (n) =>
+      brokerUsers.filter((u) => u.party === n.party),
+    );
+    changes.push(...(await provisionSovereignBrokers(base.paths.var, sovereign)));
+    return changes;
+  }
   const first = base.forGateway(all[0]).gateway.amqp;
   // MXG_AMQP_ADMIN_URL names the broker and the administrator; its vhost, if any, is replaced
   // by each party's.

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { connect, type ChannelModel } from 'amqplib';
-import { MxgConfigService } from '@mxg/config';
+import { readFileSync } from 'node:fs';
+import { type AmqpTarget, MxgConfigService } from '@mxg/config';
 
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 15_000;
@@ -59,7 +60,9 @@ export class BrokerConnection implements OnModuleInit, OnApplicationShutdown {
 
   private async connectOnce(): Promise<void> {
     try {
-      const connection = await connect(withHeartbeat(this.config.amqpUrl), {
+      const target = this.config.amqpTargets[0];
+      const connection = await connect(withHeartbeat(target.url), {
+        ...tlsOptions(target),
         clientProperties: { connection_name: `mxg-gateway-${this.config.gateway.id}` },
         // TCP_NODELAY: amqplib writes a publish as several frames, and with Nagle's algorithm
         // the last one waited for the broker's delayed ACK — every confirm took ≈ 44 ms (1 ms
@@ -113,4 +116,21 @@ function withHeartbeat(url: string): string {
   const parsed = new URL(url);
   if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', '30');
   return parsed.toString();
+}
+
+/**
+ * #15: over AMQPS, the broker's certificate must chain to the party's CA and name the host
+ * (Node's default checks, `servername`); the gateway shows its TLS client certificate. Read at
+ * every connection, so renewed files are used without a restart.
+ */
+function tlsOptions(target: AmqpTarget): Record<string, unknown> {
+  if (!target.tls) return {};
+  const { ca, cert, key, servername } = target.tls;
+  return {
+    ca: [readFileSync(ca)],
+    cert: readFileSync(cert),
+    key: readFileSync(key),
+    servername,
+    rejectUnauthorized: true,
+  };
 }
