@@ -2,7 +2,9 @@
 # Makes sure the services MXG needs answer on this machine, then provisions what the gateways
 # need in them (databases, roles, AMQP vhost and users). Safe to run any number of times.
 #
-#   PostgreSQL 127.0.0.1:5432   RabbitMQ 127.0.0.1:5672
+#   PostgreSQL 127.0.0.1:5432   RabbitMQ 127.0.0.1:5672 (shared broker of the tests)
+#   each party's own RabbitMQ node (#15, `amqp.node`): started by `mxg services provision`,
+#   AMQPS only — KZ mxg-kz@localhost :5681, AZ mxg-az@localhost :5682 (docs/transport-brokers.md)
 #
 # For each: use it if it answers; start it if installed but stopped; install the Debian package
 # if absent and running as root; otherwise stop and say what is missing. Set
@@ -103,4 +105,8 @@ ensure_rabbitmq
 ensure_shovel
 
 [ -f dist/apps/cli/src/main.js ] || npm run --silent build
+# #15: a party with a broker node of its own (`amqp.node`) has it started by provisioning, on
+# its TLS server certificate from the development PKI: issue that first (changes nothing when
+# it exists).
+node apps/cli/bin/mxg.js pki init >/dev/null
 node apps/cli/bin/mxg.js services provision

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { listGateways, MxgConfigService } from '@mxg/config';
+import { partyPkiPaths } from '@mxg/pki';
+import { brokerNodeCtl } from '../apps/cli/src/services/broker-nodes';
+import { linkUserName } from '../apps/cli/src/services/provision-broker-nodes';
 
 const run = promisify(execFile);
 const root = join(__dirname, '..');
@@ -12,11 +15,27 @@ const root = join(__dirname, '..');
 /** Test and bench brokers' vhosts and users, which come and go while this test runs. */
 const scratch = (name: string) => /^mxg-(test|bench)-/.test(name);
 
+/**
+ * rabbitmqctl (JSON out) on the broker of a gateway: its party's own node (#15, `amqp.node`), or
+ * the machine's default broker.
+ */
+function brokerOf(config: MxgConfigService, gatewayId: string) {
+  const node = config.forGateway(gatewayId).gateway.amqp.node;
+  if (node === undefined) {
+    return async (...args: string[]) =>
+      (await run('rabbitmqctl', ['-q', ...args, '--formatter', 'json'])).stdout;
+  }
+  const ctl = brokerNodeCtl(config.paths.var, node);
+  return (...args: string[]) => ctl.run([...args, '--formatter', 'json']);
+}
+
 /** Everything the services script may create or change, read back from the services themselves. */
 async function stateOfServices(config: MxgConfigService): Promise<unknown> {
-  const gatewayVhosts = listGateways(config.paths.config).map(
-    (id) => config.forGateway(id).gateway.amqp.vhost,
-  );
+  const gateways = listGateways(config.paths.config).map((id) => ({
+    id,
+    vhost: config.forGateway(id).gateway.amqp.vhost,
+    broker: brokerOf(config, id),
+  }));
   const pg = new Client({ connectionString: config.postgresAdminUrl });
   await pg.connect();
   const rows = async (sql: string) => (await pg.query<Record<string, unknown>>(sql)).rows;
@@ -43,8 +62,6 @@ async function stateOfServices(config: MxgConfigService): Promise<unknown> {
     }
   };
   try {
-    const broker = async (...args: string[]) =>
-      (await run('rabbitmqctl', ['-q', ...args, '--formatter', 'json'])).stdout;
     const secretsDir = join(config.paths.var, 'secrets');
     return {
       roles: await rows(
@@ -63,17 +80,19 @@ async function stateOfServices(config: MxgConfigService): Promise<unknown> {
       ),
       kz: await perDatabase('mxg_kz'),
       az: await perDatabase('mxg_az'),
-      vhosts: (JSON.parse(await broker('list_vhosts', 'name')) as { name: string }[]).filter(
-        (v) => !scratch(v.name), // other tests' private vhosts come and go
-      ),
-      users: (JSON.parse(await broker('list_users')) as { user: string }[]).filter(
-        (u) => !scratch(u.user),
-      ),
       ...Object.fromEntries(
         await Promise.all(
-          gatewayVhosts.map(async (vhost) => [
-            vhost,
+          gateways.map(async ({ id, vhost, broker }) => [
+            id,
             {
+              vhosts: (JSON.parse(await broker('list_vhosts', 'name')) as { name: string }[])
+                .filter((v) => !scratch(v.name)) // other tests' private vhosts come and go
+                .map((v) => v.name)
+                .sort(),
+              users: (JSON.parse(await broker('list_users')) as { user: string }[])
+                .filter((u) => !scratch(u.user))
+                .map((u) => u.user)
+                .sort(),
               permissions: await broker('list_permissions', '-p', vhost),
               topicPermissions: await broker('list_topic_permissions', '-p', vhost),
               links: await broker('list_parameters', '-p', vhost),
@@ -108,30 +127,53 @@ describe('scripts/services.sh (real PostgreSQL and RabbitMQ)', () => {
     expect(await stateOfServices(config)).toEqual(before);
   }, 120_000);
 
-  it('#10.8 gives each party gateway its own vhost and AMQP user, limited to its own inbox, linked to the other party', async () => {
-    const ctl = async <T>(...args: string[]) =>
-      JSON.parse((await run('rabbitmqctl', ['-q', ...args, '--formatter', 'json'])).stdout) as T;
+  it('#10.8 #15 gives each party gateway its own broker node, vhost and AMQP user, limited to its own inbox, linked to the other party', async () => {
     for (const [own, other] of [
       ['kz', 'az'],
       ['az', 'kz'],
     ]) {
+      const broker = brokerOf(config, own);
+      const ctl = async <T>(...args: string[]) => JSON.parse(await broker(...args)) as T;
       const vhost = `mxg-${own}`;
+      // On the party's own node: only its own vhost (and the default one).
+      const vhosts = await ctl<{ name: string }[]>('list_vhosts', 'name');
+      expect(
+        vhosts
+          .map((v) => v.name)
+          .filter((v) => !scratch(v))
+          .sort(),
+      ).toEqual(['/', vhost]);
+      const peerLink = linkUserName(
+        readFileSync(partyPkiPaths(config.paths.certs, other).tls.link.certificate),
+      );
       const permissions = await ctl<{ user: string }[]>('list_permissions', '-p', vhost);
-      // The administrator and the party's own user, no one else.
-      expect(permissions.sort((a, b) => a.user.localeCompare(b.user))).toEqual([
-        { user: 'guest', configure: '.*', write: '.*', read: '.*' },
-        {
-          user: `mxg-${own}`,
-          configure: '^$',
-          write: '^(mxg\\.messages|mxg\\.dead\\-letter)$',
-          read: `^mxg\\.inbox\\.${own}$`,
-        },
-      ]);
-      const topics = await ctl<{ exchange: string }[]>('list_topic_permissions', '-p', vhost);
-      expect(topics.sort((a, b) => a.exchange.localeCompare(b.exchange))).toEqual([
-        { user: `mxg-${own}`, exchange: 'mxg.dead-letter', write: `^${own}$`, read: '^$' },
-        { user: `mxg-${own}`, exchange: 'mxg.messages', write: `^(${other})$`, read: '^$' },
-      ]);
+      // The administrator, the party's own user and the peer's link, no one else.
+      expect(permissions.sort((a, b) => a.user.localeCompare(b.user))).toEqual(
+        [
+          { user: 'mxg-admin', configure: '.*', write: '.*', read: '.*' },
+          {
+            user: `mxg-${own}`,
+            configure: '^$',
+            write: '^(mxg\\.messages|mxg\\.dead\\-letter)$',
+            read: `^mxg\\.inbox\\.${own}$`,
+          },
+          { user: peerLink, configure: '^$', write: '^mxg\\.messages$', read: '^$' },
+        ].sort((a, b) => a.user.localeCompare(b.user)),
+      );
+      const topics = await ctl<{ user: string; exchange: string }[]>(
+        'list_topic_permissions',
+        '-p',
+        vhost,
+      );
+      expect(
+        topics.sort((a, b) => `${a.user} ${a.exchange}`.localeCompare(`${b.user} ${b.exchange}`)),
+      ).toEqual(
+        [
+          { user: `mxg-${own}`, exchange: 'mxg.dead-letter', write: `^${own}$`, read: '^$' },
+          { user: `mxg-${own}`, exchange: 'mxg.messages', write: `^(${other})$`, read: '^$' },
+          { user: peerLink, exchange: 'mxg.messages', write: `^${own}$`, read: '^$' },
+        ].sort((a, b) => `${a.user} ${a.exchange}`.localeCompare(`${b.user} ${b.exchange}`)),
+      );
       const links = await ctl<{ component: string; name: string }[]>(
         'list_parameters',
         '-p',

@@ -10,13 +10,15 @@ export interface ConfiguredNode {
   readonly node: string;
   readonly host: string;
   readonly port: number;
+  /** The gateway file's `links`: where this party's broker delivers for each peer. */
+  readonly links: readonly { party: string; host: string; port: number; vhost: string }[];
 }
 
 /** The configured gateways whose party runs its own broker node (`amqp.node`, #15). */
 export function configuredBrokerNodes(base: MxgConfigService): ConfiguredNode[] {
   return listGateways(base.paths.config).flatMap((id) => {
-    const { party, amqp } = base.forGateway(id).gateway;
-    return amqp.node ? [{ party, node: amqp.node, host: amqp.host, port: amqp.port }] : [];
+    const { party, amqp, links } = base.forGateway(id).gateway;
+    return amqp.node ? [{ party, node: amqp.node, host: amqp.host, port: amqp.port, links }] : [];
   });
 }
 
@@ -29,6 +31,7 @@ export function sovereignNodes(
   base: MxgConfigService,
   configured: readonly ConfiguredNode[],
   parties: (node: ConfiguredNode) => BrokerUserSpec[],
+  options: { links?: boolean } = {},
 ): SovereignNode[] {
   const certs = base.paths.certs;
   for (const n of configured) ensureDevTlsCertificates(certs, n.party);
@@ -59,6 +62,8 @@ export function sovereignNodes(
       },
       link: { cert: own.tls.link.certificate, key: own.tls.link.privateKey },
       parties: parties(n),
+      // Scratch vhosts (tests) are not where the gateway files' links point.
+      ...(options.links === false ? {} : { links: n.links }),
     };
   });
 }

@@ -31,30 +31,21 @@ export interface SovereignNode {
   /** The certificate the node's links present to peer nodes (certs/<party>/tls/link.*). */
   readonly link: { readonly cert: string; readonly key: string };
   readonly parties: readonly BrokerUserSpec[];
+  /**
+   * Where this node's links deliver for each peer party, as its gateway file says (`links`);
+   * a peer not listed is reached at its node here (tests' scratch vhosts).
+   */
+  readonly links?: readonly { party: string; host: string; port: number; vhost: string }[];
 }
 
 /**
  * The user name RabbitMQ derives from a client certificate with `ssl_cert_login_from =
  * distinguished_name`: the subject's RDNs, most specific first, joined by commas, values
- * escaped as RFC 4514 says — measured on RabbitMQ 3.10: `CN=mxg-link-az,O=AZ,C=AZ`.
+ * escaped as RFC 2253 says — measured on RabbitMQ 3.10: `CN=mxg-link-az,O=AZ,C=AZ`.
  */
 export function linkUserName(certificatePem: string | Buffer): string {
-  const subject = new X509Certificate(certificatePem).subject;
-  return subject
-    .split('\n')
-    .reverse()
-    .map((rdn) => {
-      const at = rdn.indexOf('=');
-      return `${rdn.slice(0, at)}=${escapeDnValue(rdn.slice(at + 1))}`;
-    })
-    .join(',');
-}
-
-function escapeDnValue(value: string): string {
-  return value
-    .replace(/[,+"\\<>;]/g, '\\$&')
-    .replace(/^[ #]/, '\\$&')
-    .replace(/ $/, '\\ ');
+  // Node prints one RDN a line, its values already escaped as RFC 2253 says (`O=A\, B`).
+  return new X509Certificate(certificatePem).subject.split('\n').reverse().join(',');
 }
 
 /** amqplib's socket options for a connection to this node as a client of this machine. */
@@ -78,19 +69,24 @@ export function nodeAdminUrl(node: SovereignNode, vhost: string): string {
  * the peer's certificate verified against the peer party's CA and its name, our link
  * certificate presented, EXTERNAL login (amqp_uri's query parameters, RabbitMQ 3.10).
  */
-export function remoteLinkUri(from: SovereignNode, to: SovereignNode, vhost: string): string {
+export function remoteLinkUri(
+  from: SovereignNode,
+  to: SovereignNode,
+  vhost: string,
+  at: { host: string; port: number } = { host: to.host, port: to.spec.port },
+): string {
   const query = [
     ['cacertfile', to.clientTls.ca],
     ['certfile', from.link.cert],
     ['keyfile', from.link.key],
     ['verify', 'verify_peer'],
-    ['server_name_indication', to.host],
+    ['server_name_indication', at.host],
     ['auth_mechanism', 'external'],
     ['heartbeat', '10'],
   ]
     .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
     .join('&');
-  return `amqps://${to.host}:${to.spec.port}/${encodeURIComponent(vhost)}?${query}`;
+  return `amqps://${at.host}:${at.port}/${encodeURIComponent(vhost)}?${query}`;
 }
 
 /** The node that hosts a party's vhost. */
@@ -108,6 +104,7 @@ export function partyVhostOn(
 ): PartyVhost {
   const node = nodeOf(nodes, party);
   const spec = node.parties.find((p) => p.party === party)!;
+  const configured = from?.links?.find((l) => l.party === party);
   return {
     party,
     vhost: spec.vhost,
@@ -116,7 +113,9 @@ export function partyVhostOn(
     linkUri:
       from === undefined || from === node
         ? localLinkUri(spec.vhost)
-        : remoteLinkUri(from, node, spec.vhost),
+        : configured
+          ? remoteLinkUri(from, node, configured.vhost, configured)
+          : remoteLinkUri(from, node, spec.vhost),
   };
 }
 

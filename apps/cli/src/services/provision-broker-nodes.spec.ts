@@ -1,0 +1,104 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { brokerNodeConfig, distributionPort } from './broker-nodes';
+import { linkUserName, remoteLinkUri, type SovereignNode } from './provision-broker-nodes';
+
+/** A self-signed certificate with this subject (OpenSSL `-subj` form). */
+function certificateWith(subject: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mxg-dn-'));
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        join(dir, 'k.pem'),
+        '-out',
+        join(dir, 'c.pem'),
+        '-days',
+        '1',
+        '-subj',
+        subject,
+      ],
+      { stdio: 'pipe' },
+    );
+    return readFileSync(join(dir, 'c.pem'), 'utf8');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('#15 broker nodes', () => {
+  it('names a link user by the DN as RabbitMQ 3.10 derives it: most specific RDN first, commas', () => {
+    expect(linkUserName(certificateWith('/C=KZ/O=KZ/CN=mxg-link-kz'))).toBe(
+      'CN=mxg-link-kz,O=KZ,C=KZ',
+    );
+  });
+
+  it('keeps the RFC 2253 escaping of specials in values (commas, plus, semicolons)', () => {
+    expect(linkUserName(certificateWith('/C=KZ/O=A, B/CN=x\\+y;z'))).toBe(
+      'CN=x\\+y\\;z,O=A\\, B,C=KZ',
+    );
+  });
+
+  it('writes a TLS-only node configuration that verifies peers and logs certificates in by DN', () => {
+    const conf = brokerNodeConfig(
+      {
+        party: 'KZ',
+        node: 'mxg-kz@localhost',
+        port: 5681,
+        server: { cert: '/c/server.cert.pem', key: '/c/server.key.pem' },
+        trusted: [],
+      },
+      '/v/ca-bundle.pem',
+    );
+    for (const line of [
+      'listeners.tcp = none',
+      'listeners.ssl.default = 127.0.0.1:5681',
+      'ssl_options.verify = verify_peer',
+      'ssl_options.fail_if_no_peer_cert = true',
+      'auth_mechanisms.3 = EXTERNAL',
+      'ssl_cert_login_from = distinguished_name',
+    ]) {
+      expect(conf.split('\n')).toContain(line);
+    }
+    expect(distributionPort(5681)).toBe(25681);
+  });
+
+  it('points a link at the peer over AMQPS: peer CA, own link certificate, EXTERNAL', () => {
+    const node = (party: string, port: number) =>
+      ({
+        spec: {
+          party,
+          node: `mxg-${party}@localhost`,
+          port,
+          server: { cert: '', key: '' },
+          trusted: [],
+        },
+        host: 'localhost',
+        admin: { user: 'a', password: { value: 'p', created: false } },
+        clientTls: { ca: `/c/${party}/ca.cert.pem`, cert: '', key: '' },
+        link: { cert: `/c/${party}/tls/link.cert.pem`, key: `/c/${party}/tls/link.key.pem` },
+        parties: [],
+      }) as SovereignNode;
+    const uri = new URL(remoteLinkUri(node('kz', 5681), node('az', 5682), 'mxg-az'));
+    expect(`${uri.protocol}//${uri.host}${uri.pathname}`).toBe('amqps://localhost:5682/mxg-az');
+    expect(Object.fromEntries(uri.searchParams)).toEqual({
+      cacertfile: '/c/az/ca.cert.pem',
+      certfile: '/c/kz/tls/link.cert.pem',
+      keyfile: '/c/kz/tls/link.key.pem',
+      verify: 'verify_peer',
+      server_name_indication: 'localhost',
+      auth_mechanism: 'external',
+      heartbeat: '10',
+    });
+  });
+});
