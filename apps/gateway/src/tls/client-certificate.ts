@@ -20,6 +20,8 @@ export function clientCertificateVerdict(
   socket: TLSSocket,
   cas: Iterable<PartyCa>,
 ): ClientCertificateVerdict {
+  // Plain HTTP reaches the application for the CRL only (tls-front), but never trust that here.
+  if (typeof socket.getPeerCertificate !== 'function') return { kind: 'none' };
   const peer = socket.getPeerCertificate();
   if (peer === null || peer.raw === undefined) return { kind: 'none' };
   if (!socket.authorized) {
