@@ -14,7 +14,15 @@ import { parse, stringify } from 'yaml';
 import { loadTreatyConfig, MxgConfigService } from '@mxg/config';
 import { initPki } from '@mxg/pki';
 import { pkiPlanFromConfig } from '../../apps/cli/src/commands/pki-plan';
-import { freePort, spawnGateway, waitForHttp, type GatewayProcess } from './gateway-process';
+import { partyPkiPaths } from '@mxg/pki';
+import {
+  freePort,
+  spawnGateway,
+  waitForHttp,
+  type GatewayProcess,
+  type GatewayTlsClient,
+} from './gateway-process';
+import { issuePartyTlsCertificates } from './test-tls';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { createTestBroker, type TestBroker } from './test-broker';
 
@@ -101,6 +109,13 @@ export interface ExchangeNetworkOptions {
   issuePki?(env: { MXG_CONFIG_DIR: string; MXG_CERTS_DIR: string }): void | Promise<void>;
   /** Further environment of a party's gateway processes (e.g. SOFTHSM2_CONF, MXG_PKCS11_PIN). */
   env?: Readonly<Partial<Record<string, Readonly<Record<string, string>>>>>;
+  /**
+   * #15: every gateway serves HTTPS only (`http.tls`, with these client-certificate settings;
+   * `configureGateway` may change one's) and calls its witnesses over mutual TLS at https://
+   * URLs. Needs `pki: 'issue'`. `api()` then talks HTTPS trusting the party's CA, presenting the
+   * gateway party's TLS client certificate (one from the party's CA, as a national system's).
+   */
+  tls?: { clientCertificates?: 'optional' | 'require' };
 }
 
 export interface ExchangeNetwork {
@@ -156,13 +171,23 @@ export async function createExchangeNetwork(
     for (const party of parties) ports[party] = await freePort();
 
     // Each gateway file: its port, and the others as witnesses (issue 4).
+    const scheme = options.tls ? 'https' : 'http';
+    if (options.tls && options.pki === 'checkout') {
+      throw new Error("tls needs pki: 'issue' (the TLS certificates are issued for the network)");
+    }
     for (const party of parties) {
       const file = gatewayFile(configDir, party);
       const gateway = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-      gateway.http = { host: '127.0.0.1', port: ports[party] };
+      gateway.http = {
+        host: '127.0.0.1',
+        port: ports[party],
+        ...(options.tls
+          ? { tls: { clientCertificates: options.tls.clientCertificates ?? 'optional' } }
+          : {}),
+      };
       gateway.witnesses = parties
         .filter((p) => p !== party)
-        .map((p) => ({ party: p, url: `http://127.0.0.1:${ports[p]}` }));
+        .map((p) => ({ party: p, url: `${scheme}://127.0.0.1:${ports[p]}` }));
       gateway.exchange = { ...(gateway.exchange as object), ...options.exchange };
       writeFileSync(file, stringify(gateway));
     }
@@ -181,6 +206,7 @@ export async function createExchangeNetwork(
         });
         await initPki({ certsDir, parties: pkiPlanFromConfig(config) });
       }
+      if (options.tls) for (const party of parties) issuePartyTlsCertificates(certsDir, party);
     }
 
     const broker = await createTestBroker(parties);
@@ -220,8 +246,15 @@ export async function createExchangeNetwork(
         MXG_CLOCK_OFFSET_FILE: join(work, `clock-offset-${id}`),
         ...options.env?.[party],
       };
+      const paths = partyPkiPaths(certsDir, party);
+      const tls: GatewayTlsClient | undefined = options.tls && {
+        ca: readFileSync(paths.caCertificate, 'utf8'),
+        cert: readFileSync(paths.tls.client.certificate, 'utf8'),
+        key: readFileSync(paths.tls.client.privateKey, 'utf8'),
+      };
       gateways[party] = gatewayUnderTest({
         party,
+        tls,
         db,
         port: ports[party],
         configDir: gatewayConfigDir,
@@ -298,6 +331,7 @@ function clientsOf(
 
 function gatewayUnderTest(spec: {
   party: string;
+  tls: GatewayTlsClient | undefined;
   db: TestDatabase;
   port: number;
   configDir: string;
@@ -307,7 +341,7 @@ function gatewayUnderTest(spec: {
 }): GatewayUnderTest {
   const { party, env } = spec;
   const id = party.toLowerCase();
-  const url = `http://127.0.0.1:${spec.port}`;
+  const tls = spec.tls && { tls: spec.tls };
   const g: GatewayUnderTest = {
     party,
     id,
@@ -328,7 +362,7 @@ function gatewayUnderTest(spec: {
       headers: Record<string, string> = {},
     ) {
       const isBytes = body instanceof Uint8Array;
-      const response = await fetch(`${url}${path}`, {
+      const response = await g.process.fetch(path, {
         method,
         headers: {
           authorization: `Bearer ${g.token(client)}`,
@@ -346,7 +380,7 @@ function gatewayUnderTest(spec: {
       return { status: response.status, body: parsed as T, headers: response.headers };
     },
     async start(extraEnv = {}) {
-      g.process = await spawnGateway({ ...env, ...extraEnv });
+      g.process = await spawnGateway({ ...env, ...extraEnv }, tls);
       const health = await waitForHttp(g.process, '/health');
       if (health.status !== 200 && extraEnv.AMQP_URL === undefined) {
         throw new Error(
@@ -362,11 +396,10 @@ function gatewayUnderTest(spec: {
       writeFileSync(env.MXG_CLOCK_OFFSET_FILE, String(ms));
     },
     async spawnInstance(extraEnv = {}) {
-      const instance = await spawnGateway({
-        ...env,
-        MXG_HTTP_PORT: String(await freePort()),
-        ...extraEnv,
-      });
+      const instance = await spawnGateway(
+        { ...env, MXG_HTTP_PORT: String(await freePort()), ...extraEnv },
+        tls,
+      );
       spec.instances.push(instance);
       await waitForHttp(instance, '/health');
       return instance;

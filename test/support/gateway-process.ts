@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { type FetchLike, tlsFetch } from '../../apps/gateway/src/tls/tls-fetch';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -15,9 +16,19 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** How a test reaches a gateway that serves HTTPS (#15): trusting its party's CA, maybe with a client certificate. */
+export interface GatewayTlsClient {
+  ca: string;
+  cert?: string;
+  key?: string;
+}
+
 export interface GatewayProcess {
   port: number;
+  /** http:// or, with `tls`, https:// */
   url: string;
+  /** `fetch` of `${url}${path}`, over HTTPS with the party's CA when the gateway serves TLS. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
   child: ChildProcess;
   output(): string;
   /** Resolves with the exit code once the process has ended. */
@@ -25,8 +36,14 @@ export interface GatewayProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts the compiled gateway as its own process, as an operator would. */
-export async function spawnGateway(env: Record<string, string>): Promise<GatewayProcess> {
+/**
+ * Starts the compiled gateway as its own process, as an operator would. `tls`: its gateway file
+ * has `http.tls`, and the test talks to it over HTTPS as this client.
+ */
+export async function spawnGateway(
+  env: Record<string, string>,
+  options: { tls?: GatewayTlsClient } = {},
+): Promise<GatewayProcess> {
   const port = env.MXG_HTTP_PORT ? Number(env.MXG_HTTP_PORT) : await freePort();
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'gateway', 'src', 'main.js')], {
     cwd: ROOT,
@@ -39,9 +56,12 @@ export async function spawnGateway(env: Record<string, string>): Promise<Gateway
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => resolve(code)),
   );
+  const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const fetchLike: FetchLike = options.tls ? tlsFetch(options.tls) : fetch;
   return {
     port,
-    url: `http://127.0.0.1:${port}`,
+    url,
+    fetch: (path, init) => fetchLike(`${url}${path}`, init),
     child,
     output: () => output,
     exited,
@@ -64,7 +84,7 @@ export async function waitForHttp(
       throw new Error(`gateway exited with ${gateway.child.exitCode}:\n${gateway.output()}`);
     }
     try {
-      return await fetch(`${gateway.url}${path}`);
+      return await gateway.fetch(path);
     } catch {
       if (Date.now() > deadline)
         throw new Error(`gateway did not answer in time:\n${gateway.output()}`);

@@ -9,12 +9,16 @@ import { ApiExceptionFilter } from './api/api-exception.filter';
 import { bodyReader } from './api/body-reader';
 import { GatewayModule } from './gateway.module';
 import { addBodySchemas } from './schemas/openapi-body-schemas';
+import { requireClientCertificate } from './tls/client-certificate.middleware';
+import { loadGatewayTls } from './tls/gateway-tls';
+import { httpsOptions } from './tls/https-options';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
 /**
  * Builds a ready-to-listen gateway: migrations first (as the schema owner, under a lock), then
  * the Nest application (as the application role), with the OpenAPI document served at /docs.
+ * Listen with `listenGateway`, which knows about HTTPS (#15).
  */
 export async function createGatewayApp(
   config: MxgConfigService,
@@ -33,13 +37,19 @@ export async function createGatewayApp(
     if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`);
   }
   const level = LEVELS.indexOf(config.env.MXG_LOG_LEVEL);
+  // #15: with `http.tls`, HTTPS only (listenGateway puts the plain-HTTP refusal in front).
+  const tls = loadGatewayTls(config);
   const app = await NestFactory.create<NestExpressApplication>(
     GatewayModule.forRoot(config, clock),
     {
       logger: LEVELS.slice(0, level + 1),
       bodyParser: false,
+      ...(tls === undefined ? {} : { httpsOptions: httpsOptions(tls) }),
     },
   );
+  if (tls?.clientCertificates === 'require') {
+    app.use(requireClientCertificate(tls, config.gateway.party));
+  }
   // One size limit for every way in; a larger body is refused (413) before it is read whole.
   app.use(bodyReader(config.gateway.exchange.maxMessageBytes));
   // One error shape for every route, the not-found handler's included.

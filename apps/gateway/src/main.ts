@@ -1,13 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { formatIssue, ConfigError, MxgConfigService } from '@mxg/config';
 import { createGatewayApp } from './create-gateway-app';
+import { listenGateway } from './tls/listen-gateway';
 
 async function bootstrap(): Promise<void> {
   const config = MxgConfigService.load();
   const app = await createGatewayApp(config);
-  await app.listen(config.httpPort, config.httpHost);
+  const url = await listenGateway(app, config);
   new Logger('Gateway').log(
-    `gateway ${config.gateway.id} (${config.gateway.party}) listening on http://${config.httpHost}:${config.httpPort} — health at /health, API docs at /docs`,
+    `gateway ${config.gateway.id} (${config.gateway.party}) listening on ${url} — health at /health, API docs at /docs`,
   );
 }
 

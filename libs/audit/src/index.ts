@@ -75,7 +75,7 @@ export {
   type WitnessClientOptions,
   type WitnessPeer,
 } from './witness/witness-client';
-export { HttpWitnessTransport } from './witness/http-witness-transport';
+export { HttpWitnessTransport, type WitnessFetch } from './witness/http-witness-transport';
 export type {
   WitnessedHead,
   WitnessRequest,

@@ -34,6 +34,7 @@ import { HANDLING_ERROR_STATUS, type HandlingErrorCode } from '../exchange/handl
 import { RATES_ERROR_STATUS, type RatesErrorCode } from '../rates/rates.errors';
 import { TRUST_ERROR_STATUS, type TrustErrorCode } from '../trust/trust.errors';
 import { SIGNATORY_LIST_STATUS, type SignatoryListCode } from '../signatories/signatories.errors';
+import { TLS_ERROR_STATUS, type TlsErrorCode } from '../tls/tls.errors';
 
 /** Refusals of HTTP itself, before or around any handler. */
 export type HttpErrorCode =
@@ -67,7 +68,8 @@ export type ApiErrorCode =
   | HandlingErrorCode
   | RatesErrorCode
   | TrustErrorCode
-  | SignatoryListCode;
+  | SignatoryListCode
+  | TlsErrorCode;
 
 /**
  * The HTTP status of every code. Typed over the union of every module's codes, so a code added
@@ -91,6 +93,8 @@ export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   ...REQUESTS_API_ERROR_STATUS,
   ...SCHEMA_ERROR_STATUS,
   ...TRUST_ERROR_STATUS,
+  // #15: HTTPS only, client certificates.
+  ...TLS_ERROR_STATUS,
   // MIG-2: an authority-change notice about another party's authority, or contradicting the registry.
   AUTHORITY_CHANGE_INVALID: 422,
   AUTHORITY_CHANGE_CONFLICT: 409,

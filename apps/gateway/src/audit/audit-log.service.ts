@@ -16,7 +16,11 @@ import {
   HttpWitnessTransport,
   WitnessClient,
   type SqlSession,
+  type WitnessFetch,
 } from '@mxg/audit';
+import { GATEWAY_TLS } from '../tls/tls.constants';
+import type { GatewayTls } from '../tls/gateway-tls';
+import { tlsFetch } from '../tls/tls-fetch';
 import { AUDIT_KEYS } from './audit.constants';
 import type { AuditKeys } from './audit-keys';
 
@@ -35,6 +39,7 @@ export class AuditLogService implements OnApplicationBootstrap, OnApplicationShu
     clock: Clock,
     dataSource: DataSource,
     @Inject(AUDIT_KEYS) keys: AuditKeys,
+    @Inject(GATEWAY_TLS) tls: GatewayTls | null,
   ) {
     this.sequencer = new AuditSequencer({
       // Its own session, as the application role: the lock is held as long as it lives.
@@ -61,7 +66,7 @@ export class AuditLogService implements OnApplicationBootstrap, OnApplicationShu
       certificatePem: keys.certificatePem,
       peers: config.gateway.witnesses.map((w) => ({
         party: w.party,
-        transport: new HttpWitnessTransport(w.url.replace(/\/+$/, '')),
+        transport: new HttpWitnessTransport(w.url.replace(/\/+$/, ''), this.fetchFor(w, tls)),
       })),
       trust: keys.trust,
       clock,
@@ -73,6 +78,25 @@ export class AuditLogService implements OnApplicationBootstrap, OnApplicationShu
       onCheckpoint: (checkpoint) => witnesses.notify(checkpoint),
       logger: this.logger,
     });
+  }
+
+  /**
+   * #15: with TLS on, a witness is called over mutual TLS — this gateway presents its party's TLS
+   * client certificate and trusts, for the peer's server, that peer party's CA and nothing else.
+   */
+  private fetchFor(
+    witness: { party: string; url: string },
+    tls: GatewayTls | null,
+  ): WitnessFetch | undefined {
+    if (tls === null) return undefined;
+    if (!witness.url.startsWith('https://')) {
+      this.logger.warn(
+        `http.tls is on but ${witness.party}'s witness URL is not https://: its witness calls go without TLS`,
+      );
+      return undefined;
+    }
+    const ca = tls.peerCas.get(witness.party);
+    return ca && tlsFetch({ ca: ca.pem, cert: tls.client.cert, key: tls.client.key });
   }
 
   onApplicationBootstrap(): void {

@@ -6,6 +6,13 @@ import { MxgError } from '@mxg/core';
 export const AuditApiErrorCode = {
   QueryInvalid: 'AUDIT_QUERY_INVALID',
   WitnessRequestInvalid: 'AUDIT_WITNESS_REQUEST_INVALID',
+  /** #15: with TLS on, a witness call without a client certificate. */
+  WitnessClientCertificateRequired: 'AUDIT_WITNESS_CLIENT_CERTIFICATE_REQUIRED',
+  /**
+   * #15: a witness call whose client certificate chains to no witness peer's CA, or to another
+   * peer's CA than the party whose log the checkpoint is of.
+   */
+  WitnessCallerUntrusted: 'AUDIT_WITNESS_CALLER_UNTRUSTED',
 } as const;
 export type AuditApiErrorCode = (typeof AuditApiErrorCode)[keyof typeof AuditApiErrorCode];
 
@@ -32,6 +39,8 @@ export const AUDIT_ERROR_STATUS: Readonly<Record<AuditErrorCode | AuditApiErrorC
   [AuditErrorCode.ExportUnreadable]: HttpStatus.INTERNAL_SERVER_ERROR,
   [AuditApiErrorCode.QueryInvalid]: HttpStatus.BAD_REQUEST,
   [AuditApiErrorCode.WitnessRequestInvalid]: HttpStatus.BAD_REQUEST,
+  [AuditApiErrorCode.WitnessClientCertificateRequired]: HttpStatus.UNAUTHORIZED,
+  [AuditApiErrorCode.WitnessCallerUntrusted]: HttpStatus.FORBIDDEN,
 };
 
 export class AuditApiError extends MxgError {

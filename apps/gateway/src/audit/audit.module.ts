@@ -7,6 +7,7 @@ import type { KeyStore } from '@mxg/envelope';
 import { AuthModule } from '../auth/auth.module';
 import { KEY_STORE } from '../keys/keys.constants';
 import { KeysModule } from '../keys/keys.module';
+import { TlsModule } from '../tls/tls.module';
 import { AUDIT_KEYS } from './audit.constants';
 import { AuditController } from './audit.controller';
 import { type AuditKeys, loadAuditKeys } from './audit-keys';
@@ -14,6 +15,7 @@ import { AuditLogService } from './audit-log.service';
 import { QueryAuditLog } from './use-cases/query-audit-log/query-audit-log.use-case';
 import { WitnessCheckpoint } from './use-cases/witness-checkpoint/witness-checkpoint.use-case';
 import { WitnessController } from './witness.controller';
+import { WitnessCallerGuard } from './witness-caller.guard';
 
 /**
  * The tamper-evident audit log (issue 4; MIG-11.3, MIG-11.4, MIG-11.5): other modules append
@@ -21,7 +23,7 @@ import { WitnessController } from './witness.controller';
  * background; auditors query it; peers' logs are witnessed here.
  */
 @Module({
-  imports: [AuthModule, KeysModule],
+  imports: [AuthModule, KeysModule, TlsModule],
   controllers: [AuditController, WitnessController],
   providers: [
     {
@@ -58,6 +60,7 @@ import { WitnessController } from './witness.controller';
     AuditLogService,
     QueryAuditLog,
     WitnessCheckpoint,
+    WitnessCallerGuard,
   ],
   exports: [AuditAppender],
 })

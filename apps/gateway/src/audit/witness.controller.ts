@@ -1,20 +1,37 @@
-import { Controller, Get, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  Post,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { WitnessedHead, WitnessRequest, WitnessResponse } from '@mxg/audit';
+import {
+  auditLogOrigin,
+  type WitnessedHead,
+  type WitnessRequest,
+  type WitnessResponse,
+} from '@mxg/audit';
 import { parseStrictJson } from '@mxg/core';
 import { JSON_MEDIA_TYPE } from '../api/media-types';
 import { BodyOf, type RequestBody } from '../api/request-body.decorator';
-import { AuditApiError } from './audit.errors';
+import { AuditApiError, AuditApiErrorCode } from './audit.errors';
 import { WitnessCheckpoint } from './use-cases/witness-checkpoint/witness-checkpoint.use-case';
+import { type WitnessCallRequest, WitnessCallerGuard } from './witness-caller.guard';
 
 /**
  * Between gateways: a peer's log submits its checkpoints here to be countersigned. No bearer
  * token: nothing submitted changes anything until it verifies under the peer's audit-checkpoint
  * key (pinned, under its party's CA), so a caller can achieve nothing a signature would not
- * already vouch for (see AuditWitness).
+ * already vouch for (see AuditWitness). With TLS on (#15), only over mutual TLS: a peer's
+ * gateway, by its TLS client certificate, submitting checkpoints of its own party's log.
  */
 @ApiTags('audit')
 @Controller('audit/witness')
+@UseGuards(WitnessCallerGuard)
 export class WitnessController {
   constructor(private readonly witnessCheckpoint: WitnessCheckpoint) {}
 
@@ -29,8 +46,23 @@ export class WitnessController {
   @Post()
   @HttpCode(200)
   @ApiOperation({ summary: 'Countersign a peer’s checkpoint that extends the last one seen' })
-  submit(@BodyOf([JSON_MEDIA_TYPE]) body: RequestBody): Promise<WitnessResponse> {
-    return this.witnessCheckpoint.execute(parseWitnessRequest(parseStrictJson(body.bytes)));
+  async submit(
+    @BodyOf([JSON_MEDIA_TYPE]) body: RequestBody,
+    @Req() request: WitnessCallRequest,
+  ): Promise<WitnessResponse> {
+    const witnessRequest = parseWitnessRequest(parseStrictJson(body.bytes));
+    const caller = request.witnessCaller;
+    // A checkpoint's origin is its note's first line: one party's certificate vouches for that
+    // party's log only, never for another peer's.
+    const origin = witnessRequest.note.split('\n', 1)[0];
+    if (caller !== undefined && origin !== auditLogOrigin(caller)) {
+      await this.witnessCheckpoint.callerRefused(AuditApiErrorCode.WitnessCallerUntrusted, origin);
+      throw new AuditApiError(
+        AuditApiErrorCode.WitnessCallerUntrusted,
+        `the caller's TLS client certificate is ${caller}'s; the checkpoint is not of ${caller}'s log`,
+      );
+    }
+    return this.witnessCheckpoint.execute(witnessRequest);
   }
 }
 

@@ -8,12 +8,18 @@ import type {
 
 const TIMEOUT_MS = 5000;
 
+/** How the transport makes its requests: the global `fetch`, or one over mutual TLS (#15). */
+export type WitnessFetch = (url: string, init?: RequestInit) => Promise<Response>;
+
 /** Witnessing over the peer gateway's HTTP API (`/audit/witness`, see the gateway's audit module). */
 export class HttpWitnessTransport implements WitnessTransport {
-  constructor(private readonly baseUrl: string) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly fetch: WitnessFetch = globalThis.fetch,
+  ) {}
 
   async lastSeen(origin: string): Promise<WitnessedHead | undefined> {
-    const response = await fetch(
+    const response = await this.fetch(
       `${this.baseUrl}/audit/witness/logs/${encodeURIComponent(origin)}`,
       { signal: AbortSignal.timeout(TIMEOUT_MS) },
     );
@@ -22,7 +28,7 @@ export class HttpWitnessTransport implements WitnessTransport {
   }
 
   async submit(request: WitnessRequest): Promise<WitnessResponse> {
-    const response = await fetch(`${this.baseUrl}/audit/witness`, {
+    const response = await this.fetch(`${this.baseUrl}/audit/witness`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(request),

@@ -8,7 +8,8 @@ import {
   type WitnessRequest,
   type WitnessResponse,
 } from '@mxg/audit';
-import { Clock } from '@mxg/core';
+import { Clock, MxgError } from '@mxg/core';
+import type { AuditApiErrorCode } from '../../audit.errors';
 
 /** Refusals of one code put on the record at most this often; the rest are counted into it. */
 const AUDIT_EVERY_MS = 60_000;
@@ -48,7 +49,15 @@ export class WitnessCheckpoint {
     }
   }
 
-  private async refused(error: AuditError): Promise<void> {
+  /**
+   * #15: a witness call refused for its caller's TLS client certificate, audited like every
+   * other refusal (same per-code bound: the caller is, by definition, not one we trust).
+   */
+  async callerRefused(code: AuditApiErrorCode, origin?: string): Promise<void> {
+    await this.refused(new MxgError(code, 'witness caller refused', { origin }));
+  }
+
+  private async refused(error: MxgError): Promise<void> {
     const details = JSON.stringify(error.details);
     if (error.code === AuditErrorCode.CheckpointInconsistent) {
       this.logger.error(`${error.message} ${details}`);

@@ -1,0 +1,185 @@
+import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { partyPkiPaths } from '@mxg/pki';
+
+/*
+ * TLS certificates for tests, made with OpenSSL from a party's development CA (#15).
+ * TEMPORARY until `mxg pki init` issues certs/<p>/tls/{server,client}.* itself (h-pki-pg):
+ * `issuePartyTlsCertificates` leaves files that exist alone, so once `initPki` writes them it
+ * does nothing and can be deleted. The stranger CA and the national-system client certificates
+ * stay: they are test actors, not part of a party's PKI.
+ */
+
+export interface TlsPair {
+  readonly cert: string;
+  readonly key: string;
+}
+
+export interface TlsIdentity extends TlsPair {
+  /** The PEM of the CA that issued it. */
+  readonly ca: string;
+}
+
+const SERVER_EXTENSIONS = [
+  'basicConstraints=critical,CA:FALSE',
+  'keyUsage=critical,digitalSignature',
+  'extendedKeyUsage=serverAuth',
+  'subjectAltName=DNS:localhost,IP:127.0.0.1',
+  'subjectKeyIdentifier=hash',
+  'authorityKeyIdentifier=keyid',
+];
+const CLIENT_EXTENSIONS = [
+  'basicConstraints=critical,CA:FALSE',
+  'keyUsage=critical,digitalSignature',
+  'extendedKeyUsage=clientAuth',
+  'subjectKeyIdentifier=hash',
+  'authorityKeyIdentifier=keyid',
+];
+
+function openssl(args: string[]): void {
+  execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+/** Issues a P-256 end-entity certificate from the CA at caCert/caKey into certPath/keyPath. */
+export function issueTlsCertificate(options: {
+  caCert: string;
+  caKey: string;
+  profile: 'server' | 'client';
+  commonName: string;
+  certPath: string;
+  keyPath: string;
+}): TlsPair {
+  const work = mkdtempSync(join(tmpdir(), 'mxg-tls-issue-'));
+  try {
+    mkdirSync(dirname(options.certPath), { recursive: true });
+    mkdirSync(dirname(options.keyPath), { recursive: true });
+    const csr = join(work, 'req.csr');
+    const ext = join(work, 'ext.cnf');
+    openssl([
+      'genpkey',
+      '-algorithm',
+      'EC',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-out',
+      options.keyPath,
+    ]);
+    openssl([
+      'req',
+      '-new',
+      '-key',
+      options.keyPath,
+      '-subj',
+      `/CN=${options.commonName}`,
+      '-out',
+      csr,
+    ]);
+    writeFileSync(
+      ext,
+      `${(options.profile === 'server' ? SERVER_EXTENSIONS : CLIENT_EXTENSIONS).join('\n')}\n`,
+    );
+    openssl([
+      'x509',
+      '-req',
+      '-in',
+      csr,
+      '-CA',
+      options.caCert,
+      '-CAkey',
+      options.caKey,
+      '-set_serial',
+      `0x${randomBytes(12).toString('hex')}`,
+      '-days',
+      '30',
+      '-sha256',
+      '-extfile',
+      ext,
+      '-out',
+      options.certPath,
+    ]);
+    return {
+      cert: readFileSync(options.certPath, 'utf8'),
+      key: readFileSync(options.keyPath, 'utf8'),
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** certs/<party>/tls/{server,client}.* from the party's CA, unless they exist already. */
+export function issuePartyTlsCertificates(certsDir: string, party: string): void {
+  const paths = partyPkiPaths(certsDir, party);
+  for (const [profile, pair] of [
+    ['server', paths.tls.server],
+    ['client', paths.tls.client],
+  ] as const) {
+    if (existsSync(pair.certificate)) continue;
+    issueTlsCertificate({
+      caCert: paths.caCertificate,
+      caKey: paths.caPrivateKey,
+      profile,
+      commonName: `MXG gateway ${party} TLS ${profile}`,
+      certPath: pair.certificate,
+      keyPath: pair.privateKey,
+    });
+  }
+}
+
+/** A client certificate from a party's CA, for a national system (kept in `dir`). */
+export function partyClientIdentity(
+  certsDir: string,
+  party: string,
+  dir: string,
+  name: string,
+): TlsIdentity {
+  const paths = partyPkiPaths(certsDir, party);
+  const pair = issueTlsCertificate({
+    caCert: paths.caCertificate,
+    caKey: paths.caPrivateKey,
+    profile: 'client',
+    commonName: name,
+    certPath: join(dir, `${name}.cert.pem`),
+    keyPath: join(dir, `${name}.key.pem`),
+  });
+  return { ...pair, ca: readFileSync(paths.caCertificate, 'utf8') };
+}
+
+/** A CA nobody trusts, and a client certificate it issued, in `dir`. */
+export function strangerClientIdentity(dir: string): TlsIdentity & { caPath: string } {
+  mkdirSync(dir, { recursive: true });
+  const caCert = join(dir, 'stranger-ca.cert.pem');
+  const caKey = join(dir, 'stranger-ca.key.pem');
+  openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-subj',
+    '/CN=Stranger CA',
+    '-days',
+    '30',
+    '-keyout',
+    caKey,
+    '-out',
+    caCert,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE,pathlen:0',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
+  const pair = issueTlsCertificate({
+    caCert,
+    caKey,
+    profile: 'client',
+    commonName: 'stranger',
+    certPath: join(dir, 'stranger.cert.pem'),
+    keyPath: join(dir, 'stranger.key.pem'),
+  });
+  return { ...pair, ca: readFileSync(caCert, 'utf8'), caPath: caCert };
+}
