@@ -8,6 +8,7 @@ import {
 } from '@nestjs/terminus';
 import { MxgConfigService } from '@mxg/config';
 import { BrokerHealthIndicator } from '../broker/broker.health';
+import { LinkMonitor } from '../broker/link-monitor.service';
 import { TrustListHealth } from '../trust/trust-list.health';
 
 @ApiTags('health')
@@ -19,17 +20,20 @@ export class HealthController {
     private readonly broker: BrokerHealthIndicator,
     private readonly config: MxgConfigService,
     private readonly trustList: TrustListHealth,
+    private readonly links: LinkMonitor,
   ) {}
 
   @Get()
   @HealthCheck()
   @ApiOperation({
     summary:
-      'Database and broker connectivity of this gateway (503 SERVICE_UNAVAILABLE with Retry-After when either is down), and its trust list: each party’s newest CRL (crlNumber, nextUpdate, source); status `degraded` (still 200) when one is within trust.crlStaleWarningSeconds of its nextUpdate, past it, or missing',
+      'Database and broker connectivity of this gateway (503 SERVICE_UNAVAILABLE with Retry-After when either is down), and its trust list: each party’s newest CRL (crlNumber, nextUpdate, source); status `degraded` (still 200) when one is within trust.crlStaleWarningSeconds of its nextUpdate, past it, or missing; and its links to the peers’ brokers (#15): per peer `state` (up, down, unknown), `messagesWaiting` in the outgoing queue, `since` and, while down, `downForSeconds` — status `degraded` (still 200) while a link is not up, as the gateway still accepts work, which waits for the link',
   })
   async check() {
     const { id: gateway, party } = this.config.gateway;
     const trust = this.trustList.report();
+    await this.links.check();
+    const links = this.links.report();
     try {
       const result = await this.health.check([
         () => this.database.pingCheck('database', { timeout: 3000 }),
@@ -37,8 +41,13 @@ export class HealthController {
       ]);
       // Degraded, not down: the gateway still works, but revocation is about to become (or
       // has become) impossible to check; monitoring should call someone before it does.
-      const status = trust.status === 'degraded' ? 'degraded' : result.status;
-      return { ...result, status, gateway, party, trust };
+      // So is a link that is down (#15): messages for that peer wait in the broker and flow
+      // when it returns.
+      const status =
+        trust.status === 'degraded' || this.links.status() === 'degraded'
+          ? 'degraded'
+          : result.status;
+      return { ...result, status, gateway, party, trust, links };
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       // The API's error shape around terminus' report, which monitoring reads as it is.
@@ -51,6 +60,7 @@ export class HealthController {
         gateway,
         party,
         trust,
+        links,
       });
     }
   }
