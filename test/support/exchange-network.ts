@@ -101,6 +101,13 @@ export interface ExchangeNetworkOptions {
   issuePki?(env: { MXG_CONFIG_DIR: string; MXG_CERTS_DIR: string }): void | Promise<void>;
   /** Further environment of a party's gateway processes (e.g. SOFTHSM2_CONF, MXG_PKCS11_PIN). */
   env?: Readonly<Partial<Record<string, Readonly<Record<string, string>>>>>;
+  /** #15: the scratch broker, e.g. on a broker cluster; default: on the machine's RabbitMQ. */
+  broker?(parties: readonly string[]): Promise<TestBroker>;
+  /**
+   * #15: the gateways reach their broker as their gateway file says (`amqp`: node, alternates,
+   * the password under MXG_VAR_DIR), not by AMQP_URL, which is one node only.
+   */
+  amqpFromConfig?: boolean;
 }
 
 export interface ExchangeNetwork {
@@ -183,7 +190,7 @@ export async function createExchangeNetwork(
       }
     }
 
-    const broker = await createTestBroker(parties);
+    const broker = await (options.broker ?? createTestBroker)(parties);
     cleanups.push(() => broker.drop());
     const tokens = new Map<string, string>();
     const treaty = loadTreatyConfig(configDir, work);
@@ -214,7 +221,7 @@ export async function createExchangeNetwork(
         MXG_CLIENTS_FILE: clientsFile,
         DATABASE_URL: db.appUrl,
         MXG_MIGRATION_DATABASE_URL: db.ownerUrl,
-        AMQP_URL: broker.userUrl(party),
+        ...(options.amqpFromConfig ? {} : { AMQP_URL: broker.userUrl(party) }),
         MXG_HTTP_PORT: String(ports[party]),
         MXG_LOG_LEVEL: 'warn',
         MXG_CLOCK_OFFSET_FILE: join(work, `clock-offset-${id}`),
