@@ -154,6 +154,49 @@ describe('#15 a broker node of a three-node cluster killed under load', () => {
     }
   }
 
+  /** Where the messages stand, for a failure's message: the databases, queues, link, logs. */
+  async function diagnosis(): Promise<string> {
+    const [, c2] = cluster.nodes;
+    const safely = async (what: () => Promise<unknown>) => {
+      try {
+        return JSON.stringify(await what());
+      } catch (error) {
+        return `unavailable: ${(error as Error).message}`;
+      }
+    };
+    const lines = [
+      `KZ outgoing by status: ${await safely(() => statusCounts(kz))}`,
+      `AZ stored: ${await safely(async () => (await storedIncoming(az)).length)}`,
+      `AZ refusals: ${await safely(() => refusals(az))}`,
+    ];
+    for (const party of ['KZ', 'AZ']) {
+      lines.push(
+        `${party} queues: ${await safely(() =>
+          cluster
+            .ctl(c2)
+            .json([
+              'list_queues',
+              '-p',
+              broker.vhost(party),
+              'name',
+              'leader',
+              'messages_ready',
+              'messages_unacknowledged',
+              'consumers',
+            ]),
+        )}`,
+      );
+    }
+    lines.push(`links: ${await safely(() => cluster.ctl(c2).json(['shovel_status']))}`);
+    lines.push(`KZ connections: ${await safely(() => connectedPorts('KZ', c2))}`);
+    lines.push(`AZ connections: ${await safely(() => connectedPorts('AZ', c2))}`);
+    const tail = (text: string) => text.split('\n').slice(-40).join('\n');
+    lines.push(`KZ 1:\n${tail(kz.process.output())}`);
+    lines.push(`KZ 2:\n${tail(kzSecond.output())}`);
+    lines.push(`AZ:\n${tail(az.process.output())}`);
+    return lines.join('\n');
+  }
+
   it('#15 every quorum queue has a member on each of the three nodes, its leader on c1', async () => {
     const [c1] = cluster.nodes;
     const names = cluster.nodes.map((n) => n.name).sort();
@@ -202,10 +245,10 @@ describe('#15 a broker node of a three-node cluster killed under load', () => {
           while (tickets < count) {
             const ticket = ++tickets;
             if (ticket === killAt) {
-              await cluster.kill(c1);
-              killedTime = Date.now();
               killedAt = ids.length;
               deliveredAtKill = (await statusCounts(kz)).delivered ?? 0;
+              await cluster.kill(c1);
+              killedTime = Date.now();
             }
             ids.push(await submitAt(instances[(ticket + worker) % instances.length]));
           }
@@ -216,7 +259,7 @@ describe('#15 a broker node of a three-node cluster killed under load', () => {
     // The first half: c1 dies at a third, while messages are being submitted, published,
     // shovelled and consumed; the other workers keep submitting through the kill.
     await stream(N / 2, N / 3);
-    // Under load: at the kill, accepted messages were still on their way.
+    // Under load: just before the kill, accepted messages were still on their way.
     expect(killedAt).toBeGreaterThan(0);
     expect(deliveredAtKill).toBeLessThan(killedAt!);
     // The kill is seen: the cluster runs without c1, and KZ's two instances and AZ's gateway
@@ -247,7 +290,9 @@ describe('#15 a broker node of a three-node cluster killed under load', () => {
       async () => ((await statusCounts(kz)).delivered === N ? true : undefined),
       180_000,
       `${N} messages delivered at KZ`,
-    );
+    ).catch(async (error: Error) => {
+      throw new Error(`${error.message}\n${await diagnosis()}`);
+    });
     const seconds = (Date.now() - started) / 1000;
     expect(await refusals(az)).toEqual({});
     expect(await statusCounts(kz)).toEqual({ delivered: N });

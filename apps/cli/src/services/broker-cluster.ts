@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { MxgError } from '@mxg/core';
@@ -39,6 +39,8 @@ export interface BrokerCluster {
   ensureRunning(): Promise<void>;
   /** The nodes the cluster reports running, asked of `via`. */
   runningNodes(via: ClusterNode): Promise<string[]>;
+  /** Stops every running node (their data stays: the next start rejoins them). */
+  stop(): Promise<void>;
 }
 
 export interface BrokerClusterOptions {
@@ -103,6 +105,12 @@ export function brokerCluster(options: BrokerClusterOptions = {}): BrokerCluster
         await sleep(50);
       }
     },
+    async stop() {
+      // In parallel: each stop takes a few seconds.
+      await Promise.all(
+        nodes.filter((node) => pid(node) !== undefined).map((node) => ctl(node).run(['stop'])),
+      );
+    },
     async ensureRunning() {
       const stopped = nodes.filter((node) => pid(node) === undefined);
       // All at once: a cluster node that restarts waits for its peers, so nodes stopped
@@ -162,6 +170,8 @@ async function startNode(node: ClusterNode): Promise<void> {
   // An empty env file of its own: the machine's /etc/rabbitmq/rabbitmq-env.conf names its node.
   const envFile = file('rabbitmq-env.conf', '');
   const pidFile = join(node.dir, 'pid');
+  // A killed node leaves its pid file: `rabbitmqctl wait` must not find the dead one.
+  rmSync(pidFile, { force: true });
   const env = {
     ...process.env,
     RABBITMQ_CONF_ENV_FILE: envFile,
@@ -233,9 +243,17 @@ function run(program: string, args: string[], env: NodeJS.ProcessEnv): Promise<v
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A killed node whose parent (init, after -detached) has not reaped it yet is a zombie:
+  // dead, though signal 0 still finds it.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) [ZX]/.test(stat);
+  } catch {
+    // Gone in between — or no /proc on this system, where the signal is all there is.
+    return !existsSync('/proc/self/stat');
   }
 }
 
