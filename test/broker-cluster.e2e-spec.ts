@@ -15,7 +15,13 @@ import {
   type GatewayUnderTest,
 } from './support/exchange-network';
 import { eventually, registrationRequest } from './support/exchange-pair';
-import { auditCounts, refusals, statusCounts, storedIncoming } from './support/exchange-checks';
+import {
+  auditCounts,
+  refusals,
+  statusCounts,
+  storedIncoming,
+  unpublishedOutbox,
+} from './support/exchange-checks';
 import { queueState } from './support/faults';
 import type { GatewayProcess } from './support/gateway-process';
 import type { TestBroker } from './support/test-broker';
@@ -168,6 +174,7 @@ describe('#15 a broker node of a three-node cluster killed under load', () => {
       `KZ outgoing by status: ${await safely(() => statusCounts(kz))}`,
       `AZ stored: ${await safely(async () => (await storedIncoming(az)).length)}`,
       `AZ refusals: ${await safely(() => refusals(az))}`,
+      `unpublished outbox rows: KZ ${await safely(() => unpublishedOutbox(kz))}, AZ ${await safely(() => unpublishedOutbox(az))}`,
     ];
     for (const party of ['KZ', 'AZ']) {
       lines.push(
