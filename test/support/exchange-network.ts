@@ -116,6 +116,13 @@ export interface ExchangeNetworkOptions {
    * gateway party's TLS client certificate (one from the party's CA, as a national system's).
    */
   tls?: { clientCertificates?: 'optional' | 'require' };
+  /** #15: the scratch broker, e.g. on a broker cluster; default: on the machine's RabbitMQ. */
+  broker?(parties: readonly string[]): Promise<TestBroker>;
+  /**
+   * #15: the gateways reach their broker as their gateway file says (`amqp`: node, alternates,
+   * the password under MXG_VAR_DIR), not by AMQP_URL, which is one node only.
+   */
+  amqpFromConfig?: boolean;
 }
 
 export interface ExchangeNetwork {
@@ -209,7 +216,7 @@ export async function createExchangeNetwork(
       if (options.tls) for (const party of parties) issuePartyTlsCertificates(certsDir, party);
     }
 
-    const broker = await createTestBroker(parties);
+    const broker = await (options.broker ?? createTestBroker)(parties);
     cleanups.push(() => broker.drop());
     const tokens = new Map<string, string>();
     const treaty = loadTreatyConfig(configDir, work);
@@ -240,7 +247,7 @@ export async function createExchangeNetwork(
         MXG_CLIENTS_FILE: clientsFile,
         DATABASE_URL: db.appUrl,
         MXG_MIGRATION_DATABASE_URL: db.ownerUrl,
-        AMQP_URL: broker.userUrl(party),
+        ...(options.amqpFromConfig ? {} : { AMQP_URL: broker.userUrl(party) }),
         MXG_HTTP_PORT: String(ports[party]),
         MXG_LOG_LEVEL: 'warn',
         MXG_CLOCK_OFFSET_FILE: join(work, `clock-offset-${id}`),

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } fro
 import { connect, type ChannelModel } from 'amqplib';
 import { readFileSync } from 'node:fs';
 import { type AmqpTarget, MxgConfigService } from '@mxg/config';
+import { TargetRotation } from './target-rotation';
 
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 15_000;
@@ -20,8 +21,12 @@ export class BrokerConnection implements OnModuleInit, OnApplicationShutdown {
   private retryTimer: NodeJS.Timeout | undefined;
   private lastError: string | undefined;
   private readonly listeners: ((connection: ChannelModel) => Promise<void>)[] = [];
+  /** #15: the party's node, then the cluster's alternates; a failure moves to the next. */
+  private readonly targets: TargetRotation<AmqpTarget>;
 
-  constructor(private readonly config: MxgConfigService) {}
+  constructor(private readonly config: MxgConfigService) {
+    this.targets = new TargetRotation(config.amqpTargets);
+  }
 
   async onModuleInit(): Promise<void> {
     await this.connectOnce();
@@ -60,7 +65,7 @@ export class BrokerConnection implements OnModuleInit, OnApplicationShutdown {
 
   private async connectOnce(): Promise<void> {
     try {
-      const target = this.config.amqpTargets[0];
+      const target = this.targets.current;
       const connection = await connect(withHeartbeat(target.url), {
         ...tlsOptions(target),
         clientProperties: { connection_name: `mxg-gateway-${this.config.gateway.id}` },
@@ -75,7 +80,7 @@ export class BrokerConnection implements OnModuleInit, OnApplicationShutdown {
       connection.on('close', () => this.onClosed('connection closed'));
       this.connection = connection;
       this.lastError = undefined;
-      this.logger.log('connected to the broker');
+      this.logger.log(`connected to the broker at ${nodeOf(this.targets.current)}`);
       const ready = await Promise.all(this.listeners.map((l) => this.notify(connection, l)));
       if (ready.every(Boolean)) this.attempt = 0; // back off only while set-up keeps failing
     } catch (error) {
@@ -102,8 +107,10 @@ export class BrokerConnection implements OnModuleInit, OnApplicationShutdown {
     this.connection = undefined;
     this.lastError = reason;
     if (this.closing) return;
+    const failed = nodeOf(this.targets.current);
+    const next = nodeOf(this.targets.failed());
     const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** this.attempt++);
-    this.logger.warn(`broker unavailable (${reason}); retrying in ${delay} ms`);
+    this.logger.warn(`broker at ${failed} unavailable (${reason}); trying ${next} in ${delay} ms`);
     this.retryTimer = setTimeout(() => void this.connectOnce(), delay);
   }
 }
@@ -133,4 +140,9 @@ function tlsOptions(target: AmqpTarget): Record<string, unknown> {
     servername,
     rejectUnauthorized: true,
   };
+}
+
+/** A target's host and port, for logs: never its credentials. */
+function nodeOf(target: AmqpTarget): string {
+  return new URL(target.url).host;
 }
