@@ -2,7 +2,6 @@ import { amqpSecretName, ensureSecret, listGateways, type MxgConfigService } fro
 import { partyPkiPaths } from '@mxg/pki';
 import type { BrokerUserSpec } from './provision-broker';
 import type { SovereignNode } from './provision-broker-nodes';
-import { ensureDevTlsCertificates } from './dev-tls-certificates';
 
 /** A party's broker node as its gateway file names it (`amqp.node`, host, port). */
 export interface ConfiguredNode {
@@ -34,7 +33,6 @@ export function sovereignNodes(
   options: { links?: boolean } = {},
 ): SovereignNode[] {
   const certs = base.paths.certs;
-  for (const n of configured) ensureDevTlsCertificates(certs, n.party);
   return configured.map((n) => {
     const own = partyPkiPaths(certs, n.party);
     return {
