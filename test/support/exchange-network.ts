@@ -116,13 +116,6 @@ export interface ExchangeNetworkOptions {
    * gateway party's TLS client certificate (one from the party's CA, as a national system's).
    */
   tls?: { clientCertificates?: 'optional' | 'require' };
-  /** #15: the scratch broker, e.g. on a broker cluster; default: on the machine's RabbitMQ. */
-  broker?(parties: readonly string[]): Promise<TestBroker>;
-  /**
-   * #15: the gateways reach their broker as their gateway file says (`amqp`: node, alternates,
-   * the password under MXG_VAR_DIR), not by AMQP_URL, which is one node only.
-   */
-  amqpFromConfig?: boolean;
 }
 
 export interface ExchangeNetwork {
@@ -216,7 +209,7 @@ export async function createExchangeNetwork(
       if (options.tls) for (const party of parties) issuePartyTlsCertificates(certsDir, party);
     }
 
-    const broker = await (options.broker ?? createTestBroker)(parties);
+    const broker = await createTestBroker(parties);
     cleanups.push(() => broker.drop());
     const tokens = new Map<string, string>();
     const treaty = loadTreatyConfig(configDir, work);
@@ -247,7 +240,7 @@ export async function createExchangeNetwork(
         MXG_CLIENTS_FILE: clientsFile,
         DATABASE_URL: db.appUrl,
         MXG_MIGRATION_DATABASE_URL: db.ownerUrl,
-        ...(options.amqpFromConfig ? {} : { AMQP_URL: broker.userUrl(party) }),
+        AMQP_URL: broker.userUrl(party),
         MXG_HTTP_PORT: String(ports[party]),
         MXG_LOG_LEVEL: 'warn',
         MXG_CLOCK_OFFSET_FILE: join(work, `clock-offset-${id}`),
