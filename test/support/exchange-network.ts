@@ -22,7 +22,6 @@ import {
   type GatewayProcess,
   type GatewayTlsClient,
 } from './gateway-process';
-import { issuePartyTlsCertificates } from './test-tls';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { createTestBroker, type TestBroker } from './test-broker';
 
@@ -206,7 +205,6 @@ export async function createExchangeNetwork(
         });
         await initPki({ certsDir, parties: pkiPlanFromConfig(config) });
       }
-      if (options.tls) for (const party of parties) issuePartyTlsCertificates(certsDir, party);
     }
 
     const broker = await createTestBroker(parties);

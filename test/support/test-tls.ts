@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { partyPkiPaths } from '@mxg/pki';
@@ -106,25 +106,6 @@ export function issueTlsCertificate(options: {
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
-  }
-}
-
-/** certs/<party>/tls/{server,client}.* from the party's CA, unless they exist already. */
-export function issuePartyTlsCertificates(certsDir: string, party: string): void {
-  const paths = partyPkiPaths(certsDir, party);
-  for (const [profile, pair] of [
-    ['server', paths.tls.server],
-    ['client', paths.tls.client],
-  ] as const) {
-    if (existsSync(pair.certificate)) continue;
-    issueTlsCertificate({
-      caCert: paths.caCertificate,
-      caKey: paths.caPrivateKey,
-      profile,
-      commonName: `MXG gateway ${party} TLS ${profile}`,
-      certPath: pair.certificate,
-      keyPath: pair.privateKey,
-    });
   }
 }
 
