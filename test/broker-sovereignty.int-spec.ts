@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +21,7 @@ import {
 } from '../apps/cli/src/services/provision-broker-nodes';
 import type { BrokerUserSpec } from '../apps/cli/src/services/provision-broker';
 import { eventually } from './support/exchange-pair';
+import { issueTlsCertificate, selfSignedCertificate } from './support/test-tls';
 
 /**
  * #15: each party its own broker. On the real nodes `mxg services provision` started
@@ -230,55 +230,20 @@ describe('#15 each party its own broker, linked over mutual TLS (real RabbitMQ n
   it('a link certificate from a stranger CA, with KZ’s link DN, is refused at the TLS handshake', async () => {
     const ca = join(work, 'stranger-ca');
     const leaf = join(work, 'stranger-link');
-    const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
-    openssl([
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      `${ca}.key`,
-      '-out',
-      `${ca}.pem`,
-      '-days',
-      '2',
-      '-subj',
-      '/C=KZ/O=KZ/CN=Stranger CA',
-    ]);
-    openssl([
-      'req',
-      '-new',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      `${leaf}.key`,
-      '-out',
-      `${leaf}.csr`,
-      '-subj',
-      '/C=KZ/O=KZ/CN=mxg-link-kz',
-    ]);
-    openssl([
-      'x509',
-      '-req',
-      '-in',
-      `${leaf}.csr`,
-      '-CA',
-      `${ca}.pem`,
-      '-CAkey',
-      `${ca}.key`,
-      '-set_serial',
-      '7',
-      '-days',
-      '2',
-      '-out',
-      `${leaf}.pem`,
-    ]);
+    selfSignedCertificate({
+      subject: '/C=KZ/O=KZ/CN=Stranger CA',
+      certPath: `${ca}.pem`,
+      keyPath: `${ca}.key`,
+      extensions: ['basicConstraints=critical,CA:TRUE'],
+    });
+    issueTlsCertificate({
+      caCert: `${ca}.pem`,
+      caKey: `${ca}.key`,
+      profile: 'client',
+      subject: '/C=KZ/O=KZ/CN=mxg-link-kz',
+      certPath: `${leaf}.pem`,
+      keyPath: `${leaf}.key`,
+    });
     // Same subject as KZ's real link certificate: only the issuer differs.
     expect(linkUserName(readFileSync(`${leaf}.pem`))).toBe(
       linkUserName(readFileSync(kzLink().cert)),

@@ -6,11 +6,9 @@ import { dirname, join } from 'node:path';
 import { partyPkiPaths } from '@mxg/pki';
 
 /*
- * TLS certificates for tests, made with OpenSSL from a party's development CA (#15).
- * TEMPORARY until `mxg pki init` issues certs/<p>/tls/{server,client}.* itself (h-pki-pg):
- * `issuePartyTlsCertificates` leaves files that exist alone, so once `initPki` writes them it
- * does nothing and can be deleted. The stranger CA and the national-system client certificates
- * stay: they are test actors, not part of a party's PKI.
+ * TLS certificates of test actors, made with OpenSSL (#15): national systems' client
+ * certificates from a party's development CA, strangers' CAs and what they issue. The parties'
+ * own TLS certificates come from `mxg pki init` (certs/<p>/tls/).
  */
 
 export interface TlsPair {
@@ -43,12 +41,49 @@ function openssl(args: string[]): void {
   execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-/** Issues a P-256 end-entity certificate from the CA at caCert/caKey into certPath/keyPath. */
+/**
+ * A self-signed P-256 certificate with `subject` (OpenSSL `-subj` form) and any further
+ * `-addext` extensions, written to certPath/keyPath: a CA nobody trusts, or a server that is its
+ * own CA. Returns the certificate's PEM.
+ */
+export function selfSignedCertificate(options: {
+  subject: string;
+  certPath: string;
+  keyPath: string;
+  extensions?: readonly string[];
+}): string {
+  mkdirSync(dirname(options.certPath), { recursive: true });
+  openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-subj',
+    options.subject,
+    '-days',
+    '30',
+    '-keyout',
+    options.keyPath,
+    '-out',
+    options.certPath,
+    ...(options.extensions ?? []).flatMap((e) => ['-addext', e]),
+  ]);
+  return readFileSync(options.certPath, 'utf8');
+}
+
+/**
+ * Issues a P-256 end-entity certificate from the CA at caCert/caKey into certPath/keyPath, with
+ * subject `/CN=<commonName>` or the whole `subject` (OpenSSL `-subj` form).
+ */
 export function issueTlsCertificate(options: {
   caCert: string;
   caKey: string;
   profile: 'server' | 'client';
-  commonName: string;
+  commonName?: string;
+  subject?: string;
   certPath: string;
   keyPath: string;
 }): TlsPair {
@@ -73,7 +108,7 @@ export function issueTlsCertificate(options: {
       '-key',
       options.keyPath,
       '-subj',
-      `/CN=${options.commonName}`,
+      options.subject ?? `/CN=${options.commonName}`,
       '-out',
       csr,
     ]);
@@ -133,27 +168,15 @@ export function strangerClientIdentity(dir: string): TlsIdentity & { caPath: str
   mkdirSync(dir, { recursive: true });
   const caCert = join(dir, 'stranger-ca.cert.pem');
   const caKey = join(dir, 'stranger-ca.key.pem');
-  openssl([
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-subj',
-    '/CN=Stranger CA',
-    '-days',
-    '30',
-    '-keyout',
-    caKey,
-    '-out',
-    caCert,
-    '-addext',
-    'basicConstraints=critical,CA:TRUE,pathlen:0',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign',
-  ]);
+  selfSignedCertificate({
+    subject: '/CN=Stranger CA',
+    certPath: caCert,
+    keyPath: caKey,
+    extensions: [
+      'basicConstraints=critical,CA:TRUE,pathlen:0',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+  });
   const pair = issueTlsCertificate({
     caCert,
     caKey,

@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { selfSignedCertificate } from '../../../../test/support/test-tls';
 import { brokerNodeConfig, distributionPort } from './broker-nodes';
 import { linkUserName, remoteLinkUri, type SovereignNode } from './provision-broker-nodes';
 
@@ -9,28 +9,11 @@ import { linkUserName, remoteLinkUri, type SovereignNode } from './provision-bro
 function certificateWith(subject: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'mxg-dn-'));
   try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        join(dir, 'k.pem'),
-        '-out',
-        join(dir, 'c.pem'),
-        '-days',
-        '1',
-        '-subj',
-        subject,
-      ],
-      { stdio: 'pipe' },
-    );
-    return readFileSync(join(dir, 'c.pem'), 'utf8');
+    return selfSignedCertificate({
+      subject,
+      certPath: join(dir, 'c.pem'),
+      keyPath: join(dir, 'k.pem'),
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Server } from 'node:net';
@@ -6,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tlsFetch } from './tls-fetch';
 import { listenTlsFront } from './tls-front';
+import { selfSignedCertificate } from '../../../../test/support/test-tls';
 
 describe('the TLS front (#15): HTTPS, and on plain HTTP the CRL only', () => {
   let dir: string;
@@ -17,30 +17,12 @@ describe('the TLS front (#15): HTTPS, and on plain HTTP the CRL only', () => {
     dir = mkdtempSync(join(tmpdir(), 'mxg-tls-front-'));
     const file = (name: string) => join(dir, name);
     // A self-signed server certificate for 127.0.0.1 is its own CA here.
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-subj',
-        '/CN=front',
-        '-days',
-        '1',
-        '-keyout',
-        file('key.pem'),
-        '-out',
-        file('cert.pem'),
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
-    ca = readFileSync(file('cert.pem'), 'utf8');
+    ca = selfSignedCertificate({
+      subject: '/CN=front',
+      certPath: file('cert.pem'),
+      keyPath: file('key.pem'),
+      extensions: ['subjectAltName=IP:127.0.0.1'],
+    });
     const app = (request: { url?: string }, response: { end(body: string): void }) =>
       response.end(`app saw ${request.url}`);
     const https = createHttpsServer({ key: readFileSync(file('key.pem')), cert: ca }, app);
