@@ -168,7 +168,7 @@ async function ensureAdministrator(ctl: Rabbitmqctl, node: SovereignNode): Promi
     await ctl.run(['add_user', user], password.value);
     await ctl.run(['set_user_tags', user, 'administrator']);
     changes.push(`created administrator ${user} on ${node.spec.node}`);
-  } else if (password.created || !(await authenticates(ctl, user, password.value))) {
+  } else if (password.created || !(await ctl.authenticates(user, password.value))) {
     await ctl.run(['change_password', user], password.value);
     changes.push(`set the password of ${user} on ${node.spec.node}`);
   }
@@ -223,15 +223,6 @@ async function ensureLinkUser(
     }
   }
   return changes;
-}
-
-async function authenticates(ctl: Rabbitmqctl, user: string, password: string): Promise<boolean> {
-  try {
-    await ctl.run(['authenticate_user', user], password);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function randomPassword(): string {

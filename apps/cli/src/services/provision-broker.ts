@@ -112,7 +112,7 @@ export async function provisionBroker(
       changes.push(`created user ${spec.user}`);
     } else if (
       spec.password.created ||
-      !(await authenticates(ctl, spec.user, spec.password.value))
+      !(await ctl.authenticates(spec.user, spec.password.value))
     ) {
       // A new secret, or one that no longer matches (the user was provisioned from another
       // checkout): the broker takes the one this checkout holds.
@@ -148,16 +148,6 @@ export async function provisionBroker(
     );
   }
   return changes;
-}
-
-/** Whether the broker accepts this password (given on standard input, not the command line). */
-async function authenticates(ctl: Rabbitmqctl, user: string, password: string): Promise<boolean> {
-  try {
-    await ctl.run(['authenticate_user', user], password);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The user's permissions on its vhost become `wanted`; those on any other vhost go. */

@@ -53,6 +53,16 @@ export class Rabbitmqctl {
     });
   }
 
+  /** Whether the broker accepts this password (given on standard input, not the command line). */
+  async authenticates(user: string, password: string): Promise<boolean> {
+    try {
+      await this.run(['authenticate_user', user], password);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   async json<T>(args: string[]): Promise<T> {
     const out = await this.run([...args, '--formatter', 'json']);
     return JSON.parse(out.trim() || '[]') as T;
