@@ -128,7 +128,7 @@ describe('auditor API (compiled gateway process, real PostgreSQL)', () => {
 
     // Behind the triggers' back, as only a superuser can: seq 0's recorded actor is changed.
     const admin = new Client({
-      connectionString: db.adminUrl.replace(/\/postgres$/, `/${db.name}`),
+      connectionString: db.superuserUrl,
     });
     await admin.connect();
     try {

@@ -307,7 +307,7 @@ describe('audit log (real PostgreSQL: appender, sequencer, checkpointer, witness
     // of the original entries; the gateway, restarted, sequences and signs it all anew.
     await sequencer.release();
     await query(
-      kzDb.adminUrl.replace(/\/postgres$/, `/${kzDb.name}`),
+      kzDb.superuserUrl,
       `SET session_replication_role = replica;
        TRUNCATE mxg.audit_witness_signatures, mxg.audit_checkpoints, mxg.audit_leaves, mxg.audit_entries;`,
     );
@@ -362,7 +362,7 @@ describe('audit log (real PostgreSQL: appender, sequencer, checkpointer, witness
   it('refuses to lead when the stored leaves no longer yield the last signed checkpoint', async () => {
     await sequencer.release();
     await query(
-      kzDb.adminUrl.replace(/\/postgres$/, `/${kzDb.name}`),
+      kzDb.superuserUrl,
       `SET session_replication_role = replica;
        UPDATE mxg.audit_leaves SET leaf_hash = sha256(leaf_hash) WHERE seq = 3;`,
     );

@@ -5,6 +5,11 @@ import { runMigrations } from './run-migrations';
 export interface ScratchDatabase {
   readonly name: string;
   readonly adminUrl: string;
+  /**
+   * The administrator (a superuser) on this database — for tests that play an operator who
+   * bypasses every grant and trigger.
+   */
+  readonly superuserUrl: string;
   /** The schema owner's connection (runs migrations). */
   readonly ownerUrl: string;
   /** The application role's connection (rows only). */
@@ -45,9 +50,12 @@ export async function createScratchDatabase(
     u.pathname = `/${name}`;
     return u.toString();
   };
+  const superuser = new URL(adminUrl);
+  superuser.pathname = `/${name}`;
   const database: ScratchDatabase = {
     name,
     adminUrl,
+    superuserUrl: superuser.toString(),
     ownerUrl: url(roles.owner, owner.value),
     appUrl: url(roles.app, app.value),
     drop: () => dropDatabase(adminUrl, name),

@@ -110,7 +110,8 @@ export class BrokerConnection implements OnModuleInit, OnApplicationShutdown {
     const failed = nodeOf(this.targets.current);
     const next = nodeOf(this.targets.failed());
     const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** this.attempt++);
-    this.logger.warn(`broker at ${failed} unavailable (${reason}); trying ${next} in ${delay} ms`);
+    // "broker unavailable" stays the message's start: operators' alerts and the fault tests match it.
+    this.logger.warn(`broker unavailable at ${failed} (${reason}); trying ${next} in ${delay} ms`);
     this.retryTimer = setTimeout(() => void this.connectOnce(), delay);
   }
 }
