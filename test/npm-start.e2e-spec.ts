@@ -139,6 +139,11 @@ describe('npm start', () => {
       const gateway = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
       const party = other === 1 ? 'AZ' : 'KZ';
       gateway.witnesses = [{ party, url: `http://127.0.0.1:${ports[other]}` }];
+      // The copy issues a PKI of its own, services CA included, but its databases are on this
+      // checkout's PostgreSQL, whose certificate this checkout's services CA issued (#15): as
+      // a deployment names the CA of the PostgreSQL it is given.
+      const database = gateway.database as Record<string, unknown>;
+      database.tls = { ca: join(ROOT, 'certs', 'services', 'ca.cert.pem') };
       writeFileSync(file, stringify(gateway));
     }
     const [kz, az] = (['KZ', 'AZ'] as const).map((party, i) =>
