@@ -51,6 +51,17 @@ describe('npm run demo: two gateways exchange a request, a clarification and the
       expect(stdout).toMatch(new RegExp(`${side}\\s+${what}\\s+${event.replace('.', '\\.')}`));
     }
     expect(stdout).toMatch(/all delivered, all receipted/);
+    // #15: each party on a broker of its own, linked over mutual TLS, and the demo says where.
+    expect(stdout).toContain(
+      "KZ's broker: node mxg-kz@localhost, amqps://localhost:5681, vhost mxg-kz",
+    );
+    expect(stdout).toContain(
+      "AZ's broker: node mxg-az@localhost, amqps://localhost:5682, vhost mxg-az",
+    );
+    expect(stdout).toMatch(
+      /link KZ → AZ: shovel to amqps:\/\/localhost:5682\/mxg-az, mutual TLS, EXTERNAL login as CN=mxg-link-kz,O=KZ,C=KZ/,
+    );
+    expect(stdout).toMatch(/link AZ → KZ: shovel to amqps:\/\/localhost:5681\/mxg-kz, mutual TLS/);
     // MIG-11.2: both gateways hold the request's purpose code.
     expect(stdout).toMatch(
       /purpose residence-permit-decision at KZ, residence-permit-decision at AZ/,
