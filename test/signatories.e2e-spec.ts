@@ -1,7 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'amqplib';
-import { Client } from 'pg';
 import { parse, stringify } from 'yaml';
 import { addDays, BROKER_EXCHANGE, loadTreatyConfig } from '@mxg/config';
 import { FileKeyStore, FileTrustStore, sealEnvelope, type SealedEnvelope } from '@mxg/envelope';
@@ -15,6 +14,7 @@ import {
   type GatewayUnderTest,
 } from './support/exchange-network';
 import { migRequest } from './support/pki-fixture';
+import { sql } from './support/faults';
 
 /** Bound to KZ-MVD's national system; signs the list updates. */
 const KEPT = 'kz-mvd-deputy-minister';
@@ -32,16 +32,6 @@ interface SignatoriesView {
   list: { source: string; version?: number; direction?: string; messageId?: string };
   signatories: { id: string; certificates: { serial: string; sha256: string }[] }[];
   history: { version: number; effectiveFrom: string }[];
-}
-
-async function rows<T>(gateway: GatewayUnderTest, sql: string, params: unknown[] = []) {
-  const client = new Client({ connectionString: gateway.db.ownerUrl });
-  await client.connect();
-  try {
-    return (await client.query<T & Record<string, unknown>>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 describe('MIG-9.3, MIG-9.4: who may sign as whom, and signatory lists as signed messages', () => {
@@ -84,14 +74,16 @@ describe('MIG-9.3, MIG-9.4: who may sign as whom, and signatory lists as signed 
       signatory: REMOVED,
     });
     expect(refused).toMatchObject({ status: 403, body: { code: 'SIGNATORY_NOT_BOUND' } });
-    const audited = await rows<{ actor_user: string }>(
-      kz,
+    const audited = await sql<{ actor_user: string }>(
+      kz.db,
       `SELECT actor_user FROM mxg.audit_entries
         WHERE event_type = 'message.submitted' AND outcome = 'failure' AND error_code = $1`,
       ['SIGNATORY_NOT_BOUND'],
     );
     expect(audited).toEqual([{ actor_user: 'kz-mvd-system' }]);
-    const sealed = await rows(kz, `SELECT id FROM mxg.messages WHERE signatory_id = $1`, [REMOVED]);
+    const sealed = await sql(kz.db, `SELECT id FROM mxg.messages WHERE signatory_id = $1`, [
+      REMOVED,
+    ]);
     expect(sealed).toEqual([]);
 
     const bound = await kz.api<Answer>('KZ-MVD', 'POST', '/messages', {
@@ -157,8 +149,8 @@ describe('MIG-9.3, MIG-9.4: who may sign as whom, and signatory lists as signed 
 
     // signatories.changed on both sides: ids, digests and fingerprints, no person's name.
     for (const gateway of [kz, az]) {
-      const [entry] = await rows<{ details: Record<string, unknown> }>(
-        gateway,
+      const [entry] = await sql<{ details: Record<string, unknown> }>(
+        gateway.db,
         `SELECT details FROM mxg.audit_entries WHERE event_type = 'signatories.changed'`,
       );
       expect(entry.details).toMatchObject({
@@ -178,7 +170,7 @@ describe('MIG-9.3, MIG-9.4: who may sign as whom, and signatory lists as signed 
       version: 1,
     });
     // And it cannot be rewritten (append-only, MIG-9.4).
-    await expect(rows(az, `UPDATE mxg.signatory_list_versions SET version = 7`)).rejects.toThrow(
+    await expect(sql(az.db, `UPDATE mxg.signatory_list_versions SET version = 7`)).rejects.toThrow(
       /append-only/,
     );
   });
@@ -237,8 +229,8 @@ describe('MIG-9.3, MIG-9.4: who may sign as whom, and signatory lists as signed 
     };
     const outcome = (id: string) =>
       eventually(async () => {
-        const [row] = await rows<{ outcome: string; error_code: string | null }>(
-          az,
+        const [row] = await sql<{ outcome: string; error_code: string | null }>(
+          az.db,
           `SELECT outcome, error_code FROM mxg.audit_entries
             WHERE message_id = $1 AND event_type IN ('message.verified', 'message.rejected')`,
           [id],

@@ -1,15 +1,10 @@
 import { type ChannelModel, type Channel, type ConfirmChannel, connect } from 'amqplib';
-import { Client } from 'pg';
 import { encryptCms, signCms } from '@mxg/cms';
 import { BROKER_EXCHANGE, deadLetterQueue } from '@mxg/config';
 import { encodeMessage, FileKeyStore, routingHeaderAttribute } from '@mxg/envelope';
-import {
-  createExchangePair,
-  eventually,
-  type ExchangePair,
-  type GatewayUnderTest,
-} from './support/exchange-pair';
+import { createExchangePair, eventually, type ExchangePair } from './support/exchange-pair';
 import { createPkiFixture, migRequest, type PkiFixture } from './support/pki-fixture';
+import { sql } from './support/faults';
 
 const DAY = 86_400_000;
 const SIGNATORY = 'kz-mvd-deputy-minister';
@@ -18,16 +13,6 @@ interface Answer {
   id?: string;
   code?: string;
   message?: string;
-}
-
-async function rows<T>(gateway: GatewayUnderTest, sql: string, params: unknown[] = []) {
-  const client = new Client({ connectionString: gateway.db.ownerUrl });
-  await client.connect();
-  try {
-    return (await client.query<T & Record<string, unknown>>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 /**
@@ -77,8 +62,8 @@ describe('#14 a backdated inner signature is refused (two gateways)', () => {
   const refusedSubmits = async (code: string) =>
     Number(
       (
-        await rows<{ n: string }>(
-          pair.kz,
+        await sql<{ n: string }>(
+          pair.kz.db,
           `SELECT count(*) AS n FROM mxg.audit_entries
             WHERE event_type = 'message.submitted' AND outcome = 'failure' AND error_code = $1`,
           [code],
@@ -102,11 +87,11 @@ describe('#14 a backdated inner signature is refused (two gateways)', () => {
       expect(refused.body.code).toBe('SIGNING_TIME_OUTSIDE_WINDOW');
       expect(refused.body.message).toMatch(/s before submission/);
       expect(await refusedSubmits('SIGNING_TIME_OUTSIDE_WINDOW')).toBe(1);
-      expect(await rows(pair.kz, 'SELECT 1 FROM mxg.messages WHERE id = $1', [stale.id])).toEqual(
+      expect(await sql(pair.kz.db, 'SELECT 1 FROM mxg.messages WHERE id = $1', [stale.id])).toEqual(
         [],
       );
       expect(
-        await rows(pair.kz, 'SELECT 1 FROM mxg.outbox WHERE message_id = $1', [stale.id]),
+        await sql(pair.kz.db, 'SELECT 1 FROM mxg.outbox WHERE message_id = $1', [stale.id]),
       ).toEqual([]);
     } finally {
       pair.kz.setClockOffset(0);
@@ -157,13 +142,13 @@ describe('#14 a backdated inner signature is refused (two gateways)', () => {
       );
       expect(code).toBe('SIGNING_TIME_OUTSIDE_WINDOW');
       expect(
-        await rows(
-          pair.az,
+        await sql(
+          pair.az.db,
           `SELECT error_code FROM mxg.audit_entries WHERE event_type = 'message.rejected' AND message_id = $1`,
           [id],
         ),
       ).toEqual([{ error_code: 'SIGNING_TIME_OUTSIDE_WINDOW' }]);
-      expect(await rows(pair.az, 'SELECT 1 FROM mxg.messages WHERE id = $1', [id])).toEqual([]);
+      expect(await sql(pair.az.db, 'SELECT 1 FROM mxg.messages WHERE id = $1', [id])).toEqual([]);
     } finally {
       pair.az.setClockOffset(0);
     }
