@@ -230,13 +230,16 @@ export class MxgConfigService {
 
   /**
    * Where the gateway reaches its party's broker, in the order to try: the configured node,
-   * then the cluster's alternates (#15). AMQP_URL, when set, is the only target. With
-   * `amqp.tls`, each is `amqps://` with the TLS files the connection needs.
+   * then the cluster's alternates (#15). AMQP_URL, when set, replaces them: one URL, or the
+   * cluster's nodes as comma-separated URLs. With `amqp.tls`, each is `amqps://` with the TLS
+   * files the connection needs.
    */
   get amqpTargets(): AmqpTarget[] {
     const party = this.gateway.party.toLowerCase();
     if (this.env.AMQP_URL !== undefined)
-      return [amqpUrlTarget(this.env.AMQP_URL, this.paths.certs, party)];
+      return splitAmqpUrls(this.env.AMQP_URL).map((url) =>
+        amqpUrlTarget(url, this.paths.certs, party),
+      );
     const { host, port, vhost, user, tls, alternates } = this.gateway.amqp;
     const password = readSecret(this.paths.var, amqpSecretName(user));
     const scheme = tls ? 'amqps' : 'amqp';
@@ -265,7 +268,18 @@ export class MxgConfigService {
 }
 
 /**
- * AMQP_URL as the one target. An `amqps://` URL takes its TLS files from the query, as
+ * AMQP_URL's URLs: split only where the next one starts (`,amqp://`, `,amqps://`), so a comma
+ * inside one URL (a query value) stays where it is.
+ */
+export function splitAmqpUrls(value: string): string[] {
+  return value
+    .split(/,\s*(?=amqps?:\/\/)/)
+    .map((url) => url.trim())
+    .filter(Boolean);
+}
+
+/**
+ * One of AMQP_URL's targets. An `amqps://` URL takes its TLS files from the query, as
  * RabbitMQ's own URIs do (`cacertfile`, `certfile`, `keyfile`; e.g. tests whose message PKI is
  * not the one the broker trusts), else from the party's certificates directory; the name to
  * verify is the URL's host.

@@ -1,7 +1,7 @@
 import { amqpSecretName, ensureSecret, listGateways, type MxgConfigService } from '@mxg/config';
 import { partyPkiPaths } from '@mxg/pki';
 import type { BrokerUserSpec } from './provision-broker';
-import type { SovereignNode } from './provision-broker-nodes';
+import type { BrokerLink, SovereignNode } from './provision-broker-nodes';
 
 /** A party's broker node as its gateway file names it (`amqp.node`, host, port). */
 export interface ConfiguredNode {
@@ -10,7 +10,7 @@ export interface ConfiguredNode {
   readonly host: string;
   readonly port: number;
   /** The gateway file's `links`: where this party's broker delivers for each peer. */
-  readonly links: readonly { party: string; host: string; port: number; vhost: string }[];
+  readonly links: readonly BrokerLink[];
 }
 
 /** The configured gateways whose party runs its own broker node (`amqp.node`, #15). */

@@ -35,9 +35,10 @@ export interface PartyVhost {
   /**
    * Where a link (shovel) reaches this vhost: `amqp:///<vhost>`, the broker's own node, while
    * every party's vhost is on one broker. With a broker per party (sovereign transport) this
-   * becomes the remote broker's `amqps://…` URI, and nothing else changes.
+   * becomes the remote broker's `amqps://…` URI, and nothing else changes; several URIs for
+   * the nodes of a remote cluster (the shovel picks one at each connect).
    */
-  readonly linkUri: string;
+  readonly linkUri: string | readonly string[];
 }
 
 /** amqplib's socket options: over AMQPS, the CA to verify the broker with and our client certificate. */

@@ -1,9 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { selfSignedCertificate } from '../../../../test/support/test-tls';
 import { brokerNodeConfig, distributionPort } from './broker-nodes';
-import { linkUserName, remoteLinkUri, type SovereignNode } from './provision-broker-nodes';
+import {
+  linkUserName,
+  partyVhostOn,
+  remoteLinkUri,
+  type SovereignNode,
+} from './provision-broker-nodes';
 
 /** A self-signed certificate with this subject (OpenSSL `-subj` form). */
 function certificateWith(subject: string): string {
@@ -56,22 +61,23 @@ describe('#15 broker nodes', () => {
     expect(distributionPort(5681)).toBe(25681);
   });
 
+  const node = (party: string, port: number, more: Partial<SovereignNode> = {}): SovereignNode => ({
+    spec: {
+      party,
+      node: `mxg-${party}@localhost`,
+      port,
+      server: { cert: '', key: '' },
+      trusted: [],
+    },
+    host: 'localhost',
+    admin: { user: 'a', password: { value: 'p', created: false } },
+    clientTls: { ca: `/c/${party}/ca.cert.pem`, cert: '', key: '' },
+    link: { cert: `/c/${party}/tls/link.cert.pem`, key: `/c/${party}/tls/link.key.pem` },
+    parties: [],
+    ...more,
+  });
+
   it('points a link at the peer over AMQPS: peer CA, own link certificate, EXTERNAL', () => {
-    const node = (party: string, port: number) =>
-      ({
-        spec: {
-          party,
-          node: `mxg-${party}@localhost`,
-          port,
-          server: { cert: '', key: '' },
-          trusted: [],
-        },
-        host: 'localhost',
-        admin: { user: 'a', password: { value: 'p', created: false } },
-        clientTls: { ca: `/c/${party}/ca.cert.pem`, cert: '', key: '' },
-        link: { cert: `/c/${party}/tls/link.cert.pem`, key: `/c/${party}/tls/link.key.pem` },
-        parties: [],
-      }) as SovereignNode;
     const uri = new URL(remoteLinkUri(node('kz', 5681), node('az', 5682), 'mxg-az'));
     expect(`${uri.protocol}//${uri.host}${uri.pathname}`).toBe('amqps://localhost:5682/mxg-az');
     expect(Object.fromEntries(uri.searchParams)).toEqual({
@@ -83,5 +89,41 @@ describe('#15 broker nodes', () => {
       auth_mechanism: 'external',
       heartbeat: '10',
     });
+  });
+
+  it('#15 scale-out: a link to a peer cluster lists every node, any of which it may connect to', () => {
+    // The administrator's TLS files are read (not parsed) for the peer's vhost.
+    const dir = mkdtempSync(join(tmpdir(), 'mxg-link-'));
+    const file = join(dir, 'pem');
+    writeFileSync(file, '');
+    const az = node('az', 5791, {
+      clientTls: { ca: file, cert: file, key: file },
+      parties: [
+        { party: 'AZ', vhost: 'mxg-az', user: 'mxg-az', password: { value: 'p', created: false } },
+      ],
+    });
+    const kz = node('kz', 5681, {
+      links: [
+        {
+          party: 'AZ',
+          host: 'localhost',
+          port: 5791,
+          vhost: 'mxg-az',
+          alternates: [
+            { host: 'localhost', port: 5792 },
+            { host: 'localhost', port: 5793 },
+          ],
+        },
+      ],
+    });
+    const { linkUri } = partyVhostOn([kz, az], 'AZ', kz);
+    expect(Array.isArray(linkUri)).toBe(true);
+    expect([...linkUri].map((u) => new URL(u).port)).toEqual(['5791', '5792', '5793']);
+    for (const uri of linkUri) {
+      expect(new URL(uri).searchParams.get('certfile')).toBe('/c/kz/tls/link.cert.pem');
+    }
+    // Without alternates, one URI as before: a single node's shovel definition is unchanged.
+    expect(typeof partyVhostOn([kz, az], 'AZ', node('kz', 5681)).linkUri).toBe('string');
+    rmSync(dir, { recursive: true, force: true });
   });
 });

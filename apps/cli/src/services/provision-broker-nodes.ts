@@ -35,7 +35,16 @@ export interface SovereignNode {
    * Where this node's links deliver for each peer party, as its gateway file says (`links`);
    * a peer not listed is reached at its node here (tests' scratch vhosts).
    */
-  readonly links?: readonly { party: string; host: string; port: number; vhost: string }[];
+  readonly links?: readonly BrokerLink[];
+}
+
+/** Where a party's links deliver for one peer: the peer's node (and its cluster's others). */
+export interface BrokerLink {
+  readonly party: string;
+  readonly host: string;
+  readonly port: number;
+  readonly vhost: string;
+  readonly alternates?: readonly { host: string; port: number }[];
 }
 
 /**
@@ -114,9 +123,17 @@ export function partyVhostOn(
       from === undefined || from === node
         ? localLinkUri(spec.vhost)
         : configured
-          ? remoteLinkUri(from, node, configured.vhost, configured)
+          ? linkUris(from, node, configured)
           : remoteLinkUri(from, node, spec.vhost),
   };
+}
+
+/** One URI per node of the peer's broker: a single string for a single node. */
+function linkUris(from: SovereignNode, to: SovereignNode, link: BrokerLink): string | string[] {
+  const uris = [link, ...(link.alternates ?? [])].map((at) =>
+    remoteLinkUri(from, to, link.vhost, at),
+  );
+  return uris.length === 1 ? uris[0] : uris;
 }
 
 /**

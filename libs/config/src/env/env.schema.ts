@@ -29,6 +29,10 @@ export const envSchema = z.object({
   MXG_MIGRATION_DATABASE_URL: url(['postgres', 'postgresql']),
   /** A superuser connection, used only by `mxg services provision`. */
   MXG_PG_ADMIN_URL: url(['postgres', 'postgresql']),
+  /**
+   * The gateway's broker; several URLs, comma-separated, are the nodes of the party's cluster
+   * in the order to try (#15 scale-out).
+   */
   AMQP_URL: url(['amqp', 'amqps']),
   /** How provisioning reaches `rabbitmqctl`, e.g. `docker compose exec -T rabbitmq rabbitmqctl`. */
   MXG_RABBITMQCTL: z.string().min(1).default('rabbitmqctl'),
@@ -58,6 +62,13 @@ export const envSchema = z.object({
    * deadline runs in days, so the default minute is plenty; tests set less.
    */
   MXG_CLAIM_OVERDUE_SWEEP_MS: z.coerce.number().int().min(50).max(86_400_000).default(60_000),
+  /**
+   * #15: how long (ms) the gateway waits for its broker to confirm a batch of publishes. A node
+   * that accepted them and then fails (a cluster node killed, a quorum queue changing leader) may
+   * never confirm; past this the gateway drops the connection, moves to the cluster's next node
+   * and publishes the batch again (receivers deduplicate).
+   */
+  MXG_PUBLISH_CONFIRM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   /**
    * The longest wait (ms) between two fetches of a party's CRL from its distribution point. A
    * CRL is fetched again at 80 % of its thisUpdate→nextUpdate span, or after this if sooner; a

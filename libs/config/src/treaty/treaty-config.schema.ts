@@ -342,6 +342,15 @@ export const gatewayFileSchema = z.strictObject({
         host: z.string().min(1),
         port: z.number().int().min(1).max(65535),
         vhost: z.string().min(1),
+        /**
+         * #15 scale-out: the other nodes of the peer's broker cluster; the link connects to
+         * any of them (RabbitMQ picks one of the shovel's destination URIs at each connect).
+         */
+        alternates: z
+          .array(
+            z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }),
+          )
+          .default([]),
       }),
     )
     .default([]),
