@@ -56,6 +56,19 @@ export class BrokerConnection implements OnModuleInit, OnApplicationShutdown {
     await channel.close();
   }
 
+  /**
+   * Drops the connection as if its node had failed (e.g. it stopped confirming publishes): the
+   * reconnect tries the cluster's next node, and every channel is opened anew there.
+   */
+  abandon(reason: string): void {
+    const connection = this.connection;
+    if (!connection) return;
+    this.logger.warn(
+      `abandoning the broker connection to ${nodeOf(this.targets.current)}: ${reason}`,
+    );
+    void connection.close().catch(() => undefined);
+  }
+
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
     clearTimeout(this.retryTimer);

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { ChannelModel } from 'amqplib';
 import type { AuditAppender } from '@mxg/audit';
 import type { MxgConfigService } from '@mxg/config';
@@ -12,20 +13,33 @@ import { OutboxRelay } from './outbox-relay.service';
  * database are exercised end to end in test/exchange*.e2e-spec.ts).
  */
 describe(OutboxRelay.name, () => {
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  function relayWith(claimOutbox: () => Promise<unknown[]>, signal = new OutboxSignal()) {
-    const channel = { on: () => undefined, close: () => Promise.resolve() };
+  function relayWith(
+    claimOutbox: () => Promise<unknown[]>,
+    signal = new OutboxSignal(),
+    more: { abandon?: (reason: string) => void; markBatchPublished?: () => never } = {},
+  ) {
+    // A publish is never confirmed: only rows that are never published get this far.
+    const channel = { on: () => undefined, close: () => Promise.resolve(), publish: () => true };
     const connection = { createConfirmChannel: () => Promise.resolve(channel) };
     const broker = {
       onConnected: (listener: (c: ChannelModel) => Promise<void>) =>
         void listener(connection as unknown as ChannelModel),
+      abandon: more.abandon,
     } as unknown as BrokerConnection;
     const messages = {
       transaction: <T>(work: (tx: unknown) => Promise<T>) => work({}),
       claimOutbox,
+      markBatchPublished: more.markBatchPublished,
     } as unknown as ExchangeStore;
-    const config = { gateway: { party: 'KZ' } } as unknown as MxgConfigService;
+    const config = {
+      gateway: { party: 'KZ' },
+      env: { MXG_PUBLISH_CONFIRM_TIMEOUT_MS: 50 },
+    } as unknown as MxgConfigService;
     const sut = new OutboxRelay(
       config,
       new SystemClock(),
@@ -67,5 +81,39 @@ describe(OutboxRelay.name, () => {
     await sut.onApplicationShutdown();
 
     expect(claims).toBe(1);
+  });
+
+  it('#15 abandons a connection whose node never confirms, and keeps the batch for the next one (a node that takes publishes and dies before confirming them must not leave the relay waiting forever)', async () => {
+    const abandoned: string[] = [];
+    const sut = relayWith(
+      () =>
+        Promise.resolve([
+          {
+            id: 'row-1',
+            kind: 'envelope',
+            exchange: 'mxg.messages',
+            routingKey: 'az',
+            payload: Buffer.alloc(1),
+            properties: { messageId: 'm', type: 't', headers: {} },
+            attempts: 0,
+          },
+        ]),
+      new OutboxSignal(),
+      {
+        abandon: (reason) => abandoned.push(reason),
+        markBatchPublished: () => {
+          throw new Error('an unconfirmed row must not be marked published');
+        },
+      },
+    );
+    sut.onApplicationBootstrap(); // its loop publishes the row too, and is abandoned alike
+    try {
+      await sleep(20); // the channel opens
+      await expect(sut.publishBatch()).rejects.toThrow('did not confirm within 50 ms');
+      expect(abandoned.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(abandoned)).toEqual(new Set(['1 publishes not confirmed within 50 ms']));
+    } finally {
+      await sut.onApplicationShutdown();
+    }
   });
 });

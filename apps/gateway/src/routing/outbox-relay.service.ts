@@ -121,7 +121,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const now = this.clock.now();
       const rows = await this.messages.claimOutbox(tx, now, BATCH);
       if (rows.length === 0) return 0;
-      const outcomes = await Promise.allSettled(rows.map((row) => this.publish(channel, row)));
+      const outcomes = await this.confirmed(rows.map((row) => this.publish(channel, row)));
       // The broker sends basic.return before basic.ack, so returns are known by now.
       const published: OutboxRow[] = [];
       for (const [i, row] of rows.entries()) {
@@ -145,6 +145,28 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       await this.recordPublished(tx, published, now);
       return rows.length;
     });
+  }
+
+  /**
+   * The publishes' confirms, within MXG_PUBLISH_CONFIRM_TIMEOUT_MS. A node may take a publish
+   * and never confirm it (killed while its quorum queue's leader, #15): then the connection is
+   * abandoned — the cluster's next node, a new channel — and the batch throws, rolling back to be
+   * published again. The late confirms of the old channel settle into nothing.
+   */
+  private async confirmed(publishes: Promise<void>[]): Promise<PromiseSettledResult<void>[]> {
+    const ms = this.config.env.MXG_PUBLISH_CONFIRM_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timed out'>((resolve) => {
+      timer = setTimeout(() => resolve('timed out'), ms);
+    });
+    try {
+      const outcome = await Promise.race([Promise.allSettled(publishes), timedOut]);
+      if (outcome !== 'timed out') return outcome;
+    } finally {
+      clearTimeout(timer);
+    }
+    this.broker.abandon(`${publishes.length} publishes not confirmed within ${ms} ms`);
+    throw new Error(`the broker did not confirm within ${ms} ms; publishing again`);
   }
 
   private publish(channel: ConfirmChannel, row: OutboxRow): Promise<void> {
