@@ -14,7 +14,6 @@ import { parse, stringify } from 'yaml';
 import { loadTreatyConfig, MxgConfigService } from '@mxg/config';
 import { initPki } from '@mxg/pki';
 import { pkiPlanFromConfig } from '../../apps/cli/src/commands/pki-plan';
-import { partyPkiPaths } from '@mxg/pki';
 import {
   freePort,
   spawnGateway,
@@ -24,6 +23,7 @@ import {
 } from './gateway-process';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { createTestBroker, type TestBroker } from './test-broker';
+import { gatewayTlsClient } from './test-tls';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -169,7 +169,8 @@ export async function createExchangeNetwork(
     const ports: Record<string, number> = {};
     for (const party of parties) ports[party] = await freePort();
 
-    // Each gateway file: its port, and the others as witnesses (issue 4).
+    // Each gateway file: its port, `http.tls` only with options.tls (the shipped files' is
+    // dropped), and the others as witnesses (issue 4).
     const scheme = options.tls ? 'https' : 'http';
     if (options.tls && options.pki === 'checkout') {
       throw new Error("tls needs pki: 'issue' (the TLS certificates are issued for the network)");
@@ -244,12 +245,7 @@ export async function createExchangeNetwork(
         MXG_CLOCK_OFFSET_FILE: join(work, `clock-offset-${id}`),
         ...options.env?.[party],
       };
-      const paths = partyPkiPaths(certsDir, party);
-      const tls: GatewayTlsClient | undefined = options.tls && {
-        ca: readFileSync(paths.caCertificate, 'utf8'),
-        cert: readFileSync(paths.tls.client.certificate, 'utf8'),
-        key: readFileSync(paths.tls.client.privateKey, 'utf8'),
-      };
+      const tls = options.tls && gatewayTlsClient(certsDir, party);
       gateways[party] = gatewayUnderTest({
         party,
         tls,

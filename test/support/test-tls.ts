@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { partyPkiPaths } from '@mxg/pki';
+import type { GatewayTlsClient } from './gateway-process';
 
 /*
  * TLS certificates of test actors, made with OpenSSL (#15): national systems' client
@@ -142,6 +143,20 @@ export function issueTlsCertificate(options: {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * How a test reaches `party`'s gateway over HTTPS (#15): trusting that party's CA only and
+ * presenting the `tls/client` certificate of `as` from `certsDir` — by default the party's own,
+ * as its national systems do; a peer's, as that peer's gateway calls the witness.
+ */
+export function gatewayTlsClient(certsDir: string, party: string, as = party): GatewayTlsClient {
+  const client = partyPkiPaths(certsDir, as).tls.client;
+  return {
+    ca: readFileSync(partyPkiPaths(certsDir, party).caCertificate, 'utf8'),
+    cert: readFileSync(client.certificate, 'utf8'),
+    key: readFileSync(client.privateKey, 'utf8'),
+  };
 }
 
 /** A client certificate from a party's CA, for a national system (kept in `dir`). */
