@@ -1,12 +1,14 @@
+import type { ApiConnection } from './api-connection';
+
 /** A national system's view of its gateway's API: bearer token, JSON or DER. */
 export class ApiClient {
   constructor(
-    private readonly url: string,
+    private readonly api: ApiConnection,
     private readonly token: string,
   ) {}
 
   async json<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.url}${path}`, {
+    const response = await this.api.fetch(`${this.api.url}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${this.token}`,
@@ -22,7 +24,7 @@ export class ApiClient {
 
   /** Sends `body` as `contentType` (e.g. a rate table as text/csv) and reads the JSON answer. */
   async upload<T>(path: string, body: string | Buffer, contentType: string): Promise<T> {
-    const response = await fetch(`${this.url}${path}`, {
+    const response = await this.api.fetch(`${this.api.url}${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${this.token}`, 'content-type': contentType },
       body,
@@ -34,7 +36,7 @@ export class ApiClient {
   }
 
   async bytes(path: string, accept?: string): Promise<Buffer> {
-    const response = await fetch(`${this.url}${path}`, {
+    const response = await this.api.fetch(`${this.api.url}${path}`, {
       headers: {
         authorization: `Bearer ${this.token}`,
         ...(accept === undefined ? {} : { accept }),

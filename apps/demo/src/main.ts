@@ -35,16 +35,15 @@ async function main(): Promise<void> {
     say(
       'starting the gateways of Kazakhstan (KZ) and Azerbaijan (AZ), each with its own database…',
     );
-    const [kz, az] = await Promise.all([
-      startGateway(base.paths.root, 'kz', kzConfig.httpPort),
-      startGateway(base.paths.root, 'az', azConfig.httpPort),
-    ]);
+    const [kz, az] = await Promise.all([startGateway(kzConfig), startGateway(azConfig)]);
     gateways.push(kz, az);
     const token = (gateway: string, client: string) =>
       readSecret(base.paths.var, clientTokenName(gateway, client));
-    const kzMvd = new ApiClient(kz.url, token('kz', 'kz-mvd-system'));
-    const azDmx = new ApiClient(az.url, token('az', 'az-dmx-system'));
-    say(`  KZ gateway ${kz.url}   AZ gateway ${az.url}   (OpenAPI at /docs)`);
+    const kzMvd = new ApiClient(kz.api, token('kz', 'kz-mvd-system'));
+    const azDmx = new ApiClient(az.api, token('az', 'az-dmx-system'));
+    // #15: each national system talks HTTPS to its own gateway.
+    for (const gateway of gateways) say(`  ${gateway.api.line}`);
+    say('  (OpenAPI at /docs)');
 
     /** Submits an example message, waits for it in the addressee's inbox, and acknowledges it. */
     const send = async (

@@ -53,16 +53,14 @@ async function main(): Promise<void> {
     say(
       'starting the gateways of Kazakhstan (KZ) and Azerbaijan (AZ), each with its own database…',
     );
-    const [kz, az] = await Promise.all([
-      startGateway(base.paths.root, STAY.gateway, kzConfig.httpPort),
-      startGateway(base.paths.root, RESIDENCE.gateway, azConfig.httpPort),
-    ]);
+    const [kz, az] = await Promise.all([startGateway(kzConfig), startGateway(azConfig)]);
     gateways.push(kz, az);
     const token = (gateway: string, client: string) =>
       readSecret(base.paths.var, clientTokenName(gateway, client));
-    const kzRet = new ApiClient(kz.url, token(STAY.gateway, 'kz-ret-system'));
-    const azRet = new ApiClient(az.url, token(RESIDENCE.gateway, 'az-ret-system'));
-    say(`  KZ gateway ${kz.url}   AZ gateway ${az.url}   (OpenAPI at /docs)`);
+    const kzRet = new ApiClient(kz.api, token(STAY.gateway, 'kz-ret-system'));
+    const azRet = new ApiClient(az.api, token(RESIDENCE.gateway, 'az-ret-system'));
+    for (const gateway of gateways) say(`  ${gateway.api.line}`);
+    say('  (OpenAPI at /docs)');
 
     say(
       '\nboth import the official rates of the National Bank of Kazakhstan (POST /rates, RET-3.7)…',
@@ -72,7 +70,7 @@ async function main(): Promise<void> {
       ['KZ', kz],
       ['AZ', az],
     ] as const) {
-      const officer = new ApiClient(gateway.url, token(gateway.id, 'security-officer'));
+      const officer = new ApiClient(gateway.api, token(gateway.id, 'security-officer'));
       const imported = await officer.upload<RatesImport>('/rates', csv, 'text/csv');
       say(`  ${side}: ${describeImport(imported)}`);
     }
