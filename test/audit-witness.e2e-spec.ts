@@ -29,6 +29,8 @@ import {
   type GatewayProcess,
 } from './support/gateway-process';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { gatewayTlsClient } from './support/test-tls';
+import { tlsFetch } from '../apps/gateway/src/tls/tls-fetch';
 
 const AUDITOR_TOKEN = 'auditor-token-for-the-witness-test-only';
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -39,6 +41,18 @@ interface Side {
   db: TestDatabase;
   gateway: GatewayProcess;
   keys: PartyAuditKeys;
+}
+
+/**
+ * `fetch` of `path` at `witness`'s gateway as `caller`'s gateway calls it (#15): mutual TLS,
+ * trusting the witness party's CA, presenting the caller party's `tls/client` certificate.
+ */
+function asPeer(caller: Side, witness: Side, path: string, init?: RequestInit): Promise<Response> {
+  const certs = MxgConfigService.load().paths.certs;
+  return tlsFetch(gatewayTlsClient(certs, witness.party, caller.party))(
+    `${witness.gateway.url}${path}`,
+    init,
+  );
 }
 
 async function query<T = Record<string, unknown>>(
@@ -81,7 +95,7 @@ async function latestWithCosignature(
   );
 }
 
-describe('audit witnessing over HTTP between two gateway processes (compiled KZ and AZ, real PostgreSQL)', () => {
+describe('audit witnessing over mutual TLS between two gateway processes on the shipped gateway files (compiled KZ and AZ, real PostgreSQL)', () => {
   let dir: string;
   let kz: Side;
   let az: Side;
@@ -96,11 +110,12 @@ describe('audit witnessing over HTTP between two gateway processes (compiled KZ 
     const kzPort = await freePort();
     let azPort = await freePort();
     while (azPort === kzPort) azPort = await freePort();
-    // Each gateway's witness is the other one, on this run's ports; one auditor client each.
+    // Each gateway's witness is the other one, on this run's ports (https://, as shipped: #15);
+    // one auditor client each.
     const patch = (id: string, peerUrl: string) => {
       const file = join(dir, 'gateways', `${id}.yaml`);
       const text = readFileSync(file, 'utf8')
-        .replace(/url: http:\/\/127\.0\.0\.1:\d+/, `url: ${peerUrl}`)
+        .replace(/url: https:\/\/127\.0\.0\.1:\d+/, `url: ${peerUrl}`)
         .replace(
           'clients: []\n',
           `clients:\n  - { id: auditor-1, roles: [auditor], tokenSha256: ${sha256(AUDITOR_TOKEN)} }\n`,
@@ -110,16 +125,20 @@ describe('audit witnessing over HTTP between two gateway processes (compiled KZ 
       }
       writeFileSync(file, text);
     };
-    patch('kz', `http://127.0.0.1:${azPort}`);
-    patch('az', `http://127.0.0.1:${kzPort}`);
+    patch('kz', `https://127.0.0.1:${azPort}`);
+    patch('az', `https://127.0.0.1:${kzPort}`);
+    const certs = MxgConfigService.load().paths.certs;
     const start = (id: string, db: TestDatabase, port: number) =>
-      spawnGateway({
-        MXG_GATEWAY: id,
-        MXG_CONFIG_DIR: dir,
-        MXG_HTTP_PORT: String(port),
-        DATABASE_URL: db.appUrl,
-        MXG_MIGRATION_DATABASE_URL: db.ownerUrl,
-      });
+      spawnGateway(
+        {
+          MXG_GATEWAY: id,
+          MXG_CONFIG_DIR: dir,
+          MXG_HTTP_PORT: String(port),
+          DATABASE_URL: db.appUrl,
+          MXG_MIGRATION_DATABASE_URL: db.ownerUrl,
+        },
+        { tls: gatewayTlsClient(certs, id.toUpperCase()) },
+      );
     const [kzGateway, azGateway] = await Promise.all([
       start('kz', kzDb, kzPort),
       start('az', azDb, azPort),
@@ -137,7 +156,7 @@ describe('audit witnessing over HTTP between two gateway processes (compiled KZ 
   });
 
   const auditorQuery = async (side: Side) => {
-    const response = await fetch(`${side.gateway.url}/audit/entries?limit=1`, {
+    const response = await side.gateway.fetch('/audit/entries?limit=1', {
       headers: { authorization: `Bearer ${AUDITOR_TOKEN}` },
     });
     expect(response.status).toBe(200);
@@ -190,7 +209,7 @@ describe('audit witnessing over HTTP between two gateway processes (compiled KZ 
         verifyCheckpointSignature(latest.cosigned ?? '', logKey, `mxg.${log.id}/audit`),
       ).toEqual(cosigned);
 
-      // The witness kept its copy: the same tree head, and answers for it over HTTP.
+      // The witness kept its copy: the same tree head, and answers the log's gateway for it.
       const kept = await query<{ tree_size: string; root_hash: Buffer }>(
         witness.db.appUrl,
         `SELECT tree_size, root_hash FROM audit_witnessed_checkpoints WHERE origin = $1
@@ -198,8 +217,10 @@ describe('audit witnessing over HTTP between two gateway processes (compiled KZ 
         [`mxg.${log.id}/audit`],
       );
       expect(kept).toEqual([{ tree_size: String(latest.treeSize), root_hash: cosigned.rootHash }]);
-      const head = await fetch(
-        `${witness.gateway.url}/audit/witness/logs/${encodeURIComponent(`mxg.${log.id}/audit`)}`,
+      const head = await asPeer(
+        log,
+        witness,
+        `/audit/witness/logs/${encodeURIComponent(`mxg.${log.id}/audit`)}`,
       );
       expect(head.status).toBe(200);
       expect(await head.json()).toMatchObject({
@@ -279,14 +300,14 @@ describe('audit witnessing over HTTP between two gateway processes (compiled KZ 
         )
       )[0].n;
     const lastSeen = async (): Promise<WitnessedHead> => {
-      const response = await fetch(
-        `${az.gateway.url}/audit/witness/logs/${encodeURIComponent(kzOrigin)}`,
-      );
+      const response = await asPeer(kz, az, `/audit/witness/logs/${encodeURIComponent(kzOrigin)}`);
       expect(response.status).toBe(200);
       return (await response.json()) as WitnessedHead;
     };
     const submit = (body: Record<string, unknown>) =>
-      fetch(`${az.gateway.url}/audit/witness`, {
+      // As KZ's gateway would send them: what is refused below is refused by signature and
+      // proof, not by the transport.
+      asPeer(kz, az, '/audit/witness', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),

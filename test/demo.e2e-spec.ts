@@ -62,6 +62,10 @@ describe('npm run demo: two gateways exchange a request, a clarification and the
       /link KZ → AZ: shovel to amqps:\/\/localhost:5682\/mxg-az, mutual TLS, EXTERNAL login as CN=mxg-link-kz,O=KZ,C=KZ/,
     );
     expect(stdout).toMatch(/link AZ → KZ: shovel to amqps:\/\/localhost:5681\/mxg-kz, mutual TLS/);
+    // #15: each national system talked HTTPS to its own gateway (which refuses plain HTTP),
+    // trusting that party's CA, and the demo says so.
+    expect(stdout).toContain("KZ API https://127.0.0.1:3101 (TLS, server certificate of KZ's CA;");
+    expect(stdout).toContain("AZ API https://127.0.0.1:3102 (TLS, server certificate of AZ's CA;");
     // MIG-11.2: both gateways hold the request's purpose code.
     expect(stdout).toMatch(
       /purpose residence-permit-decision at KZ, residence-permit-decision at AZ/,

@@ -6,6 +6,7 @@ import { MxgConfigService } from '@mxg/config';
 import { partyPkiPaths } from '@mxg/pki';
 import { spawnGateway, waitForHttp, type GatewayProcess } from './support/gateway-process';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { gatewayTlsClient } from './support/test-tls';
 
 interface Health {
   status: string;
@@ -28,9 +29,13 @@ describe('gateway start-up (compiled gateway process, real PostgreSQL and Rabbit
   afterAll(() => db.drop());
 
   const databaseEnv = () => ({ DATABASE_URL: db.appUrl, MXG_MIGRATION_DATABASE_URL: db.ownerUrl });
+  // The shipped gateway files serve HTTPS (#15): the test is the party's national system.
+  const tls = (party: string) => ({
+    tls: gatewayTlsClient(MxgConfigService.load().paths.certs, party),
+  });
 
   it('migrates, starts for its party and reports database and broker up on /health', async () => {
-    gateway = await spawnGateway({ MXG_GATEWAY: 'kz', ...databaseEnv() });
+    gateway = await spawnGateway({ MXG_GATEWAY: 'kz', ...databaseEnv() }, tls('KZ'));
     const response = await waitForHttp(gateway, '/health');
     const health = (await response.json()) as Health;
     expect(response.status).toBe(200);
@@ -47,7 +52,7 @@ describe('gateway start-up (compiled gateway process, real PostgreSQL and Rabbit
     await client.end();
     expect(snapshots.rows).toEqual([{ gateway: 'kz', party: 'KZ' }]);
 
-    const docs = await fetch(`${gateway.url}/docs-json`);
+    const docs = await gateway.fetch('/docs-json');
     expect(docs.status).toBe(200);
     expect(((await docs.json()) as { paths: Record<string, unknown> }).paths).toHaveProperty(
       '/health',
@@ -55,11 +60,14 @@ describe('gateway start-up (compiled gateway process, real PostgreSQL and Rabbit
   });
 
   it('still starts when the broker is unreachable, and says so on /health with 503', async () => {
-    gateway = await spawnGateway({
-      MXG_GATEWAY: 'az',
-      ...databaseEnv(),
-      AMQP_URL: 'amqp://nobody:nothing@127.0.0.1:1/mxg',
-    });
+    gateway = await spawnGateway(
+      {
+        MXG_GATEWAY: 'az',
+        ...databaseEnv(),
+        AMQP_URL: 'amqp://nobody:nothing@127.0.0.1:1/mxg',
+      },
+      tls('AZ'),
+    );
     const response = await waitForHttp(gateway, '/health');
     const health = (await response.json()) as Health;
     expect(response.status).toBe(503);

@@ -3,9 +3,11 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { tlsFetch } from '../apps/gateway/src/tls/tls-fetch';
 import { freePort } from './support/gateway-process';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { createTestBroker, type TestBroker } from './support/test-broker';
+import { gatewayTlsClient } from './support/test-tls';
 
 const ROOT = join(__dirname, '..');
 
@@ -19,6 +21,7 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 interface Started {
+  readonly party: string;
   readonly child: ChildProcess;
   readonly port: number;
   output(): string;
@@ -78,7 +81,7 @@ describe('npm start', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  const start = (env: Record<string, string>, port: number): Started => {
+  const start = (party: string, env: Record<string, string>, port: number): Started => {
     const child = spawn('npm', ['start'], {
       cwd: work,
       detached: true, // its own process group: npm, the script and the gateway it execs
@@ -88,6 +91,7 @@ describe('npm start', () => {
         TZ: 'UTC',
         MXG_SERVICES: 'external',
         MXG_LOG_LEVEL: 'warn',
+        MXG_GATEWAY: party.toLowerCase(),
         MXG_HTTP_PORT: String(port),
         ...env,
       },
@@ -99,12 +103,16 @@ describe('npm start', () => {
     const exited = new Promise<number | null>((resolve) =>
       child.once('close', (code) => resolve(code)),
     );
-    const s = { child, port, output: () => output, exited };
+    const s = { party, child, port, output: () => output, exited };
     started.push(s);
     return s;
   };
 
-  /** Resolves once the gateway reports itself healthy; rejects if its start ends first. */
+  /**
+   * Resolves once the gateway reports itself healthy over HTTPS (the shipped gateway files turn
+   * `http.tls` on, #15), trusting its party's CA as the copy issued it; rejects if its start
+   * ends first.
+   */
   const healthy = async (s: Started, timeoutMs: number): Promise<number> => {
     const deadline = Date.now() + timeoutMs;
     let last = 'no answer';
@@ -115,11 +123,12 @@ describe('npm start', () => {
         );
       }
       try {
-        const response = await fetch(`http://127.0.0.1:${s.port}/health`);
+        const tls = gatewayTlsClient(join(work, 'certs'), s.party);
+        const response = await tlsFetch(tls)(`https://127.0.0.1:${s.port}/health`);
         last = `${response.status} ${await response.text()}`;
         if (response.status === 200) return 200;
       } catch {
-        // not listening yet
+        // no PKI issued yet, or not listening yet
       }
       if (Date.now() > deadline) throw new Error(`not healthy in time (${last}):\n${s.output()}`);
       await new Promise((r) => setTimeout(r, 500));
@@ -138,7 +147,7 @@ describe('npm start', () => {
       const file = join(work, 'config', 'gateways', `${id}.yaml`);
       const gateway = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
       const party = other === 1 ? 'AZ' : 'KZ';
-      gateway.witnesses = [{ party, url: `http://127.0.0.1:${ports[other]}` }];
+      gateway.witnesses = [{ party, url: `https://127.0.0.1:${ports[other]}` }];
       // The copy issues a PKI of its own, services CA included, but its databases are on this
       // checkout's PostgreSQL, whose certificate this checkout's services CA issued (#15): as
       // a deployment names the CA of the PostgreSQL it is given.
@@ -148,8 +157,8 @@ describe('npm start', () => {
     }
     const [kz, az] = (['KZ', 'AZ'] as const).map((party, i) =>
       start(
+        party,
         {
-          MXG_GATEWAY: party.toLowerCase(),
           DATABASE_URL: databases[i].appUrl,
           MXG_MIGRATION_DATABASE_URL: databases[i].ownerUrl,
           AMQP_URL: broker!.userUrl(party),
@@ -160,5 +169,11 @@ describe('npm start', () => {
     const statuses = await Promise.all([healthy(kz, 280_000), healthy(az, 280_000)]);
     expect(statuses).toEqual([200, 200]);
     expect([kz.child.exitCode, az.child.exitCode]).toEqual([null, null]);
+    // HTTPS only: plain http is refused (the CRL aside).
+    const plain = await fetch(`http://127.0.0.1:${kz.port}/health`);
+    expect([plain.status, ((await plain.json()) as { code: string }).code]).toEqual([
+      400,
+      'HTTPS_REQUIRED',
+    ]);
   }, 300_000);
 });
