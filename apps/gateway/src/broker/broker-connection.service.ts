@@ -57,6 +57,22 @@ export class BrokerConnection implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
+   * A queue's ready messages and consumers, from a passive declare on a channel of its own (a
+   * missing queue closes that channel only). RabbitMQ checks no permission on a passive declare.
+   */
+  async queueState(queue: string): Promise<{ messageCount: number; consumerCount: number }> {
+    if (!this.connection) throw new Error(this.lastError ?? 'not connected to the broker');
+    const channel = await this.connection.createChannel();
+    channel.on('error', () => undefined);
+    try {
+      const { messageCount, consumerCount } = await channel.checkQueue(queue);
+      return { messageCount, consumerCount };
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+  }
+
+  /**
    * Drops the connection as if its node had failed (e.g. it stopped confirming publishes): the
    * reconnect tries the cluster's next node, and every channel is opened anew there.
    */

@@ -1,5 +1,4 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { ChannelModel } from 'amqplib';
 import { listGateways, MxgConfigService, outgoingQueue } from '@mxg/config';
 import { BrokerConnection } from './broker-connection.service';
 import { type LinkObservation, type LinkReport, LinkStates } from './link-state';
@@ -21,7 +20,6 @@ const LINK_CHECK_TIMEOUT_MS = 3_000;
 export class LinkMonitor implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(LinkMonitor.name);
   private readonly states: LinkStates;
-  private connection: ChannelModel | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
 
@@ -37,13 +35,6 @@ export class LinkMonitor implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit(): void {
-    this.broker.onConnected((connection) => {
-      this.connection = connection;
-      connection.once('close', () => {
-        if (this.connection === connection) this.connection = undefined;
-      });
-      return Promise.resolve();
-    });
     this.timer = setInterval(() => void this.check(), LINK_CHECK_INTERVAL_MS);
     this.timer.unref();
   }
@@ -79,16 +70,12 @@ export class LinkMonitor implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** A passive declare on a channel of its own: a missing queue closes that channel only. */
   private async observe(peer: string): Promise<LinkObservation> {
-    const connection = this.connection;
-    if (!connection) return { error: this.broker.lastFailure ?? 'not connected to the broker' };
+    if (!this.broker.isConnected) {
+      return { error: this.broker.lastFailure ?? 'not connected to the broker' };
+    }
     try {
-      const channel = await connection.createChannel();
-      channel.on('error', () => undefined);
-      const { messageCount, consumerCount } = await channel.checkQueue(outgoingQueue(peer));
-      await channel.close().catch(() => undefined);
-      return { messageCount, consumerCount };
+      return await this.broker.queueState(outgoingQueue(peer));
     } catch (error) {
       return { error: `cannot check ${outgoingQueue(peer)}: ${(error as Error).message}` };
     }

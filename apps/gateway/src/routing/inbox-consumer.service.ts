@@ -10,11 +10,14 @@ import type { TransportHeader } from '@mxg/envelope';
 import { BrokerConnection } from '../broker/broker-connection.service';
 import { ReceiveEnvelope } from '../exchange/use-cases/receive-envelope/receive-envelope.use-case';
 import { ReceiveReceipt } from '../exchange/use-cases/receive-receipt/receive-receipt.use-case';
+import { ConsumerStall } from './consumer-stall';
 
 /** Retries of a delivery that failed for a passing reason (e.g. the database is down). */
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 30_000;
 const RETRY_FOR_MS = 10 * 60_000;
+/** How often the consumer checks that it is not passed over while messages wait (#15). */
+const STALL_CHECK_MS = 15_000;
 
 /**
  * Consumes this party's inbox queue with manual acknowledgement and bounded prefetch. A
@@ -29,6 +32,9 @@ export class InboxConsumer implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger(InboxConsumer.name);
   private channel: Channel | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  private lastDelivery = Date.now();
+  private readonly stall = new ConsumerStall(STALL_CHECK_MS);
+  private stallTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly config: MxgConfigService,
@@ -47,17 +53,43 @@ export class InboxConsumer implements OnApplicationBootstrap, OnApplicationShutd
       await channel.prefetch(this.config.gateway.exchange.prefetch);
       // Current before the first delivery can arrive: `handle` compares against it.
       this.channel = channel;
+      this.lastDelivery = Date.now();
       await channel.consume(inboxQueue(this.config.gateway.party), (delivery) => {
         if (!delivery) return; // the broker cancelled the consumer; reconnection restarts it
+        this.lastDelivery = Date.now();
         const work = this.handle(channel, delivery);
         this.inFlight.add(work);
         void work.finally(() => this.inFlight.delete(work));
       });
       this.logger.log(`consuming ${inboxQueue(this.config.gateway.party)}`);
     });
+    this.stallTimer = setInterval(() => void this.checkStalled(), STALL_CHECK_MS);
+    this.stallTimer.unref();
+  }
+
+  /** A consumer passed over while messages wait starts anew on a new connection (ConsumerStall). */
+  private async checkStalled(): Promise<void> {
+    if (!this.channel) return;
+    const queue = inboxQueue(this.config.gateway.party);
+    try {
+      const { messageCount } = await this.broker.queueState(queue);
+      const now = {
+        msSinceDelivery: Date.now() - this.lastDelivery,
+        inHand: this.inFlight.size,
+        ready: messageCount,
+      };
+      if (this.stall.observe(now)) {
+        this.broker.abandon(
+          `${messageCount} messages wait in ${queue}, none delivered to this consumer for ${Math.round(now.msSinceDelivery / 1000)} s`,
+        );
+      }
+    } catch {
+      // No broker now: the connection's own recovery is under way.
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.stallTimer);
     const channel = this.channel;
     this.channel = undefined;
     await Promise.allSettled([...this.inFlight]);
