@@ -1,7 +1,13 @@
-import { sql } from './support/faults';
 import { eventually, registrationRequest, type GatewayUnderTest } from './support/exchange-pair';
 import { createExchangeNetwork, type ExchangeNetwork } from './support/exchange-network';
 import { proxyLink, type ProxiedLink } from './support/link-proxy';
+import {
+  inbox,
+  incomingCount,
+  outgoingStatuses,
+  receiptsReceived,
+  submitter,
+} from './support/traffic';
 
 /**
  * #15: "Nothing is lost or duplicated while the link is down; messages wait and flow when it
@@ -48,75 +54,6 @@ const linkBecomes = (gateway: GatewayUnderTest, peer: string, state: string, tim
     `${gateway.party}'s link to ${peer} ${state} on /health`,
   );
 
-/** Every message in an authority's inbox, as its national system pages through it. */
-async function inbox(gateway: GatewayUnderTest, authority: string): Promise<string[]> {
-  const ids: string[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const query: string = `/inbox?limit=500${after ? `&after=${after}` : ''}`;
-    const { status, body } = await gateway.api<{ messages: { id: string }[]; next: string | null }>(
-      authority,
-      'GET',
-      query,
-    );
-    expect(status).toBe(200);
-    ids.push(...body.messages.map((m) => m.id));
-    if (body.messages.length === 0) return ids;
-    after = body.next;
-  }
-}
-
-const incomingCount = async (gateway: GatewayUnderTest): Promise<number> =>
-  (
-    await sql<{ n: number }>(
-      gateway.db,
-      `SELECT count(*)::int AS n FROM mxg.messages WHERE direction = 'incoming'`,
-    )
-  )[0].n;
-
-/** Outgoing messages of a gateway by status. */
-async function outgoingStatuses(gateway: GatewayUnderTest): Promise<Map<string, string>> {
-  const rows = await sql<{ id: string; status: string }>(
-    gateway.db,
-    `SELECT id, status FROM mxg.messages WHERE direction = 'outgoing'`,
-  );
-  return new Map(rows.map((r) => [r.id, r.status]));
-}
-
-/** Receipts a gateway recorded, per message id. */
-async function receiptsReceived(gateway: GatewayUnderTest): Promise<Map<string, number>> {
-  const rows = await sql<{ message_id: string; n: number }>(
-    gateway.db,
-    `SELECT message_id, count(*)::int AS n FROM mxg.audit_entries
-      WHERE event_type = 'receipt.received' GROUP BY message_id`,
-  );
-  return new Map(rows.map((r) => [r.message_id, r.n]));
-}
-
-/** Submits one message every PACE_MS until stopped; every submission must be accepted. */
-function submitter(send: () => Promise<{ status: number; body: { id: string } }>) {
-  const ids: string[] = [];
-  const failures: string[] = [];
-  let stopped = false;
-  const done = (async () => {
-    while (!stopped) {
-      const started = Date.now();
-      const { status, body } = await send();
-      if (status === 202) ids.push(body.id);
-      else failures.push(`${status}: ${JSON.stringify(body)}`);
-      await new Promise((r) => setTimeout(r, Math.max(0, PACE_MS - (Date.now() - started))));
-    }
-  })();
-  return {
-    ids,
-    failures,
-    stop: async () => {
-      stopped = true;
-      await done;
-    },
-  };
-}
-
 describe('#15 the link from KZ to AZ cut for 30 s under load', () => {
   let network: ExchangeNetwork;
   let pair: { kz: GatewayUnderTest; az: GatewayUnderTest };
@@ -139,14 +76,18 @@ describe('#15 the link from KZ to AZ cut for 30 s under load', () => {
     expect(link.proxy.connections).toBeGreaterThan(0);
     expect((await health(pair.kz)).body.status).toBe('ok');
 
-    const kzToAz = submitter(() =>
-      pair.kz.api<{ id: string }>('KZ-MVD', 'POST', '/messages', registrationRequest('AZ-DMX')),
+    const kzToAz = submitter(
+      () =>
+        pair.kz.api<{ id: string }>('KZ-MVD', 'POST', '/messages', registrationRequest('AZ-DMX')),
+      PACE_MS,
     );
-    const azToKz = submitter(() =>
-      pair.az.api<{ id: string }>('AZ-DMX', 'POST', '/messages', {
-        ...registrationRequest('KZ-MVD'),
-        signatory: 'az-dmx-deputy-head',
-      }),
+    const azToKz = submitter(
+      () =>
+        pair.az.api<{ id: string }>('AZ-DMX', 'POST', '/messages', {
+          ...registrationRequest('KZ-MVD'),
+          signatory: 'az-dmx-deputy-head',
+        }),
+      PACE_MS,
     );
     let waitingSeen = 0;
     try {

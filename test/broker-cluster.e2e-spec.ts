@@ -1,0 +1,258 @@
+import { randomBytes } from 'node:crypto';
+import { inboxQueue, MxgConfigService, partyVhost } from '@mxg/config';
+import { configuredBrokerNodes, sovereignNodes } from '../apps/cli/src/services/broker-node-config';
+import { brokerNodeCtl } from '../apps/cli/src/services/broker-nodes';
+import type { Rabbitmqctl } from '../apps/cli/src/services/rabbitmqctl';
+import type { BrokerUserSpec } from '../apps/cli/src/services/provision-broker';
+import {
+  provisionSovereignBrokers,
+  type SovereignNode,
+} from '../apps/cli/src/services/provision-broker-nodes';
+import { type BrokerCluster, startBrokerCluster } from './support/broker-cluster';
+import { eventually, registrationRequest } from './support/exchange-pair';
+import { createExchangeNetwork, type ExchangeNetwork } from './support/exchange-network';
+import {
+  inbox,
+  incomingCount,
+  outgoingStatuses,
+  receiptsReceived,
+  submitter,
+} from './support/traffic';
+
+/**
+ * #15 scale-out: "a party's broker can be a three-node RabbitMQ cluster with quorum queues; a
+ * test kills one node under load and nothing is lost or delivered twice to the national system".
+ *
+ * AZ's broker is a cluster of three real nodes (mxg-c1..3@localhost, each TLS-only like a
+ * party's node); its quorum queues have a replica on each. KZ keeps its own node; its link
+ * delivers to whichever cluster node answers. Two AZ gateway instances share AZ's database and
+ * vhost, the first connected to the node that leads AZ's inbox, the second to another. Under
+ * traffic both ways, the leading node is killed with SIGKILL — its inbox leadership, the first
+ * instance's connection and whatever link connection it held go with it. Events are ordered by
+ * what the system reports (deliveries counted in the databases), never by the clock alone.
+ */
+
+const PACE_MS = 250;
+const BEFORE_KILL_DELIVERIES = 20;
+const AFTER_KILL_DELIVERIES = 30;
+
+describe('#15 a node of a three-node broker cluster killed under load', () => {
+  const base = MxgConfigService.load();
+  const varDir = base.paths.var;
+  const prefix = `mxg-test-${randomBytes(4).toString('hex')}`;
+  const specs: BrokerUserSpec[] = ['KZ', 'AZ'].map((party) => ({
+    party,
+    vhost: partyVhost(prefix, party),
+    user: partyVhost(prefix, party),
+    password: { value: randomBytes(18).toString('base64url'), created: true },
+  }));
+  const spec = (party: string) => specs.find((s) => s.party === party)!;
+  let cluster: BrokerCluster;
+  let kz: SovereignNode;
+  let network: ExchangeNetwork;
+  let leader: string;
+
+  /** The AMQPS URL a party's gateway connects with: its user, its CA, its TLS client certificate. */
+  const gatewayUrl = (node: SovereignNode, party: string, port = node.spec.port) => {
+    const { user, password, vhost } = spec(party);
+    const tls = new URLSearchParams({
+      cacertfile: node.clientTls.ca,
+      certfile: node.clientTls.cert,
+      keyfile: node.clientTls.key,
+    });
+    return `amqps://${encodeURIComponent(user)}:${encodeURIComponent(password.value)}@${node.host}:${port}/${encodeURIComponent(vhost)}?${tls.toString()}`;
+  };
+
+  beforeAll(async () => {
+    const configured = configuredBrokerNodes(base);
+    const kzConfigured = configured.find((n) => n.party === 'KZ')!;
+    const azConfigured = configured.find((n) => n.party === 'AZ')!;
+    // AZ's cluster: the first node stands for it in provisioning (users, vhosts, permissions
+    // and definitions are cluster-wide); the others are reached as its alternates.
+    const [kzNode, c1] = sovereignNodes(
+      base,
+      [kzConfigured, { ...azConfigured, node: 'mxg-c1@localhost', port: 5791, links: [] }],
+      (n) => specs.filter((s) => s.party === n.party),
+      { links: false },
+    );
+    cluster = await startBrokerCluster(varDir, {
+      party: 'AZ',
+      server: c1.spec.server,
+      trusted: c1.spec.trusted,
+    });
+    expect(await cluster.runningNodes()).toEqual([
+      'mxg-c1@localhost',
+      'mxg-c2@localhost',
+      'mxg-c3@localhost',
+    ]);
+    const [, ...others] = cluster.nodes;
+    kz = {
+      ...kzNode,
+      links: [
+        {
+          party: 'AZ',
+          host: c1.host,
+          port: c1.spec.port,
+          vhost: spec('AZ').vhost,
+          alternates: others.map((n) => ({ host: c1.host, port: n.port })),
+        },
+      ],
+    };
+    await provisionSovereignBrokers(varDir, [kz, c1], { start: false });
+
+    const inboxMembers = await cluster
+      .ctl(c1.spec.node)
+      .json<{ name: string; members: string[] }[]>([
+        'list_queues',
+        '-p',
+        spec('AZ').vhost,
+        'name',
+        'members',
+      ]);
+    expect(inboxMembers.find((q) => q.name === inboxQueue('AZ'))?.members.sort()).toEqual(
+      cluster.nodes.map((n) => n.node),
+    );
+    leader = await cluster.leaderOf(spec('AZ').vhost, inboxQueue('AZ'));
+    const leaderFirst = [...cluster.nodes].sort(
+      (a, b) => Number(b.node === leader) - Number(a.node === leader),
+    );
+    const azUrls = (order: typeof leaderFirst) =>
+      order.map((n) => gatewayUrl(c1, 'AZ', n.port)).join(',');
+
+    network = await createExchangeNetwork({
+      parties: ['KZ', 'AZ'],
+      env: {
+        KZ: { AMQP_URL: gatewayUrl(kz, 'KZ') },
+        // The first instance on the inbox's leader, the cluster's other nodes after it.
+        AZ: { AMQP_URL: azUrls(leaderFirst), MXG_PUBLISH_CONFIRM_TIMEOUT_MS: '10000' },
+      },
+    });
+    // A second instance of AZ's gateway (same database and vhost), on a node that survives.
+    await network
+      .gateway('AZ')
+      .spawnInstance({ AMQP_URL: azUrls([...leaderFirst.slice(1), leaderFirst[0]]) });
+  }, 420_000);
+
+  afterAll(async () => {
+    await network?.close();
+    await cluster?.destroy();
+    const ctl = brokerNodeCtl(varDir, kz?.spec.node ?? 'mxg-kz@localhost');
+    await ctl.run(['delete_vhost', spec('KZ').vhost]).catch(() => undefined);
+    await ctl.run(['delete_user', spec('KZ').user]).catch(() => undefined);
+  }, 120_000);
+
+  /** The queues and links on both brokers, for a test that waited in vain. */
+  async function whereItStands(): Promise<string> {
+    const lines: string[] = [];
+    const look = async (label: string, ctl: Rabbitmqctl, vhost: string) => {
+      const queues = await ctl
+        .json<Record<string, unknown>[]>([
+          'list_queues',
+          '-p',
+          vhost,
+          'name',
+          'messages_ready',
+          'messages_unacknowledged',
+          'consumers',
+          'leader',
+        ])
+        .catch((e: Error) => [{ error: e.message }]);
+      const shovels = await ctl
+        .json<Record<string, unknown>[]>(['shovel_status'])
+        .catch((e: Error) => [{ error: e.message }]);
+      lines.push(`${label} queues: ${JSON.stringify(queues)}`);
+      lines.push(`${label} shovels: ${JSON.stringify(shovels)}`);
+    };
+    await look('KZ', brokerNodeCtl(varDir, kz.spec.node), spec('KZ').vhost);
+    const alive = (await cluster.runningNodes().catch(() => []))[0] ?? cluster.nodes[1].node;
+    await look(`AZ (${alive})`, cluster.ctl(alive), spec('AZ').vhost);
+    lines.push(`AZ gateway: ${network.gateway('AZ').process.output().slice(-3000)}`);
+    return lines.join('\n');
+  }
+
+  it('#15 every message reaches the addressee’s national system exactly once, every receipt returns, the queue elects a new leader', async () => {
+    const [kzGw, azGw] = [network.gateway('KZ'), network.gateway('AZ')];
+    const kzToAz = submitter(
+      () => kzGw.api<{ id: string }>('KZ-MVD', 'POST', '/messages', registrationRequest('AZ-DMX')),
+      PACE_MS,
+    );
+    const azToKz = submitter(
+      () =>
+        azGw.api<{ id: string }>('AZ-DMX', 'POST', '/messages', {
+          ...registrationRequest('KZ-MVD'),
+          signatory: 'az-dmx-deputy-head',
+        }),
+      PACE_MS,
+    );
+    let atKill = 0;
+    try {
+      await eventually(
+        async () => ((await incomingCount(azGw)) >= BEFORE_KILL_DELIVERIES ? true : undefined),
+        90_000,
+        `${BEFORE_KILL_DELIVERIES} messages from KZ at AZ before the kill`,
+      );
+      atKill = await incomingCount(azGw);
+      cluster.kill(leader);
+      // The cluster goes on with two nodes, and the inbox with a new leader among them.
+      await eventually(
+        async () => ((await cluster.runningNodes()).length === 2 ? true : undefined),
+        60_000,
+        'the cluster without the killed node',
+      );
+      await eventually(
+        async () => {
+          const now = await cluster.leaderOf(spec('AZ').vhost, inboxQueue('AZ')).catch(() => '');
+          return now !== '' && now !== leader ? now : undefined;
+        },
+        60_000,
+        'a new leader of the inbox',
+      );
+      // Traffic goes on across the kill: more arrives after it, through the surviving nodes.
+      await eventually(
+        async () =>
+          (await incomingCount(azGw)) >= atKill + AFTER_KILL_DELIVERIES ? true : undefined,
+        180_000,
+        `${AFTER_KILL_DELIVERIES} more messages from KZ at AZ after the kill`,
+      ).catch(async (error: Error) => {
+        throw new Error(`${error.message}\n${await whereItStands()}`);
+      });
+    } finally {
+      await Promise.all([kzToAz.stop(), azToKz.stop()]);
+    }
+    expect([...kzToAz.failures, ...azToKz.failures]).toEqual([]);
+
+    // Every message delivered at its sender: its receipt returned.
+    for (const [sender, ids] of [
+      [kzGw, kzToAz.ids],
+      [azGw, azToKz.ids],
+    ] as const) {
+      await eventually(
+        async () => {
+          const statuses = await outgoingStatuses(sender);
+          return ids.every((id) => statuses.get(id) === 'delivered') ? true : undefined;
+        },
+        240_000,
+        `all ${ids.length} messages of ${sender.party} delivered`,
+      );
+      const receipts = await receiptsReceived(sender);
+      expect(ids.filter((id) => !receipts.has(id))).toEqual([]);
+    }
+
+    // Each in the addressee's national-system inbox exactly once, and nothing else.
+    const atAz = await inbox(azGw, 'AZ-DMX');
+    const atKz = await inbox(kzGw, 'KZ-MVD');
+    expect(atAz.length).toBe(new Set(atAz).size);
+    expect(atKz.length).toBe(new Set(atKz).size);
+    expect([...atAz].sort()).toEqual([...kzToAz.ids].sort());
+    expect([...atKz].sort()).toEqual([...azToKz.ids].sort());
+    // The first AZ instance lost its node and went on with another.
+    expect(azGw.process.output()).toMatch(
+      new RegExp(
+        `broker unavailable at localhost:${cluster.nodes.find((n) => n.node === leader)!.port}`,
+      ),
+    );
+    console.log(
+      `broker-cluster: ${kzToAz.ids.length} KZ→AZ and ${azToKz.ids.length} AZ→KZ messages; killed ${leader} after ${atKill} had arrived at AZ`,
+    );
+  }, 600_000);
+});
