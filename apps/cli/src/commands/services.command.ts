@@ -1,12 +1,16 @@
 import type { Command } from 'commander';
-import { MxgConfigService } from '@mxg/config';
+import { brokerLinkName, listGateways, MxgConfigService, outgoingQueue } from '@mxg/config';
+import { brokerNodeCtl } from '../services/broker-nodes';
+import { watchLinks } from '../services/link-watch';
 import { provisionGateways } from '../services/provision-gateways';
+import { Rabbitmqctl } from '../services/rabbitmqctl';
 
 /** `mxg services provision`: databases, roles and AMQP users for every configured gateway. */
 export function registerServicesCommands(program: Command): void {
-  program
+  const services = program
     .command('services')
-    .description('the PostgreSQL and RabbitMQ resources gateways need')
+    .description('the PostgreSQL and RabbitMQ resources gateways need');
+  services
     .command('provision')
     .description(
       'create, if missing, each gateway database, its roles, the AMQP vhost and user of its party, and the links',
@@ -18,5 +22,49 @@ export function registerServicesCommands(program: Command): void {
         process.stdout.write('services: everything was already provisioned; nothing changed\n');
       }
       for (const change of changes) process.stdout.write(`services: ${change}\n`);
+    });
+
+  services
+    .command('watch-links')
+    .description(
+      "watch the links of each configured gateway's broker and restart one that makes no progress (#15; runs until stopped)",
+    )
+    .option('--gateway <ids...>', 'only these gateways (default: every file in config/gateways)')
+    .option('--interval <seconds>', 'how often to look', '10')
+    .option('--stall <seconds>', 'how long a link may hold messages without progress', '60')
+    .action(async (opts: { gateway?: string[]; interval: string; stall: string }) => {
+      const base = MxgConfigService.load();
+      const gateways = (opts.gateway ?? listGateways(base.paths.config)).map(
+        (id) => base.forGateway(id).gateway,
+      );
+      const parties = gateways.map((g) => g.party);
+      const watches = gateways.map((g) =>
+        watchLinks({
+          // A development node of this checkout, else the broker MXG_RABBITMQCTL reaches.
+          ctls: [
+            g.amqp.node
+              ? brokerNodeCtl(base.paths.var, g.amqp.node)
+              : new Rabbitmqctl(base.env.MXG_RABBITMQCTL),
+          ],
+          links: [...new Set([...parties, ...g.links.map((l) => l.party)])]
+            .filter((peer) => peer !== g.party)
+            .map((peer) => ({
+              vhost: g.amqp.vhost,
+              name: brokerLinkName(g.party, peer),
+              queue: outgoingQueue(peer),
+            })),
+          intervalMs: Number(opts.interval) * 1000,
+          stallMs: Number(opts.stall) * 1000,
+          log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
+        }),
+      );
+      process.stdout.write(
+        `watching the links of ${parties.join(', ')} every ${opts.interval} s (Ctrl-C stops)\n`,
+      );
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await Promise.all(watches.map((w) => w.stop()));
     });
 }
