@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { inboxQueue, MxgConfigService, partyVhost } from '@mxg/config';
+import {
+  brokerLinkName,
+  inboxQueue,
+  MxgConfigService,
+  outgoingQueue,
+  partyVhost,
+} from '@mxg/config';
 import { configuredBrokerNodes, sovereignNodes } from '../apps/cli/src/services/broker-node-config';
 import { brokerNodeCtl } from '../apps/cli/src/services/broker-nodes';
+import { type LinkWatch, watchLinks } from '../apps/cli/src/services/link-watch';
 import type { Rabbitmqctl } from '../apps/cli/src/services/rabbitmqctl';
 import type { BrokerUserSpec } from '../apps/cli/src/services/provision-broker';
 import {
@@ -51,6 +58,8 @@ describe('#15 a node of a three-node broker cluster killed under load', () => {
   let kz: SovereignNode;
   let network: ExchangeNetwork;
   let leader: string;
+  const watches: LinkWatch[] = [];
+  const watchLog: string[] = [];
 
   /** The AMQPS URL a party's gateway connects with: its user, its CA, its TLS client certificate. */
   const gatewayUrl = (node: SovereignNode, party: string, port = node.spec.port) => {
@@ -99,6 +108,30 @@ describe('#15 a node of a three-node broker cluster killed under load', () => {
       ],
     };
     await provisionSovereignBrokers(varDir, [kz, c1], { start: false });
+    // Each broker's operator watches its links (`mxg services watch-links`): one that makes no
+    // progress is restarted.
+    const link = (from: string, to: string) => ({
+      vhost: spec(from).vhost,
+      name: brokerLinkName(from, to),
+      queue: outgoingQueue(to),
+    });
+    const watch = {
+      intervalMs: 5_000,
+      stallMs: 20_000,
+      log: (line: string) => watchLog.push(line),
+    };
+    watches.push(
+      watchLinks({
+        ...watch,
+        ctls: [brokerNodeCtl(varDir, kz.spec.node)],
+        links: [link('KZ', 'AZ')],
+      }),
+      watchLinks({
+        ...watch,
+        ctls: cluster.nodes.map((n) => cluster.ctl(n.node)),
+        links: [link('AZ', 'KZ')],
+      }),
+    );
 
     const inboxMembers = await cluster
       .ctl(c1.spec.node)
@@ -134,6 +167,7 @@ describe('#15 a node of a three-node broker cluster killed under load', () => {
   }, 420_000);
 
   afterAll(async () => {
+    await Promise.all(watches.map((w) => w.stop()));
     await network?.close();
     await cluster?.destroy();
     const ctl = brokerNodeCtl(varDir, kz?.spec.node ?? 'mxg-kz@localhost');
@@ -252,7 +286,7 @@ describe('#15 a node of a three-node broker cluster killed under load', () => {
       ),
     );
     console.log(
-      `broker-cluster: ${kzToAz.ids.length} KZ→AZ and ${azToKz.ids.length} AZ→KZ messages; killed ${leader} after ${atKill} had arrived at AZ`,
+      `broker-cluster: ${kzToAz.ids.length} KZ→AZ and ${azToKz.ids.length} AZ→KZ messages; killed ${leader} after ${atKill} had arrived at AZ; link watch: ${watchLog.join('; ') || 'nothing to do'}`,
     );
   }, 600_000);
 });
