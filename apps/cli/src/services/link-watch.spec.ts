@@ -13,6 +13,14 @@ describe('#15 LinkStall: a link that makes no progress', () => {
     expect(stall.observe({ ...held, ready: 80 }, 60_000)).toBe(true);
   });
 
+  it('is stalled while the shovel fills up with messages it never gets confirmed (the count only grows)', () => {
+    const stall = new LinkStall(30_000);
+    expect(stall.observe({ ready: 0, unacknowledged: 3, consumers: 1 }, 0)).toBe(false);
+    expect(stall.observe({ ready: 0, unacknowledged: 40, consumers: 1 }, 10_000)).toBe(false);
+    expect(stall.observe({ ready: 0, unacknowledged: 90, consumers: 1 }, 20_000)).toBe(false);
+    expect(stall.observe({ ready: 0, unacknowledged: 130, consumers: 1 }, 30_000)).toBe(true);
+  });
+
   it('is stalled when messages wait ready and the consuming shovel takes none', () => {
     const stall = new LinkStall(30_000);
     const passedOver = { ready: 5, unacknowledged: 0, consumers: 1 };

@@ -17,9 +17,12 @@ export interface QueueDepth {
 
 /**
  * Whether a link makes no progress (#15): messages wait in its outgoing queue — ready, or
- * delivered to the shovel and not yet acknowledged — and for `stallMs` not one was acknowledged
- * (the unacknowledged count never moved) nor taken (the ready count never fell), though the
- * shovel consumes. A link that is down (no consumer: the peer unreachable) is not stalled — it
+ * delivered to the shovel and not yet acknowledged — and for `stallMs` neither count ever fell
+ * (nothing acknowledged, nothing more taken than came in), though the shovel consumes.
+ * rabbitmqctl shows no acknowledgement counter, so this reads progress from the counts alone:
+ * a healthy link whose backlog keeps growing for the whole time, or whose counts happen never
+ * to fall between looks, is restarted too — it then re-sends what it had in flight, which the
+ * receiver deduplicates; cheap next to a link that waits forever. A link that is down (no consumer: the peer unreachable) is not stalled — it
  * reconnects by itself.
  *
  * Why: RabbitMQ 3.10 (Debian 12's) may never tell a client that registered with a quorum queue
@@ -39,9 +42,11 @@ export class LinkStall {
     const last = this.last;
     this.last = depth;
     const waiting = depth.consumers > 0 && depth.ready + depth.unacknowledged > 0;
+    // Progress is any fall: of the unacknowledged count (the destination confirmed, the source
+    // was acknowledged) or of the ready count (the shovel took more).
     const still =
       last !== undefined &&
-      depth.unacknowledged === last.unacknowledged &&
+      depth.unacknowledged >= last.unacknowledged &&
       depth.ready >= last.ready;
     if (!waiting || !still) {
       this.stuckSince = waiting ? now : undefined;
