@@ -39,6 +39,14 @@ export interface PartyVhost {
    * the nodes of a remote cluster (the shovel picks one at each connect).
    */
   readonly linkUri: string | readonly string[];
+  /**
+   * The user a link from another node logs in as here (EXTERNAL: that node's link certificate's
+   * DN, #15), when `linkUri` reaches this vhost over the network. The link stamps it as every
+   * message's `user_id`: a broker refuses a publication whose `user_id` is not the publishing
+   * user, so a `user_id` set by the sender's gateway user (checked by the sender's node) would be
+   * refused here — and the link, retrying that message forever, would carry none behind it.
+   */
+  readonly linkUser?: string;
 }
 
 /** amqplib's socket options: over AMQPS, the CA to verify the broker with and our client certificate. */
@@ -133,8 +141,9 @@ export async function declareBrokerTopology(
 /**
  * The link that carries `from`'s messages for `to`: a dynamic shovel, defined in `from`'s
  * vhost, from `from`'s queue `mxg.outgoing.<to>` to `to`'s exchange with routing key `<to>`.
- * It keeps the messages' properties and headers, and acknowledges a message at the source only
- * once the destination confirmed it (`on-confirm`): a link that breaks re-sends, never drops.
+ * It keeps the messages' properties and headers (but for `user_id` between nodes, see
+ * {@link PartyVhost.linkUser}), and acknowledges a message at the source only once the
+ * destination confirmed it (`on-confirm`): a link that breaks re-sends, never drops.
  * The outgoing queue must exist first — a shovel in RabbitMQ 3.10 declares a missing source
  * queue itself, as a classic queue.
  */
@@ -154,6 +163,7 @@ export async function linkParties(
     'dest-exchange-key': routingKey(to.party),
     'ack-mode': 'on-confirm',
     'reconnect-delay': LINK_RECONNECT_DELAY_SECONDS,
+    ...(to.linkUser === undefined ? {} : { 'dest-publish-properties': { user_id: to.linkUser } }),
   };
   const current = await ctl.json<{ component: string; name: string; value: unknown }[]>([
     'list_parameters',

@@ -125,5 +125,34 @@ describe('#15 broker nodes', () => {
     // Without alternates, one URI as before: a single node's shovel definition is unchanged.
     expect(typeof partyVhostOn([kz, az], 'AZ', node('kz', 5681)).linkUri).toBe('string');
     rmSync(dir, { recursive: true, force: true });
+  it('has a link between nodes stamp its own link user as user_id; one inside a node keeps the sender’s', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mxg-link-user-'));
+    try {
+      const pem = (name: string, subject: string) => {
+        const certPath = join(dir, `${name}.pem`);
+        selfSignedCertificate({ subject, certPath, keyPath: join(dir, `${name}.key`) });
+        return certPath;
+      };
+      const kzLink = pem('kz-link', '/C=KZ/O=KZ/CN=mxg-link-kz');
+      const any = pem('any', '/CN=any');
+      const node = (party: string, link: string, parties: string[]) =>
+        ({
+          spec: { party, node: `mxg-${party}@localhost`, port: 5681, server: {}, trusted: [] },
+          host: 'localhost',
+          admin: { user: 'a', password: { value: 'p', created: false } },
+          clientTls: { ca: any, cert: any, key: join(dir, 'any.key') },
+          link: { cert: link, key: '' },
+          parties: parties.map((p) => ({ party: p, vhost: `v-${p}`, user: p, password: {} })),
+        }) as unknown as SovereignNode;
+      const kz = node('KZ', kzLink, ['KZ', 'KG']);
+      const az = node('AZ', any, ['AZ']);
+      // The node AZ's vhost is on checks user_id against the user KZ's link logs in as.
+      expect(partyVhostOn([kz, az], 'AZ', kz).linkUser).toBe('CN=mxg-link-kz,O=KZ,C=KZ');
+      // In-node (a direct connection), and as the administrator reaches it: nothing stamped.
+      expect(partyVhostOn([kz, az], 'KG', kz).linkUser).toBeUndefined();
+      expect(partyVhostOn([kz, az], 'AZ').linkUser).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -114,17 +114,18 @@ export function partyVhostOn(
   const node = nodeOf(nodes, party);
   const spec = node.parties.find((p) => p.party === party)!;
   const configured = from?.links?.find((l) => l.party === party);
+  const local = from === undefined || from === node;
   return {
     party,
     vhost: spec.vhost,
     adminUrl: nodeAdminUrl(node, spec.vhost),
     adminSocket: nodeSocketOptions(node),
-    linkUri:
-      from === undefined || from === node
-        ? localLinkUri(spec.vhost)
-        : configured
-          ? linkUris(from, node, configured)
-          : remoteLinkUri(from, node, spec.vhost),
+    linkUri: local
+      ? localLinkUri(spec.vhost)
+      : configured
+        ? linkUris(from, node, configured)
+        : remoteLinkUri(from, node, spec.vhost),
+    ...(local ? {} : { linkUser: linkUserName(readFileSync(from.link.cert)) }),
   };
 }
 
