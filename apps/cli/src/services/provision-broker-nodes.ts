@@ -155,13 +155,15 @@ export async function provisionSovereignBrokers(
   for (const node of nodes) {
     if (options.start !== false) changes.push(...(await ensureBrokerNode(varDir, node.spec)));
     const ctl = brokerNodeCtl(varDir, node.spec.node);
-    changes.push(...(await ensureAdministrator(ctl, node)));
+    // Read once for the administrator and the link users: each rabbitmqctl call starts an Erlang VM.
+    const users = (await ctl.json<{ user: string }[]>(['list_users'])).map((u) => u.user);
+    changes.push(...(await ensureAdministrator(ctl, node, users)));
     changes.push(...(await provisionBroker(ctl, node.parties, node.admin.user, all)));
     for (const { party } of node.parties) {
       changes.push(...(await declareBrokerTopology(ctl, partyVhostOn(nodes, party), all)));
     }
     for (const peer of nodes.filter((n) => n !== node)) {
-      changes.push(...(await ensureLinkUser(ctl, node, peer)));
+      changes.push(...(await ensureLinkUser(ctl, node, peer, users)));
     }
   }
   for (const node of nodes) {
@@ -178,11 +180,14 @@ export async function provisionSovereignBrokers(
 }
 
 /** The node's administrator with the checkout's generated password; `guest` deleted. */
-async function ensureAdministrator(ctl: Rabbitmqctl, node: SovereignNode): Promise<string[]> {
+async function ensureAdministrator(
+  ctl: Rabbitmqctl,
+  node: SovereignNode,
+  users: readonly string[],
+): Promise<string[]> {
   const changes: string[] = [];
   const { user, password } = node.admin;
-  const users = await ctl.json<{ user: string }[]>(['list_users']);
-  if (!users.some((u) => u.user === user)) {
+  if (!users.includes(user)) {
     await ctl.run(['add_user', user], password.value);
     await ctl.run(['set_user_tags', user, 'administrator']);
     changes.push(`created administrator ${user} on ${node.spec.node}`);
@@ -190,7 +195,7 @@ async function ensureAdministrator(ctl: Rabbitmqctl, node: SovereignNode): Promi
     await ctl.run(['change_password', user], password.value);
     changes.push(`set the password of ${user} on ${node.spec.node}`);
   }
-  if (users.some((u) => u.user === 'guest')) {
+  if (users.includes('guest')) {
     // guest/guest is the same everywhere: on one machine it would open every party's node.
     await ctl.run(['delete_user', 'guest']);
     changes.push(`deleted guest on ${node.spec.node}`);
@@ -208,11 +213,11 @@ async function ensureLinkUser(
   ctl: Rabbitmqctl,
   node: SovereignNode,
   peer: SovereignNode,
+  users: readonly string[],
 ): Promise<string[]> {
   const changes: string[] = [];
   const user = linkUserName(readFileSync(peer.link.cert));
-  const users = await ctl.json<{ user: string }[]>(['list_users']);
-  if (!users.some((u) => u.user === user)) {
+  if (!users.includes(user)) {
     // A user is created with a password; a random one, cleared at once: EXTERNAL only.
     await ctl.run(['add_user', user], randomPassword());
     await ctl.run(['clear_password', user]);
