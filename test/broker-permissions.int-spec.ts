@@ -1,13 +1,11 @@
-import { type ConfirmChannel, connect } from 'amqplib';
+import type { ConfirmChannel } from 'amqplib';
 import {
   BROKER_DEAD_LETTER_EXCHANGE,
   BROKER_EXCHANGE,
   deadLetterQueue,
   inboxQueue,
-  MxgConfigService,
   outgoingQueue,
 } from '@mxg/config';
-import { Rabbitmqctl } from '../apps/cli/src/services/rabbitmqctl';
 import { eventually } from './support/exchange-pair';
 import { queueState } from './support/faults';
 import { createTestBroker, type TestBroker } from './support/test-broker';
@@ -16,30 +14,23 @@ import { createTestBroker, type TestBroker } from './support/test-broker';
  * Issue 10, finding 8: every party's AMQP user could publish into any party's dead-letter queue
  * (forged error codes, nothing audited), use any routing key, and passively declare other
  * parties' queues to read their depth and consumers. Here KZ's user, provisioned exactly as
- * `mxg services provision` provisions it, tries each of those against the real broker.
+ * `mxg services provision` provisions it, tries each of those against the real broker: KZ's own
+ * node (#15), AZ's vhost on AZ's node.
  */
 describe('#10.8 each party’s AMQP user may do exactly what its gateway needs (real RabbitMQ)', () => {
   let broker: TestBroker;
-  const ctl = new Rabbitmqctl(MxgConfigService.load().env.MXG_RABBITMQCTL);
 
   beforeAll(async () => {
     broker = await createTestBroker(['KZ', 'AZ']);
   }, 60_000);
   afterAll(() => broker?.drop());
 
-  /** KZ's own URL with another vhost in it. */
-  const kzUrlOn = (vhost: string) => {
-    const url = new URL(broker.userUrl('KZ'));
-    url.pathname = `/${encodeURIComponent(vhost)}`;
-    return url.toString();
-  };
-
   /**
    * Runs `act` on a fresh confirm channel of KZ's user, and returns how the broker answered: the
    * message it closed the channel with, or `accepted` when it did what was asked.
    */
   async function asKz(act: (channel: ConfirmChannel) => Promise<unknown>): Promise<string> {
-    const connection = await connect(broker.userUrl('KZ'));
+    const connection = await broker.connectUser('KZ');
     try {
       const channel = await connection.createConfirmChannel();
       const closed = new Promise<string>((resolve) =>
@@ -94,15 +85,19 @@ describe('#10.8 each party’s AMQP user may do exactly what its gateway needs (
     },
   );
 
-  it('#10.8 refuses KZ’s user AZ’s vhost outright: no passive declare can read AZ’s queues', async () => {
-    // The broker closes the connection at connection.open (530 NOT_ALLOWED; amqplib does not
-    // pass the reason on), while the same credentials open KZ's own vhost.
-    // No heartbeat: amqplib starts one before connection.open and leaves it running when the
-    // open is refused, which would fail this file a minute later.
-    await expect(connect(`${kzUrlOn(broker.vhost('AZ'))}?heartbeat=0`)).rejects.toThrow(
-      'Expected ConnectionOpenOk; got <ConnectionClose channel:0>',
-    );
-    await (await connect(kzUrlOn(broker.vhost('KZ')))).close();
+  it('#10.8 refuses KZ’s user every vhost of its node but its own: no passive declare can read another’s queues', async () => {
+    // AZ's vhost is on AZ's node, where KZ's user does not exist (#15,
+    // test/broker-sovereignty.int-spec.ts). On KZ's node the broker closes the connection at
+    // connection.open (530 NOT_ALLOWED; amqplib does not pass the reason on) for a vhost that is
+    // not KZ's — the node's default one, or one of AZ's name, which is not there — while the
+    // same credentials open KZ's own vhost.
+    expect(broker.node('KZ')).not.toBe(broker.node('AZ'));
+    for (const vhost of ['/', broker.vhost('AZ')]) {
+      await expect(broker.connectUser('KZ', vhost)).rejects.toThrow(
+        'Expected ConnectionOpenOk; got <ConnectionClose channel:0>',
+      );
+    }
+    await (await broker.connectUser('KZ')).close();
     // In KZ's own vhost, AZ's queues do not exist at all.
     for (const queue of [inboxQueue('AZ'), deadLetterQueue('AZ')]) {
       expect(await asKz((ch) => ch.checkQueue(queue))).toMatch(
@@ -151,7 +146,7 @@ describe('#10.8 each party’s AMQP user may do exactly what its gateway needs (
       ),
     ).toBe('accepted');
     // AZ's own user takes it off AZ's inbox.
-    const connection = await connect(broker.userUrl('AZ'));
+    const connection = await broker.connectUser('AZ');
     try {
       const channel = await connection.createChannel();
       const message = await eventually(
@@ -166,8 +161,9 @@ describe('#10.8 each party’s AMQP user may do exactly what its gateway needs (
         type: 'mxg.envelope',
         contentType: 'application/pkcs7-mime',
         deliveryMode: 2,
-        // Checked by the broker at publication and kept by the link: AZ knows whose user sent it.
-        userId: broker.user('KZ'),
+        // KZ's user's, checked by KZ's node at publication; between the nodes the link stamps the
+        // user it logs in as, checked by AZ's node (#15): AZ knows it came over KZ's link.
+        userId: broker.linkUser('KZ', 'AZ'),
         headers: expect.objectContaining(headers) as unknown,
       });
       await channel.close();
@@ -182,7 +178,7 @@ describe('#10.8 each party’s AMQP user may do exactly what its gateway needs (
         publish(BROKER_DEAD_LETTER_EXCHANGE, 'kz', { headers: { 'x-mxg-error-code': 'X' } }),
       ),
     ).toBe('accepted');
-    expect(await queueState(broker.adminUrl('KZ'), deadLetterQueue('KZ'))).toEqual({
+    expect(await queueState(broker, 'KZ', deadLetterQueue('KZ'))).toEqual({
       ready: 1,
       consumers: 0,
     });
@@ -195,7 +191,9 @@ describe('#10.8 each party’s AMQP user may do exactly what its gateway needs (
     ] as const) {
       const own = party.toLowerCase();
       const permissions = JSON.parse(
-        await ctl.run(['list_user_permissions', broker.user(party), '--formatter', 'json']),
+        await broker
+          .ctl(party)
+          .run(['list_user_permissions', broker.user(party), '--formatter', 'json']),
       ) as unknown;
       expect(permissions).toEqual([
         {
@@ -206,7 +204,9 @@ describe('#10.8 each party’s AMQP user may do exactly what its gateway needs (
         },
       ]);
       const topics = JSON.parse(
-        await ctl.run(['list_user_topic_permissions', broker.user(party), '--formatter', 'json']),
+        await broker
+          .ctl(party)
+          .run(['list_user_topic_permissions', broker.user(party), '--formatter', 'json']),
       ) as { exchange: string }[];
       expect(topics.sort((a, b) => a.exchange.localeCompare(b.exchange))).toEqual([
         { vhost: broker.vhost(party), exchange: 'mxg.dead-letter', write: `^${own}$`, read: '^$' },
@@ -218,6 +218,7 @@ describe('#10.8 each party’s AMQP user may do exactly what its gateway needs (
   it('#10.8 bounds every dead-letter queue, dropping the oldest: refused garbage cannot fill the disk', async () => {
     for (const party of broker.parties) {
       const vhost = broker.vhost(party);
+      const ctl = broker.ctl(party);
       const queues = JSON.parse(
         await ctl.run(['list_queues', '-p', vhost, 'name', 'policy', '--formatter', 'json']),
       ) as { name: string; policy: string }[];

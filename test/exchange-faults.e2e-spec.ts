@@ -110,13 +110,11 @@ describe('exchange under faults: real gateway processes, RabbitMQ and PostgreSQL
         await accept();
         // Both gateways are on the broker on new connections (a busy gateway may take a moment
         // to answer the broker's close, so its old one may still show). The links between the
-        // vhosts are not among them: they connect inside the broker.
+        // vhosts are not among them: they log in as the nodes' link users (#15).
         const connections = await eventually(
           async () => {
             const open = (
-              await Promise.all(
-                pair.broker.parties.map((p) => brokerConnections(pair.broker.vhost(p))),
-              )
+              await Promise.all(pair.broker.parties.map((p) => brokerConnections(pair.broker, p)))
             )
               .flat()
               .filter((c) => !closed.has(c.pid));
@@ -130,7 +128,7 @@ describe('exchange under faults: real gateway processes, RabbitMQ and PostgreSQL
         acceptedAtClose.push(ids.length);
         connections.forEach((c) => closed.add(c.pid));
         await Promise.all(
-          connections.map((c) => closeBrokerConnection(c.pid, `fault injection ${round}`)),
+          connections.map((c) => closeBrokerConnection(pair.broker, c, `fault injection ${round}`)),
         );
         // Both gateways have seen this close before the next batch is sent.
         await eventually(
@@ -184,8 +182,8 @@ describe('exchange under faults: real gateway processes, RabbitMQ and PostgreSQL
         // outgoing queue (a delivery the link had not acknowledged when stopped is back there).
         const waiting = await eventually(
           async () => {
-            const queued = await peekQueue(pair.broker.adminUrl('KZ'), outgoingQueue('AZ'));
-            const inbox = await queueState(pair.broker.adminUrl('AZ'), inboxQueue('AZ'));
+            const queued = await peekQueue(pair.broker, 'KZ', outgoingQueue('AZ'));
+            const inbox = await queueState(pair.broker, 'AZ', inboxQueue('AZ'));
             const seen = new Set([
               ...queued.map((m) => m.messageId),
               ...(await storedIncoming(pair.az)),
@@ -326,7 +324,7 @@ describe('exchange under faults: real gateway processes, RabbitMQ and PostgreSQL
       const second = await pair.az.spawnInstance();
       await eventually(
         async () =>
-          (await queueState(pair.broker.adminUrl('AZ'), inboxQueue('AZ'))).consumers === 2
+          (await queueState(pair.broker, 'AZ', inboxQueue('AZ'))).consumers === 2
             ? true
             : undefined,
         10_000,
@@ -381,7 +379,7 @@ describe('exchange under faults: real gateway processes, RabbitMQ and PostgreSQL
         );
         expect(await storedIncoming(pair.az)).toEqual([]);
         // Retried in place, not dead-lettered: still on the inbox queue (held by the consumer).
-        expect(await queueState(pair.broker.adminUrl('AZ'), deadLetterQueue('AZ'))).toEqual({
+        expect(await queueState(pair.broker, 'AZ', deadLetterQueue('AZ'))).toEqual({
           ready: 0,
           consumers: 0,
         });

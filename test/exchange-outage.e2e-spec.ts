@@ -299,7 +299,7 @@ describe('#10.6 a gateway stopped for an hour loses nothing: queued time is not 
         20_000,
         'the refusals dead-lettered',
       );
-      const deadLetters = await peekQueue(pair.broker.adminUrl('AZ'), deadLetterQueue('AZ'));
+      const deadLetters = await peekQueue(pair.broker, 'AZ', deadLetterQueue('AZ'));
       expect(deadLetters.map((m) => [m.messageId, m.headers['x-mxg-error-code']] as const)).toEqual(
         Array.from({ length: 6 }, () => [id, 'ENVELOPE_TOO_OLD']),
       );

@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from 'amqplib';
 import { Client } from 'pg';
 import { randomUUID } from 'node:crypto';
 import { defaultAlgorithmPolicy, inboxQueue, MxgConfigService } from '@mxg/config';
@@ -400,7 +399,7 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
   });
 
   it('lets no party’s AMQP user consume another party’s queue', async () => {
-    const connection = await connect(pair.broker.userUrl('KZ'));
+    const connection = await pair.broker.connectUser('KZ');
     const channel = await connection.createChannel();
     const refused = new Promise<Error>((resolve) => channel.once('error', resolve));
     await expect(channel.consume(inboxQueue('AZ'), () => undefined)).rejects.toThrow(

@@ -1,6 +1,5 @@
-import { type ConfirmChannel, connect } from 'amqplib';
-import { BROKER_EXCHANGE, MxgConfigService, outgoingQueue } from '@mxg/config';
-import { Rabbitmqctl } from '../apps/cli/src/services/rabbitmqctl';
+import type { ConfirmChannel } from 'amqplib';
+import { BROKER_EXCHANGE, outgoingQueue } from '@mxg/config';
 import { eventually } from './support/exchange-pair';
 import { queueState } from './support/faults';
 import { proxyLink, type ProxiedLink } from './support/link-proxy';
@@ -15,7 +14,6 @@ import { createTestBroker, type TestBroker } from './support/test-broker';
 describe('#15 the link’s state as the gateway’s own AMQP user sees it (real RabbitMQ)', () => {
   let broker: TestBroker;
   let link: ProxiedLink | undefined;
-  const ctl = new Rabbitmqctl(MxgConfigService.load().env.MXG_RABBITMQCTL);
 
   beforeAll(async () => {
     broker = await createTestBroker(['KZ', 'AZ']);
@@ -28,7 +26,7 @@ describe('#15 the link’s state as the gateway’s own AMQP user sees it (real 
 
   /** The outgoing queue for AZ as KZ's gateway user reads it. */
   async function asKzGateway(): Promise<{ messageCount: number; consumerCount: number }> {
-    const connection = await connect(broker.userUrl('KZ'));
+    const connection = await broker.connectUser('KZ');
     try {
       const channel = await connection.createChannel();
       const { messageCount, consumerCount } = await channel.checkQueue(outgoingQueue('AZ'));
@@ -49,7 +47,7 @@ describe('#15 the link’s state as the gateway’s own AMQP user sees it (real 
     );
 
   async function publishAsKz(count: number): Promise<void> {
-    const connection = await connect(broker.userUrl('KZ'));
+    const connection = await broker.connectUser('KZ');
     try {
       const channel: ConfirmChannel = await connection.createConfirmChannel();
       for (let i = 0; i < count; i++) {
@@ -62,10 +60,9 @@ describe('#15 the link’s state as the gateway’s own AMQP user sees it (real 
   }
 
   it('#15 lets KZ’s user read its outgoing queue by passive declare, with no configure or read right on it', async () => {
-    const [permissions] = await ctl.json<{ configure: string; read: string }[]>([
-      'list_user_permissions',
-      broker.user('KZ'),
-    ]);
+    const [permissions] = await broker
+      .ctl('KZ')
+      .json<{ configure: string; read: string }[]>(['list_user_permissions', broker.user('KZ')]);
     // Least privilege stays as it was: RabbitMQ 3.10 checks no permission on a passive declare.
     expect(permissions).toMatchObject({ configure: '^$', read: '^mxg\\.inbox\\.kz$' });
     expect(await linkIs(1, 'the link running through the proxy')).toEqual({
@@ -84,7 +81,7 @@ describe('#15 the link’s state as the gateway’s own AMQP user sees it (real 
       expect(await asKzGateway()).toEqual({ messageCount: 25, consumerCount: 0 });
       await new Promise((r) => setTimeout(r, 1000));
     }
-    expect(await queueState(broker.adminUrl('AZ'), 'mxg.inbox.az')).toMatchObject({ ready: 0 });
+    expect(await queueState(broker, 'AZ', 'mxg.inbox.az')).toMatchObject({ ready: 0 });
 
     link!.proxy.restore();
     await linkIs(1, 'the link back');
@@ -95,7 +92,7 @@ describe('#15 the link’s state as the gateway’s own AMQP user sees it (real 
     );
     await eventually(
       async () =>
-        (await queueState(broker.adminUrl('AZ'), 'mxg.inbox.az')).ready === 25 ? true : undefined,
+        (await queueState(broker, 'AZ', 'mxg.inbox.az')).ready === 25 ? true : undefined,
       20_000,
       '25 messages in AZ’s inbox',
     );

@@ -442,8 +442,9 @@ describe('personal data of a distinctive test person stays inside the envelope (
   /**
    * MIG-11.1: the fact of a confidential request is confidential too. Outside the envelope its
    * messages carry the transport id (the message id, or `receipt:` and the message id), the kind
-   * of payload, the routing key of the receiving party and the sending gateway — nothing about
-   * the request: not its type, agreement, authorities, topic or purpose.
+   * of payload, the routing key of the receiving party and the sending gateway, and in the
+   * receiver's vhost the user the link between the parties' nodes logs in as (#15) — nothing
+   * about the request: not its type, agreement, authorities, topic or purpose.
    */
   it('gives the confidential request and its answers nothing beyond ids on the broker or in log lines', () => {
     const asked = requestBody();
@@ -463,7 +464,15 @@ describe('personal data of a distinctive test person stays inside the envelope (
     const problems: string[] = [];
     for (const m of tap.messages) {
       const properties = setProperties(m);
-      const { headers = {}, ...rest } = properties as { headers?: Record<string, unknown> };
+      const {
+        headers = {},
+        userId,
+        ...rest
+      } = properties as { headers?: Record<string, unknown>; userId?: string };
+      // Stamped by the link from the other party's node: its link certificate's DN, nothing else.
+      const link = pair.broker.linkUser(m.party === 'KZ' ? 'AZ' : 'KZ', m.party);
+      if (userId !== undefined && userId !== link)
+        problems.push(`${where(m)}: property userId=${userId}`);
       // The outbox row's id (the relay's own bookkeeping) travels as a header; a dead letter
       // adds its refusal code, the refusing layer, and the delivery's size and digest.
       const allowedHeaders: Record<string, RegExp> = {

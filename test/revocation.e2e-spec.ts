@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Channel, type ConfirmChannel, type ChannelModel, connect } from 'amqplib';
+import type { Channel, ConfirmChannel, ChannelModel } from 'amqplib';
 import { Client } from 'pg';
 import { signCms } from '@mxg/cms';
 import { BROKER_EXCHANGE, deadLetterQueue } from '@mxg/config';
@@ -161,9 +161,9 @@ describe('#10.5 revocation bites on running gateways (two processes, mxg pki rev
       { scheme: 'ecdsa-sha256', signingTime: new Date() },
     );
     // As KZ's own AMQP user, into KZ's vhost: the link carries it to AZ.
-    amqp = await connect(pair.broker.userUrl('KZ'));
+    amqp = await pair.broker.connectUser('KZ');
     channel = await amqp.createConfirmChannel();
-    azAdmin = await connect(pair.broker.adminUrl('AZ'));
+    azAdmin = await pair.broker.connectAdmin('AZ');
     azChannel = await azAdmin.createChannel();
   }, 120_000);
 

@@ -1,6 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect } from 'amqplib';
 import { parse, stringify } from 'yaml';
 import { addDays, BROKER_EXCHANGE, loadTreatyConfig } from '@mxg/config';
 import { FileKeyStore, FileTrustStore, sealEnvelope, type SealedEnvelope } from '@mxg/envelope';
@@ -213,7 +212,7 @@ describe('MIG-9.3, MIG-9.4: who may sign as whom, and signatory lists as signed 
         policy: treaty.agreement('MIG').algorithms,
         signingTime: at,
       });
-    const amqp = await connect(net.broker.userUrl('KZ'));
+    const amqp = await net.broker.connectUser('KZ');
     const channel = await amqp.createConfirmChannel();
     /** Delivered to AZ as KZ's gateway would, with AZ's clock at `at`. */
     const deliverAt = async (at: Date) => {

@@ -1,4 +1,4 @@
-import { type ChannelModel, type Channel, type ConfirmChannel, connect } from 'amqplib';
+import type { ChannelModel, Channel, ConfirmChannel } from 'amqplib';
 import { encryptCms, signCms } from '@mxg/cms';
 import { BROKER_EXCHANGE, deadLetterQueue } from '@mxg/config';
 import { encodeMessage, FileKeyStore, routingHeaderAttribute } from '@mxg/envelope';
@@ -35,9 +35,9 @@ describe('#14 a backdated inner signature is refused (two gateways)', () => {
     pair = await createExchangePair({ start: { kz: false, az: false } });
     await pair.kz.start({ MXG_CERTS_DIR: fx.certsDir });
     await pair.az.start({ MXG_CERTS_DIR: fx.certsDir });
-    amqp = await connect(pair.broker.userUrl('KZ'));
+    amqp = await pair.broker.connectUser('KZ');
     channel = await amqp.createConfirmChannel();
-    azAdmin = await connect(pair.broker.adminUrl('AZ'));
+    azAdmin = await pair.broker.connectAdmin('AZ');
     azChannel = await azAdmin.createChannel();
   }, 120_000);
 

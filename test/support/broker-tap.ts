@@ -1,4 +1,4 @@
-import { type Channel, type ChannelModel, connect, type ConsumeMessage } from 'amqplib';
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { BROKER_DEAD_LETTER_EXCHANGE, BROKER_EXCHANGE } from '@mxg/config';
 import type { TestBroker } from './test-broker';
 
@@ -18,7 +18,7 @@ export interface BrokerTap {
 
 /**
  * A copy of every message published to MXG's exchanges — messages and dead letters — in each
- * party's vhost: a test-only queue per vhost bound with `#`, declared by the vhost's
+ * party's vhost: a test-only queue per vhost bound with `#`, declared by the node's
  * administrator before the gateways start. The broker routes each publish to it as it does to
  * the real queues, so a message the sender publishes is seen in its vhost, and again in the
  * receiver's when the link delivers it there. The queues are exclusive: they go with `close`.
@@ -28,7 +28,7 @@ export async function tapBroker(broker: TestBroker): Promise<BrokerTap> {
   const connections: ChannelModel[] = [];
   try {
     for (const party of broker.parties) {
-      const connection = await connect(broker.adminUrl(party));
+      const connection = await broker.connectAdmin(party);
       connections.push(connection);
       const channel: Channel = await connection.createChannel();
       const { queue } = await channel.assertQueue('', { exclusive: true, durable: false });

@@ -141,7 +141,7 @@ export async function expectQuiet(pair: ExchangePair): Promise<void> {
     async () => {
       let waiting = 0;
       for (const party of pair.broker.parties) {
-        const depths = await queueDepths(pair.broker.vhost(party));
+        const depths = await queueDepths(pair.broker, party);
         for (const queue of [inboxQueue(party), ...otherParties(pair, party).map(outgoingQueue)]) {
           waiting += depths[queue].messages;
         }
@@ -166,7 +166,7 @@ export const queueReaches = (
 ) =>
   eventually(
     async () => {
-      const state = await queueState(pair.broker.adminUrl(party), queue);
+      const state = await queueState(pair.broker, party, queue);
       return state.ready === ready ? state : undefined;
     },
     timeoutMs,
@@ -179,7 +179,7 @@ const otherParties = (pair: ExchangePair, party: string) =>
 /** Nothing was refused on either side: both dead-letter queues are empty. */
 export async function expectNoDeadLetters(pair: ExchangePair): Promise<void> {
   for (const party of pair.broker.parties) {
-    expect(await queueState(pair.broker.adminUrl(party), deadLetterQueue(party))).toMatchObject({
+    expect(await queueState(pair.broker, party, deadLetterQueue(party))).toMatchObject({
       ready: 0,
     });
   }

@@ -132,7 +132,7 @@ export interface ExchangeNetwork {
 
 /**
  * N gateways as real processes, each with its own fresh database, on a scratch broker of their
- * own (a vhost per party, linked both ways) on the real RabbitMQ, with a development PKI issued
+ * own (a vhost per party on its party's RabbitMQ node, linked both ways, #15), with a development PKI issued
  * from the network's copy of `config/` by the project's own `initPki`, each gateway witnessing
  * the others' audit checkpoints, and API clients whose tokens the test knows. Everything a
  * further party needs comes from the config directory — which is the point.

@@ -18,8 +18,8 @@ export interface ExchangePair {
 
 /**
  * Kazakhstan's and Azerbaijan's gateways as two real processes, each with its own fresh
- * database, on a scratch broker of their own (a vhost per party, linked) on the real
- * RabbitMQ, with API clients whose tokens the test knows (a publisher per competent authority:
+ * database, on a scratch broker of their own (a vhost per party on its party's own RabbitMQ
+ * node, linked over mutual TLS, #15), with API clients whose tokens the test knows (a publisher per competent authority:
  * KZ-MVD, KZ-MTSZN, KZ-RET; AZ-DMX, AZ-RET). They use the checkout's development PKI, which
  * tests also sign with. `start: false` leaves a gateway stopped (e.g. "the receiver is down").
  * A two-party `createExchangeNetwork`.

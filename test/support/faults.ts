@@ -1,16 +1,8 @@
-import { connect } from 'amqplib';
 import { Client } from 'pg';
-import { MxgConfigService } from '@mxg/config';
-import { Rabbitmqctl } from '../../apps/cli/src/services/rabbitmqctl';
 import { TEST_ROLES, type TestDatabase } from './test-database';
+import type { TestBroker } from './test-broker';
 
-/** Fault injection on the real services, confined to one test's vhost or database. */
-
-let ctl: Rabbitmqctl | undefined;
-function rabbitmqctl(): Rabbitmqctl {
-  ctl ??= new Rabbitmqctl(MxgConfigService.load().env.MXG_RABBITMQCTL);
-  return ctl;
-}
+/** Fault injection on the real services, confined to one test's vhosts or database. */
 
 /** Runs one statement on a test database as its owner (the application role may be locked out). */
 export async function sql<T>(db: TestDatabase, text: string, params: unknown[] = []): Promise<T[]> {
@@ -24,47 +16,54 @@ export async function sql<T>(db: TestDatabase, text: string, params: unknown[] =
 }
 
 export interface BrokerConnectionInfo {
+  /** The party whose node and vhost it is on. */
+  party: string;
   pid: string;
   user: string;
   name: string;
 }
 
 /**
- * The AMQP network connections open on `vhost`, as the broker lists them — the gateways', not
- * the links' (a shovel between vhosts of one broker connects directly, inside the node). Read as a table, not JSON: the
- * JSON formatter prints pids as `#PID<…>`, which `close_connection` does not accept.
+ * The AMQP connections of `party`'s own user to its vhost, as its node lists them: its
+ * gateway's. Not the links: those into the vhost log in as the peer nodes' link users (#15),
+ * those between two vhosts of one node connect inside it. Read as a table, not JSON: the JSON
+ * formatter prints pids as `#PID<…>`, which `close_connection` does not accept.
  */
-export async function brokerConnections(vhost: string): Promise<BrokerConnectionInfo[]> {
-  const table = await rabbitmqctl().run([
-    'list_connections',
-    '--no-table-headers',
-    'pid',
-    'vhost',
-    'user',
-    'name',
-  ]);
+export async function brokerConnections(
+  broker: TestBroker,
+  party: string,
+): Promise<BrokerConnectionInfo[]> {
+  const table = await broker
+    .ctl(party)
+    .run(['list_connections', '--no-table-headers', 'pid', 'vhost', 'user', 'name']);
   return table
     .split('\n')
     .filter((line) => line.startsWith('<'))
     .map((line) => line.split('\t'))
-    .filter(([, v]) => v === vhost)
-    .map(([pid, , user, name]) => ({ pid, user, name }));
+    .filter(([, vhost, user]) => vhost === broker.vhost(party) && user === broker.user(party))
+    .map(([pid, , user, name]) => ({ party, pid, user, name }));
 }
 
-/** Has the broker close a connection, as an operator (or a broker restart) would. */
-export async function closeBrokerConnection(pid: string, reason: string): Promise<void> {
-  await rabbitmqctl().run(['close_connection', pid, reason]);
+/** Has the party's node close a connection, as an operator (or a broker restart) would. */
+export async function closeBrokerConnection(
+  broker: TestBroker,
+  connection: BrokerConnectionInfo,
+  reason: string,
+): Promise<void> {
+  await broker.ctl(connection.party).run(['close_connection', connection.pid, reason]);
 }
 
 /**
- * A queue's ready messages and consumers, from a passive declare: exact at once, where
- * `list_queues` figures for quorum queues lag by the statistics interval.
+ * A queue's ready messages and consumers in `party`'s vhost, from a passive declare by the
+ * node's administrator: exact at once, where `list_queues` figures for quorum queues lag by the
+ * statistics interval.
  */
 export async function queueState(
-  adminUrl: string,
+  broker: TestBroker,
+  party: string,
   queue: string,
 ): Promise<{ ready: number; consumers: number }> {
-  const connection = await connect(adminUrl);
+  const connection = await broker.connectAdmin(party);
   try {
     const channel = await connection.createChannel();
     const { messageCount, consumerCount } = await channel.checkQueue(queue);
@@ -82,17 +81,22 @@ export interface QueueDepth {
   consumers: number;
 }
 
-/** Message counts per queue on `vhost` (ready + unacknowledged in `messages`). */
-export async function queueDepths(vhost: string): Promise<Record<string, QueueDepth>> {
-  const queues = await rabbitmqctl().json<QueueDepth[]>([
-    'list_queues',
-    '-p',
-    vhost,
-    'name',
-    'messages',
-    'messages_unacknowledged',
-    'consumers',
-  ]);
+/** Message counts per queue in `party`'s vhost (ready + unacknowledged in `messages`). */
+export async function queueDepths(
+  broker: TestBroker,
+  party: string,
+): Promise<Record<string, QueueDepth>> {
+  const queues = await broker
+    .ctl(party)
+    .json<QueueDepth[]>([
+      'list_queues',
+      '-p',
+      broker.vhost(party),
+      'name',
+      'messages',
+      'messages_unacknowledged',
+      'consumers',
+    ]);
   return Object.fromEntries(queues.map((q) => [q.name, q]));
 }
 
@@ -126,11 +130,15 @@ export interface QueuedMessage {
 }
 
 /**
- * The messages waiting on a queue — their AMQP message ids and headers — read and put back, so
+ * The messages waiting on a queue of `party`'s vhost — their AMQP message ids and headers — read and put back, so
  * a test can see what was dead-lettered and why (`x-mxg-error-code`).
  */
-export async function peekQueue(adminUrl: string, queue: string): Promise<QueuedMessage[]> {
-  const connection = await connect(adminUrl);
+export async function peekQueue(
+  broker: TestBroker,
+  party: string,
+  queue: string,
+): Promise<QueuedMessage[]> {
+  const connection = await broker.connectAdmin(party);
   try {
     const channel = await connection.createChannel();
     const seen: QueuedMessage[] = [];

@@ -1,5 +1,3 @@
-import { MxgConfigService } from '@mxg/config';
-import { Rabbitmqctl } from '../../apps/cli/src/services/rabbitmqctl';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy';
 import type { TestBroker } from './test-broker';
 
@@ -17,22 +15,21 @@ export interface ProxiedLink {
 
 /**
  * Re-points the link `from` → `to` of a scratch broker through a TCP proxy, by rewriting only
- * its shovel's `dest-uri`: everything else (queue, exchange, ack mode) stays as provisioned.
+ * its shovel's `dest-uri` on `from`'s node: everything else (queue, exchange, ack mode) stays as
+ * provisioned.
  *
- * Transport-agnostic: the proxy relays bytes, so an `amqps://host:port/…?cacertfile=…` link
- * (a broker per party, #15) keeps its TLS, its query and its host name (the certificate check
- * and SNI still see the real one); only the port becomes the proxy's, which listens on
- * 127.0.0.1 — the host must therefore resolve to the loopback, as on one development machine.
- * A link inside one broker node (`amqp:///vhost`, a direct connection without the network)
- * becomes a network connection of the administrator to the broker's AMQP listener, which is
- * what the proxy can cut.
+ * The link must run between two nodes (`amqps://host:port/…?cacertfile=…`): the proxy relays
+ * bytes, so the link keeps its TLS, its query and its host name (the certificate check and SNI
+ * still see the real one); only the port becomes the proxy's, which listens on 127.0.0.1 — the
+ * host must therefore resolve to the loopback, as on one development machine. A link between
+ * two vhosts of one node connects inside it, without a network to cut.
  */
 export async function proxyLink(
   broker: TestBroker,
   from: string,
   to: string,
-  ctl = new Rabbitmqctl(MxgConfigService.load().env.MXG_RABBITMQCTL),
 ): Promise<ProxiedLink> {
+  const ctl = broker.ctl(from);
   const { vhost, name } = broker.link(from, to);
   const parameters = await ctl.json<{ component: string; name: string; value: unknown }[]>([
     'list_parameters',
@@ -47,23 +44,16 @@ export async function proxyLink(
   const originalDestUri = definition['dest-uri'] as string;
 
   const dest = new URL(originalDestUri);
-  let proxied: URL;
-  let target: { host: string; port: number };
   if (dest.host === '') {
-    // In-node: reach the same vhost over the broker's listener, as its administrator.
-    const admin = new URL(broker.adminUrl(to));
-    target = { host: admin.hostname, port: Number(admin.port || 5672) };
-    proxied = new URL(admin);
-    proxied.pathname = dest.pathname;
-  } else {
-    target = {
-      host: dest.hostname,
-      port: Number(dest.port || (dest.protocol === 'amqps:' ? 5671 : 5672)),
-    };
-    proxied = new URL(dest);
+    throw new Error(
+      `link ${name} runs inside node ${broker.node(from)} (${from} and ${to} share it): no network to cut`,
+    );
   }
-  const proxy = await startTcpProxy(target);
-  proxied.hostname = dest.host === '' ? '127.0.0.1' : dest.hostname;
+  const proxy = await startTcpProxy({
+    host: dest.hostname,
+    port: Number(dest.port || (dest.protocol === 'amqps:' ? 5671 : 5672)),
+  });
+  const proxied = new URL(dest);
   proxied.port = String(proxy.port);
 
   const set = (uri: string) =>

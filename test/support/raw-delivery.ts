@@ -1,18 +1,17 @@
-import { type ConfirmChannel, connect, type GetMessage, type Options } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, GetMessage, Options } from 'amqplib';
 import { BROKER_EXCHANGE, deadLetterQueue } from '@mxg/config';
 import { eventually, type ExchangePair } from './exchange-pair';
 
 /**
  * The broker as a misbehaving peer or an operator sees it: raw bytes published as a party's own
- * AMQP user, dead letters taken off a party's queue as its vhost's administrator. The one place
+ * AMQP user, dead letters taken off a party's queue as its node's administrator. The one place
  * these tests connect to the broker themselves, so that a change of who may publish what is
  * made here once.
  */
 async function withChannel<T>(
-  url: string,
+  connection: ChannelModel,
   work: (channel: ConfirmChannel) => Promise<T>,
 ): Promise<T> {
-  const connection = await connect(url);
   try {
     const channel = await connection.createConfirmChannel();
     try {
@@ -37,13 +36,13 @@ export interface RawDelivery {
  * routing key; the link carries them on. `from` is the pair's other party unless given. Returns
  * once the broker confirmed all.
  */
-export function publishRaw(
+export async function publishRaw(
   pair: ExchangePair,
   to: string,
   deliveries: readonly RawDelivery[],
   from: string = to === 'KZ' ? 'AZ' : 'KZ',
 ): Promise<void> {
-  return withChannel(pair.broker.userUrl(from), async (channel) => {
+  return withChannel(await pair.broker.connectUser(from), async (channel) => {
     for (const { bytes, properties } of deliveries) {
       channel.publish(BROKER_EXCHANGE, to.toLowerCase(), Buffer.from(bytes), {
         persistent: true,
@@ -59,13 +58,13 @@ export function publishRaw(
  * Takes messages off `party`'s dead-letter queue until `count` of those `which` selects (all, by
  * default) have come, waiting for them; the others are taken and dropped.
  */
-export function takeDeadLetters(
+export async function takeDeadLetters(
   pair: ExchangePair,
   party: string,
   count: number,
   which: (message: GetMessage) => boolean = () => true,
 ): Promise<GetMessage[]> {
-  return withChannel(pair.broker.adminUrl(party), async (channel) => {
+  return withChannel(await pair.broker.connectAdmin(party), async (channel) => {
     const taken: GetMessage[] = [];
     await eventually(
       async () => {

@@ -7,19 +7,15 @@ import {
 export type TestBroker = ScratchBroker;
 
 /**
- * A scratch broker for one test file: a vhost per party (`mxg-test-<hex>-kz`, …) on the real
- * RabbitMQ, provisioned exactly as `mxg services provision` does — the parties' own users with
- * their limited permissions, the topology declared by the administrator, the links between the
- * vhosts — but with users and passwords of its own. Tests never touch the development vhosts.
+ * A scratch broker for one test file: a vhost per party (`mxg-test-<hex>-kz`, …) on the parties'
+ * own RabbitMQ nodes (#15: KZ's on mxg-kz, AZ's on mxg-az, further parties' on AZ's), provisioned
+ * exactly as `mxg services provision` does — the parties' own users with their limited
+ * permissions, the topology declared by the node's administrator, the links between the vhosts
+ * (over mutual TLS between nodes) — but with users and passwords of its own. Tests never touch
+ * the development vhosts. The nodes must run: `npm run services` (`npm test` runs it).
  */
 export async function createTestBroker(
   parties: readonly string[] = ['KZ', 'AZ'],
 ): Promise<TestBroker> {
-  const config = MxgConfigService.load();
-  return createScratchBroker({
-    prefix: 'mxg-test',
-    parties,
-    rabbitmqctl: config.env.MXG_RABBITMQCTL,
-    adminUrl: config.env.MXG_AMQP_ADMIN_URL,
-  });
+  return createScratchBroker({ prefix: 'mxg-test', parties, config: MxgConfigService.load() });
 }

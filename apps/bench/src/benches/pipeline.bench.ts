@@ -91,7 +91,8 @@ interface Window {
  *  1. The limits, measured in the same run: node:crypto operations/s for the configured
  *     algorithms; RabbitMQ persistent confirmed publish → consume on a quorum queue; PostgreSQL
  *     with the submit transaction's inserts.
- *  2. The pipeline: KZ and AZ gateways as processes (fresh databases, private vhost) and a load
+ *  2. The pipeline: KZ and AZ gateways as processes (fresh databases, private vhosts on
+ *     the parties' own broker nodes, AMQPS) and a load
  *     generator submitting 2 KiB MIG-5 requests to KZ's API, first at a fixed offered load, then
  *     (once that has drained) with more and more messages in flight end to end — accepted but
  *     not yet receipted — until delivery stops growing.
@@ -150,7 +151,8 @@ async function runWith(
   const sampler = new CpuSampler([
     { name: 'KZ gateway', pids: () => [exchange.kz.pid] },
     { name: 'AZ gateway', pids: () => [exchange.az.pid] },
-    // The broker is shared by every vhost: other work on it is counted too.
+    // Both parties' nodes (#15), and every other RabbitMQ process of the machine: other work on
+    // them is counted too.
     { name: 'RabbitMQ', pids: () => processesNamed('beam.smp') },
     postgresBackends(admin),
   ]);
@@ -159,7 +161,11 @@ async function runWith(
   // 1. The limits (the gateways are up but idle).
   let started = performance.now();
   const crypto = await measureCrypto(config, exchange.certsDir, plan.cryptoBudgetMs);
-  const broker = await measureBroker(exchange.adminAmqpUrl, sampler, plan.limitMs);
+  const broker = await measureBroker(
+    (socket) => exchange.broker.connectAdmin('KZ', socket),
+    sampler,
+    plan.limitMs,
+  );
   const database = await measureDatabase(config, sampler, plan.limitMs);
   const batched = await measureDatabase(config, sampler, plan.limitMs, DB_BATCH);
   started = lap('limits', started);

@@ -34,10 +34,11 @@ export interface GatewayProcess {
 export interface BenchExchange {
   readonly kz: GatewayProcess;
   readonly az: GatewayProcess;
-  /** A vhost per party, linked, with users of its own. */
+  /**
+   * A vhost per party on its party's own node (#15), linked over mutual TLS, with users of its
+   * own; the broker's own limits are measured in KZ's vhost, as its node's administrator.
+   */
   readonly broker: ScratchBroker;
-  /** The administrator's URL of KZ's vhost (the broker's own limits are measured there). */
-  readonly adminAmqpUrl: string;
   readonly certsDir: string;
   readonly configDir: string;
   close(): Promise<void>;
@@ -50,8 +51,8 @@ export interface ExchangeOptions {
 
 /**
  * Kazakhstan's and Azerbaijan's gateways as two processes, each with a fresh database, on a
- * scratch broker of their own on the real RabbitMQ (a vhost per party, linked, as provisioning
- * makes them), with a development PKI issued into a temporary directory and a known bearer
+ * scratch broker of their own on the parties' RabbitMQ nodes (a vhost per party, linked over
+ * mutual TLS, as provisioning makes them; the gateways connect over AMQPS), with a development PKI issued into a temporary directory and a known bearer
  * token for KZ-MVD's national system. Nothing of the development set-up is touched.
  */
 export async function startBenchExchange(options: ExchangeOptions = {}): Promise<BenchExchange> {
@@ -72,14 +73,8 @@ export async function startBenchExchange(options: ExchangeOptions = {}): Promise
 
     // Users of its own: provisioning the development users onto other vhosts would take
     // their permissions on the development vhosts away.
-    const broker = await createScratchBroker({
-      prefix: 'mxg-bench',
-      parties: PARTIES,
-      rabbitmqctl: config.env.MXG_RABBITMQCTL,
-      adminUrl: config.env.MXG_AMQP_ADMIN_URL,
-    });
+    const broker = await createScratchBroker({ prefix: 'mxg-bench', parties: PARTIES, config });
     cleanups.push(() => broker.drop());
-    const adminAmqpUrl = broker.adminUrl('KZ');
 
     const ports = { KZ: await freePort(), AZ: await freePort() };
     const token = randomBytes(32).toString('base64url');
@@ -133,7 +128,7 @@ export async function startBenchExchange(options: ExchangeOptions = {}): Promise
     }
     await Promise.all(gateways.map((g) => waitHealthy(g)));
     const [kz, az] = gateways as [GatewayProcess, GatewayProcess];
-    return { kz, az, broker, adminAmqpUrl, certsDir, configDir, close: cleanup };
+    return { kz, az, broker, certsDir, configDir, close: cleanup };
   } catch (error) {
     await cleanup();
     throw error;

@@ -1,6 +1,6 @@
 import { constants, type KeyObject, randomBytes, randomUUID, sign, verify } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { connect, type ConfirmChannel } from 'amqplib';
+import type { ChannelModel, ConfirmChannel } from 'amqplib';
 import { Pool } from 'pg';
 import type { SignatureScheme } from '@mxg/cms';
 import type { MxgConfigService } from '@mxg/config';
@@ -174,14 +174,15 @@ const BROKER_WINDOW = 512;
 const BROKER_PREFETCH = 256;
 
 export async function measureBroker(
-  adminUrl: string,
+  /** A new administrator's connection to the vhost measured in (TLS as the gateway's). */
+  connectAdmin: (socket: Record<string, unknown>) => Promise<ChannelModel>,
   sampler: CpuSampler,
   durationMs: number,
 ): Promise<BrokerLimits> {
   const queue = `mxg.bench.limit.${randomUUID()}`;
   // As the gateway connects (TCP_NODELAY; see BrokerConnection).
-  const publisherConnection = await connect(adminUrl, { noDelay: true });
-  const consumerConnection = await connect(adminUrl, { noDelay: true });
+  const publisherConnection = await connectAdmin({ noDelay: true });
+  const consumerConnection = await connectAdmin({ noDelay: true });
   try {
     const admin = await publisherConnection.createChannel();
     await admin.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });

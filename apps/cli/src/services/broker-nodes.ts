@@ -169,7 +169,8 @@ function writeIfChanged(file: string, content: string): boolean {
   return true;
 }
 
-function answers(port: number): Promise<boolean> {
+/** Whether something accepts TCP connections on 127.0.0.1:`port` (a node listens there only). */
+export function answers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
     socket.setTimeout(2000);

@@ -125,6 +125,8 @@ describe('#15 broker nodes', () => {
     // Without alternates, one URI as before: a single node's shovel definition is unchanged.
     expect(typeof partyVhostOn([kz, az], 'AZ', node('kz', 5681)).linkUri).toBe('string');
     rmSync(dir, { recursive: true, force: true });
+  });
+
   it('has a link between nodes stamp its own link user as user_id; one inside a node keeps the sender’s', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mxg-link-user-'));
     try {

@@ -1,71 +1,138 @@
 import { randomBytes } from 'node:crypto';
-import { brokerLinkName, partyVhost } from '@mxg/config';
-import { linkParties, localLinkUri, type PartyVhost } from './broker-topology';
-import { type BrokerUserSpec, provisionBrokerParties } from './provision-broker';
-import { Rabbitmqctl } from './rabbitmqctl';
+import { type ChannelModel, connect } from 'amqplib';
+import { brokerLinkName, type MxgConfigService, partyVhost } from '@mxg/config';
+import { MxgError } from '@mxg/core';
+import { type ConfiguredNode, configuredBrokerNodes, sovereignNodes } from './broker-node-config';
+import { answers, brokerNodeCtl } from './broker-nodes';
+import { linkParties } from './broker-topology';
+import type { BrokerUserSpec } from './provision-broker';
+import {
+  nodeOf,
+  nodeSocketOptions,
+  partyVhostOn,
+  provisionSovereignBrokers,
+  type SovereignNode,
+} from './provision-broker-nodes';
+import type { Rabbitmqctl } from './rabbitmqctl';
 
-/** A throw-away set of party vhosts on the real broker, for a test file or a benchmark run. */
+/**
+ * A throw-away set of party vhosts on the parties' own broker nodes (#15), for a test file or a
+ * benchmark run.
+ */
 export interface ScratchBroker {
   readonly parties: readonly string[];
   /** The party's own vhost. */
   vhost(party: string): string;
-  /** The administrator's AMQP URL of the party's vhost. */
-  adminUrl(party: string): string;
-  /** The party's own AMQP user (as its gateway connects), and its URL. */
+  /** The node that hosts it (`mxg-kz@localhost`). */
+  node(party: string): string;
+  /** The party's own AMQP user (as its gateway connects). */
   user(party: string): string;
+  /**
+   * The party's gateway's AMQP_URL: AMQPS to its node, its user's password, and the TLS files in
+   * the query (`cacertfile`: the node's party's CA; `certfile`, `keyfile`: that party's client
+   * certificate), which the gateway reads as RabbitMQ's own URIs do.
+   */
   userUrl(party: string): string;
-  /** Where the link `from` → `to` is defined: its shovel's name and vhost. */
+  /**
+   * A connection as the party's own user, as its gateway connects (over AMQPS to its node), into
+   * its own vhost or — to see it refused — another of that node.
+   */
+  connectUser(party: string, vhost?: string): Promise<ChannelModel>;
+  /**
+   * A connection to the party's vhost as its node's administrator, over AMQPS; `socket` adds
+   * socket options (e.g. `noDelay`).
+   */
+  connectAdmin(party: string, socket?: Record<string, unknown>): Promise<ChannelModel>;
+  /** rabbitmqctl of the node that hosts the party's vhost. */
+  ctl(party: string): Rabbitmqctl;
+  /**
+   * The user the link `from` → `to` logs in as on `to`'s node (its link certificate's DN), which
+   * it stamps as `user_id` on what it delivers; `undefined` when both vhosts share a node.
+   */
+  linkUser(from: string, to: string): string | undefined;
+  /** Where the link `from` → `to` is defined: its shovel's name and vhost (on `from`'s node). */
   link(from: string, to: string): { vhost: string; name: string };
   /** Stops the link (its messages wait in `from`'s outgoing queue), and starts it again. */
   stopLink(from: string, to: string): Promise<void>;
   startLink(from: string, to: string): Promise<void>;
-  /** Deletes the links, the vhosts and the users. */
+  /** Deletes the links, the vhosts and the users (never the nodes' shared link users). */
   drop(): Promise<void>;
 }
 
 /**
- * One vhost per party (`<prefix>-<hex>-kz`, …) provisioned exactly as `mxg services provision`
- * does — same functions — but with users and passwords of its own (`<prefix>-<hex>-kz`), so
- * that two checkouts or test files on one machine never reset each other's passwords or
- * permissions.
+ * The party whose node hosts the scratch vhosts of parties without a node of their own (KG, RU,
+ * … in tests): KZ's links to them cross nodes over mutual TLS, theirs to AZ and to each other
+ * stay inside AZ's node.
+ */
+const GUEST_HOST_PARTY = 'AZ';
+
+/**
+ * One vhost per party (`<prefix>-<hex>-kz`, …), each on its party's own broker node (KZ on
+ * mxg-kz, AZ on mxg-az; other parties on AZ's), provisioned exactly as `mxg services provision`
+ * does — same function, {@link provisionSovereignBrokers}, the nodes left as they run — but with
+ * users and passwords of its own (`<prefix>-<hex>-kz`), so that two checkouts or test files on
+ * one machine never reset each other's passwords or permissions. Links between vhosts of two
+ * nodes are shovels over AMQPS with EXTERNAL login by the nodes' link certificates; between
+ * vhosts of one node, in-node shovels.
  */
 export async function createScratchBroker(options: {
   prefix: string;
   parties: readonly string[];
-  rabbitmqctl?: string;
-  /** The administrator's AMQP URL of the broker (its vhost is replaced per party). */
-  adminUrl?: string;
+  /** The checkout's configuration: its gateway files name the nodes (`amqp.node`). */
+  config: MxgConfigService;
 }): Promise<ScratchBroker> {
-  const ctl = new Rabbitmqctl(options.rabbitmqctl);
+  const { config } = options;
+  const varDir = config.paths.var;
+  const configured = configuredBrokerNodes(config);
+  if (configured.length === 0) {
+    throw new MxgError(
+      'BROKER_NODE_FAILED',
+      `no gateway file in ${config.paths.config} names a broker node of its own (amqp.node): scratch brokers run on the parties' nodes`,
+    );
+  }
+  const hostOf = (party: string): ConfiguredNode =>
+    configured.find((n) => n.party === party) ??
+    configured.find((n) => n.party === GUEST_HOST_PARTY) ??
+    configured[0];
   const base = `${options.prefix}-${randomBytes(4).toString('hex')}`;
-  const admin = new URL(options.adminUrl ?? 'amqp://guest:guest@127.0.0.1:5672/');
-  const adminUrl = (vhost: string) => {
-    const url = new URL(admin);
-    url.pathname = `/${encodeURIComponent(vhost)}`;
-    return url.toString();
-  };
   const specs: BrokerUserSpec[] = options.parties.map((party) => ({
     party,
     vhost: partyVhost(base, party),
     user: partyVhost(base, party),
     password: { value: randomBytes(18).toString('base64url'), created: true },
   }));
+  // Only the nodes that host a party here: no rabbitmqctl call for the others.
+  const nodes = sovereignNodes(
+    config,
+    configured,
+    (n) => specs.filter((s) => hostOf(s.party) === n),
+    { links: false },
+  ).filter((n) => n.parties.length > 0);
+  for (const node of nodes) {
+    if (!(await answers(node.spec.port))) {
+      throw new MxgError(
+        'BROKER_NODE_FAILED',
+        `broker node ${node.spec.node} (${node.spec.party}'s) does not answer on port ${node.spec.port}: run \`npm run services\`, which starts the parties' nodes (\`npm test\` runs it)`,
+      );
+    }
+  }
   const spec = (party: string) => {
     const found = specs.find((s) => s.party === party);
     if (!found) throw new Error(`no party ${party} on this scratch broker`);
     return found;
   };
-  const partyVhostOf = (party: string): PartyVhost => ({
-    party,
-    vhost: spec(party).vhost,
-    adminUrl: adminUrl(spec(party).vhost),
-    linkUri: localLinkUri(spec(party).vhost),
-  });
+  const nodeHosting = (party: string): SovereignNode => nodeOf(nodes, party);
+  const ctl = (party: string) => brokerNodeCtl(varDir, nodeHosting(party).spec.node);
+  const url = (party: string, user: string, password: string, vhost = spec(party).vhost) => {
+    const node = nodeHosting(party);
+    return `amqps://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${node.host}:${node.spec.port}/${encodeURIComponent(vhost)}`;
+  };
   const drop = async () => {
     const ignore = () => undefined;
+    // The links first: a shovel whose source vhost goes last would retry its peer meanwhile.
     for (const from of specs) {
       for (const to of specs.filter((s) => s !== from)) {
-        await ctl
+        await ctl(from.party)
           .run([
             'clear_parameter',
             '-p',
@@ -76,11 +143,12 @@ export async function createScratchBroker(options: {
           .catch(ignore);
       }
     }
-    for (const s of specs) await ctl.run(['delete_vhost', s.vhost]).catch(ignore);
-    for (const s of specs) await ctl.run(['delete_user', s.user]).catch(ignore);
+    // A vhost takes its link users' permissions on it along; the link users stay.
+    for (const s of specs) await ctl(s.party).run(['delete_vhost', s.vhost]).catch(ignore);
+    for (const s of specs) await ctl(s.party).run(['delete_user', s.user]).catch(ignore);
   };
   try {
-    await provisionBrokerParties(ctl, specs, adminUrl, decodeURIComponent(admin.username));
+    await provisionSovereignBrokers(varDir, nodes, { start: false });
   } catch (error) {
     await drop();
     throw error;
@@ -88,18 +156,34 @@ export async function createScratchBroker(options: {
   return {
     parties: options.parties,
     vhost: (party) => spec(party).vhost,
-    adminUrl: (party) => adminUrl(spec(party).vhost),
+    node: (party) => nodeHosting(party).spec.node,
     user: (party) => spec(party).user,
     userUrl: (party) => {
-      const url = new URL(admin);
-      url.username = encodeURIComponent(spec(party).user);
-      url.password = encodeURIComponent(spec(party).password.value);
-      url.pathname = `/${encodeURIComponent(spec(party).vhost)}`;
-      return url.toString();
+      const { clientTls } = nodeHosting(party);
+      const query = new URLSearchParams({
+        cacertfile: clientTls.ca,
+        certfile: clientTls.cert,
+        keyfile: clientTls.key,
+      });
+      return `${url(party, spec(party).user, spec(party).password.value)}?${query.toString()}`;
     },
+    connectUser: (party, vhost) =>
+      connect(
+        url(party, spec(party).user, spec(party).password.value, vhost),
+        nodeSocketOptions(nodeHosting(party)),
+      ),
+    connectAdmin: (party, socket = {}) => {
+      const { admin } = nodeHosting(party);
+      return connect(url(party, admin.user, admin.password.value), {
+        ...nodeSocketOptions(nodeHosting(party)),
+        ...socket,
+      });
+    },
+    ctl,
+    linkUser: (from, to) => partyVhostOn(nodes, to, nodeHosting(from)).linkUser,
     link: (from, to) => ({ vhost: spec(from).vhost, name: brokerLinkName(from, to) }),
     stopLink: async (from, to) => {
-      await ctl.run([
+      await ctl(from).run([
         'clear_parameter',
         '-p',
         spec(from).vhost,
@@ -108,7 +192,11 @@ export async function createScratchBroker(options: {
       ]);
     },
     startLink: async (from, to) => {
-      await linkParties(ctl, partyVhostOf(from), partyVhostOf(to));
+      await linkParties(
+        ctl(from),
+        partyVhostOn(nodes, from),
+        partyVhostOn(nodes, to, nodeHosting(from)),
+      );
     },
     drop,
   };
