@@ -102,7 +102,10 @@ describe('#15 broker nodes', () => {
         { party: 'AZ', vhost: 'mxg-az', user: 'mxg-az', password: { value: 'p', created: false } },
       ],
     });
+    const kzLink = join(dir, 'kz-link.pem');
+    writeFileSync(kzLink, certificateWith('/C=KZ/O=KZ/CN=mxg-link-kz'));
     const kz = node('kz', 5681, {
+      link: { cert: kzLink, key: '/c/kz/tls/link.key.pem' },
       links: [
         {
           party: 'AZ',
@@ -120,10 +123,11 @@ describe('#15 broker nodes', () => {
     expect(Array.isArray(linkUri)).toBe(true);
     expect([...linkUri].map((u) => new URL(u).port)).toEqual(['5791', '5792', '5793']);
     for (const uri of linkUri) {
-      expect(new URL(uri).searchParams.get('certfile')).toBe('/c/kz/tls/link.cert.pem');
+      expect(new URL(uri).searchParams.get('certfile')).toBe(kzLink);
     }
     // Without alternates, one URI as before: a single node's shovel definition is unchanged.
-    expect(typeof partyVhostOn([kz, az], 'AZ', node('kz', 5681)).linkUri).toBe('string');
+    const single = node('kz', 5681, { link: kz.link });
+    expect(typeof partyVhostOn([single, az], 'AZ', single).linkUri).toBe('string');
     rmSync(dir, { recursive: true, force: true });
   });
 
