@@ -1,30 +1,18 @@
-import { randomBytes } from 'node:crypto';
-import {
-  brokerLinkName,
-  inboxQueue,
-  MxgConfigService,
-  outgoingQueue,
-  partyVhost,
-} from '@mxg/config';
+import { brokerLinkName, inboxQueue, MxgConfigService, outgoingQueue } from '@mxg/config';
 import { configuredBrokerNodes, sovereignNodes } from '../apps/cli/src/services/broker-node-config';
 import { brokerNodeCtl } from '../apps/cli/src/services/broker-nodes';
 import { type LinkWatch, watchLinks } from '../apps/cli/src/services/link-watch';
 import type { Rabbitmqctl } from '../apps/cli/src/services/rabbitmqctl';
-import type { BrokerUserSpec } from '../apps/cli/src/services/provision-broker';
+import { scratchUserSpecs } from '../apps/cli/src/services/scratch-broker';
 import {
+  nodeUserUrl,
   provisionSovereignBrokers,
   type SovereignNode,
 } from '../apps/cli/src/services/provision-broker-nodes';
 import { type BrokerCluster, startBrokerCluster } from './support/broker-cluster';
-import { eventually, registrationRequest } from './support/exchange-pair';
+import { eventually } from './support/exchange-pair';
 import { createExchangeNetwork, type ExchangeNetwork } from './support/exchange-network';
-import {
-  inbox,
-  incomingCount,
-  outgoingStatuses,
-  receiptsReceived,
-  submitter,
-} from './support/traffic';
+import { expectEachDeliveredOnce, incomingCount, trafficBothWays } from './support/traffic';
 
 /**
  * #15 scale-out: "a party's broker can be a three-node RabbitMQ cluster with quorum queues; a
@@ -46,13 +34,7 @@ const AFTER_KILL_DELIVERIES = 30;
 describe('#15 a node of a three-node broker cluster killed under load', () => {
   const base = MxgConfigService.load();
   const varDir = base.paths.var;
-  const prefix = `mxg-test-${randomBytes(4).toString('hex')}`;
-  const specs: BrokerUserSpec[] = ['KZ', 'AZ'].map((party) => ({
-    party,
-    vhost: partyVhost(prefix, party),
-    user: partyVhost(prefix, party),
-    password: { value: randomBytes(18).toString('base64url'), created: true },
-  }));
+  const specs = scratchUserSpecs('mxg-test', ['KZ', 'AZ']);
   const spec = (party: string) => specs.find((s) => s.party === party)!;
   let cluster: BrokerCluster;
   let kz: SovereignNode;
@@ -60,17 +42,6 @@ describe('#15 a node of a three-node broker cluster killed under load', () => {
   let leader: string;
   const watches: LinkWatch[] = [];
   const watchLog: string[] = [];
-
-  /** The AMQPS URL a party's gateway connects with: its user, its CA, its TLS client certificate. */
-  const gatewayUrl = (node: SovereignNode, party: string, port = node.spec.port) => {
-    const { user, password, vhost } = spec(party);
-    const tls = new URLSearchParams({
-      cacertfile: node.clientTls.ca,
-      certfile: node.clientTls.cert,
-      keyfile: node.clientTls.key,
-    });
-    return `amqps://${encodeURIComponent(user)}:${encodeURIComponent(password.value)}@${node.host}:${port}/${encodeURIComponent(vhost)}?${tls.toString()}`;
-  };
 
   beforeAll(async () => {
     const configured = configuredBrokerNodes(base);
@@ -150,12 +121,12 @@ describe('#15 a node of a three-node broker cluster killed under load', () => {
       (a, b) => Number(b.node === leader) - Number(a.node === leader),
     );
     const azUrls = (order: typeof leaderFirst) =>
-      order.map((n) => gatewayUrl(c1, 'AZ', n.port)).join(',');
+      order.map((n) => nodeUserUrl(c1, spec('AZ'), n.port)).join(',');
 
     network = await createExchangeNetwork({
       parties: ['KZ', 'AZ'],
       env: {
-        KZ: { AMQP_URL: gatewayUrl(kz, 'KZ') },
+        KZ: { AMQP_URL: nodeUserUrl(kz, spec('KZ')) },
         // The first instance on the inbox's leader, the cluster's other nodes after it.
         AZ: { AMQP_URL: azUrls(leaderFirst), MXG_PUBLISH_CONFIRM_TIMEOUT_MS: '10000' },
       },
@@ -206,18 +177,8 @@ describe('#15 a node of a three-node broker cluster killed under load', () => {
 
   it('#15 every message reaches the addressee’s national system exactly once, every receipt returns, the queue elects a new leader', async () => {
     const [kzGw, azGw] = [network.gateway('KZ'), network.gateway('AZ')];
-    const kzToAz = submitter(
-      () => kzGw.api<{ id: string }>('KZ-MVD', 'POST', '/messages', registrationRequest('AZ-DMX')),
-      PACE_MS,
-    );
-    const azToKz = submitter(
-      () =>
-        azGw.api<{ id: string }>('AZ-DMX', 'POST', '/messages', {
-          ...registrationRequest('KZ-MVD'),
-          signatory: 'az-dmx-deputy-head',
-        }),
-      PACE_MS,
-    );
+    const traffic = trafficBothWays(kzGw, azGw, PACE_MS);
+    const { kzToAz, azToKz } = traffic;
     let atKill = 0;
     try {
       await eventually(
@@ -251,34 +212,9 @@ describe('#15 a node of a three-node broker cluster killed under load', () => {
         throw new Error(`${error.message}\n${await whereItStands()}`);
       });
     } finally {
-      await Promise.all([kzToAz.stop(), azToKz.stop()]);
+      await traffic.stop();
     }
-    expect([...kzToAz.failures, ...azToKz.failures]).toEqual([]);
-
-    // Every message delivered at its sender: its receipt returned.
-    for (const [sender, ids] of [
-      [kzGw, kzToAz.ids],
-      [azGw, azToKz.ids],
-    ] as const) {
-      await eventually(
-        async () => {
-          const statuses = await outgoingStatuses(sender);
-          return ids.every((id) => statuses.get(id) === 'delivered') ? true : undefined;
-        },
-        240_000,
-        `all ${ids.length} messages of ${sender.party} delivered`,
-      );
-      const receipts = await receiptsReceived(sender);
-      expect(ids.filter((id) => !receipts.has(id))).toEqual([]);
-    }
-
-    // Each in the addressee's national-system inbox exactly once, and nothing else.
-    const atAz = await inbox(azGw, 'AZ-DMX');
-    const atKz = await inbox(kzGw, 'KZ-MVD');
-    expect(atAz.length).toBe(new Set(atAz).size);
-    expect(atKz.length).toBe(new Set(atKz).size);
-    expect([...atAz].sort()).toEqual([...kzToAz.ids].sort());
-    expect([...atKz].sort()).toEqual([...azToKz.ids].sort());
+    await expectEachDeliveredOnce(kzGw, azGw, traffic, 240_000);
     // The first AZ instance lost its node and went on with another.
     expect(azGw.process.output()).toMatch(
       new RegExp(

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +7,6 @@ import {
   BROKER_EXCHANGE,
   inboxQueue,
   MxgConfigService,
-  partyVhost,
 } from '@mxg/config';
 import { configuredBrokerNodes, sovereignNodes } from '../apps/cli/src/services/broker-node-config';
 import { brokerNodeCtl } from '../apps/cli/src/services/broker-nodes';
@@ -19,7 +17,7 @@ import {
   provisionSovereignBrokers,
   type SovereignNode,
 } from '../apps/cli/src/services/provision-broker-nodes';
-import type { BrokerUserSpec } from '../apps/cli/src/services/provision-broker';
+import { scratchUserSpecs } from '../apps/cli/src/services/scratch-broker';
 import { eventually } from './support/exchange-pair';
 import { issueTlsCertificate, selfSignedCertificate } from './support/test-tls';
 
@@ -32,13 +30,7 @@ import { issueTlsCertificate, selfSignedCertificate } from './support/test-tls';
 describe('#15 each party its own broker, linked over mutual TLS (real RabbitMQ nodes)', () => {
   const base = MxgConfigService.load();
   const varDir = base.paths.var;
-  const prefix = `mxg-test-${randomBytes(4).toString('hex')}`;
-  const specs: BrokerUserSpec[] = ['KZ', 'AZ'].map((party) => ({
-    party,
-    vhost: partyVhost(prefix, party),
-    user: partyVhost(prefix, party),
-    password: { value: randomBytes(18).toString('base64url'), created: true },
-  }));
+  const specs = scratchUserSpecs('mxg-test', ['KZ', 'AZ']);
   const spec = (party: string) => specs.find((s) => s.party === party)!;
   let nodes: SovereignNode[];
   const node = (party: string) => nodes.find((n) => n.spec.party === party)!;

@@ -1,4 +1,5 @@
 import type { GatewayUnderTest } from './exchange-network';
+import { eventually, registrationRequest } from './exchange-pair';
 import { sql } from './faults';
 
 /**
@@ -77,4 +78,66 @@ export async function receiptsReceived(gateway: GatewayUnderTest): Promise<Map<s
       WHERE event_type = 'receipt.received' GROUP BY message_id`,
   );
   return new Map(rows.map((r) => [r.message_id, r.n]));
+}
+
+/**
+ * Registration requests both ways between KZ-MVD and AZ-DMX, one each way every `paceMs`,
+ * until stopped: the traffic a fault is injected under.
+ */
+export function trafficBothWays(kz: GatewayUnderTest, az: GatewayUnderTest, paceMs: number) {
+  const kzToAz = submitter(
+    () => kz.api<{ id: string }>('KZ-MVD', 'POST', '/messages', registrationRequest('AZ-DMX')),
+    paceMs,
+  );
+  const azToKz = submitter(
+    () =>
+      az.api<{ id: string }>('AZ-DMX', 'POST', '/messages', {
+        ...registrationRequest('KZ-MVD'),
+        signatory: 'az-dmx-deputy-head',
+      }),
+    paceMs,
+  );
+  return {
+    kzToAz,
+    azToKz,
+    stop: async () => {
+      await Promise.all([kzToAz.stop(), azToKz.stop()]);
+    },
+  };
+}
+
+/**
+ * After the traffic stopped: every submission was accepted, every message's receipt came back
+ * to its sender (within `timeoutMs`), and each is in the addressee's national-system inbox
+ * exactly once — and nothing else is.
+ */
+export async function expectEachDeliveredOnce(
+  kz: GatewayUnderTest,
+  az: GatewayUnderTest,
+  traffic: ReturnType<typeof trafficBothWays>,
+  timeoutMs: number,
+): Promise<void> {
+  const { kzToAz, azToKz } = traffic;
+  expect([...kzToAz.failures, ...azToKz.failures]).toEqual([]);
+  for (const [sender, ids] of [
+    [kz, kzToAz.ids],
+    [az, azToKz.ids],
+  ] as const) {
+    await eventually(
+      async () => {
+        const statuses = await outgoingStatuses(sender);
+        return ids.every((id) => statuses.get(id) === 'delivered') ? true : undefined;
+      },
+      timeoutMs,
+      `all ${ids.length} messages of ${sender.party} delivered`,
+    );
+    const receipts = await receiptsReceived(sender);
+    expect(ids.filter((id) => !receipts.has(id))).toEqual([]);
+  }
+  const atAz = await inbox(az, 'AZ-DMX');
+  const atKz = await inbox(kz, 'KZ-MVD');
+  expect(atAz.length).toBe(new Set(atAz).size);
+  expect(atKz.length).toBe(new Set(atKz).size);
+  expect([...atAz].sort()).toEqual([...kzToAz.ids].sort());
+  expect([...atKz].sort()).toEqual([...azToKz.ids].sort());
 }

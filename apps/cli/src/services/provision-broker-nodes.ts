@@ -67,6 +67,25 @@ export function nodeSocketOptions(node: SovereignNode): AmqpSocketOptions {
   };
 }
 
+/**
+ * A party's gateway's AMQP_URL on the node (`port`: another node of its cluster): AMQPS, the
+ * user's password, and the TLS files in the query — `cacertfile` the node's party's CA,
+ * `certfile`/`keyfile` that party's client certificate — which the gateway reads as RabbitMQ's
+ * own URIs do.
+ */
+export function nodeUserUrl(
+  node: SovereignNode,
+  user: BrokerUserSpec,
+  port: number = node.spec.port,
+): string {
+  const tls = new URLSearchParams({
+    cacertfile: node.clientTls.ca,
+    certfile: node.clientTls.cert,
+    keyfile: node.clientTls.key,
+  });
+  return `amqps://${encodeURIComponent(user.user)}:${encodeURIComponent(user.password.value)}@${node.host}:${port}/${encodeURIComponent(user.vhost)}?${tls.toString()}`;
+}
+
 /** The administrator's AMQPS URL of a vhost on the node. */
 export function nodeAdminUrl(node: SovereignNode, vhost: string): string {
   const { user, password } = node.admin;

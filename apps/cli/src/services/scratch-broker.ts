@@ -9,6 +9,7 @@ import type { BrokerUserSpec } from './provision-broker';
 import {
   nodeOf,
   nodeSocketOptions,
+  nodeUserUrl,
   partyVhostOn,
   provisionSovereignBrokers,
   type SovereignNode,
@@ -67,6 +68,20 @@ export interface ScratchBroker {
 const GUEST_HOST_PARTY = 'AZ';
 
 /**
+ * A vhost and a user per party, `<prefix>-<hex>-kz`, …, the user with a fresh password: names of
+ * their own, so two test files or checkouts on one machine never touch each other's.
+ */
+export function scratchUserSpecs(prefix: string, parties: readonly string[]): BrokerUserSpec[] {
+  const base = `${prefix}-${randomBytes(4).toString('hex')}`;
+  return parties.map((party) => ({
+    party,
+    vhost: partyVhost(base, party),
+    user: partyVhost(base, party),
+    password: { value: randomBytes(18).toString('base64url'), created: true },
+  }));
+}
+
+/**
  * One vhost per party (`<prefix>-<hex>-kz`, …), each on its party's own broker node (KZ on
  * mxg-kz, AZ on mxg-az; other parties on AZ's), provisioned exactly as `mxg services provision`
  * does — same function, {@link provisionSovereignBrokers}, the nodes left as they run — but with
@@ -94,13 +109,7 @@ export async function createScratchBroker(options: {
     configured.find((n) => n.party === party) ??
     configured.find((n) => n.party === GUEST_HOST_PARTY) ??
     configured[0];
-  const base = `${options.prefix}-${randomBytes(4).toString('hex')}`;
-  const specs: BrokerUserSpec[] = options.parties.map((party) => ({
-    party,
-    vhost: partyVhost(base, party),
-    user: partyVhost(base, party),
-    password: { value: randomBytes(18).toString('base64url'), created: true },
-  }));
+  const specs = scratchUserSpecs(options.prefix, options.parties);
   // Only the nodes that host a party here: no rabbitmqctl call for the others.
   const nodes = sovereignNodes(
     config,
@@ -158,15 +167,7 @@ export async function createScratchBroker(options: {
     vhost: (party) => spec(party).vhost,
     node: (party) => nodeHosting(party).spec.node,
     user: (party) => spec(party).user,
-    userUrl: (party) => {
-      const { clientTls } = nodeHosting(party);
-      const query = new URLSearchParams({
-        cacertfile: clientTls.ca,
-        certfile: clientTls.cert,
-        keyfile: clientTls.key,
-      });
-      return `${url(party, spec(party).user, spec(party).password.value)}?${query.toString()}`;
-    },
+    userUrl: (party) => nodeUserUrl(nodeHosting(party), spec(party)),
     connectUser: (party, vhost) =>
       connect(
         url(party, spec(party).user, spec(party).password.value, vhost),
