@@ -86,6 +86,18 @@ export function brokerNodeConfig(spec: BrokerNodeSpec, caBundle: string): string
 }
 
 /**
+ * The node's rabbitmq-env.conf: its Erlang distribution port (the CLI tools' and a cluster's
+ * peers' way in, guarded by the cookie) on the loopback interface only, like its AMQPS listener.
+ */
+export function brokerNodeEnv(): string {
+  return [
+    '# Written by `mxg services provision` (#15): Erlang distribution on 127.0.0.1 only.',
+    'SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"',
+    '',
+  ].join('\n');
+}
+
+/**
  * Makes sure the party's node runs with this configuration: writes its files under
  * var/rabbitmq/<node>/, starts it (`rabbitmq-server -detached`) when it does not answer, and
  * restarts it when its configuration changed. A node already running as configured: nothing
@@ -99,11 +111,13 @@ export async function ensureBrokerNode(varDir: string, spec: BrokerNodeSpec): Pr
   const caBundle = join(dir, 'ca-bundle.pem');
   const confFile = join(dir, 'rabbitmq.conf');
   const pluginsFile = join(dir, 'enabled_plugins');
+  const envFile = join(dir, 'rabbitmq-env.conf');
   const bundle = spec.trusted.map((f) => readFileSync(f, 'utf8').trim() + '\n').join('');
   const changed = [
     writeIfChanged(caBundle, bundle),
     writeIfChanged(confFile, brokerNodeConfig(spec, caBundle)),
     writeIfChanged(pluginsFile, '[rabbitmq_shovel,rabbitmq_auth_mechanism_ssl].\n'),
+    writeIfChanged(envFile, brokerNodeEnv()),
   ].some(Boolean);
   const ctl = brokerNodeCtl(varDir, spec.node);
   const running = await ctl.run(['ping', '-t', '10']).then(
@@ -129,7 +143,7 @@ export async function ensureBrokerNode(varDir: string, spec: BrokerNodeSpec): Pr
     RABBITMQ_LOG_BASE: join(dir, 'log'),
     RABBITMQ_CONFIG_FILE: confFile,
     RABBITMQ_ADVANCED_CONFIG_FILE: join(dir, 'advanced.config'),
-    RABBITMQ_CONF_ENV_FILE: join(dir, 'rabbitmq-env.conf'),
+    RABBITMQ_CONF_ENV_FILE: envFile,
     RABBITMQ_ENABLED_PLUGINS_FILE: pluginsFile,
     RABBITMQ_PLUGINS_EXPAND_DIR: join(dir, 'plugins-expand'),
     RABBITMQ_PID_FILE: join(dir, 'rabbitmq.pid'),

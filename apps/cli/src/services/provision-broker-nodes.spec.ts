@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { selfSignedCertificate } from '../../../../test/support/test-tls';
-import { brokerNodeConfig, distributionPort } from './broker-nodes';
+import { brokerNodeConfig, brokerNodeEnv, distributionPort } from './broker-nodes';
 import {
   linkUserName,
   partyVhostOn,
@@ -59,6 +59,10 @@ describe('#15 broker nodes', () => {
       expect(conf.split('\n')).toContain(line);
     }
     expect(distributionPort(5681)).toBe(25681);
+    // The Erlang distribution port listens on loopback only, as the AMQPS listener does.
+    expect(brokerNodeEnv()).toContain(
+      'SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"',
+    );
   });
 
   const node = (party: string, port: number, more: Partial<SovereignNode> = {}): SovereignNode => ({
