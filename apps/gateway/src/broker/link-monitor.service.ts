@@ -13,8 +13,10 @@ const LINK_CHECK_TIMEOUT_MS = 3_000;
  * passive declare of each `mxg.outgoing.<peer>` on the gateway's own broker connection. The
  * gateway's AMQP user needs no permission for it (RabbitMQ checks none on a passive declare;
  * see test/link-health.int-spec.ts), and its own vhost holds only its own party's queues.
- * The peers are the parties of the other gateways in `config/gateways/`, as provisioning
- * declares their outgoing queues.
+ * The peers are the parties this gateway's file links to (`links`: in production, where
+ * `config/gateways/` may hold this gateway's file only) and those of the other gateway files
+ * (development and tests, whose parties share a checkout), as provisioning declares their
+ * outgoing queues.
  */
 @Injectable()
 export class LinkMonitor implements OnModuleInit, OnApplicationShutdown {
@@ -28,9 +30,10 @@ export class LinkMonitor implements OnModuleInit, OnApplicationShutdown {
     config: MxgConfigService,
   ) {
     const own = config.gateway.party;
-    const peers = listGateways(config.paths.config)
-      .map((id) => config.forGateway(id).gateway.party)
-      .filter((party) => party !== own);
+    const peers = [
+      ...config.gateway.links.map((link) => link.party),
+      ...listGateways(config.paths.config).map((id) => config.forGateway(id).gateway.party),
+    ].filter((party) => party !== own);
     this.states = new LinkStates([...new Set(peers)].sort());
   }
 
