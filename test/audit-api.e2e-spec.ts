@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { spawnGateway, waitForHttp, type GatewayProcess } from './support/gateway-process';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { gatewayTlsClient } from './support/test-tls';
 
 const AUDITOR_TOKEN = 'auditor-token-for-this-test-only';
 const PUBLISHER_TOKEN = 'publisher-token-for-this-test-only';
@@ -45,12 +46,17 @@ describe('auditor API (compiled gateway process, real PostgreSQL)', () => {
         `  - { id: auditor-1, roles: [auditor], tokenSha256: ${sha256(AUDITOR_TOKEN)} }\n` +
         `  - { id: ns-1, authority: KZ-MVD, roles: [publisher], tokenSha256: ${sha256(PUBLISHER_TOKEN)} }\n`,
     );
-    gateway = await spawnGateway({
-      MXG_GATEWAY: 'kz',
-      MXG_CONFIG_DIR: dir,
-      DATABASE_URL: db.appUrl,
-      MXG_MIGRATION_DATABASE_URL: db.ownerUrl,
-    });
+    // The shipped gateway file serves HTTPS (#15): the test talks to it as a national system of
+    // KZ would, trusting KZ's CA and showing KZ's TLS client certificate.
+    gateway = await spawnGateway(
+      {
+        MXG_GATEWAY: 'kz',
+        MXG_CONFIG_DIR: dir,
+        DATABASE_URL: db.appUrl,
+        MXG_MIGRATION_DATABASE_URL: db.ownerUrl,
+      },
+      { tls: gatewayTlsClient(join(__dirname, '..', 'certs'), 'KZ') },
+    );
     await waitForHttp(gateway, '/health');
   });
 
@@ -61,7 +67,7 @@ describe('auditor API (compiled gateway process, real PostgreSQL)', () => {
   });
 
   const get = (path: string, token?: string) =>
-    fetch(`${gateway.url}${path}`, {
+    gateway.fetch(path, {
       headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
     });
 

@@ -50,11 +50,16 @@ describe('npx mxg (the command-line tool)', () => {
     try {
       cpSync(join(ROOT, 'config'), dir, { recursive: true });
       const file = join(dir, 'gateways', 'kz.yaml');
-      writeFileSync(file, readFileSync(file, 'utf8').replace('port: 3101', 'port: 99999'));
+      const text = readFileSync(file, 'utf8');
+      const line = text.split('\n').findIndex((l) => l.includes('port: 3101')) + 1;
+      expect(line).toBeGreaterThan(0);
+      writeFileSync(file, text.replace('port: 3101', 'port: 99999'));
       const result = await mxg(['config', 'check', '--gateway', 'kz'], { MXG_CONFIG_DIR: dir });
       expect(result.code).toBe(3);
       expect(result.stderr).toMatch(
-        /CONFIG_INVALID: configuration is invalid:\n {2}- \/tmp\/mxg-cli-\w+\/gateways\/kz\.yaml:4 http\.port: /,
+        new RegExp(
+          `CONFIG_INVALID: configuration is invalid:\\n {2}- /tmp/mxg-cli-\\w+/gateways/kz\\.yaml:${line} http\\.port: `,
+        ),
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
