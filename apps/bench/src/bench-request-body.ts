@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { exampleMessage } from '@mxg/messages';
+import { encodeMessage, MESSAGE_FORMAT, type MxgMessage } from '@mxg/envelope';
 
 /**
  * The example request's body (examples/messages/request.json) without its person and
@@ -10,4 +12,31 @@ export function benchRequestBody(): Record<string, unknown> {
   delete body.persons;
   delete body.attachments;
   return body;
+}
+
+/** A KZ-MVD → AZ-DMX MIG request of `bytes` canonical bytes, with a fresh id. */
+export function benchMessage(bytes: number): MxgMessage {
+  const id = randomUUID();
+  const base: MxgMessage = {
+    header: {
+      format: MESSAGE_FORMAT,
+      id,
+      type: 'request',
+      agreement: 'MIG',
+      from: { party: 'KZ', authority: 'KZ-MVD' },
+      to: { party: 'AZ', authority: 'AZ-DMX' },
+      createdAt: new Date().toISOString(),
+      correlationId: id,
+      inReplyTo: null,
+    },
+    body: { ...benchRequestBody(), otherInformation: '' },
+  };
+  const padding = bytes - encodeMessage(base).length;
+  return {
+    ...base,
+    body: {
+      ...base.body,
+      otherInformation: 'ж'.repeat(Math.floor(padding / 2)) + '.'.repeat(padding % 2),
+    },
+  };
 }

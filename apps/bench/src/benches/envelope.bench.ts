@@ -1,5 +1,5 @@
-import { randomBytes, randomUUID, sign, verify } from 'node:crypto';
-import { benchRequestBody } from '../bench-request-body';
+import { randomBytes, sign, verify } from 'node:crypto';
+import { benchMessage } from '../bench-request-body';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,8 +9,6 @@ import {
   encodeMessage,
   FileKeyStore,
   FileTrustStore,
-  MESSAGE_FORMAT,
-  type MxgMessage,
   openEnvelope,
   openReceipt,
   RECEIPT_FORMAT,
@@ -66,7 +64,7 @@ async function runIn(certsDir: string, budgetMs: number): Promise<Record<string,
     az.decryption(),
   ]);
   const policy = treaty.agreement('MIG').algorithms;
-  const message = messageOf(MESSAGE_BYTES);
+  const message = benchMessage(MESSAGE_BYTES);
   const content = encodeMessage(message);
 
   const sealOnce = () =>
@@ -356,32 +354,6 @@ async function measure(
 }
 
 /** A MIG request whose signed (canonical) form is exactly `bytes` long. */
-function messageOf(bytes: number): MxgMessage {
-  const id = randomUUID();
-  const base: MxgMessage = {
-    header: {
-      format: MESSAGE_FORMAT,
-      id,
-      type: 'request',
-      agreement: 'MIG',
-      from: { party: 'KZ', authority: 'KZ-MVD' },
-      to: { party: 'AZ', authority: 'AZ-DMX' },
-      createdAt: new Date().toISOString(),
-      correlationId: id,
-      inReplyTo: null,
-    },
-    body: { ...benchRequestBody(), otherInformation: '' },
-  };
-  const padding = bytes - encodeMessage(base).length;
-  return {
-    ...base,
-    body: {
-      ...base.body,
-      otherInformation: 'ж'.repeat(Math.floor(padding / 2)) + '.'.repeat(padding % 2),
-    },
-  };
-}
-
 function round(n: number): number {
   return Math.round(n * 10) / 10;
 }

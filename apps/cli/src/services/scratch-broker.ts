@@ -4,7 +4,7 @@ import { brokerLinkName, type MxgConfigService, partyVhost } from '@mxg/config';
 import { MxgError } from '@mxg/core';
 import { type ConfiguredNode, configuredBrokerNodes, sovereignNodes } from './broker-node-config';
 import { answers, brokerNodeCtl } from './broker-nodes';
-import { linkParties } from './broker-topology';
+import { type AmqpSocketOptions, linkParties } from './broker-topology';
 import type { BrokerUserSpec } from './provision-broker';
 import {
   nodeOf,
@@ -44,6 +44,11 @@ export interface ScratchBroker {
    * socket options (e.g. `noDelay`).
    */
   connectAdmin(party: string, socket?: Record<string, unknown>): Promise<ChannelModel>;
+  /**
+   * What {@link connectAdmin} connects with — the URL and the TLS socket options — for a
+   * connection made elsewhere (a benchmark's worker thread).
+   */
+  adminTarget(party: string): { url: string; socket: AmqpSocketOptions };
   /** rabbitmqctl of the node that hosts the party's vhost. */
   ctl(party: string): Rabbitmqctl;
   /**
@@ -136,6 +141,13 @@ export async function createScratchBroker(options: {
     const node = nodeHosting(party);
     return `amqps://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${node.host}:${node.spec.port}/${encodeURIComponent(vhost)}`;
   };
+  const adminTarget = (party: string) => {
+    const { admin } = nodeHosting(party);
+    return {
+      url: url(party, admin.user, admin.password.value),
+      socket: nodeSocketOptions(nodeHosting(party)),
+    };
+  };
   const drop = async () => {
     const ignore = () => undefined;
     // The links first: a shovel whose source vhost goes last would retry its peer meanwhile.
@@ -174,12 +186,10 @@ export async function createScratchBroker(options: {
         nodeSocketOptions(nodeHosting(party)),
       ),
     connectAdmin: (party, socket = {}) => {
-      const { admin } = nodeHosting(party);
-      return connect(url(party, admin.user, admin.password.value), {
-        ...nodeSocketOptions(nodeHosting(party)),
-        ...socket,
-      });
+      const target = adminTarget(party);
+      return connect(target.url, { ...target.socket, ...socket });
     },
+    adminTarget,
     ctl,
     linkUser: (from, to) => partyVhostOn(nodes, to, nodeHosting(from)).linkUser,
     link: (from, to) => ({ vhost: spec(from).vhost, name: brokerLinkName(from, to) }),
