@@ -20,11 +20,24 @@ import {
 } from '../pipeline/delivery-check';
 import { type BenchExchange, startBenchExchange } from '../pipeline/gateway-processes';
 import { measureBroker, measureCrypto, measureDatabase } from '../pipeline/limits';
+import { type BarePipelineLimits, measureBarePipeline } from '../pipeline/bare-pipeline';
+import { type Interval, IntervalWatch } from '../pipeline/interval-watch';
+import { readPostgresSettings } from '../pipeline/postgres-settings';
+import { reportIntervals } from '../pipeline/volume-report';
 import { LoadGenerator, type PhaseResult, REQUEST_BYTES } from '../pipeline/load-generator';
 import { printTable } from '../table';
 
-/** Issue 6's targets on this 2-core machine (both gateways, RabbitMQ and PostgreSQL on it). */
-const TARGET = { sustained: 1500, p99Ms: 250, fixedRate: 750, cpuRatio: 0.5 } as const;
+/**
+ * Issue 6's targets on this 2-core machine (both gateways, RabbitMQ and PostgreSQL on it), and
+ * #16's: MXG at half the bare pipeline's rate or better.
+ */
+const TARGET = {
+  sustained: 1500,
+  p99Ms: 250,
+  fixedRate: 750,
+  cpuRatio: 0.5,
+  bareRatio: 0.5,
+} as const;
 const GATEWAYS = ['KZ gateway', 'AZ gateway'] as const;
 const SYSTEM = [...GATEWAYS, 'RabbitMQ', 'PostgreSQL'] as const;
 /** The fixed-load phase never has more requests in flight than this (else it counts skips). */
@@ -168,6 +181,14 @@ async function runWith(
   );
   const database = await measureDatabase(config, sampler, plan.limitMs);
   const batched = await measureDatabase(config, sampler, plan.limitMs, DB_BATCH);
+  const bare = await measureBarePipeline({
+    config,
+    certsDir: exchange.certsDir,
+    broker: exchange.broker,
+    sampler,
+    durationMs: plan.limitMs,
+  });
+  const postgres = await readPostgresSettings(admin);
   started = lap('limits', started);
 
   // 2. The pipeline.
@@ -188,6 +209,7 @@ async function runWith(
     load.paced(fixedPhase, TARGET.fixedRate, plan.fixedMs, FIXED_MAX_IN_FLIGHT),
   );
   let longResult: PhaseResult | undefined;
+  let intervals: Interval[] = [];
   // The ramp starts from an empty pipeline: what the fixed phase could not deliver drains first.
   await waitForReceipts(exchange, load.submissions.filter((s) => s.id).length);
   const receipts = await ReceiptWatch.start(exchange, () => load.accepted);
@@ -209,9 +231,16 @@ async function runWith(
       // heap for a reason that is not a leak): a few messages in flight, RSS every 10 s.
       const phase = `long ${LONG_WINDOW} in flight`;
       memory.reset();
+      // Minute by minute as well (#16): whether a message gets dearer as the tables grow.
+      const watch = new IntervalWatch(sampler, {
+        'KZ gateway': exchange.kz.pid,
+        'AZ gateway': exchange.az.pid,
+      });
+      await watch.start();
       longResult = await measured(phase, () =>
         load.windowed(phase, LONG_WINDOW, plan.longMs ?? 0, () => receipts.delivered()),
       );
+      intervals = await watch.stop();
     }
   } finally {
     await receipts.stop();
@@ -248,6 +277,8 @@ async function runWith(
     broker,
     database,
     batched,
+    bare,
+    postgres,
     windows,
     load,
     deliveries,
@@ -256,6 +287,7 @@ async function runWith(
     memory,
     fixedPhase,
     longResult,
+    intervals,
     profiles,
     quick: options.quick,
   });
@@ -266,6 +298,9 @@ interface ReportInput {
   broker: Awaited<ReturnType<typeof measureBroker>>;
   database: Awaited<ReturnType<typeof measureDatabase>>;
   batched: Awaited<ReturnType<typeof measureDatabase>>;
+  bare: BarePipelineLimits;
+  /** The PostgreSQL server's settings the figures depend on. */
+  postgres: Record<string, string>;
   windows: Window[];
   load: LoadGenerator;
   deliveries: Deliveries;
@@ -275,6 +310,8 @@ interface ReportInput {
   memory: MemoryWatch;
   fixedPhase: string;
   longResult?: PhaseResult;
+  /** The long run, minute by minute. */
+  intervals: Interval[];
   profiles: {
     party: string;
     file: string;
@@ -330,7 +367,17 @@ function report(r: ReportInput): Record<string, number | string> {
       },
       { limit: '  … rows', 'per second': Math.round(d.rowsPerSecond), 'µs each': '' },
     ]),
+    {
+      limit: `bare pipeline: seal → confirmed publish, quorum queue → consume, open → batched audit row (${r.bare.inFlight} in flight)`,
+      'per second': Math.round(r.bare.messagesPerSecond),
+      'µs each': `${round1(r.bare.cpuMicrosPerMessage)} CPU (node ${round1(r.bare.nodeMicrosPerMessage)}, broker ${round1(r.bare.brokerMicrosPerMessage)}, db ${round1(r.bare.postgresMicrosPerMessage)})`,
+    },
   ]);
+  process.stdout.write(
+    `PostgreSQL: ${Object.entries(r.postgres)
+      .map(([name, value]) => `${name} ${value}`)
+      .join(', ')}\n`,
+  );
 
   // The pipeline, phase by phase.
   process.stdout.write('\npipeline (CPU µs per delivered message in each window)\n');
@@ -380,6 +427,7 @@ function report(r: ReportInput): Record<string, number | string> {
     2 * r.broker.cpuMicrosPerMessage +
     2 * r.batched.cpuMicrosPerMessage;
   const ratio = unavoidable / spentPerMessage;
+  const bareRatio = sustained / r.bare.messagesPerSecond;
   const mem = r.memory.summary();
   const met = (ok: boolean) => (ok ? 'yes' : 'NO');
 
@@ -390,6 +438,18 @@ function report(r: ReportInput): Record<string, number | string> {
       target: `≥ ${TARGET.sustained}`,
       measured: Math.round(sustained),
       met: met(sustained >= TARGET.sustained),
+    },
+    {
+      figure: `bare pipeline msgs/s, same run (no HTTP, no receipts; ${r.bare.inFlight} in flight)`,
+      target: '',
+      measured: Math.round(r.bare.messagesPerSecond),
+      met: '',
+    },
+    {
+      figure: '  ratio: MXG sustained / bare pipeline',
+      target: `≥ ${TARGET.bareRatio}`,
+      measured: bareRatio.toFixed(2),
+      met: met(bareRatio >= TARGET.bareRatio),
     },
     {
       figure: `submit → delivered at AZ p50 / p95 / p99 ms at ${TARGET.fixedRate}/s offered`,
@@ -481,8 +541,10 @@ function report(r: ReportInput): Record<string, number | string> {
     printTable(summary.functions.map((s) => ({ function: s.name, '%': round1(s.percent) })));
   }
 
+  const volume = reportIntervals(r.intervals, deliveredAt, SYSTEM);
   const figures: Record<string, number | string> = {
     scheme: r.crypto.scheme,
+    ...Object.fromEntries(Object.entries(r.postgres).map(([name, value]) => [`pg_${name}`, value])),
     ...Object.fromEntries(
       Object.entries(r.crypto.opsPerSecond).map(([op, rate]) => [
         `crypto_${op.replace(/[^a-z0-9]+/gi, '_').replace(/_+$/, '')}_perSecond`,
@@ -496,7 +558,13 @@ function report(r: ReportInput): Record<string, number | string> {
     dbCpuMicrosPerMessage: round1(r.database.cpuMicrosPerMessage),
     dbBatchedRowsPerSecond: Math.round(r.batched.rowsPerSecond),
     dbBatchedCpuMicrosPerMessage: round1(r.batched.cpuMicrosPerMessage),
+    bareMessagesPerSecond: Math.round(r.bare.messagesPerSecond),
+    bareCpuMicrosPerMessage: round1(r.bare.cpuMicrosPerMessage),
+    bareNodeMicrosPerMessage: round1(r.bare.nodeMicrosPerMessage),
+    bareBrokerMicrosPerMessage: round1(r.bare.brokerMicrosPerMessage),
+    barePostgresMicrosPerMessage: round1(r.bare.postgresMicrosPerMessage),
     sustainedDeliveredPerSecond: Math.round(sustained),
+    sustainedVsBare: round2(bareRatio),
     sustainedStep: saturated.phase,
     fixedOfferedPerSecond: TARGET.fixedRate,
     fixedDeliveredPerSecond: Math.round(rateOf(fixed).deliveredPerSecond),
@@ -528,6 +596,7 @@ function report(r: ReportInput): Record<string, number | string> {
       ]),
     ),
   };
+  Object.assign(figures, volume);
   for (const w of ramp) {
     figures[`deliveredPerSecond_${w.phase.replace(/\D+/g, '')}inFlight`] = Math.round(
       rateOf(w).deliveredPerSecond,

@@ -70,10 +70,18 @@ export function rssMiB(pid: number): number {
 export class CpuSampler {
   private readonly seen = new Map<string, Map<number, number>>();
   private readonly gone = new Map<string, number>();
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly groups: readonly ProcessGroup[]) {}
 
-  async sample(): Promise<CpuSample> {
+  /** One sample at a time (a long run's minute timer and a phase may ask at once). */
+  sample(): Promise<CpuSample> {
+    const next = this.queue.then(() => this.sampleNow());
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async sampleNow(): Promise<CpuSample> {
     const sample: CpuSample = {};
     for (const group of this.groups) {
       const pids = await group.pids();
