@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { exampleMessage } from '@mxg/messages';
-import { encodeMessage, MESSAGE_FORMAT, type MxgMessage } from '@mxg/envelope';
+import { encodeMessage, MESSAGE_FORMAT, type MessageHeader, type MxgMessage } from '@mxg/envelope';
 
 /**
  * The example request's body (examples/messages/request.json) without its person and
@@ -14,21 +14,25 @@ export function benchRequestBody(): Record<string, unknown> {
   return body;
 }
 
+/** The header of a KZ-MVD → AZ-DMX MIG request that opens its own correspondence. */
+export function benchHeader(id: string = randomUUID(), at: Date = new Date()): MessageHeader {
+  return {
+    format: MESSAGE_FORMAT,
+    id,
+    type: 'request',
+    agreement: 'MIG',
+    from: { party: 'KZ', authority: 'KZ-MVD' },
+    to: { party: 'AZ', authority: 'AZ-DMX' },
+    createdAt: at.toISOString(),
+    correlationId: id,
+    inReplyTo: null,
+  };
+}
+
 /** A KZ-MVD → AZ-DMX MIG request of `bytes` canonical bytes, with a fresh id. */
 export function benchMessage(bytes: number): MxgMessage {
-  const id = randomUUID();
   const base: MxgMessage = {
-    header: {
-      format: MESSAGE_FORMAT,
-      id,
-      type: 'request',
-      agreement: 'MIG',
-      from: { party: 'KZ', authority: 'KZ-MVD' },
-      to: { party: 'AZ', authority: 'AZ-DMX' },
-      createdAt: new Date().toISOString(),
-      correlationId: id,
-      inReplyTo: null,
-    },
+    header: benchHeader(),
     body: { ...benchRequestBody(), otherInformation: '' },
   };
   const padding = bytes - encodeMessage(base).length;

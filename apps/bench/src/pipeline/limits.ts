@@ -5,17 +5,12 @@ import { Pool } from 'pg';
 import type { SignatureScheme } from '@mxg/cms';
 import type { MxgConfigService } from '@mxg/config';
 import { runMigrations } from '@mxg/database';
-import {
-  FileDataKeyWrapper,
-  MESSAGE_FORMAT,
-  type MessageHeader,
-  sealMessageContent,
-  signatureSchemeFor,
-} from '@mxg/envelope';
+import { FileDataKeyWrapper, sealMessageContent, signatureSchemeFor } from '@mxg/envelope';
 // The gateway's own statement and outbox row: the limit is MXG's insert pattern, not a copy.
 import type { SealedInsert } from '../../../gateway/src/exchange/store/exchange-store.types';
 import { insertMessagesStatement } from '../../../gateway/src/exchange/store/insert-messages.statement';
 import { envelopeEntry } from '../../../gateway/src/exchange/outbox-entries';
+import { benchHeader } from '../bench-request-body';
 import { contentCryptoPrimitives } from '../content-crypto-primitives';
 import { rawKeyPairs } from '../raw-key-files';
 import { CpuSampler } from './cpu-sampler';
@@ -291,17 +286,7 @@ export async function measureDatabase(
       const message = async (): Promise<SealedInsert> => {
         const id = randomUUID();
         const at = new Date();
-        const header: MessageHeader = {
-          format: MESSAGE_FORMAT,
-          id,
-          type: 'request',
-          agreement: 'MIG',
-          from: { party: 'KZ', authority: 'KZ-MVD' },
-          to: { party: 'AZ', authority: 'AZ-DMX' },
-          createdAt: at.toISOString(),
-          correlationId: id,
-          inReplyTo: null,
-        };
+        const header = benchHeader(id, at);
         const common = {
           actor: { authority: 'KZ-MVD', role: 'publisher', user: 'kz-mvd-system' },
           messageId: id,
