@@ -46,7 +46,7 @@ export async function startBrokerCluster(
   const ctl = (node: string) => brokerNodeCtl(varDir, node);
   const killed = new Set<string>();
   const destroy = async () => {
-    await Promise.all(nodes.map((n) => stopBrokerNode(varDir, n.node)));
+    await Promise.all(nodes.map((n) => stopBrokerNode(varDir, n.node, n.port)));
     for (const n of nodes) rmSync(dirOf(n.node), { recursive: true, force: true });
   };
   const survivor = () => {

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { MxgError } from '@mxg/core';
+import { answers } from './port-answers';
 import { Rabbitmqctl } from './rabbitmqctl';
+import { stopRunningNode } from './stop-broker-node';
 
 /**
  * One party's own RabbitMQ node on this machine (#15, development and tests): its Erlang node
@@ -127,8 +128,8 @@ export async function ensureBrokerNode(varDir: string, spec: BrokerNodeSpec): Pr
   if (running && !changed) return [];
   const changes: string[] = [];
   if (running) {
-    await ctl.run(['stop']);
-    changes.push(`stopped broker node ${spec.node} (its configuration changed)`);
+    const how = await stopRunningNode(ctl, spec.port);
+    changes.push(`${how} broker node ${spec.node} (its configuration changed)`);
   } else if (await answers(spec.port)) {
     throw new MxgError(
       'BROKER_NODE_CONFLICT',
@@ -170,34 +171,15 @@ export async function ensureBrokerNode(varDir: string, spec: BrokerNodeSpec): Pr
   return changes;
 }
 
-/** Stops one of this checkout's nodes, if it runs. */
-export async function stopBrokerNode(varDir: string, node: string): Promise<void> {
-  await brokerNodeCtl(varDir, node)
-    .run(['stop'])
-    .catch(() => undefined);
+/** Stops one of this checkout's nodes (listening on `port`), if it runs. */
+export async function stopBrokerNode(varDir: string, node: string, port: number): Promise<void> {
+  await stopRunningNode(brokerNodeCtl(varDir, node), port).catch(() => undefined);
 }
 
 function writeIfChanged(file: string, content: string): boolean {
   if (existsSync(file) && readFileSync(file, 'utf8') === content) return false;
   writeFileSync(file, content, { mode: 0o600 });
   return true;
-}
-
-/** Whether something accepts TCP connections on 127.0.0.1:`port` (a node listens there only). */
-export function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.setTimeout(2000);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 async function waitForPort(port: number, ms: number, node: string, dir: string): Promise<void> {

@@ -3,7 +3,8 @@ import { type ChannelModel, connect } from 'amqplib';
 import { brokerLinkName, type MxgConfigService, partyVhost } from '@mxg/config';
 import { MxgError } from '@mxg/core';
 import { type ConfiguredNode, configuredBrokerNodes, sovereignNodes } from './broker-node-config';
-import { answers, brokerNodeCtl } from './broker-nodes';
+import { brokerNodeCtl } from './broker-nodes';
+import { answers } from './port-answers';
 import { type AmqpSocketOptions, linkParties } from './broker-topology';
 import type { BrokerUserSpec } from './provision-broker';
 import {
