@@ -222,6 +222,70 @@ describe(`${ExchangeStore.name} (group-committed inserts, real PostgreSQL)`, () 
     expect(rows[0]).toEqual({ receipts: 6, entries: 6, transactions: 2 });
   });
 
+  it("records a request's deadline (MIG-10.3) in its receipt's own statement, never moving it", async () => {
+    const sent = Array.from({ length: 3 }, () => newMessage());
+    await Promise.all(
+      sent.map((m) =>
+        sut.insertMessage(m, {
+          ...withIt(m),
+          request: {
+            id: m.header.id,
+            agreement: 'MIG',
+            side: 'requester',
+            requester: { party: 'KZ', authority: 'KZ-MVD' },
+            requested: { party: 'AZ', authority: 'AZ-DMX' },
+            purpose: null,
+            confidential: false,
+            state: 'open',
+            at: AT,
+          },
+        }),
+      ),
+    );
+    const due = (day: number) => ({
+      receivedAt: new Date(AT.getTime() + day * 86_400_000),
+      receivedOn: `2026-11-${22 + day}`,
+      dueOn: `2026-12-${22 + day}`,
+    });
+    const receive = (m: NewMessage, requestDue?: ReturnType<typeof due>) =>
+      sut.recordReceivedReceipt(
+        {
+          messageId: m.header.id,
+          status: 'accepted',
+          code: null,
+          signed: Buffer.from('receipt'),
+          at: AT,
+        },
+        'receipt-accepted',
+        [],
+        requestDue,
+      );
+
+    // Two receipts stating deadlines and one stating none, together; then a copy of the first
+    // stating another deadline, and a copy of the third stating one.
+    const firsts = await Promise.all([
+      receive(sent[0], due(0)),
+      receive(sent[1], due(1)),
+      receive(sent[2]),
+    ]);
+    const copies = [await receive(sent[0], due(5)), await receive(sent[2], due(2))];
+
+    expect(firsts).toEqual([true, true, true]);
+    expect(copies).toEqual([false, false]);
+    const { rows } = await admin.query<{ received_on: string; due_on: string; received_at: Date }>(
+      `SELECT received_on::text, due_on::text, received_at FROM mxg.requests
+        WHERE id = ANY ($1::uuid[]) ORDER BY array_position($1::uuid[], id)`,
+      [sent.map((m) => m.header.id)],
+    );
+    // The first deadline stays; the one no receipt stated is completed by the copy that does.
+    expect(rows).toEqual(
+      [0, 1, 2].map((day) => {
+        const d = due(day);
+        return { received_on: d.receivedOn, due_on: d.dueOn, received_at: d.receivedAt };
+      }),
+    );
+  });
+
   it('moves a message by a trigger of the lifecycle table, its audit entry with it', async () => {
     const m = newMessage();
     await sut.insertMessage(m, withIt(m));

@@ -122,6 +122,20 @@ export interface ReceiptRecord {
   readonly trigger: ReceiptTrigger;
   /** Entries for the message, written (at the receipt's time) only for the first copy. */
   readonly audit: readonly TransitionAuditEntry[];
+  /**
+   * MIG-10.3: the deadline the receiver's signed receipt states for the request the message
+   * opened, recorded on that request in the same statement — for every copy, unless one is
+   * recorded already (so it is never moved).
+   */
+  readonly requestDue?: RequestDue;
+}
+
+/** MIG-10.3: when the requested gateway received a request, and the deadline that follows. */
+export interface RequestDue {
+  readonly receivedAt: Date;
+  /** The calendar date at the requested authority (YYYY-MM-DD). */
+  readonly receivedOn: string;
+  readonly dueOn: string;
 }
 
 /**

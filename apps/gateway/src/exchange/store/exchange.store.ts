@@ -22,6 +22,7 @@ import type {
   NewReceipt,
   ReceiptRecord,
   ReceiptTrigger,
+  RequestDue,
   SealedInsert,
   StatusChange,
   StoredReceipt,
@@ -398,15 +399,18 @@ export class ExchangeStore {
    * one statement, autocommitted unless `db` is a transaction: records the receipt and — only if
    * it is the first — makes the message's `trigger` transition (its receipt no longer due) and
    * writes `audit` as the transition's event (recorded at `r.at`). `false` for a receipt recorded
-   * already: then nothing is written. Autocommitted ones are group-committed, as inserts are.
+   * already: then nothing else is written but `requestDue`, the request's deadline (MIG-10.3),
+   * which any copy records on the request the message opened unless it is recorded already.
+   * Autocommitted ones are group-committed, as inserts are.
    */
   async recordReceivedReceipt(
     r: Omit<NewReceipt, 'direction'>,
     trigger: ReceiptTrigger,
     audit: readonly TransitionAuditEntry[],
+    requestDue?: RequestDue,
     db?: Db,
   ): Promise<boolean> {
-    const item: ReceiptRecord = { receipt: r, trigger, audit };
+    const item: ReceiptRecord = { receipt: r, trigger, audit, requestDue };
     return db ? (await this.recordReceipts([item], db))[0] : this.receipts.submit(item);
   }
 

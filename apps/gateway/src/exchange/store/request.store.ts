@@ -113,18 +113,6 @@ export class RequestStore {
     await db.query(`DELETE FROM requests WHERE id = $1`, [id]);
   }
 
-  /** MIG-10.3: the requester learns the deadline from the requested gateway's signed receipt. */
-  async recordDue(
-    id: string,
-    due: { receivedAt: Date; receivedOn: string; dueOn: string },
-  ): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE requests SET received_at = $2, received_on = $3, due_on = $4
-        WHERE id = $1 AND due_on IS NULL`,
-      [id, due.receivedAt, due.receivedOn, due.dueOn],
-    );
-  }
-
   /**
    * Requests of `filter.authority`, soonest due first. `overdue` compares each due date with the
    * date at its requested authority, given for every authority in `today` (MIG-10.3).

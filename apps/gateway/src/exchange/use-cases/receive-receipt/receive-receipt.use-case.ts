@@ -13,7 +13,6 @@ import { gatewayActor, messageAuditContext } from '../../message-audit-context';
 import { deadLetterEntry, receiptSubject } from '../../outbox-entries';
 import { RequestTracker } from '../../request-tracker';
 import { ExchangeStore } from '../../store/exchange.store';
-import { RequestStore } from '../../store/request.store';
 import { RefuseOversizeDelivery } from '../refuse-oversize-delivery/refuse-oversize-delivery.use-case';
 
 /**
@@ -34,7 +33,6 @@ export class ReceiveReceipt {
     private readonly messages: ExchangeStore,
     private readonly audit: AuditAppender,
     private readonly oversize: RefuseOversizeDelivery,
-    private readonly requests: RequestStore,
     private readonly tracker: RequestTracker,
     private readonly consents: ConsentTracker,
     private readonly claims: ClaimTracker,
@@ -83,6 +81,16 @@ export class ReceiveReceipt {
           details: { status: receipt.status, receivedAt: receipt.receivedAt },
         },
       ],
+      // MIG-10.3: the requested gateway's signed receipt states the request's legal deadline,
+      // recorded in the receipt's own statement (any copy: a redelivery completes nothing left
+      // undone, and a deadline once recorded is never moved).
+      message.type === 'request' && receipt.receivedOn && receipt.dueOn
+        ? {
+            receivedAt: new Date(receipt.receivedAt),
+            receivedOn: receipt.receivedOn,
+            dueOn: receipt.dueOn,
+          }
+        : undefined,
     );
     // A message of a request its receiver refused moved nothing there: undo its move here.
     if (receipt.status === 'rejected') {
@@ -92,16 +100,8 @@ export class ReceiveReceipt {
         await this.claims.rollBack(tx, message); // RET-3.1, RET-4: and a claim's
       });
     }
-    // MIG-10.3: the requested gateway's signed receipt states the request's legal deadline.
+    // RET-4: a claim's payment deadline, 30 days from the documents' receipt, as a request's.
     // Idempotent, so a redelivered receipt completes what a crash interrupted.
-    if (message.type === 'request' && receipt.receivedOn && receipt.dueOn) {
-      await this.requests.recordDue(message.id, {
-        receivedAt: new Date(receipt.receivedAt),
-        receivedOn: receipt.receivedOn,
-        dueOn: receipt.dueOn,
-      });
-    }
-    // RET-4: likewise a claim's payment deadline, 30 days from the documents' receipt.
     if (message.type === 'reimbursement-claim' && receipt.receivedOn && receipt.dueOn) {
       await this.claimStore.recordDue(message.id, {
         receivedAt: new Date(receipt.receivedAt),
