@@ -210,7 +210,7 @@ describe('#10.9 size limits on receipt: evidence, not payloads', () => {
     );
     // Unopened: not stored, not verified, no negative receipt; evidence only.
     expect(await storedIncoming(pair.az)).not.toContain(over.header.id);
-    expect((await auditCounts(pair.az, 'message.verified')).has(over.header.id)).toBe(false);
+    expect((await auditCounts(pair.az, 'message.received')).has(over.header.id)).toBe(false);
     const rows = (await publishedOutbox(pair.az.db)).filter((r) => r.message_id === over.header.id);
     expect(rows).toEqual([{ kind: 'dead-letter', message_id: over.header.id, bytes: null }]);
     const [dead] = await takeDeadLetters(pair, 'AZ', 1);

@@ -123,7 +123,7 @@ describe('#10.6 a gateway stopped for an hour loses nothing: queued time is not 
       // Today's main dead-letters them here as SIGNING_TIME_OUT_OF_RANGE.
       expect(await refusals(pair.az)).toEqual({});
       expect(await storedIncoming(pair.az)).toEqual([...ids].sort());
-      const verified = await auditCounts(pair.az, 'message.verified');
+      const verified = await auditCounts(pair.az, 'message.received');
       expect(ids.map((id) => verified.get(id))).toEqual(ids.map(() => 1));
       const duplicates = await auditCounts(pair.az, 'message.received', 'DUPLICATE_MESSAGE');
       expect(beforeReturn.map((m) => duplicates.get(m.id) ?? 0)).toEqual(

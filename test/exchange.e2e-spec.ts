@@ -186,7 +186,6 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
     });
     expect(timeline.map((e) => e.event)).toEqual([
       'message.submitted',
-      'message.sealed',
       'request.opened',
       'message.published',
       'receipt.received',

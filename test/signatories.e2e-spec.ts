@@ -231,7 +231,7 @@ describe('MIG-9.3, MIG-9.4: who may sign as whom, and signatory lists as signed 
         const [row] = await sql<{ outcome: string; error_code: string | null }>(
           az.db,
           `SELECT outcome, error_code FROM mxg.audit_entries
-            WHERE message_id = $1 AND event_type IN ('message.verified', 'message.rejected')`,
+            WHERE message_id = $1 AND event_type IN ('message.received', 'message.rejected')`,
           [id],
         );
         return row;

@@ -207,7 +207,7 @@ export async function expectDeliveredExactlyOnce(
     ),
   ).toEqual([{ attempts }]);
   expect(await storedIncoming(pair.az)).toEqual([...ids].sort());
-  const verified = await auditCounts(pair.az, 'message.verified');
+  const verified = await auditCounts(pair.az, 'message.received');
   expect(verified.size).toBe(ids.length);
   expect([...verified.values()].every((n) => n === 1)).toBe(true);
   const receipts = await auditCounts(pair.kz, 'receipt.received');

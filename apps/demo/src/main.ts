@@ -93,18 +93,8 @@ async function main(): Promise<void> {
         const seen = view.timeline.map((e) => e.event);
         return events.every((e) => seen.includes(e)) ? view : undefined;
       });
-    const sent = complete([
-      'message.submitted',
-      'message.sealed',
-      'message.published',
-      'receipt.received',
-    ]);
-    const received = complete([
-      'message.received',
-      'message.verified',
-      'receipt.sent',
-      'message.delivered',
-    ]);
+    const sent = complete(['message.submitted', 'message.published', 'receipt.received']);
+    const received = complete(['message.received', 'receipt.sent', 'message.delivered']);
     const views = [
       { side: 'KZ', what: 'request', view: await sent(kzMvd, request.id) },
       { side: 'AZ', what: 'request', view: await received(azDmx, request.id) },
@@ -159,10 +149,10 @@ async function main(): Promise<void> {
 }
 
 const LABELS: Record<string, string> = {
-  'message.submitted': 'submitted by the national system',
+  'message.submitted': 'submitted, signed by the signatory, encrypted for the peer, sealed',
   'message.sealed': 'signed by the signatory, encrypted for the peer, sealed by the gateway',
   'message.published': 'published to RabbitMQ (confirmed)',
-  'message.received': 'received from RabbitMQ',
+  'message.received': 'received; seal, decryption, signatory and treaty checks passed',
   'message.verified': 'seal, decryption, signatory and treaty checks passed',
   'receipt.sent': 'signed receipt sent back',
   'receipt.received': 'signed receipt received: delivered',

@@ -313,11 +313,10 @@ export async function measureDatabase(
           also: {
             outbox: envelopeEntry(header, at),
             audit: [
-              { type: 'message.submitted', ...common, details: { type: 'request' } },
               {
-                type: 'message.sealed',
+                type: 'message.submitted',
                 ...common,
-                details: { signatory: 'kz-mvd-deputy-minister' },
+                details: { type: 'request', signatory: 'kz-mvd-deputy-minister' },
               },
             ],
           },

@@ -178,7 +178,7 @@ async function main(): Promise<void> {
         return events.every((e) => seen.includes(e)) ? view : undefined;
       });
     const sent = complete(['message.submitted', 'message.published', 'receipt.received']);
-    const received = complete(['message.received', 'message.verified', 'message.delivered']);
+    const received = complete(['message.received', 'message.delivered']);
     const views = [
       { side: 'KZ', what: 'claim', view: await sent(kzRet, claim.id) },
       { side: 'AZ', what: 'claim', view: await received(azRet, claim.id) },
@@ -248,10 +248,10 @@ function describeImport({ import: i }: RatesImport): string {
 }
 
 const LABELS: Record<string, string> = {
-  'message.submitted': 'submitted by the national system',
+  'message.submitted': 'submitted, signed by the signatory, encrypted for the peer, sealed',
   'message.sealed': 'signed by the signatory, encrypted for the peer, sealed by the gateway',
   'message.published': 'published to RabbitMQ (confirmed)',
-  'message.received': 'received from RabbitMQ',
+  'message.received': 'received; seal, decryption, signatory and treaty checks passed',
   'message.verified': 'seal, decryption, signatory and treaty checks passed',
   'receipt.sent': 'signed receipt sent back',
   'receipt.received': 'signed receipt received: delivered',

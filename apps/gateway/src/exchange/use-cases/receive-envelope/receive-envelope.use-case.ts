@@ -185,11 +185,13 @@ export class ReceiveEnvelope {
       receipt: { direction: 'sent', status: 'accepted', code: null, signed: receipt, at: now },
       outbox: receiptEntry(header.id, header.from.party, receipt, now),
       audit: [
-        { ...common, type: received, details: { type: header.type } },
+        // One entry for the two steps the same statement always writes together (#16): stored
+        // as received, and verified — seal, decryption, signatory and treaty checks passed.
         {
           ...common,
-          type: 'message.verified',
+          type: received,
           details: {
+            type: header.type,
             signatory: opened.signatoryId,
             signedAt: opened.innerReport.signingTime?.toISOString() ?? null,
           },

@@ -313,8 +313,13 @@ export class SubmitMessage {
     ): WithNewMessage => ({
       outbox: envelopeEntry(header, now),
       audit: [
-        { type: MESSAGE_ARRIVALS.submit.audit, ...common, details: { type: header.type } },
-        { type: 'message.sealed', ...common, details: { signatory: signatoryId } },
+        // One entry for the two steps the same statement always writes together (#16): accepted,
+        // and signed by the signatory, encrypted for the peer, sealed by the gateway.
+        {
+          type: MESSAGE_ARRIVALS.submit.audit,
+          ...common,
+          details: { type: header.type, signatory: signatoryId },
+        },
         ...requestAudit(move, common),
         ...(consent ? consentAudit(consent, common) : []),
         ...(claim ? claimAudit(claim, common) : []),
