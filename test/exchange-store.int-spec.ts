@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@mxg/database';
 import { FileDataKeyWrapper } from '@mxg/envelope';
-import { envelopeEntry } from '../apps/gateway/src/exchange/outbox-entries';
+import { envelopeEntry, receiptEntry } from '../apps/gateway/src/exchange/outbox-entries';
 import type {
   NewMessage,
   WithNewMessage,
@@ -284,6 +284,59 @@ describe(`${ExchangeStore.name} (group-committed inserts, real PostgreSQL)`, () 
         return { received_on: d.receivedOn, due_on: d.dueOn, received_at: d.receivedAt };
       }),
     );
+  });
+
+  it('stores deliveries arriving together in one statement, and one that cannot be stored fails alone', async () => {
+    const received = (m: NewMessage): NewMessage => ({
+      ...m,
+      direction: 'incoming',
+      status: 'received',
+      envelope: undefined,
+      submittedBy: undefined,
+      idempotencyKey: undefined,
+      requestDigest: undefined,
+    });
+    const deliveries = Array.from({ length: 6 }, () => received(newMessage()));
+    const withReceipt = (m: NewMessage): WithNewMessage => ({
+      receipt: {
+        direction: 'sent',
+        status: 'accepted',
+        code: null,
+        signed: Buffer.from('receipt'),
+        at: AT,
+      },
+      outbox: receiptEntry(m.header.id, 'KZ', Buffer.from('receipt'), AT),
+      audit: [{ ...withIt(m).audit![0], type: 'message.received' }],
+    });
+    // The fourth names a message this gateway never held: its rows cannot be stored.
+    const bad = deliveries[3];
+    const outcomes = await Promise.allSettled(
+      deliveries.map((m) =>
+        sut.insertMessage(m, {
+          ...withReceipt(m),
+          ...(m === bad
+            ? { restrictions: [{ messageId: randomUUID(), restriction: 'purpose-only' }] }
+            : {}),
+        }),
+      ),
+    );
+
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    const good = deliveries.filter((m) => m !== bad).map((m) => m.header.id);
+    expect(await counts(good)).toMatchObject({ messages: 5, outbox: 5, audit: 5 });
+    expect(await counts([bad.header.id])).toMatchObject({ messages: 0, outbox: 0, audit: 0 });
+    const { rows } = await admin.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM mxg.receipts WHERE message_id = ANY ($1::uuid[])`,
+      [deliveries.map((m) => m.header.id)],
+    );
+    expect(rows[0].n).toBe(5);
   });
 
   it('moves a message by a trigger of the lifecycle table, its audit entry with it', async () => {
