@@ -2,10 +2,17 @@ import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } fro
 import { connect, type ChannelModel } from 'amqplib';
 import { readFileSync } from 'node:fs';
 import { type AmqpTarget, MxgConfigService } from '@mxg/config';
+import { coalesceWrites, socketOf } from './coalesced-writes';
 import { TargetRotation } from './target-rotation';
 
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 15_000;
+/**
+ * #16: the socket's buffer (16 KiB by default). Writes are corked per turn (coalesceWrites), and
+ * past this many bytes a corked socket says "full", amqplib waits for 'drain' and a relay batch
+ * of envelopes would leave in 16 KiB pieces, one turn of the event loop each.
+ */
+const SOCKET_BUFFER_BYTES = 1024 * 1024;
 
 /**
  * The gateway's connection to RabbitMQ, as its own party's user. Reconnects with capped
@@ -102,7 +109,12 @@ export class BrokerConnection implements OnModuleInit, OnApplicationShutdown {
         // the last one waited for the broker's delayed ACK — every confirm took ≈ 44 ms (1 ms
         // without), which set the floor of end-to-end latency.
         noDelay: true,
+        highWaterMark: SOCKET_BUFFER_BYTES,
       });
+      // #16: a relay batch's publishes, or a group commit's acks, leave in one socket write.
+      const socket = socketOf(connection);
+      if (socket) coalesceWrites(socket);
+      else this.logger.warn('broker socket not found: AMQP frames are written one by one');
       connection.on('error', (error: Error) =>
         this.logger.warn(`broker connection error: ${error.message}`),
       );
