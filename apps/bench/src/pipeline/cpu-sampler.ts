@@ -106,17 +106,26 @@ export class CpuSampler {
 }
 
 /**
+ * The application_name of the bench's own connections to the gateways' databases (the receipt
+ * watch, the drain): postgresBackends leaves them out, so that what the bench asks is not
+ * counted as what the gateways cost (#16).
+ */
+export const BENCH_WATCH_APPLICATION = 'mxg-bench-watch';
+
+/**
  * The PostgreSQL backends serving this bench's databases (`mxg_bench_…`), found through
  * pg_stat_activity at each sample, so that other work on a shared server is not counted. The
- * shared WAL writer and checkpointer are left out (they serve every database).
+ * shared WAL writer and checkpointer are left out (they serve every database), and so are the
+ * bench's own watching connections (BENCH_WATCH_APPLICATION).
  */
 export function postgresBackends(client: Client, prefix = 'mxg_bench_'): ProcessGroup {
   return {
     name: 'PostgreSQL',
     pids: async () => {
       const { rows } = await client.query<{ pid: number }>(
-        `SELECT pid FROM pg_stat_activity WHERE datname LIKE $1 AND pid <> pg_backend_pid()`,
-        [`${prefix.replace(/_/g, '\\_')}%`],
+        `SELECT pid FROM pg_stat_activity
+          WHERE datname LIKE $1 AND pid <> pg_backend_pid() AND application_name <> $2`,
+        [`${prefix.replace(/_/g, '\\_')}%`, BENCH_WATCH_APPLICATION],
       );
       return rows.map((r) => r.pid);
     },

@@ -8,6 +8,7 @@ import {
   openMessageContent,
   verifySignedLayer,
 } from '@mxg/envelope';
+import { BENCH_WATCH_APPLICATION } from './cpu-sampler';
 import type { BenchExchange } from './gateway-processes';
 import type { Submission } from './load-generator';
 
@@ -49,41 +50,50 @@ export interface SelfCheck {
   readonly ok: boolean;
 }
 
+/** A bench connection to `url`, named so that the CPU sampler leaves it out. */
+export function benchWatchClient(url: string): Client {
+  return new Client({ connectionString: url, application_name: BENCH_WATCH_APPLICATION });
+}
+
+/** KZ's statuses after which no receipt is awaited any more. */
+const SETTLED = ['delivered', 'rejected', 'failed'];
+
 /**
- * KZ's count of messages whose receipt came back, kept current by polling its database: those
- * accepted, less those still outstanding — an envelope not yet published (the outbox's pending
- * index) or published and awaiting its receipt (the `published` partial index). Both counts read
- * small indexes, so polling costs the database next to nothing however many messages the run
- * has stored (counting `delivered` rows scanned the table 20 times a second, and at 30 k rows
- * that cost more PostgreSQL CPU than the messages themselves).
+ * KZ's count of messages whose receipt came back, kept current by polling its database: each
+ * accepted message is looked up by its id until KZ has it settled. After the first, a poll reads at most the messages in flight through the primary key, so it costs the same
+ * however many messages the run has stored (#16: counting the `published` and pending-outbox
+ * partial indexes instead read every dead entry of them — 6,500 after a minute where no vacuum
+ * runs — 20 times a second, and grew to more PostgreSQL CPU than the messages themselves).
  */
 export class ReceiptWatch {
   private count = 0;
+  private seen = 0;
+  private readonly outstanding = new Set<string>();
   private timer?: NodeJS.Timeout;
   private failure?: Error;
   private stopped = false;
 
-  private constructor(private readonly client: Client) {}
+  private constructor(
+    private readonly client: Client,
+    private readonly submissions: readonly Submission[],
+  ) {}
 
-  /** `accepted()`: how many submissions KZ has answered 202 so far. */
+  /**
+   * `submissions`: the load generator's, in the order KZ answered them (it appends as answers
+   * come). The first poll looks up every one accepted so far (once); later polls, those
+   * accepted since and those still outstanding.
+   */
   static async start(
     exchange: BenchExchange,
-    accepted: () => number,
+    submissions: readonly Submission[],
     everyMs = 50,
   ): Promise<ReceiptWatch> {
-    const client = new Client({ connectionString: exchange.kz.db.ownerUrl });
+    const client = benchWatchClient(exchange.kz.db.ownerUrl);
     await client.connect();
-    const watch = new ReceiptWatch(client);
+    const watch = new ReceiptWatch(client, submissions);
     const poll = async () => {
       try {
-        // Read before the query: every message it counts was committed before its 202, so the
-        // query sees it; one accepted meanwhile may be outstanding too (an undercount, not more).
-        const answered = accepted();
-        const { rows } = await client.query<{ n: string }>(
-          `SELECT (SELECT count(*) FROM messages WHERE status = 'published')
-                + (SELECT count(*) FROM outbox WHERE published_at IS NULL AND kind = 'envelope') AS n`,
-        );
-        watch.count = Math.max(watch.count, answered - Number(rows[0].n));
+        await watch.poll();
       } catch (error) {
         watch.failure ??= error as Error;
       }
@@ -91,6 +101,21 @@ export class ReceiptWatch {
     };
     await poll();
     return watch;
+  }
+
+  private async poll(): Promise<void> {
+    // Every message accepted so far was committed before its 202, so the query sees it.
+    for (; this.seen < this.submissions.length; this.seen++) {
+      const id = this.submissions[this.seen].id;
+      if (id) this.outstanding.add(id);
+    }
+    if (this.outstanding.size === 0) return;
+    const { rows } = await this.client.query<{ id: string }>(
+      `SELECT id FROM messages WHERE id = ANY ($1::uuid[]) AND status = ANY ($2::text[])`,
+      [[...this.outstanding], SETTLED],
+    );
+    for (const { id } of rows) this.outstanding.delete(id);
+    this.count += rows.length;
   }
 
   delivered(): number {
@@ -111,7 +136,7 @@ export async function waitForReceipts(
   accepted: number,
   idleMs = 20_000,
 ): Promise<number> {
-  const kz = new Client({ connectionString: exchange.kz.db.ownerUrl });
+  const kz = benchWatchClient(exchange.kz.db.ownerUrl);
   await kz.connect();
   try {
     let last = -1;
