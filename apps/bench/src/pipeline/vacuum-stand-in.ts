@@ -8,28 +8,34 @@ export interface TableChurn {
   readonly table: string;
   readonly liveTuples: number;
   readonly deadTuples: number;
+  readonly insertedSinceVacuum: number;
   readonly modifiedSinceAnalyze: number;
 }
 
-/** The server's autovacuum thresholds (autovacuum_vacuum_threshold …; defaults 50, 0.2, 50, 0.1). */
+/** The server's autovacuum thresholds (autovacuum_vacuum_threshold …). */
 export interface AutovacuumThresholds {
   readonly vacuumThreshold: number;
   readonly vacuumScaleFactor: number;
+  readonly insertThreshold: number;
+  readonly insertScaleFactor: number;
   readonly analyzeThreshold: number;
   readonly analyzeScaleFactor: number;
 }
 
 /**
- * What autovacuum would do to `t` now, by its documented trigger: vacuum once the dead tuples
- * exceed threshold + scale factor × live tuples, analyze once the rows changed since the last
- * analyze exceed theirs (PostgreSQL manual, "The Autovacuum Daemon").
+ * What autovacuum would do to `t` now, by its documented triggers: vacuum once the dead tuples,
+ * or the rows inserted since the last vacuum, exceed their threshold + scale factor × live
+ * tuples; analyze once the rows changed since the last analyze exceed theirs (PostgreSQL
+ * manual, "The Autovacuum Daemon").
  */
 export function autovacuumWouldRun(
   t: TableChurn,
   s: AutovacuumThresholds,
 ): { vacuum: boolean; analyze: boolean } {
   return {
-    vacuum: t.deadTuples > s.vacuumThreshold + s.vacuumScaleFactor * t.liveTuples,
+    vacuum:
+      t.deadTuples > s.vacuumThreshold + s.vacuumScaleFactor * t.liveTuples ||
+      t.insertedSinceVacuum > s.insertThreshold + s.insertScaleFactor * t.liveTuples,
     analyze: t.modifiedSinceAnalyze > s.analyzeThreshold + s.analyzeScaleFactor * t.liveTuples,
   };
 }
@@ -74,6 +80,8 @@ export class VacuumStandIn {
     const sut = new VacuumStandIn(superuserUrls, {
       vacuumThreshold: Number(await setting('autovacuum_vacuum_threshold')),
       vacuumScaleFactor: Number(await setting('autovacuum_vacuum_scale_factor')),
+      insertThreshold: Number(await setting('autovacuum_vacuum_insert_threshold')),
+      insertScaleFactor: Number(await setting('autovacuum_vacuum_insert_scale_factor')),
       analyzeThreshold: Number(await setting('autovacuum_analyze_threshold')),
       analyzeScaleFactor: Number(await setting('autovacuum_analyze_scale_factor')),
     });
@@ -97,10 +105,12 @@ export class VacuumStandIn {
         table: string;
         live: string;
         dead: string;
+        inserted: string;
         modified: string;
       }>(
         `SELECT format('%I.%I', schemaname, relname) AS table, n_live_tup AS live,
-                n_dead_tup AS dead, n_mod_since_analyze AS modified
+                n_dead_tup AS dead, n_ins_since_vacuum AS inserted,
+                n_mod_since_analyze AS modified
            FROM pg_stat_user_tables`,
       );
       for (const row of rows) {
@@ -109,6 +119,7 @@ export class VacuumStandIn {
             table: row.table,
             liveTuples: Number(row.live),
             deadTuples: Number(row.dead),
+            insertedSinceVacuum: Number(row.inserted),
             modifiedSinceAnalyze: Number(row.modified),
           },
           this.thresholds,
