@@ -1,8 +1,5 @@
 import { Client } from 'pg';
 
-/** How often the stand-in looks (autovacuum_naptime is a minute per database by default). */
-const EVERY_MS = 15_000;
-
 /** A table's figures as autovacuum's trigger reads them. */
 export interface TableChurn {
   readonly table: string;
@@ -86,9 +83,15 @@ export class VacuumStandIn {
       analyzeScaleFactor: Number(await setting('autovacuum_analyze_scale_factor')),
     });
     await Promise.all(sut.clients.map((c) => c.connect()));
+    // As often as autovacuum would look at each database (autovacuum_naptime; pg_settings has
+    // it in seconds, current_setting as `1min`).
+    const { rows } = await admin.query<{ s: string }>(
+      `SELECT setting AS s FROM pg_settings WHERE name = 'autovacuum_naptime'`,
+    );
+    const everyMs = Number(rows[0].s) * 1000;
     sut.timer = setInterval(() => {
       sut.running = sut.running.then(() => sut.pass()).catch(() => undefined);
-    }, EVERY_MS);
+    }, everyMs);
     sut.timer.unref();
     return sut;
   }
