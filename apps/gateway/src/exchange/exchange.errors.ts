@@ -16,7 +16,11 @@ export type ExchangeErrorCode =
   // MIG-11.5: its content was destroyed (key and ciphertext erased).
   | 'MESSAGE_DESTROYED'
   // MIG-11.5: a type only the gateway itself sends (a destruction notice).
-  | 'MESSAGE_TYPE_RESERVED';
+  | 'MESSAGE_TYPE_RESERVED'
+  // POST /messages/batch: more items than one batch may hold; an item repeating an earlier
+  // item's Idempotency-Key.
+  | 'BATCH_TOO_LARGE'
+  | 'BATCH_ITEM_DUPLICATE';
 
 export const EXCHANGE_ERROR_STATUS: Readonly<Record<ExchangeErrorCode, number>> = {
   VALIDATION_FAILED: 400,
@@ -31,6 +35,8 @@ export const EXCHANGE_ERROR_STATUS: Readonly<Record<ExchangeErrorCode, number>> 
   ENVELOPE_TOO_LARGE: 413,
   MESSAGE_DESTROYED: 410,
   MESSAGE_TYPE_RESERVED: 422,
+  BATCH_TOO_LARGE: 413,
+  BATCH_ITEM_DUPLICATE: 409,
 };
 
 /**

@@ -9,6 +9,7 @@ import { CLAIM_RATE_TABLES } from '../claims/claim-rate-tables';
 import { ClaimStore } from '../claims/claim.store';
 import { ClaimTracker } from '../claims/claim-tracker';
 import { AuthorityChanges } from './authority-changes';
+import { BatchSubmissionController } from './batch-submission.controller';
 import { DestructionNotices } from './destruction-notices';
 import { ConsentTracker } from './consent-tracker';
 import { ExchangeController } from './exchange.controller';
@@ -29,12 +30,13 @@ import { ReceiveEnvelope } from './use-cases/receive-envelope/receive-envelope.u
 import { ReceiveReceipt } from './use-cases/receive-receipt/receive-receipt.use-case';
 import { RefuseOversizeDelivery } from './use-cases/refuse-oversize-delivery/refuse-oversize-delivery.use-case';
 import { ResendOverdue } from './use-cases/resend-overdue/resend-overdue.use-case';
+import { SubmitBatch } from './use-cases/submit-batch/submit-batch.use-case';
 import { SubmitMessage } from './use-cases/submit-message/submit-message.use-case';
 
 /** The national-system API and the use cases of a message's life (issue 5). */
 @Module({
   imports: [AuthModule, AuditModule, EnvelopeModule, RatesModule, SignatoriesModule],
-  controllers: [ExchangeController, InboxController],
+  controllers: [ExchangeController, BatchSubmissionController, InboxController],
   providers: [
     ExchangeStore,
     RequestStore,
@@ -53,6 +55,7 @@ import { SubmitMessage } from './use-cases/submit-message/submit-message.use-cas
     PersonalDataReads,
     OutboxSignal,
     SubmitMessage,
+    SubmitBatch,
     ReceiveEnvelope,
     ReceiveReceipt,
     RefuseOversizeDelivery,

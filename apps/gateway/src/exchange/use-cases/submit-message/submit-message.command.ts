@@ -85,7 +85,14 @@ export interface JsonSubmission {
  * refused rather than dropped (VALIDATION_FAILED naming each field).
  */
 export async function readJsonSubmission(bytes: Uint8Array): Promise<JsonSubmission> {
-  const value = parseStrictJson(bytes);
+  return readJsonSubmissionValue(parseStrictJson(bytes));
+}
+
+/**
+ * A submission already read strictly (`parseStrictJson`, e.g. one item of a batch), held to
+ * SubmitMessageDto as `readJsonSubmission` holds the bytes of one.
+ */
+export async function readJsonSubmissionValue(value: unknown): Promise<JsonSubmission> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw validationFailed([
       { field: 'body', rule: 'object', message: 'the request body must be a JSON object' },
@@ -97,8 +104,15 @@ export async function readJsonSubmission(bytes: Uint8Array): Promise<JsonSubmiss
   return {
     request,
     body: (value as { body: Record<string, unknown> }).body,
-    digest: `sha256:${createHash('sha256').update(canonicalize(value)!).digest('hex')}`,
+    digest: canonicalDigest(value),
   };
+}
+
+/** `sha256:` of a JSON value's RFC 8785 canonical form: the same however it was spelt. */
+export function canonicalDigest(value: unknown): string {
+  return `sha256:${createHash('sha256')
+    .update(canonicalize(value) ?? 'null')
+    .digest('hex')}`;
 }
 
 function flatten(errors: readonly ValidationError[], prefix = ''): FieldProblem[] {

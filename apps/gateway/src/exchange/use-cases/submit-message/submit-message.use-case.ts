@@ -60,13 +60,20 @@ import {
 } from '../../request-tracker';
 import { ExchangeStore } from '../../store/exchange.store';
 import type { NewMessage, WithNewMessage } from '../../store/exchange-store.types';
-import { type JsonSubmission, readJsonSubmission } from './submit-message.command';
+import {
+  canonicalDigest,
+  type JsonSubmission,
+  readJsonSubmission,
+  readJsonSubmissionValue,
+} from './submit-message.command';
 
 export type Submission =
   /** JSON as the client sent it: the gateway signs it for the named signatory. */
   | { readonly kind: 'json'; readonly bytes: Uint8Array }
   /** A CMS SignedData the signatory already made over a complete MXG message. */
-  | { readonly kind: 'signed'; readonly signedData: Uint8Array };
+  | { readonly kind: 'signed'; readonly signedData: Uint8Array }
+  /** JSON already read strictly, e.g. one item of a batch (`parseStrictJson`). */
+  | { readonly kind: 'json-value'; readonly value: unknown };
 
 type ReadSubmission =
   | { readonly kind: 'json'; readonly json: JsonSubmission }
@@ -162,15 +169,18 @@ export class SubmitMessage {
     submission: Submission,
     idempotencyKey?: string,
   ): Promise<SubmitResult> {
-    let requestDigest = sha256(
-      submission.kind === 'json' ? submission.bytes : submission.signedData,
-    );
+    let requestDigest =
+      submission.kind === 'json-value'
+        ? canonicalDigest(submission.value)
+        : sha256(submission.kind === 'json' ? submission.bytes : submission.signedData);
     let read: ReadSubmission | undefined;
     try {
       read =
         submission.kind === 'json'
           ? { kind: 'json', json: await readJsonSubmission(submission.bytes) }
-          : submission;
+          : submission.kind === 'json-value'
+            ? { kind: 'json', json: await readJsonSubmissionValue(submission.value) }
+            : submission;
       if (read.kind === 'json') requestDigest = read.json.digest;
       if (idempotencyKey !== undefined) {
         const earlier = await this.earlier(client, idempotencyKey, requestDigest, read);
