@@ -12,4 +12,6 @@ export interface BenchOptions {
   long?: boolean;
   /** Where benches that start processes write their `node --cpu-prof` profiles: `--cpu-prof=<dir>`. */
   cpuProfDir?: string;
+  /** The pipeline's load in `POST /messages/batch` requests of this many messages: `--batch=<n>`. */
+  batch?: number;
 }

@@ -34,20 +34,29 @@ const now = () => performance.timeOrigin + performance.now();
  * A KZ-MVD national system submitting MIG-5 requests to AZ-DMX through KZ's API, ≈ 2 KiB of
  * JSON each, over kept-alive connections; concurrency is bounded by the caller. node:http, not
  * fetch: undici's fetch cost this process ≈ 1 ms of CPU a request, taken from the same two cores
- * the gateways run on.
+ * the gateways run on. With `batchSize` > 1 (#16, `--batch=<n>`) it sends `POST /messages/batch`
+ * requests of that many messages instead, each message recorded as a submission of its own.
  */
 export class LoadGenerator {
   readonly submissions: Submission[] = [];
   /** Submissions answered 202 so far. */
   accepted = 0;
   private readonly body: Buffer;
+  private readonly path: string;
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
   constructor(
     private readonly url: string,
     private readonly token: string,
+    readonly batchSize = 1,
   ) {
-    this.body = Buffer.from(requestBody(REQUEST_BYTES));
+    const message = requestBody(REQUEST_BYTES);
+    this.body = Buffer.from(
+      batchSize === 1
+        ? message
+        : `{"items":[${Array.from({ length: batchSize }, () => `{"message":${message}}`).join(',')}]}`,
+    );
+    this.path = batchSize === 1 ? '/messages' : '/messages/batch';
   }
 
   /** Closes the kept-alive connections. */
@@ -55,11 +64,11 @@ export class LoadGenerator {
     this.agent.destroy();
   }
 
-  /** POST /messages; the status and the answer's id. */
-  private post(): Promise<{ status: number; id?: string }> {
+  /** POST /messages (or /messages/batch); each message's status and id. */
+  private post(): Promise<{ status: number; id?: string }[]> {
     return new Promise((resolve, reject) => {
       const req = request(
-        `${this.url}/messages`,
+        `${this.url}${this.path}`,
         {
           method: 'POST',
           agent: this.agent,
@@ -75,11 +84,18 @@ export class LoadGenerator {
           res.on('error', reject);
           res.on('end', () => {
             const status = res.statusCode ?? 0;
+            const refused = Array.from({ length: this.batchSize }, () => ({ status }));
             try {
-              const answer = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id?: string };
-              resolve({ status, id: answer.id });
+              const answer = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+                id?: string;
+                items?: { status: number; message?: { id: string } }[];
+              };
+              if (this.batchSize === 1) resolve([{ status, id: answer.id }]);
+              else if (status === 200 && answer.items?.length === this.batchSize) {
+                resolve(answer.items.map((i) => ({ status: i.status, id: i.message?.id })));
+              } else resolve(refused);
             } catch {
-              resolve({ status });
+              resolve(refused);
             }
           });
         },
@@ -89,28 +105,37 @@ export class LoadGenerator {
     });
   }
 
-  /** One submission; never throws (a failed request is recorded with status 0). */
-  async submit(phase: string): Promise<Submission> {
+  /**
+   * One request — a message, or a batch of `batchSize` — and its submissions; never throws (a
+   * failed request is recorded with status 0).
+   */
+  async submit(phase: string): Promise<Submission[]> {
     const sentAt = now();
-    let submission: Submission;
+    let answers: { status: number; id?: string }[];
     try {
-      const answer = await this.post();
-      submission = {
-        id: answer.status === 202 ? answer.id : undefined,
-        status: answer.status,
-        sentAt,
-        answeredAt: now(),
-        phase,
-      };
+      answers = await this.post();
     } catch {
-      submission = { status: 0, sentAt, answeredAt: now(), phase };
+      answers = Array.from({ length: this.batchSize }, () => ({ status: 0 }));
     }
-    this.submissions.push(submission);
-    if (submission.id) this.accepted++;
-    return submission;
+    const answeredAt = now();
+    const submissions = answers.map((answer): Submission => ({
+      id: answer.status === 202 ? answer.id : undefined,
+      status: answer.status,
+      sentAt,
+      answeredAt,
+      phase,
+    }));
+    for (const submission of submissions) {
+      this.submissions.push(submission);
+      if (submission.id) this.accepted++;
+    }
+    return submissions;
   }
 
-  /** Open loop: `rate` submissions a second for `durationMs`, at most `maxInFlight` at once. */
+  /**
+   * Open loop: `rate` messages a second for `durationMs`, at most `maxInFlight` at once (a batch
+   * goes once `batchSize` messages are due).
+   */
   async paced(
     phase: string,
     rate: number,
@@ -118,16 +143,17 @@ export class LoadGenerator {
     maxInFlight: number,
   ): Promise<PhaseResult> {
     const startedAt = now();
-    const pending = new Set<Promise<Submission>>();
+    const pending = new Set<Promise<Submission[]>>();
+    const size = this.batchSize;
     let due = 0;
     let skipped = 0;
     for (;;) {
       const elapsed = now() - startedAt;
       if (elapsed >= durationMs) break;
       const target = Math.floor((elapsed * rate) / 1000);
-      for (; due < target; due++) {
-        if (pending.size >= maxInFlight) {
-          skipped++;
+      for (; due + size <= target; due += size) {
+        if ((pending.size + 1) * size > maxInFlight) {
+          skipped += size;
           continue;
         }
         const p = this.submit(phase);
@@ -143,7 +169,8 @@ export class LoadGenerator {
   /**
    * Closed loop end to end: at most `window` accepted messages without a receipt back at KZ
    * (`delivered()` reads how many came back), so the pipeline runs at its own pace with no
-   * backlog growing anywhere — the measure of sustained throughput.
+   * backlog growing anywhere — the measure of sustained throughput. A batch goes while fewer
+   * than `window` are in flight, so batches can overshoot it by `batchSize` − 1.
    */
   async windowed(
     phase: string,
@@ -155,7 +182,8 @@ export class LoadGenerator {
     const deadline = startedAt + durationMs;
     let accepted = this.submissions.filter((s) => s.id).length;
     let pending = 0;
-    const workers = Math.min(window, 64);
+    const size = this.batchSize;
+    const workers = Math.max(1, Math.min(Math.ceil(window / size), 64));
     await Promise.all(
       Array.from({ length: workers }, async () => {
         while (now() < deadline) {
@@ -163,10 +191,10 @@ export class LoadGenerator {
             await new Promise((r) => setTimeout(r, 5));
             continue;
           }
-          pending++;
-          const s = await this.submit(phase);
-          pending--;
-          if (s.id) accepted++;
+          pending += size;
+          const sent = await this.submit(phase);
+          pending -= size;
+          accepted += sent.filter((s) => s.id).length;
         }
       }),
     );
