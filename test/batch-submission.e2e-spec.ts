@@ -394,6 +394,44 @@ describe('POST /messages/batch (#16)', () => {
     });
   });
 
+  it('is in the OpenAPI document with its request and response schemas', async () => {
+    type Schema = {
+      $ref?: string;
+      allOf?: Schema[];
+      items?: Schema;
+      maxItems?: number;
+      properties?: Record<string, Schema>;
+    };
+    const document = (await (await fetch(`http://127.0.0.1:${pair.kz.port}/docs-json`)).json()) as {
+      components: { schemas: Record<string, Schema> };
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+    };
+    const post = document.paths['/messages/batch'].post as {
+      security: unknown[];
+      requestBody: { content: Record<string, { schema: Schema }> };
+      responses: Record<string, { content: Record<string, { schema: Schema }> }>;
+    };
+    expect(post.security).toEqual([{ bearer: [] }]);
+    expect(post.requestBody.content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/SubmitBatchDto',
+    });
+    expect(post.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/BatchResultView',
+    });
+    const { schemas } = document.components;
+    expect(schemas.SubmitBatchDto.properties!.items).toMatchObject({
+      maxItems: 100,
+      items: { $ref: '#/components/schemas/BatchItemDto' },
+    });
+    // An item's message is the very schema of POST /messages, with one schema per body type.
+    expect(schemas.BatchItemDto.properties!.message.allOf).toEqual([
+      { $ref: '#/components/schemas/SubmitMessageDto' },
+    ]);
+    expect(Object.keys(schemas.BatchItemResultView.properties!)).toEqual(
+      expect.arrayContaining(['index', 'status', 'message', 'error']),
+    );
+  });
+
   it('refuses malformed items alone, each with its fields named, the others accepted', async () => {
     const [storedBefore, auditedBefore] = [await stored(), await audited()];
     const { status, body } = await batch([
