@@ -1,15 +1,12 @@
 import { type INestApplication, Logger, type LogLevel } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { MxgConfigService } from '@mxg/config';
 import { type Clock, OffsetClock, SystemClock } from '@mxg/core';
 import { runMigrations } from '@mxg/database';
-import { ApiExceptionFilter } from './api/api-exception.filter';
-import { bodyReader } from './api/body-reader';
+import { createHttpApp } from './api/http-server';
 import { GatewayModule } from './gateway.module';
 import { addBodySchemas } from './schemas/openapi-body-schemas';
-import { requireClientCertificate } from './tls/client-certificate.middleware';
+import { requireClientCertificate } from './tls/client-certificate.hook';
 import { loadGatewayTls } from './tls/gateway-tls';
 import { httpsOptions } from './tls/https-options';
 
@@ -39,21 +36,17 @@ export async function createGatewayApp(
   const level = LEVELS.indexOf(config.env.MXG_LOG_LEVEL);
   // #15: with `http.tls`, HTTPS only (listenGateway puts the plain-HTTP refusal in front).
   const tls = loadGatewayTls(config);
-  const app = await NestFactory.create<NestExpressApplication>(
+  const app = await createHttpApp(
     GatewayModule.forRoot(config, clock),
     {
-      logger: LEVELS.slice(0, level + 1),
-      bodyParser: false,
-      ...(tls === undefined ? {} : { httpsOptions: httpsOptions(tls) }),
+      maxBodyBytes: config.gateway.exchange.maxMessageBytes,
+      ...(tls === undefined ? {} : { https: httpsOptions(tls) }),
+      ...(tls?.clientCertificates === 'require'
+        ? { onRequest: requireClientCertificate(tls, config.gateway.party) }
+        : {}),
     },
+    { logger: LEVELS.slice(0, level + 1) },
   );
-  if (tls?.clientCertificates === 'require') {
-    app.use(requireClientCertificate(tls, config.gateway.party));
-  }
-  // One size limit for every way in; a larger body is refused (413) before it is read whole.
-  app.use(bodyReader(config.gateway.exchange.maxMessageBytes));
-  // One error shape for every route, the not-found handler's included.
-  app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();
   const { party, id } = config.gateway;
   const document = SwaggerModule.createDocument(

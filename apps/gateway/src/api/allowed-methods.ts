@@ -1,32 +1,34 @@
-import type { Request } from 'express';
-
-interface RouteLayer {
-  readonly route?: { readonly path: unknown; readonly methods: Record<string, boolean> };
+/** A route as the HTTP server registered it: its method(s) and its path pattern. */
+export interface RouteEntry {
+  readonly method: string | readonly string[];
+  readonly url: string;
 }
 
 /**
- * The methods the application's routes answer for `request`'s path — what `Allow` lists when
- * its own method has no route (RFC 9110 §15.5.6). Read from the router's route table; a
- * segment `:name` matches any one segment, which is every pattern the gateway's routes use.
+ * The methods `routes` answer for `path` — what `Allow` lists when the request's own method has
+ * no route (RFC 9110 §15.5.6). A segment `:name` matches any one non-empty segment, which is
+ * every pattern the gateway's routes use; a wildcard (static files) matches nothing here.
  */
-export function allowedMethods(request: Request): string[] {
-  const stack = (request.app as unknown as { router?: { stack?: RouteLayer[] } }).router?.stack;
-  const path = segments(request.path);
+export function allowedMethods(routes: Iterable<RouteEntry>, path: string): string[] {
+  const wanted = segments(path);
   const allowed = new Set<string>();
-  for (const { route } of stack ?? []) {
-    if (route === undefined || typeof route.path !== 'string') continue;
-    const pattern = segments(route.path);
+  for (const { method, url } of routes) {
+    const pattern = segments(url);
     if (
-      pattern.length === path.length &&
-      pattern.every((s, i) => s === path[i] || (s.startsWith(':') && path[i] !== ''))
+      pattern.length === wanted.length &&
+      pattern.every((s, i) => s === wanted[i] || (s.startsWith(':') && wanted[i] !== ''))
     ) {
-      for (const [method, on] of Object.entries(route.methods)) {
-        if (on && method !== '_all') allowed.add(method.toUpperCase());
-      }
+      for (const m of typeof method === 'string' ? [method] : method) allowed.add(m.toUpperCase());
     }
   }
   if (allowed.has('GET')) allowed.add('HEAD');
   return [...allowed].sort();
+}
+
+/** The path of a request target, without its query. */
+export function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }
 
 function segments(path: string): string[] {

@@ -6,7 +6,7 @@ import {
   Logger,
   NotFoundException,
 } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MxgError } from '@mxg/core';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
 import {
@@ -15,7 +15,7 @@ import {
   apiErrorOf,
   RETRY_AFTER_SECONDS,
 } from './api-errors';
-import { allowedMethods } from './allowed-methods';
+import { allowedMethods, pathOf, type RouteEntry } from './allowed-methods';
 
 interface Answer {
   readonly status: number;
@@ -39,34 +39,44 @@ const CODE_OF_STATUS: Readonly<Record<number, ApiErrorCode>> = {
  * Every route's refusals in one shape, `{ code, message, errors? }`, with the status the code
  * has in API_ERROR_STATUS: domain errors, Nest's own exceptions (a path no route has is 404
  * NOT_FOUND, one that exists for other methods 405 with `Allow`), and a database outage (503
- * SERVICE_UNAVAILABLE with `Retry-After`). Anything else is the gateway's fault: 500, logged
- * by message only — never a stack trace or content in the answer.
+ * SERVICE_UNAVAILABLE with `Retry-After`), the HTTP server's own refusals of a request it could
+ * not take (a malformed URL or Content-Type) by their status. Anything else is the gateway's
+ * fault: 500, logged by message only — never a stack trace or content in the answer.
  */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Api');
 
+  /** `routes`: every route the server has, as registered — what 405's `Allow` is read from. */
+  constructor(private readonly routes: Iterable<RouteEntry>) {}
+
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<Request>();
-    const response = http.getResponse<Response>();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
     const answer = this.answer(error, request);
-    if (response.headersSent) {
-      response.end();
+    if (reply.raw.headersSent) {
+      reply.raw.end();
       return;
     }
-    if (answer.status === 503) response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-    if (answer.allow !== undefined) response.setHeader('Allow', answer.allow);
-    response.status(answer.status).json(answer.body);
+    if (answer.status === 503) reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
+    if (answer.allow !== undefined) reply.header('Allow', answer.allow);
+    // Explicit: a handler may have set another type (a PDF, a CRL) before it failed.
+    void reply
+      .code(answer.status)
+      .type('application/json; charset=utf-8')
+      .send(JSON.stringify(answer.body));
   }
 
-  private answer(error: unknown, request: Request): Answer {
+  private answer(error: unknown, request: FastifyRequest): Answer {
     if (error instanceof MxgError) {
       const known = apiErrorOf(error);
       if (known) return known;
       return this.internal(`unmapped error code ${error.code}: ${error.message}`);
     }
     if (error instanceof HttpException) return this.httpException(error, request);
+    const refused = frameworkRefusal(error);
+    if (refused !== undefined) return refused;
     if (isDatabaseUnavailable(error)) {
       this.logger.warn(`database unavailable: ${(error as Error).message}`);
       return {
@@ -82,11 +92,12 @@ export class ApiExceptionFilter implements ExceptionFilter {
     );
   }
 
-  private httpException(error: HttpException, request: Request): Answer {
+  private httpException(error: HttpException, request: FastifyRequest): Answer {
     const status = error.getStatus();
-    // `request.route` is set once a route matched: without it, no handler has this path.
-    if (error instanceof NotFoundException && request.route === undefined) {
-      const allow = allowedMethods(request);
+    // `is404`: the server's not-found handler, so no route has this method and path.
+    if (error instanceof NotFoundException && request.is404) {
+      const path = pathOf(request.url);
+      const allow = allowedMethods(this.routes, path);
       return allow.length > 0
         ? {
             status: 405,
@@ -96,7 +107,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
               message: `${request.method} is not allowed here; use ${allow.join(', ')}`,
             },
           }
-        : { status: 404, body: { code: 'NOT_FOUND', message: `no route ${request.path}` } };
+        : { status: 404, body: { code: 'NOT_FOUND', message: `no route ${path}` } };
     }
     const raw = error.getResponse();
     const given: Record<string, unknown> =
@@ -127,4 +138,42 @@ export class ApiExceptionFilter implements ExceptionFilter {
       body: { code: 'INTERNAL_ERROR', message: 'the gateway could not handle the request' },
     };
   }
+}
+
+/**
+ * The answer to a request Fastify refuses before routing it (`frameworkErrors`: a URL it cannot
+ * decode), which no filter sees: the same one shape, 400 MALFORMED_REQUEST.
+ */
+export function answerFrameworkError(
+  error: Error,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const { status, body } = frameworkRefusal(error) ?? {
+    status: 400,
+    body: { code: 'MALFORMED_REQUEST', message: 'the request could not be read' },
+  };
+  void reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
+}
+
+/**
+ * Fastify's own refusals of a request before any route ran it (`FST_ERR_*` with a 4xx status:
+ * a malformed Content-Type or URL, a Content-Length that does not match the body), answered in
+ * the one shape with the code of their status.
+ */
+function frameworkRefusal(error: unknown): Answer | undefined {
+  const { code, statusCode, message } = (error ?? {}) as {
+    code?: unknown;
+    statusCode?: unknown;
+    message?: unknown;
+  };
+  if (typeof code !== 'string' || !code.startsWith('FST_')) return undefined;
+  if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
+  return {
+    status: statusCode,
+    body: {
+      code: CODE_OF_STATUS[statusCode] ?? 'MALFORMED_REQUEST',
+      message: typeof message === 'string' ? message : 'the request could not be read',
+    },
+  };
 }

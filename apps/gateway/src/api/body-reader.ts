@@ -1,5 +1,7 @@
-import { raw, type Request, type RequestHandler, type Response } from 'express';
-import { apiErrorOf, HttpApiError, type HttpErrorCode } from './api-errors';
+import type { Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HttpApiError } from './api-errors';
 import {
   BODY_MEDIA_TYPES,
   charsetOf,
@@ -8,58 +10,107 @@ import {
   mediaTypeOf,
 } from './media-types';
 
-/**
- * Reads a request body as bytes, whatever it holds: JSON is parsed later, strictly and once,
- * by whoever needs its value (`parseStrictJson`), so that nothing lenient ever reads what a
- * signature will cover. Refuses here, before any handler and in the API's one error shape,
- * a body in a media type the API does not take (415), JSON in a charset other than UTF-8
- * (RFC 8259 §8.1; 415), a content coding it cannot undo (415) and a body over `limit` (413).
- */
-export function bodyReader(limit: number): RequestHandler {
-  const read = raw({ type: [...BODY_MEDIA_TYPES], limit });
-  return (request, response, next) => {
-    if (!hasBody(request)) return next();
-    const contentType = request.headers['content-type'];
-    const media = mediaTypeOf(contentType);
-    if (!BODY_MEDIA_TYPES.includes(media)) {
-      return refuse(
-        response,
-        'UNSUPPORTED_MEDIA_TYPE',
-        media === ''
-          ? `a request body needs a Content-Type: ${BODY_MEDIA_TYPES.join(', ')}`
-          : `${media} is not accepted; send ${BODY_MEDIA_TYPES.join(', ')}`,
-      );
-    }
-    const charset = charsetOf(contentType);
-    if (media === JSON_MEDIA_TYPE && charset !== undefined && charset !== 'utf-8') {
-      return refuse(response, 'UNSUPPORTED_MEDIA_TYPE', 'JSON is accepted in UTF-8 only');
-    }
-    if (media === CSV_MEDIA_TYPE && charset !== undefined && charset !== 'utf-8') {
-      return refuse(response, 'UNSUPPORTED_MEDIA_TYPE', 'CSV is accepted in UTF-8 only');
-    }
-    read(request, response, (error?: unknown) => {
-      if (!error) return next();
-      const type = (error as { type?: string }).type;
-      if (type === 'entity.too.large') {
-        refuse(response, 'PAYLOAD_TOO_LARGE', 'the request body exceeds the configured maximum');
-      } else if (type === 'encoding.unsupported') {
-        refuse(response, 'UNSUPPORTED_MEDIA_TYPE', 'the Content-Encoding is not supported');
-      } else {
-        refuse(response, 'MALFORMED_REQUEST', 'the request body could not be read');
-      }
-    });
-  };
-}
+/** The content codings a request body may have, as body-parser undid them on Express. */
+const DECODERS: Readonly<Record<string, (() => NodeJS.ReadWriteStream) | undefined>> = {
+  identity: undefined,
+  gzip: createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress,
+};
 
-/** RFC 9112 §6.3: a request has a body if it says how long it is, or that it is chunked. */
-function hasBody(request: Request): boolean {
-  const length = request.headers['content-length'];
-  return (
-    request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')
+/**
+ * Makes `readRequestBody` the HTTP server's only body parser, for every media type: Fastify's
+ * own JSON and text parsers are removed, so that nothing lenient ever parses what a signature
+ * will cover. Fastify calls it for a request that has a body (RFC 9112 §6.3: a length other
+ * than 0, or chunked) on a method that may carry one, before any guard or handler runs.
+ */
+export function useBodyReader(fastify: FastifyInstance, limit: number): void {
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', (request: FastifyRequest, payload: Readable) =>
+    readRequestBody(request.headers, payload, limit),
   );
 }
 
-function refuse(response: Response, code: HttpErrorCode, message: string): void {
-  const { status, body } = apiErrorOf(new HttpApiError(code, message))!;
-  response.status(status).json(body);
+/**
+ * Reads a request body as bytes, whatever it holds: JSON is parsed later, strictly and once,
+ * by whoever needs its value (`parseStrictJson`). Refuses, in the API's one error shape, a
+ * body in a media type the API does not take (415), JSON or CSV in a charset other than UTF-8
+ * (RFC 8259 §8.1; 415), a content coding it cannot undo (415) and a body over `limit` (413) —
+ * by its Content-Length before a byte of it is read, or as soon as the bytes read pass it.
+ */
+export function readRequestBody(
+  headers: FastifyRequest['headers'],
+  payload: Readable,
+  limit: number,
+): Promise<Buffer> {
+  const contentType = headers['content-type'];
+  const media = mediaTypeOf(contentType);
+  if (!BODY_MEDIA_TYPES.includes(media)) {
+    return refuse(
+      'UNSUPPORTED_MEDIA_TYPE',
+      media === ''
+        ? `a request body needs a Content-Type: ${BODY_MEDIA_TYPES.join(', ')}`
+        : `${media} is not accepted; send ${BODY_MEDIA_TYPES.join(', ')}`,
+    );
+  }
+  const charset = charsetOf(contentType);
+  if (media === JSON_MEDIA_TYPE && charset !== undefined && charset !== 'utf-8') {
+    return refuse('UNSUPPORTED_MEDIA_TYPE', 'JSON is accepted in UTF-8 only');
+  }
+  if (media === CSV_MEDIA_TYPE && charset !== undefined && charset !== 'utf-8') {
+    return refuse('UNSUPPORTED_MEDIA_TYPE', 'CSV is accepted in UTF-8 only');
+  }
+  const coding = (headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (!Object.prototype.hasOwnProperty.call(DECODERS, coding)) {
+    return refuse('UNSUPPORTED_MEDIA_TYPE', 'the Content-Encoding is not supported');
+  }
+  const decoder = DECODERS[coding];
+  // Encoded, the limit is on the decoded bytes (as body-parser's): the length says nothing of them.
+  if (decoder === undefined && Number(headers['content-length']) > limit) return tooLarge();
+  return collect(payload, decoder?.(), limit);
+}
+
+function collect(
+  payload: Readable,
+  decoder: NodeJS.ReadWriteStream | undefined,
+  limit: number,
+): Promise<Buffer> {
+  const source: NodeJS.ReadableStream = decoder === undefined ? payload : payload.pipe(decoder);
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const stop = (error: HttpApiError) => {
+      source.removeListener('data', onData);
+      source.removeListener('end', onEnd);
+      payload.unpipe();
+      // The rest is not read: the refusal closes the connection (Fastify's `connection: close`).
+      payload.pause();
+      reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      length += chunk.length;
+      if (length > limit) {
+        stop(
+          new HttpApiError('PAYLOAD_TOO_LARGE', 'the request body exceeds the configured maximum'),
+        );
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length));
+    source.on('data', onData);
+    source.once('end', onEnd);
+    const onError = () =>
+      stop(new HttpApiError('MALFORMED_REQUEST', 'the request body could not be read'));
+    source.once('error', onError);
+    if (source !== payload) payload.once('error', onError);
+  });
+}
+
+function tooLarge(): Promise<never> {
+  return refuse('PAYLOAD_TOO_LARGE', 'the request body exceeds the configured maximum');
+}
+
+function refuse(code: 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE', message: string) {
+  return Promise.reject(new HttpApiError(code, message));
 }

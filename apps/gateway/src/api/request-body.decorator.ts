@@ -1,9 +1,9 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { HttpApiError } from './api-errors';
 import { mediaTypeOf } from './media-types';
 
-/** A request body as `bodyReader` read it: bytes, and the media type they are in. */
+/** A request body as `readRequestBody` read it: bytes, and the media type they are in. */
 export interface RequestBody {
   readonly mediaType: string;
   readonly bytes: Uint8Array;
@@ -15,7 +15,7 @@ export interface RequestBody {
  */
 export const BodyOf = createParamDecorator(
   (accepted: readonly string[], context: ExecutionContext): RequestBody => {
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
     const mediaType = mediaTypeOf(request.headers['content-type']);
     const body: unknown = request.body;
     if (!Buffer.isBuffer(body) || body.length === 0) {

@@ -1,5 +1,5 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { TLSSocket } from 'node:tls';
 import { clientCertificateVerdict } from '../tls/client-certificate';
 import type { GatewayTls } from '../tls/gateway-tls';
@@ -8,7 +8,7 @@ import { AuditApiError, AuditApiErrorCode } from './audit.errors';
 import { WitnessCheckpoint } from './use-cases/witness-checkpoint/witness-checkpoint.use-case';
 
 /** The request of a witness call whose caller proved its party by a TLS client certificate. */
-export type WitnessCallRequest = Request & { witnessCaller?: string };
+export type WitnessCallRequest = FastifyRequest & { witnessCaller?: string };
 
 /**
  * #15: with TLS on, a peer's witness call comes over mutual TLS — its client certificate must

@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AuthError } from './auth.errors';
 import type { ClientRole } from './auth.types';
 import { ClientRegistry } from './client-registry';
@@ -24,7 +24,7 @@ export class BearerAuthGuard implements CanActivate {
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(request.headers.authorization ?? '');
     const client = match ? this.registry.authenticate(match[1]) : undefined;
     if (client === undefined) {
-      http.getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer realm="mxg"');
+      http.getResponse<FastifyReply>().header('WWW-Authenticate', 'Bearer realm="mxg"');
       throw new AuthError('AUTH_UNAUTHENTICATED', 'a valid bearer token is required');
     }
     const roles = this.reflector.getAllAndOverride<ClientRole[] | undefined>(ROLES_KEY, [

@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedClient, ClientRole } from './auth.types';
 
 export const ROLES_KEY = 'mxg:roles';
@@ -7,7 +7,7 @@ export const ROLES_KEY = 'mxg:roles';
 /** The roles allowed to call a handler or controller (any one of them suffices). */
 export const Roles = (...roles: ClientRole[]) => SetMetadata(ROLES_KEY, roles);
 
-export type RequestWithClient = Request & { mxgClient?: AuthenticatedClient };
+export type RequestWithClient = FastifyRequest & { mxgClient?: AuthenticatedClient };
 
 /** The client `BearerAuthGuard` authenticated. */
 export const CurrentClient = createParamDecorator(

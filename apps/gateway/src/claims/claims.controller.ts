@@ -8,7 +8,7 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { MxgConfigService } from '@mxg/config';
 import { Clock } from '@mxg/core';
 import { decodeMessage } from '@mxg/envelope';
@@ -139,7 +139,7 @@ export class ClaimsController {
     @Param('id', uuidParam('id')) id: string,
     @CurrentClient() client: AuthenticatedClient,
     @Headers('accept') accept: string | undefined,
-    @Res() response: Response,
+    @Res() response: FastifyReply,
   ): Promise<void> {
     const format = calculationFormat(accept);
     const claim = await this.visible(client, id);

@@ -10,7 +10,7 @@ import {
   getSchemaPath,
   ApiExtraModels,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { queryEntries } from '@mxg/audit';
 import type { AuthenticatedClient } from '../auth/auth.types';
@@ -80,7 +80,7 @@ export class ExchangeController {
     @BodyOf([JSON_MEDIA_TYPE, ...CMS_MEDIA_TYPES]) body: RequestBody,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @CurrentClient() client: AuthenticatedClient,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<MessageView & { warnings: SubmitWarning[] }> {
     if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
       throw validationFailed([
@@ -98,8 +98,8 @@ export class ExchangeController {
         : { kind: 'signed', signedData: body.bytes },
       idempotencyKey,
     );
-    if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
-    response.setHeader('Location', `/messages/${result.message.id}`);
+    if (result.replayed) response.header('Idempotent-Replayed', 'true');
+    response.header('Location', `/messages/${result.message.id}`);
     return {
       ...MessageView.of(result.message),
       warnings: result.warnings.map((w) => ({
@@ -158,7 +158,7 @@ export class ExchangeController {
     @Param('id', uuidParam('id')) id: string,
     @CurrentClient() client: AuthenticatedClient,
     @Headers(PURPOSE_HEADER.toLowerCase()) statedPurpose: string | undefined,
-    @Res() response: Response,
+    @Res() response: FastifyReply,
   ) {
     const message = assertMayRead(client, await this.messages.find(id), id);
     // MIG-11.4: on the record before any of it is returned; no entry, no read.
@@ -181,7 +181,7 @@ export class ExchangeController {
   async receipt(
     @Param('id', uuidParam('id')) id: string,
     @CurrentClient() client: AuthenticatedClient,
-    @Res() response: Response,
+    @Res() response: FastifyReply,
   ) {
     const message = assertMaySee(client, await this.messages.find(id), id);
     const receipt = await this.messages.receipt(

@@ -1,7 +1,7 @@
 import type { Server as NetServer } from 'node:net';
 import type { Server as TlsServer } from 'node:tls';
-import type { RequestListener } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
 import type { MxgConfigService } from '@mxg/config';
 import { crlEndpointPath } from '@mxg/pki';
 import { listenTlsFront } from './tls-front';
@@ -22,9 +22,13 @@ export async function listenGateway(
   }
   await app.init();
   const adapter = app.getHttpAdapter();
+  const fastify = adapter.getInstance() as FastifyInstance;
+  // Fastify's plugins load on `ready`, which `listen` would have awaited; nothing listens here.
+  await fastify.ready();
   const front: NetServer = await listenTlsFront({
     https: adapter.getHttpServer() as TlsServer,
-    app: adapter.getInstance() as RequestListener,
+    // The plain-HTTP CRL requests go through the same routes, hooks and filters.
+    app: (request, response) => fastify.routing(request, response),
     crlPath: crlEndpointPath(config.gateway.party),
     host,
     port,

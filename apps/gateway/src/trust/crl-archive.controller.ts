@@ -9,7 +9,7 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { ArchivedCrl, TrustStore } from '@mxg/envelope';
 import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { Roles } from '../auth/roles.decorator';
@@ -63,7 +63,11 @@ export class CrlArchiveController {
   @ApiParam({ name: 'file', description: '<sha256 of the DER>.crl' })
   @ApiProduces('application/pkix-crl')
   @ApiOperation({ summary: 'One archived CRL, DER exactly as received; 404 CRL_NOT_FOUND' })
-  one(@Param('party') party: string, @Param('file') file: string, @Res() response: Response): void {
+  one(
+    @Param('party') party: string,
+    @Param('file') file: string,
+    @Res() response: FastifyReply,
+  ): void {
     const code = this.knownParty(party);
     const digest = file.endsWith('.crl') ? file.slice(0, -4) : file;
     const crl = SHA256.test(digest)

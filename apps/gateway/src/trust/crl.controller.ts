@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { MxgConfigService } from '@mxg/config';
 import type { TrustStore } from '@mxg/envelope';
 import { crlEndpointPath } from '@mxg/pki';
@@ -30,7 +30,7 @@ export class CrlController {
     summary:
       "This gateway's party's CRL (DER, application/pkix-crl), the CRL distribution point of its certificates; 404 CRL_NOT_FOUND for any other name",
   })
-  crl(@Param('file') file: string, @Res() response: Response): void {
+  crl(@Param('file') file: string, @Res() response: FastifyReply): void {
     const party = this.config.gateway.party;
     const path = crlEndpointPath(party);
     if (`/pki/${file}` !== path) {
@@ -43,7 +43,7 @@ export class CrlController {
     response
       .type('application/pkix-crl')
       // Fetched again before nextUpdate by relying parties; a cache must not hold a revocation back.
-      .setHeader('Cache-Control', 'no-cache')
+      .header('Cache-Control', 'no-cache')
       .send(Buffer.from(newest.der));
   }
 }

@@ -1,6 +1,7 @@
-import type { NextFunction, Request, Response } from 'express';
 import type { TLSSocket } from 'node:tls';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { crlEndpointPath } from '@mxg/pki';
+import { pathOf } from '../api/allowed-methods';
 import { clientCertificateVerdict } from './client-certificate';
 import type { GatewayTls } from './gateway-tls';
 import { TLS_ERROR_STATUS, TlsErrorCode } from './tls.errors';
@@ -9,31 +10,36 @@ import { TLS_ERROR_STATUS, TlsErrorCode } from './tls.errors';
  * `clientCertificates: require` (#15): a national system presents a client certificate from
  * this party's CA in addition to its bearer token. Not asked of /health (probes), of the CRL
  * (public by nature, RFC 5280) or of peers' witness calls, which need one from the *peer's* CA
- * instead (WitnessCallerGuard).
+ * instead (WitnessCallerGuard). An `onRequest` hook: it answers before routing, body or guards.
  */
 export function requireClientCertificate(tls: GatewayTls, party: string) {
   const crlPath = crlEndpointPath(party);
-  return (request: Request, response: Response, next: NextFunction): void => {
-    const path = request.path;
+  return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    const path = pathOf(request.url);
     if (path === '/health' || path === crlPath || path.startsWith('/audit/witness')) {
-      next();
+      done();
       return;
     }
-    const verdict = clientCertificateVerdict(request.socket as TLSSocket, [tls.ownCa]);
+    const verdict = clientCertificateVerdict(request.raw.socket as TLSSocket, [tls.ownCa]);
     if (verdict.kind === 'party') {
-      next();
+      done();
       return;
     }
     const code =
       verdict.kind === 'none'
         ? TlsErrorCode.ClientCertificateRequired
         : TlsErrorCode.ClientCertificateUntrusted;
-    response.status(TLS_ERROR_STATUS[code]).json({
-      code,
-      message:
-        verdict.kind === 'none'
-          ? `this gateway requires a TLS client certificate issued by ${party}'s CA`
-          : `the TLS client certificate is not accepted: ${verdict.reason}`,
-    });
+    void reply
+      .code(TLS_ERROR_STATUS[code])
+      .type('application/json; charset=utf-8')
+      .send(
+        JSON.stringify({
+          code,
+          message:
+            verdict.kind === 'none'
+              ? `this gateway requires a TLS client certificate issued by ${party}'s CA`
+              : `the TLS client certificate is not accepted: ${verdict.reason}`,
+        }),
+      );
   };
 }
