@@ -16,6 +16,7 @@ import {
   RETRY_AFTER_SECONDS,
 } from './api-errors';
 import { allowedMethods, pathOf, type RouteEntry } from './allowed-methods';
+import { BodyRefused } from './body-reader';
 
 interface Answer {
   readonly status: number;
@@ -61,6 +62,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     if (answer.status === 503) reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
     if (answer.allow !== undefined) reply.header('Allow', answer.allow);
+    // Fastify closes the connection after a parser's refusal; the body reader drains the body
+    // instead, so that the client reads this answer rather than a reset (BodyRefused).
+    if (error instanceof BodyRefused) reply.removeHeader('connection');
     // Explicit: a handler may have set another type (a PDF, a CRL) before it failed.
     void reply
       .code(answer.status)

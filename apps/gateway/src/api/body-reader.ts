@@ -19,6 +19,13 @@ const DECODERS: Readonly<Record<string, (() => NodeJS.ReadWriteStream) | undefin
 };
 
 /**
+ * A body refused by `readRequestBody`. It is answered at once, and the rest of the body is read
+ * and dropped, as body-parser did on Express: the connection stays usable, and a client still
+ * sending the body is not reset before it can read the answer.
+ */
+export class BodyRefused extends HttpApiError {}
+
+/**
  * Makes `readRequestBody` the HTTP server's only body parser, for every media type: Fastify's
  * own JSON and text parsers are removed, so that nothing lenient ever parses what a signature
  * will cover. Fastify calls it for a request that has a body (RFC 9112 §6.3: a length other
@@ -36,13 +43,17 @@ export function useBodyReader(fastify: FastifyInstance, limit: number): void {
  * by whoever needs its value (`parseStrictJson`). Refuses, in the API's one error shape, a
  * body in a media type the API does not take (415), JSON or CSV in a charset other than UTF-8
  * (RFC 8259 §8.1; 415), a content coding it cannot undo (415) and a body over `limit` (413) —
- * by its Content-Length before a byte of it is read, or as soon as the bytes read pass it.
+ * by its Content-Length before a byte of it is kept, or as soon as the bytes read pass it.
  */
 export function readRequestBody(
   headers: FastifyRequest['headers'],
   payload: Readable,
   limit: number,
 ): Promise<Buffer> {
+  const refuse = (code: BodyRefusalCode, message: string) => {
+    payload.resume();
+    return Promise.reject(new BodyRefused(code, message));
+  };
   const contentType = headers['content-type'];
   const media = mediaTypeOf(contentType);
   if (!BODY_MEDIA_TYPES.includes(media)) {
@@ -66,7 +77,9 @@ export function readRequestBody(
   }
   const decoder = DECODERS[coding];
   // Encoded, the limit is on the decoded bytes (as body-parser's): the length says nothing of them.
-  if (decoder === undefined && Number(headers['content-length']) > limit) return tooLarge();
+  if (decoder === undefined && Number(headers['content-length']) > limit) {
+    return refuse('PAYLOAD_TOO_LARGE', TOO_LARGE);
+  }
   return collect(payload, decoder?.(), limit);
 }
 
@@ -79,20 +92,18 @@ function collect(
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let length = 0;
-    const stop = (error: HttpApiError) => {
+    const stop = (error: BodyRefused) => {
       source.removeListener('data', onData);
       source.removeListener('end', onEnd);
       payload.unpipe();
-      // The rest is not read: the refusal closes the connection (Fastify's `connection: close`).
-      payload.pause();
+      // The rest is read and dropped (no listener keeps it).
+      payload.resume();
       reject(error);
     };
     const onData = (chunk: Buffer) => {
       length += chunk.length;
       if (length > limit) {
-        stop(
-          new HttpApiError('PAYLOAD_TOO_LARGE', 'the request body exceeds the configured maximum'),
-        );
+        stop(new BodyRefused('PAYLOAD_TOO_LARGE', TOO_LARGE));
         return;
       }
       chunks.push(chunk);
@@ -101,16 +112,11 @@ function collect(
     source.on('data', onData);
     source.once('end', onEnd);
     const onError = () =>
-      stop(new HttpApiError('MALFORMED_REQUEST', 'the request body could not be read'));
+      stop(new BodyRefused('MALFORMED_REQUEST', 'the request body could not be read'));
     source.once('error', onError);
     if (source !== payload) payload.once('error', onError);
   });
 }
 
-function tooLarge(): Promise<never> {
-  return refuse('PAYLOAD_TOO_LARGE', 'the request body exceeds the configured maximum');
-}
-
-function refuse(code: 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE', message: string) {
-  return Promise.reject(new HttpApiError(code, message));
-}
+type BodyRefusalCode = 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE';
+const TOO_LARGE = 'the request body exceeds the configured maximum';

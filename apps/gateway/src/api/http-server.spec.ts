@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Module, Param, Post } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { AuthError } from '../auth/auth.errors';
 import { createHttpApp } from './http-server';
@@ -111,6 +112,34 @@ describe(createHttpApp.name, () => {
     expect(refusal(untyped)).toEqual({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
     const empty = await inject({ method: 'POST', url: '/things' });
     expect(refusal(empty)).toEqual({ status: 400, code: 'MALFORMED_REQUEST' });
+  });
+
+  it('drains a refused body and keeps the connection: the next request on it is answered', async () => {
+    await sut.listen(0, '127.0.0.1');
+    const { port } = sut.getHttpServer().address() as { port: number };
+    const answers = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString('latin1');
+        if ((text.match(/HTTP\/1\.1 /g) ?? []).length === 2 && text.endsWith('"id":"7"}')) {
+          socket.destroy();
+          resolve(text);
+        }
+      });
+      socket.on('error', reject);
+      socket.on('close', () => reject(new Error(`the connection closed; got ${text}`)));
+      socket.setTimeout(5_000, () => reject(new Error(`no second answer; got ${text}`)));
+      const body = 'x'.repeat(LIMIT + 1);
+      socket.write(
+        `POST /things HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n` +
+          `Content-Length: ${body.length}\r\n\r\n${body}` +
+          `GET /things/7 HTTP/1.1\r\nHost: t\r\n\r\n`,
+      );
+    });
+    expect(answers).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answers).not.toMatch(/connection: close/i);
+    expect(answers).toMatch(/HTTP\/1\.1 200 [^]*"id":"7"}$/);
   });
 
   it('answers an unknown path 404, a known one in another method 405 with Allow', async () => {

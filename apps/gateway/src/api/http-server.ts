@@ -37,6 +37,9 @@ export async function createHttpApp(
     // As Express routed: `/messages/` is `/messages`, paths match in any case, and a segment
     // is as long as the URL lets it be (a long non-UUID id is a 400, not a 404).
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false, maxParamLength: 16_384 },
+    // Node's own default, which Express ran with (Fastify's is none): a request — a refused
+    // body being drained included — has five minutes to arrive whole.
+    requestTimeout: 300_000,
   });
   const fastify = adapter.getInstance();
   const routes: RouteEntry[] = [];
