@@ -13,7 +13,7 @@ export function allowedMethods(routes: Iterable<RouteEntry>, path: string): stri
   const wanted = segments(path);
   const allowed = new Set<string>();
   for (const { method, url } of routes) {
-    const pattern = segments(url);
+    const pattern = patternOf(url);
     if (
       pattern.length === wanted.length &&
       pattern.every((s, i) => s === wanted[i] || (s.startsWith(':') && wanted[i] !== ''))
@@ -29,6 +29,18 @@ export function allowedMethods(routes: Iterable<RouteEntry>, path: string): stri
 export function pathOf(url: string): string {
   const query = url.indexOf('?');
   return query === -1 ? url : url.slice(0, query);
+}
+
+/** Route patterns split once: a 404 or 405 looks through all of them. */
+const PATTERNS = new Map<string, readonly string[]>();
+
+function patternOf(url: string): readonly string[] {
+  let pattern = PATTERNS.get(url);
+  if (pattern === undefined) {
+    pattern = segments(url);
+    PATTERNS.set(url, pattern);
+  }
+  return pattern;
 }
 
 function segments(path: string): string[] {
