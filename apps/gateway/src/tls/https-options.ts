@@ -5,7 +5,7 @@ import type { GatewayTls } from './gateway-tls';
 /**
  * The HTTPS server's options. A client certificate is always asked for, never demanded by
  * OpenSSL: peers' witness calls need one from their party's CA, national systems one from ours
- * only with `clientCertificates: require` — routes decide (client-certificate.middleware,
+ * only with `clientCertificates: require` — routes decide (client-certificate.hook,
  * WitnessCallerGuard), so a refusal is an answer with a code rather than a broken handshake.
  */
 export function httpsOptions(tls: GatewayTls): HttpsOptions & Pick<TlsOptions, 'minVersion'> {
