@@ -5,9 +5,12 @@ import { join } from 'node:path';
 import { Client, Pool } from 'pg';
 import {
   AuditAppender,
+  type AuditDetails,
   AuditError,
   AuditErrorCode,
   type AuditEventInput,
+  type AuditEventType,
+  auditLeafHash,
   type AuditSequencer,
   type AuditWitness,
   formatCheckpoint,
@@ -268,7 +271,7 @@ describe('audit log (real PostgreSQL: appender, sequencer, checkpointer, witness
     expect(sequenced).toBe(2);
     const rows = await query(
       kzDb.appUrl,
-      `SELECT l.seq, e.message_id FROM audit_leaves l JOIN audit_entries e ON e.id = l.entry_id WHERE l.seq >= 37 ORDER BY l.seq`,
+      `SELECT l.seq, e.message_id FROM audit_sequenced_entries l JOIN audit_entries e ON e.id = l.entry_id WHERE l.seq >= 37 ORDER BY l.seq`,
     );
     expect(rows).toEqual([
       { seq: '37', message_id: 'msg-100' },
@@ -276,24 +279,30 @@ describe('audit log (real PostgreSQL: appender, sequencer, checkpointer, witness
     ]);
   });
 
-  it.each(['audit_entries', 'audit_leaves', 'audit_checkpoints', 'audit_witness_signatures'])(
+  it.each([
+    'audit_entries',
+    'audit_sequenced',
+    'audit_tiles',
+    'audit_checkpoints',
+    'audit_witness_signatures',
+  ])(
     'refuses UPDATE, DELETE and TRUNCATE on %s for the application role, and by trigger for the owner',
     async (table) => {
-      const column = table === 'audit_entries' ? 'agreement' : 'tree_size';
-      const set =
-        table === 'audit_leaves'
-          ? 'sequenced_at = now()'
-          : table === 'audit_entries'
-            ? `${column} = 'RET'`
-            : `${column} = ${column}`;
+      const set: Record<string, string> = {
+        audit_entries: `agreement = 'RET'`,
+        audit_sequenced: 'sequenced_at = now()',
+        audit_tiles: 'hashes = sha256(hashes)',
+        audit_checkpoints: 'tree_size = tree_size',
+        audit_witness_signatures: 'tree_size = tree_size',
+      };
       for (const sql of [
-        `UPDATE ${table} SET ${set}`,
+        `UPDATE ${table} SET ${set[table]}`,
         `DELETE FROM ${table}`,
         `TRUNCATE ${table} CASCADE`,
       ]) {
         await expect(query(kzDb.appUrl, sql)).rejects.toThrow(/permission denied/);
       }
-      for (const sql of [`UPDATE ${table} SET ${set}`, `DELETE FROM ${table}`]) {
+      for (const sql of [`UPDATE ${table} SET ${set[table]}`, `DELETE FROM ${table}`]) {
         await expect(query(kzDb.ownerUrl, sql)).rejects.toThrow(/AUDIT_APPEND_ONLY/);
       }
       await expect(query(kzDb.ownerUrl, `TRUNCATE ${table} CASCADE`)).rejects.toThrow(
@@ -309,7 +318,7 @@ describe('audit log (real PostgreSQL: appender, sequencer, checkpointer, witness
     await query(
       kzDb.superuserUrl,
       `SET session_replication_role = replica;
-       TRUNCATE mxg.audit_witness_signatures, mxg.audit_checkpoints, mxg.audit_leaves, mxg.audit_entries;`,
+       TRUNCATE mxg.audit_witness_signatures, mxg.audit_checkpoints, mxg.audit_tiles, mxg.audit_sequenced, mxg.audit_entries;`,
     );
     // The same entries at the same times, except seq 12: the first difference is in the
     // second checkpoint the peer countersigned (sizes 10, 25, 37).
@@ -359,14 +368,47 @@ describe('audit log (real PostgreSQL: appender, sequencer, checkpointer, witness
     expect(result.status).toBe(1);
   });
 
-  it('refuses to lead when the stored leaves no longer yield the last signed checkpoint', async () => {
+  it('refuses to lead when the stored tiles no longer yield the last signed checkpoint', async () => {
     await sequencer.release();
+    // Leaf 3 changed in its tile, and its entry to match: only the signed root gives it away.
     await query(
       kzDb.superuserUrl,
       `SET session_replication_role = replica;
-       UPDATE mxg.audit_leaves SET leaf_hash = sha256(leaf_hash) WHERE seq = 3;`,
+       UPDATE mxg.audit_entries SET agreement = 'RET' WHERE id =
+         (SELECT entry_id FROM mxg.audit_sequenced_entries WHERE seq = 3);`,
+    );
+    const [altered] = await query(
+      kzDb.appUrl,
+      `SELECT e.*, l.seq FROM audit_sequenced_entries l JOIN audit_entries e ON e.id = l.entry_id
+       WHERE l.seq = 3`,
+    );
+    const leaf = auditLeafHash({
+      seq: 3,
+      time: altered.recorded_at as Date,
+      type: altered.event_type as AuditEventType,
+      actor: {
+        authority: altered.actor_authority as string | null,
+        role: altered.actor_role as string | null,
+        user: altered.actor_user as string | null,
+      },
+      messageId: altered.message_id as string | null,
+      correlationId: altered.correlation_id as string | null,
+      parties: altered.parties as string[],
+      agreement: altered.agreement as string | null,
+      contentDigest: altered.content_digest as string | null,
+      outcome: altered.outcome as 'success' | 'failure',
+      errorCode: altered.error_code as string | null,
+      details: altered.details as AuditDetails,
+    });
+    await query(
+      kzDb.superuserUrl,
+      `SET session_replication_role = replica;
+       UPDATE mxg.audit_tiles SET hashes = overlay(hashes PLACING '\\x${leaf.toString('hex')}'::bytea
+         FROM 3 * 32 + 1 FOR 32) WHERE level = 0 AND tile_index = 0 AND start = 0;`,
     );
     const next = newSequencer(kzDb.appUrl, kz, clock);
-    await expect(next.tryLead()).rejects.toThrow(/AUDIT_LOG_DIVERGED: the audit log was altered/);
+    await expect(next.tryLead()).rejects.toThrow(
+      /AUDIT_LOG_DIVERGED: the audit log was altered: the stored tiles do not yield the signed checkpoint/,
+    );
   });
 });

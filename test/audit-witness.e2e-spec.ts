@@ -319,7 +319,7 @@ describe('audit witnessing over mutual TLS between two gateway processes on the 
     const extension = async (seen: WitnessedHead, extra: number) => {
       const leaves = await query<{ leaf_hash: Buffer }>(
         kz.db.appUrl,
-        `SELECT leaf_hash FROM audit_leaves WHERE seq < $1 ORDER BY seq`,
+        `SELECT leaf_hash FROM audit_sequenced_entries WHERE seq < $1 ORDER BY seq`,
         [seen.treeSize],
       );
       const tree = MerkleTree.fromLeafHashes(leaves.map((l) => l.leaf_hash));

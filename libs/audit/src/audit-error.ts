@@ -20,6 +20,8 @@ export const AuditErrorCode = {
   LogDiverged: 'AUDIT_LOG_DIVERGED',
   WitnessFailed: 'AUDIT_WITNESS_FAILED',
   ExportUnreadable: 'AUDIT_EXPORT_UNREADABLE',
+  /** Not a path of the tlog-tiles layout (c2sp.org/tlog-tiles). */
+  TilePathInvalid: 'AUDIT_TILE_PATH_INVALID',
 } as const;
 export type AuditErrorCode = (typeof AuditErrorCode)[keyof typeof AuditErrorCode];
 

@@ -61,6 +61,22 @@ export {
 } from './log/audit-log-worker';
 export { auditLogOrigin, partyOfKeyName, witnessKeyName } from './log/log-identity';
 export {
+  TILE_HEIGHT,
+  TILE_WIDTH,
+  encodeTileIndex,
+  parseTilePath,
+  tilePath,
+  type TileAddress,
+} from './tiles/tile-path';
+export {
+  decodeEntryBundle,
+  encodeEntryBundle,
+  joinTileSegments,
+  tileWidth,
+  type TileSegment,
+} from './tiles/tile-segments';
+export { readLogTile, type LogTile } from './tiles/read-log-tile';
+export {
   latestCheckpoint,
   queryEntries,
   queryEntriesWithLeaves,

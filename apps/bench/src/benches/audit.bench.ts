@@ -274,8 +274,8 @@ async function checkpointLatencies(
   checkpoints: readonly { treeSize: number; at: number }[],
 ): Promise<number[]> {
   const { rows } = await pool.query<{ seq: string; recorded_at: Date }>(
-    `SELECT l.seq, e.recorded_at FROM audit_leaves l JOIN audit_entries e ON e.id = l.entry_id
-     ORDER BY l.seq`,
+    `SELECT l.seq, e.recorded_at FROM audit_sequenced_entries l
+     JOIN audit_entries e ON e.id = l.entry_id ORDER BY l.seq`,
   );
   const latencies: number[] = [];
   let c = 0;

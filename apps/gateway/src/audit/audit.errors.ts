@@ -13,6 +13,8 @@ export const AuditApiErrorCode = {
    * peer's CA than the party whose log the checkpoint is of.
    */
   WitnessCallerUntrusted: 'AUDIT_WITNESS_CALLER_UNTRUSTED',
+  /** A tile, entry bundle or checkpoint the log does not have (yet): tlog-tiles' 404. */
+  TileNotFound: 'AUDIT_TILE_NOT_FOUND',
 } as const;
 export type AuditApiErrorCode = (typeof AuditApiErrorCode)[keyof typeof AuditApiErrorCode];
 
@@ -37,10 +39,12 @@ export const AUDIT_ERROR_STATUS: Readonly<Record<AuditErrorCode | AuditApiErrorC
   [AuditErrorCode.LogDiverged]: HttpStatus.INTERNAL_SERVER_ERROR,
   [AuditErrorCode.WitnessFailed]: HttpStatus.BAD_GATEWAY,
   [AuditErrorCode.ExportUnreadable]: HttpStatus.INTERNAL_SERVER_ERROR,
+  [AuditErrorCode.TilePathInvalid]: HttpStatus.NOT_FOUND,
   [AuditApiErrorCode.QueryInvalid]: HttpStatus.BAD_REQUEST,
   [AuditApiErrorCode.WitnessRequestInvalid]: HttpStatus.BAD_REQUEST,
   [AuditApiErrorCode.WitnessClientCertificateRequired]: HttpStatus.UNAUTHORIZED,
   [AuditApiErrorCode.WitnessCallerUntrusted]: HttpStatus.FORBIDDEN,
+  [AuditApiErrorCode.TileNotFound]: HttpStatus.NOT_FOUND,
 };
 
 export class AuditApiError extends MxgError {

@@ -8,9 +8,8 @@ import { MerkleTree } from '../merkle/merkle-tree';
 import {
   insertCertificate,
   insertCheckpoint,
-  insertLeaves,
+  insertSequenced,
   latestCheckpoint,
-  readLeafHashes,
   readUnsequenced,
   sequencerCursor,
   tryLockSequencer,
@@ -18,7 +17,9 @@ import {
   type StoredCheckpoint,
 } from '../store/audit-log.repository';
 import type { SqlClient } from '@mxg/database';
+import { tileSegmentsBetween } from '../tiles/tile-segments';
 import { auditLeafHash } from './audit-leaf';
+import { rebuildStoredTree } from './stored-tree';
 
 /** A connection of its own: the leader's advisory lock lives as long as this session. */
 export interface SqlSession extends SqlClient {
@@ -36,14 +37,13 @@ export interface AuditSequencerOptions {
   batchSize?: number;
 }
 
-const LEAF_LOAD_BATCH = 50_000;
-
 /**
  * Sequencer and checkpointer of one gateway database. Only the session holding the advisory
  * lock leads, so any number of gateway instances may run one; the others wait. The leader
  * reads entries whose transactions have ended, gives them gap-free `seq`s, hashes them into the
- * RFC 6962 tree held in memory (rebuilt from `audit_leaves` when it takes over) and stores the
- * leaves; `checkpoint()` signs the tree head when it has grown.
+ * RFC 6962 tree held in memory (rebuilt from storage when it takes over) and stores, per batch,
+ * the ids it numbered and the tiles of hashes it completed (tlog-tiles); `checkpoint()` signs
+ * the tree head when it has grown.
  */
 export class AuditSequencer {
   private session: SqlSession | undefined;
@@ -81,9 +81,9 @@ export class AuditSequencer {
   }
 
   /**
-   * Tries to become the leader and, if so, rebuilds the tree from the stored leaves and checks
-   * it against the last signed checkpoint: if the stored log no longer yields that root, it was
-   * altered underneath us and we refuse to sign anything on top of it.
+   * Tries to become the leader and, if so, rebuilds the tree from storage and checks it: every
+   * entry still hashes to its leaf, the tiles above level 0 are the tree's, and the tree yields
+   * the last signed checkpoint. A log altered underneath us is refused: we sign nothing on top.
    */
   async tryLead(): Promise<boolean> {
     if (this.leading) return true;
@@ -93,18 +93,10 @@ export class AuditSequencer {
         await session.end();
         return false;
       }
-      const tree = new MerkleTree();
-      for (;;) {
-        const leaves = await readLeafHashes(session, tree.size, LEAF_LOAD_BATCH);
-        for (const { seq, leafHash } of leaves) {
-          if (seq !== tree.size) diverged(`leaf ${tree.size} is missing from audit_leaves`);
-          tree.append(leafHash);
-        }
-        if (leaves.length < LEAF_LOAD_BATCH) break;
-      }
+      const tree = await rebuildStoredTree(session, diverged);
       const last = await latestCheckpoint(session);
       if (last && (last.treeSize > tree.size || !tree.root(last.treeSize).equals(last.rootHash))) {
-        diverged(`the stored leaves do not yield the signed checkpoint of size ${last.treeSize}`);
+        diverged(`the stored tiles do not yield the signed checkpoint of size ${last.treeSize}`);
       }
       this.cursor = await sequencerCursor(session);
       await insertCertificate(
@@ -130,14 +122,29 @@ export class AuditSequencer {
     const tree = this.tree;
     const pending = await readUnsequenced(session, this.cursor, this.batchSize);
     if (pending.length === 0) return 0;
-    const leaves = pending.map((p, i) => {
-      const seq = tree.size + i;
-      return { seq, entryId: p.id, leafHash: auditLeafHash(p.toEntry(seq)) };
-    });
-    // Stored first, appended after: the in-memory tree never runs ahead of the database.
-    await insertLeaves(session, leaves, this.options.clock.now());
-    for (const leaf of leaves) tree.append(leaf.leafHash);
-    this.cursor = pending[pending.length - 1].cursor;
+    const firstSeq = tree.size;
+    // The tree computes the tiles' hashes, so it grows first; if storing fails, leadership is
+    // dropped with it and the next leader rebuilds the tree from the database, the one truth.
+    for (let i = 0; i < pending.length; i++) {
+      tree.append(auditLeafHash(pending[i].toEntry(firstSeq + i)));
+    }
+    const last = pending[pending.length - 1].cursor;
+    try {
+      await insertSequenced(
+        session,
+        {
+          firstSeq,
+          entryIds: pending.map((p) => p.id),
+          last,
+          sequencedAt: this.options.clock.now(),
+        },
+        tileSegmentsBetween(tree, firstSeq, tree.size),
+      );
+    } catch (error) {
+      await this.release();
+      throw error;
+    }
+    this.cursor = last;
     return pending.length;
   }
 

@@ -67,6 +67,18 @@ export class MerkleTree {
     return index;
   }
 
+  /**
+   * The hash of the complete subtree of 2^height leaves starting at leaf index·2^height (a copy):
+   * what tlog-tiles stores in its tiles.
+   */
+  node(height: number, index: number): Buffer {
+    const nodes = this.levels[height];
+    if (nodes === undefined || !Number.isSafeInteger(index) || index < 0 || index >= nodes.length) {
+      throw new RangeError(`no complete subtree ${index} of height ${height}`);
+    }
+    return Buffer.from(nodes.at(index));
+  }
+
   leafHash(index: number): Buffer {
     this.checkRange('index', index, 0, this.size - 1);
     return Buffer.from(this.levels[0].at(index));

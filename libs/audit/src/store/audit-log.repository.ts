@@ -1,6 +1,9 @@
 import type { AuditEntry, AuditEventType } from '../log/audit-event';
 import type { NormalizedAuditEvent } from '../log/audit-entry-validation';
 import { queryRows, SqlParameters, type SqlClient } from '@mxg/database';
+import { HASH_SIZE } from '../merkle/rfc6962-hash';
+import { TILE_WIDTH } from '../tiles/tile-path';
+import type { TileSegment } from '../tiles/tile-segments';
 
 /**
  * Every SQL statement of the audit log, in one place. Tables: see the AuditLog migration in
@@ -151,64 +154,194 @@ export async function readUnsequenced(
   }));
 }
 
-/** The cursor after the entry at the highest seq, or the start. */
+/** The cursor after the last sequenced batch, or the start. */
 export async function sequencerCursor(db: SqlClient): Promise<SequencerCursor> {
   const rows = await queryRows<SequencerCursor>(
     db,
-    `SELECT e.xid::text AS xid, e.id::text AS id FROM audit_leaves l
-     JOIN audit_entries e ON e.id = l.entry_id ORDER BY l.seq DESC LIMIT 1`,
+    `SELECT last_xid::text AS xid, last_id::text AS id FROM audit_sequenced
+     ORDER BY first_seq DESC LIMIT 1`,
   );
   return rows[0] ?? { xid: '0', id: '0' };
 }
 
-export async function insertLeaves(
+/** One batch the sequencer numbered: its entries get seqs `firstSeq`, `firstSeq + 1`, … */
+export interface SequencedBatch {
+  readonly firstSeq: number;
+  readonly entryIds: readonly string[];
+  /** The (xid, id) of its last entry: where the next batch starts. */
+  readonly last: SequencerCursor;
+  readonly sequencedAt: Date;
+}
+
+/**
+ * Stores a sequenced batch and the tile segments it completed, in one statement (so both or
+ * neither): a few rows per batch, however many entries it holds.
+ */
+export async function insertSequenced(
   db: SqlClient,
-  leaves: readonly { seq: number; entryId: string; leafHash: Buffer }[],
-  sequencedAt: Date,
+  batch: SequencedBatch,
+  segments: readonly TileSegment[],
 ): Promise<void> {
-  if (leaves.length === 0) return;
   await db.query(
-    `INSERT INTO audit_leaves (seq, entry_id, leaf_hash, sequenced_at)
-     SELECT seq, entry_id, leaf_hash, $4 FROM unnest($1::bigint[], $2::bigint[], $3::bytea[])
-       AS l (seq, entry_id, leaf_hash)`,
+    `WITH batch AS (
+       INSERT INTO audit_sequenced (first_seq, entry_ids, last_xid, last_id, sequenced_at)
+       VALUES ($1, $2::bigint[], $3::xid8, $4, $5)
+     )
+     INSERT INTO audit_tiles (level, tile_index, start, hashes)
+     SELECT * FROM unnest($6::smallint[], $7::bigint[], $8::smallint[], $9::bytea[])`,
     [
-      leaves.map((l) => l.seq),
-      leaves.map((l) => l.entryId),
-      leaves.map((l) => l.leafHash),
-      sequencedAt,
+      batch.firstSeq,
+      batch.entryIds,
+      batch.last.xid,
+      batch.last.id,
+      batch.sequencedAt,
+      segments.map((t) => t.level),
+      segments.map((t) => t.index),
+      segments.map((t) => t.start),
+      segments.map((t) => t.hashes),
     ],
   );
 }
 
-/** Stored leaf hashes in seq order from `fromSeq`, at most `limit`. */
+/** Sequenced batches with `firstSeq` ≥ `fromSeq`, in seq order, at most `limit`. */
+export async function readSequencedBatches(
+  db: SqlClient,
+  fromSeq: number,
+  limit: number,
+): Promise<SequencedBatch[]> {
+  const rows = await queryRows<{
+    first_seq: string;
+    entry_ids: string[];
+    last_xid: string;
+    last_id: string;
+    sequenced_at: Date;
+  }>(
+    db,
+    `SELECT first_seq, entry_ids::text[] AS entry_ids, last_xid::text AS last_xid, last_id,
+       sequenced_at
+     FROM audit_sequenced WHERE first_seq >= $1 ORDER BY first_seq LIMIT $2`,
+    [fromSeq, limit],
+  );
+  return rows.map((r) => ({
+    firstSeq: Number(r.first_seq),
+    entryIds: r.entry_ids,
+    last: { xid: r.last_xid, id: String(r.last_id) },
+    sequencedAt: r.sequenced_at,
+  }));
+}
+
+/**
+ * Stored tile segments of `level` in (tile, start) order, from the one starting at position
+ * `from` of the level — or, `containing`, from the one holding that position.
+ */
+export async function readTileSegments(
+  db: SqlClient,
+  level: number,
+  from: number,
+  limit: number,
+  containing = false,
+): Promise<TileSegment[]> {
+  const start = containing
+    ? `coalesce((SELECT max(start) FROM audit_tiles
+         WHERE level = $1 AND tile_index = $2 AND start <= $3), 0)`
+    : '$3';
+  const rows = await queryRows<{ tile_index: string; start: number; hashes: Buffer }>(
+    db,
+    `SELECT tile_index, start, hashes FROM audit_tiles
+     WHERE level = $1 AND (tile_index, start) >= ($2::bigint, ${start}::smallint)
+     ORDER BY tile_index, start LIMIT $4`,
+    [level, Math.floor(from / TILE_WIDTH), from % TILE_WIDTH, limit],
+  );
+  return rows.map((r) => ({
+    level,
+    index: Number(r.tile_index),
+    start: r.start,
+    hashes: r.hashes,
+  }));
+}
+
+/** The segments of one tile, in start order (join them with joinTileSegments). */
+export async function readTile(
+  db: SqlClient,
+  level: number,
+  index: number,
+): Promise<TileSegment[]> {
+  const rows = await queryRows<{ start: number; hashes: Buffer }>(
+    db,
+    `SELECT start, hashes FROM audit_tiles WHERE level = $1 AND tile_index = $2 ORDER BY start`,
+    [level, index],
+  );
+  return rows.map((r) => ({ level, index, start: r.start, hashes: r.hashes }));
+}
+
+/** Stored leaf hashes (tile level 0) in seq order from `fromSeq`, at most `limit`. */
 export async function readLeafHashes(
   db: SqlClient,
   fromSeq: number,
   limit: number,
 ): Promise<{ seq: number; leafHash: Buffer }[]> {
-  const rows = await queryRows<{ seq: string; leaf_hash: Buffer }>(
-    db,
-    `SELECT seq, leaf_hash FROM audit_leaves WHERE seq >= $1 ORDER BY seq LIMIT $2`,
-    [fromSeq, limit],
-  );
-  return rows.map((r) => ({ seq: Number(r.seq), leafHash: r.leaf_hash }));
+  const last = Math.floor((fromSeq + limit - 1) / TILE_WIDTH);
+  const segments = await readTileSegments(db, 0, fromSeq, limit, true);
+  const leaves: { seq: number; leafHash: Buffer }[] = [];
+  for (const segment of segments) {
+    if (segment.index > last) break;
+    const base = segment.index * TILE_WIDTH + segment.start;
+    for (let i = 0; i < segment.hashes.length / HASH_SIZE; i++) {
+      const seq = base + i;
+      if (seq < fromSeq || seq >= fromSeq + limit) continue;
+      leaves.push({ seq, leafHash: segment.hashes.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE) });
+    }
+  }
+  return leaves;
 }
 
-/** Sequenced entries with their stored leaf hashes, `fromSeq` ≤ seq < `toSeq`, in seq order. */
+/**
+ * seq and entry id of every sequenced entry `fromSeq` ≤ seq < `toSeq`: the batches overlapping
+ * the range, unnested. An id whose entry row is gone is simply missing from joins on it.
+ */
+const SEQUENCED_IN_RANGE = `
+  SELECT b.first_seq + o.n - 1 AS seq, o.id FROM audit_sequenced b,
+    unnest(b.entry_ids) WITH ORDINALITY AS o (id, n)
+  WHERE b.first_seq >= coalesce((SELECT max(first_seq) FROM audit_sequenced WHERE first_seq <= $1), 0)
+    AND b.first_seq < $2`;
+
+/** Sequenced entries `fromSeq` ≤ seq < `toSeq`, in seq order (a missing row leaves a gap). */
+export async function readEntriesInRange(
+  db: SqlClient,
+  fromSeq: number,
+  toSeq: number,
+  limit: number,
+): Promise<AuditEntry[]> {
+  const rows = await queryRows<EntryRow & { seq: string }>(
+    db,
+    `SELECT s.seq, ${ENTRY_SELECT} FROM (${SEQUENCED_IN_RANGE}) s
+     JOIN audit_entries e ON e.id = s.id
+     WHERE s.seq >= $1 AND s.seq < $2 ORDER BY s.seq LIMIT $3`,
+    [fromSeq, toSeq, limit],
+  );
+  return rows.map((r) => toEntry(r, Number(r.seq)));
+}
+
+/**
+ * Sequenced entries with their stored leaf hashes, `fromSeq` ≤ seq < `toSeq`, in seq order,
+ * up to the first missing entry or leaf: callers see a shorter answer.
+ */
 export async function readSequencedEntries(
   db: SqlClient,
   fromSeq: number,
   toSeq: number,
   limit: number,
 ): Promise<{ entry: AuditEntry; leafHash: Buffer }[]> {
-  const rows = await queryRows<EntryRow & { seq: string; leaf_hash: Buffer }>(
-    db,
-    `SELECT l.seq, l.leaf_hash, ${ENTRY_SELECT} FROM audit_leaves l
-     JOIN audit_entries e ON e.id = l.entry_id
-     WHERE l.seq >= $1 AND l.seq < $2 ORDER BY l.seq LIMIT $3`,
-    [fromSeq, toSeq, limit],
-  );
-  return rows.map((r) => ({ entry: toEntry(r, Number(r.seq)), leafHash: r.leaf_hash }));
+  const entries = await readEntriesInRange(db, fromSeq, toSeq, limit);
+  if (entries.length === 0) return [];
+  const leaves = await readLeafHashes(db, fromSeq, entries[entries.length - 1].seq - fromSeq + 1);
+  const result: { entry: AuditEntry; leafHash: Buffer }[] = [];
+  for (const [i, entry] of entries.entries()) {
+    const leaf = leaves[i];
+    if (entry.seq !== fromSeq + i || leaf?.seq !== entry.seq) break;
+    result.push({ entry, leafHash: leaf.leafHash });
+  }
+  return result;
 }
 
 export interface AuditEntryFilter {
@@ -237,7 +370,7 @@ export async function queryEntries(db: SqlClient, filter: AuditEntryFilter): Pro
 export async function queryEntriesWithLeaves(
   db: SqlClient,
   filter: AuditEntryFilter,
-): Promise<{ entry: AuditEntry; leafHash: Buffer }[]> {
+): Promise<{ entry: AuditEntry; leafHash: Buffer | null }[]> {
   const where: string[] = [];
   const parameters: unknown[] = [];
   const add = (clause: (p: string) => string, value: unknown) => {
@@ -253,16 +386,38 @@ export async function queryEntriesWithLeaves(
   add((p) => `e.message_id = ${p}`, filter.messageId);
   add((p) => `e.correlation_id = ${p}`, filter.correlationId);
   add((p) => `e.event_type = ${p}`, filter.type);
-  add((p) => `l.seq > ${p}`, filter.afterSeq);
+  add((p) => `s.seq > ${p}`, filter.afterSeq);
+  // Seq order is (xid, id) order: from the entry at `afterSeq` on, the (xid, id) index applies.
+  add(
+    (p) => `(e.xid, e.id) > (SELECT a.xid, a.id FROM audit_sequenced b
+      JOIN audit_entries a ON a.id = b.entry_ids[(${p}::bigint - b.first_seq + 1)::int]
+      WHERE b.first_seq <= ${p} ORDER BY b.first_seq DESC LIMIT 1)`,
+    filter.afterSeq,
+  );
   parameters.push(filter.limit);
-  const rows = await queryRows<EntryRow & { seq: string; leaf_hash: Buffer }>(
+  // An entry's seq: its position in the batch whose cursor range holds its (xid, id); an entry
+  // in no batch's list (not yet sequenced) has none. Its leaf: a slice of its level-0 tile.
+  const rows = await queryRows<EntryRow & { seq: string; leaf_hash: Buffer | null }>(
     db,
-    `SELECT l.seq, l.leaf_hash, ${ENTRY_SELECT} FROM audit_leaves l JOIN audit_entries e ON e.id = l.entry_id
-     ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY l.seq LIMIT $${parameters.length}`,
+    `SELECT s.seq, substring(t.hashes FROM (s.seq % ${TILE_WIDTH} - t.start)::int * ${HASH_SIZE} + 1
+         FOR ${HASH_SIZE}) AS leaf_hash, ${ENTRY_SELECT}
+     FROM audit_entries e
+     CROSS JOIN LATERAL (
+       SELECT b.first_seq + array_position(b.entry_ids, e.id) - 1 AS seq FROM audit_sequenced b
+       WHERE (b.last_xid, b.last_id) >= (e.xid, e.id) ORDER BY b.last_xid, b.last_id LIMIT 1
+     ) s
+     LEFT JOIN LATERAL (
+       SELECT start, hashes FROM audit_tiles WHERE level = 0 AND tile_index = s.seq / ${TILE_WIDTH}
+         AND start <= s.seq % ${TILE_WIDTH} ORDER BY start DESC LIMIT 1
+     ) t ON true
+     WHERE s.seq IS NOT NULL ${where.length > 0 ? `AND ${where.join(' AND ')}` : ''}
+     ORDER BY e.xid, e.id LIMIT $${parameters.length}`,
     parameters,
   );
-  return rows.map((r) => ({ entry: toEntry(r, Number(r.seq)), leafHash: r.leaf_hash }));
+  return rows.map((r) => ({
+    entry: toEntry(r, Number(r.seq)),
+    leafHash: r.leaf_hash?.length === HASH_SIZE ? r.leaf_hash : null,
+  }));
 }
 
 export interface StoredCheckpoint {

@@ -16,6 +16,7 @@ import { ExchangeRates1764896400000 } from './1764896400000-exchange-rates';
 import { Claims1764900000000 } from './1764900000000-claims';
 import { CrlArchive1764986400000 } from './1764986400000-crl-archive';
 import { SignatoryLists1764990000000 } from './1764990000000-signatory-lists';
+import { AuditTiles1765000000000 } from './1765000000000-audit-tiles';
 
 /** Every migration, in order. Listed by hand: globs break once the code is compiled. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   Claims1764900000000,
   CrlArchive1764986400000,
   SignatoryLists1764990000000,
+  AuditTiles1765000000000,
 ];

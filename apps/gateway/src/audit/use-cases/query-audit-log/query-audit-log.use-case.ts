@@ -40,9 +40,8 @@ export class QueryAuditLog {
   async execute(command: QueryAuditLogCommand, client: AuthenticatedClient): Promise<AuditLogPage> {
     const rows = await queryEntriesWithLeaves(this.dataSource, command.filter);
     const checked = rows.map(({ entry, leafHash }) => {
-      const integrity: EntryIntegrity = auditLeafHash(entry).equals(leafHash)
-        ? 'intact'
-        : 'altered';
+      const integrity: EntryIntegrity =
+        leafHash !== null && auditLeafHash(entry).equals(leafHash) ? 'intact' : 'altered';
       return { entry, integrity };
     });
     const altered = checked.filter((c) => c.integrity === 'altered').map((c) => c.entry.seq);
