@@ -3,6 +3,17 @@ import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import {
+  decodeEntryBundle,
+  hashLeaf,
+  MerkleTree,
+  parseCheckpoint,
+  parseSignedNote,
+  TILE_WIDTH,
+  tilePath,
+  tileWidth,
+  verifyInclusion,
+} from '@mxg/audit';
 import { spawnGateway, waitForHttp, type GatewayProcess } from './support/gateway-process';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { gatewayTlsClient } from './support/test-tls';
@@ -119,6 +130,89 @@ describe('auditor API (compiled gateway process, real PostgreSQL)', () => {
     });
   });
 
+  it('serves the log in the tlog-tiles layout: the signed root and inclusion proofs follow from the tiles alone', async () => {
+    // More than two tiles' worth, written as the gateway's own writers do (INSERT only).
+    const ENTRIES = 600;
+    const client = new Client({ connectionString: db.appUrl });
+    await client.connect();
+    try {
+      await client.query(
+        `INSERT INTO audit_entries (recorded_at, event_type, actor_user, outcome)
+         SELECT now(), 'message.published', 'bulk-' || i, 'success' FROM generate_series(1, $1) i`,
+        [ENTRIES],
+      );
+    } finally {
+      await client.end();
+    }
+    expect((await get('/audit/log/checkpoint')).status).toBe(401);
+    expect((await get('/audit/log/tile/0/000')).status).toBe(401);
+    expect((await get('/audit/log/tile/0/000', PUBLISHER_TOKEN)).status).toBe(403);
+
+    let note = '';
+    let size = 0;
+    for (let i = 0; i < 100 && size <= ENTRIES; i++) {
+      const response = await get('/audit/log/checkpoint', AUDITOR_TOKEN);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+      note = await response.text();
+      size = parseCheckpoint(parseSignedNote(note).body).treeSize;
+      if (size <= ENTRIES) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(size).toBeGreaterThan(ENTRIES);
+    const checkpoint = parseCheckpoint(parseSignedNote(note).body);
+    expect(checkpoint.origin).toBe('mxg.kz/audit');
+
+    const tile = async (level: number | 'entries', index: number, width: number) => {
+      const response = await get(`/audit/log/${tilePath(level, index, width)}`, AUDITOR_TOKEN);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/octet-stream');
+      expect(response.headers.get('cache-control')).toBe(
+        width === TILE_WIDTH ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
+      return Buffer.from(await response.arrayBuffer());
+    };
+    const leaves: Buffer[] = [];
+    for (let index = 0; index * TILE_WIDTH < size; index++) {
+      const bytes = await tile(0, index, tileWidth(size, 0, index));
+      for (let at = 0; at < bytes.length; at += 32) leaves.push(bytes.subarray(at, at + 32));
+    }
+    const tree = MerkleTree.fromLeafHashes(leaves);
+    expect(tree.root().toString('base64')).toBe(checkpoint.rootHash.toString('base64'));
+    // Level 1 holds the root of each full level-0 tile.
+    const level1 = await tile(1, 0, tileWidth(size, 1, 0));
+    expect(level1).toEqual(Buffer.concat([tree.node(8, 0), tree.node(8, 1)]));
+
+    // An entry, from its bundle, proven included in the signed tree.
+    const seq = 300;
+    const bundle = decodeEntryBundle(await tile('entries', 1, TILE_WIDTH));
+    const entry = bundle[seq - TILE_WIDTH];
+    expect(JSON.parse(entry.toString('utf8'))).toMatchObject({ seq, type: 'message.published' });
+    expect(
+      verifyInclusion(
+        seq,
+        size,
+        hashLeaf(entry),
+        tree.inclusionProof(seq, size),
+        checkpoint.rootHash,
+      ),
+    ).toBe(true);
+
+    // Beyond the checkpoint, or not a tlog-tiles path: 404 with a stable code.
+    const beyond = await get(`/audit/log/${tilePath(0, 9)}`, AUDITOR_TOKEN);
+    expect(beyond.status).toBe(404);
+    expect(await beyond.json()).toMatchObject({ code: 'AUDIT_TILE_NOT_FOUND' });
+    for (const path of ['tile/0/1', 'tile/0/000.p/256', 'tile/0/x000/001', 'tile/x/000']) {
+      const bad = await get(`/audit/log/${path}`, AUDITOR_TOKEN);
+      expect(bad.status).toBe(404);
+      expect(await bad.json()).toMatchObject({ code: 'AUDIT_TILE_PATH_INVALID' });
+    }
+    // Reading entries is audited, as a query is; reading hashes is not.
+    const read = await pollEntries('/audit/entries?type=audit.queried&after=' + ENTRIES);
+    expect(read.entries).toContainEqual(
+      expect.objectContaining({ details: { tile: 'tile/entries/001', returned: TILE_WIDTH } }),
+    );
+  });
+
   async function pollEntries(path: string): Promise<Page> {
     for (let i = 0; ; i++) {
       const page = (await (await get(path, AUDITOR_TOKEN)).json()) as Page;
@@ -141,7 +235,7 @@ describe('auditor API (compiled gateway process, real PostgreSQL)', () => {
       await admin.query(`SET session_replication_role = replica`);
       const changed = await admin.query(
         `UPDATE mxg.audit_entries SET actor_user = 'someone-else'
-         WHERE id = (SELECT entry_id FROM mxg.audit_leaves WHERE seq = 0)`,
+         WHERE id = (SELECT entry_id FROM mxg.audit_sequenced_entries WHERE seq = 0)`,
       );
       expect(changed.rowCount).toBe(1);
     } finally {

@@ -10,9 +10,11 @@ import { KeysModule } from '../keys/keys.module';
 import { TlsModule } from '../tls/tls.module';
 import { AUDIT_KEYS } from './audit.constants';
 import { AuditController } from './audit.controller';
+import { AuditTilesController } from './audit-tiles.controller';
 import { type AuditKeys, loadAuditKeys } from './audit-keys';
 import { AuditLogService } from './audit-log.service';
 import { QueryAuditLog } from './use-cases/query-audit-log/query-audit-log.use-case';
+import { ReadLogTile } from './use-cases/read-log-tile/read-log-tile.use-case';
 import { WitnessCheckpoint } from './use-cases/witness-checkpoint/witness-checkpoint.use-case';
 import { WitnessController } from './witness.controller';
 import { WitnessCallerGuard } from './witness-caller.guard';
@@ -24,7 +26,7 @@ import { WitnessCallerGuard } from './witness-caller.guard';
  */
 @Module({
   imports: [AuthModule, KeysModule, TlsModule],
-  controllers: [AuditController, WitnessController],
+  controllers: [AuditController, AuditTilesController, WitnessController],
   providers: [
     {
       provide: AUDIT_KEYS,
@@ -59,6 +61,7 @@ import { WitnessCallerGuard } from './witness-caller.guard';
     },
     AuditLogService,
     QueryAuditLog,
+    ReadLogTile,
     WitnessCheckpoint,
     WitnessCallerGuard,
   ],
