@@ -88,9 +88,9 @@ function checkEntryLine(text: string): { seq: number; leafHash: Buffer } | undef
     const line = JSON.parse(text) as Record<string, unknown>;
     if (line.kind !== 'entry') return undefined;
     const entry = parseAuditEntryJson(line.entry);
-    const leafHash =
-      leafHashAsWritten(text, line.leafHash) ??
-      auditLeafHashOfJson(line.entry as Record<string, unknown>, entry);
+    const asWritten = leafHashAsWritten(text, line.leafHash);
+    if (asWritten !== undefined) return { seq: entry.seq, leafHash: asWritten };
+    const leafHash = auditLeafHashOfJson(line.entry as Record<string, unknown>, entry);
     return leafHash.toString('base64') === line.leafHash ? { seq: entry.seq, leafHash } : undefined;
   } catch {
     return undefined;
