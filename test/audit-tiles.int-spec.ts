@@ -207,7 +207,7 @@ describe('audit log stored as tiles (real PostgreSQL)', () => {
        WHERE level = 1 AND tile_index = 0 AND start = 1`;
     await tamper(flip, flip, async () => {
       await expect(newSequencer().tryLead()).rejects.toThrow(
-        /AUDIT_LOG_DIVERGED: the audit log was altered: tile 1\/0 does not hold the tree’s hash 1/,
+        /AUDIT_LOG_DIVERGED: the audit log was altered: tile 1\/0 does not hold the tree's hash 1/,
       );
     });
   });
