@@ -18,24 +18,17 @@ import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { CurrentClient, Roles } from '../auth/roles.decorator';
 import { CMS_MEDIA_TYPES, JSON_MEDIA_TYPE } from '../api/media-types';
 import { BodyOf, type RequestBody } from '../api/request-body.decorator';
-import {
-  contentDestroyed,
-  ExchangeError,
-  type FieldProblem,
-  validationFailed,
-} from './exchange.errors';
+import { contentDestroyed, ExchangeError, validationFailed } from './exchange.errors';
 import { assertMayRead, assertMaySee } from './message-access';
 import { ExchangeStore } from './store/exchange.store';
 import { MessageView } from './message-view';
 import { PersonalDataReads, PURPOSE_HEADER } from './personal-data-reads';
 import { ProtectionView } from './protection-view';
 import { ProtectionStore } from './store/protection.store';
+import { SubmittedMessageView } from './submitted-message-view';
 import { SubmitMessageDto } from './use-cases/submit-message/submit-message.command';
 import { SubmitMessage } from './use-cases/submit-message/submit-message.use-case';
 import { uuidParam } from './uuid-param';
-
-/** A finding that did not refuse the message: the shape of a validation error's `errors[]`. */
-type SubmitWarning = FieldProblem;
 
 /** The national-system API: submit, and follow what was sent (issue 5). */
 @ApiTags('messages')
@@ -81,7 +74,7 @@ export class ExchangeController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @CurrentClient() client: AuthenticatedClient,
     @Res({ passthrough: true }) response: FastifyReply,
-  ): Promise<MessageView & { warnings: SubmitWarning[] }> {
+  ): Promise<SubmittedMessageView> {
     if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,200}$/.test(idempotencyKey)) {
       throw validationFailed([
         {
@@ -100,15 +93,7 @@ export class ExchangeController {
     );
     if (result.replayed) response.header('Idempotent-Replayed', 'true');
     response.header('Location', `/messages/${result.message.id}`);
-    return {
-      ...MessageView.of(result.message),
-      warnings: result.warnings.map((w) => ({
-        field: w.path,
-        rule: w.code,
-        message: w.message,
-        treaty: w.treaty,
-      })),
-    };
+    return SubmittedMessageView.ofResult(result);
   }
 
   @Get(':id')
