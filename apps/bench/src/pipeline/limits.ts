@@ -247,7 +247,7 @@ export async function measureBroker(
 
 /**
  * PostgreSQL: MXG's own insert pattern — the statement a submit writes (message, content with its
- * envelope, its data key, outbox row, two audit entries), built by the gateway's own builder, autocommitted,
+ * envelope, its data key, outbox row, one audit entry), built by the gateway's own builder, autocommitted,
  * one message per statement (a lone request) or `messagesPerStatement` together (what the
  * gateway's group commit makes of concurrent requests).
  */
@@ -261,7 +261,7 @@ export interface DatabaseLimits {
   readonly postgresMicrosPerMessage: number;
 }
 
-const ROWS_PER_MESSAGE = 6;
+const ROWS_PER_MESSAGE = 5;
 
 export async function measureDatabase(
   config: MxgConfigService,
