@@ -7,12 +7,14 @@ import { DataSource } from 'typeorm';
 import {
   AuditAppender,
   AuditSequencer,
+  auditLeafHash,
   auditLogOrigin,
   decodeEntryBundle,
   hashLeaf,
   MerkleTree,
   noteSignerFromKeyObject,
   parseTilePath,
+  queryEntriesWithLeaves,
   readLogTile,
   TILE_WIDTH,
 } from '@mxg/audit';
@@ -138,6 +140,22 @@ describe('audit log stored as tiles (real PostgreSQL)', () => {
     expect(batches).toBeGreaterThanOrEqual(8);
     expect(batches).toBeLessThan(ENTRIES / 10);
     expect(Number(counts.segments)).toBeLessThanOrEqual(batches + 2 + 2);
+  });
+
+  // Regression: `after=-1` (the API's "from the first") once found no entry at all, because the
+  // keyset subquery for a seq before the first is NULL.
+  it('pages every sequenced entry in seq order from before the first, each with its leaf', async () => {
+    const seqs: number[] = [];
+    for (let after = -1; ;) {
+      const page = await queryEntriesWithLeaves(pool, { afterSeq: after, limit: 250 });
+      if (page.length === 0) break;
+      for (const { entry, leafHash } of page) {
+        expect(leafHash).toEqual(auditLeafHash(entry));
+        seqs.push(entry.seq);
+      }
+      after = page[page.length - 1].entry.seq;
+    }
+    expect(seqs).toEqual(Array.from({ length: ENTRIES }, (_, i) => i));
   });
 
   it('serves tiles and entry bundles from which the signed root and inclusion proofs follow', async () => {

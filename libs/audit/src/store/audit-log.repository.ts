@@ -388,11 +388,12 @@ export async function queryEntriesWithLeaves(
   add((p) => `e.event_type = ${p}`, filter.type);
   add((p) => `s.seq > ${p}`, filter.afterSeq);
   // Seq order is (xid, id) order: from the entry at `afterSeq` on, the (xid, id) index applies.
+  // Only for an entry that exists: after -1 (before the first) the subquery would be NULL.
   add(
     (p) => `(e.xid, e.id) > (SELECT a.xid, a.id FROM audit_sequenced b
       JOIN audit_entries a ON a.id = b.entry_ids[(${p}::bigint - b.first_seq + 1)::int]
       WHERE b.first_seq <= ${p} ORDER BY b.first_seq DESC LIMIT 1)`,
-    filter.afterSeq,
+    filter.afterSeq !== undefined && filter.afterSeq >= 0 ? filter.afterSeq : undefined,
   );
   parameters.push(filter.limit);
   // An entry's seq: its position in the batch whose cursor range holds its (xid, id); an entry
