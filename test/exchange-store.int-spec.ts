@@ -9,6 +9,7 @@ import type {
   WithNewMessage,
 } from '../apps/gateway/src/exchange/store/exchange-store.types';
 import { ExchangeStore } from '../apps/gateway/src/exchange/store/exchange.store';
+import { markPublishedStatement } from '../apps/gateway/src/exchange/store/mark-published.statement';
 import { migRequest } from './support/pki-fixture';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -337,6 +338,58 @@ describe(`${ExchangeStore.name} (group-committed inserts, real PostgreSQL)`, () 
       [deliveries.map((m) => m.header.id)],
     );
     expect(rows[0].n).toBe(5);
+  });
+
+  it("drops a published receipt's payload once the receipt is stored, by the receipts' key, and a malformed id fails nothing", async () => {
+    const m = newMessage();
+    const signed = Buffer.from('our receipt');
+    await sut.insertMessage(
+      { ...m, direction: 'incoming', status: 'received', envelope: undefined },
+      {
+        receipt: { direction: 'sent', status: 'accepted', code: null, signed, at: AT },
+        outbox: receiptEntry(m.header.id, 'KZ', signed, AT),
+        audit: [{ ...withIt(m).audit![0], type: 'message.received' }],
+      },
+    );
+    const stray = await admin.query<{ id: string }>(
+      `INSERT INTO mxg.outbox (message_id, kind, exchange, routing_key, payload, properties, created_at, available_at)
+       VALUES ('not-a-uuid', 'receipt', 'mxg.messages', 'kz', '\\x00', '{}', $1, $1) RETURNING id::text`,
+      [AT],
+    );
+    const ours = await admin.query<{ id: string }>(
+      `SELECT id::text FROM mxg.outbox WHERE message_id = $1 AND kind = 'receipt'`,
+      [m.header.id],
+    );
+    const rows = [
+      { id: ours.rows[0].id, kind: 'receipt' as const, messageId: m.header.id },
+      { id: stray.rows[0].id, kind: 'receipt' as const, messageId: 'not-a-uuid' },
+    ];
+
+    await sut.markBatchPublished(dataSource, rows, AT, 30);
+
+    const { rows: after } = await admin.query<{
+      message_id: string;
+      kept: boolean;
+      published: boolean;
+    }>(
+      `SELECT message_id, payload IS NOT NULL AS kept, published_at IS NOT NULL AS published
+         FROM mxg.outbox WHERE id = ANY ($1::bigint[]) ORDER BY id`,
+      [rows.map((r) => r.id)],
+    );
+    expect(after).toEqual([
+      { message_id: m.header.id, kept: false, published: true },
+      { message_id: 'not-a-uuid', kept: true, published: true },
+    ]);
+    // #16: compared as text, the look-up scanned every receipt for every published row (a cost
+    // growing with the table); as a uuid it is a probe of receipts' primary key.
+    const { text, parameters } = markPublishedStatement(rows, AT, 30);
+    const plan = await dataSource.transaction(async (tx) => {
+      await tx.query('SET LOCAL enable_seqscan = off');
+      const lines = await tx.query<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${text}`, parameters);
+      return lines.map((l) => l['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toMatch(/Index Scan using receipts_pkey on receipts/);
+    expect(plan).not.toMatch(/Seq Scan on receipts/);
   });
 
   it('moves a message by a trigger of the lifecycle table, its audit entry with it', async () => {
