@@ -40,6 +40,9 @@ export async function createHttpApp(
     // Node's own default, which Express ran with (Fastify's is none): a request — a refused
     // body being drained included — has five minutes to arrive whole.
     requestTimeout: 300_000,
+    // Node's own default too (Fastify's is 72 s): an idle keep-alive connection is closed after
+    // 5 s, so a gateway shutting down does not wait more than that for its clients to hang up.
+    keepAliveTimeout: 5_000,
   });
   const fastify = adapter.getInstance();
   const routes: RouteEntry[] = [];
