@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import {
   AuditAppender,
@@ -29,21 +29,9 @@ import {
   type PartyAuditKeys,
   sequenceAtLeast,
 } from './support/audit-fixtures';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { createTestDatabase, queryOnce, type TestDatabase } from './support/test-database';
 
-async function query<T = Record<string, unknown>>(
-  url: string,
-  sql: string,
-  parameters: unknown[] = [],
-): Promise<T[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql, parameters)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
+const query = queryOnce;
 
 /** Issue 16: the tree stored as tlog-tiles tiles, a few rows per sequenced batch. */
 describe('audit log stored as tiles (real PostgreSQL)', () => {

@@ -2,7 +2,6 @@ import { createHash, type KeyObject, randomBytes, X509Certificate } from 'node:c
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import {
   formatCheckpoint,
   hashLeaf,
@@ -28,7 +27,7 @@ import {
   waitForHttp,
   type GatewayProcess,
 } from './support/gateway-process';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { createTestDatabase, queryOnce, type TestDatabase } from './support/test-database';
 import { gatewayTlsClient } from './support/test-tls';
 import { tlsFetch } from '../apps/gateway/src/tls/tls-fetch';
 
@@ -55,19 +54,7 @@ function asPeer(caller: Side, witness: Side, path: string, init?: RequestInit): 
   );
 }
 
-async function query<T = Record<string, unknown>>(
-  url: string,
-  sql: string,
-  parameters: unknown[] = [],
-): Promise<T[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql, parameters)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
+const query = queryOnce;
 
 /**
  * The latest checkpoint of a side's own log, whether it covers every entry written so far, and

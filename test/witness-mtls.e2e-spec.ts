@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { partyPkiPaths } from '@mxg/pki';
 import { tlsFetch } from '../apps/gateway/src/tls/tls-fetch';
 import { eventually } from './support/exchange-pair';
@@ -10,17 +9,10 @@ import {
   type ExchangeNetwork,
   type GatewayUnderTest,
 } from './support/exchange-network';
+import { queryOnce } from './support/test-database';
 import { strangerClientIdentity, type TlsPair } from './support/test-tls';
 
-async function query<T>(url: string, sql: string, parameters: unknown[] = []): Promise<T[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql, parameters)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
+const query = queryOnce;
 
 /**
  * #15: witness calls between gateways over HTTPS with mutual TLS. Each gateway presents its

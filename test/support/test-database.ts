@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
 import { ensureSecret, listGateways, MxgConfigService, postgresSecretName } from '@mxg/config';
 import { createScratchDatabase, databaseUrlWithTls, type ScratchDatabase } from '@mxg/database';
 
@@ -36,4 +37,19 @@ export function testAdminUrl(config: MxgConfigService): string {
   return ca === undefined
     ? config.postgresAdminUrl
     : databaseUrlWithTls(config.postgresAdminUrl, { ca });
+}
+
+/** One query on a connection of its own (e.g. as the superuser, or to read what a gateway wrote). */
+export async function queryOnce<T = Record<string, unknown>>(
+  url: string,
+  sql: string,
+  parameters: unknown[] = [],
+): Promise<T[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql, parameters)).rows as T[];
+  } finally {
+    await client.end();
+  }
 }
