@@ -1,13 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { signCms } from '@mxg/cms';
 import { defaultAlgorithmPolicy, MxgConfigService } from '@mxg/config';
-import {
-  encodeMessage,
-  FileKeyStore,
-  MESSAGE_FORMAT,
-  type MessageHeader,
-  signatureSchemeFor,
-} from '@mxg/envelope';
+import { encodeMessage, FileKeyStore, type MessageHeader, signatureSchemeFor } from '@mxg/envelope';
 import { exampleMessage } from '@mxg/messages';
 import {
   createExchangePair,
@@ -17,6 +10,7 @@ import {
   type ExchangePair,
 } from './support/exchange-pair';
 import { sql } from './support/faults';
+import { migRequest } from './support/pki-fixture';
 
 /**
  * `POST /messages/batch` (#16) against two real gateway processes on the real PostgreSQL and
@@ -141,18 +135,7 @@ describe('POST /messages/batch (#16)', () => {
 
   /** A message signed by KZ-MVD's deputy minister before it is submitted (MIG-9.3). */
   const presigned = async (): Promise<{ der: Uint8Array; header: MessageHeader }> => {
-    const id = randomUUID();
-    const header: MessageHeader = {
-      format: MESSAGE_FORMAT,
-      id,
-      type: 'request',
-      agreement: 'MIG',
-      from: { party: 'KZ', authority: 'KZ-MVD' },
-      to: { party: 'AZ', authority: 'AZ-DMX' },
-      createdAt: new Date().toISOString(),
-      correlationId: id,
-      inReplyTo: null,
-    };
+    const { header } = migRequest(new Date());
     const keys = await new FileKeyStore(MxgConfigService.load().paths.certs, 'KZ').signatory(
       'kz-mvd-deputy-minister',
     );
