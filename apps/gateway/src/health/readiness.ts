@@ -7,7 +7,7 @@ import { TrustListHealth } from '../trust/trust-list.health';
 
 /** How long one dependency may take to answer a probe before it counts as down. */
 const PROBE_TIMEOUT_MS = 3000;
-const EXPECTED_MIGRATIONS = MIGRATIONS.map((migration) => new migration().name as string);
+const EXPECTED_MIGRATIONS = MIGRATIONS.map((migration) => new migration().name);
 
 export interface ReadinessCheck {
   readonly ok: boolean;

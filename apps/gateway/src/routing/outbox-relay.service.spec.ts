@@ -6,7 +6,7 @@ import { SystemClock } from '@mxg/core';
 import type { BrokerConnection } from '../broker/broker-connection.service';
 import type { ExchangeStore } from '../exchange/store/exchange.store';
 import { OutboxSignal } from '../exchange/outbox-signal';
-import { GatewayMetrics } from '../metrics/gateway-metrics';
+import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { OutboxRelay } from './outbox-relay.service';
 
 /**
@@ -48,7 +48,7 @@ describe(OutboxRelay.name, () => {
       messages,
       {} as AuditAppender,
       signal,
-      new GatewayMetrics(),
+      { outboxPublished: () => undefined } as unknown as GatewayMetrics,
     );
     return sut;
   }
