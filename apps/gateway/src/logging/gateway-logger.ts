@@ -44,7 +44,14 @@ export class GatewayLogger implements LoggerService {
       options.destination ??
       (readable
         ? // Written synchronously, as JSON lines are: a line logged just before an exit is kept.
-          pretty({ colorize: isTty, sync: true, translateTime: 'SYS:isoDateTime' })
+          pretty({
+            colorize: isTty,
+            sync: true,
+            translateTime: 'SYS:isoDateTime',
+            singleLine: true,
+            ignore: 'pid,hostname,context',
+            messageFormat: '[{context}] {msg}',
+          })
         : pino.destination({ fd: 1, sync: true }));
     this.pino = pino(
       {
