@@ -9,8 +9,8 @@ import {
 import { waitForHttp } from './support/gateway-process';
 import { publishRaw } from './support/raw-delivery';
 
-/** The API's prefix (#17 is written against the versioned API once it lands). */
-const API = '';
+/** The versioned API's prefix; probes and /metrics stay outside it. */
+const API = '/v1';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 // A distinctive person (as in personal-data-leak.e2e-spec.ts): found nowhere but in this test.

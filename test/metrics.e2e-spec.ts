@@ -11,8 +11,8 @@ import { waitForHttp } from './support/gateway-process';
 import { parsePrometheusText, sampleValue, type PromSample } from './support/prometheus-text';
 import { publishRaw } from './support/raw-delivery';
 
-/** The API's prefix (#17 is written against the versioned API once it lands). */
-const API = '';
+/** The versioned API's prefix; probes and /metrics stay outside it. */
+const API = '/v1';
 const N = 5;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
