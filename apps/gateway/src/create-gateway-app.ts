@@ -1,4 +1,4 @@
-import { type INestApplication, Logger, type LogLevel } from '@nestjs/common';
+import { type INestApplication, Logger } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { MxgConfigService } from '@mxg/config';
 import { type Clock, OffsetClock, SystemClock } from '@mxg/core';
@@ -10,8 +10,7 @@ import { addBodySchemas } from './schemas/openapi-body-schemas';
 import { requireClientCertificate } from './tls/client-certificate.hook';
 import { loadGatewayTls } from './tls/gateway-tls';
 import { httpsOptions } from './tls/https-options';
-
-const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+import { GatewayLogger } from './logging/gateway-logger';
 
 /**
  * Builds a ready-to-listen gateway: migrations first (as the schema owner, under a lock), then
@@ -22,6 +21,13 @@ export async function createGatewayApp(
   config: MxgConfigService,
   clock?: Clock,
 ): Promise<INestApplication> {
+  // #17: every Nest logger writes through pino from here on — JSON lines unless on a terminal.
+  const gatewayLogger = new GatewayLogger({
+    level: config.env.MXG_LOG_LEVEL,
+    format: config.env.MXG_LOG_FORMAT,
+    base: { gateway: config.gateway.id, party: config.gateway.party },
+  });
+  Logger.overrideLogger(gatewayLogger);
   const logger = new Logger('Gateway');
   const offsetFile = config.env.MXG_CLOCK_OFFSET_FILE;
   if (clock === undefined && offsetFile !== undefined) {
@@ -34,7 +40,6 @@ export async function createGatewayApp(
     const applied = await runMigrations(config.migrationDatabaseUrl);
     if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`);
   }
-  const level = LEVELS.indexOf(config.env.MXG_LOG_LEVEL);
   // #15: with `http.tls`, HTTPS only (listenGateway puts the plain-HTTP refusal in front).
   const tls = loadGatewayTls(config);
   const app = await createHttpApp(
@@ -46,7 +51,7 @@ export async function createGatewayApp(
         ? { onRequest: requireClientCertificate(tls, config.gateway.party) }
         : {}),
     },
-    { logger: LEVELS.slice(0, level + 1) },
+    { logger: gatewayLogger },
   );
   app.enableShutdownHooks();
   app.setGlobalPrefix(API_VERSION, { exclude: UNVERSIONED_ROUTES });

@@ -13,6 +13,8 @@ import { RequestsModule } from './requests/requests.module';
 import { RetentionModule } from './retention/retention.module';
 import { RoutingModule } from './routing/routing.module';
 import { HealthModule } from './health/health.module';
+import { MetricsEndpointModule } from './metrics/metrics-endpoint.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { SchemasModule } from './schemas/schemas.module';
 import { SignatoriesModule } from './signatories/signatories.module';
 import { TreatyModule } from './treaty/treaty.module';
@@ -27,6 +29,7 @@ export class GatewayModule {
       imports: [
         MxgConfigModule.forRoot(config),
         ClockModule.forRoot(clock),
+        MetricsModule,
         DatabaseModule,
         BrokerModule,
         HealthModule,
@@ -43,6 +46,7 @@ export class GatewayModule {
         RetentionModule,
         RatesModule,
         SignatoriesModule,
+        MetricsEndpointModule,
       ],
     };
   }

@@ -58,6 +58,7 @@ export {
   AuditLogWorker,
   type AuditLogWorkerLogger,
   type AuditLogWorkerOptions,
+  type AuditLogWorkerState,
 } from './log/audit-log-worker';
 export { auditLogOrigin, partyOfKeyName, witnessKeyName } from './log/log-identity';
 export {

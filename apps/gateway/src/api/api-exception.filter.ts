@@ -18,6 +18,7 @@ import {
 import { allowedMethods, pathOf, type RouteEntry } from './allowed-methods';
 import { API_VERSION, apiPath } from './api-version';
 import { BodyRefused } from './body-reader';
+import { logContextOf } from '../logging/request-log';
 
 interface Answer {
   readonly status: number;
@@ -57,6 +58,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const answer = this.answer(error, request);
+    // #17: the request's log line names the code it was refused with.
+    const context = logContextOf(request);
+    if (context !== undefined) context.code = answer.body.code;
     if (reply.raw.headersSent) {
       reply.raw.end();
       return;

@@ -6,6 +6,7 @@ import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import type { RouteEntry } from './allowed-methods';
 import { answerFrameworkError, ApiExceptionFilter } from './api-exception.filter';
 import { useBodyReader } from './body-reader';
+import { requestIdOf, useRequestLog } from '../logging/request-log';
 
 /** What the gateway's HTTP server is, apart from its routes. */
 export interface HttpServerOptions {
@@ -43,6 +44,8 @@ export async function createHttpApp(
     // Node's own default too (Fastify's is 72 s): an idle keep-alive connection is closed after
     // 5 s, so a gateway shutting down does not wait more than that for its clients to hang up.
     keepAliveTimeout: 5_000,
+    // #17: the client's X-Request-Id when well-formed, else a UUID; on every log line of it.
+    genReqId: requestIdOf,
   });
   const fastify = adapter.getInstance();
   const routes: RouteEntry[] = [];
@@ -50,6 +53,8 @@ export async function createHttpApp(
   // Set by the guards on the requests they pass: declared, so every request has one shape.
   fastify.decorateRequest('mxgClient', undefined);
   fastify.decorateRequest('witnessCaller', undefined);
+  // First, so that a request refused by any later hook is logged with its id too.
+  useRequestLog(fastify);
   if (options.onRequest !== undefined) fastify.addHook('onRequest', options.onRequest);
   useBodyReader(fastify, options.maxBodyBytes);
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {

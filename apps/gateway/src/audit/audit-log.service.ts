@@ -12,6 +12,7 @@ import { MxgConfigService } from '@mxg/config';
 import { Clock } from '@mxg/core';
 import {
   AuditLogWorker,
+  type AuditLogWorkerState,
   AuditSequencer,
   HttpWitnessTransport,
   WitnessClient,
@@ -21,6 +22,7 @@ import {
 import { GATEWAY_TLS } from '../tls/tls.constants';
 import type { GatewayTls } from '../tls/gateway-tls';
 import { tlsFetch } from '../tls/tls-fetch';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { AUDIT_KEYS } from './audit.constants';
 import type { AuditKeys } from './audit-keys';
 
@@ -40,6 +42,7 @@ export class AuditLogService implements OnApplicationBootstrap, OnApplicationShu
     dataSource: DataSource,
     @Inject(AUDIT_KEYS) keys: AuditKeys,
     @Inject(GATEWAY_TLS) tls: GatewayTls | null,
+    metrics: GatewayMetrics,
   ) {
     this.sequencer = new AuditSequencer({
       // Its own session, as the application role: the lock is held as long as it lives.
@@ -73,6 +76,7 @@ export class AuditLogService implements OnApplicationBootstrap, OnApplicationShu
       consistencyProof: (oldSize, newSize) =>
         this.sequencer.tree.consistencyProof(oldSize, newSize),
       logger: this.logger,
+      onFailure: (party, code) => metrics.witnessFailed(party, code),
     });
     this.worker = new AuditLogWorker(this.sequencer, {
       onCheckpoint: (checkpoint) => witnesses.notify(checkpoint),
@@ -97,6 +101,11 @@ export class AuditLogService implements OnApplicationBootstrap, OnApplicationShu
     }
     const ca = tls.peerCas.get(witness.party);
     return ca && tlsFetch({ ca: ca.pem, cert: tls.client.cert, key: tls.client.key });
+  }
+
+  /** Whether the sequencer runs (leading, or following another instance) and its last failure. */
+  state(): AuditLogWorkerState {
+    return this.worker.state();
   }
 
   onApplicationBootstrap(): void {

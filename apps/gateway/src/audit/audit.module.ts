@@ -65,6 +65,6 @@ import { WitnessCallerGuard } from './witness-caller.guard';
     WitnessCheckpoint,
     WitnessCallerGuard,
   ],
-  exports: [AuditAppender],
+  exports: [AuditAppender, AuditLogService],
 })
 export class AuditModule {}

@@ -1,4 +1,5 @@
-import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
@@ -10,6 +11,7 @@ import { MxgConfigService } from '@mxg/config';
 import { BrokerHealthIndicator } from '../broker/broker.health';
 import { LinkMonitor } from '../broker/link-monitor.service';
 import { TrustListHealth } from '../trust/trust-list.health';
+import { Readiness } from './readiness';
 
 @ApiTags('health')
 @Controller('health')
@@ -21,7 +23,40 @@ export class HealthController {
     private readonly config: MxgConfigService,
     private readonly trustList: TrustListHealth,
     private readonly links: LinkMonitor,
+    private readonly readiness: Readiness,
   ) {}
+
+  @Get('live')
+  @ApiOperation({
+    summary:
+      'Liveness (#17): the process answers. Depends on nothing else, so an orchestrator restarts the gateway only when it is stuck, never because the database or broker is down',
+  })
+  live() {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOperation({
+    summary:
+      'Readiness (#17): 200 when the database answers with every migration applied, the broker connection works, the audit sequencer runs (leading or following) and every party has a CRL not past its nextUpdate; otherwise 503 SERVICE_UNAVAILABLE with Retry-After, `reasons[]` and each check',
+  })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    const { ready, reasons, checks } = await this.readiness.check();
+    const { id: gateway, party } = this.config.gateway;
+    if (!ready) {
+      throw new ServiceUnavailableException({
+        code: 'SERVICE_UNAVAILABLE',
+        message: `not ready: ${reasons.join('; ')}`,
+        status: 'not-ready',
+        reasons,
+        checks,
+        gateway,
+        party,
+      });
+    }
+    void reply.header('Cache-Control', 'no-store');
+    return { status: 'ready', checks, gateway, party };
+  }
 
   @Get()
   @HealthCheck()

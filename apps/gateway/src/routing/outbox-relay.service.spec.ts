@@ -6,6 +6,7 @@ import { SystemClock } from '@mxg/core';
 import type { BrokerConnection } from '../broker/broker-connection.service';
 import type { ExchangeStore } from '../exchange/store/exchange.store';
 import { OutboxSignal } from '../exchange/outbox-signal';
+import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { OutboxRelay } from './outbox-relay.service';
 
 /**
@@ -47,6 +48,7 @@ describe(OutboxRelay.name, () => {
       messages,
       {} as AuditAppender,
       signal,
+      { outboxPublished: () => undefined } as unknown as GatewayMetrics,
     );
     return sut;
   }

@@ -18,6 +18,7 @@ import {
 import { OutboxSignal } from '../exchange/outbox-signal';
 import type { Db } from '../exchange/store/exchange-store.types';
 import { ExchangeStore } from '../exchange/store/exchange.store';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
 
 const BATCH = 200;
 const IDLE_POLL_MS = 250;
@@ -54,6 +55,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly messages: ExchangeStore,
     private readonly audit: AuditAppender,
     signal: OutboxSignal,
+    private readonly metrics: GatewayMetrics,
   ) {
     signal.listen(() => this.poke());
   }
@@ -117,13 +119,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async publishBatch(): Promise<number> {
     const channel = this.channel;
     if (!channel) return 0;
-    return this.messages.transaction(async (tx) => {
+    const published: OutboxRow[] = [];
+    const claimed = await this.messages.transaction(async (tx) => {
+      published.length = 0; // a transaction retried starts afresh
       const now = this.clock.now();
       const rows = await this.messages.claimOutbox(tx, now, BATCH);
       if (rows.length === 0) return 0;
       const outcomes = await this.confirmed(rows.map((row) => this.publish(channel, row)));
       // The broker sends basic.return before basic.ack, so returns are known by now.
-      const published: OutboxRow[] = [];
       for (const [i, row] of rows.entries()) {
         const outcome = outcomes[i];
         // A channel that closed mid-batch confirms nothing: roll back, publish again later.
@@ -145,6 +148,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       await this.recordPublished(tx, published, now);
       return rows.length;
     });
+    // Counted once committed (#17).
+    for (const kind of ['envelope', 'receipt', 'dead-letter'] as const) {
+      this.metrics.outboxPublished(kind, published.filter((row) => row.kind === kind).length);
+    }
+    return claimed;
   }
 
   /**

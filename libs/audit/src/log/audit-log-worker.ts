@@ -18,6 +18,16 @@ export interface AuditLogWorkerOptions {
   logger?: AuditLogWorkerLogger;
 }
 
+/** What a worker is doing, for readiness probes (#17). */
+export interface AuditLogWorkerState {
+  /** Started and not stopped. */
+  readonly running: boolean;
+  /** Holds the sequencer lock (another instance leads otherwise). */
+  readonly leading: boolean;
+  /** The last round's failure, until a round succeeds again. */
+  readonly failure: string | null;
+}
+
 /**
  * Runs a sequencer in the background: lead when possible, sequence whatever has arrived, sign a
  * checkpoint each interval. Failures (a lost connection, another leader) drop leadership and
@@ -27,6 +37,8 @@ export class AuditLogWorker {
   private stopped = false;
   private loop: Promise<void> | undefined;
   private readonly abort = new AbortController();
+  private leading = false;
+  private failure: string | null = null;
 
   constructor(
     private readonly sequencer: AuditSequencer,
@@ -35,6 +47,14 @@ export class AuditLogWorker {
 
   start(): void {
     this.loop ??= this.run();
+  }
+
+  state(): AuditLogWorkerState {
+    return {
+      running: this.loop !== undefined && !this.stopped,
+      leading: this.leading,
+      failure: this.failure,
+    };
   }
 
   async stop(): Promise<void> {
@@ -51,11 +71,14 @@ export class AuditLogWorker {
     while (!this.stopped) {
       try {
         if (!(await this.sequencer.tryLead())) {
+          this.leading = false;
+          this.failure = null;
           await this.pause(followerRetryMs);
           continue;
         }
         if (!wasLeader) this.options.logger?.log('audit sequencer: leading');
         wasLeader = true;
+        this.leading = true;
         while (!this.stopped && (await this.sequencer.sequence()) > 0) {
           if (Date.now() - lastCheckpointAt >= checkpointIntervalMs) break;
         }
@@ -69,10 +92,13 @@ export class AuditLogWorker {
             this.options.onCheckpoint?.(checkpoint);
           }
         }
+        this.failure = null;
         await this.pause(pollMs);
       } catch (error) {
         if (this.stopped) break;
         wasLeader = false;
+        this.leading = false;
+        this.failure = error instanceof Error ? error.message : String(error);
         this.options.logger?.error(
           `audit sequencer: ${error instanceof Error ? error.message : String(error)}`,
         );

@@ -40,6 +40,8 @@ export interface WitnessClientOptions {
   /** RFC 9162 consistency proof between two sizes of our tree (the sequencer's tree). */
   consistencyProof: (oldSize: number, newSize: number) => Buffer[];
   logger?: { warn(message: string): void; error(message: string): void };
+  /** Called for each checkpoint a witness did not cosign (#17: counted), with the AuditError code or `UNAVAILABLE`. */
+  onFailure?(party: string, code: string): void;
 }
 
 /**
@@ -83,6 +85,10 @@ export class WitnessClient {
         await this.submit(peer, next).catch((error: unknown) => {
           const message = error instanceof Error ? error.message : String(error);
           const log = this.options.logger;
+          this.options.onFailure?.(
+            peer.party,
+            error instanceof AuditError ? error.code : 'UNAVAILABLE',
+          );
           // A witness finding our log forked, or our own honest proof not linking our tree to
           // what it countersigned, means our log was rewritten: never routine. A stale
           // checkpoint or an outage is retried with the next one.

@@ -5,6 +5,7 @@ import type { AuthenticatedClient } from '../../../auth/auth.types';
 import { ExchangeError } from '../../exchange.errors';
 import type { MessageRecord } from '../../exchange.types';
 import { messageAuditContext, publisherActor } from '../../message-audit-context';
+import { GatewayMetrics } from '../../../metrics/gateway-metrics';
 import { ExchangeStore } from '../../store/exchange.store';
 
 /**
@@ -16,6 +17,7 @@ export class AcknowledgeMessage {
   constructor(
     private readonly clock: Clock,
     private readonly messages: ExchangeStore,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   async execute(client: AuthenticatedClient, id: string): Promise<MessageRecord> {
@@ -29,12 +31,16 @@ export class AcknowledgeMessage {
     // Taken already: nothing moves and nothing more is audited.
     if (transition('acknowledge', message.status) === undefined) return message;
     const now = this.clock.now();
-    return this.messages.transaction(async (tx) => {
+    const moved = await this.messages.transaction((tx) =>
       // The move and its audit entry, one statement; neither if another acknowledgement won.
-      const moved = await this.messages.move(tx, id, 'acknowledge', now, {
+      this.messages.move(tx, id, 'acknowledge', now, {
         audit: [messageAuditContext(message, publisherActor(client))],
-      });
-      return moved ?? (await this.messages.find(id, tx))!;
-    });
+      }),
+    );
+    if (moved) {
+      this.metrics.acknowledged(message.type, message.from.party);
+      return moved;
+    }
+    return (await this.messages.find(id))!;
   }
 }

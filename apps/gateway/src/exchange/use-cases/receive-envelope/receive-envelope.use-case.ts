@@ -40,6 +40,8 @@ import { RetentionStamp } from '../../retention-stamp';
 import { ExchangeStore } from '../../store/exchange.store';
 import type { Db, NewMessage, WithNewMessage } from '../../store/exchange-store.types';
 import { RefuseOversizeDelivery } from '../refuse-oversize-delivery/refuse-oversize-delivery.use-case';
+import { logLine } from '../../../logging/log-fields';
+import { GatewayMetrics } from '../../../metrics/gateway-metrics';
 
 export type ReceiveOutcome = 'stored' | 'duplicate' | 'refused';
 
@@ -88,6 +90,7 @@ export class ReceiveEnvelope {
     private readonly handling: HandlingRestrictions,
     private readonly claims: ClaimTracker,
     private readonly signatoryLists: SignatoryLists,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   async execute(payload: Uint8Array, transport: TransportHeader): Promise<ReceiveOutcome> {
@@ -271,6 +274,7 @@ export class ReceiveEnvelope {
     if (!stored) return this.duplicate(header, common, now);
     this.authorityChanges.apply(header, opened.message.body);
     if (list) this.signatoryLists.apply(list);
+    this.metrics.received(header.type, header.from.party);
     return 'stored';
   }
 
@@ -331,6 +335,10 @@ export class ReceiveEnvelope {
         { db: tx },
       );
     });
+    this.metrics.receiveRefused('message.received', 'DUPLICATE_MESSAGE', {
+      type: header.type,
+      peer: header.from.party,
+    });
     return 'duplicate';
   }
 
@@ -342,7 +350,13 @@ export class ReceiveEnvelope {
     const now = this.clock.now();
     const sender = error.authenticatedHeader;
     const evidence = deliveryEvidence(payload);
-    this.logger.warn(`refused envelope ${transport.id ?? '(no id)'}: ${error.code}`);
+    this.logger.warn(
+      logLine({
+        msg: `refused envelope ${transport.id ?? '(no id)'}: ${error.code}`,
+        messageId: sender?.id ?? null,
+        code: error.code,
+      }),
+    );
     await this.messages.transaction(async (tx) => {
       await this.messages.enqueue(
         tx,
@@ -384,6 +398,12 @@ export class ReceiveEnvelope {
         await this.messages.enqueue(tx, receiptEntry(sender.id, sender.from.party, receipt, now));
       }
     });
+    this.metrics.deadLettered(error.code);
+    this.metrics.receiveRefused(
+      'message.rejected',
+      error.code,
+      sender ? { type: sender.type, peer: sender.from.party } : undefined,
+    );
     this.outbox.notify();
   }
 

@@ -12,7 +12,9 @@ import type { MessageRecord } from '../../exchange.types';
 import { gatewayActor, messageAuditContext } from '../../message-audit-context';
 import { deadLetterEntry, receiptSubject } from '../../outbox-entries';
 import { RequestTracker } from '../../request-tracker';
+import { GatewayMetrics } from '../../../metrics/gateway-metrics';
 import { ExchangeStore } from '../../store/exchange.store';
+import { logLine } from '../../../logging/log-fields';
 import { RefuseOversizeDelivery } from '../refuse-oversize-delivery/refuse-oversize-delivery.use-case';
 
 /**
@@ -37,6 +39,7 @@ export class ReceiveReceipt {
     private readonly consents: ConsentTracker,
     private readonly claims: ClaimTracker,
     private readonly claimStore: ClaimStore,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   async execute(payload: Uint8Array, transportId: string | undefined): Promise<void> {
@@ -64,7 +67,7 @@ export class ReceiveReceipt {
     if (receipt.status === 'accepted' && receipt.digest !== message.digest) {
       return this.refuse(payload, transportId, 'RECEIPT_DIGEST_MISMATCH', now);
     }
-    await this.messages.recordReceivedReceipt(
+    const first = await this.messages.recordReceivedReceipt(
       {
         messageId: receipt.messageId,
         status: receipt.status,
@@ -92,6 +95,19 @@ export class ReceiveReceipt {
           }
         : undefined,
     );
+    // Counted once, for the copy that moved the message (#17).
+    if (first) {
+      this.metrics.receipt(
+        {
+          type: message.type,
+          peer: message.to.party,
+          submittedAt: message.recordedAt,
+          publishedAt: message.status === 'published' ? message.statusAt : message.recordedAt,
+        },
+        { status: receipt.status, code: receipt.code },
+        now,
+      );
+    }
     // A message of a request its receiver refused moved nothing there: undo its move here.
     if (receipt.status === 'rejected') {
       await this.messages.transaction(async (tx) => {
@@ -123,7 +139,10 @@ export class ReceiveReceipt {
     code: string,
     now: Date,
   ): Promise<void> {
-    this.logger.warn(`refused receipt ${transportId ?? '(no id)'}: ${code}`);
+    this.logger.warn(
+      logLine({ msg: `refused receipt ${transportId ?? '(no id)'}: ${code}`, code }),
+    );
+    this.metrics.deadLettered(code);
     const evidence = deliveryEvidence(payload);
     await this.messages.transaction(async (tx) => {
       await this.messages.enqueue(

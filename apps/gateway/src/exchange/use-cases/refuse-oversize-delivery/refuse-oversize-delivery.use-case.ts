@@ -6,6 +6,8 @@ import { MAX_RECEIPT_BYTES } from '@mxg/envelope';
 import { deliveryEvidence, evidenceDetails } from '../../delivery-evidence';
 import { deadLetterEntry } from '../../outbox-entries';
 import { OutboxSignal } from '../../outbox-signal';
+import { logLine } from '../../../logging/log-fields';
+import { GatewayMetrics } from '../../../metrics/gateway-metrics';
 import { ExchangeStore } from '../../store/exchange.store';
 
 /** What a delivery claims to be (its AMQP `type`, unauthenticated): it chooses the bound. */
@@ -31,6 +33,7 @@ export class RefuseOversizeDelivery {
     private readonly messages: ExchangeStore,
     private readonly audit: AuditAppender,
     private readonly outbox: OutboxSignal,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   /** The largest delivery of `kind` this gateway opens, in bytes. */
@@ -50,7 +53,10 @@ export class RefuseOversizeDelivery {
     const evidence = deliveryEvidence(payload);
     const now = this.clock.now();
     this.logger.warn(
-      `refused ${kind} delivery ${transportMessageId ?? '(no id)'}: ${code} (${evidence.size} bytes, over ${limit})`,
+      logLine({
+        msg: `refused ${kind} delivery ${transportMessageId ?? '(no id)'}: ${code} (${evidence.size} bytes, over ${limit})`,
+        code,
+      }),
     );
     const self = this.config.gateway.party;
     await this.messages.transaction(async (tx) => {
@@ -79,6 +85,8 @@ export class RefuseOversizeDelivery {
         { db: tx },
       );
     });
+    this.metrics.deadLettered(code);
+    this.metrics.receiveRefused('message.rejected', code);
     this.outbox.notify();
     return true;
   }

@@ -6,6 +6,7 @@ import { MxgError } from '@mxg/core';
 import type { AuthenticatedClient } from '../../../auth/auth.types';
 import { SubmitMessage, type SubmitResult } from '../submit-message/submit-message.use-case';
 import { type BatchItem, readBatch } from './submit-batch.command';
+import { GatewayMetrics } from '../../../metrics/gateway-metrics';
 
 /** What became of one item: SubmitMessage's answer, or why it was refused (any error). */
 export type BatchItemOutcome = {
@@ -35,6 +36,7 @@ export class SubmitBatch {
     private readonly config: MxgConfigService,
     private readonly submitMessage: SubmitMessage,
     private readonly audit: AuditAppender,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   async execute(client: AuthenticatedClient, bytes: Uint8Array): Promise<BatchItemOutcome[]> {
@@ -43,6 +45,7 @@ export class SubmitBatch {
       items = readBatch(bytes);
     } catch (error) {
       if (error instanceof MxgError) {
+        this.metrics.submitRefused(error.code);
         await this.audit.append({
           ...this.refused(client, error.code, sha256(bytes)),
           details: { batch: true },
@@ -54,6 +57,7 @@ export class SubmitBatch {
       'refusal' in item ? [this.refused(client, item.refusal.code, item.digest)] : [],
     );
     if (refusals.length > 0) await this.audit.appendMany(refusals);
+    for (const refusal of refusals) this.metrics.submitRefused(refusal.errorCode ?? 'UNKNOWN');
     return Promise.all(items.map((item) => this.submit(client, item)));
   }
 

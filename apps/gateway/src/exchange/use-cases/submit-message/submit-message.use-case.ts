@@ -58,6 +58,7 @@ import {
   RequestTracker,
   requestAudit,
 } from '../../request-tracker';
+import { GatewayMetrics } from '../../../metrics/gateway-metrics';
 import { ExchangeStore } from '../../store/exchange.store';
 import type { NewMessage, WithNewMessage } from '../../store/exchange-store.types';
 import {
@@ -162,6 +163,7 @@ export class SubmitMessage {
     private readonly handling: HandlingRestrictions,
     private readonly claims: ClaimTracker,
     private readonly signatoryLists: SignatoryLists,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   async execute(
@@ -186,7 +188,9 @@ export class SubmitMessage {
         const earlier = await this.earlier(client, idempotencyKey, requestDigest, read);
         if (earlier) return earlier;
       }
-      return await this.submit(client, read, idempotencyKey, requestDigest);
+      const result = await this.submit(client, read, idempotencyKey, requestDigest);
+      if (!result.replayed) this.metrics.submitted(result.message.type, result.message.to.party);
+      return result;
     } catch (error) {
       let failure = error;
       // The same key submitted twice at once: the other request stored its message first.
@@ -199,6 +203,7 @@ export class SubmitMessage {
         }
       }
       if (failure instanceof MxgError) {
+        this.metrics.submitRefused(failure.code);
         // Every refused submission is on the record, by code (no content).
         await this.audit.append({
           type: 'message.submitted',
