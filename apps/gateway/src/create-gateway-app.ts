@@ -4,6 +4,7 @@ import type { MxgConfigService } from '@mxg/config';
 import { type Clock, OffsetClock, SystemClock } from '@mxg/core';
 import { runMigrations } from '@mxg/database';
 import { createHttpApp } from './api/http-server';
+import { serveConsole } from './console/serve-console';
 import { GatewayModule } from './gateway.module';
 import { addBodySchemas } from './schemas/openapi-body-schemas';
 import { requireClientCertificate } from './tls/client-certificate.hook';
@@ -65,5 +66,6 @@ export async function createGatewayApp(
   );
   addBodySchemas(document, config.vocabulary);
   SwaggerModule.setup('docs', app, document);
+  await serveConsole(app);
   return app;
 }
