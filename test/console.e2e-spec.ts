@@ -1,0 +1,206 @@
+import { createHash, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import {
+  createExchangePair,
+  eventually,
+  registrationRequest,
+  type ExchangePair,
+  type GatewayUnderTest,
+} from './support/exchange-pair';
+
+const CERTS = join(__dirname, '..', 'certs');
+const STRINGS = join(__dirname, '..', 'apps', 'gateway', 'console', 'strings');
+const strings = (language: string) =>
+  JSON.parse(readFileSync(join(STRINGS, `${language}.json`), 'utf8')) as Record<string, string>;
+/** Debian's chromium, which scripts/test-tools.sh installs; playwright-core downloads none. */
+const CHROMIUM = '/usr/bin/chromium';
+
+/** base64 SHA-256 of a certificate's SPKI: what Chromium's SPKI allow-list names. */
+function spkiHash(certificatePath: string): string {
+  const spki = new X509Certificate(readFileSync(certificatePath)).publicKey.export({
+    type: 'spki',
+    format: 'der',
+  });
+  return createHash('sha256').update(spki).digest('base64');
+}
+
+describe('web console (headless Chromium, two real gateways)', () => {
+  let pair: ExchangePair;
+  let kz: GatewayUnderTest;
+  let browser: Browser;
+  let messageId: string;
+
+  beforeAll(async () => {
+    pair = await createExchangePair();
+    kz = pair.kz;
+    // The gateways' server certificates are issued by the parties' development CAs, which this
+    // browser does not know: it trusts exactly those keys, and nothing else.
+    const pins = ['KZ', 'AZ'].map((p) =>
+      spkiHash(join(CERTS, p.toLowerCase(), 'tls', 'server.cert.pem')),
+    );
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [`--ignore-certificate-errors-spki-list=${pins.join(',')}`],
+    });
+    // A message sent in this test, delivered to AZ (its receipt back at KZ).
+    const submitted = await kz.api<{ id: string }>(
+      'KZ-MVD',
+      'POST',
+      '/v1/messages',
+      registrationRequest(),
+    );
+    expect(submitted.status).toBe(202);
+    messageId = submitted.body.id;
+    await eventually(
+      async () => {
+        const view = await kz.api<{ status: string }>(
+          'auditor',
+          'GET',
+          `/v1/messages/${messageId}`,
+        );
+        return view.body.status === 'delivered' ? true : undefined;
+      },
+      30_000,
+      'the message delivered',
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await pair?.close();
+  });
+
+  const consoleUrl = (g: GatewayUnderTest) => `https://127.0.0.1:${g.port}/console/`;
+
+  async function logIn(g: GatewayUnderTest, client: string): Promise<Page> {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(consoleUrl(g));
+    await page.getByLabel('API token').fill(g.token(client));
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByText(`Logged in as ${client}`).waitFor();
+    return page;
+  }
+
+  it('is served with a strict CSP, the right content types and no inline script', async () => {
+    const page = await kz.process.fetch('/console/');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    const html = await page.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toMatch(/\son[a-z]+=/);
+    const script = await kz.process.fetch('/console/js/main.js');
+    expect(script.headers.get('content-type')).toMatch(/^(text|application)\/javascript/);
+    const style = await kz.process.fetch('/console/console.css');
+    expect(style.headers.get('content-type')).toMatch(/^text\/css/);
+    expect((await kz.process.fetch('/console/../package.json')).status).toBe(404);
+  });
+
+  it('has every string in both languages', () => {
+    expect(Object.keys(strings('ru')).sort()).toEqual(Object.keys(strings('en')).sort());
+  });
+
+  it('GET /v1/whoami names the client a token is; no token is 401', async () => {
+    const who = await kz.api('auditor', 'GET', '/v1/whoami');
+    expect(who.body).toEqual({ id: 'auditor', roles: ['auditor'], authority: null });
+    const none = await kz.process.fetch('/v1/whoami');
+    expect(none.status).toBe(401);
+    expect(await none.json()).toMatchObject({ code: 'AUTH_UNAUTHENTICATED' });
+  });
+
+  it('message search: overseers only, routing data only, paged by cursor; bad filters are named', async () => {
+    expect((await kz.api('KZ-MVD', 'GET', '/v1/messages')).status).toBe(403);
+    const first = await kz.api<{ messages: { id: string; body?: unknown }[]; next: string | null }>(
+      'security-officer',
+      'GET',
+      `/v1/messages?type=request&direction=outgoing&limit=1`,
+    );
+    expect(first.status).toBe(200);
+    expect(first.body.messages.map((m) => m.id)).toEqual([messageId]);
+    expect(first.body.messages[0]).not.toHaveProperty('body');
+    expect(first.body.next).toBeNull();
+    const bad = await kz.api<{ code: string; errors: { field: string }[] }>(
+      'auditor',
+      'GET',
+      '/v1/messages?limit=0&direction=sideways&status=lost&since=yesterday&cursor=%21',
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('VALIDATION_FAILED');
+    expect(bad.body.errors.map((e) => e.field).sort()).toEqual([
+      'cursor',
+      'direction',
+      'limit',
+      'since',
+      'status',
+    ]);
+  });
+
+  it('a timeline of a message nobody may see is 404, as for one that does not exist', async () => {
+    const unknown = await kz.api(
+      'auditor',
+      'GET',
+      '/v1/messages/00000000-0000-4000-8000-000000000000/timeline',
+    );
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ code: 'MESSAGE_NOT_FOUND' });
+    const foreign = await kz.api('KZ-MTSZN', 'GET', `/v1/messages/${messageId}/timeline`);
+    expect(foreign.status).toBe(404);
+  });
+
+  it('an auditor finds the message, sees its timeline and verifies the audit log', async () => {
+    const page = await logIn(kz, 'auditor');
+    // Only what an auditor may use is offered.
+    await expect(page.getByRole('link', { name: 'Messages' }).isVisible()).resolves.toBe(true);
+    await expect(
+      page.getByRole('link', { name: 'Requests and deadlines' }).isVisible(),
+    ).resolves.toBe(false);
+
+    await page.getByLabel('Type').fill('request');
+    await page.getByRole('button', { name: 'Search' }).first().click();
+    const row = page.locator(`tr[data-message-id="${messageId}"]`);
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toContain('KZ-MVD → AZ-DMX');
+    await row.getByRole('button').click();
+    const timeline = page.locator('#timeline-list');
+    await timeline.locator('li[data-type="receipt.received"]').waitFor();
+    const steps: (string | null)[] = [];
+    for (const li of await timeline.locator('li').all()) {
+      steps.push(await li.getAttribute('data-type'));
+    }
+    expect(steps.slice(0, 2)).toEqual(['message.submitted', 'request.opened']);
+    expect(steps).toContain('message.published');
+
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.locator('#checkpoint dd').first().waitFor();
+    await expect(page.locator('#checkpoint').textContent()).resolves.toContain('mxg.kz/audit');
+    await page.getByRole('button', { name: 'Verify the log' }).click();
+    await expect(page.locator('#audit-verdict').textContent()).resolves.toBe('Verdict: VALID');
+    expect(await page.locator('#audit-report .checks li.failed').count()).toBe(0);
+
+    // Russian, all of it: no English label left on the controls.
+    await page.getByRole('button', { name: 'Русский' }).click();
+    await expect(page.getByRole('button', { name: 'Проверить журнал' }).isVisible()).resolves.toBe(
+      true,
+    );
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('ru');
+    await page.context().close();
+  });
+
+  it('refuses a token the gateway does not know, and keeps none', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(consoleUrl(kz));
+    await page.getByLabel('API token').fill('not-a-token');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByText('This token is not accepted by the gateway.').waitFor();
+    await expect(page.evaluate('sessionStorage.getItem("mxg.console.token")')).resolves.toBeNull();
+    await context.close();
+  });
+});
