@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { MessageProperties } from 'amqplib';
 import { type NewDeadLetter, POISON_CODE } from './dead-letter.types';
+
+/** The AMQP properties it reads (amqplib's, or fewer: whatever a delivery carries). */
+export interface DeliveredProperties {
+  readonly headers?: Readonly<Record<string, unknown>>;
+  readonly messageId?: unknown;
+  readonly type?: unknown;
+}
 
 const CODE = /^[A-Z][A-Z0-9_]{1,99}$/;
 const LAYER = /^[a-z][a-z-]{0,31}$/;
@@ -22,10 +28,10 @@ const MAX_TRANSPORT_ID = 200;
  */
 export function readIncomingDeadLetter(
   content: Buffer,
-  properties: Pick<MessageProperties, 'headers' | 'messageId' | 'type'>,
+  properties: DeliveredProperties,
   at: Date,
 ): NewDeadLetter {
-  const headers = (properties.headers ?? {}) as Record<string, unknown>;
+  const headers = properties.headers ?? {};
   const text = (key: string): string | undefined =>
     typeof headers[key] === 'string' ? headers[key] : undefined;
   const matching = (key: string, pattern: RegExp): string | null => {
@@ -76,7 +82,7 @@ export function readIncomingDeadLetter(
 }
 
 /** The broker's first death record, as it names this dead-lettering (queue, reason, time, count). */
-function deathRecord(headers: Record<string, unknown>): string {
+function deathRecord(headers: Readonly<Record<string, unknown>>): string {
   const deaths = headers['x-death'];
   const first = Array.isArray(deaths) ? (deaths.at(-1) as Record<string, unknown>) : undefined;
   return [headers['x-first-death-queue'], first?.reason, first?.time, first?.count]
