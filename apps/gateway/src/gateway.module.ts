@@ -6,6 +6,7 @@ import { BrokerModule } from './broker/broker.module';
 import { ClaimsModule } from './claims/claims.module';
 import { ConsentsModule } from './consents/consents.module';
 import { DatabaseModule } from './database/database.module';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { EnvelopeModule } from './envelope/envelope.module';
 import { ExchangeModule } from './exchange/exchange.module';
 import { RatesModule } from './rates/rates.module';
@@ -43,6 +44,7 @@ export class GatewayModule {
         RetentionModule,
         RatesModule,
         SignatoriesModule,
+        DeadLettersModule,
       ],
     };
   }

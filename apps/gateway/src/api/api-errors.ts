@@ -4,6 +4,10 @@ import { AUDIT_ERROR_STATUS, type AuditApiErrorCode } from '../audit/audit.error
 import type { AuditErrorCode } from '@mxg/audit';
 import type { AuthorityChangeCode } from '@mxg/config';
 import { AUTH_ERROR_STATUS, type AuthErrorCode } from '../auth/auth.errors';
+import {
+  DEAD_LETTERS_ERROR_STATUS,
+  type DeadLettersErrorCode,
+} from '../dead-letters/dead-letters.errors';
 import type { ClaimRefusalCode } from '@mxg/lifecycle';
 import {
   CLAIM_REFUSAL_STATUS,
@@ -69,7 +73,8 @@ export type ApiErrorCode =
   | RatesErrorCode
   | TrustErrorCode
   | SignatoryListCode
-  | TlsErrorCode;
+  | TlsErrorCode
+  | DeadLettersErrorCode;
 
 /**
  * The HTTP status of every code. Typed over the union of every module's codes, so a code added
@@ -114,6 +119,8 @@ export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   ...RATES_ERROR_STATUS,
   // MIG-9.3, MIG-9.4: a signatory-list-update that cannot hold.
   ...SIGNATORY_LIST_STATUS,
+  // #17: dead letters an operator replays or discards.
+  ...DEAD_LETTERS_ERROR_STATUS,
 };
 
 /** How long a client should wait before retrying a 503 (a database or broker outage). */

@@ -17,6 +17,10 @@ export const AUDIT_EVENT_TYPES = [
   'receipt.received',
   'message.retried',
   'message.dead-lettered',
+  // A security officer's decision on a dead letter (README "Dead letters"): delivered again to
+  // this gateway's own inbound processing, or dropped. Code, size and digest — never content.
+  'dead-letter.replayed',
+  'dead-letter.discarded',
   // A request's life (MIG-8..MIG-11): each move, and a deadline passing unanswered (MIG-10.3).
   'request.opened',
   'request.answered',
