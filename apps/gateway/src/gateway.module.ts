@@ -16,6 +16,7 @@ import { RoutingModule } from './routing/routing.module';
 import { HealthModule } from './health/health.module';
 import { SchemasModule } from './schemas/schemas.module';
 import { SignatoriesModule } from './signatories/signatories.module';
+import { SignatureCheckModule } from './signature-check/signature-check.module';
 import { TreatyModule } from './treaty/treaty.module';
 import { TrustModule } from './trust/trust.module';
 
@@ -45,6 +46,7 @@ export class GatewayModule {
         RatesModule,
         SignatoriesModule,
         DeadLettersModule,
+        SignatureCheckModule,
       ],
     };
   }

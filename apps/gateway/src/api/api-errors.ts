@@ -39,6 +39,8 @@ import { RATES_ERROR_STATUS, type RatesErrorCode } from '../rates/rates.errors';
 import { TRUST_ERROR_STATUS, type TrustErrorCode } from '../trust/trust.errors';
 import { SIGNATORY_LIST_STATUS, type SignatoryListCode } from '../signatories/signatories.errors';
 import { TLS_ERROR_STATUS, type TlsErrorCode } from '../tls/tls.errors';
+import type { SignatureCheckErrorCode } from '@mxg/evidence';
+import { SIGNATURE_CHECK_ERROR_STATUS } from '../signature-check/signature-check.errors';
 
 /** Refusals of HTTP itself, before or around any handler. */
 export type HttpErrorCode =
@@ -74,7 +76,8 @@ export type ApiErrorCode =
   | TrustErrorCode
   | SignatoryListCode
   | TlsErrorCode
-  | DeadLettersErrorCode;
+  | DeadLettersErrorCode
+  | SignatureCheckErrorCode;
 
 /**
  * The HTTP status of every code. Typed over the union of every module's codes, so a code added
@@ -121,6 +124,8 @@ export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   ...SIGNATORY_LIST_STATUS,
   // #17: dead letters an operator replays or discards.
   ...DEAD_LETTERS_ERROR_STATUS,
+  // #17: a signature file that cannot be checked at all (a bad one is a 200 report).
+  ...SIGNATURE_CHECK_ERROR_STATUS,
 };
 
 /** How long a client should wait before retrying a 503 (a database or broker outage). */

@@ -74,6 +74,8 @@ export const AUDIT_EVENT_TYPES = [
   'handling.restricted',
   // A read of personal data through the API: who, which message, for which purpose (MIG-11.4).
   'data.accessed',
+  // A signature file checked through the API (#17): who, the file's digest, verdict and code.
+  'signature.checked',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
