@@ -50,7 +50,9 @@ async function page(more) {
 function row(letter) {
   const actions = el('td', {});
   if (mayDecide && letter.status === 'held') {
-    for (const action of ['replay', 'discard']) {
+    // One refused for its size was never kept: there is nothing to replay (only to discard).
+    const actionsAllowed = letter.payloadKept === false ? ['discard'] : ['replay', 'discard'];
+    for (const action of actionsAllowed) {
       actions.append(
         el(
           'button',
