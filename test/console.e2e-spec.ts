@@ -59,7 +59,11 @@ describe('web console (headless Chromium, two real gateways)', () => {
     messageId = submitted.body.id;
     await eventually(
       async () => {
-        const view = await kz.api<{ status: string }>('auditor', 'GET', `/v1/messages/${messageId}`);
+        const view = await kz.api<{ status: string }>(
+          'auditor',
+          'GET',
+          `/v1/messages/${messageId}`,
+        );
         return view.body.status === 'delivered' ? true : undefined;
       },
       30_000,
