@@ -26,7 +26,7 @@ import {
  */
 @ApiTags('signatures')
 @ApiBearerAuth()
-@Controller('v1/signatures')
+@Controller('signatures')
 @UseGuards(BearerAuthGuard)
 @Roles('security-officer', 'auditor')
 export class SignatureCheckController {
