@@ -8,7 +8,7 @@
 #
 #   scripts/prepare.sh [--quiet] [--test-tools]
 #     --quiet        services, PKI and test tools say nothing unless they fail
-#     --test-tools   also what the tests use besides the services (scripts/test-tools.sh: pdftotext, SoftHSM2)
+#     --test-tools   also what the tests use besides the services (scripts/test-tools.sh: pdftotext, SoftHSM2, Chromium)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

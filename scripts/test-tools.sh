@@ -2,7 +2,8 @@
 # What the tests use besides the services: `pdftotext` (Debian's poppler-utils), with which the
 # claim-calculation tests read the rendered PDF back (RET-3.6), and SoftHSM2 (Debian's softhsm2:
 # the PKCS#11 module and softhsm2-util), the token the PKCS#11 key-store tests keep a gateway's
-# keys in. Installed when missing if this runs as root on Debian; otherwise stops and says what
+# keys in, and Chromium (Debian's chromium), the headless browser Playwright drives through the
+# web console in test/console.e2e-spec.ts. Installed when missing if this runs as root on Debian; otherwise stops and says what
 # to install. Run by `npm test` through scripts/prepare.sh --test-tools.
 set -euo pipefail
 
@@ -25,4 +26,13 @@ if command -v softhsm2-util >/dev/null && [ -e "$softhsm_module" ]; then
 else
   apt_install softhsm2
   [ -e "$softhsm_module" ] || fail "softhsm2 installed but $softhsm_module is missing"
+fi
+
+# playwright-core drives this binary (test/console.e2e-spec.ts); it downloads no browser itself.
+chromium_binary=/usr/bin/chromium
+if [ -x "$chromium_binary" ]; then
+  say "Chromium found ($chromium_binary)"
+else
+  apt_install chromium
+  [ -x "$chromium_binary" ] || fail "chromium installed but $chromium_binary is missing"
 fi

@@ -425,8 +425,9 @@ describe('national-system API contract (issue #10)', () => {
     it('#10.15 answers a wrong method on a known path with 405 and Allow', async () => {
       const id = randomUUID();
       for (const [method, path, allow] of [
-        ['DELETE', '/v1/messages', 'POST'],
-        ['GET', '/v1/messages', 'POST'],
+        // GET is the overseers' message search (#17).
+        ['DELETE', '/v1/messages', 'GET, HEAD, POST'],
+        ['PUT', '/v1/messages', 'GET, HEAD, POST'],
         ['PUT', `/v1/messages/${id}`, 'GET, HEAD'],
         ['GET', `/v1/inbox/${id}/ack`, 'POST'],
         ['POST', '/v1/inbox', 'GET, HEAD'],
@@ -496,7 +497,7 @@ describe('national-system API contract (issue #10)', () => {
         'AUTH_UNAUTHENTICATED',
       );
       expectShape(await send(pair.kz, 'KZ-MVD', 'GET', '/v1/audit/entries'), 403, 'AUTH_FORBIDDEN');
-      expectShape(await send(pair.kz, null, 'GET', '/v1/messages'), 405, 'METHOD_NOT_ALLOWED');
+      expectShape(await send(pair.kz, null, 'PUT', '/v1/messages'), 405, 'METHOD_NOT_ALLOWED');
       expectShape(
         await send(pair.kz, null, 'POST', '/v1/audit/witness', '{"note":1}', 'application/json'),
         400,

@@ -2,6 +2,7 @@ import type { ConfirmChannel } from 'amqplib';
 import {
   BROKER_DEAD_LETTER_EXCHANGE,
   BROKER_EXCHANGE,
+  deadLetterIntakeQueue,
   deadLetterQueue,
   inboxQueue,
   outgoingQueue,
@@ -125,7 +126,7 @@ describe('#10.8 each party’s AMQP user may do exactly what its gateway needs (
     );
   });
 
-  it('#10.8 refuses KZ’s user to consume anything but its own inbox', async () => {
+  it('#10.8 refuses KZ’s user to consume anything but its own inbox (and its dead-letter intake, #17)', async () => {
     for (const queue of [inboxQueue('AZ'), deadLetterQueue('KZ'), outgoingQueue('AZ')]) {
       expect(await asKz((ch) => ch.consume(queue, () => undefined))).toBe(refused('queue', queue));
     }
@@ -199,8 +200,10 @@ describe('#10.8 each party’s AMQP user may do exactly what its gateway needs (
         {
           vhost: broker.vhost(party),
           configure: '^$',
-          write: '^(mxg\\.messages|mxg\\.dead\\-letter)$',
-          read: `^mxg\\.inbox\\.${own}$`,
+          // #17: amq.default, to replay a dead letter into its own inbox.
+          write: '^(mxg\\.messages|mxg\\.dead\\-letter|amq\\.default)$',
+          // #17: and its copy of its dead letters.
+          read: `^(mxg\\.inbox\\.${own}|mxg\\.dead\\-letter\\-intake\\.${own})$`,
         },
       ]);
       const topics = JSON.parse(
@@ -232,8 +235,15 @@ describe('#10.8 each party’s AMQP user may do exactly what its gateway needs (
         'max-length': 100_000,
         'max-length-bytes': 512 * 1024 * 1024,
       });
-      // Only the dead-letter queue: an inbox or outgoing queue never drops a message.
-      expect(queues.filter((q) => q.policy).map((q) => q.name)).toEqual([deadLetterQueue(party)]);
+      // The dead-letter queue and the gateway's intake copy (#17) only: an inbox or outgoing
+      // queue never drops a message.
+      expect(
+        queues
+          .filter((q) => q.policy === applied)
+          .map((q) => q.name)
+          .sort(),
+      ).toEqual([deadLetterIntakeQueue(party), deadLetterQueue(party)].sort());
+      expect(queues.filter((q) => q.policy).map((q) => q.name)).toHaveLength(2);
     }
   });
 });

@@ -474,7 +474,8 @@ describe('personal data of a distinctive test person stays inside the envelope (
       if (userId !== undefined && userId !== link)
         problems.push(`${where(m)}: property userId=${userId}`);
       // The outbox row's id (the relay's own bookkeeping) travels as a header; a dead letter
-      // adds its refusal code, the refusing layer, and the delivery's size and digest.
+      // adds its refusal code, the refusing layer, the authenticated sender's party, and the
+      // delivery's size and digest.
       const allowedHeaders: Record<string, RegExp> = {
         'x-mxg-outbox-id': /^\d+$/,
         ...(m.exchange === BROKER_DEAD_LETTER_EXCHANGE
@@ -483,6 +484,8 @@ describe('personal data of a distinctive test person stays inside the envelope (
               'x-mxg-error-layer': /^(outer|envelope|inner|message)$/,
               'x-mxg-delivery-bytes': /^\d+$/,
               'x-mxg-delivery-sha256': /^sha256:[0-9a-f]{64}$/,
+              // #17: the sender's party once authenticated — a party code, never a person.
+              'x-mxg-from-party': /^[A-Z]{2}$/,
             }
           : {}),
       };

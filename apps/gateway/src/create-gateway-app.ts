@@ -5,6 +5,7 @@ import { type Clock, OffsetClock, SystemClock } from '@mxg/core';
 import { runMigrations } from '@mxg/database';
 import { API_VERSION, UNVERSIONED_ROUTES } from './api/api-version';
 import { createHttpApp } from './api/http-server';
+import { serveConsole } from './console/serve-console';
 import { GatewayModule } from './gateway.module';
 import { addBodySchemas } from './schemas/openapi-body-schemas';
 import { requireClientCertificate } from './tls/client-certificate.hook';
@@ -72,5 +73,6 @@ export async function createGatewayApp(
   );
   addBodySchemas(document, config.vocabulary);
   SwaggerModule.setup('docs', app, document);
+  await serveConsole(app);
   return app;
 }

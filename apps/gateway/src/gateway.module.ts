@@ -6,6 +6,7 @@ import { BrokerModule } from './broker/broker.module';
 import { ClaimsModule } from './claims/claims.module';
 import { ConsentsModule } from './consents/consents.module';
 import { DatabaseModule } from './database/database.module';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { EnvelopeModule } from './envelope/envelope.module';
 import { ExchangeModule } from './exchange/exchange.module';
 import { RatesModule } from './rates/rates.module';
@@ -17,6 +18,7 @@ import { MetricsEndpointModule } from './metrics/metrics-endpoint.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { SchemasModule } from './schemas/schemas.module';
 import { SignatoriesModule } from './signatories/signatories.module';
+import { SignatureCheckModule } from './signature-check/signature-check.module';
 import { TreatyModule } from './treaty/treaty.module';
 import { TrustModule } from './trust/trust.module';
 
@@ -47,6 +49,8 @@ export class GatewayModule {
         RatesModule,
         SignatoriesModule,
         MetricsEndpointModule,
+        DeadLettersModule,
+        SignatureCheckModule,
       ],
     };
   }

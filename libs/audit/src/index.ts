@@ -120,3 +120,8 @@ export {
   type AuditVerifyReport,
   type AuditVerifySigner,
 } from './export/verify-audit-export';
+export {
+  verifyStoredLog,
+  type StoredLogCheck,
+  type StoredLogReport,
+} from './verify/verify-stored-log';

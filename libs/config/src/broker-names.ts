@@ -21,6 +21,26 @@ export function deadLetterQueue(partyCode: string): string {
   return `mxg.dead-letter.${routingKey(partyCode)}`;
 }
 
+/**
+ * The gateway's own copy of each of its dead letters, bound beside `deadLetterQueue` to the
+ * dead-letter exchange: the gateway takes them into its `dead_letters` table (list, replay,
+ * discard; README "Dead letters"), while the dead-letter queue stays for an operator's broker tools.
+ */
+export function deadLetterIntakeQueue(partyCode: string): string {
+  return `mxg.dead-letter-intake.${routingKey(partyCode)}`;
+}
+
+/**
+ * How much a party keeps of its dead letters — each dead-letter queue, and the gateway's
+ * `dead_letters` table: the oldest are dropped beyond it. Refused envelopes are audited by the
+ * gateway that refused them; a flood of garbage must not fill the broker's disk (RabbitMQ
+ * blocks every publisher then) nor the database.
+ */
+export const DEAD_LETTER_BOUND = { maxLength: 100_000, maxLengthBytes: 512 * 1024 * 1024 };
+
+/** The default exchange as RabbitMQ permissions name it: a replay goes to the own inbox by it. */
+export const BROKER_DEFAULT_EXCHANGE = 'amq.default';
+
 /** In the sending party's vhost: what waits for the link to the receiving party `partyCode`. */
 export function outgoingQueue(partyCode: string): string {
   return `mxg.outgoing.${routingKey(partyCode)}`;

@@ -67,8 +67,11 @@ export { findRepoRoot } from './repo-root';
 export { listGateways } from './files/list-gateways';
 export {
   BROKER_DEAD_LETTER_EXCHANGE,
+  BROKER_DEFAULT_EXCHANGE,
   BROKER_EXCHANGE,
   brokerLinkName,
+  DEAD_LETTER_BOUND,
+  deadLetterIntakeQueue,
   deadLetterQueue,
   escapeForPermission,
   inboxQueue,

@@ -1,7 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { MxgError } from '@mxg/core';
-
-const PEM = /-----BEGIN (CMS|PKCS7)-----([\s\S]*?)-----END \1-----/;
+import { cmsDer } from '@mxg/evidence';
 
 /**
  * A CMS file as DER, whether written as DER (what MXG and `openssl cms -outform DER` write) or
@@ -9,17 +8,7 @@ const PEM = /-----BEGIN (CMS|PKCS7)-----([\s\S]*?)-----END \1-----/;
  * failure to check (exit 3), not a verdict; bytes that are not CMS are left to the verifier.
  */
 export function readCmsFile(path: string): Uint8Array {
-  const bytes = readInputFile(path);
-  const text = bytes.subarray(0, 64).toString('latin1');
-  if (!text.trimStart().startsWith('-----BEGIN ')) return new Uint8Array(bytes);
-  const pem = PEM.exec(bytes.toString('latin1'));
-  if (!pem) {
-    throw new MxgError(
-      'INPUT_UNREADABLE',
-      `${path} is PEM but holds no CMS or PKCS7 block (expected -----BEGIN CMS----- or -----BEGIN PKCS7-----)`,
-    );
-  }
-  return new Uint8Array(Buffer.from(pem[2].replace(/\s+/g, ''), 'base64'));
+  return cmsDer(readInputFile(path), path);
 }
 
 export function readInputFile(path: string): Buffer {

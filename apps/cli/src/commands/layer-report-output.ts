@@ -1,24 +1,16 @@
-import { createHash } from 'node:crypto';
 import type { TreatyRegistry } from '@mxg/config';
-import {
-  type EnvelopeErrorCode,
-  INCONCLUSIVE_CODES,
-  type LayerReport,
-  type MessageHeader,
-} from '@mxg/envelope';
+import type { LayerReport } from '@mxg/envelope';
+import type { Verdict } from '@mxg/evidence';
 import { EXIT } from '../cli-errors';
 
-/** What a verification concluded: the evidence is good, bad, or could not be weighed. */
-export type Verdict = 'valid' | 'invalid' | 'could-not-check';
-
-/** Bad evidence wins over missing evidence: one failed check that is not inconclusive is "invalid". */
-export function verdictOf(reports: readonly LayerReport[]): Verdict {
-  const failed = reports.flatMap((r) => r.checks.filter((c) => !c.ok));
-  if (failed.length === 0) return 'valid';
-  return failed.every((c) => c.code !== undefined && INCONCLUSIVE_CODES.includes(c.code))
-    ? 'could-not-check'
-    : 'invalid';
-}
+// The report itself is built in @mxg/evidence, which the gateway's signature check shares.
+export {
+  decidingCode,
+  describeHeader,
+  layerReportJson,
+  type Verdict,
+  verdictOf,
+} from '@mxg/evidence';
 
 export function exitStatusOf(verdict: Verdict): number {
   switch (verdict) {
@@ -31,13 +23,6 @@ export function exitStatusOf(verdict: Verdict): number {
   }
 }
 
-/** The code that decided the verdict: the first failure that is not inconclusive, else the first. */
-export function decidingCode(reports: readonly LayerReport[]): EnvelopeErrorCode | undefined {
-  const failed = reports.flatMap((r) => r.checks.filter((c) => !c.ok));
-  const decisive = failed.find((c) => !c.code || !INCONCLUSIVE_CODES.includes(c.code)) ?? failed[0];
-  return decisive ? (decisive.code ?? 'SIGNATURE_INVALID') : undefined;
-}
-
 export function verdictLine(verdict: Verdict, code: string | undefined): string {
   switch (verdict) {
     case 'valid':
@@ -47,23 +32,6 @@ export function verdictLine(verdict: Verdict, code: string | undefined): string 
     case 'could-not-check':
       return `COULD NOT CHECK (${code ?? 'REVOCATION_STATUS_UNKNOWN'})`;
   }
-}
-
-/** A report as JSON: dates as ISO strings, the signed content as its digest and size. */
-export function layerReportJson(report: LayerReport): Record<string, unknown> {
-  const { content, signingTime, ...rest } = report;
-  return {
-    ...rest,
-    // The certificate object itself is no JSON; `signer` describes it.
-    signerCertificate: undefined,
-    signingTime: signingTime?.toISOString(),
-    content: content
-      ? {
-          bytes: content.length,
-          sha256: createHash('sha256').update(content).digest('hex'),
-        }
-      : undefined,
-  };
 }
 
 /** One line per check, then who signed, when, and in what capacity. */
@@ -112,10 +80,4 @@ function revocationStatus(report: LayerReport): string {
   if (!check) return 'not reached';
   if (check.ok) return check.detail.startsWith('not checked') ? check.detail : 'not revoked';
   return check.code === 'CERT_REVOKED' ? 'REVOKED' : 'unknown (could not check)';
-}
-
-/** A header in one line: ids, codes and times only, never the body. */
-export function describeHeader(header: MessageHeader): string {
-  const reply = header.inReplyTo ? `, in reply to ${header.inReplyTo.id}` : '';
-  return `${header.type} ${header.id} under ${header.agreement}, ${header.from.authority} (${header.from.party}) → ${header.to.authority} (${header.to.party}), created ${header.createdAt}${reply}`;
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { TreatyRegistry } from '@mxg/config';
 import { MxgError } from '@mxg/core';
 import { crlDer, FileTrustStore, TrustList, type TrustStore } from '@mxg/envelope';
+import { issuedBy } from '@mxg/evidence';
 
 const warn = (message: string) => process.stderr.write(`mxg: warning: ${message}\n`);
 
@@ -85,28 +86,6 @@ export function offerCrlFiles(trust: TrustStore, paths: readonly string[], now: 
       const reasons = [...new Set(offers.map((o) => (o.taken ? '' : o.reason)))].join('; ');
       warn(`--crl ${path} was not used: ${reasons || 'no trusted party'}`);
     }
-  }
-}
-
-/**
- * The party whose trust anchor issued `certificate` (its issuer's name and key), if any: how a
- * signature that names no party — a plain `openssl cms -sign` one — says whose it is.
- */
-export function partyOfIssuer(trust: TrustStore, certificate: X509Certificate): string | undefined {
-  return trust.parties().find((party) => {
-    try {
-      return trust.party(party).anchors.some((anchor) => issuedBy(certificate, anchor));
-    } catch {
-      return false;
-    }
-  });
-}
-
-function issuedBy(certificate: X509Certificate, ca: X509Certificate): boolean {
-  try {
-    return certificate.checkIssued(ca) && certificate.verify(ca.publicKey);
-  } catch {
-    return false;
   }
 }
 

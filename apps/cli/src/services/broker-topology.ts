@@ -3,10 +3,12 @@ import {
   BROKER_DEAD_LETTER_EXCHANGE,
   BROKER_EXCHANGE,
   brokerLinkName,
+  DEAD_LETTER_BOUND,
+  deadLetterIntakeQueue,
   deadLetterQueue,
-  escapeForPermission,
   inboxQueue,
   outgoingQueue,
+  permissionForAny,
   routingKey,
 } from '@mxg/config';
 import type { Rabbitmqctl } from './rabbitmqctl';
@@ -14,12 +16,8 @@ import type { Rabbitmqctl } from './rabbitmqctl';
 /** Deliveries of one message before the broker dead-letters it as poison (crash loops). */
 export const DELIVERY_LIMIT = 20;
 
-/**
- * How much a dead-letter queue keeps: the oldest are dropped beyond it. Refused envelopes are
- * audited by the gateway that refused them; the queue only helps an operator look, and a flood
- * of garbage must not fill the broker's disk (RabbitMQ blocks every publisher then).
- */
-export const DEAD_LETTER_BOUND = { maxLength: 100_000, maxLengthBytes: 512 * 1024 * 1024 };
+/** How much a dead-letter queue keeps (now in @mxg/config: the gateway's table keeps as much). */
+export { DEAD_LETTER_BOUND };
 
 /** Seconds a broken link waits before reconnecting. */
 export const LINK_RECONNECT_DELAY_SECONDS = 1;
@@ -102,13 +100,14 @@ export async function declareBrokerTopology(
       });
       await ch.bindQueue(inboxQueue(own.party), BROKER_EXCHANGE, key);
     });
-    await ensure('queue', deadLetterQueue(own.party), async (ch) => {
-      await ch.assertQueue(deadLetterQueue(own.party), {
-        durable: true,
-        arguments: { 'x-queue-type': 'quorum' },
+    // Every dead letter goes to both: the queue for an operator's broker tools, the intake
+    // queue for the gateway, which keeps each in its database (README "Dead letters").
+    for (const queue of [deadLetterQueue(own.party), deadLetterIntakeQueue(own.party)]) {
+      await ensure('queue', queue, async (ch) => {
+        await ch.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+        await ch.bindQueue(queue, BROKER_DEAD_LETTER_EXCHANGE, key);
       });
-      await ch.bindQueue(deadLetterQueue(own.party), BROKER_DEAD_LETTER_EXCHANGE, key);
-    });
+    }
     for (const other of parties.filter((p) => p !== own.party)) {
       // No length bound: a message waits here while the other party's broker is unreachable,
       // and dropping it would only turn into a re-send after the receipt timeout.
@@ -127,7 +126,7 @@ export async function declareBrokerTopology(
   // redeclaring (deleting) the queue, which arguments would need.
   const bounded = await ensurePolicy(ctl, own.vhost, {
     name: 'mxg-dead-letter-bound',
-    pattern: escapeForPermission(deadLetterQueue(own.party)),
+    pattern: permissionForAny([deadLetterQueue(own.party), deadLetterIntakeQueue(own.party)]),
     definition: {
       'max-length': DEAD_LETTER_BOUND.maxLength,
       'max-length-bytes': DEAD_LETTER_BOUND.maxLengthBytes,

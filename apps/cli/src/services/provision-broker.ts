@@ -1,6 +1,8 @@
 import {
   BROKER_DEAD_LETTER_EXCHANGE,
+  BROKER_DEFAULT_EXCHANGE,
   BROKER_EXCHANGE,
+  deadLetterIntakeQueue,
   escapeForPermission,
   inboxQueue,
   permissionForAny,
@@ -141,9 +143,16 @@ export async function provisionBroker(
         vhost: spec.vhost,
         configure: '^$',
         // Publish envelopes and receipts; put a refused envelope on the dead-letter exchange
-        // with its error code.
-        write: permissionForAny([BROKER_EXCHANGE, BROKER_DEAD_LETTER_EXCHANGE]),
-        read: escapeForPermission(inboxQueue(spec.party)),
+        // with its error code; replay a dead letter into its own inbox by the default exchange
+        // (a direct exchange: no topic permission applies, and every queue it reaches in this
+        // vhost is one the user could reach already — but for its own inbox).
+        write: permissionForAny([
+          BROKER_EXCHANGE,
+          BROKER_DEAD_LETTER_EXCHANGE,
+          BROKER_DEFAULT_EXCHANGE,
+        ]),
+        // Its inbox, and its copy of its dead letters (README "Dead letters").
+        read: permissionForAny([inboxQueue(spec.party), deadLetterIntakeQueue(spec.party)]),
       })),
     );
   }

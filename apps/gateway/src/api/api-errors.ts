@@ -4,6 +4,10 @@ import { AUDIT_ERROR_STATUS, type AuditApiErrorCode } from '../audit/audit.error
 import type { AuditErrorCode } from '@mxg/audit';
 import type { AuthorityChangeCode } from '@mxg/config';
 import { AUTH_ERROR_STATUS, type AuthErrorCode } from '../auth/auth.errors';
+import {
+  DEAD_LETTERS_ERROR_STATUS,
+  type DeadLettersErrorCode,
+} from '../dead-letters/dead-letters.errors';
 import type { ClaimRefusalCode } from '@mxg/lifecycle';
 import {
   CLAIM_REFUSAL_STATUS,
@@ -35,6 +39,8 @@ import { RATES_ERROR_STATUS, type RatesErrorCode } from '../rates/rates.errors';
 import { TRUST_ERROR_STATUS, type TrustErrorCode } from '../trust/trust.errors';
 import { SIGNATORY_LIST_STATUS, type SignatoryListCode } from '../signatories/signatories.errors';
 import { TLS_ERROR_STATUS, type TlsErrorCode } from '../tls/tls.errors';
+import type { SignatureCheckErrorCode } from '@mxg/evidence';
+import { SIGNATURE_CHECK_ERROR_STATUS } from '../signature-check/signature-check.errors';
 
 /** Refusals of HTTP itself, before or around any handler. */
 export type HttpErrorCode =
@@ -69,7 +75,9 @@ export type ApiErrorCode =
   | RatesErrorCode
   | TrustErrorCode
   | SignatoryListCode
-  | TlsErrorCode;
+  | TlsErrorCode
+  | DeadLettersErrorCode
+  | SignatureCheckErrorCode;
 
 /**
  * The HTTP status of every code. Typed over the union of every module's codes, so a code added
@@ -114,6 +122,10 @@ export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   ...RATES_ERROR_STATUS,
   // MIG-9.3, MIG-9.4: a signatory-list-update that cannot hold.
   ...SIGNATORY_LIST_STATUS,
+  // #17: dead letters an operator replays or discards.
+  ...DEAD_LETTERS_ERROR_STATUS,
+  // #17: a signature file that cannot be checked at all (a bad one is a 200 report).
+  ...SIGNATURE_CHECK_ERROR_STATUS,
 };
 
 /** How long a client should wait before retrying a 503 (a database or broker outage). */

@@ -4,10 +4,17 @@ export const JSON_MEDIA_TYPE = 'application/json';
 export const CMS_MEDIA_TYPES: readonly string[] = ['application/pkcs7-mime', 'application/cms'];
 /** RET-3.7: an official exchange rate table (`POST /rates`), UTF-8. */
 export const CSV_MEDIA_TYPE = 'text/csv';
+/** #17: a signature file as uploaded (`POST /v1/signatures/verify`), or with its content as a form. */
+export const UPLOAD_MEDIA_TYPES: readonly string[] = [
+  'application/pkcs7-signature',
+  'application/octet-stream',
+  'multipart/form-data',
+];
 export const BODY_MEDIA_TYPES: readonly string[] = [
   JSON_MEDIA_TYPE,
   ...CMS_MEDIA_TYPES,
   CSV_MEDIA_TYPE,
+  ...UPLOAD_MEDIA_TYPES,
 ];
 
 /** The media type of a Content-Type header without its parameters, lower-cased; '' if none. */

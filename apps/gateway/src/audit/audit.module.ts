@@ -11,10 +11,12 @@ import { TlsModule } from '../tls/tls.module';
 import { AUDIT_KEYS } from './audit.constants';
 import { AuditController } from './audit.controller';
 import { AuditTilesController } from './audit-tiles.controller';
+import { AuditVerifyController } from './audit-verify.controller';
 import { type AuditKeys, loadAuditKeys } from './audit-keys';
 import { AuditLogService } from './audit-log.service';
 import { QueryAuditLog } from './use-cases/query-audit-log/query-audit-log.use-case';
 import { ReadLogTile } from './use-cases/read-log-tile/read-log-tile.use-case';
+import { VerifyStoredLog } from './use-cases/verify-stored-log/verify-stored-log.use-case';
 import { WitnessCheckpoint } from './use-cases/witness-checkpoint/witness-checkpoint.use-case';
 import { WitnessController } from './witness.controller';
 import { WitnessCallerGuard } from './witness-caller.guard';
@@ -26,7 +28,7 @@ import { WitnessCallerGuard } from './witness-caller.guard';
  */
 @Module({
   imports: [AuthModule, KeysModule, TlsModule],
-  controllers: [AuditController, AuditTilesController, WitnessController],
+  controllers: [AuditController, AuditTilesController, AuditVerifyController, WitnessController],
   providers: [
     {
       provide: AUDIT_KEYS,
@@ -62,6 +64,7 @@ import { WitnessCallerGuard } from './witness-caller.guard';
     AuditLogService,
     QueryAuditLog,
     ReadLogTile,
+    VerifyStoredLog,
     WitnessCheckpoint,
     WitnessCallerGuard,
   ],

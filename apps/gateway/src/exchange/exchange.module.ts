@@ -15,6 +15,7 @@ import { ConsentTracker } from './consent-tracker';
 import { ExchangeController } from './exchange.controller';
 import { HandlingRestrictions } from './handling-restrictions';
 import { InboxController } from './inbox.controller';
+import { MessageSearchController } from './message-search.controller';
 import { LegacyContentEncryption } from './legacy-content-encryption';
 import { OutboxSignal } from './outbox-signal';
 import { PersonalDataReads } from './personal-data-reads';
@@ -23,6 +24,7 @@ import { RequestTracker } from './request-tracker';
 import { RetentionStamp } from './retention-stamp';
 import { ConsentStore } from './store/consent.store';
 import { ExchangeStore } from './store/exchange.store';
+import { MessageSearchStore } from './store/message-search.store';
 import { RequestStore } from './store/request.store';
 import { RetentionStore } from './store/retention.store';
 import { AcknowledgeMessage } from './use-cases/acknowledge-message/acknowledge-message.use-case';
@@ -36,9 +38,15 @@ import { SubmitMessage } from './use-cases/submit-message/submit-message.use-cas
 /** The national-system API and the use cases of a message's life (issue 5). */
 @Module({
   imports: [AuthModule, AuditModule, EnvelopeModule, RatesModule, SignatoriesModule],
-  controllers: [ExchangeController, BatchSubmissionController, InboxController],
+  controllers: [
+    ExchangeController,
+    BatchSubmissionController,
+    InboxController,
+    MessageSearchController,
+  ],
   providers: [
     ExchangeStore,
+    MessageSearchStore,
     RequestStore,
     RequestTracker,
     ConsentStore,

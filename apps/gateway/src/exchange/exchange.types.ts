@@ -44,7 +44,8 @@ export interface OutboxProperties {
 export interface OutboxRow {
   readonly id: string;
   readonly messageId: string;
-  readonly kind: 'envelope' | 'receipt' | 'dead-letter';
+  /** `replay`: a dead letter published again into this gateway's own inbox (README "Dead letters"). */
+  readonly kind: 'envelope' | 'receipt' | 'dead-letter' | 'replay';
   readonly exchange: string;
   readonly routingKey: string;
   readonly payload: Buffer;

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { deliveryEvidence } from './delivery-evidence';
-import { deadLetterEntry, envelopeEntry, receiptEntry, receiptSubject } from './outbox-entries';
+import {
+  deadLetterEntry,
+  envelopeEntry,
+  receiptEntry,
+  receiptSubject,
+  replayEntry,
+} from './outbox-entries';
 
 const at = new Date('2026-12-01T10:00:00.000Z');
 
@@ -52,5 +58,39 @@ describe('outbox entries: what travels beside the payload (MIG-11.1, docs/confid
       'x-mxg-error-code',
       'x-mxg-error-layer',
     ]);
+  });
+
+  it('#17 names an authenticated sender’s party on a dead letter, and keeps a refused receipt’s type', () => {
+    const payload = new Uint8Array([1]);
+    const entry = deadLetterEntry(
+      'AZ',
+      {
+        payload,
+        transportMessageId: 'receipt:x',
+        evidence: deliveryEvidence(payload),
+        kind: 'receipt',
+        fromParty: 'KZ',
+      },
+      { code: 'RECEIPT_UNKNOWN_MESSAGE' },
+      at,
+    );
+    expect(entry.properties.type).toBe('mxg.receipt');
+    expect(entry.properties.headers['x-mxg-from-party']).toBe('KZ');
+  });
+
+  it('#17 replays a dead letter into the own inbox by the default exchange, under its message id', () => {
+    const id = randomUUID();
+    const entry = replayEntry(
+      'AZ',
+      { id: 'dl-1', transportMessageId: id, type: 'mxg.envelope', payload: new Uint8Array([7]) },
+      at,
+    );
+    expect(entry).toMatchObject({
+      kind: 'replay',
+      exchange: '',
+      routingKey: 'mxg.inbox.az',
+      messageId: id,
+      properties: { messageId: id, type: 'mxg.envelope', headers: { 'x-mxg-replay-of': 'dl-1' } },
+    });
   });
 });

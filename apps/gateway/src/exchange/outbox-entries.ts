@@ -1,6 +1,7 @@
-import { BROKER_DEAD_LETTER_EXCHANGE, BROKER_EXCHANGE } from '@mxg/config';
+import { BROKER_DEAD_LETTER_EXCHANGE, BROKER_EXCHANGE, inboxQueue } from '@mxg/config';
 import type { MessageHeader } from '@mxg/envelope';
 import type { DeliveryEvidence } from './delivery-evidence';
+import type { OutboxProperties } from './exchange.types';
 import type { NewOutboxEntry } from './store/exchange-store.types';
 
 /** A receipt's transport message id is this prefix and the id of the message it is for. */
@@ -75,6 +76,10 @@ export function deadLetterEntry(
     readonly payload: Uint8Array;
     readonly transportMessageId: string | undefined;
     readonly evidence: DeliveryEvidence;
+    /** What the delivery was taken for (its AMQP `type`): a replay goes the same way. */
+    readonly kind?: 'envelope' | 'receipt';
+    /** The sending party, once authenticated (its seal verified): never a claim. */
+    readonly fromParty?: string;
   },
   error: { code: string; layer?: string },
   at: Date,
@@ -89,15 +94,44 @@ export function deadLetterEntry(
     payload: keep === 'whole' ? delivery.payload : new Uint8Array(0),
     properties: {
       messageId,
-      type: 'mxg.envelope',
+      type: delivery.kind === 'receipt' ? 'mxg.receipt' : 'mxg.envelope',
       headers: {
         'x-mxg-error-code': error.code,
         ...(error.layer ? { 'x-mxg-error-layer': error.layer } : {}),
+        ...(delivery.fromParty ? { 'x-mxg-from-party': delivery.fromParty } : {}),
         'x-mxg-delivery-bytes': String(delivery.evidence.size),
         'x-mxg-delivery-sha256': delivery.evidence.digest,
         ...(keep === 'evidence' ? { 'x-mxg-payload': 'omitted' } : {}),
       },
     },
+    at,
+  };
+}
+
+/**
+ * A dead letter delivered again to this gateway's own inbound processing (README "Dead
+ * letters"): published through the default exchange straight into its inbox queue, with the
+ * message id and type it arrived with, so that the inbox consumer takes it as any delivery —
+ * opened and checked anew, deduplicated by its message id if it was accepted meanwhile.
+ */
+export function replayEntry(
+  self: string,
+  deadLetter: {
+    readonly id: string;
+    readonly transportMessageId: string | null;
+    readonly type: OutboxProperties['type'];
+    readonly payload: Uint8Array;
+  },
+  at: Date,
+): NewOutboxEntry {
+  const messageId = deadLetter.transportMessageId ?? 'unknown';
+  return {
+    messageId,
+    kind: 'replay',
+    exchange: '', // the default exchange: the routing key is the queue
+    routingKey: inboxQueue(self),
+    payload: deadLetter.payload,
+    properties: { messageId, type: deadLetter.type, headers: { 'x-mxg-replay-of': deadLetter.id } },
     at,
   };
 }

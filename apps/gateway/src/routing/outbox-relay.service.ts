@@ -215,7 +215,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         { details: { attempt: message.attempts } },
       ),
     );
-    for (const row of rows.filter((r) => r.kind !== 'envelope')) {
+    // A replay was audited when a security officer asked for it (dead-letter.replayed).
+    for (const row of rows.filter((r) => r.kind === 'receipt' || r.kind === 'dead-letter')) {
       events.push({
         type: row.kind === 'receipt' ? 'receipt.sent' : 'message.dead-lettered',
         actor: { role: 'gateway' },

@@ -17,6 +17,10 @@ export const AUDIT_EVENT_TYPES = [
   'receipt.received',
   'message.retried',
   'message.dead-lettered',
+  // A security officer's decision on a dead letter (README "Dead letters"): delivered again to
+  // this gateway's own inbound processing, or dropped. Code, size and digest — never content.
+  'dead-letter.replayed',
+  'dead-letter.discarded',
   // A request's life (MIG-8..MIG-11): each move, and a deadline passing unanswered (MIG-10.3).
   'request.opened',
   'request.answered',
@@ -70,6 +74,8 @@ export const AUDIT_EVENT_TYPES = [
   'handling.restricted',
   // A read of personal data through the API: who, which message, for which purpose (MIG-11.4).
   'data.accessed',
+  // A signature file checked through the API (#17): who, the file's digest, verdict and code.
+  'signature.checked',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -17,6 +17,7 @@ import { Claims1764900000000 } from './1764900000000-claims';
 import { CrlArchive1764986400000 } from './1764986400000-crl-archive';
 import { SignatoryLists1764990000000 } from './1764990000000-signatory-lists';
 import { AuditTiles1765000000000 } from './1765000000000-audit-tiles';
+import { DeadLetters1765100000000 } from './1765100000000-dead-letters';
 
 /** Every migration, in order. Listed by hand: globs break once the code is compiled. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   CrlArchive1764986400000,
   SignatoryLists1764990000000,
   AuditTiles1765000000000,
+  DeadLetters1765100000000,
 ];

@@ -3,15 +3,16 @@ import { fromStatuses, targetStatus } from '@mxg/lifecycle';
 import type { OutboxRow } from '../exchange.types';
 
 /**
- * Of a published outbox row `o`: its payload is kept elsewhere or not at all (#10.9). A receipt
- * row's message id is the received message's uuid. It is cast inside a CASE, only when it is
- * one, so that no other row's id is ever cast (nor a malformed one fails the batch), and
- * compared as a uuid, so that the look-up is one probe of receipts'
- * primary key: compared as text (`r.message_id::text = o.message_id`) it scanned every receipt
- * for every published row — 28 ms a row at 62,000 receipts, a cost growing with the table (#16).
+ * Of a published outbox row `o`: its payload is kept elsewhere or not at all (#10.9) — a replayed
+ * dead letter's is in the inbox queue now, and comes back as a new dead letter if refused again.
+ * A receipt row's message id is the received message's uuid. It is cast inside a CASE, only when
+ * it is one, so that no other row's id is ever cast (nor a malformed one fails the batch), and
+ * compared as a uuid, so that the look-up is one probe of receipts' primary key: compared as
+ * text (`r.message_id::text = o.message_id`) it scanned every receipt for every published row —
+ * 28 ms a row at 62,000 receipts, a cost growing with the table (#16).
  */
 const UUID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
-const PAYLOAD_NO_LONGER_NEEDED = `(o.kind = 'dead-letter' OR (o.kind = 'receipt' AND EXISTS (
+const PAYLOAD_NO_LONGER_NEEDED = `(o.kind IN ('dead-letter', 'replay') OR (o.kind = 'receipt' AND EXISTS (
   SELECT 1 FROM receipts r
    WHERE r.message_id = (CASE WHEN o.kind = 'receipt' AND o.message_id ~* '${UUID_PATTERN}'
                               THEN o.message_id::uuid END)

@@ -364,7 +364,12 @@ export class ReceiveEnvelope {
           this.config.gateway.party,
           // Labelled with the authenticated id where there is one (#10.12: an OpenSSL-made
           // envelope carries none in its transport properties).
-          { payload, transportMessageId: sender?.id ?? transport.id, evidence },
+          {
+            payload,
+            transportMessageId: sender?.id ?? transport.id,
+            evidence,
+            fromParty: sender?.from.party,
+          },
           error,
           now,
         ),

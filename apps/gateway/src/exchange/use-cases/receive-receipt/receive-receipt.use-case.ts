@@ -149,7 +149,7 @@ export class ReceiveReceipt {
         tx,
         deadLetterEntry(
           this.config.gateway.party,
-          { payload, transportMessageId: transportId, evidence },
+          { payload, transportMessageId: transportId, evidence, kind: 'receipt' },
           { code, layer: 'outer' },
           now,
         ),

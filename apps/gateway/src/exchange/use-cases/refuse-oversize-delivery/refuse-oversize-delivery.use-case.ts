@@ -62,7 +62,13 @@ export class RefuseOversizeDelivery {
     await this.messages.transaction(async (tx) => {
       await this.messages.enqueue(
         tx,
-        deadLetterEntry(self, { payload, transportMessageId, evidence }, { code }, now, 'evidence'),
+        deadLetterEntry(
+          self,
+          { payload, transportMessageId, evidence, kind },
+          { code },
+          now,
+          'evidence',
+        ),
       );
       await this.audit.append(
         {

@@ -1,0 +1,30 @@
+import { Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { StoredLogReport } from '@mxg/audit';
+import { BearerAuthGuard } from '../auth/bearer-auth.guard';
+import { Roles } from '../auth/roles.decorator';
+import { VerifyStoredLog } from './use-cases/verify-stored-log/verify-stored-log.use-case';
+
+/**
+ * The auditor's one-click check of the stored log (the console's "verify", issue #17). Done by
+ * the gateway, with libs/audit's verifier: an auditor who will not take the gateway's word
+ * exports the log and runs `mxg audit verify` on a machine of their own.
+ */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('audit/verify')
+@UseGuards(BearerAuthGuard)
+@Roles('auditor')
+export class AuditVerifyController {
+  constructor(private readonly verifyStoredLog: VerifyStoredLog) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Verify the stored log: checkpoint signature, every entry against its leaf, the signed root, and each witness’s latest countersignature',
+  })
+  verify(): Promise<StoredLogReport> {
+    return this.verifyStoredLog.execute();
+  }
+}
