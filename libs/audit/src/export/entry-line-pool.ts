@@ -1,4 +1,5 @@
-import { closeSync, createReadStream, existsSync, fstatSync, openSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CheckedLines } from './entry-lines';
@@ -29,17 +30,17 @@ export async function* checkLinesInWorkers(
   workers: number,
   rangeBytes = RANGE_BYTES,
 ): AsyncGenerator<CheckedLines> {
-  const fd = openSync(path, 'r');
+  // Opened without blocking the event loop: a pipe's open waits for its writer.
+  const file = await open(path, 'r');
   const pool = Array.from({ length: workers }, () => new Worker(WORKER_FILE));
   try {
-    const tasks = fstatSync(fd).isFile()
-      ? fileRanges(fd, fstatSync(fd).size, rangeBytes)
-      : pipeChunks(fd);
+    const stat = await file.stat();
+    const tasks = stat.isFile() ? fileRanges(file.fd, stat.size, rangeBytes) : pipeChunks(file);
     yield* checkInOrder(pool, tasks);
   } finally {
     // Workers first: none may read the descriptor once it is closed (or reused).
     await Promise.all(pool.map((worker) => worker.terminate()));
-    closeSync(fd);
+    await file.close();
   }
 }
 
@@ -52,7 +53,7 @@ function* fileRanges(fd: number, size: number, rangeBytes: number): Generator<Ta
   }
 }
 
-async function* pipeChunks(fd: number): AsyncGenerator<TaskBody> {
+async function* pipeChunks(file: FileHandle): AsyncGenerator<TaskBody> {
   let rest: Buffer = Buffer.alloc(0);
   const send = (lines: Buffer): TaskBody => {
     // A copy the worker can own: the transfer detaches it from this thread.
@@ -60,7 +61,7 @@ async function* pipeChunks(fd: number): AsyncGenerator<TaskBody> {
     chunk.set(lines);
     return { chunk, transfer: chunk.buffer };
   };
-  const stream = createReadStream('', { fd, autoClose: false, highWaterMark: RANGE_BYTES });
+  const stream = file.createReadStream({ autoClose: false, highWaterMark: RANGE_BYTES });
   for await (const read of stream) {
     const data: Buffer =
       rest.length === 0 ? (read as Buffer) : Buffer.concat([rest, read as Buffer]);
