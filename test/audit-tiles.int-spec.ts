@@ -137,26 +137,48 @@ describe('audit log stored as tiles (real PostgreSQL)', () => {
     await exportLog(db.appUrl, kz, clock, whole);
     const lines = readFileSync(whole, 'utf8').split('\n');
     const entryAt = (seq: number) => lines.findIndex((l) => l.includes(`"seq":${seq},`));
-    const edits: Record<string, (l: string[]) => string[]> = {
-      'two entries swapped': (l) => {
-        const [a, b] = [entryAt(10), entryAt(11)];
-        return l.map((x, i) => (i === a ? l[b] : i === b ? l[a] : x));
-      },
-      'an entry dropped': (l) => l.filter((_, i) => i !== entryAt(200)),
-      'an entry repeated': (l) => l.flatMap((x, i) => (i === entryAt(201) ? [x, x] : [x])),
-      'an entry changed, non-ASCII': (l) =>
-        l.map((x, i) => (i === entryAt(202) ? x.replace('"client-', '"clïent-') : x)),
-      'an entry changed, same length': (l) =>
-        l.map((x, i) => (i === entryAt(203) ? x.replace('"seq":203,', '"seq":204,') : x)),
-      'blank lines between entries': (l) =>
-        l.flatMap((x, i) => (i === entryAt(50) ? [x, '', ''] : [x])),
-      'cut in the middle of a line': (l) => [l.join('\n').slice(0, l.join('\n').length / 2)],
-      'a line that is not JSON': (l) => l.map((x, i) => (i === entryAt(300) ? x.slice(0, 40) : x)),
+    // Each edit, and whether the export stays valid (blank lines change nothing signed).
+    const edits: Record<string, [(l: string[]) => string[], boolean]> = {
+      'two entries swapped': [
+        (l) => {
+          const [a, b] = [entryAt(10), entryAt(11)];
+          return l.map((x, i) => (i === a ? l[b] : i === b ? l[a] : x));
+        },
+        false,
+      ],
+      'an entry dropped': [(l) => l.filter((_, i) => i !== entryAt(200)), false],
+      'an entry repeated': [(l) => l.flatMap((x, i) => (i === entryAt(201) ? [x, x] : [x])), false],
+      'an entry changed, non-ASCII': [
+        (l) => l.map((x, i) => (i === entryAt(202) ? x.replace('"client-', '"clïent-') : x)),
+        false,
+      ],
+      'an entry changed, same length': [
+        (l) => l.map((x, i) => (i === entryAt(203) ? x.replace('"msg-203"', '"msg-302"') : x)),
+        false,
+      ],
+      'an entry renumbered': [
+        (l) => l.map((x, i) => (i === entryAt(204) ? x.replace('"seq":204,', '"seq":205,') : x)),
+        false,
+      ],
+      'blank lines between entries': [
+        (l) => l.flatMap((x, i) => (i === entryAt(50) ? [x, '', ''] : [x])),
+        true,
+      ],
+      'cut in the middle of a line': [
+        (l) => [l.join('\n').slice(0, l.join('\n').length / 2)],
+        false,
+      ],
+      'a line that is not JSON': [
+        (l) => l.map((x, i) => (i === entryAt(300) ? x.slice(0, 40) : x)),
+        false,
+      ],
     };
-    for (const [name, edit] of Object.entries(edits)) {
+    for (const [name, [edit, valid]] of Object.entries(edits)) {
       const file = join(dir, `${name.replace(/\W+/g, '-')}.jsonl`);
-      writeFileSync(file, edit([...lines]).join('\n'));
-      await expectSameVerdictInWorkers(file, false);
+      const edited = edit([...lines]).join('\n');
+      expect([name, edited === lines.join('\n')]).toEqual([name, false]);
+      writeFileSync(file, edited);
+      await expectSameVerdictInWorkers(file, valid);
     }
   });
 
