@@ -1,5 +1,14 @@
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  createReadStream,
+  createWriteStream,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
@@ -97,7 +106,8 @@ describe('audit log stored as tiles (real PostgreSQL)', () => {
 
   /**
    * The compiled verifier (worker threads run JavaScript) checking entry lines in workers reaches
-   * the verdict it reaches on one thread, word for word.
+   * the verdict it reaches on one thread, word for word — the workers reading byte ranges of the
+   * file that cut lines anywhere (#16), or chunks read for them from a pipe.
    */
   async function expectSameVerdictInWorkers(file: string, valid: boolean): Promise<void> {
     const compiled = (await import(
@@ -105,15 +115,87 @@ describe('audit log stored as tiles (real PostgreSQL)', () => {
     )) as typeof import('@mxg/audit');
     const options = { trustedCas: [new X509Certificate(readFileSync(kz.caPath))] };
     const alone = await compiled.verifyAuditExport(file, { ...options, workers: 0 });
-    const inWorkers = await compiled.verifyAuditExport(file, { ...options, workers: 2 });
     expect(alone.valid).toBe(valid);
-    expect(inWorkers).toEqual(alone);
+    for (const workerRangeBytes of [undefined, 4096, 997, 7]) {
+      const inWorkers = await compiled.verifyAuditExport(file, {
+        ...options,
+        workers: 2,
+        workerRangeBytes,
+      });
+      expect([workerRangeBytes, inWorkers]).toEqual([workerRangeBytes, alone]);
+    }
   }
 
   it('verifies an export the same in worker threads as on one thread', async () => {
     const file = join(dir, 'whole.jsonl');
     await exportLog(db.appUrl, kz, clock, file);
     await expectSameVerdictInWorkers(file, true);
+  });
+
+  it('finds an export altered in the file the same in worker threads reading byte ranges as on one thread (#16)', async () => {
+    const whole = join(dir, 'whole-for-edits.jsonl');
+    await exportLog(db.appUrl, kz, clock, whole);
+    const lines = readFileSync(whole, 'utf8').split('\n');
+    const entryAt = (seq: number) => lines.findIndex((l) => l.includes(`"seq":${seq},`));
+    // Each edit, and whether the export stays valid (blank lines change nothing signed).
+    const edits: Record<string, [(l: string[]) => string[], boolean]> = {
+      'two entries swapped': [
+        (l) => {
+          const [a, b] = [entryAt(10), entryAt(11)];
+          return l.map((x, i) => (i === a ? l[b] : i === b ? l[a] : x));
+        },
+        false,
+      ],
+      'an entry dropped': [(l) => l.filter((_, i) => i !== entryAt(200)), false],
+      'an entry repeated': [(l) => l.flatMap((x, i) => (i === entryAt(201) ? [x, x] : [x])), false],
+      'an entry changed, non-ASCII': [
+        (l) => l.map((x, i) => (i === entryAt(202) ? x.replace('"client-', '"clïent-') : x)),
+        false,
+      ],
+      'an entry changed, same length': [
+        (l) => l.map((x, i) => (i === entryAt(203) ? x.replace('"msg-203"', '"msg-302"') : x)),
+        false,
+      ],
+      'an entry renumbered': [
+        (l) => l.map((x, i) => (i === entryAt(204) ? x.replace('"seq":204,', '"seq":205,') : x)),
+        false,
+      ],
+      'blank lines between entries': [
+        (l) => l.flatMap((x, i) => (i === entryAt(50) ? [x, '', ''] : [x])),
+        true,
+      ],
+      'cut in the middle of a line': [
+        (l) => [l.join('\n').slice(0, l.join('\n').length / 2)],
+        false,
+      ],
+      'a line that is not JSON': [
+        (l) => l.map((x, i) => (i === entryAt(300) ? x.slice(0, 40) : x)),
+        false,
+      ],
+    };
+    for (const [name, [edit, valid]] of Object.entries(edits)) {
+      const file = join(dir, `${name.replace(/\W+/g, '-')}.jsonl`);
+      const edited = edit([...lines]).join('\n');
+      expect([name, edited === lines.join('\n')]).toEqual([name, false]);
+      writeFileSync(file, edited);
+      await expectSameVerdictInWorkers(file, valid);
+    }
+  });
+
+  it('verifies an export given as a pipe in worker threads, read on the main thread (#16)', async () => {
+    const compiled = (await import(
+      join(__dirname, '..', 'dist', 'libs', 'audit', 'src', 'index.js')
+    )) as typeof import('@mxg/audit');
+    const file = join(dir, 'whole-for-pipe.jsonl');
+    await exportLog(db.appUrl, kz, clock, file);
+    const fifo = join(dir, 'export.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const options = { trustedCas: [new X509Certificate(readFileSync(kz.caPath))] };
+    const writing = pipeline(createReadStream(file), createWriteStream(fifo));
+    const piped = await compiled.verifyAuditExport(fifo, { ...options, workers: 2 });
+    await writing;
+    expect(piped.valid).toBe(true);
+    expect(piped).toEqual(await compiled.verifyAuditExport(file, { ...options, workers: 0 }));
   });
 
   it('writes a few rows per batch, not a row per leaf', async () => {

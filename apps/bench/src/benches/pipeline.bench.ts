@@ -18,6 +18,7 @@ import {
   waitForReceipts,
   type Deliveries,
 } from '../pipeline/delivery-check';
+import { type AuditLogCheck, checkAuditLogs } from '../pipeline/audit-log-check';
 import { type BenchExchange, startBenchExchange } from '../pipeline/gateway-processes';
 import { measureBroker, measureCrypto, measureDatabase } from '../pipeline/limits';
 import { type BarePipelineLimits, measureBarePipeline } from '../pipeline/bare-pipeline';
@@ -114,7 +115,9 @@ interface Window {
  *     not yet receipted — until delivery stops growing.
  *     Delivered = AZ's `recorded_at`; receipt back = KZ's `status_at` once `delivered`.
  *  3. Its own checks, from both databases after the run: every accepted message stored at AZ
- *     exactly once and `delivered` at KZ, every stored inner signature valid.
+ *     exactly once and `delivered` at KZ, every stored inner signature valid, and each gateway's
+ *     audit log exported and verified as `mxg audit verify` does it, against its peer's
+ *     witnessed copy (#16).
  */
 export const pipelineBench: Bench = {
   name: 'pipeline',
@@ -270,6 +273,7 @@ async function runWith(
 
   // 3. The self-checks, from both databases.
   const deliveries = await readDeliveries(config, exchange, load.submissions, plan.fullChecks);
+  const auditLogs = await checkAuditLogs(exchange);
   started = lap('self-check', started);
   const lifetime = await sampler.sample(); // the gateways' CPU over their whole life, all threads
   await close(); // the gateways write their profiles as they exit
@@ -292,6 +296,7 @@ async function runWith(
     windows,
     load,
     deliveries,
+    auditLogs,
     drainSeconds,
     whole,
     memory,
@@ -316,6 +321,8 @@ interface ReportInput {
   windows: Window[];
   load: LoadGenerator;
   deliveries: Deliveries;
+  /** Each gateway's audit log, exported and verified after the run. */
+  auditLogs: AuditLogCheck[];
   drainSeconds: number;
   /** CPU from the fixed phase's start until the last receipt, and the messages it served. */
   whole: { cpu: CpuSample; messages: number };
@@ -542,7 +549,19 @@ function report(r: ReportInput): Record<string, number | string> {
       measured: selfCheck.ok ? 'ok' : 'FAILED',
       met: met(selfCheck.ok),
     },
+    ...r.auditLogs.map((a) => ({
+      figure: `self-check: ${a.party}'s audit log verified (mxg audit verify): ${a.entries} entries, ${a.checkpoints} checkpoints, ${a.cosigned} cosigned by ${a.party === 'KZ' ? 'AZ' : 'KZ'}, ${a.witnessedChecked} matched its witnessed copy; ${round2(a.verifySeconds)} s`,
+      target: 'valid',
+      measured: a.valid ? 'ok' : 'FAILED',
+      met: met(a.valid),
+    })),
   ]);
+  for (const a of r.auditLogs) {
+    process.stdout.write(
+      `${a.party} audit log: exported with the peer's witnessed copy in ${round2(a.exportSeconds)} s (${round1(a.bytes / 2 ** 20)} MiB)` +
+        `${a.finding === undefined ? '' : `; INVALID: ${a.finding}`}\n`,
+    );
+  }
   process.stdout.write(
     `self-check details: missing at AZ ${selfCheck.missingAtAz}, unexpected at AZ ${selfCheck.unexpectedAtAz}, ` +
       `duplicates refused by AZ ${selfCheck.duplicatesRefused}, not delivered at KZ ${JSON.stringify(selfCheck.kzNotDelivered)}; ` +
@@ -610,7 +629,14 @@ function report(r: ReportInput): Record<string, number | string> {
     accepted: selfCheck.accepted,
     deliveredOnce: selfCheck.deliveredOnce,
     signaturesInvalid: selfCheck.signaturesInvalid,
-    selfCheck: selfCheck.ok ? 'ok' : 'FAILED',
+    selfCheck: selfCheck.ok && r.auditLogs.every((a) => a.valid) ? 'ok' : 'FAILED',
+    ...Object.fromEntries(
+      r.auditLogs.flatMap((a): [string, number | string][] => [
+        [`${a.party}AuditEntries`, a.entries],
+        [`${a.party}AuditVerify`, a.valid ? 'ok' : 'FAILED'],
+        [`${a.party}AuditVerifySeconds`, round2(a.verifySeconds)],
+      ]),
+    ),
     ...Object.fromEntries(
       (['KZ', 'AZ'] as const).flatMap((party) => [
         [`${party}CommitsPerMessage`, perMessage(r.deliveries.databaseWork[party].commits)],

@@ -1,4 +1,5 @@
 import { auditEntryToJson, auditLeafHash } from '../log/audit-leaf';
+import { hashLeafText } from '../merkle/rfc6962-hash';
 import type { AuditEntry } from '../log/audit-event';
 import {
   checkLines,
@@ -64,6 +65,36 @@ describe(checkLines.name, () => {
     const bad = line(entry(0)).replace('"v":1', '"v":2');
     const sut = checkLines(Buffer.from(`x\n${bad}\n{"kind":"entry","leafHash":"`), true);
     expect([...sut.kinds]).toEqual([LINE_OTHER, LINE_OTHER, LINE_OTHER]);
+  });
+});
+
+describe(`${checkLines.name} on the line's bytes (#16)`, () => {
+  it('hashes each entry where it lies and leaves the chunk as it was', () => {
+    const text = `${line(entry(0))}\n${line(entry(1, { reason: 'Ünïcödé' }))}\n`;
+    const chunk = Buffer.from(text);
+    const sut = checkLines(chunk, false);
+    expect([...sut.kinds]).toEqual([LINE_ENTRY_OK, LINE_ENTRY_OK]);
+    expect(Buffer.from(sut.hashes.subarray(32, 64))).toEqual(
+      auditLeafHash(entry(1, { reason: 'Ünïcödé' })),
+    );
+    expect(chunk.toString()).toBe(text);
+  });
+
+  it('hands back as text a line whose entry bytes hash to the leaf it states but are not one JSON value', () => {
+    // Hashed as written it matches; parsed whole, the line is a checkpoint (the later key wins).
+    const smuggled = `${JSON.stringify(auditEntryToJson(entry(0)))},"kind":"checkpoint"`;
+    const bad = `{"kind":"entry","leafHash":"${hashLeafText(smuggled).toString('base64')}","entry":${smuggled}}`;
+    const sut = checkLines(Buffer.from(`${bad}\n${line(entry(0))}`), false);
+    expect([...sut.kinds]).toEqual([LINE_OTHER, LINE_ENTRY_OK]);
+    expect(sut.texts).toEqual([bad]);
+  });
+
+  it('takes a short last line, and an empty chunk, without reading past them', () => {
+    expect([...checkLines(Buffer.from(`${line(entry(0))}\nx`), false).kinds]).toEqual([
+      LINE_ENTRY_OK,
+      LINE_OTHER,
+    ]);
+    expect(checkLines(Buffer.alloc(0), false).kinds).toHaveLength(0);
   });
 });
 

@@ -16,10 +16,17 @@ export class MerkleFrontier {
 
   append(leafHash: Uint8Array): void {
     if (leafHash.length !== HASH_SIZE) throw new RangeError(`leaf hash must be ${HASH_SIZE} bytes`);
-    let hash: Buffer = Buffer.from(leafHash);
-    let level = 0;
+    if (this.count % 2 === 0) {
+      // Kept as it is only here: a copy, since the caller may reuse its bytes.
+      this.nodes[0] = Buffer.from(leafHash);
+      this.count++;
+      return;
+    }
+    let hash = hashChildren(this.nodes[0] as Buffer, leafHash);
+    this.nodes[0] = undefined;
+    let level = 1;
     // Merging equal-sized neighbours is the carry of a binary increment of the leaf count.
-    for (let carry = this.count; carry % 2 === 1; carry = (carry - 1) / 2, level++) {
+    for (let carry = (this.count - 1) / 2; carry % 2 === 1; carry = (carry - 1) / 2, level++) {
       hash = hashChildren(this.nodes[level] as Buffer, hash);
       this.nodes[level] = undefined;
     }

@@ -5,12 +5,14 @@ export const HASH_SIZE = 32;
 
 // RFC 9162 §2.1.1 domain separation: leaves and interior nodes get different prefixes so that
 // no leaf can be passed off as an interior node (second-preimage resistance).
-const LEAF_PREFIX = 0x00;
+/** The byte before a leaf's data in its hash input (RFC 9162 §2.1.1). */
+export const LEAF_PREFIX = 0x00;
 const NODE_PREFIX = 0x01;
 
+/** SHA-256 of `data`. */
 // One-shot `crypto.hash` (Node ≥ 20.12) skips the Hash object and is ~20 % faster per node than
 // createHash(); fall back for older runtimes the engines range still admits.
-const sha256: (data: Uint8Array) => Buffer =
+export const sha256: (data: Uint8Array) => Buffer =
   typeof crypto.hash === 'function'
     ? (data) => crypto.hash('sha256', data, 'buffer')
     : (data) => crypto.createHash('sha256').update(data).digest();
