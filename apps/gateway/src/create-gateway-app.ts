@@ -2,7 +2,7 @@ import { type INestApplication, Logger, type LogLevel } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { MxgConfigService } from '@mxg/config';
 import { type Clock, OffsetClock, SystemClock } from '@mxg/core';
-import { runMigrations } from '@mxg/database';
+import { MigrationsPendingError, pendingMigrations, runMigrations } from '@mxg/database';
 import { createHttpApp } from './api/http-server';
 import { GatewayModule } from './gateway.module';
 import { addBodySchemas } from './schemas/openapi-body-schemas';
@@ -13,7 +13,8 @@ import { httpsOptions } from './tls/https-options';
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
 /**
- * Builds a ready-to-listen gateway: migrations first (as the schema owner, under a lock), then
+ * Builds a ready-to-listen gateway: migrations first (as the schema owner, under a lock) — or,
+ * with MXG_RUN_MIGRATIONS=false, a check as the application role that none is pending — then
  * the Nest application (as the application role), with the OpenAPI document served at /docs.
  * Listen with `listenGateway`, which knows about HTTPS (#15).
  */
@@ -32,6 +33,10 @@ export async function createGatewayApp(
   if (config.env.MXG_RUN_MIGRATIONS === 'true') {
     const applied = await runMigrations(config.migrationDatabaseUrl);
     if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`);
+  } else {
+    // #17: migrations are a step of their own; this process holds the application role only.
+    const pending = await pendingMigrations(config.databaseUrl);
+    if (pending.length > 0) throw new MigrationsPendingError(pending);
   }
   const level = LEVELS.indexOf(config.env.MXG_LOG_LEVEL);
   // #15: with `http.tls`, HTTPS only (listenGateway puts the plain-HTTP refusal in front).

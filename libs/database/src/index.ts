@@ -13,6 +13,8 @@ export {
 } from './database-tls';
 export { MIGRATIONS } from './migrations';
 export { dropDatabase, type DatabaseProvisioning, provisionDatabase } from './provision-database';
+export { MigrationsPendingError } from './migrations-pending.error';
+export { pendingMigrations } from './pending-migrations';
 export { runMigrations } from './run-migrations';
 export {
   createScratchDatabase,
