@@ -178,6 +178,22 @@ describe('gateway start-up without migrating (MXG_RUN_MIGRATIONS=false, #17)', (
     const response = await waitForHttp(gateway, '/health');
     expect(response.status).toBe(200);
     expect(gateway.output()).not.toContain('applied migrations');
+    // The image's HEALTHCHECK script, as the container runs it: HTTPS, trusting the party's CA.
+    const check = await promisify(execFile)(
+      process.execPath,
+      [join(ROOT, 'deploy', 'docker', 'healthcheck.js')],
+      {
+        env: {
+          PATH: process.env.PATH,
+          MXG_HTTP_PORT: String(gateway.port),
+          // /health/live comes with the observability work; /health answers 200 here too.
+          MXG_HEALTHCHECK_URL: `https://localhost:${gateway.port}/health`,
+          MXG_HEALTHCHECK_CA: partyPkiPaths(MxgConfigService.load().paths.certs, 'KZ')
+            .caCertificate,
+        },
+      },
+    );
+    expect(check.stderr).toBe('');
     await gateway.stop();
     gateway = undefined;
 
@@ -189,5 +205,31 @@ describe('gateway start-up without migrating (MXG_RUN_MIGRATIONS=false, #17)', (
     expect(gateway.output()).toContain(
       `MIGRATIONS_PENDING: the database lacks 1 migration(s) this gateway needs (${last})`,
     );
+  });
+
+  it('refuses to start when the audit log holds transaction ids the server has not reached yet (a logical restore into another cluster): AUDIT_XID_BEHIND', async () => {
+    const restored = await createTestDatabase('xidbehind');
+    try {
+      // An entry as a cluster further ahead wrote it: the sequencer's (xid, id) order would
+      // put every entry written here before it, so none would ever be sequenced.
+      const [{ next }] = await queryOnce<{ next: string }>(
+        restored.ownerUrl,
+        'SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS next',
+      );
+      const ahead = (BigInt(next) + 1_000_000n).toString();
+      await queryOnce(
+        restored.ownerUrl,
+        "INSERT INTO mxg.audit_entries (xid, recorded_at, event_type, outcome) VALUES ($1::xid8, now(), 'config.changed', 'success')",
+        [ahead],
+      );
+      gateway = await spawnGateway({ ...appOnly(), DATABASE_URL: restored.appUrl }, tls);
+      expect(await gateway.exited).toBe(1);
+      expect(gateway.output()).toContain(
+        `AUDIT_XID_BEHIND: the audit log holds entries of transaction ${ahead}, but this PostgreSQL server's next transaction is `,
+      );
+      expect(gateway.output()).toContain('pg_resetwal -e');
+    } finally {
+      await restored.drop();
+    }
   });
 });

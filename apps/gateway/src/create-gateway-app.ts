@@ -2,8 +2,9 @@ import { type INestApplication, Logger, type LogLevel } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { MxgConfigService } from '@mxg/config';
 import { type Clock, OffsetClock, SystemClock } from '@mxg/core';
-import { MigrationsPendingError, pendingMigrations, runMigrations } from '@mxg/database';
+import { runMigrations } from '@mxg/database';
 import { createHttpApp } from './api/http-server';
+import { checkDatabaseBeforeStart } from './database-start-checks';
 import { GatewayModule } from './gateway.module';
 import { addBodySchemas } from './schemas/openapi-body-schemas';
 import { requireClientCertificate } from './tls/client-certificate.hook';
@@ -30,14 +31,14 @@ export async function createGatewayApp(
     );
   }
   clock ??= offsetFile === undefined ? new SystemClock() : new OffsetClock(offsetFile);
-  if (config.env.MXG_RUN_MIGRATIONS === 'true') {
+  const migrate = config.env.MXG_RUN_MIGRATIONS === 'true';
+  if (migrate) {
     const applied = await runMigrations(config.migrationDatabaseUrl);
     if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`);
-  } else {
-    // #17: migrations are a step of their own; this process holds the application role only.
-    const pending = await pendingMigrations(config.databaseUrl);
-    if (pending.length > 0) throw new MigrationsPendingError(pending);
   }
+  // #17: without MXG_RUN_MIGRATIONS the migrations are a step of their own, and this process
+  // holds the application role only: it checks that none is pending.
+  await checkDatabaseBeforeStart(config.databaseUrl, migrate);
   const level = LEVELS.indexOf(config.env.MXG_LOG_LEVEL);
   // #15: with `http.tls`, HTTPS only (listenGateway puts the plain-HTTP refusal in front).
   const tls = loadGatewayTls(config);

@@ -60,6 +60,7 @@ export {
   type AuditLogWorkerOptions,
 } from './log/audit-log-worker';
 export { auditLogOrigin, partyOfKeyName, witnessKeyName } from './log/log-identity';
+export { assertTransactionCounterAhead, AuditXidBehindError } from './log/transaction-counter';
 export {
   TILE_HEIGHT,
   TILE_WIDTH,
