@@ -1,5 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -63,7 +73,9 @@ describe('npm start', () => {
     };
     const claim = `node -e "const fs = require('fs'); fs.closeSync(fs.openSync('dist.building', 'wx'))"`;
     const release = `node -e "require('fs').unlinkSync('dist.building')"`;
-    manifest.scripts.build = `${claim} && ${manifest.scripts.build} && ${release}`;
+    // #17: each build that ran leaves a line, so a test can count them.
+    const count = `node -e "require('fs').appendFileSync('builds.log', 'built\\n')"`;
+    manifest.scripts.build = `${claim} && ${manifest.scripts.build} && ${count} && ${release}`;
     writeFileSync(join(work, 'package.json'), JSON.stringify(manifest, null, 2));
   });
 
@@ -80,6 +92,12 @@ describe('npm start', () => {
     await Promise.all([...databases.map((db) => db.drop()), broker?.drop()]);
     rmSync(work, { recursive: true, force: true });
   });
+
+  /** How many builds ran in the copy (each appends a line to builds.log). */
+  const builds = () => {
+    const log = join(work, 'builds.log');
+    return existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0;
+  };
 
   const start = (party: string, env: Record<string, string>, port: number): Started => {
     const child = spawn('npm', ['start'], {
@@ -175,5 +193,34 @@ describe('npm start', () => {
       400,
       'HTTPS_REQUIRED',
     ]);
+    // One build between them: the start that waited found dist/ up to date.
+    expect(builds()).toBe(1);
   }, 300_000);
+
+  it('#17 starts again without building when nothing changed, and builds again once a source did', async () => {
+    const env = {
+      DATABASE_URL: databases[0].appUrl,
+      MXG_MIGRATION_DATABASE_URL: databases[0].ownerUrl,
+      AMQP_URL: broker!.userUrl('KZ'),
+    };
+    /** Ends KZ's running start, then starts it again on its port; resolves once it is healthy. */
+    const restartKz = async (timeoutMs: number) => {
+      const kz = started.find((s) => s.party === 'KZ')!;
+      started.splice(started.indexOf(kz), 1);
+      signalGroup(kz.child, 'SIGTERM');
+      await kz.exited;
+      expect(await healthy(start('KZ', env, kz.port), timeoutMs)).toBe(200);
+    };
+    const gatewayJs = join(work, 'dist', 'apps', 'gateway', 'src', 'main.js');
+    const before = statSync(gatewayJs).mtimeMs;
+    await restartKz(200_000);
+    expect(builds()).toBe(1);
+    expect(statSync(gatewayJs).mtimeMs).toBe(before);
+
+    // A source newer than the last build: the next start builds once more.
+    const later = new Date(Date.now() + 2_000);
+    utimesSync(join(work, 'apps', 'gateway', 'src', 'main.ts'), later, later);
+    await restartKz(280_000);
+    expect(builds()).toBe(2);
+  }, 600_000);
 });

@@ -6,6 +6,7 @@ import { runMigrations } from '@mxg/database';
 import { API_VERSION, UNVERSIONED_ROUTES } from './api/api-version';
 import { createHttpApp } from './api/http-server';
 import { serveConsole } from './console/serve-console';
+import { checkDatabaseBeforeStart } from './database-start-checks';
 import { GatewayModule } from './gateway.module';
 import { addBodySchemas } from './schemas/openapi-body-schemas';
 import { requireClientCertificate } from './tls/client-certificate.hook';
@@ -14,7 +15,8 @@ import { httpsOptions } from './tls/https-options';
 import { GatewayLogger } from './logging/gateway-logger';
 
 /**
- * Builds a ready-to-listen gateway: migrations first (as the schema owner, under a lock), then
+ * Builds a ready-to-listen gateway: migrations first (as the schema owner, under a lock) — or,
+ * with MXG_RUN_MIGRATIONS=false, a check as the application role that none is pending — then
  * the Nest application (as the application role), with the OpenAPI document served at /docs.
  * Listen with `listenGateway`, which knows about HTTPS (#15).
  */
@@ -37,10 +39,14 @@ export async function createGatewayApp(
     );
   }
   clock ??= offsetFile === undefined ? new SystemClock() : new OffsetClock(offsetFile);
-  if (config.env.MXG_RUN_MIGRATIONS === 'true') {
+  const migrate = config.env.MXG_RUN_MIGRATIONS === 'true';
+  if (migrate) {
     const applied = await runMigrations(config.migrationDatabaseUrl);
     if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`);
   }
+  // #17: without MXG_RUN_MIGRATIONS the migrations are a step of their own, and this process
+  // holds the application role only: it checks that none is pending.
+  await checkDatabaseBeforeStart(config.databaseUrl, migrate);
   // #15: with `http.tls`, HTTPS only (listenGateway puts the plain-HTTP refusal in front).
   const tls = loadGatewayTls(config);
   const app = await createHttpApp(

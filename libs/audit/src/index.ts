@@ -61,6 +61,7 @@ export {
   type AuditLogWorkerState,
 } from './log/audit-log-worker';
 export { auditLogOrigin, partyOfKeyName, witnessKeyName } from './log/log-identity';
+export { assertTransactionCounterAhead, AuditXidBehindError } from './log/transaction-counter';
 export {
   TILE_HEIGHT,
   TILE_WIDTH,
