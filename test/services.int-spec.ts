@@ -234,8 +234,7 @@ describe('scripts/services.sh (real PostgreSQL and RabbitMQ)', () => {
       const result = await servicesIn(copyCheckout('same'));
       expect(result.code).not.toBe(0);
       expect(result.output).toContain(
-        // The first gateway file (az.yaml), its owner role first.
-        'ROLE_NOT_OURS: PostgreSQL role mxg_az_owner belongs to another MXG checkout on this server',
+        'ROLE_NOT_OURS: PostgreSQL role mxg_kz_owner belongs to another MXG checkout on this server',
       );
       expect(await stateOfServices(config)).toEqual(before);
       // This checkout still logs in as its roles and provisions as before.
