@@ -1,24 +1,13 @@
 import { execFile } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import {
-  cpSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { databaseRoles, listGateways, MxgConfigService } from '@mxg/config';
+import { listGateways, MxgConfigService } from '@mxg/config';
 import { partyPkiPaths } from '@mxg/pki';
 import { brokerNodeCtl } from '../apps/cli/src/services/broker-nodes';
 import { linkUserName } from '../apps/cli/src/services/provision-broker-nodes';
-import { queryOnce } from './support/test-database';
 
 const run = promisify(execFile);
 const root = join(__dirname, '..');
@@ -194,98 +183,5 @@ describe('scripts/services.sh (real PostgreSQL and RabbitMQ)', () => {
         ['shovel', `mxg-link-${own}-to-${other}`],
       ]);
     }
-  });
-
-  /**
-   * #17: another checkout of MXG on the same machine (a clone in /tmp), with the same gateway
-   * files, runs `scripts/services.sh`. A copy of this one's sources and build, with a var/ of
-   * its own: no secrets yet, so every password it holds is new.
-   */
-  describe('a second checkout on the same machine', () => {
-    let other: string;
-    const copyCheckout = (certs: 'same' | 'own') => {
-      other = mkdtempSync(join(tmpdir(), 'mxg-checkout-'));
-      for (const entry of ['apps', 'libs', 'config', 'scripts', 'dist', 'package.json']) {
-        cpSync(realpathSync(join(root, entry)), join(other, entry), { recursive: true });
-      }
-      symlinkSync(realpathSync(join(root, 'node_modules')), join(other, 'node_modules'));
-      // `same`: this checkout's certificates, so its services CA too; `own`: none — its
-      // provisioning issues a PKI, and a services CA, of its own.
-      if (certs === 'same')
-        cpSync(realpathSync(config.paths.certs), join(other, 'certs'), { recursive: true });
-      return other;
-    };
-    const servicesIn = (dir: string, env: Record<string, string> = {}) =>
-      run('bash', ['scripts/services.sh'], {
-        cwd: dir,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-      }).then(
-        (r) => ({ code: 0, output: r.stdout + r.stderr }),
-        (e: { code: number; stdout: string; stderr: string }) => ({
-          code: e.code,
-          output: e.stdout + e.stderr,
-        }),
-      );
-    afterEach(() => rmSync(other, { recursive: true, force: true }));
-
-    it('does not take over or reset this checkout’s database roles: refuses, naming the role, and changes nothing', async () => {
-      await run('bash', ['scripts/services.sh'], { cwd: root }); // this checkout's roles, marked
-      const before = await stateOfServices(config);
-      const result = await servicesIn(copyCheckout('same'));
-      expect(result.code).not.toBe(0);
-      expect(result.output).toContain(
-        'ROLE_NOT_OURS: PostgreSQL role mxg_kz_owner belongs to another MXG checkout on this server',
-      );
-      expect(await stateOfServices(config)).toEqual(before);
-      // This checkout still logs in as its roles and provisions as before.
-      const again = await run('bash', ['scripts/services.sh'], { cwd: root });
-      expect(again.stdout).toContain('everything was already provisioned; nothing changed');
-    }, 180_000);
-
-    it('does not replace the PostgreSQL certificate this checkout’s gateways verify with its own services CA’s', async () => {
-      const before = await stateOfServices(config);
-      const result = await servicesIn(copyCheckout('own'));
-      expect(result.code).not.toBe(0);
-      expect(result.output).toMatch(
-        /PG_TLS_NOT_PROVISIONED: PostgreSQL serves \S+mxg-services\.cert\.pem, issued by another services CA .* not replacing it/,
-      );
-      expect(await stateOfServices(config)).toEqual(before);
-    }, 180_000);
-
-    it('provisions databases of its own beside this checkout’s when its gateway files name them', async () => {
-      const dir = copyCheckout('same');
-      const suffix = randomBytes(4).toString('hex');
-      const names = { kz: `mxg_test_clone_${suffix}_kz`, az: `mxg_test_clone_${suffix}_az` };
-      for (const [id, name] of Object.entries(names)) {
-        const file = join(dir, 'config', 'gateways', `${id}.yaml`);
-        writeFileSync(file, readFileSync(file, 'utf8').replace(`name: mxg_${id}`, `name: ${name}`));
-      }
-      const before = await stateOfServices(config);
-      try {
-        // AMQP_URL: the broker is provisioned elsewhere (the nodes on 5681/5682 are this checkout's).
-        const result = await servicesIn(dir, { AMQP_URL: 'amqp://unused@127.0.0.1:1/' });
-        expect(result).toMatchObject({ code: 0 });
-        for (const name of Object.values(names)) {
-          expect(result.output).toContain(`created database ${name}`);
-          const roles = await queryOnce<{ rolname: string; mark: string }>(
-            config.postgresAdminUrl,
-            "SELECT rolname, shobj_description(oid, 'pg_authid') AS mark FROM pg_roles WHERE rolname = ANY($1) ORDER BY 1",
-            [[databaseRoles(name).app, databaseRoles(name).owner]],
-          );
-          const id = readFileSync(join(dir, 'var', 'checkout-id'), 'utf8');
-          expect(roles).toEqual([
-            { rolname: databaseRoles(name).app, mark: `mxg checkout ${id}` },
-            { rolname: databaseRoles(name).owner, mark: `mxg checkout ${id}` },
-          ]);
-        }
-        expect(await stateOfServices(config)).toEqual(before);
-      } finally {
-        for (const name of Object.values(names)) {
-          const { owner, app } = databaseRoles(name);
-          await queryOnce(config.postgresAdminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-          await queryOnce(config.postgresAdminUrl, `DROP ROLE IF EXISTS ${owner}, ${app}`);
-        }
-      }
-    }, 180_000);
   });
 });

@@ -62,7 +62,6 @@ export {
   readOptionalSecret,
   secretPath,
 } from './secrets';
-export { checkoutId } from './checkout-id';
 export { MxgConfigModule } from './mxg-config.module';
 export { findRepoRoot } from './repo-root';
 export { listGateways } from './files/list-gateways';

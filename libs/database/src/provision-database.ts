@@ -1,21 +1,12 @@
 import { Client, escapeIdentifier, escapeLiteral } from 'pg';
 import { MXG_SCHEMA } from './database.constants';
 import { postgresClientConfig } from './database-tls';
-import { RoleNotOursError } from './role-not-ours.error';
 
 export interface DatabaseProvisioning {
   database: string;
   owner: { role: string; password?: string };
   app: { role: string; password?: string };
-  /**
-   * The provisioning checkout's id (#17): roles it creates are marked as its own (a comment on
-   * the role), and the password of a role marked as another checkout's — or of an unmarked one
-   * — is never set. Without it (scratch databases' shared test roles) roles are not marked.
-   */
-  checkout?: string;
 }
-
-const MARK = 'mxg checkout ';
 
 /**
  * Creates, if missing, a gateway's database and its two roles: the owner, which runs the
@@ -33,26 +24,12 @@ export async function provisionDatabase(
   await admin.connect();
   try {
     for (const { role, password } of [spec.owner, spec.app]) {
-      const exists = await admin.query<{ mark: string | null }>(
-        "SELECT shobj_description(oid, 'pg_authid') AS mark FROM pg_roles WHERE rolname = $1",
-        [role],
-      );
+      const exists = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
       if (exists.rowCount === 0) {
         await admin.query(
           `CREATE ROLE ${escapeIdentifier(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE`,
         );
         changes.push(`created role ${role}`);
-        if (spec.checkout !== undefined) await markRole(admin, role, spec.checkout);
-      } else if (spec.checkout !== undefined) {
-        const mark = exists.rows[0].mark;
-        if (mark !== `${MARK}${spec.checkout}` && password !== undefined) {
-          throw new RoleNotOursError(role, mark?.startsWith(MARK) === true);
-        }
-        if (mark === null) {
-          // Made before roles were marked, and this checkout's password logs in: its own.
-          await markRole(admin, role, spec.checkout);
-          changes.push(`marked role ${role} as this checkout's`);
-        }
       }
       if (password !== undefined) {
         await admin.query(
@@ -100,12 +77,6 @@ export async function provisionDatabase(
     await inDb.end();
   }
   return changes;
-}
-
-async function markRole(admin: Client, role: string, checkout: string): Promise<void> {
-  await admin.query(
-    `COMMENT ON ROLE ${escapeIdentifier(role)} IS ${escapeLiteral(`${MARK}${checkout}`)}`,
-  );
 }
 
 /** Drops a database (tests only: each run starts from nothing). */

@@ -1,6 +1,5 @@
 import {
   amqpSecretName,
-  checkoutId,
   databaseRoles,
   ensureSecret,
   listGateways,
@@ -35,8 +34,8 @@ export async function provisionGateways(
     const config = base.forGateway(id);
     const { database } = config.gateway;
     const roles = databaseRoles(database.name);
-    // A password is (re)set when it is new, or when the server no longer accepts it — on a role
-    // this checkout made only: one another checkout of this machine made is left alone (#17).
+    // A password is (re)set when it is new, or when the server no longer accepts it (the role
+    // was provisioned from another checkout of this machine).
     const password = async (role: string, url: string) => {
       const secret = ensureSecret(config.paths.var, postgresSecretName(role));
       return secret.created || !(await logsIn(url)) ? secret.value : undefined;
@@ -49,7 +48,6 @@ export async function provisionGateways(
           password: await password(roles.owner, config.migrationDatabaseUrl),
         },
         app: { role: roles.app, password: await password(roles.app, config.databaseUrl) },
-        checkout: checkoutId(config.paths.var),
       })),
     );
     changes.push(...provisionDevClients(config));

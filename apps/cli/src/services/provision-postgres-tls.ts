@@ -58,7 +58,6 @@ export async function provisionPostgresTls(base: MxgConfigService): Promise<stri
   await admin.connect();
   try {
     const dataDirectory = await setting(admin, 'data_directory');
-    await refuseAnotherCheckoutsCertificate(admin, dataDirectory, services.caCertificate);
     await installPair(dataDirectory, services.postgresql, changes);
     const certFile = join(dataDirectory, CERT_FILE);
     const keyFile = join(dataDirectory, KEY_FILE);
@@ -80,30 +79,6 @@ export async function provisionPostgresTls(base: MxgConfigService): Promise<stri
   await provenVerifyFull(tlsAdminUrl, expected);
   changes.push(`PostgreSQL answers TLS with ${services.postgresql.certificate} (verify-full)`);
   return changes;
-}
-
-/**
- * #17: the server already serves a certificate MXG installed, from another services CA — another
- * checkout's on this machine, whose gateways verify it (verify-full). Replacing it would cut them
- * off, so provisioning stops and says so. One from this checkout's CA (a re-issued certificate)
- * or none at all (the server's own, e.g. Debian's snakeoil) is replaced as before.
- */
-async function refuseAnotherCheckoutsCertificate(
-  admin: Client,
-  dataDirectory: string,
-  caFile: string,
-): Promise<void> {
-  const installed = join(dataDirectory, CERT_FILE);
-  if ((await setting(admin, 'ssl_cert_file')) !== installed) return;
-  const pem = await readFile(installed).catch(() => undefined);
-  if (pem === undefined) return;
-  const ca = new X509Certificate(await readFile(caFile));
-  const current = new X509Certificate(pem);
-  if (current.checkIssued(ca) && current.verify(ca.publicKey)) return;
-  throw new MxgError(
-    'PG_TLS_NOT_PROVISIONED',
-    `PostgreSQL serves ${installed}, issued by another services CA (${current.issuer.replace(/\n/g, ', ')}) — another checkout's on this machine, whose gateways verify it: not replacing it. Use that checkout's certs/services/ here, or a PostgreSQL of this checkout's own (MXG_PG_ADMIN_URL, database.host/port)`,
-  );
 }
 
 async function setting(client: Client, name: string): Promise<string> {
