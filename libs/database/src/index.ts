@@ -15,7 +15,6 @@ export { MIGRATIONS } from './migrations';
 export { dropDatabase, type DatabaseProvisioning, provisionDatabase } from './provision-database';
 export { MigrationsPendingError } from './migrations-pending.error';
 export { pendingMigrations } from './pending-migrations';
-export { RoleNotOursError } from './role-not-ours.error';
 export { runMigrations } from './run-migrations';
 export {
   createScratchDatabase,
