@@ -65,8 +65,8 @@ describe('dead letters: listed, replayed and discarded through the API (#17), ov
   let pair: ExchangePair;
 
   beforeAll(async () => {
-    // Receipts are not awaited within the suite: no re-send overtakes a replay.
-    pair = await createExchangePair({ exchange: { receiptTimeoutSeconds: 3600 } });
+    // No re-send within the suite (10 min): none overtakes a replay. (3600 s fails the config check.)
+    pair = await createExchangePair({ exchange: { receiptTimeoutSeconds: 600 } });
   }, 90_000);
   afterAll(async () => {
     await pair?.close();
