@@ -101,13 +101,12 @@ describe(readIncomingDeadLetter.name, () => {
     expect(readIncomingDeadLetter(content, later, at).source).not.toBe(sut.source);
   });
 
-  it('names any other broker reason as a code of its own', () => {
-    const sut = readIncomingDeadLetter(
-      content,
-      { headers: { 'x-first-death-reason': 'rejected' } },
-      at,
-    );
-    expect(sut.code).toBe('BROKER_REJECTED');
+  it('names any other broker reason as a code of its own; a rejection (older brokers’ delivery limit) is POISON', () => {
+    const died = (reason: string) =>
+      readIncomingDeadLetter(content, { headers: { 'x-first-death-reason': reason } }, at).code;
+    expect(died('expired')).toBe('BROKER_EXPIRED');
+    expect(died('maxlen')).toBe('BROKER_MAXLEN');
+    expect(died('rejected')).toBe('POISON');
   });
 
   it('keeps what it cannot read: no headers, a malformed code, layer, party or outbox id', () => {

@@ -13,6 +13,12 @@ const LAYER = /^[a-z][a-z-]{0,31}$/;
 const PARTY = /^[A-Z]{2}$/;
 const SHA256 = /^sha256:([0-9a-f]{64})$/;
 const MAX_TRANSPORT_ID = 200;
+/**
+ * Why the broker dead-lettered a delivery the inbox consumer kept failing on: `delivery_limit`
+ * (RabbitMQ 3.10+), or `rejected` as older brokers say it — the consumer itself never rejects a
+ * delivery without requeueing it, so a rejection from the inbox is the delivery limit too.
+ */
+const POISON_REASONS: ReadonlySet<string> = new Set(['delivery_limit', 'rejected']);
 
 /**
  * Reads a delivery off the dead-letter intake queue. Two kinds arrive there, told apart by the
@@ -55,7 +61,7 @@ export function readIncomingDeadLetter(
     return {
       ...common,
       source: `broker:${digest}:${rawId ?? ''}:${deathRecord(headers)}`,
-      code: deathReason === 'delivery_limit' ? POISON_CODE : brokerCode(deathReason),
+      code: POISON_REASONS.has(deathReason) ? POISON_CODE : brokerCode(deathReason),
       layer: null,
       fromParty: null,
       size: content.byteLength,
