@@ -13,6 +13,7 @@ import { AuditController } from './audit.controller';
 import { AuditTilesController } from './audit-tiles.controller';
 import { type AuditKeys, loadAuditKeys } from './audit-keys';
 import { AuditLogService } from './audit-log.service';
+import { ExportAuditLog } from './use-cases/export-audit-log/export-audit-log.use-case';
 import { QueryAuditLog } from './use-cases/query-audit-log/query-audit-log.use-case';
 import { ReadLogTile } from './use-cases/read-log-tile/read-log-tile.use-case';
 import { WitnessCheckpoint } from './use-cases/witness-checkpoint/witness-checkpoint.use-case';
@@ -60,6 +61,7 @@ import { WitnessCallerGuard } from './witness-caller.guard';
         }),
     },
     AuditLogService,
+    ExportAuditLog,
     QueryAuditLog,
     ReadLogTile,
     WitnessCheckpoint,
