@@ -1,5 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { MxgError } from '@mxg/core';
+import { inputName, readInput, writeOutput } from './std-io';
 
 const PEM = /-----BEGIN (CMS|PKCS7)-----([\s\S]*?)-----END \1-----/;
 
@@ -16,31 +16,18 @@ export function readCmsFile(path: string): Uint8Array {
   if (!pem) {
     throw new MxgError(
       'INPUT_UNREADABLE',
-      `${path} is PEM but holds no CMS or PKCS7 block (expected -----BEGIN CMS----- or -----BEGIN PKCS7-----)`,
+      `${inputName(path)} is PEM but holds no CMS or PKCS7 block (expected -----BEGIN CMS----- or -----BEGIN PKCS7-----)`,
     );
   }
   return new Uint8Array(Buffer.from(pem[2].replace(/\s+/g, ''), 'base64'));
 }
 
+/** A file's bytes, or (`-`) standard input's. */
 export function readInputFile(path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw new MxgError(
-      'INPUT_UNREADABLE',
-      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
-  }
+  return readInput(path);
 }
 
-/** Writes an artefact; signatures and envelopes are not secret, but stay private to the user. */
+/** Writes an artefact (mode 0600: not secret, but private to the user), or (`-`) to stdout. */
 export function writeOutputFile(path: string, bytes: Uint8Array): void {
-  try {
-    writeFileSync(path, bytes, { mode: 0o600 });
-  } catch (error) {
-    throw new MxgError(
-      'OUTPUT_UNWRITABLE',
-      `cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
-  }
+  writeOutput(path, bytes);
 }
