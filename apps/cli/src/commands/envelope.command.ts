@@ -331,7 +331,9 @@ async function open(file: string, opts: OpenOptions): Promise<number> {
         code: error.code,
         layer: error.layer,
       };
-      process.stdout.write(`${JSON.stringify({ ...json, detail: detailOf(error) }, null, 2)}\n`);
+      // `message` as every --json error has it; `detail` as before.
+      const message = detailOf(error);
+      process.stdout.write(`${JSON.stringify({ ...json, message, detail: message }, null, 2)}\n`);
     }
     return refused('envelope open', error);
   }
