@@ -116,7 +116,7 @@ async function auditExportCommand(opts: AuditExportCliOptions): Promise<void> {
           opts.out,
           opts.witnessedLog,
         );
-  const source = opts.api ?? `gateway ${opts.gateway}`;
+  const source = opts.api ?? opts.gateway!;
   printResult(
     opts,
     { source, out: opts.out, ...summary },
