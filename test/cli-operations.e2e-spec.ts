@@ -325,7 +325,9 @@ describe('- for standard input and output', () => {
     expect(sealed.code).toBe(0);
     // DER: a SEQUENCE, not the human report, which went to stderr.
     expect(sealed.stdout[0]).toBe(0x30);
-    expect(sealed.stderr).toMatch(/^sealed request KZ-MVD/);
+    expect(sealed.stderr).toMatch(
+      /^sealed request [0-9a-f-]{36} under MIG, KZ-MVD \(KZ\) → AZ-DMX/,
+    );
     expect(sealed.stderr).toContain('wrote   stdout (');
     const opened = await mxg(['envelope', 'open', '-', '--as', 'AZ'], { input: sealed.stdout });
     expect(opened.code).toBe(0);
