@@ -76,9 +76,9 @@ describe('national-system API contract (issue #10)', () => {
     };
   };
   const submitText = (text: string | Uint8Array, client = 'KZ-MVD') =>
-    send(pair.kz, client, 'POST', '/messages', text, 'application/json');
+    send(pair.kz, client, 'POST', '/v1/messages', text, 'application/json');
   const submitSigned = (der: Uint8Array, client = 'KZ-MVD') =>
-    send(pair.kz, client, 'POST', '/messages', der, 'application/pkcs7-mime');
+    send(pair.kz, client, 'POST', '/v1/messages', der, 'application/pkcs7-mime');
 
   /** Outgoing messages stored at a gateway. */
   const stored = async (gateway: GatewayUnderTest) =>
@@ -144,7 +144,11 @@ describe('national-system API contract (issue #10)', () => {
 
   /** What the gateway signed for a message: its canonical content, from the signed original. */
   const signedContent = async (id: string): Promise<string> => {
-    const { status, body } = await pair.kz.api<Buffer>('KZ-MVD', 'GET', `/messages/${id}/signed`);
+    const { status, body } = await pair.kz.api<Buffer>(
+      'KZ-MVD',
+      'GET',
+      `/v1/messages/${id}/signed`,
+    );
     expect(status).toBe(200);
     return Buffer.from(parseSignedData(body).encapsulatedContent!).toString('utf8');
   };
@@ -159,12 +163,12 @@ describe('national-system API contract (issue #10)', () => {
     it('#10.7 is refused as RECIPIENT_IS_OWN_PARTY on the JSON path, audited, nothing stored', async () => {
       const body = await expectRefused(
         pair.kz,
-        () => pair.kz.api('KZ-MVD', 'POST', '/messages', registrationRequest('KZ-MTSZN')),
+        () => pair.kz.api('KZ-MVD', 'POST', '/v1/messages', registrationRequest('KZ-MTSZN')),
         422,
         'RECIPIENT_IS_OWN_PARTY',
       );
       expect(body.message).toContain('KZ-MTSZN');
-      const own = await pair.az.api<Refusal>('AZ-DMX', 'POST', '/messages', {
+      const own = await pair.az.api<Refusal>('AZ-DMX', 'POST', '/v1/messages', {
         ...registrationRequest('AZ-DMX'),
         signatory: 'az-dmx-deputy-head',
       });
@@ -290,7 +294,7 @@ describe('national-system API contract (issue #10)', () => {
     });
 
     it('#10.11 refuses a correlationId of another authority’s conversation', async () => {
-      const other = await pair.kz.api<View>('KZ-MTSZN', 'POST', '/messages', {
+      const other = await pair.kz.api<View>('KZ-MTSZN', 'POST', '/v1/messages', {
         ...registrationRequest(),
         signatory: 'kz-mtszn-committee-head',
       });
@@ -308,18 +312,18 @@ describe('national-system API contract (issue #10)', () => {
 
     it('#10.11 refuses an id in use elsewhere without saying where, and only after the signature', async () => {
       // Another authority's message, and one AZ sent to KZ-MVD: both ids exist at KZ.
-      const others = await pair.kz.api<View>('KZ-MTSZN', 'POST', '/messages', {
+      const others = await pair.kz.api<View>('KZ-MTSZN', 'POST', '/v1/messages', {
         ...registrationRequest(),
         signatory: 'kz-mtszn-committee-head',
       });
-      const received = await pair.az.api<View>('AZ-DMX', 'POST', '/messages', {
+      const received = await pair.az.api<View>('AZ-DMX', 'POST', '/v1/messages', {
         ...registrationRequest('KZ-MVD'),
         signatory: 'az-dmx-deputy-head',
       });
       expect([others.status, received.status]).toEqual([202, 202]);
       await eventually(
         async () =>
-          (await pair.kz.api<View>('KZ-MVD', 'GET', `/messages/${received.body.id}`)).status ===
+          (await pair.kz.api<View>('KZ-MVD', 'GET', `/v1/messages/${received.body.id}`)).status ===
             200 || undefined,
         20_000,
         'the message from AZ at KZ',
@@ -402,11 +406,11 @@ describe('national-system API contract (issue #10)', () => {
 
     it('#10.15 answers a non-UUID id in a path with a coded 400 on every route', async () => {
       for (const [method, path] of [
-        ['GET', '/messages/not-a-uuid'],
-        ['GET', '/messages/not-a-uuid/signed'],
-        ['GET', '/messages/not-a-uuid/receipt'],
-        ['GET', '/inbox/not-a-uuid'],
-        ['POST', '/inbox/not-a-uuid/ack'],
+        ['GET', '/v1/messages/not-a-uuid'],
+        ['GET', '/v1/messages/not-a-uuid/signed'],
+        ['GET', '/v1/messages/not-a-uuid/receipt'],
+        ['GET', '/v1/inbox/not-a-uuid'],
+        ['POST', '/v1/inbox/not-a-uuid/ack'],
       ]) {
         const answer = await send(pair.kz, 'KZ-MVD', method, path);
         expectShape(answer, 400, 'VALIDATION_FAILED');
@@ -414,27 +418,31 @@ describe('national-system API contract (issue #10)', () => {
           { field: 'id', rule: 'uuid', message: 'must be a UUID' },
         ]);
       }
-      const after = await send(pair.kz, 'KZ-MVD', 'GET', '/inbox?after=yesterday');
+      const after = await send(pair.kz, 'KZ-MVD', 'GET', '/v1/inbox?after=yesterday');
       expectShape(after, 400, 'VALIDATION_FAILED');
     });
 
     it('#10.15 answers a wrong method on a known path with 405 and Allow', async () => {
       const id = randomUUID();
       for (const [method, path, allow] of [
-        ['DELETE', '/messages', 'POST'],
-        ['GET', '/messages', 'POST'],
-        ['PUT', `/messages/${id}`, 'GET, HEAD'],
-        ['GET', `/inbox/${id}/ack`, 'POST'],
-        ['POST', '/inbox', 'GET, HEAD'],
+        ['DELETE', '/v1/messages', 'POST'],
+        ['GET', '/v1/messages', 'POST'],
+        ['PUT', `/v1/messages/${id}`, 'GET, HEAD'],
+        ['GET', `/v1/inbox/${id}/ack`, 'POST'],
+        ['POST', '/v1/inbox', 'GET, HEAD'],
         ['PATCH', '/health', 'GET, HEAD'],
-        ['GET', '/audit/witness', 'POST'],
+        ['GET', '/v1/audit/witness', 'POST'],
       ]) {
         const answer = await send(pair.kz, 'KZ-MVD', method, path);
         expectShape(answer, 405, 'METHOD_NOT_ALLOWED');
         expect(answer.headers.get('allow')).toBe(allow);
       }
       expectShape(await send(pair.kz, 'KZ-MVD', 'GET', '/no-such-route'), 404, 'NOT_FOUND');
-      expectShape(await send(pair.kz, 'KZ-MVD', 'GET', `/inbox/${id}`), 404, 'MESSAGE_NOT_FOUND');
+      expectShape(
+        await send(pair.kz, 'KZ-MVD', 'GET', `/v1/inbox/${id}`),
+        404,
+        'MESSAGE_NOT_FOUND',
+      );
     });
 
     it('#10.15 answers a body in a media type the call does not take with 415', async () => {
@@ -446,14 +454,14 @@ describe('national-system API contract (issue #10)', () => {
         'application/json; charset=iso-8859-1',
       ]) {
         expectShape(
-          await send(pair.kz, 'KZ-MVD', 'POST', '/messages', json, type),
+          await send(pair.kz, 'KZ-MVD', 'POST', '/v1/messages', json, type),
           415,
           'UNSUPPORTED_MEDIA_TYPE',
         );
       }
       // No Content-Type at all.
       expectShape(
-        await send(pair.kz, 'KZ-MVD', 'POST', '/messages', Buffer.from(json)),
+        await send(pair.kz, 'KZ-MVD', 'POST', '/v1/messages', Buffer.from(json)),
         415,
         'UNSUPPORTED_MEDIA_TYPE',
       );
@@ -463,7 +471,7 @@ describe('national-system API contract (issue #10)', () => {
           pair.kz,
           null,
           'POST',
-          '/audit/witness',
+          '/v1/audit/witness',
           Buffer.from([0x30, 0]),
           'application/cms',
         ),
@@ -474,7 +482,7 @@ describe('national-system API contract (issue #10)', () => {
         pair.kz,
         'KZ-MVD',
         'POST',
-        '/messages',
+        '/v1/messages',
         json,
         'application/json; charset=UTF-8',
       );
@@ -482,11 +490,15 @@ describe('national-system API contract (issue #10)', () => {
     });
 
     it('#10.15 answers authentication, authorisation and not-found refusals in the same shape', async () => {
-      expectShape(await send(pair.kz, null, 'GET', '/audit/entries'), 401, 'AUTH_UNAUTHENTICATED');
-      expectShape(await send(pair.kz, 'KZ-MVD', 'GET', '/audit/entries'), 403, 'AUTH_FORBIDDEN');
-      expectShape(await send(pair.kz, null, 'GET', '/messages'), 405, 'METHOD_NOT_ALLOWED');
       expectShape(
-        await send(pair.kz, null, 'POST', '/audit/witness', '{"note":1}', 'application/json'),
+        await send(pair.kz, null, 'GET', '/v1/audit/entries'),
+        401,
+        'AUTH_UNAUTHENTICATED',
+      );
+      expectShape(await send(pair.kz, 'KZ-MVD', 'GET', '/v1/audit/entries'), 403, 'AUTH_FORBIDDEN');
+      expectShape(await send(pair.kz, null, 'GET', '/v1/messages'), 405, 'METHOD_NOT_ALLOWED');
+      expectShape(
+        await send(pair.kz, null, 'POST', '/v1/audit/witness', '{"note":1}', 'application/json'),
         400,
         'AUDIT_WITNESS_REQUEST_INVALID',
       );
@@ -527,7 +539,7 @@ describe('national-system API contract (issue #10)', () => {
         let after: string | null | undefined;
         for (let page = 0; page < 10; page++) {
           const query = `limit=${limit}${after ? `&after=${after}` : ''}`;
-          const { status, body } = await pair.kz.api<View>('KZ-MTSZN', 'GET', `/inbox?${query}`);
+          const { status, body } = await pair.kz.api<View>('KZ-MTSZN', 'GET', `/v1/inbox?${query}`);
           expect(status).toBe(200);
           if (body.messages!.length === 0) break;
           seen.push(...body.messages!.map((m) => m.id));
@@ -567,7 +579,7 @@ describe('national-system API contract (issue #10)', () => {
         const { body: earlier } = await pair.kz.api<View>(
           'KZ-MVD',
           'POST',
-          '/messages',
+          '/v1/messages',
           registrationRequest(),
         );
         const count = async () =>
@@ -582,9 +594,9 @@ describe('national-system API contract (issue #10)', () => {
         const restore = await outage(pair.kz.db);
         try {
           for (const [method, path, body] of [
-            ['POST', '/messages', registrationRequest()],
-            ['GET', `/messages/${earlier.id}`, undefined],
-            ['GET', '/inbox', undefined],
+            ['POST', '/v1/messages', registrationRequest()],
+            ['GET', `/v1/messages/${earlier.id}`, undefined],
+            ['GET', '/v1/inbox', undefined],
           ] as const) {
             const answer = await pair.kz.api<Refusal>('KZ-MVD', method, path, body);
             expect({ path, status: answer.status, code: answer.body.code }).toEqual({
@@ -609,7 +621,7 @@ describe('national-system API contract (issue #10)', () => {
             const answer = await pair.kz.api<View>(
               'KZ-MVD',
               'POST',
-              '/messages',
+              '/v1/messages',
               registrationRequest(),
             );
             return answer.status === 202 ? answer : undefined;

@@ -83,11 +83,11 @@ describe('auditor API (compiled gateway process, real PostgreSQL)', () => {
     });
 
   it('answers 401 without a token or with a wrong one, 403 to a client without the auditor role', async () => {
-    const none = await get('/audit/entries');
+    const none = await get('/v1/audit/entries');
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
-    expect((await get('/audit/entries', 'not-a-token')).status).toBe(401);
-    const publisher = await get('/audit/entries', PUBLISHER_TOKEN);
+    expect((await get('/v1/audit/entries', 'not-a-token')).status).toBe(401);
+    const publisher = await get('/v1/audit/entries', PUBLISHER_TOKEN);
     expect(publisher.status).toBe(403);
     expect(await publisher.json()).toMatchObject({ code: 'AUTH_FORBIDDEN' });
   });
@@ -95,7 +95,7 @@ describe('auditor API (compiled gateway process, real PostgreSQL)', () => {
   it('shows the config change recorded at start, sequenced and checkpointed, and audits the query itself', async () => {
     let page: Page | undefined;
     for (let i = 0; i < 50 && !page?.entries.length; i++) {
-      const response = await get('/audit/entries?type=config.changed', AUDITOR_TOKEN);
+      const response = await get('/v1/audit/entries?type=config.changed', AUDITOR_TOKEN);
       expect(response.status).toBe(200);
       page = (await response.json()) as Page;
       if (page.entries.length === 0) await new Promise((r) => setTimeout(r, 200));
@@ -108,7 +108,7 @@ describe('auditor API (compiled gateway process, real PostgreSQL)', () => {
       }),
     ]);
 
-    const queried = await pollEntries('/audit/entries?type=audit.queried&limit=1');
+    const queried = await pollEntries('/v1/audit/entries?type=audit.queried&limit=1');
     expect(queried.entries[0]).toMatchObject({
       type: 'audit.queried',
       actor: { user: 'auditor-1' },
@@ -116,13 +116,13 @@ describe('auditor API (compiled gateway process, real PostgreSQL)', () => {
     });
     expect(queried.next).toBe(queried.entries[0].seq);
 
-    const checkpoint = await get('/audit/checkpoints/latest', AUDITOR_TOKEN);
+    const checkpoint = await get('/v1/audit/checkpoints/latest', AUDITOR_TOKEN);
     expect(checkpoint.status).toBe(200);
     expect(((await checkpoint.json()) as { note: string }).note).toMatch(/^mxg\.kz\/audit\n\d+\n/);
   });
 
   it('rejects an invalid query with 400 naming the parameter', async () => {
-    const response = await get('/audit/entries?party=kazakhstan', AUDITOR_TOKEN);
+    const response = await get('/v1/audit/entries?party=kazakhstan', AUDITOR_TOKEN);
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({
       code: 'AUDIT_QUERY_INVALID',
@@ -144,14 +144,14 @@ describe('auditor API (compiled gateway process, real PostgreSQL)', () => {
     } finally {
       await client.end();
     }
-    expect((await get('/audit/log/checkpoint')).status).toBe(401);
-    expect((await get('/audit/log/tile/0/000')).status).toBe(401);
-    expect((await get('/audit/log/tile/0/000', PUBLISHER_TOKEN)).status).toBe(403);
+    expect((await get('/v1/audit/log/checkpoint')).status).toBe(401);
+    expect((await get('/v1/audit/log/tile/0/000')).status).toBe(401);
+    expect((await get('/v1/audit/log/tile/0/000', PUBLISHER_TOKEN)).status).toBe(403);
 
     let note = '';
     let size = 0;
     for (let i = 0; i < 100 && size <= ENTRIES; i++) {
-      const response = await get('/audit/log/checkpoint', AUDITOR_TOKEN);
+      const response = await get('/v1/audit/log/checkpoint', AUDITOR_TOKEN);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
       note = await response.text();
@@ -163,7 +163,7 @@ describe('auditor API (compiled gateway process, real PostgreSQL)', () => {
     expect(checkpoint.origin).toBe('mxg.kz/audit');
 
     const tile = async (level: number | 'entries', index: number, width: number) => {
-      const response = await get(`/audit/log/${tilePath(level, index, width)}`, AUDITOR_TOKEN);
+      const response = await get(`/v1/audit/log/${tilePath(level, index, width)}`, AUDITOR_TOKEN);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('application/octet-stream');
       expect(response.headers.get('cache-control')).toBe(
@@ -198,16 +198,16 @@ describe('auditor API (compiled gateway process, real PostgreSQL)', () => {
     ).toBe(true);
 
     // Beyond the checkpoint, or not a tlog-tiles path: 404 with a stable code.
-    const beyond = await get(`/audit/log/${tilePath(0, 9)}`, AUDITOR_TOKEN);
+    const beyond = await get(`/v1/audit/log/${tilePath(0, 9)}`, AUDITOR_TOKEN);
     expect(beyond.status).toBe(404);
     expect(await beyond.json()).toMatchObject({ code: 'AUDIT_TILE_NOT_FOUND' });
     for (const path of ['tile/0/1', 'tile/0/000.p/256', 'tile/0/x000/001', 'tile/x/000']) {
-      const bad = await get(`/audit/log/${path}`, AUDITOR_TOKEN);
+      const bad = await get(`/v1/audit/log/${path}`, AUDITOR_TOKEN);
       expect(bad.status).toBe(404);
       expect(await bad.json()).toMatchObject({ code: 'AUDIT_TILE_PATH_INVALID' });
     }
     // Reading entries is audited, as a query is; reading hashes is not.
-    const read = await pollEntries('/audit/entries?type=audit.queried&after=' + ENTRIES);
+    const read = await pollEntries('/v1/audit/entries?type=audit.queried&after=' + ENTRIES);
     expect(read.entries).toContainEqual(
       expect.objectContaining({ details: { tile: 'tile/entries/001', returned: TILE_WIDTH } }),
     );
@@ -222,7 +222,7 @@ describe('auditor API (compiled gateway process, real PostgreSQL)', () => {
   }
 
   it('#10.4 says in its answer which served entry no longer matches its leaf, and audits that by seq', async () => {
-    const before = await pollEntries('/audit/entries?type=config.changed');
+    const before = await pollEntries('/v1/audit/entries?type=config.changed');
     expect(before.entries[0]).toMatchObject({ seq: 0, integrity: 'intact' });
     expect(before.integrity).toEqual({ checked: 1, altered: [] });
 
@@ -242,7 +242,7 @@ describe('auditor API (compiled gateway process, real PostgreSQL)', () => {
       await admin.end();
     }
 
-    const response = await get('/audit/entries?limit=1000', AUDITOR_TOKEN);
+    const response = await get('/v1/audit/entries?limit=1000', AUDITOR_TOKEN);
     expect(response.status).toBe(200);
     const page = (await response.json()) as Page;
     expect(page.entries[0]).toMatchObject({
@@ -254,7 +254,7 @@ describe('auditor API (compiled gateway process, real PostgreSQL)', () => {
     expect(page.integrity).toEqual({ checked: page.entries.length, altered: [0] });
 
     // The alarm is itself on the record (seqs only) and in the gateway's log.
-    const alarm = await pollEntries('/audit/entries?type=audit.entry-altered');
+    const alarm = await pollEntries('/v1/audit/entries?type=audit.entry-altered');
     expect(alarm.entries[0]).toMatchObject({
       type: 'audit.entry-altered',
       outcome: 'failure',

@@ -143,7 +143,7 @@ describe('audit witnessing over mutual TLS between two gateway processes on the 
   });
 
   const auditorQuery = async (side: Side) => {
-    const response = await side.gateway.fetch('/audit/entries?limit=1', {
+    const response = await side.gateway.fetch('/v1/audit/entries?limit=1', {
       headers: { authorization: `Bearer ${AUDITOR_TOKEN}` },
     });
     expect(response.status).toBe(200);
@@ -207,7 +207,7 @@ describe('audit witnessing over mutual TLS between two gateway processes on the 
       const head = await asPeer(
         log,
         witness,
-        `/audit/witness/logs/${encodeURIComponent(`mxg.${log.id}/audit`)}`,
+        `/v1/audit/witness/logs/${encodeURIComponent(`mxg.${log.id}/audit`)}`,
       );
       expect(head.status).toBe(200);
       expect(await head.json()).toMatchObject({
@@ -287,14 +287,18 @@ describe('audit witnessing over mutual TLS between two gateway processes on the 
         )
       )[0].n;
     const lastSeen = async (): Promise<WitnessedHead> => {
-      const response = await asPeer(kz, az, `/audit/witness/logs/${encodeURIComponent(kzOrigin)}`);
+      const response = await asPeer(
+        kz,
+        az,
+        `/v1/audit/witness/logs/${encodeURIComponent(kzOrigin)}`,
+      );
       expect(response.status).toBe(200);
       return (await response.json()) as WitnessedHead;
     };
     const submit = (body: Record<string, unknown>) =>
       // As KZ's gateway would send them: what is refused below is refused by signature and
       // proof, not by the transport.
-      asPeer(kz, az, '/audit/witness', {
+      asPeer(kz, az, '/v1/audit/witness', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),

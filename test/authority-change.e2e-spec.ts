@@ -50,14 +50,14 @@ describe('MIG-2: an authority-change notice is a signed message the receiver app
     const { body } = await pair.az.api<{ authorities: AuthorityView[] }>(
       'AZ-DMX',
       'GET',
-      '/authorities',
+      '/v1/authorities',
     );
     return body.authorities.find((a) => a.code === 'KZ-MVD')!;
   };
 
   const settled = (id: string) =>
     eventually(async () => {
-      const { body } = await pair.kz.api<MessageView>('KZ-MVD', 'GET', `/messages/${id}`);
+      const { body } = await pair.kz.api<MessageView>('KZ-MVD', 'GET', `/v1/messages/${id}`);
       return ['delivered', 'rejected'].includes(body.status) ? body : undefined;
     });
 
@@ -67,7 +67,7 @@ describe('MIG-2: an authority-change notice is a signed message the receiver app
     const sent = await pair.kz.api<MessageView>(
       'KZ-MVD',
       'POST',
-      '/messages',
+      '/v1/messages',
       rename('2030-01-01'),
     );
     expect(sent.status).toBe(202);
@@ -89,7 +89,7 @@ describe('MIG-2: an authority-change notice is a signed message the receiver app
     const sent = await pair.kz.api<MessageView>(
       'KZ-MVD',
       'POST',
-      '/messages',
+      '/v1/messages',
       rename('2030-01-01', { ru: 'Другое название министерства', en: 'Another name' }),
     );
     // KZ's own registry follows its authorities.yaml, so only AZ knows of the earlier notice.
@@ -102,7 +102,7 @@ describe('MIG-2: an authority-change notice is a signed message the receiver app
   });
 
   it('refuses at the sender a notice about another party’s authority (AUTHORITY_CHANGE_INVALID)', async () => {
-    const answer = await pair.az.api<MessageView>('AZ-DMX', 'POST', '/messages', {
+    const answer = await pair.az.api<MessageView>('AZ-DMX', 'POST', '/v1/messages', {
       ...rename('2030-06-01'),
       to: { authority: 'KZ-MVD' },
       signatory: 'az-dmx-deputy-head',

@@ -54,7 +54,7 @@ describe('POST /messages/batch (#16)', () => {
   afterAll(() => pair?.close());
 
   const batch = (items: unknown, client = 'KZ-MVD') =>
-    pair.kz.api<BatchAnswer>(client, 'POST', '/messages/batch', { items });
+    pair.kz.api<BatchAnswer>(client, 'POST', '/v1/messages/batch', { items });
   /** Sends `body` as it is, with the content type given. */
   const send = async (
     body: string | Uint8Array,
@@ -126,7 +126,7 @@ describe('POST /messages/batch (#16)', () => {
   const delivered = (id: string) =>
     eventually(
       async () => {
-        const { body } = await pair.kz.api<View>('KZ-MVD', 'GET', `/messages/${id}`);
+        const { body } = await pair.kz.api<View>('KZ-MVD', 'GET', `/v1/messages/${id}`);
         return body.status === 'delivered' ? body : undefined;
       },
       30_000,
@@ -216,7 +216,7 @@ describe('POST /messages/batch (#16)', () => {
     // submission through POST /messages is.
     const ids = [0, 4, 8].map((i) => body.items[i].message!.id);
     expect(await storedAtAz(ids)).toEqual([1, 1, 1]);
-    const single = await pair.kz.api<View>('KZ-MVD', 'POST', '/messages', registrationRequest());
+    const single = await pair.kz.api<View>('KZ-MVD', 'POST', '/v1/messages', registrationRequest());
     expect(single.status).toBe(202);
     const timeline = (id: string) =>
       eventually(async () => {
@@ -266,9 +266,15 @@ describe('POST /messages/batch (#16)', () => {
       first.body.items.slice(0, 2).map((i) => i.message!.id),
     );
     // The single call and the batch share keys: the same key and message is the same message.
-    const single = await pair.kz.api<View>('KZ-MVD', 'POST', '/messages', registrationRequest(), {
-      'Idempotency-Key': 'replay-0',
-    });
+    const single = await pair.kz.api<View>(
+      'KZ-MVD',
+      'POST',
+      '/v1/messages',
+      registrationRequest(),
+      {
+        'Idempotency-Key': 'replay-0',
+      },
+    );
     expect(single.status).toBe(202);
     expect(single.headers.get('idempotent-replayed')).toBe('true');
     expect(single.body.id).toBe(first.body.items[0].message!.id);
@@ -393,7 +399,7 @@ describe('POST /messages/batch (#16)', () => {
       components: { schemas: Record<string, Schema> };
       paths: Record<string, Record<string, Record<string, unknown>>>;
     };
-    const post = document.paths['/messages/batch'].post as {
+    const post = document.paths['/v1/messages/batch'].post as {
       security: unknown[];
       requestBody: { content: Record<string, { schema: Schema }> };
       responses: Record<string, { content: Record<string, { schema: Schema }> }>;

@@ -80,7 +80,7 @@ describe('RET reimbursement claims between two gateway processes (RET-3.1 … RE
       const imported = await g.api(
         'security-officer',
         'POST',
-        '/rates',
+        '/v1/rates',
         Buffer.from(ratesCsv(shiftFor(5))),
         { 'content-type': 'text/csv' },
       );
@@ -99,7 +99,7 @@ describe('RET reimbursement claims between two gateway processes (RET-3.1 … RE
     pair.kz.api<Submitted & Refusal & { warnings: { rule: string }[] }>(
       STAY.authority,
       'POST',
-      '/messages',
+      '/v1/messages',
       claimSubmission(body),
     );
 
@@ -112,12 +112,12 @@ describe('RET reimbursement claims between two gateway processes (RET-3.1 … RE
     (from === 'stay' ? pair.kz : pair.az).api<Submitted & Refusal>(
       from === 'stay' ? STAY.authority : RESIDENCE.authority,
       'POST',
-      '/messages',
+      '/v1/messages',
       answerSubmission(type, from, inReplyTo, body),
     );
 
   const messageStatus = async (party: 'KZ' | 'AZ', id: string) =>
-    (await at(party).api<Submitted>(authorityAt(party), 'GET', `/messages/${id}`)).body.status;
+    (await at(party).api<Submitted>(authorityAt(party), 'GET', `/v1/messages/${id}`)).body.status;
 
   /** Waits until the sender's message `id` has the receiver's receipt: `delivered` or `rejected`. */
   const settled = (party: 'KZ' | 'AZ', id: string, status = 'delivered') =>
@@ -128,13 +128,13 @@ describe('RET reimbursement claims between two gateway processes (RET-3.1 … RE
     );
 
   const claimAt = (party: 'KZ' | 'AZ', id: string) =>
-    at(party).api<ClaimView>(authorityAt(party), 'GET', `/claims/${id}`);
+    at(party).api<ClaimView>(authorityAt(party), 'GET', `/v1/claims/${id}`);
 
   const listed = async (party: 'KZ' | 'AZ', status: string) => {
     const { status: http, body } = await at(party).api<{ claims: ClaimView[] }>(
       authorityAt(party),
       'GET',
-      `/claims?status=${status}&limit=500`,
+      `/v1/claims?status=${status}&limit=500`,
     );
     expect(http).toBe(200);
     return body.claims.map((c) => c.id);
@@ -236,7 +236,7 @@ describe('RET reimbursement claims between two gateway processes (RET-3.1 … RE
         const html = await at(party).api<Buffer>(
           authorityAt(party),
           'GET',
-          `/claims/${id}/calculation`,
+          `/v1/claims/${id}/calculation`,
           undefined,
           { accept: 'text/html' },
         );
@@ -248,7 +248,7 @@ describe('RET reimbursement claims between two gateway processes (RET-3.1 … RE
         for (const line of body.lines) expect(text).toContain(line.usd);
         expect(text).toContain(body.total.amount);
         expect(text).not.toContain(minor);
-        const pdf = await at(party).api<Buffer>('auditor', 'GET', `/claims/${id}/calculation`);
+        const pdf = await at(party).api<Buffer>('auditor', 'GET', `/v1/claims/${id}/calculation`);
         expect(pdf.status).toBe(200);
         expect(pdf.headers.get('content-type')).toMatch(/^application\/pdf/);
         expect(pdf.body.subarray(0, 5).toString('latin1')).toBe('%PDF-');
@@ -256,7 +256,7 @@ describe('RET reimbursement claims between two gateway processes (RET-3.1 … RE
       const json = await pair.az.api<Refusal>(
         RESIDENCE.authority,
         'GET',
-        `/claims/${id}/calculation`,
+        `/v1/claims/${id}/calculation`,
         undefined,
         { accept: 'application/json' },
       );
@@ -265,7 +265,7 @@ describe('RET reimbursement claims between two gateway processes (RET-3.1 … RE
         code: 'CALCULATION_FORMAT_UNSUPPORTED',
       });
       // Only the two authorities of the claim (and overseers) see it.
-      const other = await pair.az.api<Refusal>('AZ-DMX', 'GET', `/claims/${id}/calculation`);
+      const other = await pair.az.api<Refusal>('AZ-DMX', 'GET', `/v1/claims/${id}/calculation`);
       expect({ status: other.status, code: other.body.code }).toEqual({
         status: 404,
         code: 'CLAIM_UNKNOWN',
@@ -314,7 +314,7 @@ describe('RET reimbursement claims between two gateway processes (RET-3.1 … RE
       const { status, body: refused } = await pair.kz.api<Refusal>(
         STAY.authority,
         'POST',
-        '/messages',
+        '/v1/messages',
         await preSignedClaim(body),
       );
       expect({ status, code: refused.code }).toEqual({ status: 422, code: 'CLAIM_INVALID' });
@@ -364,7 +364,7 @@ describe('RET reimbursement claims between two gateway processes (RET-3.1 … RE
       const { status, body: refused } = await pair.az.api<Refusal>(
         RESIDENCE.authority,
         'POST',
-        '/messages',
+        '/v1/messages',
         {
           ...claimSubmission(validBody()),
           to: { authority: STAY.authority },
@@ -421,7 +421,7 @@ describe('RET reimbursement claims between two gateway processes (RET-3.1 … RE
       const imported = await pair.az.api(
         'security-officer',
         'POST',
-        '/rates',
+        '/v1/rates',
         Buffer.from(
           ratesCsv(shift, (row) => {
             if (row[2] === 'RUB') row[4] = '5.30';
@@ -457,7 +457,7 @@ describe('RET reimbursement claims between two gateway processes (RET-3.1 … RE
         const imported = await g.api(
           'security-officer',
           'POST',
-          '/rates',
+          '/v1/rates',
           Buffer.from(ratesCsv(shiftFor(20))),
           { 'content-type': 'text/csv' },
         );

@@ -118,7 +118,7 @@ describe('consent for onward sharing and a new purpose, through two gateway proc
     at(party).api<Submitted>(
       party === 'KZ' ? PROVIDER.authority : REQUESTER.authority,
       'POST',
-      '/messages',
+      '/v1/messages',
       submission,
     );
 
@@ -134,11 +134,11 @@ describe('consent for onward sharing and a new purpose, through two gateway proc
     at(party).api<ConsentView>(
       party === 'KZ' ? PROVIDER.authority : REQUESTER.authority,
       'GET',
-      `/consents/${id}`,
+      `/v1/consents/${id}`,
     );
 
   const disclose = (intent: Record<string, unknown>) =>
-    pair.az.api<Disclosure>(REQUESTER.authority, 'POST', '/disclosures', intent);
+    pair.az.api<Disclosure>(REQUESTER.authority, 'POST', '/v1/disclosures', intent);
 
   /** Both gateways hold consent `id` in `state`, and audited `event` for message `messageId`. */
   async function bothAt(id: string, state: string, event: string, messageId: string) {
@@ -327,7 +327,7 @@ describe('consent for onward sharing and a new purpose, through two gateway proc
         pair.az.api<{ consents: ConsentView[]; next: string | null }>(
           client,
           'GET',
-          `/consents?${new URLSearchParams(query).toString()}`,
+          `/v1/consents?${new URLSearchParams(query).toString()}`,
         );
       const ids = async (client: string, query: Record<string, string>) =>
         (await list(client, query)).body.consents.map((c) => c.id);
@@ -343,7 +343,7 @@ describe('consent for onward sharing and a new purpose, through two gateway proc
         code: 'VALIDATION_FAILED',
       });
       // Another authority of the provider's party sees none of KZ-MVD's consents.
-      expect((await pair.kz.api('KZ-MTSZN', 'GET', `/consents/${granted}`)).body).toMatchObject({
+      expect((await pair.kz.api('KZ-MTSZN', 'GET', `/v1/consents/${granted}`)).body).toMatchObject({
         code: 'CONSENT_UNKNOWN',
       });
     });

@@ -74,12 +74,17 @@ describe('message content encrypted at rest across two gateways (MIG-11.4, MIG-1
   beforeAll(async () => {
     pair = await createExchangePair();
     work = mkdtempSync(join(tmpdir(), 'mxg-at-rest-'));
-    const submitted = await pair.kz.api<View>('KZ-MVD', 'POST', '/messages', distinctiveRequest());
+    const submitted = await pair.kz.api<View>(
+      'KZ-MVD',
+      'POST',
+      '/v1/messages',
+      distinctiveRequest(),
+    );
     expect(submitted.status).toBe(202);
     id = submitted.body.id;
     await eventually(
       async () => {
-        const { body } = await pair.kz.api<View>('KZ-MVD', 'GET', `/messages/${id}`);
+        const { body } = await pair.kz.api<View>('KZ-MVD', 'GET', `/v1/messages/${id}`);
         return body.status === 'delivered' ? body : undefined;
       },
       20_000,
@@ -127,7 +132,7 @@ describe('message content encrypted at rest across two gateways (MIG-11.4, MIG-1
   });
 
   it('still answers the body and the signed original, which OpenSSL verifies', async () => {
-    const read = await pair.az.api<View>('AZ-DMX', 'GET', `/inbox/${id}`);
+    const read = await pair.az.api<View>('AZ-DMX', 'GET', `/v1/inbox/${id}`);
     expect(read.status).toBe(200);
     expect(read.body.body).toEqual(distinctiveRequest().body);
 
@@ -135,7 +140,7 @@ describe('message content encrypted at rest across two gateways (MIG-11.4, MIG-1
       [pair.az, 'AZ-DMX'],
       [pair.kz, 'KZ-MVD'],
     ] as const) {
-      const signed = await gateway.api<Buffer>(client, 'GET', `/messages/${id}/signed`);
+      const signed = await gateway.api<Buffer>(client, 'GET', `/v1/messages/${id}/signed`);
       expect(signed.status).toBe(200);
       const file = join(work, `${gateway.id}.p7s`);
       writeFileSync(file, signed.body);
@@ -191,7 +196,7 @@ describe('message content encrypted at rest across two gateways (MIG-11.4, MIG-1
     expect(encrypted.content[0]).toBe(0x01);
     expect(encrypted.content.includes(Buffer.from(PERSON.latin))).toBe(false);
     expect(encrypted.signed.includes(Buffer.from(PERSON.latin))).toBe(false);
-    const read = await pair.az.api<View>('AZ-DMX', 'GET', `/inbox/${id}`);
+    const read = await pair.az.api<View>('AZ-DMX', 'GET', `/v1/inbox/${id}`);
     expect(read.body.body).toEqual(distinctiveRequest().body);
   }, 60_000);
 
@@ -202,7 +207,7 @@ describe('message content encrypted at rest across two gateways (MIG-11.4, MIG-1
         WHERE message_id = $1`,
       [id],
     );
-    const signed = await pair.kz.api<View>('KZ-MVD', 'GET', `/messages/${id}/signed`);
+    const signed = await pair.kz.api<View>('KZ-MVD', 'GET', `/v1/messages/${id}/signed`);
     expect(signed.status).toBe(500);
     expect(signed.body.code).toBe('CONTENT_AUTHENTICATION_FAILED');
   });
@@ -214,13 +219,13 @@ describe('message content encrypted at rest across two gateways (MIG-11.4, MIG-1
        DELETE FROM mxg.message_contents WHERE message_id = $1`,
       [id],
     );
-    const read = await pair.az.api<View>('AZ-DMX', 'GET', `/inbox/${id}`);
+    const read = await pair.az.api<View>('AZ-DMX', 'GET', `/v1/inbox/${id}`);
     expect(read.status).toBe(410);
     expect(read.body.code).toBe('MESSAGE_DESTROYED');
-    const signed = await pair.az.api<View>('AZ-DMX', 'GET', `/messages/${id}/signed`);
+    const signed = await pair.az.api<View>('AZ-DMX', 'GET', `/v1/messages/${id}/signed`);
     expect(signed.status).toBe(410);
     expect(signed.body.code).toBe('MESSAGE_DESTROYED');
     // The record stays: the message is still known.
-    expect((await pair.az.api<View>('AZ-DMX', 'GET', `/messages/${id}`)).status).toBe(200);
+    expect((await pair.az.api<View>('AZ-DMX', 'GET', `/v1/messages/${id}`)).status).toBe(200);
   });
 });

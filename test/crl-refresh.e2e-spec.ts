@@ -159,7 +159,11 @@ describe('#14 CRLs fetched from their distribution points (two gateway processes
     ]);
     await eventually(
       async () => {
-        const { body } = await az.api<{ messages?: { id: string }[] }>('AZ-DMX', 'GET', '/inbox');
+        const { body } = await az.api<{ messages?: { id: string }[] }>(
+          'AZ-DMX',
+          'GET',
+          '/v1/inbox',
+        );
         return body.messages?.find((m) => m.id === sealed.header.id);
       },
       20_000,
@@ -208,7 +212,7 @@ describe('#14 CRLs fetched from their distribution points (two gateway processes
     const listed = await az.api<{
       party: string;
       crls: { crlNumber: string; sha256: string; source: string; href: string }[];
-    }>('security-officer', 'GET', '/crl-archive?party=KZ');
+    }>('security-officer', 'GET', '/v1/crl-archive?party=KZ');
     expect(listed.status).toBe(200);
     expect(listed.body.crls.map((c) => [c.crlNumber, c.source])).toEqual([
       ['1', `url:${kzUrl}`],
@@ -224,12 +228,12 @@ describe('#14 CRLs fetched from their distribution points (two gateway processes
       expect(createHash('sha256').update(der).digest('hex')).toBe(crl.sha256);
       expect(String(readCrl(der, []).crlNumber)).toBe(crl.crlNumber);
     }
-    expect((await az.api('AZ-DMX', 'GET', '/crl-archive?party=KZ')).status).toBe(403);
+    expect((await az.api('AZ-DMX', 'GET', '/v1/crl-archive?party=KZ')).status).toBe(403);
     expect((await fetch(`http://127.0.0.1:${az.port}/crl-archive?party=KZ`)).status).toBe(401);
-    expect((await az.api('auditor', 'GET', '/crl-archive?party=XX')).status).toBe(400);
-    expect((await az.api('auditor', 'GET', `/crl-archive/KZ/${'0'.repeat(64)}.crl`)).status).toBe(
-      404,
-    );
+    expect((await az.api('auditor', 'GET', '/v1/crl-archive?party=XX')).status).toBe(400);
+    expect(
+      (await az.api('auditor', 'GET', `/v1/crl-archive/KZ/${'0'.repeat(64)}.crl`)).status,
+    ).toBe(404);
   });
 
   it('#14 /health turns degraded (still 200) when a CRL is within a day of its nextUpdate, and says which', async () => {

@@ -305,7 +305,7 @@ describe('exchange under faults: real gateway processes, RabbitMQ and PostgreSQL
       await statusBecomes(pair.kz, id, 'delivered');
       await expectDeliveredExactlyOnce(pair, [id], 3);
       expect(
-        (await pair.az.api<{ messages: View[] }>('AZ-DMX', 'GET', '/inbox')).body.messages.map(
+        (await pair.az.api<{ messages: View[] }>('AZ-DMX', 'GET', '/v1/inbox')).body.messages.map(
           (m) => m.id,
         ),
       ).toEqual([id]);

@@ -129,7 +129,7 @@ describe('#10.6 a gateway stopped for an hour loses nothing: queued time is not 
       expect(beforeReturn.map((m) => duplicates.get(m.id) ?? 0)).toEqual(
         beforeReturn.map((m) => m.attempts - 1),
       );
-      const inbox = await pair.az.api<{ messages: View[] }>('AZ-DMX', 'GET', '/inbox');
+      const inbox = await pair.az.api<{ messages: View[] }>('AZ-DMX', 'GET', '/v1/inbox');
       expect(inbox.body.messages.map((m) => m.id).sort()).toEqual([...ids].sort());
 
       await eventually(

@@ -101,11 +101,11 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
   });
 
   const submit = (body: unknown = registrationRequest(), headers: Record<string, string> = {}) =>
-    pair.kz.api<View>('KZ-MVD', 'POST', '/messages', body, headers);
+    pair.kz.api<View>('KZ-MVD', 'POST', '/v1/messages', body, headers);
   const delivered = (gateway: GatewayUnderTest, client: string, id: string) =>
     eventually(
       async () => {
-        const { body } = await gateway.api<View>(client, 'GET', `/messages/${id}`);
+        const { body } = await gateway.api<View>(client, 'GET', `/v1/messages/${id}`);
         return body.status === 'delivered' ? body : undefined;
       },
       20_000,
@@ -114,7 +114,7 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
   const inInbox = (gateway: GatewayUnderTest, client: string, id: string) =>
     eventually(
       async () => {
-        const { body } = await gateway.api<View>(client, 'GET', '/inbox');
+        const { body } = await gateway.api<View>(client, 'GET', '/v1/inbox');
         return body.messages?.find((m) => m.id === id);
       },
       20_000,
@@ -137,7 +137,7 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
 
     const arrived = await inInbox(pair.az, 'AZ-DMX', requestId);
     expect(arrived.correlationId).toBe(requestId);
-    const read = await pair.az.api<View>('AZ-DMX', 'GET', `/inbox/${requestId}`);
+    const read = await pair.az.api<View>('AZ-DMX', 'GET', `/v1/inbox/${requestId}`);
     expect(read.body.body).toEqual(registrationRequest().body);
     expect(read.body.header).toMatchObject({
       from: { party: 'KZ', authority: 'KZ-MVD' },
@@ -145,7 +145,7 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
     });
 
     // The signed original is checkable with OpenSSL against Kazakhstan's CA alone.
-    const signed = await pair.az.api<Buffer>('AZ-DMX', 'GET', `/messages/${requestId}/signed`);
+    const signed = await pair.az.api<Buffer>('AZ-DMX', 'GET', `/v1/messages/${requestId}/signed`);
     writeFileSync(join(work, 'request.p7s'), signed.body);
     const certs = MxgConfigService.load().paths.certs;
     const openssl = spawnSync('openssl', [
@@ -164,13 +164,13 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
     const kzView = await delivered(pair.kz, 'KZ-MVD', requestId);
     expect(kzView.receipt).toMatchObject({ status: 'accepted' });
 
-    expect((await pair.az.api<View>('AZ-DMX', 'POST', `/inbox/${requestId}/ack`)).body.status).toBe(
-      'acknowledged',
-    );
-    const inboxAfter = await pair.az.api<View>('AZ-DMX', 'GET', '/inbox');
+    expect(
+      (await pair.az.api<View>('AZ-DMX', 'POST', `/v1/inbox/${requestId}/ack`)).body.status,
+    ).toBe('acknowledged');
+    const inboxAfter = await pair.az.api<View>('AZ-DMX', 'GET', '/v1/inbox');
     expect(inboxAfter.body.messages?.map((m) => m.id)).not.toContain(requestId);
 
-    const answer = await pair.az.api<View>('AZ-DMX', 'POST', '/messages', {
+    const answer = await pair.az.api<View>('AZ-DMX', 'POST', '/v1/messages', {
       ...exampleMessage('response'),
       inReplyTo: requestId,
     });
@@ -181,7 +181,7 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
     await delivered(pair.az, 'AZ-DMX', answer.body.id);
 
     const timeline = await eventually(async () => {
-      const { body } = await pair.kz.api<View>('KZ-MVD', 'GET', `/messages/${requestId}`);
+      const { body } = await pair.kz.api<View>('KZ-MVD', 'GET', `/v1/messages/${requestId}`);
       return body.timeline!.some((e) => e.event === 'receipt.received') ? body.timeline : undefined;
     });
     expect(timeline.map((e) => e.event)).toEqual([
@@ -192,8 +192,10 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
     ]);
     // MIG-10.3: both gateways hold the request, answered, with the deadline AZ's receipt stated.
     const held = await eventually(async () => {
-      const kz = (await pair.kz.api<RequestView>('KZ-MVD', 'GET', `/requests/${requestId}`)).body;
-      const az = (await pair.az.api<RequestView>('AZ-DMX', 'GET', `/requests/${requestId}`)).body;
+      const kz = (await pair.kz.api<RequestView>('KZ-MVD', 'GET', `/v1/requests/${requestId}`))
+        .body;
+      const az = (await pair.az.api<RequestView>('AZ-DMX', 'GET', `/v1/requests/${requestId}`))
+        .body;
       return kz.state === 'answered' && kz.dueOn !== null ? { kz, az } : undefined;
     });
     expect(held.az).toMatchObject({ side: 'requested', state: 'answered', dueOn: held.kz.dueOn });
@@ -254,7 +256,7 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
     expect(
       await rows(pair.az, 'SELECT id FROM mxg.messages WHERE id = $1', [body.id]),
     ).toHaveLength(1);
-    const inbox = await pair.az.api<View>('AZ-DMX', 'GET', '/inbox');
+    const inbox = await pair.az.api<View>('AZ-DMX', 'GET', '/v1/inbox');
     expect(inbox.body.messages!.filter((m) => m.id === body.id)).toHaveLength(1);
   });
 
@@ -389,7 +391,7 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
       'RECEIPT_UNKNOWN_MESSAGE',
     ]);
     // The genuine receipt stands: still delivered, one receipt on record.
-    expect((await pair.kz.api<View>('KZ-MVD', 'GET', `/messages/${body.id}`)).body.status).toBe(
+    expect((await pair.kz.api<View>('KZ-MVD', 'GET', `/v1/messages/${body.id}`)).body.status).toBe(
       'delivered',
     );
     expect(
@@ -493,11 +495,15 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
       });
       expect(anonymous.status).toBe(401);
       expect(
-        (await pair.kz.api('auditor', 'POST', '/messages', registrationRequest())).status,
+        (await pair.kz.api('auditor', 'POST', '/v1/messages', registrationRequest())).status,
       ).toBe(403);
       const { body } = await submit();
-      expect((await pair.kz.api<View>('KZ-MTSZN', 'GET', `/messages/${body.id}`)).status).toBe(404);
-      expect((await pair.kz.api<View>('auditor', 'GET', `/messages/${body.id}`)).status).toBe(200);
+      expect((await pair.kz.api<View>('KZ-MTSZN', 'GET', `/v1/messages/${body.id}`)).status).toBe(
+        404,
+      );
+      expect((await pair.kz.api<View>('auditor', 'GET', `/v1/messages/${body.id}`)).status).toBe(
+        200,
+      );
     });
 
     it('puts refused submissions on the audit record by code', async () => {

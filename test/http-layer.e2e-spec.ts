@@ -104,7 +104,7 @@ describe('the HTTP layer on Fastify (#16): what a client sees is what Express an
       )
     )[0].n;
   const post = (body: string | Uint8Array, headers: Record<string, string>) =>
-    fetch(url('/messages'), { method: 'POST', headers: { ...publisher(), ...headers }, body });
+    fetch(url('/v1/messages'), { method: 'POST', headers: { ...publisher(), ...headers }, body });
   /** The one error shape: `{ code, message, errors? }` and nothing else, as JSON. */
   const expectRefusal = async (response: Response, status: number, code: string) => {
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
@@ -228,7 +228,7 @@ describe('the HTTP layer on Fastify (#16): what a client sees is what Express an
     });
 
     it('a path that is not valid percent-encoding is 400 MALFORMED_REQUEST', async () => {
-      for (const path of ['/messages/%E0%A4%A', '/no-such-route/%ZZ']) {
+      for (const path of ['/v1/messages/%E0%A4%A', '/no-such-route/%ZZ']) {
         await expectRefusal(
           await fetch(url(path), { headers: publisher() }),
           400,
@@ -238,7 +238,7 @@ describe('the HTTP layer on Fastify (#16): what a client sees is what Express an
     });
 
     it('a request without a token is 401 with WWW-Authenticate, before its body is looked at', async () => {
-      const response = await fetch(url('/messages'), {
+      const response = await fetch(url('/v1/messages'), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(registrationRequest()),
@@ -254,20 +254,22 @@ describe('the HTTP layer on Fastify (#16): what a client sees is what Express an
         'content-type': 'application/json',
       });
       const { id } = (await response.json()) as { id: string };
-      for (const path of [`/messages/${id}/`, `/MESSAGES/${id}`]) {
+      for (const path of [`/v1/messages/${id}/`, `/MESSAGES/${id}`]) {
         const read = await fetch(url(path), { headers: publisher() });
         expect({ path, status: read.status }).toEqual({ path, status: 200 });
       }
     });
 
     it('reads a path segment of any length: a long non-UUID id is 400, not 404', async () => {
-      const response = await fetch(url(`/messages/${'x'.repeat(2_000)}`), { headers: publisher() });
+      const response = await fetch(url(`/v1/messages/${'x'.repeat(2_000)}`), {
+        headers: publisher(),
+      });
       expect(response.status).toBe(400);
       expect(((await response.json()) as { code: string }).code).toBe('VALIDATION_FAILED');
     });
 
     it('answers HEAD on every GET route, without a body', async () => {
-      const response = await fetch(url(`/messages/${randomUUID()}`), {
+      const response = await fetch(url(`/v1/messages/${randomUUID()}`), {
         method: 'HEAD',
         headers: publisher(),
       });
@@ -287,6 +289,8 @@ describe('the HTTP layer on Fastify (#16): what a client sees is what Express an
     const document = (await (await fetch(url('/docs-json'))).json()) as {
       paths: Record<string, unknown>;
     };
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/messages', '/health']));
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/v1/messages', '/health']),
+    );
   });
 });

@@ -60,7 +60,7 @@ describe('the national-system API over HTTPS (compiled KZ and AZ gateways, real 
   });
 
   it('refuses plain HTTP on the API port: 400 HTTPS_REQUIRED, no API answer, even with a valid token', async () => {
-    for (const path of ['/audit/entries?limit=1', '/health', '/docs']) {
+    for (const path of ['/v1/audit/entries?limit=1', '/health', '/docs']) {
       const response = await fetch(`http://127.0.0.1:${port('KZ')}${path}`, {
         headers: bearer('KZ', 'auditor'),
       });
@@ -71,7 +71,7 @@ describe('the national-system API over HTTPS (compiled KZ and AZ gateways, real 
       });
     }
     // The same request over HTTPS is answered.
-    const answer = await network.gateway('KZ').api('auditor', 'GET', '/audit/entries?limit=1');
+    const answer = await network.gateway('KZ').api('auditor', 'GET', '/v1/audit/entries?limit=1');
     expect(answer.status).toBe(200);
   });
 
@@ -163,7 +163,7 @@ describe('the national-system API over HTTPS (compiled KZ and AZ gateways, real 
   describe("clientCertificates: 'require' (AZ)", () => {
     const call = async (
       identity: Partial<TlsIdentity>,
-      path = '/audit/entries?limit=1',
+      path = '/v1/audit/entries?limit=1',
       token = true,
     ) => {
       const fetchAs = tlsFetch({
@@ -191,7 +191,7 @@ describe('the national-system API over HTTPS (compiled KZ and AZ gateways, real 
     it("answers one with a client certificate from AZ's CA and its bearer token", async () => {
       expect((await call(azSystem)).status).toBe(200);
       // The certificate is in addition to the token, not instead of it.
-      expect(await call(azSystem, '/audit/entries?limit=1', false)).toEqual({
+      expect(await call(azSystem, '/v1/audit/entries?limit=1', false)).toEqual({
         status: 401,
         body: expect.objectContaining({ code: 'AUTH_UNAUTHENTICATED' }) as object,
       });

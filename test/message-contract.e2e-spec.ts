@@ -126,7 +126,7 @@ describe('#11 the message-body contract (MIG-6): one check at the API, the recei
   });
 
   const submit = (body: Body) =>
-    pair.kz.api<Answer>('KZ-MVD', 'POST', '/messages', { ...request, body });
+    pair.kz.api<Answer>('KZ-MVD', 'POST', '/v1/messages', { ...request, body });
 
   /** A request from KZ-MVD to AZ-DMX with `body`, as a message header and body. */
   const message = (body: Body): MxgMessage => ({ ...migRequest(new Date()), body });
@@ -179,7 +179,7 @@ describe('#11 the message-body contract (MIG-6): one check at the API, the recei
         scheme: signatureSchemeFor(keys.certificate.publicKey, defaultAlgorithmPolicy()),
         signingTime: new Date(),
       });
-      const { status, body } = await pair.kz.api<Answer>('KZ-MVD', 'POST', '/messages', der);
+      const { status, body } = await pair.kz.api<Answer>('KZ-MVD', 'POST', '/v1/messages', der);
       expect(status).toBe(400);
       expect(body.errors).toEqual([
         expect.objectContaining({ field: 'body.persons[0].address', rule: 'FIELD_NOT_ALLOWED' }),
@@ -263,7 +263,7 @@ describe('#11 the message-body contract (MIG-6): one check at the API, the recei
         const { body } = await pair.az.api<{ messages: { id: string }[] }>(
           'AZ-DMX',
           'GET',
-          '/inbox',
+          '/v1/inbox',
         );
         return body.messages.find((m) => m.id === accepted.id);
       });
@@ -336,7 +336,7 @@ describe('#11 the message-body contract (MIG-6): one check at the API, the recei
     const get = (path: string) => fetch(`http://127.0.0.1:${pair.kz.port}${path}`);
 
     it('GET /schemas/request returns the versioned JSON Schema; an unknown type is 404 SCHEMA_NOT_FOUND', async () => {
-      const response = await get('/schemas/request');
+      const response = await get('/v1/schemas/request');
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toContain('application/schema+json');
       const schema = (await response.json()) as Record<string, unknown>;
@@ -346,9 +346,9 @@ describe('#11 the message-body contract (MIG-6): one check at the API, the recei
         type: 'object',
         additionalProperties: false,
       });
-      const list = (await (await get('/schemas')).json()) as { schemas: { url: string }[] };
-      expect(list.schemas.map((s) => s.url)).toContain('/schemas/authority-change-notice');
-      const unknown = await get('/schemas/gossip');
+      const list = (await (await get('/v1/schemas')).json()) as { schemas: { url: string }[] };
+      expect(list.schemas.map((s) => s.url)).toContain('/v1/schemas/authority-change-notice');
+      const unknown = await get('/v1/schemas/gossip');
       expect(unknown.status).toBe(404);
       expect(await unknown.json()).toMatchObject({ code: 'SCHEMA_NOT_FOUND' });
     });
@@ -368,10 +368,10 @@ describe('#11 the message-body contract (MIG-6): one check at the API, the recei
         type: 'http',
         scheme: 'bearer',
       });
-      expect(document.paths['/messages'].post.security).toEqual([{ bearer: [] }]);
+      expect(document.paths['/v1/messages'].post.security).toEqual([{ bearer: [] }]);
       const body = document.components.schemas.SubmitMessageDto.properties!.body;
       expect(body.oneOf).toContainEqual({ $ref: '#/components/schemas/MessageBody-request' });
-      expect(body.description).toContain('/schemas/request');
+      expect(body.description).toContain('/v1/schemas/request');
       expect(document.components.schemas['MessageBody-request']).toBeDefined();
     });
   });

@@ -32,7 +32,7 @@ describe('GET /parties (RET-7/8 participation, RET-3.7 national banks)', () => {
     const answer = await pair.kz.api<{ on: string; parties: PartyView[] }>(
       'auditor',
       'GET',
-      '/parties',
+      '/v1/parties',
     );
     expect(answer.status).toBe(200);
     expect(answer.body.on).toBe(new Date().toISOString().slice(0, 10));
@@ -90,7 +90,7 @@ describe('GET /parties (RET-7/8 participation, RET-3.7 national banks)', () => {
   it('marks the RET authorities as placeholders on GET /authorities (the texts name none)', async () => {
     const { body } = await pair.kz.api<{
       authorities: { code: string; placeholder: boolean }[];
-    }>('auditor', 'GET', '/authorities');
+    }>('auditor', 'GET', '/v1/authorities');
     const placeholders = body.authorities.filter((a) => a.placeholder).map((a) => a.code);
     expect(placeholders).toHaveLength(11);
     expect(placeholders).toContain('KG-RET');
@@ -130,7 +130,7 @@ describe('GET /parties (RET-7/8 participation, RET-3.7 national banks)', () => {
 
   it('is for the roles that read /authorities, and documented in the OpenAPI description', async () => {
     for (const client of ['KZ-RET', 'security-officer']) {
-      expect((await pair.kz.api(client, 'GET', '/parties')).status).toBe(200);
+      expect((await pair.kz.api(client, 'GET', '/v1/parties')).status).toBe(200);
     }
     const anonymous = await fetch(`http://127.0.0.1:${pair.kz.port}/parties`);
     expect(anonymous.status).toBe(401);
@@ -138,7 +138,9 @@ describe('GET /parties (RET-7/8 participation, RET-3.7 national banks)', () => {
       paths: Record<string, { get?: { responses: Record<string, { content?: unknown }> } }>;
       components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
     };
-    expect(JSON.stringify(docs.paths['/parties']?.get?.responses['200'])).toContain('PartiesView');
+    expect(JSON.stringify(docs.paths['/v1/parties']?.get?.responses['200'])).toContain(
+      'PartiesView',
+    );
     expect(Object.keys(docs.components.schemas.ParticipationView?.properties ?? {})).toEqual(
       expect.arrayContaining(['notificationReceived', 'participatingFrom', 'leftOn', 'inForce']),
     );

@@ -206,7 +206,7 @@ describe('personal data of a distinctive test person stays inside the envelope (
         const { body } = await gateway.api<{ messages: { id: string }[] }>(
           authority,
           'GET',
-          '/inbox',
+          '/v1/inbox',
         );
         return body.messages.some((m) => m.id === id) ? true : undefined;
       },
@@ -216,7 +216,7 @@ describe('personal data of a distinctive test person stays inside the envelope (
     const read = await gateway.api<{ body: { persons: Person[] } }>(
       authority,
       'GET',
-      `/inbox/${id}`,
+      `/v1/inbox/${id}`,
     );
     // The person arrived whole: the searches below look for what really was exchanged.
     expect(read.status).toBe(200);
@@ -225,7 +225,7 @@ describe('personal data of a distinctive test person stays inside the envelope (
       document: { number: documentNumber },
       birthDate,
     });
-    const ack = await gateway.api<{ status: string }>(authority, 'POST', `/inbox/${id}/ack`);
+    const ack = await gateway.api<{ status: string }>(authority, 'POST', `/v1/inbox/${id}/ack`);
     expect(ack.body.status).toBe('acknowledged');
   }
 
@@ -337,7 +337,7 @@ describe('personal data of a distinctive test person stays inside the envelope (
         const view = await gateway.api<{ confidential: boolean }>(
           END[side].authority,
           'GET',
-          `/requests/${id}`,
+          `/v1/requests/${id}`,
         );
         expect(view.status).toBe(200);
         expect({ side, id, confidential: view.body.confidential }).toEqual({
@@ -363,7 +363,7 @@ describe('personal data of a distinctive test person stays inside the envelope (
         const { status, body } = await gateway.api<{ entries: AuditView[]; next: number | null }>(
           'auditor',
           'GET',
-          `/audit/entries?limit=1000&after=${after}`,
+          `/v1/audit/entries?limit=1000&after=${after}`,
         );
         expect(status).toBe(200);
         entries.push(...body.entries);
@@ -389,7 +389,7 @@ describe('personal data of a distinctive test person stays inside the envelope (
           const { status, body } = await gateway.api<{ treeSize: number }>(
             'auditor',
             'GET',
-            '/audit/checkpoints/latest',
+            '/v1/audit/checkpoints/latest',
           );
           return status === 200 && body.treeSize > last ? true : undefined;
         },

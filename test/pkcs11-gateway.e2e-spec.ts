@@ -75,7 +75,7 @@ describe('PKCS#11: a gateway with its keys in SoftHSM2 and one with files', () =
   const inInbox = (gateway: GatewayUnderTest, client: string, id: string) =>
     eventually(
       async () => {
-        const { body } = await gateway.api<View>(client, 'GET', '/inbox');
+        const { body } = await gateway.api<View>(client, 'GET', '/v1/inbox');
         return body.messages?.find((m) => m.id === id);
       },
       20_000,
@@ -84,7 +84,7 @@ describe('PKCS#11: a gateway with its keys in SoftHSM2 and one with files', () =
   const receipted = (gateway: GatewayUnderTest, client: string, id: string) =>
     eventually(
       async () => {
-        const { body } = await gateway.api<View>(client, 'GET', `/messages/${id}`);
+        const { body } = await gateway.api<View>(client, 'GET', `/v1/messages/${id}`);
         return body.status === 'delivered' && body.receipt ? body : undefined;
       },
       20_000,
@@ -108,7 +108,7 @@ describe('PKCS#11: a gateway with its keys in SoftHSM2 and one with files', () =
 
   it('carries a request KZ → AZ and the response AZ → KZ, each with a signed receipt', async () => {
     // KZ: the signatory's signature and the seal are made in the token.
-    const submitted = await kz.api<View>('KZ-MVD', 'POST', '/messages', registrationRequest());
+    const submitted = await kz.api<View>('KZ-MVD', 'POST', '/v1/messages', registrationRequest());
     expect(submitted.status).toBe(202);
     const requestId = submitted.body.id;
     await inInbox(az, 'AZ-DMX', requestId);
@@ -118,7 +118,7 @@ describe('PKCS#11: a gateway with its keys in SoftHSM2 and one with files', () =
     });
 
     // The token-made signatory signature holds up under OpenSSL, against KZ's CA alone.
-    const signed = await az.api<Buffer>('AZ-DMX', 'GET', `/messages/${requestId}/signed`);
+    const signed = await az.api<Buffer>('AZ-DMX', 'GET', `/v1/messages/${requestId}/signed`);
     writeFileSync(join(work, 'request.p7s'), signed.body);
     const openssl = spawnSync('openssl', [
       'cms',
@@ -134,7 +134,7 @@ describe('PKCS#11: a gateway with its keys in SoftHSM2 and one with files', () =
     expect(openssl.stderr.toString()).toContain('Verification successful');
 
     // AZ → KZ: KZ unwraps the content key in the token (RSA-OAEP-SHA256) and seals its receipt there.
-    const answer = await az.api<View>('AZ-DMX', 'POST', '/messages', {
+    const answer = await az.api<View>('AZ-DMX', 'POST', '/v1/messages', {
       ...exampleMessage('response'),
       inReplyTo: requestId,
     });

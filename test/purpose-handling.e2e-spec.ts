@@ -127,7 +127,7 @@ describe('purpose binding, handling restrictions and audited reads (MIG-11.2..MI
         expect(body).toMatchObject({ id: request.id, purpose: PURPOSE, state: 'answered' });
         const listed = await gatewayOf(pair, side).api<{
           requests: { id: string; purpose: string }[];
-        }>(END[side].authority, 'GET', '/requests?limit=500');
+        }>(END[side].authority, 'GET', '/v1/requests?limit=500');
         expect(listed.body.requests.find((r) => r.id === request.id)?.purpose).toBe(PURPOSE);
       }
       for (const [gateway, db] of [
@@ -154,9 +154,9 @@ describe('purpose binding, handling restrictions and audited reads (MIG-11.2..MI
           [response.id, PURPOSE],
         ]);
       }
-      const inbox = await kz.api<{ messages: Protected[] }>('KZ-MVD', 'GET', '/inbox?limit=500');
+      const inbox = await kz.api<{ messages: Protected[] }>('KZ-MVD', 'GET', '/v1/inbox?limit=500');
       expect(inbox.body.messages.find((m) => m.id === response.id)?.purpose).toBe(PURPOSE);
-      const read = await kz.api<Protected>('KZ-MVD', 'GET', `/inbox/${response.id}`);
+      const read = await kz.api<Protected>('KZ-MVD', 'GET', `/v1/inbox/${response.id}`);
       expect(read).toMatchObject({ status: 200, body: { id: response.id, purpose: PURPOSE } });
     });
 
@@ -164,7 +164,7 @@ describe('purpose binding, handling restrictions and audited reads (MIG-11.2..MI
       const notice = new Conversation(pair);
       const sent = await notice.send('notice', 'requester');
       expect((await messageAt(pair, 'requester', sent.id)).body).toMatchObject({ purpose: null });
-      const read = await az.api<Protected>('AZ-DMX', 'GET', `/inbox/${sent.id}`);
+      const read = await az.api<Protected>('AZ-DMX', 'GET', `/v1/inbox/${sent.id}`);
       expect(read.body).toMatchObject({ id: sent.id, purpose: null });
       // A notice may carry restrictions; this one sets none: the treaty's own are shown.
       expect(read.body.handling).toEqual({
@@ -222,7 +222,7 @@ describe('purpose binding, handling restrictions and audited reads (MIG-11.2..MI
       const { status, body } = await az.api<{ id: string }>(
         'AZ-DMX',
         'POST',
-        '/messages',
+        '/v1/messages',
         later([response.id], ['no-judicial-use', 'no-onward-transfer']),
       );
       expect(status).toBe(202);
@@ -256,7 +256,7 @@ describe('purpose binding, handling restrictions and audited reads (MIG-11.2..MI
         const { status, body } = await az.api<{ code: string; message: string }>(
           'AZ-DMX',
           'POST',
-          '/messages',
+          '/v1/messages',
           later([response.id, named], ['no-judicial-use']),
         );
         expect(status).toBe(422);
@@ -306,7 +306,7 @@ describe('purpose binding, handling restrictions and audited reads (MIG-11.2..MI
 
   describe('every read of personal data is audited before it is returned (MIG-11.4)', () => {
     it('GET /inbox/{id}: who, which message, the bound purpose — on the record when the body arrives', async () => {
-      const read = await kz.api<Protected>('KZ-MVD', 'GET', `/inbox/${response.id}`);
+      const read = await kz.api<Protected>('KZ-MVD', 'GET', `/v1/inbox/${response.id}`);
       expect(read.status).toBe(200);
       expect(read.body.body).toBeDefined();
       // Read straight after the answer: the entry was committed before the body was sent.
@@ -326,10 +326,10 @@ describe('purpose binding, handling restrictions and audited reads (MIG-11.2..MI
 
     it('records a purpose the national system states, and one other than the bound one as such', async () => {
       const before = (await auditRows(kz, 'data.accessed', response.id)).length;
-      const same = await kz.api('KZ-MVD', 'GET', `/inbox/${response.id}`, undefined, {
+      const same = await kz.api('KZ-MVD', 'GET', `/v1/inbox/${response.id}`, undefined, {
         'MXG-Purpose': PURPOSE,
       });
-      const other = await kz.api('KZ-MVD', 'GET', `/messages/${response.id}/signed`, undefined, {
+      const other = await kz.api('KZ-MVD', 'GET', `/v1/messages/${response.id}/signed`, undefined, {
         'MXG-Purpose': 'judicial-proceedings',
       });
       expect([same.status, other.status]).toEqual([200, 200]);
@@ -351,7 +351,7 @@ describe('purpose binding, handling restrictions and audited reads (MIG-11.2..MI
       const { status, body } = await kz.api<Protected>(
         'KZ-MVD',
         'GET',
-        `/inbox/${response.id}`,
+        `/v1/inbox/${response.id}`,
         undefined,
         { 'MXG-Purpose': 'curiosity' },
       );
@@ -368,7 +368,7 @@ describe('purpose binding, handling restrictions and audited reads (MIG-11.2..MI
     });
 
     it('audits the sender’s reads of its own signed original too, bound to the request’s purpose', async () => {
-      const { status } = await az.api('AZ-DMX', 'GET', `/messages/${response.id}/signed`);
+      const { status } = await az.api('AZ-DMX', 'GET', `/v1/messages/${response.id}/signed`);
       expect(status).toBe(200);
       const [entry] = (await auditRows(az, 'data.accessed', response.id)).slice(-1);
       expect(entry).toMatchObject({
@@ -381,10 +381,12 @@ describe('purpose binding, handling restrictions and audited reads (MIG-11.2..MI
 
     it('does not count routing data as a read of personal data', async () => {
       const before = (await auditRows(kz, 'data.accessed', response.id)).length;
-      expect((await kz.api('KZ-MVD', 'GET', `/messages/${response.id}`)).status).toBe(200);
-      expect((await kz.api('KZ-MVD', 'GET', '/inbox')).status).toBe(200);
-      expect((await kz.api('KZ-MVD', 'GET', `/requests/${request.id}`)).status).toBe(200);
-      expect((await kz.api('KZ-MVD', 'GET', `/messages/${response.id}/receipt`)).status).toBe(200);
+      expect((await kz.api('KZ-MVD', 'GET', `/v1/messages/${response.id}`)).status).toBe(200);
+      expect((await kz.api('KZ-MVD', 'GET', '/v1/inbox')).status).toBe(200);
+      expect((await kz.api('KZ-MVD', 'GET', `/v1/requests/${request.id}`)).status).toBe(200);
+      expect((await kz.api('KZ-MVD', 'GET', `/v1/messages/${response.id}/receipt`)).status).toBe(
+        200,
+      );
       expect(await auditRows(kz, 'data.accessed', response.id)).toHaveLength(before);
     });
 
@@ -410,8 +412,8 @@ describe('purpose binding, handling restrictions and audited reads (MIG-11.2..MI
            WHEN (NEW.event_type = 'data.accessed') EXECUTE FUNCTION mxg.refuse_reads()`,
       );
       try {
-        const inbox = await kz.api<Protected>('KZ-MVD', 'GET', `/inbox/${response.id}`);
-        const signed = await kz.api('KZ-MVD', 'GET', `/messages/${response.id}/signed`);
+        const inbox = await kz.api<Protected>('KZ-MVD', 'GET', `/v1/inbox/${response.id}`);
+        const signed = await kz.api('KZ-MVD', 'GET', `/v1/messages/${response.id}/signed`);
         for (const answer of [inbox, signed]) {
           expect(answer.status).toBeGreaterThanOrEqual(500);
           expect(Buffer.isBuffer(answer.body)).toBe(false);
@@ -425,7 +427,7 @@ describe('purpose binding, handling restrictions and audited reads (MIG-11.2..MI
         );
       }
       // Reads work again once the log takes entries.
-      expect((await kz.api('KZ-MVD', 'GET', `/inbox/${response.id}`)).status).toBe(200);
+      expect((await kz.api('KZ-MVD', 'GET', `/v1/inbox/${response.id}`)).status).toBe(200);
     });
   });
 });

@@ -47,7 +47,7 @@ describe('official rate tables (RET-3.7)', () => {
     kz.api<{ import: ImportView; code?: string; errors?: { line: number; message: string }[] }>(
       client,
       'POST',
-      '/rates',
+      '/v1/rates',
       Buffer.from(csv),
       { 'content-type': type },
     );
@@ -55,7 +55,7 @@ describe('official rate tables (RET-3.7)', () => {
     const { status, body } = await gateway.api<{ rates: RateView[]; imports: ImportView[] }>(
       'auditor',
       'GET',
-      `/rates${query}`,
+      `/v1/rates${query}`,
     );
     expect(status).toBe(200);
     return body;
@@ -161,7 +161,7 @@ describe('official rate tables (RET-3.7)', () => {
     }
     const anonymous = await fetch(`http://127.0.0.1:${kz.port}/rates`, { method: 'GET' });
     expect(anonymous.status).toBe(401);
-    expect((await kz.api('KZ-MVD', 'GET', '/rates')).status).toBe(200);
+    expect((await kz.api('KZ-MVD', 'GET', '/v1/rates')).status).toBe(200);
     const json = await importCsv(
       'security-officer',
       JSON.stringify({ rates: [] }),
@@ -171,7 +171,7 @@ describe('official rate tables (RET-3.7)', () => {
     expect(json.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     const latin1 = await importCsv('security-officer', CSV, 'text/csv; charset=iso-8859-1');
     expect(latin1.status).toBe(415);
-    const query = await kz.api<{ code: string }>('auditor', 'GET', '/rates?from=2026-02-30');
+    const query = await kz.api<{ code: string }>('auditor', 'GET', '/v1/rates?from=2026-02-30');
     expect(query.status).toBe(400);
     expect(query.body.code).toBe('VALIDATION_FAILED');
   });

@@ -338,7 +338,7 @@ describe('a request’s life through two gateway processes (MIG-8..MIG-11, MIG-1
         const inbox = await receiver.api<{ messages: { id: string }[] }>(
           END[receiving].authority,
           'GET',
-          '/inbox',
+          '/v1/inbox',
         );
         expect(inbox.body.messages.map((m) => m.id)).not.toContain(id);
         expect(await recordAt(pair, receiving, correlationId)).toEqual(before);
@@ -419,7 +419,7 @@ describe('a request’s life through two gateway processes (MIG-8..MIG-11, MIG-1
     }, 60_000);
 
     it('the requester’s dueOn is the requested gateway’s: the Baku date of its signed receipt + 30 days', async () => {
-      const signed = await pair.kz.api<Buffer>('KZ-MVD', 'GET', `/messages/${late.id}/receipt`);
+      const signed = await pair.kz.api<Buffer>('KZ-MVD', 'GET', `/v1/messages/${late.id}/receipt`);
       expect(signed.status).toBe(200);
       const receipt = await openReceiptFor(signed.body, 'KZ');
       const receivedOn = dateIn('Asia/Baku', new Date(receipt.receivedAt));

@@ -38,7 +38,7 @@ describe('a request whose two sides cross: both refused, both rolled back, the s
   ): Promise<MessageView> => {
     const authority = side === 'kz' ? 'KZ-MVD' : 'AZ-DMX';
     const example = exampleMessage(type);
-    const answer = await pair[side].api<MessageView>(authority, 'POST', '/messages', {
+    const answer = await pair[side].api<MessageView>(authority, 'POST', '/v1/messages', {
       ...example,
       body: { ...example.body, ...body },
       ...(inReplyTo === undefined ? {} : { inReplyTo }),
@@ -49,12 +49,12 @@ describe('a request whose two sides cross: both refused, both rolled back, the s
   const settled = (side: 'kz' | 'az', id: string) =>
     eventually(async () => {
       const authority = side === 'kz' ? 'KZ-MVD' : 'AZ-DMX';
-      const { body } = await pair[side].api<MessageView>(authority, 'GET', `/messages/${id}`);
+      const { body } = await pair[side].api<MessageView>(authority, 'GET', `/v1/messages/${id}`);
       return ['delivered', 'rejected'].includes(body.status) ? body : undefined;
     });
   const state = async (side: 'kz' | 'az', id: string) => {
     const authority = side === 'kz' ? 'KZ-MVD' : 'AZ-DMX';
-    return (await pair[side].api<RequestView>(authority, 'GET', `/requests/${id}`)).body;
+    return (await pair[side].api<RequestView>(authority, 'GET', `/v1/requests/${id}`)).body;
   };
 
   it('a withdraw and a refusal in full sent at once: each refused with REQUEST_CLOSED, the request back in awaiting-clarification on both', async () => {

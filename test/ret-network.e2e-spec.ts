@@ -106,7 +106,7 @@ describe('RET among three gateways, two of them added by configuration only (RET
 
   const gateway = (party: string): GatewayUnderTest => network.gateway(party);
   const submit = (from: string, to: string, body: unknown) =>
-    gateway(from).api<MessageView & Refusal>(AUTHORITY(from), 'POST', '/messages', {
+    gateway(from).api<MessageView & Refusal>(AUTHORITY(from), 'POST', '/v1/messages', {
       agreement: 'RET',
       type: 'reimbursement-claim',
       to: { authority: AUTHORITY(to) },
@@ -119,7 +119,7 @@ describe('RET among three gateways, two of them added by configuration only (RET
         const { body } = await gateway(from).api<MessageView>(
           AUTHORITY(from),
           'GET',
-          `/messages/${id}`,
+          `/v1/messages/${id}`,
         );
         return ['delivered', 'rejected', 'failed'].includes(body.status) ? body : undefined;
       },
@@ -132,7 +132,7 @@ describe('RET among three gateways, two of them added by configuration only (RET
         const { body } = await gateway(party).api<{ messages: { id: string }[] }>(
           AUTHORITY(party),
           'GET',
-          '/inbox',
+          '/v1/inbox',
         );
         return body.messages.find((m) => m.id === id);
       },
@@ -186,7 +186,7 @@ describe('RET among three gateways, two of them added by configuration only (RET
       const read = await gateway(residence).api<{
         header: { from: { party: string }; to: { party: string } };
         body: ReimbursementClaim;
-      }>(AUTHORITY(residence), 'GET', `/inbox/${sent.body.id}`);
+      }>(AUTHORITY(residence), 'GET', `/v1/inbox/${sent.body.id}`);
       expect(read.status).toBe(200);
       expect(read.body.header).toMatchObject({
         from: { party: stay, authority: AUTHORITY(stay) },
@@ -199,7 +199,7 @@ describe('RET among three gateways, two of them added by configuration only (RET
       const received = await gateway(residence).api<ClaimView>(
         AUTHORITY(residence),
         'GET',
-        `/claims/${sent.body.id}`,
+        `/v1/claims/${sent.body.id}`,
       );
       expect(received.body).toMatchObject({
         claimNumber: body.claimNumber,
@@ -213,7 +213,7 @@ describe('RET among three gateways, two of them added by configuration only (RET
           const { body: c } = await gateway(stay).api<ClaimView>(
             AUTHORITY(stay),
             'GET',
-            `/claims/${sent.body.id}`,
+            `/v1/claims/${sent.body.id}`,
           );
           return c.dueOn === null ? undefined : c;
         },
@@ -271,7 +271,7 @@ describe('RET among three gateways, two of them added by configuration only (RET
       (
         await gateway(from).api<{
           parties: { code: string; agreements: { agreement: string; inForce: boolean }[] }[];
-        }>('auditor', 'GET', '/parties')
+        }>('auditor', 'GET', '/v1/parties')
       ).body.parties
         .find((p) => p.code === 'KG')
         ?.agreements.find((a) => a.agreement === 'RET')?.inForce;

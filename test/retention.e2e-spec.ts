@@ -67,12 +67,12 @@ describe('retention and destruction (MIG-11.5)', () => {
   });
 
   const view = async (g: GatewayUnderTest, id: string) => {
-    const { status, body } = await g.api<View>('security-officer', 'GET', `/messages/${id}`);
+    const { status, body } = await g.api<View>('security-officer', 'GET', `/v1/messages/${id}`);
     expect(status).toBe(200);
     return body;
   };
   const retention = async (g: GatewayUnderTest, id: string) =>
-    (await g.api<RetentionView>('security-officer', 'GET', `/messages/${id}/retention`)).body;
+    (await g.api<RetentionView>('security-officer', 'GET', `/v1/messages/${id}/retention`)).body;
   const count = async (g: GatewayUnderTest, text: string, id: string) =>
     (await sql<{ n: number }>(g.db, text, [id]))[0].n;
   /** What of a message's content a database still holds: key, ciphertext, envelope payloads. */
@@ -109,7 +109,7 @@ describe('retention and destruction (MIG-11.5)', () => {
     const { status, body } = await kz.api<View>(
       'KZ-MVD',
       'POST',
-      '/messages',
+      '/v1/messages',
       registrationRequest(),
     );
     expect(status).toBe(202);
@@ -145,16 +145,16 @@ describe('retention and destruction (MIG-11.5)', () => {
     }
     // Before it is due, AZ holds its content; it is readable.
     expect(await remains(az, due)).toMatchObject({ contents: 1 });
-    expect((await az.api('AZ-DMX', 'GET', `/inbox/${due}`)).status).toBe(200);
+    expect((await az.api('AZ-DMX', 'GET', `/v1/inbox/${due}`)).status).toBe(200);
   });
 
   it('a legal hold is put by a security officer only, with a reference code, audited', async () => {
-    const refused = await az.api('AZ-DMX', 'PUT', `/messages/${held}/hold`, {
+    const refused = await az.api('AZ-DMX', 'PUT', `/v1/messages/${held}/hold`, {
       reference: 'CASE-2026/17',
     });
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ code: 'AUTH_FORBIDDEN' });
-    const freeText = await az.api('security-officer', 'PUT', `/messages/${held}/hold`, {
+    const freeText = await az.api('security-officer', 'PUT', `/v1/messages/${held}/hold`, {
       reference: 'the case of Mr X',
     });
     expect(freeText.status).toBe(400);
@@ -169,7 +169,7 @@ describe('retention and destruction (MIG-11.5)', () => {
     const { status, body } = await az.api<RetentionView>(
       'security-officer',
       'PUT',
-      `/messages/${held}/hold`,
+      `/v1/messages/${held}/hold`,
       { reference: 'CASE-2026/17' },
     );
     expect(status).toBe(200);
@@ -178,7 +178,7 @@ describe('retention and destruction (MIG-11.5)', () => {
     expect(entry).toMatchObject({ outcome: 'success', details: { reference: 'CASE-2026/17' } });
 
     // A held message is not destroyed early either.
-    const early = await az.api('security-officer', 'POST', `/messages/${held}/destroy`, {
+    const early = await az.api('security-officer', 'POST', `/v1/messages/${held}/destroy`, {
       reason: 'purpose-fulfilled',
     });
     expect(early.status).toBe(409);
@@ -212,7 +212,7 @@ describe('retention and destruction (MIG-11.5)', () => {
     ).toBe(1);
 
     // Reads of its content answer 410 with a specific code.
-    for (const path of [`/inbox/${due}`, `/messages/${due}/signed`]) {
+    for (const path of [`/v1/inbox/${due}`, `/v1/messages/${due}/signed`]) {
       const read = await az.api('AZ-DMX', 'GET', path);
       expect(read.status).toBe(410);
       expect(read.body).toMatchObject({ code: 'MESSAGE_DESTROYED' });
@@ -267,12 +267,12 @@ describe('retention and destruction (MIG-11.5)', () => {
     // KZ's own copy was not held: destroyed.
     expect((await view(kz, held)).destroyed).toMatchObject({ reason: 'retention-expired' });
 
-    const wrongRole = await az.api('auditor', 'DELETE', `/messages/${held}/hold`);
+    const wrongRole = await az.api('auditor', 'DELETE', `/v1/messages/${held}/hold`);
     expect(wrongRole.status).toBe(403);
     const released = await az.api<RetentionView>(
       'security-officer',
       'DELETE',
-      `/messages/${held}/hold`,
+      `/v1/messages/${held}/hold`,
     );
     expect(released.status).toBe(200);
     expect(released.body.hold).toBeNull();
@@ -285,7 +285,7 @@ describe('retention and destruction (MIG-11.5)', () => {
       return v.destroyedByRecipient ? v : undefined;
     });
 
-    const again = await az.api('security-officer', 'DELETE', `/messages/${held}/hold`);
+    const again = await az.api('security-officer', 'DELETE', `/v1/messages/${held}/hold`);
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ code: 'MESSAGE_NOT_HELD' });
   });
@@ -294,7 +294,7 @@ describe('retention and destruction (MIG-11.5)', () => {
     const early = await exchange(); // stored now: due only in 2 days
     expect((await view(az, early)).destroyed).toBeNull();
 
-    const noReason = await az.api('security-officer', 'POST', `/messages/${early}/destroy`, {
+    const noReason = await az.api('security-officer', 'POST', `/v1/messages/${early}/destroy`, {
       reason: 'because I said so',
     });
     expect(noReason.status).toBe(400);
@@ -305,7 +305,7 @@ describe('retention and destruction (MIG-11.5)', () => {
       (e) => e.errorCode === 'VALIDATION_FAILED' && e.details.requestedId === early,
       'the refused destruction',
     );
-    const auditor = await az.api('auditor', 'POST', `/messages/${early}/destroy`, {
+    const auditor = await az.api('auditor', 'POST', `/v1/messages/${early}/destroy`, {
       reason: 'received-in-error',
     });
     expect(auditor.status).toBe(403);
@@ -315,7 +315,7 @@ describe('retention and destruction (MIG-11.5)', () => {
     const { status, body } = await az.api<View>(
       'security-officer',
       'POST',
-      `/messages/${early}/destroy`,
+      `/v1/messages/${early}/destroy`,
       {
         reason: 'received-in-error',
         reference: 'ORDER-5',
@@ -344,19 +344,19 @@ describe('retention and destruction (MIG-11.5)', () => {
       (e) => e.details.reason === 'received-in-error' && e.details.notice === entry.details.notice,
     );
 
-    const twice = await az.api('security-officer', 'POST', `/messages/${early}/destroy`, {
+    const twice = await az.api('security-officer', 'POST', `/v1/messages/${early}/destroy`, {
       reason: 'received-in-error',
     });
     expect(twice.status).toBe(409);
     expect(twice.body).toMatchObject({ code: 'MESSAGE_ALREADY_DESTROYED' });
-    const hold = await az.api('security-officer', 'PUT', `/messages/${early}/hold`, {
+    const hold = await az.api('security-officer', 'PUT', `/v1/messages/${early}/hold`, {
       reference: 'CASE-1',
     });
     expect(hold.status).toBe(409);
     expect(hold.body).toMatchObject({ code: 'MESSAGE_ALREADY_DESTROYED' });
 
     // A destruction notice is the proof of a destruction: kept.
-    const kept = await kz.api('security-officer', 'POST', `/messages/${notice}/destroy`, {
+    const kept = await kz.api('security-officer', 'POST', `/v1/messages/${notice}/destroy`, {
       reason: 'purpose-fulfilled',
     });
     expect(kept.status).toBe(409);
@@ -364,7 +364,7 @@ describe('retention and destruction (MIG-11.5)', () => {
   });
 
   it('only the gateway sends destruction notices: a national system cannot', async () => {
-    const { status, body } = await az.api('AZ-DMX', 'POST', '/messages', {
+    const { status, body } = await az.api('AZ-DMX', 'POST', '/v1/messages', {
       agreement: 'MIG',
       type: 'destruction-notice',
       to: { authority: 'KZ-MVD' },

@@ -178,7 +178,7 @@ describe('#10.5 revocation bites on running gateways (two processes, mxg pki rev
   });
 
   const submit = (signatory: string, client = 'KZ-MVD') =>
-    pair.kz.api<Answer>(client, 'POST', '/messages', { ...registrationRequest(), signatory });
+    pair.kz.api<Answer>(client, 'POST', '/v1/messages', { ...registrationRequest(), signatory });
   const publishToAz = async (sealed: SealedEnvelope) => {
     channel.publish(BROKER_EXCHANGE, 'az', Buffer.from(sealed.envelope), {
       persistent: true,
@@ -190,7 +190,7 @@ describe('#10.5 revocation bites on running gateways (two processes, mxg pki rev
   const inAzInbox = (id: string) =>
     eventually(
       async () => {
-        const { body } = await pair.az.api<Answer>('AZ-DMX', 'GET', '/inbox');
+        const { body } = await pair.az.api<Answer>('AZ-DMX', 'GET', '/v1/inbox');
         return body.messages?.find((m) => m.id === id);
       },
       20_000,
@@ -243,7 +243,7 @@ describe('#10.5 revocation bites on running gateways (two processes, mxg pki rev
     expect(json.status).toBe(422);
     expect(json.body.code).toBe('CERT_REVOKED');
     // The pre-signed path: a SignedData the signatory made while still in good standing.
-    const presigned = await pair.kz.api<Answer>('KZ-MVD', 'POST', '/messages', presignedBefore);
+    const presigned = await pair.kz.api<Answer>('KZ-MVD', 'POST', '/v1/messages', presignedBefore);
     expect(presigned.status).toBe(422);
     expect(presigned.body.code).toBe('CERT_REVOKED');
 

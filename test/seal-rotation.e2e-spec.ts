@@ -136,7 +136,11 @@ describe('#14 seal rotation with an overlap (two gateway processes, mxg pki rota
     ]);
     await eventually(
       async () => {
-        const { body } = await az.api<{ messages?: { id: string }[] }>('AZ-DMX', 'GET', '/inbox');
+        const { body } = await az.api<{ messages?: { id: string }[] }>(
+          'AZ-DMX',
+          'GET',
+          '/v1/inbox',
+        );
         return body.messages?.find((m) => m.id === message.header.id);
       },
       20_000,

@@ -63,12 +63,12 @@ describe('MIG-9.3, MIG-9.4: who may sign as whom, and signatory lists as signed 
 
   const settled = (id: string) =>
     eventually(async () => {
-      const { body } = await kz.api<Answer>('KZ-MVD', 'GET', `/messages/${id}`);
+      const { body } = await kz.api<Answer>('KZ-MVD', 'GET', `/v1/messages/${id}`);
       return ['delivered', 'rejected'].includes(body.status!) ? body : undefined;
     });
 
   it('refuses a JSON submission naming a signatory not bound to the client: 403 SIGNATORY_NOT_BOUND, audited, nothing signed', async () => {
-    const refused = await kz.api<Answer>('KZ-MVD', 'POST', '/messages', {
+    const refused = await kz.api<Answer>('KZ-MVD', 'POST', '/v1/messages', {
       ...registrationRequest(),
       signatory: REMOVED,
     });
@@ -85,7 +85,7 @@ describe('MIG-9.3, MIG-9.4: who may sign as whom, and signatory lists as signed 
     ]);
     expect(sealed).toEqual([]);
 
-    const bound = await kz.api<Answer>('KZ-MVD', 'POST', '/messages', {
+    const bound = await kz.api<Answer>('KZ-MVD', 'POST', '/v1/messages', {
       ...registrationRequest(),
       signatory: KEPT,
     });
@@ -117,7 +117,7 @@ describe('MIG-9.3, MIG-9.4: who may sign as whom, and signatory lists as signed 
   };
 
   it('applies a list update from its effective date at both gateways, keeps it across a restart, audits it without names', async () => {
-    const sent = await kz.api<Answer>('KZ-MVD', 'POST', '/messages', listUpdate());
+    const sent = await kz.api<Answer>('KZ-MVD', 'POST', '/v1/messages', listUpdate());
     expect(sent.status).toBe(202);
     expect(await settled(sent.body.id)).toMatchObject({ status: 'delivered' });
 
@@ -125,7 +125,7 @@ describe('MIG-9.3, MIG-9.4: who may sign as whom, and signatory lists as signed 
       gateway.api<SignatoriesView>(
         'security-officer',
         'GET',
-        `/signatories?authority=KZ-MVD&at=${day}`,
+        `/v1/signatories?authority=KZ-MVD&at=${day}`,
       );
     for (const [gateway, direction] of [
       [az, 'received'],
@@ -178,7 +178,7 @@ describe('MIG-9.3, MIG-9.4: who may sign as whom, and signatory lists as signed 
     const retroactive = await kz.api<Answer>(
       'KZ-MVD',
       'POST',
-      '/messages',
+      '/v1/messages',
       listUpdate({ version: 2, effectiveFrom: addDays(today, -1) }),
     );
     expect(retroactive).toMatchObject({
@@ -188,7 +188,7 @@ describe('MIG-9.3, MIG-9.4: who may sign as whom, and signatory lists as signed 
     const stale = await kz.api<Answer>(
       'KZ-MVD',
       'POST',
-      '/messages',
+      '/v1/messages',
       listUpdate({ note: 'Другой список той же версии' }),
     );
     expect(stale).toMatchObject({ status: 409, body: { code: 'SIGNATORY_LIST_STALE' } });

@@ -74,7 +74,7 @@ describe('#14 a backdated inner signature is refused (two gateways)', () => {
   it('the pre-signed path: the sending gateway refuses a signature older than the window (422), audits it and sends nothing', async () => {
     // In the window: taken.
     const fresh = await presigned(new Date());
-    const taken = await pair.kz.api<Answer>('KZ-MVD', 'POST', '/messages', fresh.signed);
+    const taken = await pair.kz.api<Answer>('KZ-MVD', 'POST', '/v1/messages', fresh.signed);
     expect(taken.status).toBe(202);
 
     // KZ's clock two days on: the same kind of signature, made "now" by the signer's clock,
@@ -82,7 +82,7 @@ describe('#14 a backdated inner signature is refused (two gateways)', () => {
     pair.kz.setClockOffset(2 * DAY);
     try {
       const stale = await presigned(new Date(Date.now() + 2 * DAY - 60_000));
-      const refused = await pair.kz.api<Answer>('KZ-MVD', 'POST', '/messages', stale.signed);
+      const refused = await pair.kz.api<Answer>('KZ-MVD', 'POST', '/v1/messages', stale.signed);
       expect(refused.status).toBe(422);
       expect(refused.body.code).toBe('SIGNING_TIME_OUTSIDE_WINDOW');
       expect(refused.body.message).toMatch(/s before submission/);

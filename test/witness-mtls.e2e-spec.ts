@@ -73,9 +73,9 @@ describe('audit witnessing over mutual TLS (compiled KZ and AZ gateways serving 
         // query logs one more entry, hence one more checkpoint.
         if (++round % 6 === 0) {
           if (k && !k.cosigned)
-            expect((await kz.api('auditor', 'GET', '/audit/entries?limit=1')).status).toBe(200);
+            expect((await kz.api('auditor', 'GET', '/v1/audit/entries?limit=1')).status).toBe(200);
           if (a && !a.cosigned)
-            expect((await az.api('auditor', 'GET', '/audit/entries?limit=1')).status).toBe(200);
+            expect((await az.api('auditor', 'GET', '/v1/audit/entries?limit=1')).status).toBe(200);
         }
         return undefined;
       },

@@ -25,7 +25,7 @@ export const submit = async (pair: ExchangePair): Promise<string> => {
   const { status, body } = await pair.kz.api<View>(
     'KZ-MVD',
     'POST',
-    '/messages',
+    '/v1/messages',
     registrationRequest(),
   );
   expect(status).toBe(202);
@@ -51,7 +51,7 @@ export async function acceptBatch(
 }
 
 export const view = async (gateway: GatewayUnderTest, id: string): Promise<View> =>
-  (await gateway.api<View>('KZ-MVD', 'GET', `/messages/${id}`)).body;
+  (await gateway.api<View>('KZ-MVD', 'GET', `/v1/messages/${id}`)).body;
 
 export const statusBecomes = (
   gateway: GatewayUnderTest,

@@ -261,7 +261,7 @@ export interface RequestView {
 
 /** `GET /requests/{id}` at `side`'s gateway, as its authority's national system. */
 export const requestAt = (pair: ExchangePair, side: RequestSide, id: string) =>
-  gatewayOf(pair, side).api<RequestView>(END[side].authority, 'GET', `/requests/${id}`);
+  gatewayOf(pair, side).api<RequestView>(END[side].authority, 'GET', `/v1/requests/${id}`);
 
 /** `GET /requests?…` at `side`'s gateway: the ids listed. */
 export async function listedAt(
@@ -272,7 +272,7 @@ export async function listedAt(
   const { status, body } = await gatewayOf(pair, side).api<{ requests: RequestView[] }>(
     END[side].authority,
     'GET',
-    `/requests?${new URLSearchParams({ limit: '500', ...query }).toString()}`,
+    `/v1/requests?${new URLSearchParams({ limit: '500', ...query }).toString()}`,
   );
   if (status !== 200) throw new Error(`GET /requests answered ${status}: ${JSON.stringify(body)}`);
   return body.requests;
@@ -280,7 +280,7 @@ export async function listedAt(
 
 /** A message at `side`'s gateway, as its authority sees it. */
 export const messageAt = (pair: ExchangePair, side: RequestSide, id: string) =>
-  gatewayOf(pair, side).api<Submitted>(END[side].authority, 'GET', `/messages/${id}`);
+  gatewayOf(pair, side).api<Submitted>(END[side].authority, 'GET', `/v1/messages/${id}`);
 
 export interface AuditView {
   seq: number;
@@ -301,7 +301,7 @@ export async function auditEntries(
   const { status, body } = await gateway.api<{ entries: AuditView[] }>(
     'auditor',
     'GET',
-    `/audit/entries?${new URLSearchParams({ limit: '1000', ...query }).toString()}`,
+    `/v1/audit/entries?${new URLSearchParams({ limit: '1000', ...query }).toString()}`,
   );
   if (status !== 200) throw new Error(`GET /audit/entries answered ${status}`);
   return body.entries;
@@ -384,7 +384,7 @@ export class Conversation {
     return gatewayOf(this.pair, side).api<Submitted>(
       END[side].authority,
       'POST',
-      '/messages',
+      '/v1/messages',
       submission,
     );
   }

@@ -39,7 +39,7 @@ export async function inbox(gateway: GatewayUnderTest, authority: string): Promi
   const ids: string[] = [];
   let after: string | null = null;
   for (;;) {
-    const query: string = `/inbox?limit=500${after ? `&after=${after}` : ''}`;
+    const query: string = `/v1/inbox?limit=500${after ? `&after=${after}` : ''}`;
     const { status, body } = await gateway.api<{ messages: { id: string }[]; next: string | null }>(
       authority,
       'GET',
@@ -86,12 +86,12 @@ export async function receiptsReceived(gateway: GatewayUnderTest): Promise<Map<s
  */
 export function trafficBothWays(kz: GatewayUnderTest, az: GatewayUnderTest, paceMs: number) {
   const kzToAz = submitter(
-    () => kz.api<{ id: string }>('KZ-MVD', 'POST', '/messages', registrationRequest('AZ-DMX')),
+    () => kz.api<{ id: string }>('KZ-MVD', 'POST', '/v1/messages', registrationRequest('AZ-DMX')),
     paceMs,
   );
   const azToKz = submitter(
     () =>
-      az.api<{ id: string }>('AZ-DMX', 'POST', '/messages', {
+      az.api<{ id: string }>('AZ-DMX', 'POST', '/v1/messages', {
         ...registrationRequest('KZ-MVD'),
         signatory: 'az-dmx-deputy-head',
       }),

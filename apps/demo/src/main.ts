@@ -53,27 +53,27 @@ async function main(): Promise<void> {
       inReplyTo?: string,
     ): Promise<MessageView> => {
       // The bodies are the examples of examples/messages/: MIG-6 persons, Russian text (MIG-15).
-      const message = await from.json<MessageView>('POST', '/messages', {
+      const message = await from.json<MessageView>('POST', '/v1/messages', {
         ...exampleMessage(type),
         ...(inReplyTo === undefined ? {} : { inReplyTo }),
       });
       await waitFor(
         `the ${type} in the addressee’s inbox`,
         async () => {
-          const { messages } = await to.json<{ messages: { id: string }[] }>('GET', '/inbox');
+          const { messages } = await to.json<{ messages: { id: string }[] }>('GET', '/v1/inbox');
           return messages.find((m) => m.id === message.id);
         },
         { explain: () => explainDelivery(from, to, message.id) },
       );
-      await to.json('GET', `/inbox/${message.id}`);
-      await to.json('POST', `/inbox/${message.id}/ack`);
+      await to.json('GET', `/v1/inbox/${message.id}`);
+      await to.json('POST', `/v1/inbox/${message.id}/ack`);
       return message;
     };
 
     say('KZ-MVD submits a request to AZ-DMX: registration at the place of stay (MIG-5, MIG-9.2)…');
     const request = await send(kzMvd, azDmx, 'request');
     const due = await waitFor('the deadline in AZ’s receipt', async () => {
-      const held = await kzMvd.json<RequestView>('GET', `/requests/${request.id}`);
+      const held = await kzMvd.json<RequestView>('GET', `/v1/requests/${request.id}`);
       return held.dueOn === null ? undefined : held;
     });
     say(
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
     // Every receipt back, every step sequenced into both audit logs.
     const complete = (events: string[]) => async (client: ApiClient, id: string) =>
       waitFor(`the record of ${id}`, async () => {
-        const view = await client.json<MessageView>('GET', `/messages/${id}`);
+        const view = await client.json<MessageView>('GET', `/v1/messages/${id}`);
         const seen = view.timeline.map((e) => e.event);
         return events.every((e) => seen.includes(e)) ? view : undefined;
       });
@@ -106,17 +106,17 @@ async function main(): Promise<void> {
       { side: 'KZ', what: 'response', view: await received(kzMvd, response.id) },
     ];
     const [kzHeld, azHeld] = await Promise.all([
-      kzMvd.json<RequestView>('GET', `/requests/${request.id}`),
-      azDmx.json<RequestView>('GET', `/requests/${request.id}`),
+      kzMvd.json<RequestView>('GET', `/v1/requests/${request.id}`),
+      azDmx.json<RequestView>('GET', `/v1/requests/${request.id}`),
     ]);
 
     const dir = join(base.paths.var, 'demo', request.correlationId);
     mkdirSync(dir, { recursive: true });
     const artefacts: [string, Buffer][] = [
-      ['request.signed.p7s', await kzMvd.bytes(`/messages/${request.id}/signed`)],
-      ['request.receipt.p7s', await kzMvd.bytes(`/messages/${request.id}/receipt`)],
-      ['response.signed.p7s', await azDmx.bytes(`/messages/${response.id}/signed`)],
-      ['response.receipt.p7s', await azDmx.bytes(`/messages/${response.id}/receipt`)],
+      ['request.signed.p7s', await kzMvd.bytes(`/v1/messages/${request.id}/signed`)],
+      ['request.receipt.p7s', await kzMvd.bytes(`/v1/messages/${request.id}/receipt`)],
+      ['response.signed.p7s', await azDmx.bytes(`/v1/messages/${response.id}/signed`)],
+      ['response.receipt.p7s', await azDmx.bytes(`/v1/messages/${response.id}/receipt`)],
     ];
     for (const [name, bytes] of artefacts) writeFileSync(join(dir, name), bytes);
 

@@ -39,7 +39,7 @@ export async function whereItStands(
   side: string,
   id: string,
 ): Promise<string> {
-  const view = await gateway.json<MessageView>('GET', `/messages/${id}`);
+  const view = await gateway.json<MessageView>('GET', `/v1/messages/${id}`);
   const steps = view.timeline
     .slice(-4)
     .map((e) => (e.outcome === 'success' ? e.event : `${e.event} ✗ ${e.code}`));

@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { MxgConfigService } from '@mxg/config';
 import { type Clock, OffsetClock, SystemClock } from '@mxg/core';
 import { runMigrations } from '@mxg/database';
+import { API_VERSION, UNVERSIONED_ROUTES } from './api/api-version';
 import { createHttpApp } from './api/http-server';
 import { GatewayModule } from './gateway.module';
 import { addBodySchemas } from './schemas/openapi-body-schemas';
@@ -48,6 +49,7 @@ export async function createGatewayApp(
     { logger: LEVELS.slice(0, level + 1) },
   );
   app.enableShutdownHooks();
+  app.setGlobalPrefix(API_VERSION, { exclude: UNVERSIONED_ROUTES });
   const { party, id } = config.gateway;
   const document = SwaggerModule.createDocument(
     app,

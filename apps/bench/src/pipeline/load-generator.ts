@@ -56,7 +56,7 @@ export class LoadGenerator {
         ? message
         : `{"items":[${Array.from({ length: batchSize }, () => `{"message":${message}}`).join(',')}]}`,
     );
-    this.path = batchSize === 1 ? '/messages' : '/messages/batch';
+    this.path = batchSize === 1 ? '/v1/messages' : '/v1/messages/batch';
   }
 
   /** Closes the kept-alive connections. */

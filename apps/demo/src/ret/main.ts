@@ -71,7 +71,7 @@ async function main(): Promise<void> {
       ['AZ', az],
     ] as const) {
       const officer = new ApiClient(gateway.api, token(gateway.id, 'security-officer'));
-      const imported = await officer.upload<RatesImport>('/rates', csv, 'text/csv');
+      const imported = await officer.upload<RatesImport>('/v1/rates', csv, 'text/csv');
       say(`  ${side}: ${describeImport(imported)}`);
     }
 
@@ -88,17 +88,17 @@ async function main(): Promise<void> {
       to: ApiClient,
       message: SubmittedMessage,
     ): Promise<MessageView> => {
-      const sent = await from.json<MessageView>('POST', '/messages', message);
+      const sent = await from.json<MessageView>('POST', '/v1/messages', message);
       await waitFor(
         `the ${message.type} in the addressee’s inbox`,
         async () => {
-          const { messages } = await to.json<{ messages: { id: string }[] }>('GET', '/inbox');
+          const { messages } = await to.json<{ messages: { id: string }[] }>('GET', '/v1/inbox');
           return messages.find((m) => m.id === sent.id);
         },
         { explain: () => explainDelivery(from, to, sent.id) },
       );
-      await to.json('GET', `/inbox/${sent.id}`);
-      await to.json('POST', `/inbox/${sent.id}/ack`);
+      await to.json('GET', `/v1/inbox/${sent.id}`);
+      await to.json('POST', `/v1/inbox/${sent.id}/ack`);
       return sent;
     };
     const answer = (type: string, inReplyTo: string, changes: Record<string, unknown> = {}) => {
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
       return { ...example, inReplyTo, body: { ...example.body, ...changes } };
     };
     const claimAt = (client: ApiClient, id: string) =>
-      client.json<ClaimView>('GET', `/claims/${id}`);
+      client.json<ClaimView>('GET', `/v1/claims/${id}`);
     const stateOf = async (id: string) => {
       const [atKz, atAz] = await Promise.all([claimAt(kzRet, id), claimAt(azRet, id)]);
       return `${atKz.state} at KZ, ${atAz.state} at AZ`;
@@ -161,8 +161,8 @@ async function main(): Promise<void> {
     );
     await bothIn(claim.id, 'paid');
     const [kzPaid, azPaid] = await Promise.all([
-      kzRet.json<{ claims: ClaimView[] }>('GET', '/claims?status=paid'),
-      azRet.json<{ claims: ClaimView[] }>('GET', '/claims?status=paid'),
+      kzRet.json<{ claims: ClaimView[] }>('GET', '/v1/claims?status=paid'),
+      azRet.json<{ claims: ClaimView[] }>('GET', '/v1/claims?status=paid'),
     ]);
     const paidAt = (list: { claims: ClaimView[] }) => list.claims.find((c) => c.id === claim.id);
     const [kzHeld, azHeld] = [paidAt(kzPaid), paidAt(azPaid)];
@@ -173,7 +173,7 @@ async function main(): Promise<void> {
 
     const complete = (events: string[]) => async (client: ApiClient, id: string) =>
       waitFor(`the record of ${id}`, async () => {
-        const view = await client.json<MessageView>('GET', `/messages/${id}`);
+        const view = await client.json<MessageView>('GET', `/v1/messages/${id}`);
         const seen = view.timeline.map((e) => e.event);
         return events.every((e) => seen.includes(e)) ? view : undefined;
       });
@@ -194,11 +194,14 @@ async function main(): Promise<void> {
     const dir = join(base.paths.var, 'demo', claim.id);
     mkdirSync(dir, { recursive: true });
     const artefacts: [string, Buffer][] = [
-      ['calculation.pdf', await kzRet.bytes(`/claims/${claim.id}/calculation`, 'application/pdf')],
-      ['calculation.html', await azRet.bytes(`/claims/${claim.id}/calculation`, 'text/html')],
-      ['claim.signed.p7s', await kzRet.bytes(`/messages/${claim.id}/signed`)],
-      ['claim.receipt.p7s', await kzRet.bytes(`/messages/${claim.id}/receipt`)],
-      ['payment.signed.p7s', await azRet.bytes(`/messages/${payment.id}/signed`)],
+      [
+        'calculation.pdf',
+        await kzRet.bytes(`/v1/claims/${claim.id}/calculation`, 'application/pdf'),
+      ],
+      ['calculation.html', await azRet.bytes(`/v1/claims/${claim.id}/calculation`, 'text/html')],
+      ['claim.signed.p7s', await kzRet.bytes(`/v1/messages/${claim.id}/signed`)],
+      ['claim.receipt.p7s', await kzRet.bytes(`/v1/messages/${claim.id}/receipt`)],
+      ['payment.signed.p7s', await azRet.bytes(`/v1/messages/${payment.id}/signed`)],
     ];
     for (const [name, bytes] of artefacts) writeFileSync(join(dir, name), bytes);
 

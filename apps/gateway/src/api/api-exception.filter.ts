@@ -16,6 +16,7 @@ import {
   RETRY_AFTER_SECONDS,
 } from './api-errors';
 import { allowedMethods, pathOf, type RouteEntry } from './allowed-methods';
+import { API_VERSION, apiPath } from './api-version';
 import { BodyRefused } from './body-reader';
 
 interface Answer {
@@ -111,7 +112,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
               message: `${request.method} is not allowed here; use ${allow.join(', ')}`,
             },
           }
-        : { status: 404, body: { code: 'NOT_FOUND', message: `no route ${path}` } };
+        : { status: 404, body: { code: 'NOT_FOUND', message: this.noRoute(path) } };
     }
     const raw = error.getResponse();
     const given: Record<string, unknown> =
@@ -133,6 +134,14 @@ export class ApiExceptionFilter implements ExceptionFilter {
         message,
       },
     };
+  }
+
+  /** A path of the API without its version (a client written before it) is told where it went. */
+  private noRoute(path: string): string {
+    const versioned = apiPath(path);
+    return !path.startsWith(`/${API_VERSION}/`) && allowedMethods(this.routes, versioned).length > 0
+      ? `no route ${path}: the API is versioned, use ${versioned}`
+      : `no route ${path}`;
   }
 
   private internal(logged: string): Answer {

@@ -20,8 +20,8 @@ export function addBodySchemas(document: OpenAPIObject, vocabulary: Vocabulary):
     dto.properties.body = {
       description:
         'The body of the message, as its `type` requires: one schema per type, listed at ' +
-        '[/schemas](/schemas) and published as JSON Schema at `/schemas/{type}` ' +
-        `(${MESSAGE_TYPES.map((t) => `[${t}](/schemas/${t})`).join(', ')}).`,
+        '[/v1/schemas](/v1/schemas) and published as JSON Schema at `/v1/schemas/{type}` ' +
+        `(${MESSAGE_TYPES.map((t) => `[${t}](/v1/schemas/${t})`).join(', ')}).`,
       oneOf: MESSAGE_TYPES.map((type) => ({ $ref: `#/components/schemas/${bodyComponent(type)}` })),
     };
   }

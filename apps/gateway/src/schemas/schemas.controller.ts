@@ -8,6 +8,7 @@ import {
   bodySchemaId,
 } from '@mxg/messages';
 import { SchemaError } from './schemas.errors';
+import { apiPath } from '../api/api-version';
 
 export interface SchemaListEntry {
   readonly type: MessageType;
@@ -34,7 +35,7 @@ export class SchemasController {
         type,
         $id: bodySchemaId(type),
         version: BODY_SCHEMA_VERSIONS[type],
-        url: `/schemas/${type}`,
+        url: apiPath(`/schemas/${type}`),
       })),
     };
   }
@@ -52,7 +53,7 @@ export class SchemasController {
     if (!known) {
       throw new SchemaError(
         'SCHEMA_NOT_FOUND',
-        `no message type ${type.slice(0, 64)}: GET /schemas lists the types`,
+        `no message type ${type.slice(0, 64)}: GET /v1/schemas lists the types`,
       );
     }
     return bodyJsonSchema(known, this.config.vocabulary);

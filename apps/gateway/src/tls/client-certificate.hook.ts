@@ -2,6 +2,7 @@ import type { TLSSocket } from 'node:tls';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { crlEndpointPath } from '@mxg/pki';
 import { pathOf } from '../api/allowed-methods';
+import { apiPath } from '../api/api-version';
 import { clientCertificateVerdict } from './client-certificate';
 import type { GatewayTls } from './gateway-tls';
 import { TLS_ERROR_STATUS, TlsErrorCode } from './tls.errors';
@@ -14,9 +15,10 @@ import { TLS_ERROR_STATUS, TlsErrorCode } from './tls.errors';
  */
 export function requireClientCertificate(tls: GatewayTls, party: string) {
   const crlPath = crlEndpointPath(party);
+  const witnessPath = apiPath('/audit/witness');
   return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
     const path = pathOf(request.url);
-    if (path === '/health' || path === crlPath || path.startsWith('/audit/witness')) {
+    if (isProbe(path) || path === crlPath || path.startsWith(witnessPath)) {
       done();
       return;
     }
@@ -42,4 +44,9 @@ export function requireClientCertificate(tls: GatewayTls, party: string) {
         }),
       );
   };
+}
+
+/** Liveness, readiness and the combined report: what an orchestrator's probes call. */
+function isProbe(path: string): boolean {
+  return path === '/health' || path.startsWith('/health/');
 }

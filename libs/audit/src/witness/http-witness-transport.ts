@@ -11,7 +11,7 @@ const TIMEOUT_MS = 5000;
 /** How the transport makes its requests: the global `fetch`, or one over mutual TLS (#15). */
 export type WitnessFetch = (url: string, init?: RequestInit) => Promise<Response>;
 
-/** Witnessing over the peer gateway's HTTP API (`/audit/witness`, see the gateway's audit module). */
+/** Witnessing over the peer gateway's HTTP API (`/v1/audit/witness`, see the gateway's audit module). */
 export class HttpWitnessTransport implements WitnessTransport {
   constructor(
     private readonly baseUrl: string,
