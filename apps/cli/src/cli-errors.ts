@@ -12,9 +12,23 @@ export const EXIT = {
   couldNotCheck: 3,
 } as const;
 
-/** Prints a failure without a stack trace when it is one of ours, and returns the exit status. */
-export function reportFailure(error: unknown): number {
-  if (error instanceof ConfigError || error instanceof MxgError) {
+/** The code of a usage mistake in `--json` errors (exit 2). */
+export const USAGE_ERROR = 'USAGE';
+
+/**
+ * Prints a failure without a stack trace when it is one of ours — as `{code, message}` on
+ * standard output with `--json`, else as a line on standard error — and returns the exit status.
+ */
+export function reportFailure(error: unknown, json = false): number {
+  const ours = error instanceof ConfigError || error instanceof MxgError;
+  if (json) {
+    const code = ours ? error.code : 'UNEXPECTED_FAILURE';
+    const message = error instanceof Error ? error.message : String(error);
+    printJsonError(
+      code,
+      message.startsWith(`${code}: `) ? message.slice(code.length + 2) : message,
+    );
+  } else if (ours) {
     process.stderr.write(`mxg: ${error.message}\n`);
   } else {
     process.stderr.write(
@@ -22,4 +36,9 @@ export function reportFailure(error: unknown): number {
     );
   }
   return EXIT.couldNotCheck;
+}
+
+/** A refusal as the one JSON document a `--json` command prints. */
+export function printJsonError(code: string, message: string): void {
+  process.stdout.write(`${JSON.stringify({ code, message }, null, 2)}\n`);
 }

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { buildInfo, versionLine } from './build-info';
 import { registerAuditCommands } from './commands/audit.command';
 import { registerAuthCommands } from './commands/auth.command';
 import { registerClaimCommands } from './commands/claim.command';
@@ -10,12 +11,21 @@ import { registerPkiCommands } from './commands/pki.command';
 import { registerServicesCommands } from './commands/services.command';
 import { registerVerifyCommand } from './commands/verify.command';
 
-/** The `mxg` command tree. Each capability registers its own sub-commands. */
-export function buildProgram(): Command {
+/**
+ * The `mxg` command tree. Each capability registers its own sub-commands. With `json` (the
+ * command line has `--json`), commander's own usage errors are left to `main` to print as JSON.
+ */
+export function buildProgram(options: { json?: boolean } = {}): Command {
   const program = new Command('mxg')
     .description('MXG gateway tool for operators, security teams and auditors')
-    .showHelpAfterError()
+    .version(
+      versionLine(buildInfo()),
+      '-V, --version',
+      'print the version, build commit and Node.js version (with --json: as JSON)',
+    )
+    .showHelpAfterError(!options.json)
     .exitOverride();
+  if (options.json) program.configureOutput({ outputError: () => undefined });
   registerConfigCommands(program);
   registerServicesCommands(program);
   registerDbCommands(program);

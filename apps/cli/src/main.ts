@@ -1,16 +1,34 @@
 import { CommanderError } from 'commander';
-import { EXIT, reportFailure } from './cli-errors';
+import { buildInfo, versionLine } from './build-info';
+import { EXIT, printJsonError, reportFailure, USAGE_ERROR } from './cli-errors';
+import { jsonRequested } from './cli-output';
 import { buildProgram } from './cli-program';
 
+const VERSION_FLAGS = ['-V', '--version'];
+
 async function main(argv: string[]): Promise<number> {
+  const args = argv.slice(2);
+  const json = jsonRequested(args);
+  // `mxg --version [--json]`: answered here, as commander's own --version cannot print JSON.
+  if (
+    args.some((a) => VERSION_FLAGS.includes(a)) &&
+    args.every((a) => [...VERSION_FLAGS, '--json'].includes(a))
+  ) {
+    const info = buildInfo();
+    process.stdout.write(json ? `${JSON.stringify(info, null, 2)}\n` : `${versionLine(info)}\n`);
+    return EXIT.ok;
+  }
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram({ json }).parseAsync(argv);
     return EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      if (error.exitCode === 0) return EXIT.ok; // --help
+      if (json) printJsonError(USAGE_ERROR, error.message.replace(/^error: /, ''));
+      else if (error.code === 'mxg.usage') process.stderr.write(`mxg: ${error.message}\n`);
+      return EXIT.usage;
     }
-    return reportFailure(error);
+    return reportFailure(error, json);
   }
 }
 

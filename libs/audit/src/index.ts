@@ -107,6 +107,11 @@ export {
 } from './export/audit-export-format';
 export { writeAuditExport, writeWitnessedExport } from './export/write-audit-export';
 export {
+  auditExportedEvent,
+  exportAuditLog,
+  type AuditExportSource,
+} from './export/export-audit-log';
+export {
   AuditExportWriter,
   type AuditExportSummary,
   type ExportSigner,

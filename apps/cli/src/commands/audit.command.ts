@@ -1,18 +1,18 @@
 import type { X509Certificate } from 'node:crypto';
-import { createWriteStream, existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Client } from 'pg';
 import { postgresClientConfig } from '@mxg/database';
 import {
   AuditAppender,
-  auditLogOrigin,
+  auditExportedEvent,
+  exportAuditLog,
   noteSignerFromKey,
   partyOfKeyName,
   verifyAuditExport,
   witnessKeyName,
-  writeAuditExport,
-  writeWitnessedExport,
+  type AuditExportSummary,
   type AuditVerifyReport,
 } from '@mxg/audit';
 import { listGateways, MxgConfigService } from '@mxg/config';
@@ -23,17 +23,20 @@ import {
   loadCertificatePem,
 } from '@mxg/pki';
 import { EXIT } from '../cli-errors';
+import { JSON_OPTION_HELP, type JsonFlag, printResult } from '../cli-output';
+import { fetchAuditExport } from './audit-export-api';
 import { gatewayKeyStore } from './gateway-key-store';
+import { openOutputStream, reportStream, STDIO, withInputFile } from './std-io';
 import { usageError } from './usage-error';
 
-/** `mxg audit verify` (offline) and `mxg audit export` (from a gateway's database). */
+/** `mxg audit verify` (offline) and `mxg audit export` (from a gateway's database or API). */
 export function registerAuditCommands(program: Command): void {
   const audit = program.command('audit').description('the tamper-evident audit log');
 
   audit
     .command('verify <export>')
     .description(
-      'check an audit export offline: every entry, checkpoint signature and cosignature, consistency between checkpoints, the signed export statement (exit 0 valid, 1 invalid, 3 could not check)',
+      'check an audit export (a file, or - for standard input) offline: every entry, checkpoint signature and cosignature, consistency between checkpoints, the signed export statement (exit 0 valid, 1 invalid, 3 could not check)',
     )
     .option('--ca <pem...>', "the parties' CA certificates (default: certs/*/ca.cert.pem)")
     .option(
@@ -49,28 +52,81 @@ export function registerAuditCommands(program: Command): void {
       "witnesses that must have cosigned, e.g. mxg.az/witness (default: the log's gateway's witnesses in config/gateways/)",
     )
     .option('--no-require-witness', 'require no witness, whatever the configuration says')
+    .option('--json', JSON_OPTION_HELP)
     .action(async (file: string, opts: AuditVerifyCliOptions) => {
-      process.exitCode = await auditVerify(file, opts);
+      process.exitCode = await withInputFile(file, (path) => auditVerify(path, opts, file));
     });
 
   audit
     .command('export')
     .description(
-      "write a gateway's audit log (up to its latest checkpoint) as JSON Lines, signed by its audit key",
+      "write a gateway's audit log (up to its latest checkpoint) as JSON Lines, signed by its audit key: from its database (--gateway, operators) or through its API with an auditor's token (--api, no database credentials)",
     )
-    .requiredOption('--gateway <id>', 'the gateway whose database to read, e.g. kz')
-    .requiredOption('--out <file>', 'where to write the export')
+    .option('--gateway <id>', 'read this gateway’s database, e.g. kz (its DATABASE_URL)')
+    .option(
+      '--api <url>',
+      "instead, fetch GET /v1/audit/export from this gateway, e.g. https://127.0.0.1:3101, as an auditor: the token in --token-file or the environment's MXG_TOKEN (never on the command line)",
+    )
+    .option('--token-file <file>', 'with --api: a file holding the auditor’s bearer token')
+    .option('--ca <pem>', 'with an https:// --api: the gateway party’s CA (default: the system’s)')
+    .option(
+      '--cert <pem>',
+      'with an https:// --api: a client certificate, when the gateway asks for one',
+    )
+    .option('--key <pem>', 'with --cert: its private key')
+    .requiredOption('--out <file>', 'where to write the export (- for standard output)')
     .option(
       '--witnessed-log <party>',
-      "instead, export this gateway's witnessed copy of <party>'s log",
+      "with --gateway: instead, export this gateway's witnessed copy of <party>'s log",
     )
-    .action(async (opts: { gateway: string; out: string; witnessedLog?: string }) => {
-      const config = MxgConfigService.load().forGateway(opts.gateway);
-      await auditExport(config, opts.out, opts.witnessedLog);
+    .option('--json', JSON_OPTION_HELP)
+    .action(async (opts: AuditExportCliOptions) => {
+      await auditExportCommand(opts);
     });
 }
 
-export interface AuditVerifyCliOptions {
+interface AuditExportCliOptions extends JsonFlag {
+  gateway?: string;
+  api?: string;
+  tokenFile?: string;
+  ca?: string;
+  cert?: string;
+  key?: string;
+  out: string;
+  witnessedLog?: string;
+}
+
+async function auditExportCommand(opts: AuditExportCliOptions): Promise<void> {
+  if ((opts.gateway === undefined) === (opts.api === undefined)) {
+    usageError('give exactly one of --gateway <id> (its database) and --api <url> (its API)');
+  }
+  if (opts.api === undefined) {
+    for (const flag of ['tokenFile', 'ca', 'cert', 'key'] as const) {
+      if (opts[flag] !== undefined)
+        usageError(`--${flag === 'tokenFile' ? 'token-file' : flag} goes with --api`);
+    }
+  } else if (opts.witnessedLog !== undefined) {
+    usageError('--witnessed-log goes with --gateway (the API exports the gateway’s own log)');
+  }
+  const summary =
+    opts.api !== undefined
+      ? await fetchAuditExport({ ...opts, api: opts.api }, opts.out)
+      : await auditExport(
+          MxgConfigService.load().forGateway(opts.gateway!),
+          opts.out,
+          opts.witnessedLog,
+        );
+  const source = opts.api ?? opts.gateway!;
+  printResult(
+    opts,
+    { source, out: opts.out, ...summary },
+    () =>
+      `audit export ${source}: ${summary.treeSize} entries, ${summary.checkpoints} checkpoints → ${opts.out === STDIO ? 'stdout' : opts.out}\n`,
+    reportStream(opts.out),
+  );
+}
+
+export interface AuditVerifyCliOptions extends JsonFlag {
   ca?: string[];
   auditCert?: string[];
   witnessed?: string[];
@@ -81,7 +137,11 @@ export interface AuditVerifyCliOptions {
 const WITNESS_NAME = /^mxg\.[a-z]{2}\/witness$/;
 
 /** The verdict of `mxg audit verify`, as an exit status; failures to check throw (exit 3). */
-export async function auditVerify(file: string, opts: AuditVerifyCliOptions): Promise<number> {
+export async function auditVerify(
+  file: string,
+  opts: AuditVerifyCliOptions,
+  given: string = file,
+): Promise<number> {
   const required = opts.requireWitness;
   for (const name of Array.isArray(required) ? required : []) {
     if (!WITNESS_NAME.test(name))
@@ -108,8 +168,24 @@ export async function auditVerify(file: string, opts: AuditVerifyCliOptions): Pr
     onProgress: progress.update,
   });
   progress.done();
-  process.stdout.write(describe(report));
+  printResult(opts, { file: given, ...reportJson(report) }, () => describe(report));
   return report.valid ? EXIT.ok : EXIT.invalid;
+}
+
+/** The report as JSON: hashes in base64, times in ISO 8601. */
+function reportJson(report: AuditVerifyReport): Record<string, unknown> {
+  const { latest, ...rest } = report;
+  return {
+    ...rest,
+    latest:
+      latest === undefined
+        ? null
+        : {
+            treeSize: latest.treeSize,
+            rootHash: latest.rootHash.toString('base64'),
+            timestamp: latest.timestamp.toISOString(),
+          },
+  };
 }
 
 function describe(report: AuditVerifyReport): string {
@@ -270,50 +346,27 @@ async function auditExport(
   config: MxgConfigService,
   out: string,
   witnessedParty?: string,
-): Promise<void> {
-  const { party, id } = config.gateway;
+): Promise<AuditExportSummary> {
   const clock = new SystemClock();
   // The gateway's audit key signs the export's statement: what makes it whole (#10.3).
   const key = await (await gatewayKeyStore(config)).auditCheckpoint();
-  const certificatePem = key.certificate.toString();
-  const signer = noteSignerFromKey(key);
   const db = new Client(
     postgresClientConfig(config.databaseUrl, { application_name: 'mxg-audit-export' }),
   );
   await db.connect();
   try {
-    // One snapshot for the whole export, so entries and checkpoints agree.
-    await db.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const file = createWriteStream(out, { mode: 0o600 });
-    const summary =
-      witnessedParty === undefined
-        ? await writeAuditExport(db, file, {
-            origin: auditLogOrigin(party),
-            certificatePem,
-            signer: { name: auditLogOrigin(party), signer },
-            clock,
-          })
-        : await writeWitnessedExport(db, file, {
-            origin: auditLogOrigin(witnessedParty),
-            witness: witnessKeyName(party),
-            witnessCertificatePem: certificatePem,
-            signer: { name: witnessKeyName(party), signer },
-            clock,
-          });
-    await db.query('COMMIT');
-    // The export is itself on the record (issue 4: what auditors do is audited).
-    await new AuditAppender(db, clock).append({
-      type: 'audit.exported',
-      actor: { role: 'auditor', user: 'mxg-cli' },
-      details: {
-        treeSize: summary.treeSize,
-        checkpoints: summary.checkpoints,
-        ...(witnessedParty === undefined ? {} : { witnessedLog: auditLogOrigin(witnessedParty) }),
-      },
+    const summary = await exportAuditLog(db, openOutputStream(out), {
+      party: config.gateway.party,
+      signer: noteSignerFromKey(key),
+      certificatePem: key.certificate.toString(),
+      clock,
+      witnessedParty,
     });
-    process.stdout.write(
-      `audit export ${id}: ${summary.treeSize} entries, ${summary.checkpoints} checkpoints → ${out}\n`,
+    // The export is itself on the record (issue 4: what auditors do is audited).
+    await new AuditAppender(db, clock).append(
+      auditExportedEvent({ role: 'auditor', user: 'mxg-cli' }, summary, witnessedParty),
     );
+    return summary;
   } finally {
     await db.end();
   }

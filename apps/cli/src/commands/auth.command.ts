@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Option, type Command } from 'commander';
+import { JSON_OPTION_HELP, type JsonFlag, printResult } from '../cli-output';
 
 const ROLES = ['publisher', 'security-officer', 'auditor', 'administrator'] as const;
 
@@ -24,17 +25,37 @@ export function registerAuthCommands(program: Command): void {
       (id: string, ids: string[]) => [...ids, id],
       [] as string[],
     )
-    .action((opts: { client: string; role: string[]; authority?: string; signatory: string[] }) => {
-      // 256 bits, base64url: no padding or characters that need quoting in a header.
-      const token = randomBytes(32).toString('base64url');
-      const sha256 = createHash('sha256').update(token).digest('hex');
-      const authority = opts.authority === undefined ? '' : `, authority: ${opts.authority}`;
-      const signatories =
-        opts.signatory.length === 0 ? '' : `, signatories: [${opts.signatory.join(', ')}]`;
-      process.stdout.write(
-        `token (give it to the client; it is not stored anywhere): ${token}\n` +
-          `add to config/gateways/<id>.yaml under clients:\n` +
-          `  - { id: ${opts.client}${authority}, roles: [${opts.role.join(', ')}]${signatories}, tokenSha256: ${sha256} }\n`,
-      );
-    });
+    .option('--json', JSON_OPTION_HELP)
+    .action(
+      (
+        opts: {
+          client: string;
+          role: string[];
+          authority?: string;
+          signatory: string[];
+        } & JsonFlag,
+      ) => {
+        // 256 bits, base64url: no padding or characters that need quoting in a header.
+        const token = randomBytes(32).toString('base64url');
+        const sha256 = createHash('sha256').update(token).digest('hex');
+        const authority = opts.authority === undefined ? '' : `, authority: ${opts.authority}`;
+        const signatories =
+          opts.signatory.length === 0 ? '' : `, signatories: [${opts.signatory.join(', ')}]`;
+        const client = {
+          id: opts.client,
+          ...(opts.authority === undefined ? {} : { authority: opts.authority }),
+          roles: opts.role,
+          ...(opts.signatory.length === 0 ? {} : { signatories: opts.signatory }),
+          tokenSha256: sha256,
+        };
+        printResult(
+          opts,
+          { token, client },
+          () =>
+            `token (give it to the client; it is not stored anywhere): ${token}\n` +
+            `add to config/gateways/<id>.yaml under clients:\n` +
+            `  - { id: ${opts.client}${authority}, roles: [${opts.role.join(', ')}]${signatories}, tokenSha256: ${sha256} }\n`,
+        );
+      },
+    );
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { RateCsvError, RateTable } from '@mxg/settlements';
 import { readJsonFile } from './json-file';
+import { inputName, STDIO } from './std-io';
 import { usageError } from './usage-error';
 
 /** What a whole signed message's header says of the claim's parties and day (its `checkClaim` context). */
@@ -24,7 +25,7 @@ export function readClaimFile(file: string): { body: unknown; header?: ClaimHead
   const header = isObject(json.header) ? json.header : json;
   if (header.type !== 'reimbursement-claim') {
     usageError(
-      `${file} is a ${typeof header.type === 'string' ? header.type : 'message of no type'}, not a reimbursement-claim (RET-3.1)`,
+      `${inputName(file)} is a ${typeof header.type === 'string' ? header.type : 'message of no type'}, not a reimbursement-claim (RET-3.1)`,
     );
   }
   if (!isObject(json.header)) return { body: json.body };
@@ -52,9 +53,11 @@ export function readRateFiles(files: readonly string[]): {
   const read = files.map((file) => {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readFileSync(file === STDIO ? 0 : file, 'utf8');
     } catch (error) {
-      usageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      usageError(
+        `cannot read ${inputName(file)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      );
     }
     let one: RateTable;
     try {

@@ -12,8 +12,10 @@ import {
   renderCalculationPdf,
 } from '@mxg/settlements';
 import { EXIT } from '../cli-errors';
+import { type JsonFlag, printResult } from '../cli-output';
 import { type ClaimHeader, readClaimFile, readRateFiles } from './claim-input';
 import { findingLines } from './message-findings';
+import { reportStream, STDIO } from './std-io';
 import { usageError } from './usage-error';
 
 const TYPE = 'reimbursement-claim';
@@ -26,7 +28,7 @@ interface CheckOptions {
   json?: boolean;
 }
 
-interface RenderOptions {
+interface RenderOptions extends JsonFlag {
   out: string;
   format?: 'pdf' | 'html';
 }
@@ -72,6 +74,10 @@ export function registerClaimCommands(program: Command): void {
         'pdf',
         'html',
       ]),
+    )
+    .option(
+      '--json',
+      'print {file, out, format, claimNumber, lines, total} (to standard error with --out -); errors as {code, message}',
     )
     .action(async (file: string, opts: RenderOptions) => {
       process.exitCode = await render(file, opts);
@@ -151,6 +157,10 @@ async function render(file: string, opts: RenderOptions): Promise<number> {
   const config = MxgConfigService.load();
   const schema = checkMessageBody(TYPE, body, config.vocabulary, new SystemClock().now());
   if (schema.problems.length > 0) {
+    if (opts.json) {
+      printResult(opts, { file, valid: false, problems: schema.problems }, () => '');
+      return EXIT.invalid;
+    }
     process.stderr.write(
       [
         `mxg: ${file} is not a reimbursement-claim body to render (\`mxg claim check\` says more):`,
@@ -166,9 +176,7 @@ async function render(file: string, opts: RenderOptions): Promise<number> {
     format === 'pdf'
       ? await renderCalculationPdf(claim, context)
       : Buffer.from(renderCalculationHtml(claim, context), 'utf8');
-  if (opts.out === '-') {
-    process.stdout.write(document);
-  } else {
+  if (opts.out !== STDIO) {
     try {
       writeFileSync(opts.out, document);
     } catch (error) {
@@ -176,8 +184,25 @@ async function render(file: string, opts: RenderOptions): Promise<number> {
         `cannot write ${opts.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
       );
     }
-    process.stdout.write(
-      `${opts.out}: calculation of ${claim.claimNumber} (${format.toUpperCase()}, ${claim.lines.length} lines, Итого ${claim.total.amount} ${claim.total.currency})\n`,
+  } else {
+    process.stdout.write(document);
+  }
+  // Said on standard output for a file; with the document on standard output, only with --json
+  // (on standard error), as before.
+  if (opts.out !== STDIO || opts.json) {
+    printResult(
+      opts,
+      {
+        file,
+        out: opts.out,
+        format,
+        claimNumber: claim.claimNumber,
+        lines: claim.lines.length,
+        total: claim.total,
+      },
+      () =>
+        `${opts.out}: calculation of ${claim.claimNumber} (${format.toUpperCase()}, ${claim.lines.length} lines, Итого ${claim.total.amount} ${claim.total.currency})\n`,
+      reportStream(opts.out),
     );
   }
   return EXIT.ok;

@@ -1,6 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { MxgError } from '@mxg/core';
 import { cmsDer } from '@mxg/evidence';
+import { inputName, readInput, writeOutput } from './std-io';
 
 /**
  * A CMS file as DER, whether written as DER (what MXG and `openssl cms -outform DER` write) or
@@ -8,28 +7,15 @@ import { cmsDer } from '@mxg/evidence';
  * failure to check (exit 3), not a verdict; bytes that are not CMS are left to the verifier.
  */
 export function readCmsFile(path: string): Uint8Array {
-  return cmsDer(readInputFile(path), path);
+  return cmsDer(readInputFile(path), inputName(path));
 }
 
+/** A file's bytes, or (`-`) standard input's. */
 export function readInputFile(path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw new MxgError(
-      'INPUT_UNREADABLE',
-      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
-  }
+  return readInput(path);
 }
 
-/** Writes an artefact; signatures and envelopes are not secret, but stay private to the user. */
+/** Writes an artefact (mode 0600: not secret, but private to the user), or (`-`) to stdout. */
 export function writeOutputFile(path: string, bytes: Uint8Array): void {
-  try {
-    writeFileSync(path, bytes, { mode: 0o600 });
-  } catch (error) {
-    throw new MxgError(
-      'OUTPUT_UNWRITABLE',
-      `cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
-  }
+  writeOutput(path, bytes);
 }

@@ -19,6 +19,7 @@ import {
 } from '@mxg/envelope';
 import { checkMessageBody } from '@mxg/messages';
 import { EXIT } from '../cli-errors';
+import { type JsonFlag, printResult } from '../cli-output';
 import { readCmsFile, readInputFile, writeOutputFile } from './cms-file';
 import { type MessageHeaderFlags, messageFromJson } from './envelope-message';
 import { findingLines } from './message-findings';
@@ -31,10 +32,11 @@ import {
   verdictLine,
   verdictOf,
 } from './layer-report-output';
+import { inputName, reportStream, STDIO } from './std-io';
 import { openTrustStore } from './trust-store';
 import { parseAt, usageError } from './usage-error';
 
-interface SealOptions extends MessageHeaderFlags {
+interface SealOptions extends MessageHeaderFlags, JsonFlag {
   signatory?: string;
   signed?: string;
   out: string;
@@ -61,7 +63,7 @@ export function registerEnvelopeCommands(program: Command): void {
   envelope
     .command('seal [message]')
     .description(
-      'seal a message (a JSON {header, body} file, or a body plus --from/--to/--type/--agreement) for its recipient: signed by a signatory, encrypted for the recipient gateway, sealed by the sender gateway',
+      'seal a message (a JSON {header, body} file or - for standard input, or a body plus --from/--to/--type/--agreement) for its recipient: signed by a signatory, encrypted for the recipient gateway, sealed by the sender gateway',
     )
     .option(
       '--signatory <id>',
@@ -75,8 +77,15 @@ export function registerEnvelopeCommands(program: Command): void {
     .option('--correlation-id <uuid>', 'conversation id (default: the new id, or --in-reply-to)')
     .option('--in-reply-to <id>', 'the message this one answers')
     .option('--in-reply-to-digest <sha256:hex>', "the answered message's digest")
-    .requiredOption('--out <envelope.p7m>', 'where to write the envelope (DER)')
+    .requiredOption(
+      '--out <envelope.p7m>',
+      'where to write the envelope (DER; - for standard output)',
+    )
     .option('--inner-out <inner.p7s>', "also write the signatory's SignedData (DER)")
+    .option(
+      '--json',
+      'print {sealed, id, header, digest, out, bytes} (to standard error with --out -); errors as {code, message}',
+    )
     .action(async (file: string | undefined, opts: SealOptions) => {
       process.exitCode = await seal(file, opts);
     });
@@ -84,7 +93,7 @@ export function registerEnvelopeCommands(program: Command): void {
   envelope
     .command('open <envelope>')
     .description(
-      'open an envelope as its recipient: check the seal, decrypt, check the signatory, print the message (exit 0 opened, 1 refused, 3 could not check)',
+      'open an envelope (a file, or - for standard input) as its recipient: check the seal, decrypt, check the signatory, print the message (exit 0 opened, 1 refused, 3 could not check)',
     )
     .requiredOption('--as <party>', 'the receiving party whose encryption key to use, e.g. AZ')
     .addOption(
@@ -105,6 +114,12 @@ async function seal(file: string | undefined, opts: SealOptions): Promise<number
   }
   if (file === undefined && opts.signed === undefined) {
     usageError('give the message file (or --signed with a SignedData that carries the message)');
+  }
+  if ([file, opts.signed].filter((f) => f === STDIO).length > 1) {
+    usageError('only one input can be standard input (-)');
+  }
+  if (opts.out === STDIO && opts.innerOut === STDIO) {
+    usageError('--out - and --inner-out -: only one output can be standard output');
   }
   const config = MxgConfigService.load();
   const { treaty } = config;
@@ -133,6 +148,14 @@ async function seal(file: string | undefined, opts: SealOptions): Promise<number
     // The body as the gateways check it (@mxg/messages): the peer would refuse it unopened.
     const body = checkMessageBody(header.type, message.body, config.vocabulary, now);
     if (body.problems.length > 0) {
+      if (opts.json) {
+        printResult(
+          opts,
+          { sealed: false, type: header.type, problems: body.problems, warnings: body.warnings },
+          () => '',
+        );
+        return EXIT.invalid;
+      }
       process.stderr.write(
         [
           `mxg: envelope seal: the ${header.type} body is invalid (${body.problems.length} problem${body.problems.length === 1 ? '' : 's'}); not sealed`,
@@ -164,18 +187,37 @@ async function seal(file: string | undefined, opts: SealOptions): Promise<number
     });
     writeOutputFile(opts.out, sealed.envelope);
     if (opts.innerOut) writeOutputFile(opts.innerOut, sealed.inner);
-    process.stdout.write(
-      [
-        `sealed ${describeHeader(header)}`,
-        `id      ${header.id}`,
-        `digest  ${sealed.digest}`,
-        `wrote   ${opts.out} (${sealed.envelope.length} bytes)${opts.innerOut ? `, ${opts.innerOut} (${sealed.inner.length} bytes)` : ''}`,
-        '',
-      ].join('\n'),
+    const named = (path: string) => (path === STDIO ? 'stdout' : path);
+    printResult(
+      opts,
+      {
+        sealed: true,
+        id: header.id,
+        header,
+        digest: sealed.digest,
+        out: opts.out,
+        bytes: sealed.envelope.length,
+        ...(opts.innerOut ? { innerOut: opts.innerOut, innerBytes: sealed.inner.length } : {}),
+        warnings: body.warnings,
+      },
+      () =>
+        [
+          `sealed ${describeHeader(header)}`,
+          `id      ${header.id}`,
+          `digest  ${sealed.digest}`,
+          `wrote   ${named(opts.out)} (${sealed.envelope.length} bytes)${opts.innerOut ? `, ${named(opts.innerOut)} (${sealed.inner.length} bytes)` : ''}`,
+          '',
+        ].join('\n'),
+      reportStream(opts.out, opts.innerOut),
     );
     return EXIT.ok;
   } catch (error) {
     if (!(error instanceof EnvelopeError)) throw error;
+    if (opts.json) {
+      process.stdout.write(
+        `${JSON.stringify({ code: error.code, message: detailOf(error), layer: error.layer }, null, 2)}\n`,
+      );
+    }
     return refused('envelope seal', error);
   }
 }
@@ -262,6 +304,11 @@ async function open(file: string, opts: OpenOptions): Promise<number> {
     usageError(`--max-skew ${opts.maxSkew} is not a number of seconds`);
   }
   const now = parseAt(opts.at, new SystemClock().now());
+  if (opts.innerOut === STDIO || opts.outerOut === STDIO) {
+    usageError(
+      'envelope open prints the message on standard output: write --inner-out and --outer-out to files',
+    );
+  }
   const envelope = readCmsFile(file);
   const trust = openTrustStore(config.paths.certs, treaty);
 
@@ -284,7 +331,9 @@ async function open(file: string, opts: OpenOptions): Promise<number> {
         code: error.code,
         layer: error.layer,
       };
-      process.stdout.write(`${JSON.stringify({ ...json, detail: detailOf(error) }, null, 2)}\n`);
+      // `message` as every --json error has it; `detail` as before.
+      const message = detailOf(error);
+      process.stdout.write(`${JSON.stringify({ ...json, message, detail: message }, null, 2)}\n`);
     }
     return refused('envelope open', error);
   }
@@ -350,7 +399,7 @@ function readJson(file: string): unknown {
   } catch (error) {
     if (!(error instanceof JsonError)) throw error;
     return usageError(
-      `${file} is not JSON that can be signed exactly as written: ${error.message}`,
+      `${inputName(file)} is not JSON that can be signed exactly as written: ${error.message}`,
     );
   }
 }

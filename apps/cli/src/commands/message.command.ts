@@ -12,7 +12,7 @@ export function registerMessageCommands(program: Command): void {
   message
     .command('check <message>')
     .description(
-      'check a message file — as POST /v1/messages takes it ({agreement, type, to, signatory, body, inReplyTo?}) or a whole {header, body} — against its type’s body schema, as the gateways do (exit 0 valid, warnings printed; 1 invalid; 2 usage)',
+      'check a message file (- for standard input) — as POST /v1/messages takes it ({agreement, type, to, signatory, body, inReplyTo?}) or a whole {header, body} — against its type’s body schema, as the gateways do (exit 0 valid, warnings printed; 1 invalid; 2 usage)',
     )
     .option('--json', 'print {file, valid, form, type, problems, warnings} as JSON')
     .action((file: string, opts: { json?: boolean }) => {

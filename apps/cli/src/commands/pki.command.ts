@@ -10,6 +10,7 @@ import {
   signatorySubject,
   type KeyAlgorithm,
 } from '@mxg/pki';
+import { JSON_OPTION_HELP, type JsonFlag, printResult } from '../cli-output';
 import { pkiPlanFromConfig, signatoryPlan } from './pki-plan';
 import { openGatewayToken } from './pki-token';
 import { usageError } from './usage-error';
@@ -54,12 +55,15 @@ export function registerPkiCommands(program: Command): void {
       '--pkcs11',
       "generate the keys of this gateway's party (MXG_GATEWAY) in its PKCS#11 token (its gateway file's keys: { store: pkcs11 }, PIN from MXG_PKCS11_PIN), non-extractable, and certify them; no key file is written for them",
     )
+    .option('--json', JSON_OPTION_HELP)
     .action(
-      async (opts: {
-        signingAlg: KeyAlgorithm;
-        encryptionAlg: 'rsa-2048' | 'rsa-3072' | 'rsa-4096';
-        pkcs11?: boolean;
-      }) => {
+      async (
+        opts: {
+          signingAlg: KeyAlgorithm;
+          encryptionAlg: 'rsa-2048' | 'rsa-3072' | 'rsa-4096';
+          pkcs11?: boolean;
+        } & JsonFlag,
+      ) => {
         const config = MxgConfigService.load();
         const token = opts.pkcs11 === true ? openGatewayToken(config) : undefined;
         const report = await initPki({
@@ -73,24 +77,38 @@ export function registerPkiCommands(program: Command): void {
         const services = await initServicesPki({ certsDir: config.paths.certs });
         report.created.push(...services.created);
         report.kept.push(...services.kept);
-        for (const r of services.reissued) {
-          process.stdout.write(`pki: re-issued ${r.file}: ${r.reason}\n`);
-        }
-        for (const r of report.reissued) {
-          process.stdout.write(
-            `pki: re-issued ${r.file}: ${r.reason}; the old pair is kept, unchanged, as ${r.supersededTo} and its key beside it\n`,
-          );
-        }
-        for (const path of report.created) process.stdout.write(`pki: created ${path}\n`);
-        if (token) {
-          // TLS keys stay files (pki-init: RabbitMQ and the TLS stacks read PEM files).
-          process.stdout.write(
-            `pki: the keys of ${token.holder.party} are in ${token.holder.description}, not in files (its TLS keys are files)\n`,
-          );
-        }
-        for (const path of report.updated) process.stdout.write(`pki: updated ${path}\n`);
-        process.stdout.write(
-          `pki: ${report.created.length} created, ${report.updated.length} updated, ${report.kept.length} kept in ${config.paths.certs}\n`,
+        const reissued: { file: string; reason: string; supersededTo?: string }[] = [
+          ...services.reissued.map((r) => ({ file: r.file, reason: r.reason })),
+          ...report.reissued.map((r) => ({
+            file: r.file,
+            reason: r.reason,
+            supersededTo: r.supersededTo,
+          })),
+        ];
+        const result = {
+          certs: config.paths.certs,
+          created: report.created,
+          updated: report.updated,
+          kept: report.kept,
+          reissued,
+          ...(token ? { keysIn: token.holder.description } : {}),
+        };
+        printResult(opts, result, () =>
+          [
+            ...reissued.map(
+              (r) =>
+                `pki: re-issued ${r.file}: ${r.reason}${r.supersededTo ? `; the old pair is kept, unchanged, as ${r.supersededTo} and its key beside it` : ''}\n`,
+            ),
+            ...report.created.map((path) => `pki: created ${path}\n`),
+            // TLS keys stay files (pki-init: RabbitMQ and the TLS stacks read PEM files).
+            ...(token
+              ? [
+                  `pki: the keys of ${token.holder.party} are in ${token.holder.description}, not in files (its TLS keys are files)\n`,
+                ]
+              : []),
+            ...report.updated.map((path) => `pki: updated ${path}\n`),
+            `pki: ${report.created.length} created, ${report.updated.length} updated, ${report.kept.length} kept in ${config.paths.certs}\n`,
+          ].join(''),
         );
       },
     );
@@ -101,17 +119,27 @@ export function registerPkiCommands(program: Command): void {
     .addOption(
       new Option('--reason <reason>', 'revocation reason').choices(REASONS).default('unspecified'),
     )
-    .action(async (certificate: string, opts: { reason: (typeof REASONS)[number] }) => {
+    .option('--json', JSON_OPTION_HELP)
+    .action(async (certificate: string, opts: { reason: (typeof REASONS)[number] } & JsonFlag) => {
       const config = MxgConfigService.load();
       const result = await revokeCertificate({
         certsDir: config.paths.certs,
         certificatePath: certificate,
         reason: opts.reason,
       });
-      process.stdout.write(
-        result.alreadyRevoked
-          ? `pki: serial ${result.serial} was already revoked in ${result.crlPath}\n`
-          : `pki: revoked serial ${result.serial} (${opts.reason}); CRL re-issued at ${result.crlPath}\n`,
+      printResult(
+        opts,
+        {
+          certificate,
+          serial: result.serial,
+          reason: opts.reason,
+          alreadyRevoked: result.alreadyRevoked,
+          crl: result.crlPath,
+        },
+        () =>
+          result.alreadyRevoked
+            ? `pki: serial ${result.serial} was already revoked in ${result.crlPath}\n`
+            : `pki: revoked serial ${result.serial} (${opts.reason}); CRL re-issued at ${result.crlPath}\n`,
       );
     });
 
@@ -135,13 +163,16 @@ export function registerPkiCommands(program: Command): void {
       '--start <time>',
       'when the new generation comes into force (ISO 8601, default now): later lets peers trust its certificate before it is used',
     )
+    .option('--json', JSON_OPTION_HELP)
     .action(
-      async (opts: {
-        party: string;
-        key: 'seal' | 'encryption';
-        overlapDays?: number;
-        start?: string;
-      }) => {
+      async (
+        opts: {
+          party: string;
+          key: 'seal' | 'encryption';
+          overlapDays?: number;
+          start?: string;
+        } & JsonFlag,
+      ) => {
         const config = MxgConfigService.load();
         const start = opts.start === undefined ? undefined : parseStart(opts.start);
         const result = await rotateKey({
@@ -151,10 +182,28 @@ export function registerPkiCommands(program: Command): void {
           overlapDays: opts.overlapDays,
           start,
         });
-        process.stdout.write(
-          `pki: ${opts.party.toUpperCase()} ${opts.key} generation ${result.generation} issued at ${result.certificate} (serial ${result.serial}, valid ${result.notBefore.toISOString()} to ${result.notAfter.toISOString()}); generation ${result.previous.generation} (serial ${result.previous.serial}) stays valid until ${result.previous.notAfter.toISOString()}\n` +
+        printResult(
+          opts,
+          {
+            party: opts.party.toUpperCase(),
+            key: opts.key,
+            generation: result.generation,
+            certificate: result.certificate,
+            serial: result.serial,
+            notBefore: result.notBefore.toISOString(),
+            notAfter: result.notAfter.toISOString(),
+            previous: {
+              generation: result.previous.generation,
+              serial: result.previous.serial,
+              notAfter: result.previous.notAfter.toISOString(),
+            },
+            overlapShortByDays: result.overlapShortBy ?? null,
+          },
+          () =>
+            `pki: ${opts.party.toUpperCase()} ${opts.key} generation ${result.generation} issued at ${result.certificate} (serial ${result.serial}, valid ${result.notBefore.toISOString()} to ${result.notAfter.toISOString()}); generation ${result.previous.generation} (serial ${result.previous.serial}) stays valid until ${result.previous.notAfter.toISOString()}\n` +
             `pki: running gateways pick it up within seconds: the sender uses it from its notBefore, peers trust it once it is in their certificates directory (start it later with --start to give them time)\n`,
         );
+        // A warning stays on standard error, with or without --json (where it is also a field).
         if (result.overlapShortBy !== undefined) {
           process.stderr.write(
             `pki: warning: generation ${result.previous.generation} ends ${result.overlapShortBy} day(s) before the ${opts.overlapDays}-day overlap asked for\n`,
@@ -181,13 +230,16 @@ export function registerPkiCommands(program: Command): void {
         'key algorithm (default: rsa-2048 for encryption, else ecdsa-p256)',
       ).choices(SIGNING_ALGORITHMS),
     )
+    .option('--json', JSON_OPTION_HELP)
     .action(
-      async (opts: {
-        party: string;
-        key: 'seal' | 'encryption' | 'audit-checkpoint' | 'signatory';
-        signatory?: string;
-        alg?: KeyAlgorithm;
-      }) => {
+      async (
+        opts: {
+          party: string;
+          key: 'seal' | 'encryption' | 'audit-checkpoint' | 'signatory';
+          signatory?: string;
+          alg?: KeyAlgorithm;
+        } & JsonFlag,
+      ) => {
         const config = MxgConfigService.load();
         const party = opts.party.toUpperCase();
         if ((opts.key === 'signatory') !== (opts.signatory !== undefined)) {
@@ -205,8 +257,11 @@ export function registerPkiCommands(program: Command): void {
           subject,
           keyAlgorithm: opts.alg,
         });
-        process.stdout.write(
-          `pki: request ${result.request} (key ${result.privateKey}, mode 0600): send the request to the CA; the key never leaves this machine\n`,
+        printResult(
+          opts,
+          { party, key: opts.key, request: result.request, privateKey: result.privateKey },
+          () =>
+            `pki: request ${result.request} (key ${result.privateKey}, mode 0600): send the request to the CA; the key never leaves this machine\n`,
         );
       },
     );

@@ -4,6 +4,7 @@ import { brokerNodeCtl } from '../services/broker-nodes';
 import { watchLinks } from '../services/link-watch';
 import { provisionGateways } from '../services/provision-gateways';
 import { Rabbitmqctl } from '../services/rabbitmqctl';
+import { JSON_OPTION_HELP, type JsonFlag, printResult } from '../cli-output';
 
 /** `mxg services provision`: databases, roles and AMQP users for every configured gateway. */
 export function registerServicesCommands(program: Command): void {
@@ -16,12 +17,14 @@ export function registerServicesCommands(program: Command): void {
       'create, if missing, each gateway database, its roles, the AMQP vhost and user of its party, and the links',
     )
     .option('--gateway <ids...>', 'only these gateways (default: every file in config/gateways)')
-    .action(async (opts: { gateway?: string[] }) => {
+    .option('--json', JSON_OPTION_HELP)
+    .action(async (opts: { gateway?: string[] } & JsonFlag) => {
       const changes = await provisionGateways(MxgConfigService.load(), opts.gateway);
-      if (changes.length === 0) {
-        process.stdout.write('services: everything was already provisioned; nothing changed\n');
-      }
-      for (const change of changes) process.stdout.write(`services: ${change}\n`);
+      printResult(opts, { changes }, () =>
+        changes.length === 0
+          ? 'services: everything was already provisioned; nothing changed\n'
+          : changes.map((change) => `services: ${change}\n`).join(''),
+      );
     });
 
   services
@@ -32,7 +35,14 @@ export function registerServicesCommands(program: Command): void {
     .option('--gateway <ids...>', 'only these gateways (default: every file in config/gateways)')
     .option('--interval <seconds>', 'how often to look', '10')
     .option('--stall <seconds>', 'how long a link may hold messages without progress', '60')
-    .action(async (opts: { gateway?: string[]; interval: string; stall: string }) => {
+    .option('--json', 'print each event as a JSON line {time, message} (it runs until stopped)')
+    .action(async (opts: { gateway?: string[]; interval: string; stall: string } & JsonFlag) => {
+      const say = (message: string) => {
+        const time = new Date().toISOString();
+        process.stdout.write(
+          opts.json ? `${JSON.stringify({ time, message })}\n` : `${time} ${message}\n`,
+        );
+      };
       const base = MxgConfigService.load();
       const gateways = (opts.gateway ?? listGateways(base.paths.config)).map(
         (id) => base.forGateway(id).gateway,
@@ -55,12 +65,10 @@ export function registerServicesCommands(program: Command): void {
             })),
           intervalMs: Number(opts.interval) * 1000,
           stallMs: Number(opts.stall) * 1000,
-          log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
+          log: say,
         }),
       );
-      process.stdout.write(
-        `watching the links of ${parties.join(', ')} every ${opts.interval} s (Ctrl-C stops)\n`,
-      );
+      say(`watching the links of ${parties.join(', ')} every ${opts.interval} s (Ctrl-C stops)`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);

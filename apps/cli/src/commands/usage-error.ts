@@ -1,9 +1,11 @@
 import { CommanderError } from 'commander';
 import { EXIT } from '../cli-errors';
 
-/** Stops a command for a usage mistake: says what to do and exits with status 2. */
+/**
+ * Stops a command for a usage mistake, exit status 2: `main` says what to do, on standard error
+ * (or as `{code: "USAGE", message}` with `--json`).
+ */
 export function usageError(message: string): never {
-  process.stderr.write(`mxg: ${message}\n`);
   throw new CommanderError(EXIT.usage, 'mxg.usage', message);
 }
 

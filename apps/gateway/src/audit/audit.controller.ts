@@ -1,10 +1,19 @@
-import { Controller, Get, NotFoundException, Query, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Header,
+  NotFoundException,
+  Query,
+  StreamableFile,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { latestCheckpoint } from '@mxg/audit';
 import type { AuthenticatedClient } from '../auth/auth.types';
 import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { CurrentClient, Roles } from '../auth/roles.decorator';
+import { ExportAuditLog } from './use-cases/export-audit-log/export-audit-log.use-case';
 import { QueryAuditLogCommand } from './use-cases/query-audit-log/query-audit-log.command';
 import {
   type AuditLogPage,
@@ -20,6 +29,7 @@ import {
 export class AuditController {
   constructor(
     private readonly queryAuditLog: QueryAuditLog,
+    private readonly exportAuditLog: ExportAuditLog,
     private readonly dataSource: DataSource,
   ) {}
 
@@ -43,5 +53,17 @@ export class AuditController {
     const checkpoint = await latestCheckpoint(this.dataSource);
     if (checkpoint === undefined) throw new NotFoundException('no checkpoint signed yet');
     return { treeSize: checkpoint.treeSize, note: checkpoint.note };
+  }
+
+  @Get('export')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary:
+      'The audit log up to its latest checkpoint as JSON Lines (mxg-audit-export/2), signed by this gateway’s audit key, exactly as `mxg audit export` writes it: check it with `mxg audit verify`. Audited (audit.exported)',
+  })
+  async export(@CurrentClient() client: AuthenticatedClient): Promise<StreamableFile> {
+    return new StreamableFile(await this.exportAuditLog.start(client), {
+      type: 'application/jsonl; charset=utf-8',
+    });
   }
 }

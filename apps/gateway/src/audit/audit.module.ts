@@ -14,6 +14,7 @@ import { AuditTilesController } from './audit-tiles.controller';
 import { AuditVerifyController } from './audit-verify.controller';
 import { type AuditKeys, loadAuditKeys } from './audit-keys';
 import { AuditLogService } from './audit-log.service';
+import { ExportAuditLog } from './use-cases/export-audit-log/export-audit-log.use-case';
 import { QueryAuditLog } from './use-cases/query-audit-log/query-audit-log.use-case';
 import { ReadLogTile } from './use-cases/read-log-tile/read-log-tile.use-case';
 import { VerifyStoredLog } from './use-cases/verify-stored-log/verify-stored-log.use-case';
@@ -62,6 +63,7 @@ import { WitnessCallerGuard } from './witness-caller.guard';
         }),
     },
     AuditLogService,
+    ExportAuditLog,
     QueryAuditLog,
     ReadLogTile,
     VerifyStoredLog,
