@@ -5,6 +5,7 @@ import { type Clock, OffsetClock, SystemClock } from '@mxg/core';
 import { runMigrations } from '@mxg/database';
 import { API_VERSION, UNVERSIONED_ROUTES } from './api/api-version';
 import { createHttpApp } from './api/http-server';
+import { addProblemResponses } from './api/openapi-problems';
 import { GatewayModule } from './gateway.module';
 import { addBodySchemas } from './schemas/openapi-body-schemas';
 import { requireClientCertificate } from './tls/client-certificate.hook';
@@ -66,6 +67,7 @@ export async function createGatewayApp(
       .build(),
   );
   addBodySchemas(document, config.vocabulary);
+  addProblemResponses(document);
   SwaggerModule.setup('docs', app, document);
   return app;
 }

@@ -13,6 +13,7 @@ import { RequestsModule } from './requests/requests.module';
 import { RetentionModule } from './retention/retention.module';
 import { RoutingModule } from './routing/routing.module';
 import { HealthModule } from './health/health.module';
+import { ProblemsModule } from './problems/problems.module';
 import { SchemasModule } from './schemas/schemas.module';
 import { SignatoriesModule } from './signatories/signatories.module';
 import { TreatyModule } from './treaty/treaty.module';
@@ -40,6 +41,7 @@ export class GatewayModule {
         ClaimsModule,
         RoutingModule,
         SchemasModule,
+        ProblemsModule,
         RetentionModule,
         RatesModule,
         SignatoriesModule,
