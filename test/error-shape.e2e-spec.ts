@@ -18,6 +18,7 @@ interface Operation {
   path: string;
   parameters: { name: string; in: string }[];
   guarded: boolean;
+  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
 }
 
 const CLIENTS = ['KZ-MVD', 'auditor', 'security-officer'] as const;
@@ -40,7 +41,11 @@ describe('one error shape on every route (issue #17)', () => {
         string,
         Record<
           string,
-          { parameters?: { name: string; in: string }[]; security?: Record<string, unknown>[] }
+          {
+            parameters?: { name: string; in: string }[];
+            security?: Record<string, unknown>[];
+            responses: Operation['responses'];
+          }
         >
       >;
     };
@@ -52,6 +57,7 @@ describe('one error shape on every route (issue #17)', () => {
           path,
           parameters: op.parameters ?? [],
           guarded: (op.security ?? []).some((s) => 'bearer' in s),
+          responses: op.responses,
         })),
     );
   }, 90_000);
@@ -112,6 +118,34 @@ describe('one error shape on every route (issue #17)', () => {
       expect({ path, documented: paths.has(path) }).toEqual({ path, documented: true });
     }
     expect(operations.length).toBeGreaterThan(30);
+  });
+
+  it('documents every operation’s refusals as the Problem schema, and bearer security wherever a token is asked', async () => {
+    for (const op of operations) {
+      for (const range of ['4XX', '5XX']) {
+        expect({
+          op: `${op.method} ${op.path}`,
+          range,
+          schema: op.responses[range]?.content,
+        }).toEqual({
+          op: `${op.method} ${op.path}`,
+          range,
+          schema: {
+            'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
+          },
+        });
+      }
+    }
+    // An operation that does not declare the bearer scheme does not ask for a token either.
+    for (const op of operations.filter((o) => !o.guarded)) {
+      const { response } = await send('no token', op);
+      const body = response.status >= 400 ? await expectProblemResponse(response) : undefined;
+      if (body === undefined) await response.arrayBuffer();
+      expect({ op: `${op.method} ${op.path}`, code: body?.code }).not.toEqual({
+        op: `${op.method} ${op.path}`,
+        code: 'AUTH_UNAUTHENTICATED',
+      });
+    }
   });
 
   it('refuses a guarded route without a token and with a wrong one: 401 AUTH_UNAUTHENTICATED', async () => {
