@@ -61,7 +61,7 @@ describe('POST /messages/batch (#16)', () => {
     contentType = 'application/json',
     client: string | null = 'KZ-MVD',
   ): Promise<ApiAnswer<BatchAnswer>> => {
-    const response = await fetch(`http://127.0.0.1:${pair.kz.port}/messages/batch`, {
+    const response = await fetch(`http://127.0.0.1:${pair.kz.port}/v1/messages/batch`, {
       method: 'POST',
       headers: {
         ...(client === null ? {} : { authorization: `Bearer ${pair.kz.token(client)}` }),

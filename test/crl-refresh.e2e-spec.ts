@@ -229,7 +229,7 @@ describe('#14 CRLs fetched from their distribution points (two gateway processes
       expect(String(readCrl(der, []).crlNumber)).toBe(crl.crlNumber);
     }
     expect((await az.api('AZ-DMX', 'GET', '/v1/crl-archive?party=KZ')).status).toBe(403);
-    expect((await fetch(`http://127.0.0.1:${az.port}/crl-archive?party=KZ`)).status).toBe(401);
+    expect((await fetch(`http://127.0.0.1:${az.port}/v1/crl-archive?party=KZ`)).status).toBe(401);
     expect((await az.api('auditor', 'GET', '/v1/crl-archive?party=XX')).status).toBe(400);
     expect(
       (await az.api('auditor', 'GET', `/v1/crl-archive/KZ/${'0'.repeat(64)}.crl`)).status,

@@ -285,7 +285,7 @@ describe('#10.9 size limits on receipt: evidence, not payloads', () => {
       )[0].n;
     const before = await outgoing();
 
-    const response = await fetch(`http://127.0.0.1:${pair.kz.port}/messages`, {
+    const response = await fetch(`http://127.0.0.1:${pair.kz.port}/v1/messages`, {
       method: 'POST',
       headers: {
         authorization: `Bearer ${pair.kz.token('KZ-MVD')}`,

@@ -447,7 +447,7 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
 
   describe('refuses bad input with a specific code, and audits it', () => {
     it('malformed JSON', async () => {
-      const response = await fetch(`http://127.0.0.1:${pair.kz.port}/messages`, {
+      const response = await fetch(`http://127.0.0.1:${pair.kz.port}/v1/messages`, {
         method: 'POST',
         headers: {
           authorization: `Bearer ${pair.kz.token('KZ-MVD')}`,
@@ -525,7 +525,7 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
     });
 
     it('no token, a wrong role, another authority’s message', async () => {
-      const anonymous = await fetch(`http://127.0.0.1:${pair.kz.port}/messages`, {
+      const anonymous = await fetch(`http://127.0.0.1:${pair.kz.port}/v1/messages`, {
         method: 'POST',
       });
       expect(anonymous.status).toBe(401);

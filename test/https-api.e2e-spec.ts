@@ -152,7 +152,7 @@ describe('the national-system API over HTTPS (compiled KZ and AZ gateways, real 
   describe("clientCertificates: 'optional' (KZ)", () => {
     it('answers a national system without a client certificate, and one with a certificate from KZ’s CA', async () => {
       const kzCa = readFileSync(caPath('KZ'));
-      const url = `https://127.0.0.1:${port('KZ')}/audit/entries?limit=1`;
+      const url = `https://127.0.0.1:${port('KZ')}/v1/audit/entries?limit=1`;
       expect((await tlsFetch({ ca: kzCa })(url, { headers: bearer('KZ', 'auditor') })).status).toBe(
         200,
       );

@@ -132,7 +132,7 @@ describe('GET /parties (RET-7/8 participation, RET-3.7 national banks)', () => {
     for (const client of ['KZ-RET', 'security-officer']) {
       expect((await pair.kz.api(client, 'GET', '/v1/parties')).status).toBe(200);
     }
-    const anonymous = await fetch(`http://127.0.0.1:${pair.kz.port}/parties`);
+    const anonymous = await fetch(`http://127.0.0.1:${pair.kz.port}/v1/parties`);
     expect(anonymous.status).toBe(401);
     const docs = (await (await fetch(`http://127.0.0.1:${pair.kz.port}/docs-json`)).json()) as {
       paths: Record<string, { get?: { responses: Record<string, { content?: unknown }> } }>;

@@ -159,7 +159,7 @@ describe('official rate tables (RET-3.7)', () => {
         code: 'AUTH_FORBIDDEN',
       });
     }
-    const anonymous = await fetch(`http://127.0.0.1:${kz.port}/rates`, { method: 'GET' });
+    const anonymous = await fetch(`http://127.0.0.1:${kz.port}/v1/rates`, { method: 'GET' });
     expect(anonymous.status).toBe(401);
     expect((await kz.api('KZ-MVD', 'GET', '/v1/rates')).status).toBe(200);
     const json = await importCsv(

@@ -102,7 +102,7 @@ describe('audit witnessing over mutual TLS (compiled KZ and AZ gateways serving 
     const kzCa = () => readFileSync(partyPkiPaths(network.certsDir, 'KZ').caCertificate, 'utf8');
     const submit = async (client: Partial<TlsPair>, origin: string) => {
       const fetchAs = tlsFetch({ ca: kzCa(), cert: client.cert, key: client.key });
-      const response = await fetchAs(`https://127.0.0.1:${kz.port}/audit/witness`, {
+      const response = await fetchAs(`https://127.0.0.1:${kz.port}/v1/audit/witness`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
@@ -159,7 +159,7 @@ describe('audit witnessing over mutual TLS (compiled KZ and AZ gateways serving 
     });
 
     it('refuses a witness call over plain HTTP: 400 HTTPS_REQUIRED', async () => {
-      const response = await fetch(`http://127.0.0.1:${kz.port}/audit/witness`, {
+      const response = await fetch(`http://127.0.0.1:${kz.port}/v1/audit/witness`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: '{}',

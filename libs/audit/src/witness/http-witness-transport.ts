@@ -20,7 +20,7 @@ export class HttpWitnessTransport implements WitnessTransport {
 
   async lastSeen(origin: string): Promise<WitnessedHead | undefined> {
     const response = await this.fetch(
-      `${this.baseUrl}/audit/witness/logs/${encodeURIComponent(origin)}`,
+      `${this.baseUrl}/v1/audit/witness/logs/${encodeURIComponent(origin)}`,
       { signal: AbortSignal.timeout(TIMEOUT_MS) },
     );
     if (response.status === 404) return undefined;
@@ -28,7 +28,7 @@ export class HttpWitnessTransport implements WitnessTransport {
   }
 
   async submit(request: WitnessRequest): Promise<WitnessResponse> {
-    const response = await this.fetch(`${this.baseUrl}/audit/witness`, {
+    const response = await this.fetch(`${this.baseUrl}/v1/audit/witness`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(request),
