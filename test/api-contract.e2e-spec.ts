@@ -19,6 +19,7 @@ import {
   type GatewayUnderTest,
 } from './support/exchange-pair';
 import { databaseOutage, sql } from './support/faults';
+import { expectProblem } from './support/problem';
 import type { TestDatabase } from './support/test-database';
 
 /**
@@ -395,14 +396,16 @@ describe('national-system API contract (issue #10)', () => {
     });
   });
 
-  describe('#10.15 one error shape, 405 and 415', () => {
-    const expectShape = (answer: ApiAnswer<Refusal & View>, status: number, code: string) => {
-      expect({ status: answer.status, code: answer.body.code }).toEqual({ status, code });
-      expect(Object.keys(answer.body).every((k) => ['code', 'message', 'errors'].includes(k))).toBe(
-        true,
+  describe('#10.15 one error shape (RFC 9457 problem details), 405 and 415', () => {
+    const expectShape = (answer: ApiAnswer<Refusal & View>, status: number, code: string) =>
+      expectProblem(
+        {
+          status: answer.status,
+          contentType: answer.headers.get('content-type'),
+          body: answer.body,
+        },
+        { status, code },
       );
-      expect(typeof answer.body.message).toBe('string');
-    };
 
     it('#10.15 answers a non-UUID id in a path with a coded 400 on every route', async () => {
       for (const [method, path] of [
@@ -418,8 +421,16 @@ describe('national-system API contract (issue #10)', () => {
           { field: 'id', rule: 'uuid', message: 'must be a UUID' },
         ]);
       }
-      const after = await send(pair.kz, 'KZ-MVD', 'GET', '/v1/inbox?after=yesterday');
-      expectShape(after, 400, 'VALIDATION_FAILED');
+      const limit = await send(pair.kz, 'KZ-MVD', 'GET', '/v1/inbox?limit=yesterday');
+      expectShape(limit, 400, 'VALIDATION_FAILED');
+      for (const cursor of [
+        'yesterday',
+        randomUUID(),
+        Buffer.from(`["inbox","${randomUUID()}"]`).toString('base64url'),
+      ]) {
+        const garbled = await send(pair.kz, 'KZ-MVD', 'GET', `/v1/inbox?cursor=${cursor}`);
+        expectShape(garbled, 400, 'CURSOR_INVALID');
+      }
     });
 
     it('#10.15 answers a wrong method on a known path with 405 and Allow', async () => {
@@ -507,7 +518,7 @@ describe('national-system API contract (issue #10)', () => {
   });
 
   describe('#10.16 the inbox pages by a strict total order', () => {
-    it('#10.16 pages one by one through messages recorded in the same millisecond', async () => {
+    it('#10.16 pages one by one through messages recorded in the same millisecond, with an opaque cursor (#17)', async () => {
       const instants = [
         '2026-01-01T00:00:00.123456Z',
         '2026-01-01T00:00:00.123456Z',
@@ -535,18 +546,23 @@ describe('national-system API contract (issue #10)', () => {
         .map((id, i) => ({ id, at: instants[i] }))
         .sort((a, b) => (a.at === b.at ? (a.id < b.id ? -1 : 1) : a.at < b.at ? -1 : 1))
         .map((m) => m.id);
-      for (const limit of [1, 3]) {
+      for (const limit of [1, 3, 7]) {
         const seen: string[] = [];
-        let after: string | null | undefined;
-        for (let page = 0; page < 10; page++) {
-          const query = `limit=${limit}${after ? `&after=${after}` : ''}`;
+        let cursor: string | null | undefined;
+        let pages = 0;
+        for (; pages < 10; pages++) {
+          const query = `limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`;
           const { status, body } = await pair.kz.api<View>('KZ-MTSZN', 'GET', `/v1/inbox?${query}`);
           expect(status).toBe(200);
-          if (body.messages!.length === 0) break;
           seen.push(...body.messages!.map((m) => m.id));
-          after = body.next;
+          cursor = body.next;
+          if (cursor === null) break;
+          // Opaque: no id of a message shows through.
+          expect(ids.some((id) => cursor!.includes(id))).toBe(false);
         }
         expect(seen).toEqual(expected);
+        // `next` is null on the last page, which is never an empty one.
+        expect(pages + 1).toBe(Math.ceil(instants.length / limit));
       }
     });
   });

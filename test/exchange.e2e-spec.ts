@@ -222,6 +222,41 @@ describe('exchange: two gateway processes over real RabbitMQ and PostgreSQL', ()
     expect(stored).toHaveLength(1);
   });
 
+  it('replays a retry whose JSON members come in another order (#17: the digest is over RFC 8785 canonical JSON, not the bytes)', async () => {
+    /** The same JSON value with every object's members in reverse order, at every depth. */
+    const reversed = (value: unknown): unknown =>
+      Array.isArray(value)
+        ? value.map(reversed)
+        : typeof value === 'object' && value !== null
+          ? Object.fromEntries(
+              Object.entries(value)
+                .reverse()
+                .map(([k, v]) => [k, reversed(v)]),
+            )
+          : value;
+    const request = registrationRequest();
+    const first = await submit(request, { 'Idempotency-Key': 'reordered-1' });
+    expect(first.status).toBe(202);
+    const retry = reversed(request) as typeof request;
+    expect(JSON.stringify(retry)).not.toBe(JSON.stringify(request));
+    const again = await submit(retry, { 'Idempotency-Key': 'reordered-1' });
+    expect(again).toMatchObject({ status: 202, body: { id: first.body.id } });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    // Different content in any order is still another message.
+    const other = await submit(
+      reversed({
+        ...request,
+        body: { ...request.body, purpose: 'identity-verification' },
+      }),
+      { 'Idempotency-Key': 'reordered-1' },
+    );
+    expect(other).toMatchObject({ status: 409, body: { code: 'IDEMPOTENCY_KEY_REUSED' } });
+    const stored = await rows(pair.kz, 'SELECT id FROM mxg.messages WHERE idempotency_key = $1', [
+      'reordered-1',
+    ]);
+    expect(stored).toHaveLength(1);
+  });
+
   it('answers submits racing with one Idempotency-Key with the one message they stored (regression: the loser got a 500 from the unique index)', async () => {
     const answers = await Promise.all(
       Array.from({ length: 6 }, () =>

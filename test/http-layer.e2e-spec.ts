@@ -8,6 +8,7 @@ import {
   type GatewayUnderTest,
 } from './support/exchange-pair';
 import { sql } from './support/faults';
+import { expectProblemResponse } from './support/problem';
 
 /**
  * #16: the gateway's HTTP layer moved from Express to Fastify. What a client could notice of
@@ -105,14 +106,9 @@ describe('the HTTP layer on Fastify (#16): what a client sees is what Express an
     )[0].n;
   const post = (body: string | Uint8Array, headers: Record<string, string>) =>
     fetch(url('/v1/messages'), { method: 'POST', headers: { ...publisher(), ...headers }, body });
-  /** The one error shape: `{ code, message, errors? }` and nothing else, as JSON. */
-  const expectRefusal = async (response: Response, status: number, code: string) => {
-    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-    const body = (await response.json()) as Record<string, unknown>;
-    expect({ status: response.status, code: body.code }).toEqual({ status, code });
-    expect(Object.keys(body).filter((k) => !['code', 'message', 'errors'].includes(k))).toEqual([]);
-    expect(typeof body.message).toBe('string');
-  };
+  /** The one error shape: an RFC 9457 problem, and nothing else. */
+  const expectRefusal = (response: Response, status: number, code: string) =>
+    expectProblemResponse(response, { status, code });
 
   describe('a body over the limit is refused (413) before it is read whole', () => {
     it('by its Content-Length: answered with only 100 of its bytes sent', async () => {

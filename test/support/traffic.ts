@@ -37,9 +37,9 @@ export function submitter(
 /** Every message in an authority's inbox, as its national system pages through it. */
 export async function inbox(gateway: GatewayUnderTest, authority: string): Promise<string[]> {
   const ids: string[] = [];
-  let after: string | null = null;
+  let cursor: string | null = null;
   for (;;) {
-    const query: string = `/v1/inbox?limit=500${after ? `&after=${after}` : ''}`;
+    const query: string = `/v1/inbox?limit=500${cursor ? `&cursor=${cursor}` : ''}`;
     const { status, body } = await gateway.api<{ messages: { id: string }[]; next: string | null }>(
       authority,
       'GET',
@@ -47,8 +47,8 @@ export async function inbox(gateway: GatewayUnderTest, authority: string): Promi
     );
     expect(status).toBe(200);
     ids.push(...body.messages.map((m) => m.id));
-    if (body.messages.length === 0) return ids;
-    after = body.next;
+    if (body.next === null) return ids;
+    cursor = body.next;
   }
 }
 

@@ -7,6 +7,7 @@ import { API_VERSION, UNVERSIONED_ROUTES } from './api/api-version';
 import { createHttpApp } from './api/http-server';
 import { serveConsole } from './console/serve-console';
 import { checkDatabaseBeforeStart } from './database-start-checks';
+import { addProblemResponses } from './api/openapi-problems';
 import { GatewayModule } from './gateway.module';
 import { addBodySchemas } from './schemas/openapi-body-schemas';
 import { requireClientCertificate } from './tls/client-certificate.hook';
@@ -78,6 +79,7 @@ export async function createGatewayApp(
       .build(),
   );
   addBodySchemas(document, config.vocabulary);
+  addProblemResponses(document);
   SwaggerModule.setup('docs', app, document);
   await serveConsole(app);
   return app;

@@ -16,6 +16,7 @@ import { RoutingModule } from './routing/routing.module';
 import { HealthModule } from './health/health.module';
 import { MetricsEndpointModule } from './metrics/metrics-endpoint.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { ProblemsModule } from './problems/problems.module';
 import { SchemasModule } from './schemas/schemas.module';
 import { SignatoriesModule } from './signatories/signatories.module';
 import { SignatureCheckModule } from './signature-check/signature-check.module';
@@ -45,6 +46,7 @@ export class GatewayModule {
         ClaimsModule,
         RoutingModule,
         SchemasModule,
+        ProblemsModule,
         RetentionModule,
         RatesModule,
         SignatoriesModule,

@@ -41,6 +41,7 @@ import { SIGNATORY_LIST_STATUS, type SignatoryListCode } from '../signatories/si
 import { TLS_ERROR_STATUS, type TlsErrorCode } from '../tls/tls.errors';
 import type { SignatureCheckErrorCode } from '@mxg/evidence';
 import { SIGNATURE_CHECK_ERROR_STATUS } from '../signature-check/signature-check.errors';
+import type { CursorErrorCode } from './cursor';
 
 /** Refusals of HTTP itself, before or around any handler. */
 export type HttpErrorCode =
@@ -55,6 +56,7 @@ export type HttpErrorCode =
 /** Every code the gateway's HTTP API answers with. */
 export type ApiErrorCode =
   | HttpErrorCode
+  | CursorErrorCode
   | JsonErrorCode
   | AuthErrorCode
   | ExchangeErrorCode
@@ -91,6 +93,8 @@ export const API_ERROR_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   SERVICE_UNAVAILABLE: 503,
   INTERNAL_ERROR: 500,
+  // #17: a list's `cursor` that is not a `next` it gave out.
+  CURSOR_INVALID: 400,
   MALFORMED_JSON: 400,
   JSON_NOT_REPRESENTABLE: 400,
   ...AUTH_ERROR_STATUS,
@@ -140,33 +144,6 @@ export class HttpApiError extends MxgError {
   }
 }
 
-/** The one shape of every refusal: `{ code, message, errors? }`. */
-export interface ApiErrorBody {
-  readonly code: string;
-  readonly message: string;
-  readonly errors?: unknown;
-  /** A witness's refusal of a stale checkpoint: the size it last countersigned. */
-  readonly lastSeen?: number;
-}
-
 export function isApiErrorCode(code: string): code is ApiErrorCode {
   return Object.prototype.hasOwnProperty.call(API_ERROR_STATUS, code);
-}
-
-/** An MXG error as the API answers it; `undefined` for a code the API does not know. */
-export function apiErrorOf(
-  error: MxgError,
-): { readonly status: number; readonly body: ApiErrorBody } | undefined {
-  if (!isApiErrorCode(error.code)) return undefined;
-  const { errors, lastSeen } = error.details as { errors?: unknown; lastSeen?: unknown };
-  return {
-    status: API_ERROR_STATUS[error.code],
-    body: {
-      code: error.code,
-      message: error.message.replace(/^[A-Z_]+: /, ''),
-      ...(errors === undefined ? {} : { errors }),
-      // tlog-witness: a 409 tells the log which size the witness has, to prove from there.
-      ...(typeof lastSeen === 'number' ? { lastSeen } : {}),
-    },
-  };
 }

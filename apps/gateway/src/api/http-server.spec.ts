@@ -66,9 +66,11 @@ describe(createHttpApp.name, () => {
   /** `{ code, message }`, nothing else, with `status`. */
   const refusal = (answer: { statusCode: number; body: string; headers: object }) => {
     const body = JSON.parse(answer.body) as Record<string, unknown>;
-    expect(Object.keys(body).sort()).toEqual(['code', 'message']);
+    expect(Object.keys(body).sort()).toEqual(
+      expect.arrayContaining(['code', 'detail', 'message', 'status', 'title', 'type']),
+    );
     expect((answer.headers as Record<string, string>)['content-type']).toMatch(
-      /^application\/json/,
+      /^application\/problem\+json/,
     );
     return { status: answer.statusCode, code: body.code };
   };

@@ -1,3 +1,4 @@
+import { CursorError, decodeCursor, encodeCursor } from '../api/cursor';
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { isUuid } from '@mxg/core';
@@ -13,6 +14,9 @@ import type { ConsentRecord } from '../exchange/store/consent.types';
 import { uuidParam } from '../exchange/uuid-param';
 import { ConsentView } from './consent-view';
 import { ConsentsApiError } from './consents.errors';
+
+/** The consents' cursors: a consent's id, its place in (requestedAt, id) order. */
+const CONSENTS_CURSOR = 'consents';
 
 /**
  * The consent registry (MIG-11.2, MIG-11.3): a national system sees the consents its authority
@@ -33,9 +37,10 @@ export class ConsentsController {
   @ApiQuery({ name: 'message', required: false, description: 'consents naming this message id' })
   @ApiQuery({ name: 'limit', required: false, description: '1–500, default 100' })
   @ApiQuery({
-    name: 'after',
+    name: 'cursor',
     required: false,
-    description: 'the id of the last consent seen: the `next` of the previous page',
+    description:
+      'where to resume: the `next` of the previous page, as it was given (400 CURSOR_INVALID for anything else)',
   })
   @ApiOkResponse({ description: '{ consents: ConsentView[], next: string | null }' })
   async list(
@@ -44,7 +49,7 @@ export class ConsentsController {
     @Query('use') use?: unknown,
     @Query('message') message?: unknown,
     @Query('limit') limit?: unknown,
-    @Query('after') after?: unknown,
+    @Query('cursor') cursor?: unknown,
   ) {
     const problems: FieldProblem[] = [];
     const bad = (field: string, rule: string, text: string) =>
@@ -55,32 +60,31 @@ export class ConsentsController {
       bad('use', 'value', `must be one of ${CONSENT_USES.join(', ')}`);
     if (message !== undefined && !(typeof message === 'string' && isUuid(message)))
       bad('message', 'uuid', 'must be a message id (UUID)');
-    if (after !== undefined && !(typeof after === 'string' && isUuid(after)))
-      bad('after', 'uuid', 'must be the id of a consent (the previous page’s `next`)');
     const size =
       limit === undefined ? 100 : typeof limit === 'string' && /^\d{1,3}$/.test(limit) ? +limit : 0;
     if (size < 1 || size > 500) bad('limit', 'range', 'must be an integer from 1 to 500');
     if (problems.length > 0) throw validationFailed(problems);
     let from: ConsentRecord | undefined;
-    if (after !== undefined) {
+    if (cursor !== undefined) {
+      const [after] = decodeCursor(CONSENTS_CURSOR, cursor, ['uuid']);
       from = await this.consents.find(after as string);
       if (!from || !this.maySee(client, from)) {
-        throw validationFailed([
-          { field: 'after', rule: 'exists', message: 'is no consent visible to this client' },
-        ]);
+        throw new CursorError('is no position among the consents this client may see');
       }
     }
-    const page = await this.consents.list({
+    const found = await this.consents.list({
       authority: this.overseer(client) ? undefined : actingAuthority(client),
       state: state as ConsentState | undefined,
       use: use as ConsentUse | undefined,
       message: message as string | undefined,
       after: from && { requestedAt: from.requestedAt, id: from.id },
-      limit: size,
+      // One more than asked: whether there is a next page at all.
+      limit: size + 1,
     });
+    const consents = found.slice(0, size);
     return {
-      consents: page.map((c) => ConsentView.of(c)),
-      next: page.at(-1)?.id ?? (after as string | undefined) ?? null,
+      consents: consents.map((c) => ConsentView.of(c)),
+      next: found.length > size ? encodeCursor(CONSENTS_CURSOR, [consents.at(-1)!.id]) : null,
     };
   }
 

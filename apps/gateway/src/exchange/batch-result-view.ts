@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MxgError } from '@mxg/core';
-import { type ApiErrorBody, apiErrorOf } from '../api/api-errors';
+import { apiErrorOf, problem, type ProblemDetails } from '../api/problem-details';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { SubmittedMessageView } from './submitted-message-view';
 import type { BatchItemOutcome } from './use-cases/submit-batch/submit-batch.use-case';
@@ -68,26 +68,21 @@ export function batchResultView(outcomes: readonly BatchItemOutcome[]): BatchRes
 }
 
 /** As ApiExceptionFilter answers an error: a known code, a database outage, or our fault. */
-function refusal(error: unknown): { status: number; body: ApiErrorBody } {
+function refusal(error: unknown): { status: number; body: ProblemDetails } {
   if (error instanceof MxgError) {
     const known = apiErrorOf(error);
     if (known) return known;
     logger.error(`unmapped error code ${error.code}: ${error.message}`);
   } else if (isDatabaseUnavailable(error)) {
     logger.warn(`database unavailable: ${(error as Error).message}`);
-    return {
-      status: 503,
-      body: {
-        code: 'SERVICE_UNAVAILABLE',
-        message:
-          'the gateway’s database is unavailable; this item was not stored — try again later',
-      },
-    };
+    const body = problem(
+      'SERVICE_UNAVAILABLE',
+      'the gateway’s database is unavailable; this item was not stored — try again later',
+    );
+    return { status: body.status, body };
   } else {
     logger.error(`unexpected failure: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return {
-    status: 500,
-    body: { code: 'INTERNAL_ERROR', message: 'the gateway could not handle this item' },
-  };
+  const body = problem('INTERNAL_ERROR', 'the gateway could not handle this item');
+  return { status: body.status, body };
 }

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nest
 import type { AuthenticatedClient } from '../auth/auth.types';
 import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { CurrentClient, Roles } from '../auth/roles.decorator';
-import { isUuid } from '@mxg/core';
+import { CursorError, decodeCursor, encodeCursor } from '../api/cursor';
 import { decodeMessage } from '@mxg/envelope';
 import { contentDestroyed, ExchangeError, validationFailed } from './exchange.errors';
 import { assertMayRead } from './message-access';
@@ -14,6 +14,9 @@ import { ProtectionView } from './protection-view';
 import { ProtectionStore } from './store/protection.store';
 import { uuidParam } from './uuid-param';
 import { AcknowledgeMessage } from './use-cases/acknowledge-message/acknowledge-message.use-case';
+
+/** The inbox's cursors: a message's id, its place in (recordedAt, id) order. */
+const INBOX_CURSOR = 'inbox';
 
 /** What arrived for the client's authority, until its national system takes it (issue 5). */
 @ApiTags('inbox')
@@ -35,15 +38,15 @@ export class InboxController {
   })
   @ApiQuery({ name: 'limit', required: false, description: '1–500, default 100' })
   @ApiQuery({
-    name: 'after',
+    name: 'cursor',
     required: false,
     description:
-      'the id of the last message seen: the `next` of the previous page (messages are ordered by recordedAt, then id)',
+      'where to resume: the `next` of the previous page, as it was given (messages are ordered by recordedAt, then id; 400 CURSOR_INVALID for anything else)',
   })
   async list(
     @CurrentClient() client: AuthenticatedClient,
     @Query('limit') limit?: unknown,
-    @Query('after') after?: unknown,
+    @Query('cursor') cursor?: unknown,
   ) {
     const size =
       limit === undefined ? 100 : typeof limit === 'string' && /^\d{1,3}$/.test(limit) ? +limit : 0;
@@ -52,23 +55,19 @@ export class InboxController {
         { field: 'limit', rule: 'range', message: 'must be an integer from 1 to 500' },
       ]);
     }
-    if (after !== undefined && (typeof after !== 'string' || !isUuid(after))) {
-      throw validationFailed([
-        {
-          field: 'after',
-          rule: 'uuid',
-          message: 'must be the id of a message from this inbox (the previous page’s `next`)',
-        },
-      ]);
-    }
+    const after =
+      cursor === undefined
+        ? undefined
+        : (decodeCursor(INBOX_CURSOR, cursor, ['uuid'])[0] as string);
     if (client.authority === null)
       throw new ExchangeError('NOT_YOUR_AUTHORITY', `client ${client.id} acts for no authority`);
-    const page = await this.messages.inbox(client.authority, size, after);
-    if (page === undefined) {
-      throw validationFailed([
-        { field: 'after', rule: 'exists', message: 'is no message received for this authority' },
-      ]);
+    // One more than asked: whether there is a next page at all.
+    const found = await this.messages.inbox(client.authority, size + 1, after);
+    if (found === undefined) {
+      // A well-formed position this authority's inbox never held: forged, or another's.
+      throw new CursorError('is no position in this authority’s inbox');
     }
+    const page = found.slice(0, size);
     // Routing data, the bound purpose and restriction codes: no content, so no personal-data read.
     const bindings = await this.protection.bindings(page);
     return {
@@ -77,7 +76,7 @@ export class InboxController {
         ...ProtectionView.of(m, bindings.get(m.id)),
         recordedAt: m.recordedAt.toISOString(),
       })),
-      next: page.at(-1)?.id ?? after ?? null,
+      next: found.length > size ? encodeCursor(INBOX_CURSOR, [page.at(-1)!.id]) : null,
     };
   }
 

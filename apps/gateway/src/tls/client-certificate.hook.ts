@@ -3,9 +3,10 @@ import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fast
 import { crlEndpointPath } from '@mxg/pki';
 import { pathOf } from '../api/allowed-methods';
 import { apiPath } from '../api/api-version';
+import { problem, PROBLEM_MEDIA_TYPE } from '../api/problem-details';
 import { clientCertificateVerdict } from './client-certificate';
 import type { GatewayTls } from './gateway-tls';
-import { TLS_ERROR_STATUS, TlsErrorCode } from './tls.errors';
+import { TlsErrorCode } from './tls.errors';
 
 /**
  * `clientCertificates: require` (#15): a national system presents a client certificate from
@@ -31,18 +32,15 @@ export function requireClientCertificate(tls: GatewayTls, party: string) {
       verdict.kind === 'none'
         ? TlsErrorCode.ClientCertificateRequired
         : TlsErrorCode.ClientCertificateUntrusted;
-    void reply
-      .code(TLS_ERROR_STATUS[code])
-      .type('application/json; charset=utf-8')
-      .send(
-        JSON.stringify({
-          code,
-          message:
-            verdict.kind === 'none'
-              ? `this gateway requires a TLS client certificate issued by ${party}'s CA`
-              : `the TLS client certificate is not accepted: ${verdict.reason}`,
-        }),
-      );
+    // Before routing, so no filter sees it: the API's one shape, written here.
+    const body = problem(
+      code,
+      verdict.kind === 'none'
+        ? `this gateway requires a TLS client certificate issued by ${party}'s CA`
+        : `the TLS client certificate is not accepted: ${verdict.reason}`,
+      { instance: path },
+    );
+    void reply.code(body.status).type(PROBLEM_MEDIA_TYPE).send(JSON.stringify(body));
   };
 }
 

@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type RequestListener } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Server as TlsServer } from 'node:tls';
+import { problem, PROBLEM_MEDIA_TYPE } from '../api/problem-details';
 import { TlsErrorCode } from './tls.errors';
 
 /** The first byte of every TLS record that opens a connection: a handshake (RFC 8446 §5.1). */
@@ -29,13 +30,12 @@ export function listenTlsFront(options: {
       options.app(request, response);
       return;
     }
-    response.writeHead(400, { 'content-type': 'application/json', connection: 'close' });
-    response.end(
-      JSON.stringify({
-        code: TlsErrorCode.HttpsRequired,
-        message: `this gateway serves its API over HTTPS only; plain HTTP serves ${options.crlPath} and nothing else`,
-      }),
+    const body = problem(
+      TlsErrorCode.HttpsRequired,
+      `this gateway serves its API over HTTPS only; plain HTTP serves ${options.crlPath} and nothing else`,
     );
+    response.writeHead(body.status, { 'content-type': PROBLEM_MEDIA_TYPE, connection: 'close' });
+    response.end(JSON.stringify(body));
   });
   const front = createServer((socket: Socket) => {
     socket.setTimeout(FIRST_BYTE_TIMEOUT_MS, () => socket.destroy());
