@@ -250,7 +250,7 @@ describe('the HTTP layer on Fastify (#16): what a client sees is what Express an
         'content-type': 'application/json',
       });
       const { id } = (await response.json()) as { id: string };
-      for (const path of [`/v1/messages/${id}/`, `/MESSAGES/${id}`]) {
+      for (const path of [`/v1/messages/${id}/`, `/V1/MESSAGES/${id}`]) {
         const read = await fetch(url(path), { headers: publisher() });
         expect({ path, status: read.status }).toEqual({ path, status: 200 });
       }

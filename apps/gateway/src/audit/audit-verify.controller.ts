@@ -1,6 +1,8 @@
-import { Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import type { StoredLogReport } from '@mxg/audit';
+import { HttpApiError } from '../api/api-errors';
 import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { Roles } from '../auth/roles.decorator';
 import { VerifyStoredLog } from './use-cases/verify-stored-log/verify-stored-log.use-case';
@@ -24,7 +26,12 @@ export class AuditVerifyController {
     summary:
       'Verify the stored log: checkpoint signature, every entry against its leaf, the signed root, and each witness’s latest countersignature',
   })
-  verify(): Promise<StoredLogReport> {
+  verify(@Req() request: FastifyRequest): Promise<StoredLogReport> {
+    // The call takes no body: one sent anyway is refused rather than silently ignored.
+    const length = Number(request.headers['content-length'] ?? 0);
+    if (length > 0 || request.headers['transfer-encoding'] !== undefined) {
+      throw new HttpApiError('UNSUPPORTED_MEDIA_TYPE', 'POST /v1/audit/verify takes no body');
+    }
     return this.verifyStoredLog.execute();
   }
 }
