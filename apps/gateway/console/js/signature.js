@@ -55,7 +55,10 @@ async function check(form) {
         el('dt', {}, 'at'),
         el('dd', {}, utc(answer.at)),
       ),
-      ...layers.flatMap((layer) => [el('h3', {}, String(layer.layer ?? '')), checkList(layer.checks)]),
+      ...layers.flatMap((layer) => [
+        el('h3', {}, String(layer.layer ?? '')),
+        checkList(layer.checks),
+      ]),
     );
     say('');
   } catch (error) {
