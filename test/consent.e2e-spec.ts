@@ -338,7 +338,7 @@ describe('consent for onward sharing and a new purpose, through two gateway proc
       expect(await ids('auditor', {})).toEqual([granted, revoked, denied]);
       const first = await list('AZ-DMX', { limit: '2' });
       expect(first.body.consents.map((c) => c.id)).toEqual([granted, revoked]);
-      expect(await ids('AZ-DMX', { limit: '2', after: first.body.next! })).toEqual([denied]);
+      expect(await ids('AZ-DMX', { limit: '2', cursor: first.body.next! })).toEqual([denied]);
       expect((await list('AZ-DMX', { state: 'lost' })).body).toMatchObject({
         code: 'VALIDATION_FAILED',
       });

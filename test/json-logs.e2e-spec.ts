@@ -49,7 +49,7 @@ interface LogLine {
   context?: string;
   gateway: string;
   party: string;
-  requestId?: string;
+  reqId?: string;
   messageId?: string | null;
   code?: string | null;
   status?: number;
@@ -129,7 +129,7 @@ describe('logs: JSON lines with request id, message id and code, and no personal
 
   it('logs a request with its id, the message it stored and its status', () => {
     const line = lines(pair.kz.process.output()).find(
-      (l) => l.requestId === 'client-req-0001' && l.msg === 'request answered',
+      (l) => l.reqId === 'client-req-0001' && l.msg === 'answered',
     );
     expect(line).toMatchObject({
       context: 'Http',
@@ -156,7 +156,7 @@ describe('logs: JSON lines with request id, message id and code, and no personal
       () =>
         Promise.resolve(
           lines(pair.kz.process.output()).find(
-            (l) => l.requestId === requestId && l.msg === 'request answered',
+            (l) => l.reqId === requestId && l.msg === 'answered',
           ),
         ),
       5_000,
@@ -196,7 +196,7 @@ describe('logs: JSON lines with request id, message id and code, and no personal
 
   it('names the message by id on the receiver’s inbox read, and carries no personal data on any line', () => {
     const read = lines(pair.az.process.output()).find(
-      (l) => l.requestId === 'az-read-0001' && l.msg === 'request answered',
+      (l) => l.reqId === 'az-read-0001' && l.msg === 'answered',
     );
     expect(read).toMatchObject({ route: `${API}/inbox/:id`, messageId: delivered });
     const found = [pair.kz, pair.az].flatMap((gateway) =>

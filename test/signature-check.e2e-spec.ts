@@ -83,17 +83,26 @@ describe('#17 POST /v1/signatures/verify: the report of mxg verify, against what
       exchange: { maxMessageBytes: LIMIT },
     });
     kz = net.gateway('KZ');
-    const sent = await kz.api<{ id: string }>('KZ-MVD', 'POST', '/messages', registrationRequest());
+    const sent = await kz.api<{ id: string }>(
+      'KZ-MVD',
+      'POST',
+      '/v1/messages',
+      registrationRequest(),
+    );
     expect(sent.status).toBe(202);
     messageId = sent.body.id;
     await eventually(async () => {
-      const { body } = await kz.api<{ status: string }>('KZ-MVD', 'GET', `/messages/${messageId}`);
+      const { body } = await kz.api<{ status: string }>(
+        'KZ-MVD',
+        'GET',
+        `/v1/messages/${messageId}`,
+      );
       return body.status === 'delivered' ? true : undefined;
     });
-    const original = await kz.api<Buffer>('KZ-MVD', 'GET', `/messages/${messageId}/signed`);
+    const original = await kz.api<Buffer>('KZ-MVD', 'GET', `/v1/messages/${messageId}/signed`);
     expect(original.status).toBe(200);
     signed = original.body;
-    const sealed = await kz.api<Buffer>('KZ-MVD', 'GET', `/messages/${messageId}/receipt`);
+    const sealed = await kz.api<Buffer>('KZ-MVD', 'GET', `/v1/messages/${messageId}/receipt`);
     expect(sealed.status).toBe(200);
     receipt = sealed.body;
   }, 180_000);

@@ -41,7 +41,7 @@ describe(GatewayLogger.name, () => {
 
   it('keeps the fields of a LogFields message, and adds the request context of the request being handled', () => {
     const { sut, lines } = loggerWith();
-    requestLogContext.run({ requestId: 'req-1' }, () =>
+    requestLogContext.run({ reqId: 'req-1' }, () =>
       sut.warn(logLine({ msg: 'refused', messageId: 'm-1', code: 'SIGNATURE_INVALID' }), 'Receive'),
     );
     sut.warn('outside any request', 'Receive');
@@ -49,12 +49,12 @@ describe(GatewayLogger.name, () => {
       expect.objectContaining({
         level: 'warn',
         msg: 'refused',
-        requestId: 'req-1',
+        reqId: 'req-1',
         messageId: 'm-1',
         code: 'SIGNATURE_INVALID',
         context: 'Receive',
       }),
-      expect.not.objectContaining({ requestId: expect.anything() }),
+      expect.not.objectContaining({ reqId: expect.anything() }),
     ]);
   });
 

@@ -30,7 +30,7 @@ export interface GatewayLoggerOptions {
  * The gateway's logger (#17): pino behind Nest's LoggerService, so every `new Logger(context)`
  * in the code writes through it. Lines are JSON objects — `level` (a name), `time` (ISO 8601,
  * UTC), `context`, `msg`, the gateway's `gateway` and `party`, and, while an HTTP request is
- * handled, its `requestId` (and the `messageId` and `code` it concerns) — or, on a terminal or
+ * handled, its `reqId` (and the `messageId` and `code` it concerns) — or, on a terminal or
  * when configured, human-readable, coloured only on a terminal. A message given as an object
  * (`LogFields`) has its fields kept as fields.
  */

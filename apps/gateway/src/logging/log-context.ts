@@ -6,7 +6,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  * only, never content.
  */
 export interface LogContext {
-  readonly requestId: string;
+  readonly reqId: string;
   messageId?: string;
   code?: string;
 }

@@ -34,7 +34,7 @@ export function useRequestLog(fastify: FastifyInstance): void {
   const logger = new Logger('Http');
   fastify.decorateRequest('logContext', undefined);
   fastify.addHook('onRequest', (request: RequestWithLogContext, reply, done) => {
-    const context: LogContext = { requestId: request.id };
+    const context: LogContext = { reqId: request.id };
     request.logContext = context;
     void reply.header('X-Request-Id', request.id);
     requestLogContext.run(context, done);
@@ -42,14 +42,14 @@ export function useRequestLog(fastify: FastifyInstance): void {
   // The body is read in the socket's callbacks, outside the context: entered again for the
   // handler (what @fastify/request-context does too).
   fastify.addHook('preHandler', (request: RequestWithLogContext, _reply, done) => {
-    requestLogContext.run(request.logContext ?? { requestId: request.id }, done);
+    requestLogContext.run(request.logContext ?? { reqId: request.id }, done);
   });
   fastify.addHook('onResponse', (request: RequestWithLogContext, reply, done) => {
     const route = request.routeOptions.url ?? null;
     const quiet = route !== null && QUIET_ROUTE.test(route);
     const line = {
-      msg: 'request answered',
-      requestId: request.id,
+      msg: 'answered',
+      reqId: request.id,
       method: request.method,
       route,
       status: reply.statusCode,
