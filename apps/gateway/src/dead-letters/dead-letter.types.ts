@@ -35,16 +35,12 @@ export interface NewDeadLetter {
 }
 
 /** A stored dead letter: ids, codes, size and digest; its payload is read only to replay it. */
-export interface DeadLetterRecord {
+export interface DeadLetterRecord extends Pick<
+  NewDeadLetter,
+  'code' | 'layer' | 'kind' | 'fromParty' | 'transportMessageId' | 'size' | 'sha256'
+> {
   readonly id: string;
   readonly seq: string;
-  readonly code: string;
-  readonly layer: string | null;
-  readonly kind: DeadLetterKind;
-  readonly fromParty: string | null;
-  readonly transportMessageId: string | null;
-  readonly size: number;
-  readonly sha256: string;
   readonly payloadKept: boolean;
   readonly type: OutboxProperties['type'];
   readonly deadLetteredAt: Date;
