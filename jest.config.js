@@ -8,7 +8,8 @@ const { compilerOptions } = require('./tsconfig.json');
 
 module.exports = {
   rootDir: __dirname,
-  testEnvironment: 'node',
+  // Node's, ending at each file's end what a timed-out hook left running (test/support/leftovers.ts).
+  testEnvironment: '<rootDir>/test/support/test-environment.js',
   testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/test/**/*.{int,e2e}-spec.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],

@@ -154,8 +154,10 @@ describe('scripts/services.sh (real PostgreSQL and RabbitMQ)', () => {
           {
             user: `mxg-${own}`,
             configure: '^$',
-            write: '^(mxg\\.messages|mxg\\.dead\\-letter)$',
-            read: `^mxg\\.inbox\\.${own}$`,
+            // #17: its dead-letter intake read, and the default exchange written — a replayed
+            // dead letter goes back into its own inbox by the queue's name.
+            write: '^(mxg\\.messages|mxg\\.dead\\-letter|amq\\.default)$',
+            read: `^(mxg\\.inbox\\.${own}|mxg\\.dead\\-letter\\-intake\\.${own})$`,
           },
           { user: peerLink, configure: '^$', write: '^mxg\\.messages$', read: '^$' },
         ].sort((a, b) => a.user.localeCompare(b.user)),

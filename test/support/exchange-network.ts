@@ -21,6 +21,7 @@ import {
   type GatewayProcess,
   type GatewayTlsClient,
 } from './gateway-process';
+import { atFileEnd } from './leftovers';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { createTestBroker, type TestBroker } from './test-broker';
 import { gatewayTlsClient } from './test-tls';
@@ -147,13 +148,19 @@ export async function createExchangeNetwork(
   ];
   const gateways: Record<string, GatewayUnderTest> = {};
   const instances: GatewayProcess[] = [];
-  const close = async () => {
-    await Promise.all([
-      ...Object.values(gateways).map((g) => g.stop()),
-      ...instances.map((i) => i.stop()),
-    ]);
-    for (const step of cleanups.reverse()) await step().catch(() => undefined);
-  };
+  // Once: by the test's afterAll, by a failed start, or at the file's end when a timed-out
+  // beforeAll left the network to nobody (test/support/leftovers.ts).
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      forget();
+      await Promise.all([
+        ...Object.values(gateways).map((g) => g.stop()),
+        ...instances.map((i) => i.stop()),
+      ]);
+      for (const step of cleanups.reverse()) await step().catch(() => undefined);
+    })());
+  const forget = atFileEnd(close);
   try {
     const configDir = join(work, 'config');
     cpSync(join(ROOT, 'config'), configDir, { recursive: true });
@@ -259,6 +266,7 @@ export async function createExchangeNetwork(
     }
 
     for (const party of parties) {
+      if (closing !== undefined) throw new Error('the network was closed while it started');
       if (options.start?.[party] !== false) await gateways[party].start();
     }
     return {

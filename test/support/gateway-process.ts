@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { type FetchLike, tlsFetch } from '../../apps/gateway/src/tls/tls-fetch';
+import { atFileEnd } from './leftovers';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -53,8 +54,16 @@ export async function spawnGateway(
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // Killed at the file's end if nothing stopped it before (a timed-out hook).
+  const forget = atFileEnd(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    return exited;
+  });
   const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
+    child.once('exit', (code) => {
+      forget();
+      resolve(code);
+    }),
   );
   const url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const fetchLike: FetchLike = options.tls ? tlsFetch(options.tls) : fetch;

@@ -14,6 +14,10 @@ export interface DatabaseProvisioning {
  * cannot create, alter or drop anything. A password is set only when one is given (a newly
  * generated secret). Grants are re-asserted every time; they change nothing when already held.
  * Returns what it changed, so a second run can be seen to change nothing.
+ *
+ * Provisioners running at once (two gateways starting, parallel test workers) take turns under a
+ * session advisory lock on the admin connection: each step checks and then creates, and two
+ * doing that together would both see "missing" and one would fail on "already exists".
  */
 export async function provisionDatabase(
   adminUrl: string,
@@ -23,6 +27,7 @@ export async function provisionDatabase(
   const admin = new Client(postgresClientConfig(adminUrl));
   await admin.connect();
   try {
+    await admin.query('SELECT pg_advisory_lock($1)', [PROVISIONING_LOCK]);
     for (const { role, password } of [spec.owner, spec.app]) {
       const exists = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
       if (exists.rowCount === 0) {
@@ -45,10 +50,21 @@ export async function provisionDatabase(
       );
       changes.push(`created database ${spec.database}`);
     }
+    await grantInDatabase(adminUrl, spec, changes);
   } finally {
-    await admin.end();
+    await admin.end(); // ends the session, and with it the advisory lock
   }
+  return changes;
+}
 
+/** Any constant shared by every provisioner; `mxg` in ASCII. */
+const PROVISIONING_LOCK = 0x6d7867;
+
+async function grantInDatabase(
+  adminUrl: string,
+  spec: DatabaseProvisioning,
+  changes: string[],
+): Promise<void> {
   const url = new URL(adminUrl);
   url.pathname = `/${spec.database}`;
   const inDb = new Client(postgresClientConfig(url.toString()));
@@ -76,7 +92,6 @@ export async function provisionDatabase(
   } finally {
     await inDb.end();
   }
-  return changes;
 }
 
 /** Drops a database (tests only: each run starts from nothing). */

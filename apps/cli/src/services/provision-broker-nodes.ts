@@ -169,12 +169,17 @@ export async function provisionSovereignBrokers(
   nodes: readonly SovereignNode[],
   options: { start?: boolean } = {},
 ): Promise<string[]> {
-  const changes: string[] = [];
   const all = nodes.flatMap((n) => n.parties.map((p) => p.party));
-  for (const node of nodes) {
+  // Each node on its own, the nodes side by side: every rabbitmqctl call starts an Erlang VM
+  // (a third of a second on an idle machine), and one node's calls wait for none of another's.
+  // The changes are reported in the nodes' order all the same.
+  const eachNode = async (step: (node: SovereignNode) => Promise<string[]>) =>
+    (await Promise.all(nodes.map(step))).flat();
+  const provisioned = await eachNode(async (node) => {
+    const changes: string[] = [];
     if (options.start !== false) changes.push(...(await ensureBrokerNode(varDir, node.spec)));
     const ctl = brokerNodeCtl(varDir, node.spec.node);
-    // Read once for the administrator and the link users: each rabbitmqctl call starts an Erlang VM.
+    // Read once for the administrator and the link users.
     const users = (await ctl.json<{ user: string }[]>(['list_users'])).map((u) => u.user);
     changes.push(...(await ensureAdministrator(ctl, node, users)));
     changes.push(...(await provisionBroker(ctl, node.parties, node.admin.user, all)));
@@ -184,8 +189,11 @@ export async function provisionSovereignBrokers(
     for (const peer of nodes.filter((n) => n !== node)) {
       changes.push(...(await ensureLinkUser(ctl, node, peer, users)));
     }
-  }
-  for (const node of nodes) {
+    return changes;
+  });
+  // The links once every node holds the users they log in as.
+  const linked = await eachNode(async (node) => {
+    const changes: string[] = [];
     const ctl = brokerNodeCtl(varDir, node.spec.node);
     for (const { party } of node.parties) {
       for (const to of all.filter((p) => p !== party)) {
@@ -194,8 +202,9 @@ export async function provisionSovereignBrokers(
         );
       }
     }
-  }
-  return changes;
+    return changes;
+  });
+  return [...provisioned, ...linked];
 }
 
 /** The node's administrator with the checkout's generated password; `guest` deleted. */

@@ -38,7 +38,7 @@ describe(batchResultView.name, () => {
   });
   afterEach(() => jest.restoreAllMocks());
 
-  it('answers each item as POST /messages would, in order, and counts them', () => {
+  it('answers each item as POST /v1/messages would (an RFC 9457 problem for each refusal), in order, and counts them', () => {
     const sut = batchResultView([
       {
         index: 0,
@@ -81,12 +81,27 @@ describe(batchResultView.name, () => {
           index: 1,
           status: 400,
           error: {
+            type: '/v1/problems/VALIDATION_FAILED',
+            title: 'Validation failed',
+            status: 400,
+            detail: 'priority: no',
             code: 'VALIDATION_FAILED',
             message: 'priority: no',
             errors: [{ field: 'priority', rule: 'unknown', message: 'no' }],
           },
         },
-        { index: 2, status: 409, error: { code: 'IDEMPOTENCY_KEY_REUSED', message: 'used' } },
+        {
+          index: 2,
+          status: 409,
+          error: {
+            type: '/v1/problems/IDEMPOTENCY_KEY_REUSED',
+            title: 'Idempotency key reused',
+            status: 409,
+            detail: 'used',
+            code: 'IDEMPOTENCY_KEY_REUSED',
+            message: 'used',
+          },
+        },
       ],
     });
   });

@@ -29,6 +29,7 @@ import { SubmittedMessageView } from './submitted-message-view';
 import { SubmitMessageDto } from './use-cases/submit-message/submit-message.command';
 import { SubmitMessage } from './use-cases/submit-message/submit-message.use-case';
 import { uuidParam } from './uuid-param';
+import { apiPath } from '../api/api-version';
 
 /** The national-system API: submit, and follow what was sent (issue 5). */
 @ApiTags('messages')
@@ -92,7 +93,7 @@ export class ExchangeController {
       idempotencyKey,
     );
     if (result.replayed) response.header('Idempotent-Replayed', 'true');
-    response.header('Location', `/messages/${result.message.id}`);
+    response.header('Location', apiPath(`/messages/${result.message.id}`));
     return SubmittedMessageView.ofResult(result);
   }
 
