@@ -80,23 +80,49 @@ ensure_shovel() {
   fi
 }
 
-# Provisioning logs in to PostgreSQL as `postgres` over TCP. Where that needs a password (a
-# stock Debian install), give the role a generated one, kept in var/secrets (git-ignored).
+# This checkout's id (var/checkout-id, made on first use): names the PostgreSQL superuser role
+# this checkout may create for itself below (#17).
+checkout_id() {
+  mkdir -p var
+  if ! grep -qxE '[0-9a-f]{16}' var/checkout-id 2>/dev/null; then
+    node -e "process.stdout.write(require('crypto').randomBytes(8).toString('hex'))" >var/checkout-id
+  fi
+  cat var/checkout-id
+}
+
+# Provisioning logs in to PostgreSQL as a superuser over TCP: MXG_PG_ADMIN_URL; else the role in
+# var/secrets/pg-admin.role (`postgres` when absent) with the password in
+# var/secrets/pg-admin.password, if any. Where that does not log in (a stock Debian install wants
+# a password), and only as root with the server's OS user at hand, this checkout gets a superuser
+# role of its own, `mxg_admin_<checkout id>`, with a generated password. The password of a role
+# this checkout did not create — `postgres`, another checkout's — is never changed (#17).
 ensure_postgres_admin() {
-  local secret=var/secrets/pg-admin.password
+  local role_file=var/secrets/pg-admin.role secret=var/secrets/pg-admin.password role password
   [ -n "${MXG_PG_ADMIN_URL:-}" ] && return
   command -v psql >/dev/null || return 0
+  role="$(cat "$role_file" 2>/dev/null || echo postgres)"
   if PGPASSWORD="$(cat "$secret" 2>/dev/null || true)" PGCONNECT_TIMEOUT=5 \
-    psql -h 127.0.0.1 -U postgres -d postgres -Atqc 'select 1' >/dev/null 2>&1; then
+    psql -h 127.0.0.1 -U "$role" -d postgres -Atqc 'select 1' >/dev/null 2>&1; then
     return
   fi
   if [ "$(id -u)" != 0 ] || ! id postgres >/dev/null 2>&1; then
-    fail "cannot log in to PostgreSQL on 127.0.0.1 as postgres. Set MXG_PG_ADMIN_URL to a superuser URL."
+    fail "cannot log in to PostgreSQL on 127.0.0.1 as $role. Set MXG_PG_ADMIN_URL to a superuser URL."
   fi
-  say "setting a generated password for PostgreSQL's postgres role (kept in $secret)"
+  role="mxg_admin_$(checkout_id)"
+  say "creating PostgreSQL superuser role $role for this checkout (password in $secret); no existing role is changed"
   mkdir -p var/secrets && chmod 700 var/secrets
-  (umask 077 && node -e "process.stdout.write(require('crypto').randomBytes(24).toString('base64url'))" >"$secret")
-  runuser -u postgres -- psql -qc "ALTER ROLE postgres PASSWORD '$(cat "$secret")'" >/dev/null
+  password="$(node -e "process.stdout.write(require('crypto').randomBytes(24).toString('base64url'))")"
+  # The role's name holds this checkout's id: creating it, or setting its password again (this
+  # checkout's secret was lost), touches no one else's. Names and password are [0-9a-zA-Z_-].
+  runuser -u postgres -- psql -qAt -v ON_ERROR_STOP=1 -d postgres >/dev/null <<SQL
+\\set role '$role'
+\\set password '$password'
+SELECT format('CREATE ROLE %I SUPERUSER LOGIN', :'role')
+  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'role') \\gexec
+ALTER ROLE :"role" PASSWORD :'password';
+SQL
+  (umask 077 && printf '%s' "$password" >"$secret.next" && printf '%s' "$role" >"$role_file")
+  mv "$secret.next" "$secret"
 }
 
 ensure_postgres

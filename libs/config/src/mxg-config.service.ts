@@ -215,12 +215,18 @@ export class MxgConfigService {
     return parsed.toString();
   }
 
-  /** A superuser connection for provisioning: MXG_PG_ADMIN_URL, or `postgres` on 127.0.0.1. */
+  /**
+   * A superuser connection for provisioning: MXG_PG_ADMIN_URL, or on 127.0.0.1 the role
+   * scripts/services.sh found or made (`var/secrets/pg-admin.role`: a superuser of this
+   * checkout's own, #17; `postgres` when absent) with its password, if any.
+   */
   get postgresAdminUrl(): string {
     if (this.env.MXG_PG_ADMIN_URL !== undefined) return this.env.MXG_PG_ADMIN_URL;
+    const role = encodeURIComponent(
+      readOptionalSecret(this.paths.var, 'pg-admin.role') ?? 'postgres',
+    );
     const password = readOptionalSecret(this.paths.var, 'pg-admin.password');
-    const credentials =
-      password === undefined ? 'postgres' : `postgres:${encodeURIComponent(password)}`;
+    const credentials = password === undefined ? role : `${role}:${encodeURIComponent(password)}`;
     return `postgres://${credentials}@127.0.0.1:5432/postgres`;
   }
 
