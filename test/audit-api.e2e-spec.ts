@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import {
   tileWidth,
   verifyInclusion,
 } from '@mxg/audit';
+import { encodeCursor } from '../apps/gateway/src/api/cursor';
 import { spawnGateway, waitForHttp, type GatewayProcess } from './support/gateway-process';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { gatewayTlsClient } from './support/test-tls';
@@ -30,7 +31,7 @@ interface Page {
     details: Record<string, unknown>;
     integrity: 'intact' | 'altered';
   }[];
-  next: number | null;
+  next: string | null;
   integrity: { checked: number; altered: number[] };
 }
 
@@ -114,7 +115,24 @@ describe('auditor API (compiled gateway process, real PostgreSQL)', () => {
       actor: { user: 'auditor-1' },
       details: { type: 'config.changed' },
     });
-    expect(queried.next).toBe(queried.entries[0].seq);
+
+    // #17: pages by an opaque cursor; the next page starts after the last entry of this one.
+    const first = await pollEntries('/v1/audit/entries?limit=1');
+    expect(first.next).toEqual(expect.any(String));
+    const second = (await (
+      await get(`/v1/audit/entries?limit=1&cursor=${first.next}`, AUDITOR_TOKEN)
+    ).json()) as Page;
+    expect(second.entries).toHaveLength(1);
+    expect(second.entries[0].seq).toBeGreaterThan(first.entries[0].seq);
+    for (const cursor of [
+      'nonsense',
+      encodeCursor('inbox', [randomUUID()]),
+      String(first.entries[0].seq),
+    ]) {
+      const refused = await get(`/v1/audit/entries?cursor=${cursor}`, AUDITOR_TOKEN);
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ code: 'CURSOR_INVALID' });
+    }
 
     const checkpoint = await get('/v1/audit/checkpoints/latest', AUDITOR_TOKEN);
     expect(checkpoint.status).toBe(200);
@@ -207,7 +225,9 @@ describe('auditor API (compiled gateway process, real PostgreSQL)', () => {
       expect(await bad.json()).toMatchObject({ code: 'AUDIT_TILE_PATH_INVALID' });
     }
     // Reading entries is audited, as a query is; reading hashes is not.
-    const read = await pollEntries('/v1/audit/entries?type=audit.queried&after=' + ENTRIES);
+    const read = await pollEntries(
+      `/v1/audit/entries?type=audit.queried&cursor=${encodeCursor('audit-entries', [ENTRIES])}`,
+    );
     expect(read.entries).toContainEqual(
       expect.objectContaining({ details: { tile: 'tile/entries/001', returned: TILE_WIDTH } }),
     );

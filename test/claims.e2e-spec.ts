@@ -5,6 +5,7 @@ import {
   type ExchangePair,
   type GatewayUnderTest,
 } from './support/exchange-pair';
+import { pagedThrough } from './support/paging';
 import {
   answerSubmission,
   claimBody,
@@ -583,5 +584,23 @@ describe('RET reimbursement claims between two gateway processes (RET-3.1 … RE
         expect(entries).toHaveLength(1);
       }
     });
+  });
+  it('#17 pages the claims like every list: newest first, each once, by cursor', async () => {
+    const whole = await at('KZ').api<{ claims: ClaimView[]; next: string | null }>(
+      authorityAt('KZ'),
+      'GET',
+      '/v1/claims?limit=500',
+    );
+    expect(whole.body.next).toBeNull();
+    expect(whole.body.claims.length).toBeGreaterThan(2);
+    const paged = await pagedThrough<ClaimView>(
+      at('KZ'),
+      authorityAt('KZ'),
+      '/v1/claims',
+      'claims',
+      2,
+    );
+    expect(paged.items.map((c) => c.id)).toEqual(whole.body.claims.map((c) => c.id));
+    expect(paged.pages).toBe(Math.ceil(whole.body.claims.length / 2));
   });
 });

@@ -228,6 +228,20 @@ describe('#14 CRLs fetched from their distribution points (two gateway processes
       expect(createHash('sha256').update(der).digest('hex')).toBe(crl.sha256);
       expect(String(readCrl(der, []).crlNumber)).toBe(crl.crlNumber);
     }
+    // #17: pages like every list, oldest first.
+    type Page = { crls: { sha256: string }[]; next: string | null };
+    const first = await az.api<Page>('auditor', 'GET', '/v1/crl-archive?party=KZ&limit=1');
+    expect(first.body.crls.map((c) => c.sha256)).toEqual([listed.body.crls[0].sha256]);
+    const second = await az.api<Page>(
+      'auditor',
+      'GET',
+      `/v1/crl-archive?party=KZ&limit=1&cursor=${first.body.next}`,
+    );
+    expect(second.body).toEqual({
+      party: 'KZ',
+      crls: [expect.objectContaining({ sha256: listed.body.crls[1].sha256 })],
+      next: null,
+    });
     expect((await az.api('AZ-DMX', 'GET', '/v1/crl-archive?party=KZ')).status).toBe(403);
     expect((await fetch(`http://127.0.0.1:${az.port}/v1/crl-archive?party=KZ`)).status).toBe(401);
     expect((await az.api('auditor', 'GET', '/v1/crl-archive?party=XX')).status).toBe(400);

@@ -3,6 +3,7 @@ import {
   type ExchangePair,
   type GatewayUnderTest,
 } from './support/exchange-pair';
+import { encodeCursor } from '../apps/gateway/src/api/cursor';
 import { expectProblemResponse, type Problem } from './support/problem';
 
 /**
@@ -16,7 +17,7 @@ import { expectProblemResponse, type Problem } from './support/problem';
 interface Operation {
   method: string;
   path: string;
-  parameters: { name: string; in: string }[];
+  parameters: { name: string; in: string; required?: boolean }[];
   guarded: boolean;
   responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
 }
@@ -42,7 +43,7 @@ describe('one error shape on every route (issue #17)', () => {
         Record<
           string,
           {
-            parameters?: { name: string; in: string }[];
+            parameters?: Operation['parameters'];
             security?: Record<string, unknown>[];
             responses: Operation['responses'];
           }
@@ -209,6 +210,50 @@ describe('one error shape on every route (issue #17)', () => {
       const problems = await problemsOf(sent);
       expect({ op: op.path, refused: problems.length }).toEqual({ op: op.path, refused: 9 });
       expect(problems.filter((p) => p.status === 400).length).toBeGreaterThan(0);
+    }
+  });
+
+  it('pages every list the same way: a list that takes a limit takes a cursor, and refuses one it did not give out with 400 CURSOR_INVALID', async () => {
+    const lists = operations.filter(
+      (o) => o.method === 'GET' && o.parameters.some((p) => p.in === 'query' && p.name === 'limit'),
+    );
+    expect(lists.length).toBeGreaterThan(8);
+    /** What a list asks for besides its page: a value it accepts. */
+    const REQUIRED: Record<string, string> = { party: 'KZ', authority: 'KZ-MVD' };
+    const foreign = encodeCursor('no-such-list', [1]);
+    for (const op of lists) {
+      const query = op.parameters.filter((p) => p.in === 'query');
+      expect({ op: op.path, cursor: query.some((p) => p.name === 'cursor') }).toEqual({
+        op: op.path,
+        cursor: true,
+      });
+      const required = query
+        .filter((p) => p.required)
+        .map((p) => `${p.name}=${REQUIRED[p.name]}&`)
+        .join('');
+      const sent: Sent[] = [];
+      for (const client of CLIENTS) {
+        for (const cursor of [foreign, 'not-a-cursor!']) {
+          sent.push(
+            await send(`cursor=${cursor.slice(0, 12)} as ${client}`, op, {
+              path: `${pathWith(op, '00000000-0000-4000-8000-000000000000')}?${required}cursor=${encodeURIComponent(cursor)}`,
+              token: kz.token(client),
+            }),
+          );
+        }
+      }
+      const problems = await problemsOf(sent);
+      // Refused by role (403), or told the cursor is not one of this list's: nothing else.
+      const codes = problems.map((p) => p.code);
+      expect({ op: op.path, refused: problems.length, codes: new Set(codes) }).toEqual({
+        op: op.path,
+        refused: 6,
+        codes: new Set(
+          codes.includes('AUTH_FORBIDDEN')
+            ? ['CURSOR_INVALID', 'AUTH_FORBIDDEN']
+            : ['CURSOR_INVALID'],
+        ),
+      });
     }
   });
 

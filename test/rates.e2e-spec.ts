@@ -8,6 +8,7 @@ import {
   type GatewayUnderTest,
 } from './support/exchange-pair';
 import { audited, auditEntries } from './support/request-flow';
+import { pagedThrough } from './support/paging';
 
 /**
  * RET-3.7 on a real gateway: a security officer imports the National Bank of Kazakhstan's
@@ -52,11 +53,11 @@ describe('official rate tables (RET-3.7)', () => {
       { 'content-type': type },
     );
   const list = async (gateway: GatewayUnderTest, query = '') => {
-    const { status, body } = await gateway.api<{ rates: RateView[]; imports: ImportView[] }>(
-      'auditor',
-      'GET',
-      `/v1/rates${query}`,
-    );
+    const { status, body } = await gateway.api<{
+      rates: RateView[];
+      imports: ImportView[];
+      next: string | null;
+    }>('auditor', 'GET', `/v1/rates${query}`);
     expect(status).toBe(200);
     return body;
   };
@@ -100,6 +101,12 @@ describe('official rate tables (RET-3.7)', () => {
       'USD@2026-11-30',
     ]);
     expect((await list(kz, '?source=CBR')).rates).toEqual([]);
+    // #17: pages like every list — by (source, currency, date), `next` until the last page.
+    const paged = await pagedThrough<RateView>(kz, 'auditor', '/v1/rates?source=NBK', 'rates', 4);
+    expect(paged).toEqual({ items: rates, pages: 2 });
+    expect(rates.map((r) => `${r.currency}@${r.date}`)).toEqual(
+      rates.map((r) => `${r.currency}@${r.date}`).sort(),
+    );
     // Each gateway has its own tables: AZ has imported nothing.
     expect((await list(pair.az)).rates).toEqual([]);
   });

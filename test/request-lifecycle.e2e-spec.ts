@@ -7,6 +7,7 @@ import {
 } from '@mxg/lifecycle';
 import { createExchangePair, eventually, type ExchangePair } from './support/exchange-pair';
 import { sql } from './support/faults';
+import { pagedThrough } from './support/paging';
 import {
   allowedMoves,
   auditEntries,
@@ -511,6 +512,21 @@ describe('a request’s life through two gateway processes (MIG-8..MIG-11, MIG-1
           answered: ids.includes(answered.id),
           late: ids.includes(late.id),
         }).toEqual({ at: side, answered: true, late: false });
+      }
+    });
+
+    it('#17 pages the requests like every list: soonest due first, each once, by cursor', async () => {
+      for (const side of SIDES) {
+        const whole = await listedAt(pair, side, {});
+        expect(whole.length).toBeGreaterThan(2);
+        const paged = await pagedThrough<{ id: string }>(
+          gatewayOf(pair, side),
+          END[side].authority,
+          '/v1/requests',
+          'requests',
+          2,
+        );
+        expect(paged.items.map((r) => r.id)).toEqual(whole.map((r) => r.id));
       }
     });
   });

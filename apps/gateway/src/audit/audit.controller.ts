@@ -36,7 +36,7 @@ export class AuditController {
   @Get('entries')
   @ApiOperation({
     summary:
-      'Audit entries by time range (from, to), party, authority, agreement, messageId, correlationId and type; paginated by `after` (a seq) and `limit`',
+      'Audit entries by time range (from, to), party, authority, agreement, messageId, correlationId and type; paged by `limit` (1–1000, default 100) and `cursor` (the previous page’s `next`)',
   })
   entries(
     @Query() query: Record<string, unknown>,

@@ -198,6 +198,8 @@ export class ClaimStore {
           AND ($3::boolean IS NULL OR disputed = $3)
           AND ($5::jsonb IS NULL OR (due_on IS NOT NULL AND
                 (due_on < ($5::jsonb ->> residence_authority)::date) = $6::boolean))
+          AND ($7::timestamptz IS NULL OR submitted_at < $7
+               OR submitted_at = $7 AND id > $8::uuid)
         ORDER BY submitted_at DESC, id
         LIMIT $4`,
       [
@@ -207,6 +209,8 @@ export class ClaimStore {
         filter.limit,
         filter.deadline ? JSON.stringify(filter.deadline.today) : null,
         filter.deadline?.passed ?? false,
+        filter.after?.submittedAt ?? null,
+        filter.after?.id ?? null,
       ],
     );
     return rows.map(toRecord);

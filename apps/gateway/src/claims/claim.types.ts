@@ -85,5 +85,7 @@ export interface ClaimFilter {
     readonly passed: boolean;
     readonly today: Readonly<Record<string, string>>;
   };
+  /** Only those after this claim in the list's order (newest first): a page's cursor. */
+  readonly after?: { readonly submittedAt: Date; readonly id: string };
   readonly limit: number;
 }

@@ -19,6 +19,8 @@ import {
   renderCalculationPdf,
 } from '@mxg/settlements';
 import type { AuthenticatedClient } from '../auth/auth.types';
+import { CursorError } from '../api/cursor';
+import { ApiPageQueries, pageOf, readPage } from '../api/page';
 import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { CurrentClient, Roles } from '../auth/roles.decorator';
 import { type FieldProblem, validationFailed } from '../exchange/exchange.errors';
@@ -35,7 +37,8 @@ const PDF = 'application/pdf';
 const HTML = 'text/html';
 
 /** How many claims one listing reads at most. */
-const MAX_LIMIT = 500;
+/** The claims' cursors: a claim's id, its place in (submitted, newest first; id) order. */
+const CLAIMS_CURSOR = 'claims';
 
 /**
  * The RET claims register (RET-3.1, RET-3.2, RET-4): a national system sees the claims its
@@ -65,13 +68,14 @@ export class ClaimsController {
       'RET-4), disputed (open, a dispute was raised), paid (closed by a payment-confirmation).',
   })
   @ApiQuery({ name: 'status', required: false, enum: CLAIM_STATUSES })
-  @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_LIMIT}, default 100` })
-  @ApiOkResponse({ description: '{ claims: ClaimView[] }' })
+  @ApiPageQueries()
+  @ApiOkResponse({ description: '{ claims: ClaimView[], next: string | null }' })
   async list(
     @CurrentClient() client: AuthenticatedClient,
     @Query('status') status?: unknown,
     @Query('limit') limit?: unknown,
-  ): Promise<{ claims: ClaimView[] }> {
+    @Query('cursor') cursor?: unknown,
+  ): Promise<{ claims: ClaimView[]; next: string | null }> {
     const problems: FieldProblem[] = [];
     if (status !== undefined && !(CLAIM_STATUSES as readonly unknown[]).includes(status)) {
       problems.push({
@@ -80,16 +84,15 @@ export class ClaimsController {
         message: `must be one of ${CLAIM_STATUSES.join(', ')}`,
       });
     }
-    const size =
-      limit === undefined ? 100 : typeof limit === 'string' && /^\d{1,3}$/.test(limit) ? +limit : 0;
-    if (size < 1 || size > MAX_LIMIT) {
-      problems.push({
-        field: 'limit',
-        rule: 'range',
-        message: `must be an integer from 1 to ${MAX_LIMIT}`,
-      });
-    }
+    const page = readPage(CLAIMS_CURSOR, ['uuid'], { limit, cursor }, problems);
     if (problems.length > 0) throw validationFailed(problems);
+    let after: ClaimRecord | undefined;
+    if (page.after !== undefined) {
+      after = await this.claims.find(page.after[0] as string);
+      if (!after || !this.maySee(client, after)) {
+        throw new CursorError('is no position among the claims this client may see');
+      }
+    }
     const wanted = status as ClaimStatus | undefined;
     const rows = await this.claims.list({
       authority: this.overseer(client) ? undefined : actingAuthority(client),
@@ -104,11 +107,13 @@ export class ClaimsController {
         wanted === 'due' || wanted === 'overdue'
           ? { passed: wanted === 'overdue', today: this.deadlines.todayByAuthority() }
           : undefined,
-      limit: size,
+      after: after && { submittedAt: after.submittedAt, id: after.id },
+      // One more than asked: whether there is a next page at all.
+      limit: page.size + 1,
     });
     const now = this.clock.now();
-    const claims = rows.map((c) => ClaimView.of(c, this.deadlines.of(c, now)));
-    return { claims };
+    const { items, next } = pageOf(CLAIMS_CURSOR, rows, page.size, (c) => [c.id]);
+    return { claims: items.map((c) => ClaimView.of(c, this.deadlines.of(c, now))), next };
   }
 
   @Get(':id')

@@ -1,4 +1,5 @@
-import { CursorError, decodeCursor, encodeCursor } from '../api/cursor';
+import { CursorError } from '../api/cursor';
+import { ApiPageQueries, pageOf, readPage } from '../api/page';
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { isUuid } from '@mxg/core';
@@ -35,13 +36,7 @@ export class ConsentsController {
   @ApiQuery({ name: 'state', required: false, enum: CONSENT_STATES })
   @ApiQuery({ name: 'use', required: false, enum: CONSENT_USES })
   @ApiQuery({ name: 'message', required: false, description: 'consents naming this message id' })
-  @ApiQuery({ name: 'limit', required: false, description: '1–500, default 100' })
-  @ApiQuery({
-    name: 'cursor',
-    required: false,
-    description:
-      'where to resume: the `next` of the previous page, as it was given (400 CURSOR_INVALID for anything else)',
-  })
+  @ApiPageQueries()
   @ApiOkResponse({ description: '{ consents: ConsentView[], next: string | null }' })
   async list(
     @CurrentClient() client: AuthenticatedClient,
@@ -60,14 +55,11 @@ export class ConsentsController {
       bad('use', 'value', `must be one of ${CONSENT_USES.join(', ')}`);
     if (message !== undefined && !(typeof message === 'string' && isUuid(message)))
       bad('message', 'uuid', 'must be a message id (UUID)');
-    const size =
-      limit === undefined ? 100 : typeof limit === 'string' && /^\d{1,3}$/.test(limit) ? +limit : 0;
-    if (size < 1 || size > 500) bad('limit', 'range', 'must be an integer from 1 to 500');
+    const page = readPage(CONSENTS_CURSOR, ['uuid'], { limit, cursor }, problems);
     if (problems.length > 0) throw validationFailed(problems);
     let from: ConsentRecord | undefined;
-    if (cursor !== undefined) {
-      const [after] = decodeCursor(CONSENTS_CURSOR, cursor, ['uuid']);
-      from = await this.consents.find(after as string);
+    if (page.after !== undefined) {
+      from = await this.consents.find(page.after[0] as string);
       if (!from || !this.maySee(client, from)) {
         throw new CursorError('is no position among the consents this client may see');
       }
@@ -79,13 +71,10 @@ export class ConsentsController {
       message: message as string | undefined,
       after: from && { requestedAt: from.requestedAt, id: from.id },
       // One more than asked: whether there is a next page at all.
-      limit: size + 1,
+      limit: page.size + 1,
     });
-    const consents = found.slice(0, size);
-    return {
-      consents: consents.map((c) => ConsentView.of(c)),
-      next: found.length > size ? encodeCursor(CONSENTS_CURSOR, [consents.at(-1)!.id]) : null,
-    };
+    const { items, next } = pageOf(CONSENTS_CURSOR, found, page.size, (c) => [c.id]);
+    return { consents: items.map((c) => ConsentView.of(c)), next };
   }
 
   @Get(':id')

@@ -8,17 +8,21 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger';
+import { CursorError, encodeCursor } from '../api/cursor';
+import { ApiPageQueries, type LimitProblem, readPage } from '../api/page';
 import type { AuthenticatedClient } from '../auth/auth.types';
 import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { CurrentClient, Roles } from '../auth/roles.decorator';
 import { validationFailed } from '../exchange/exchange.errors';
 import { uuidParam } from '../exchange/uuid-param';
-import { decodeDeadLetterCursor, encodeDeadLetterCursor } from './dead-letter-cursor';
 import { DeadLetterStore } from './dead-letter.store';
 import { DEAD_LETTER_STATUSES, type DeadLetterStatus } from './dead-letter.types';
 import { DEAD_LETTER_SCHEMA, deadLetterView } from './dead-letter-view';
 import { DeadLettersError } from './dead-letters.errors';
 import { DecideDeadLetter } from './use-cases/decide-dead-letter/decide-dead-letter.use-case';
+
+/** The dead letters' cursors: a dead letter's seq, newest first. */
+const DEAD_LETTERS_CURSOR = 'dead-letters';
 
 const ERROR_SCHEMA: SchemaObject = {
   type: 'object',
@@ -50,12 +54,7 @@ export class DeadLettersController {
   @Get()
   @Roles('security-officer', 'auditor')
   @ApiOperation({ summary: 'Dead letters, newest first (codes, sizes and digests: no content)' })
-  @ApiQuery({ name: 'limit', required: false, description: '1–500, default 100' })
-  @ApiQuery({
-    name: 'cursor',
-    required: false,
-    description: 'opaque: the `next` of the previous page',
-  })
+  @ApiPageQueries()
   @ApiQuery({ name: 'status', required: false, enum: DEAD_LETTER_STATUSES })
   @ApiOkResponse({
     schema: {
@@ -73,23 +72,12 @@ export class DeadLettersController {
     @Query('cursor') cursor?: unknown,
     @Query('status') status?: unknown,
   ) {
-    const size =
-      limit === undefined ? 100 : typeof limit === 'string' && /^\d{1,3}$/.test(limit) ? +limit : 0;
-    if (size < 1 || size > 500) {
-      throw validationFailed([
-        { field: 'limit', rule: 'range', message: 'must be an integer from 1 to 500' },
-      ]);
-    }
-    const before =
-      cursor === undefined
-        ? undefined
-        : typeof cursor === 'string'
-          ? decodeDeadLetterCursor(cursor)
-          : undefined;
-    if (cursor !== undefined && before === undefined) {
-      throw validationFailed([
-        { field: 'cursor', rule: 'cursor', message: 'must be the `next` of a previous page' },
-      ]);
+    const problems: LimitProblem[] = [];
+    const page = readPage(DEAD_LETTERS_CURSOR, ['string'], { limit, cursor }, problems);
+    if (problems.length > 0) throw validationFailed(problems);
+    const before = page.after?.[0] as string | undefined;
+    if (before !== undefined && !/^[1-9]\d{0,17}$/.test(before)) {
+      throw new CursorError('is no position among the dead letters');
     }
     if (status !== undefined && !DEAD_LETTER_STATUSES.includes(status as DeadLetterStatus)) {
       throw validationFailed([
@@ -100,14 +88,15 @@ export class DeadLettersController {
         },
       ]);
     }
-    const page = await this.store.list({
-      limit: size,
+    const found = await this.store.list({
+      limit: page.size,
       before,
       status: status as DeadLetterStatus | undefined,
     });
     return {
-      deadLetters: page.items.map(deadLetterView),
-      next: page.nextBefore === null ? null : encodeDeadLetterCursor(page.nextBefore),
+      deadLetters: found.items.map(deadLetterView),
+      next:
+        found.nextBefore === null ? null : encodeCursor(DEAD_LETTERS_CURSOR, [found.nextBefore]),
     };
   }
 

@@ -1,9 +1,10 @@
 import { Controller, Get, Headers, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedClient } from '../auth/auth.types';
 import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { CurrentClient, Roles } from '../auth/roles.decorator';
-import { CursorError, decodeCursor, encodeCursor } from '../api/cursor';
+import { CursorError } from '../api/cursor';
+import { ApiPageQueries, type LimitProblem, pageOf, readPage } from '../api/page';
 import { decodeMessage } from '@mxg/envelope';
 import { contentDestroyed, ExchangeError, validationFailed } from './exchange.errors';
 import { assertMayRead } from './message-access';
@@ -14,6 +15,7 @@ import { ProtectionView } from './protection-view';
 import { ProtectionStore } from './store/protection.store';
 import { uuidParam } from './uuid-param';
 import { AcknowledgeMessage } from './use-cases/acknowledge-message/acknowledge-message.use-case';
+import { apiPath } from '../api/api-version';
 
 /** The inbox's cursors: a message's id, its place in (recordedAt, id) order. */
 const INBOX_CURSOR = 'inbox';
@@ -36,47 +38,34 @@ export class InboxController {
   @ApiOperation({
     summary: 'Received messages for this authority not yet acknowledged, oldest first',
   })
-  @ApiQuery({ name: 'limit', required: false, description: '1–500, default 100' })
-  @ApiQuery({
-    name: 'cursor',
-    required: false,
-    description:
-      'where to resume: the `next` of the previous page, as it was given (messages are ordered by recordedAt, then id; 400 CURSOR_INVALID for anything else)',
-  })
+  @ApiPageQueries()
   async list(
     @CurrentClient() client: AuthenticatedClient,
     @Query('limit') limit?: unknown,
     @Query('cursor') cursor?: unknown,
   ) {
-    const size =
-      limit === undefined ? 100 : typeof limit === 'string' && /^\d{1,3}$/.test(limit) ? +limit : 0;
-    if (size < 1 || size > 500) {
-      throw validationFailed([
-        { field: 'limit', rule: 'range', message: 'must be an integer from 1 to 500' },
-      ]);
-    }
-    const after =
-      cursor === undefined
-        ? undefined
-        : (decodeCursor(INBOX_CURSOR, cursor, ['uuid'])[0] as string);
+    const problems: LimitProblem[] = [];
+    const page = readPage(INBOX_CURSOR, ['uuid'], { limit, cursor }, problems);
+    if (problems.length > 0) throw validationFailed(problems);
     if (client.authority === null)
       throw new ExchangeError('NOT_YOUR_AUTHORITY', `client ${client.id} acts for no authority`);
+    const after = page.after?.[0] as string | undefined;
     // One more than asked: whether there is a next page at all.
-    const found = await this.messages.inbox(client.authority, size + 1, after);
+    const found = await this.messages.inbox(client.authority, page.size + 1, after);
     if (found === undefined) {
       // A well-formed position this authority's inbox never held: forged, or another's.
       throw new CursorError('is no position in this authority’s inbox');
     }
-    const page = found.slice(0, size);
+    const { items, next } = pageOf(INBOX_CURSOR, found, page.size, (m) => [m.id]);
     // Routing data, the bound purpose and restriction codes: no content, so no personal-data read.
-    const bindings = await this.protection.bindings(page);
+    const bindings = await this.protection.bindings(items);
     return {
-      messages: page.map((m) => ({
+      messages: items.map((m) => ({
         ...MessageView.of(m),
         ...ProtectionView.of(m, bindings.get(m.id)),
         recordedAt: m.recordedAt.toISOString(),
       })),
-      next: found.length > size ? encodeCursor(INBOX_CURSOR, [page.at(-1)!.id]) : null,
+      next,
     };
   }
 
@@ -112,7 +101,7 @@ export class InboxController {
       ...ProtectionView.of(message, binding),
       header,
       body,
-      signedUrl: `/messages/${id}/signed`,
+      signedUrl: apiPath(`/messages/${id}/signed`),
     };
   }
 

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { DataSource } from 'typeorm';
 import { queryEntries } from '@mxg/audit';
 import { MESSAGE_STATUSES } from '@mxg/lifecycle';
+import { ApiPageQueries, type LimitProblem, pageOf, readPage } from '../api/page';
 import type { AuthenticatedClient } from '../auth/auth.types';
 import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { CurrentClient, Roles } from '../auth/roles.decorator';
@@ -13,11 +14,14 @@ import { ExchangeStore } from './store/exchange.store';
 import { MessageSearchStore } from './store/message-search.store';
 import {
   encodeSearchCursor,
+  SEARCH_DEFAULT_LIMIT,
   SEARCH_MAX_LIMIT,
   SearchMessagesCommand,
 } from './use-cases/search-messages/search-messages.command';
 import { uuidParam } from './uuid-param';
 
+/** A timeline's cursors: an audit entry's seq. */
+const TIMELINE_CURSOR = 'timeline';
 const TIMELINE_DEFAULT_LIMIT = 200;
 const TIMELINE_MAX_LIMIT = 1000;
 
@@ -51,8 +55,7 @@ export class MessageSearchController {
     summary:
       'Messages by type, direction, status and recordedAt range (since ≤ t < until), newest first: routing data only',
   })
-  @ApiQuery({ name: 'limit', required: false, description: `1–${SEARCH_MAX_LIMIT}, default 50` })
-  @ApiQuery({ name: 'cursor', required: false, description: 'the previous page’s `next`' })
+  @ApiPageQueries(SEARCH_MAX_LIMIT, SEARCH_DEFAULT_LIMIT)
   @ApiQuery({ name: 'type', required: false })
   @ApiQuery({ name: 'direction', required: false, enum: ['outgoing', 'incoming'] })
   @ApiQuery({ name: 'status', required: false, enum: MESSAGE_STATUSES })
@@ -73,62 +76,40 @@ export class MessageSearchController {
   @ApiOperation({
     summary: 'The audit entries of one message, in log order (seq, type, time, code)',
   })
-  @ApiQuery({ name: 'limit', required: false, description: `1–${TIMELINE_MAX_LIMIT}, default 200` })
-  @ApiQuery({ name: 'cursor', required: false, description: 'the previous page’s `next`' })
+  @ApiPageQueries(TIMELINE_MAX_LIMIT, TIMELINE_DEFAULT_LIMIT)
   async timeline(
     @Param('id', uuidParam('id')) id: string,
     @Query('limit') limitText: unknown,
     @Query('cursor') cursor: unknown,
     @CurrentClient() client: AuthenticatedClient,
   ): Promise<{ entries: TimelineEntry[]; next: string | null }> {
-    const { limit, afterSeq } = timelinePage(limitText, cursor);
+    const problems: LimitProblem[] = [];
+    const page = readPage(
+      TIMELINE_CURSOR,
+      ['integer'],
+      { limit: limitText, cursor },
+      problems,
+      TIMELINE_MAX_LIMIT,
+      TIMELINE_DEFAULT_LIMIT,
+    );
+    if (problems.length > 0) throw validationFailed(problems);
     assertMaySee(client, await this.messages.find(id), id);
-    const entries = await queryEntries(this.dataSource, {
+    const found = await queryEntries(this.dataSource, {
       messageId: id,
-      afterSeq,
-      limit: limit + 1,
+      afterSeq: page.after?.[0] as number | undefined,
+      // One more than asked: whether there is a next page at all.
+      limit: page.size + 1,
     });
-    const page = entries.slice(0, limit);
+    const { items, next } = pageOf(TIMELINE_CURSOR, found, page.size, (e) => [e.seq]);
     return {
-      entries: page.map((e) => ({
+      entries: items.map((e) => ({
         seq: e.seq,
         type: e.type,
         time: e.time.toISOString(),
         outcome: e.outcome,
         code: e.errorCode,
       })),
-      next:
-        entries.length > limit
-          ? Buffer.from(String(page[page.length - 1].seq)).toString('base64url')
-          : null,
+      next,
     };
   }
-}
-
-function timelinePage(limitText: unknown, cursor: unknown): { limit: number; afterSeq?: number } {
-  const limit = limitText === undefined ? TIMELINE_DEFAULT_LIMIT : Number(limitText);
-  if (
-    (limitText !== undefined && (typeof limitText !== 'string' || !/^\d{1,4}$/.test(limitText))) ||
-    limit < 1 ||
-    limit > TIMELINE_MAX_LIMIT
-  ) {
-    throw validationFailed([
-      {
-        field: 'limit',
-        rule: 'range',
-        message: `must be an integer from 1 to ${TIMELINE_MAX_LIMIT}`,
-      },
-    ]);
-  }
-  if (cursor === undefined) return { limit };
-  const seq =
-    typeof cursor === 'string' && /^[A-Za-z0-9_-]{1,24}$/.test(cursor)
-      ? Buffer.from(cursor, 'base64url').toString('utf8')
-      : '';
-  if (!/^\d{1,15}$/.test(seq)) {
-    throw validationFailed([
-      { field: 'cursor', rule: 'format', message: 'is not a cursor this API gave' },
-    ]);
-  }
-  return { limit, afterSeq: Number(seq) };
 }

@@ -21,6 +21,10 @@ export interface RateFilter {
   readonly sources?: readonly string[];
   readonly from?: string;
   readonly to?: string;
+  /** Only rows after this one in (source, currency, date) order: a page's cursor. */
+  readonly after?: { readonly source: string; readonly currency: string; readonly date: string };
+  /** At most this many rows; all when absent. */
+  readonly limit?: number;
 }
 
 interface RateDbRow {
@@ -77,8 +81,18 @@ export class RateStore {
         WHERE ($1::text[] IS NULL OR source = ANY ($1::text[]))
           AND ($2::date IS NULL OR rate_date >= $2::date)
           AND ($3::date IS NULL OR rate_date <= $3::date)
-        ORDER BY source, currency, rate_date`,
-      [filter.sources ?? null, filter.from ?? null, filter.to ?? null],
+          AND ($4::text IS NULL OR (source, currency, rate_date) > ($4, $5, $6::date))
+        ORDER BY source, currency, rate_date
+        LIMIT $7`,
+      [
+        filter.sources ?? null,
+        filter.from ?? null,
+        filter.to ?? null,
+        filter.after?.source ?? null,
+        filter.after?.currency ?? null,
+        filter.after?.date ?? null,
+        filter.limit ?? null,
+      ],
     );
     return rows.map(toRow);
   }

@@ -9,7 +9,9 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import { CursorError, type CursorPosition } from '../api/cursor';
 import { CSV_MEDIA_TYPE } from '../api/media-types';
+import { ApiPageQueries, pageOf, readPage } from '../api/page';
 import { BodyOf, type RequestBody } from '../api/request-body.decorator';
 import type { AuthenticatedClient } from '../auth/auth.types';
 import { BearerAuthGuard } from '../auth/bearer-auth.guard';
@@ -20,6 +22,21 @@ import { ImportRates, type RateImportResult } from './use-cases/import-rates/imp
 
 const BANK = /^[A-Z]{2,10}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const CURRENCY = /^[A-Z]{3}$/;
+
+/** The rates' cursors: a row's (source, currency, date), its place in that order. Rows are small. */
+const RATES_CURSOR = 'rates';
+const MAX_RATES_PAGE = 5000;
+const DEFAULT_RATES_PAGE = 1000;
+
+/** A rates cursor's position as a row key; CursorError for one no rate row could have. */
+function rateAfter(position: CursorPosition): { source: string; currency: string; date: string } {
+  const [source, currency, date] = position as string[];
+  if (!BANK.test(source) || !CURRENCY.test(currency) || !isDate(date)) {
+    throw new CursorError('is no position among the rates');
+  }
+  return { source, currency, date };
+}
 
 const importView = (r: RateImportResult) => ({
   id: r.id,
@@ -88,14 +105,17 @@ export class RatesController {
   @ApiQuery({ name: 'source', required: false, description: 'a national bank code, e.g. NBK' })
   @ApiQuery({ name: 'from', required: false, description: 'first rate date, YYYY-MM-DD' })
   @ApiQuery({ name: 'to', required: false, description: 'last rate date, YYYY-MM-DD' })
+  @ApiPageQueries(MAX_RATES_PAGE, DEFAULT_RATES_PAGE)
   @ApiOkResponse({
     description:
-      '{ rates: [{ source, date, currency, units, rate }], imports: [{ id, source, sha256, rows, … }] }',
+      '{ rates: [{ source, date, currency, units, rate }] (by source, currency, date), next: string | null, imports: [{ id, source, sha256, rows, … }] (the latest 20) }',
   })
   async list(
     @Query('source') source?: unknown,
     @Query('from') from?: unknown,
     @Query('to') to?: unknown,
+    @Query('limit') limit?: unknown,
+    @Query('cursor') cursor?: unknown,
   ) {
     const problems: FieldProblem[] = [];
     if (source !== undefined && !(typeof source === 'string' && BANK.test(source))) {
@@ -109,14 +129,36 @@ export class RatesController {
         problems.push({ field, rule: 'date', message: 'must be a real date YYYY-MM-DD' });
       }
     }
+    const page = readPage(
+      RATES_CURSOR,
+      ['string', 'string', 'string'],
+      { limit, cursor },
+      problems,
+      MAX_RATES_PAGE,
+      DEFAULT_RATES_PAGE,
+    );
     if (problems.length > 0) throw validationFailed(problems);
+    const after = page.after && rateAfter(page.after);
     const sources = source === undefined ? undefined : [source as string];
-    const [rates, imports] = await Promise.all([
-      this.store.rows({ sources, from: from as string | undefined, to: to as string | undefined }),
+    const [found, imports] = await Promise.all([
+      this.store.rows({
+        sources,
+        from: from as string | undefined,
+        to: to as string | undefined,
+        after,
+        // One more than asked: whether there is a next page at all.
+        limit: page.size + 1,
+      }),
       this.store.imports(sources),
     ]);
+    const { items, next } = pageOf(RATES_CURSOR, found, page.size, (r) => [
+      r.source,
+      r.currency,
+      r.date,
+    ]);
     return {
-      rates,
+      rates: items,
+      next,
       imports: imports.map((i) => ({
         ...importView({ ...i, unchanged: i.rows - i.added - i.changed }),
       })),

@@ -10,6 +10,8 @@ import {
   type RequestState,
 } from '@mxg/lifecycle';
 import type { AuthenticatedClient } from '../auth/auth.types';
+import { CursorError } from '../api/cursor';
+import { ApiPageQueries, pageOf, readPage } from '../api/page';
 import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { CurrentClient, Roles } from '../auth/roles.decorator';
 import { type FieldProblem, validationFailed } from '../exchange/exchange.errors';
@@ -25,6 +27,14 @@ import { RequestView } from './request-view';
 import { RequestsApiError } from './requests.errors';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The requests' cursors: a request's id, its place in (due date, opened, id) order. */
+const REQUESTS_CURSOR = 'requests';
+
+/** Whether `authority` is the requester or the requested of `request`. */
+function isParty(request: RequestRecord, authority: string): boolean {
+  return [request.requester.authority, request.requested.authority].includes(authority);
+}
 
 /**
  * The requests of the client's authority (MIG-8, MIG-10): by state, by side, by deadline
@@ -64,7 +74,7 @@ export class RequestsController {
     enum: ['true', 'false'],
     description: 'open and past the deadline at the requested authority (MIG-10.3)',
   })
-  @ApiQuery({ name: 'limit', required: false, description: '1–500, default 100' })
+  @ApiPageQueries()
   async list(
     @CurrentClient() client: AuthenticatedClient,
     @Query('state') state?: unknown,
@@ -72,6 +82,7 @@ export class RequestsController {
     @Query('dueBefore') dueBefore?: unknown,
     @Query('overdue') overdue?: unknown,
     @Query('limit') limit?: unknown,
+    @Query('cursor') cursor?: unknown,
   ) {
     const problems: FieldProblem[] = [];
     const bad = (field: string, message: string) =>
@@ -91,11 +102,13 @@ export class RequestsController {
       bad('dueBefore', 'must be a date, YYYY-MM-DD');
     if (overdue !== undefined && overdue !== 'true' && overdue !== 'false')
       bad('overdue', 'must be true or false');
-    const size =
-      limit === undefined ? 100 : typeof limit === 'string' && /^\d{1,3}$/.test(limit) ? +limit : 0;
-    if (size < 1 || size > 500) bad('limit', 'must be an integer from 1 to 500');
+    const page = readPage(REQUESTS_CURSOR, ['uuid'], { limit, cursor }, problems);
     if (problems.length > 0) throw validationFailed(problems);
     const authority = actingAuthority(client);
+    const after = page.after?.[0] as string | undefined;
+    if (after !== undefined && !(await this.isOf(authority, after))) {
+      throw new CursorError('is no position among this authority’s requests');
+    }
     const now = this.clock.now();
     const records = await this.requests.list(
       {
@@ -104,11 +117,14 @@ export class RequestsController {
         role: role as RequestSide | undefined,
         dueBefore: dueBefore as string | undefined,
         overdue: overdue === undefined ? undefined : overdue === 'true',
-        limit: size,
+        after,
+        // One more than asked: whether there is a next page at all.
+        limit: page.size + 1,
       },
       this.today(now),
     );
-    return { requests: records.map((r) => RequestView.of(r, this.isOverdue(r, now))) };
+    const { items, next } = pageOf(REQUESTS_CURSOR, records, page.size, (r) => [r.id]);
+    return { requests: items.map((r) => RequestView.of(r, this.isOverdue(r, now))), next };
   }
 
   @Get(':id')
@@ -121,10 +137,7 @@ export class RequestsController {
   ) {
     const authority = actingAuthority(client);
     const request = await this.requests.find(id);
-    if (
-      !request ||
-      ![request.requester.authority, request.requested.authority].includes(authority)
-    ) {
+    if (!request || !isParty(request, authority)) {
       throw new RequestsApiError(
         'REQUEST_UNKNOWN',
         `no request ${id} of ${authority} is held here`,
@@ -143,6 +156,11 @@ export class RequestsController {
   }
 
   /** MIG-10.3: each authority's own calendar date now. */
+  private async isOf(authority: string, id: string): Promise<boolean> {
+    const request = await this.requests.find(id);
+    return request !== undefined && isParty(request, authority);
+  }
+
   private today(now: Date): ReadonlyMap<string, string> {
     return new Map(
       this.config.treaty

@@ -11,6 +11,9 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { ArchivedCrl, TrustStore } from '@mxg/envelope';
+import { apiPath } from '../api/api-version';
+import { CursorError } from '../api/cursor';
+import { ApiPageQueries, type LimitProblem, pageOf, readPage } from '../api/page';
 import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { Roles } from '../auth/roles.decorator';
 import { validationFailed } from '../exchange/exchange.errors';
@@ -18,6 +21,9 @@ import { TRUST_STORE } from '../envelope/envelope.constants';
 import { TrustError } from './trust.errors';
 
 const SHA256 = /^[0-9a-f]{64}$/;
+
+/** The archive's cursors: a CRL's SHA-256, its place in the archive (oldest first). */
+const CRLS_CURSOR = 'crls';
 
 /**
  * The CRL archive as evidence (MIG-9.3, MIG-11.4): every CRL version of every party this
@@ -37,15 +43,37 @@ export class CrlArchiveController {
   @Get()
   @ApiOperation({ summary: 'Every archived CRL version of a party, oldest first (MIG-11.4)' })
   @ApiQuery({ name: 'party', required: true, example: 'KZ' })
+  @ApiPageQueries()
   @ApiOkResponse({
     description:
-      '{ party, crls: [{ crlNumber, thisUpdate, nextUpdate, revoked, sha256, fetchedAt, source, href }] }',
+      '{ party, crls: [{ crlNumber, thisUpdate, nextUpdate, revoked, sha256, fetchedAt, source, href }], next: string | null }',
   })
-  list(@Query('party') party?: unknown) {
+  list(
+    @Query('party') party?: unknown,
+    @Query('limit') limit?: unknown,
+    @Query('cursor') cursor?: unknown,
+  ) {
     const code = this.knownParty(party);
+    const problems: LimitProblem[] = [];
+    const page = readPage(CRLS_CURSOR, ['string'], { limit, cursor }, problems);
+    if (problems.length > 0) throw validationFailed(problems);
+    const archive = this.trust.party(code).archive;
+    // The archive only grows, oldest first: a page resumes after the CRL its cursor names.
+    const start =
+      page.after === undefined ? 0 : archive.findIndex((crl) => sha256(crl) === page.after![0]) + 1;
+    if (start === 0 && page.after !== undefined) {
+      throw new CursorError(`is no position in ${code}’s CRL archive`);
+    }
+    const { items, next } = pageOf(
+      CRLS_CURSOR,
+      archive.slice(start, start + page.size + 1),
+      page.size,
+      (crl) => [sha256(crl)],
+    );
     return {
       party: code,
-      crls: this.trust.party(code).archive.map((crl) => ({
+      next,
+      crls: items.map((crl) => ({
         crlNumber: crl.info.crlNumber === undefined ? null : String(crl.info.crlNumber),
         thisUpdate: crl.info.thisUpdate.toISOString(),
         nextUpdate: crl.info.nextUpdate?.toISOString() ?? null,
@@ -53,7 +81,7 @@ export class CrlArchiveController {
         sha256: sha256(crl),
         fetchedAt: crl.fetchedAt.toISOString(),
         source: crl.source,
-        href: `/crl-archive/${code}/${sha256(crl)}.crl`,
+        href: apiPath(`/crl-archive/${code}/${sha256(crl)}.crl`),
       })),
     };
   }

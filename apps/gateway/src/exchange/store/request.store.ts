@@ -117,6 +117,7 @@ export class RequestStore {
    * Requests of `filter.authority`, soonest due first. `overdue` compares each due date with the
    * date at its requested authority, given for every authority in `today` (MIG-10.3).
    */
+  /** The authority's requests, soonest due first (undated last), then oldest, then by id. */
   async list(filter: RequestFilter, today: ReadonlyMap<string, string>): Promise<RequestRecord[]> {
     const rows = await queryRows<RequestRow>(
       this.dataSource,
@@ -128,7 +129,10 @@ export class RequestStore {
           AND ($5::boolean IS NULL OR $5 = COALESCE(closed_at IS NULL AND due_on < (
                 SELECT t.today FROM unnest($6::text[], $7::date[]) AS t (authority, today)
                  WHERE t.authority = requested_authority), false))
-        ORDER BY due_on NULLS LAST, opened_at, id
+          AND ($9::uuid IS NULL OR (COALESCE(due_on, 'infinity'), opened_at, id) > (
+                SELECT COALESCE(p.due_on, 'infinity'), p.opened_at, p.id FROM requests p
+                 WHERE p.id = $9))
+        ORDER BY COALESCE(due_on, 'infinity'), opened_at, id
         LIMIT $8`,
       [
         filter.authority,
@@ -139,6 +143,7 @@ export class RequestStore {
         [...today.keys()],
         [...today.values()],
         filter.limit,
+        filter.after ?? null,
       ],
     );
     return rows.map(toRecord);

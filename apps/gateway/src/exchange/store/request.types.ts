@@ -42,6 +42,8 @@ export interface RequestFilter {
   readonly dueBefore?: string;
   /** Only those open and past their deadline at the requested authority (`true`), or only the others. */
   readonly overdue?: boolean;
+  /** Those after this request (of the same authority) in the list's order: a page's cursor. */
+  readonly after?: string;
   readonly limit: number;
 }
 

@@ -1,7 +1,11 @@
 import { BadRequestException } from '@nestjs/common';
 import { z } from 'zod';
 import { AUDIT_EVENT_TYPES, type AuditEntryFilter } from '@mxg/audit';
+import { decodeCursor } from '../../../api/cursor';
 import { AuditApiErrorCode } from '../../audit.errors';
+
+/** The audit entries' cursors: an entry's seq, its place in the log. */
+export const AUDIT_ENTRIES_CURSOR = 'audit-entries';
 
 const MAX_LIMIT = 1000;
 const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
@@ -31,7 +35,7 @@ const schema = z.strictObject({
     .regex(/^[A-Za-z0-9][A-Za-z0-9._:@/+=-]{0,127}$/)
     .optional(),
   type: z.enum(AUDIT_EVENT_TYPES).optional(),
-  after: z.coerce.number().int().min(-1).optional(),
+  cursor: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(100),
 });
 
@@ -55,7 +59,11 @@ export class QueryAuditLogCommand {
           .join('; '),
       });
     }
-    const { after, ...rest } = parsed.data;
+    const { cursor, ...rest } = parsed.data;
+    const after =
+      cursor === undefined
+        ? undefined
+        : (decodeCursor(AUDIT_ENTRIES_CURSOR, cursor, ['integer'])[0] as number);
     const asGiven = Object.fromEntries(
       Object.entries(query).filter(([, v]) => typeof v === 'string') as [string, string][],
     );

@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditAppender, auditEntryToJson, auditLeafHash, queryEntriesWithLeaves } from '@mxg/audit';
 import type { AuthenticatedClient } from '../../../auth/auth.types';
-import type { QueryAuditLogCommand } from './query-audit-log.command';
+import { pageOf } from '../../../api/page';
+import { AUDIT_ENTRIES_CURSOR, type QueryAuditLogCommand } from './query-audit-log.command';
 
 /**
  * Whether an entry as read now still hashes to the leaf the sequencer stored for it. `altered`
@@ -14,8 +15,8 @@ export type EntryIntegrity = 'intact' | 'altered';
 export interface AuditLogPage {
   /** Each entry as logged, plus `integrity` (not part of the entry's leaf). */
   readonly entries: (Record<string, unknown> & { integrity: EntryIntegrity })[];
-  /** Pass as `after` for the next page; null on the last page. */
-  readonly next: number | null;
+  /** Pass as `cursor` for the next page; null on the last page. */
+  readonly next: string | null;
   /** The page's verdict: how many entries were checked, and the seqs of those altered. */
   readonly integrity: { readonly checked: number; readonly altered: readonly number[] };
 }
@@ -38,7 +39,13 @@ export class QueryAuditLog {
   ) {}
 
   async execute(command: QueryAuditLogCommand, client: AuthenticatedClient): Promise<AuditLogPage> {
-    const rows = await queryEntriesWithLeaves(this.dataSource, command.filter);
+    const { limit } = command.filter;
+    // One more than asked: whether there is a next page at all.
+    const found = await queryEntriesWithLeaves(this.dataSource, {
+      ...command.filter,
+      limit: limit + 1,
+    });
+    const { items: rows, next } = pageOf(AUDIT_ENTRIES_CURSOR, found, limit, (r) => [r.entry.seq]);
     const checked = rows.map(({ entry, leafHash }) => {
       const integrity: EntryIntegrity =
         leafHash !== null && auditLeafHash(entry).equals(leafHash) ? 'intact' : 'altered';
@@ -70,10 +77,9 @@ export class QueryAuditLog {
           ]
         : []),
     ]);
-    const full = rows.length === command.filter.limit;
     return {
       entries: checked.map((c) => ({ ...auditEntryToJson(c.entry), integrity: c.integrity })),
-      next: full ? rows[rows.length - 1].entry.seq : null,
+      next,
       integrity: { checked: rows.length, altered },
     };
   }

@@ -1,3 +1,4 @@
+import { CursorError, encodeCursor } from '../../../api/cursor';
 import { ExchangeError } from '../../exchange.errors';
 import {
   decodeSearchCursor,
@@ -51,13 +52,12 @@ describe(SearchMessagesCommand.name, () => {
     expect(
       problemsOf({
         limit: '201',
-        cursor: 'bm90IGEgY3Vyc29y',
         type: 'DROP TABLE',
         direction: 'up',
         status: 'lost',
         since: '2026-13-45',
       }),
-    ).toEqual(['cursor', 'direction', 'limit', 'since', 'status', 'type']);
+    ).toEqual(['direction', 'limit', 'since', 'status', 'type']);
     expect(problemsOf({ limit: '1.5' })).toEqual(['limit']);
     expect(problemsOf({ limit: ['1', '2'] })).toEqual(['limit']);
     expect(problemsOf({ since: '2026-12-06', until: '2026-12-06' })).toEqual(['until']);
@@ -69,5 +69,10 @@ describe(SearchMessagesCommand.name, () => {
     expect(decodeSearchCursor('')).toBeUndefined();
     expect(decodeSearchCursor(Buffer.from('1_not-a-uuid').toString('base64url'))).toBeUndefined();
     expect(decodeSearchCursor('a+b/')).toBeUndefined();
+    expect(decodeSearchCursor(encodeCursor('inbox', [position.id]))).toBeUndefined();
+  });
+
+  it('refuses a cursor it did not write: 400 CURSOR_INVALID, as every list does', () => {
+    expect(() => SearchMessagesCommand.create({ cursor: 'bm90IGEgY3Vyc29y' })).toThrow(CursorError);
   });
 });

@@ -1,4 +1,5 @@
 import { MESSAGE_STATUSES, type MessageDirection, type MessageStatus } from '@mxg/lifecycle';
+import { CursorError, decodeCursor, encodeCursor } from '../../../api/cursor';
 import { type FieldProblem, validationFailed } from '../../exchange.errors';
 
 export const SEARCH_DEFAULT_LIMIT = 50;
@@ -53,7 +54,9 @@ export class SearchMessagesCommand {
     const cursorText = text('cursor');
     const after = cursorText === undefined ? undefined : decodeSearchCursor(cursorText);
     if (cursorText !== undefined && after === undefined) {
-      problems.push({ field: 'cursor', rule: 'format', message: 'is not a cursor this API gave' });
+      throw new CursorError(
+        'is not a cursor of this list: pass the `next` of the previous page as it is',
+      );
     }
     const type = text('type');
     if (type !== undefined && !/^[a-z][a-z0-9-]{0,63}$/.test(type)) {
@@ -106,18 +109,21 @@ export class SearchMessagesCommand {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** The search's cursors: the last message's (`recorded_at` in µs, id), newest first. */
+const SEARCH_CURSOR = 'messages';
 
-/** The cursor a page hands out: opaque to clients, base64url of `<µs since epoch>_<id>`. */
+/** The cursor a page hands out (api/cursor's codec, like every list's). */
 export function encodeSearchCursor(position: SearchPosition): string {
-  return Buffer.from(`${position.recordedAtMicros}_${position.id}`).toString('base64url');
+  return encodeCursor(SEARCH_CURSOR, [position.recordedAtMicros, position.id]);
 }
 
+/** The position in a search cursor, or `undefined` if it is none of the search's. */
 export function decodeSearchCursor(cursor: string): SearchPosition | undefined {
-  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) return undefined;
-  const match = /^(\d{1,17})_([0-9a-f-]{36})$/.exec(
-    Buffer.from(cursor, 'base64url').toString('utf8'),
-  );
-  if (match === null || !UUID.test(match[2])) return undefined;
-  return { recordedAtMicros: match[1], id: match[2] };
+  try {
+    const [micros, id] = decodeCursor(SEARCH_CURSOR, cursor, ['string', 'uuid']) as string[];
+    return /^\d{1,17}$/.test(micros) ? { recordedAtMicros: micros, id } : undefined;
+  } catch (error) {
+    if (error instanceof CursorError) return undefined;
+    throw error;
+  }
 }
