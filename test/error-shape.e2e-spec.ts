@@ -149,6 +149,19 @@ describe('one error shape on every route (issue #17)', () => {
     }
   });
 
+  it('documents every operation’s answer: a 2xx response with a schema for its media type', () => {
+    const undocumented = operations
+      .filter((op) =>
+        Object.entries(op.responses).every(
+          ([status, response]) =>
+            !/^2\d\d$/.test(status) ||
+            Object.values(response.content ?? {}).every((media) => media.schema === undefined),
+        ),
+      )
+      .map((op) => `${op.method} ${op.path}`);
+    expect(undocumented).toEqual([]);
+  });
+
   it('refuses a guarded route without a token and with a wrong one: 401 AUTH_UNAUTHENTICATED', async () => {
     const guarded = operations.filter((o) => o.guarded);
     expect(guarded.length).toBeGreaterThan(20);

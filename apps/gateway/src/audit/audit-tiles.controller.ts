@@ -4,6 +4,7 @@ import type { AuthenticatedClient } from '../auth/auth.types';
 import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { CurrentClient, Roles } from '../auth/roles.decorator';
 import { ReadLogTile } from './use-cases/read-log-tile/read-log-tile.use-case';
+import { ApiBytesAnswer } from '../api/openapi-answers';
 
 /** What the handler needs of a response: Express's and Fastify's both have it. */
 interface HeaderSink {
@@ -35,6 +36,7 @@ export class AuditTilesController {
   @Header('Content-Type', 'text/plain; charset=utf-8')
   @Header('Cache-Control', 'no-cache')
   @ApiOperation({ summary: 'The latest signed checkpoint (tlog-tiles: a signed note)' })
+  @ApiBytesAnswer('text/plain', 'the signed note: origin, tree size, root hash, signature lines')
   checkpoint(): Promise<string> {
     return this.readLogTile.checkpoint();
   }
@@ -44,6 +46,7 @@ export class AuditTilesController {
     summary:
       'A tile of hashes `tile/<L>/<N>[.p/<W>]` or an entry bundle `tile/entries/<N>[.p/<W>]` (tlog-tiles)',
   })
+  @ApiBytesAnswer('application/octet-stream', 'the tile: hashes, or length-prefixed entries')
   async tile(
     @Param() segments: Record<string, string>,
     @CurrentClient() client: AuthenticatedClient,

@@ -6,6 +6,7 @@ import { HttpApiError } from '../api/api-errors';
 import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { Roles } from '../auth/roles.decorator';
 import { VerifyStoredLog } from './use-cases/verify-stored-log/verify-stored-log.use-case';
+import { ApiAnswer, arrayOf, int, nullable, object, str } from '../api/openapi-answers';
 
 /**
  * The auditor's one-click check of the stored log (the console's "verify", issue #17). Done by
@@ -26,6 +27,23 @@ export class AuditVerifyController {
     summary:
       'Verify the stored log: checkpoint signature, every entry against its leaf, the signed root, and each witness’s latest countersignature',
   })
+  @ApiAnswer(
+    object({
+      verdict: str(undefined, { enum: ['VALID', 'INVALID'] }),
+      origin: str('the log, e.g. mxg.kz/audit'),
+      treeSize: nullable(int('the latest checkpoint’s size')),
+      rootHash: nullable(str('its root hash, base64')),
+      signedAt: nullable(str('when it was signed')),
+      checks: arrayOf(
+        object({ name: str(), ok: { type: 'boolean' }, detail: str() }),
+        'each check, in order',
+      ),
+      witnesses: arrayOf(
+        object({ witness: str(), treeSize: int(), receivedAt: str(), ok: { type: 'boolean' } }),
+        'each witness’s latest countersignature, checked',
+      ),
+    }),
+  )
   verify(@Req() request: FastifyRequest): Promise<StoredLogReport> {
     // The call takes no body: one sent anyway is refused rather than silently ignored.
     const length = Number(request.headers['content-length'] ?? 0);

@@ -7,9 +7,19 @@ import {
   StreamableFile,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { latestCheckpoint } from '@mxg/audit';
+import { AUDIT_EVENT_TYPES, latestCheckpoint } from '@mxg/audit';
+import {
+  ApiAnswer,
+  ApiBytesAnswer,
+  arrayOf,
+  int,
+  nullable,
+  object,
+  str,
+} from '../api/openapi-answers';
+import { ApiPageQueries } from '../api/page';
 import type { AuthenticatedClient } from '../auth/auth.types';
 import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { CurrentClient, Roles } from '../auth/roles.decorator';
@@ -38,6 +48,28 @@ export class AuditController {
     summary:
       'Audit entries by time range (from, to), party, authority, agreement, messageId, correlationId and type; paged by `limit` (1–1000, default 100) and `cursor` (the previous page’s `next`)',
   })
+  @ApiQuery({ name: 'from', required: false, description: 'recorded at or after (ISO 8601)' })
+  @ApiQuery({ name: 'to', required: false, description: 'recorded before (ISO 8601)' })
+  @ApiQuery({ name: 'party', required: false, example: 'KZ' })
+  @ApiQuery({ name: 'authority', required: false, example: 'KZ-MVD' })
+  @ApiQuery({ name: 'agreement', required: false, example: 'MIG' })
+  @ApiQuery({ name: 'messageId', required: false })
+  @ApiQuery({ name: 'correlationId', required: false })
+  @ApiQuery({ name: 'type', required: false, enum: AUDIT_EVENT_TYPES })
+  @ApiPageQueries(1000)
+  @ApiAnswer(
+    object({
+      entries: arrayOf({
+        type: 'object',
+        description: 'an entry as logged (see the export format), plus integrity',
+      }),
+      next: nullable(str('the `cursor` of the next page; null on the last')),
+      integrity: object({
+        checked: int(),
+        altered: arrayOf(int(), 'seqs of entries that no longer match their leaves (#10.4)'),
+      }),
+    }),
+  )
   entries(
     @Query() query: Record<string, unknown>,
     @CurrentClient() client: AuthenticatedClient,
@@ -49,6 +81,7 @@ export class AuditController {
   @ApiOperation({
     summary: 'The latest signed checkpoint of this gateway’s audit log (signed note)',
   })
+  @ApiAnswer(object({ treeSize: int(), note: str('the signed note') }))
   async latest(): Promise<{ treeSize: number; note: string }> {
     const checkpoint = await latestCheckpoint(this.dataSource);
     if (checkpoint === undefined) throw new NotFoundException('no checkpoint signed yet');
@@ -61,6 +94,7 @@ export class AuditController {
     summary:
       'The audit log up to its latest checkpoint as JSON Lines (mxg-audit-export/2), signed by this gateway’s audit key, exactly as `mxg audit export` writes it: check it with `mxg audit verify`. Audited (audit.exported)',
   })
+  @ApiBytesAnswer('application/jsonl', 'mxg-audit-export/2: one JSON object a line')
   async export(@CurrentClient() client: AuthenticatedClient): Promise<StreamableFile> {
     return new StreamableFile(await this.exportAuditLog.start(client), {
       type: 'application/jsonl; charset=utf-8',

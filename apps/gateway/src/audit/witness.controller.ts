@@ -21,6 +21,7 @@ import { BodyOf, type RequestBody } from '../api/request-body.decorator';
 import { AuditApiError, AuditApiErrorCode } from './audit.errors';
 import { WitnessCheckpoint } from './use-cases/witness-checkpoint/witness-checkpoint.use-case';
 import { type WitnessCallRequest, WitnessCallerGuard } from './witness-caller.guard';
+import { ApiAnswer, int, object, str } from '../api/openapi-answers';
 
 /**
  * Between gateways: a peer's log submits its checkpoints here to be countersigned. No bearer
@@ -37,6 +38,7 @@ export class WitnessController {
 
   @Get('logs/:origin')
   @ApiOperation({ summary: 'The last checkpoint of a peer’s log this gateway countersigned' })
+  @ApiAnswer(object({ origin: str(), treeSize: int(), rootHash: str('base64'), timestamp: str() }))
   async lastSeen(@Param('origin') origin: string): Promise<WitnessedHead> {
     const head = await this.witnessCheckpoint.lastSeen(origin);
     if (head === undefined) throw new NotFoundException(`no checkpoint of ${origin} witnessed yet`);
@@ -46,6 +48,12 @@ export class WitnessController {
   @Post()
   @HttpCode(200)
   @ApiOperation({ summary: 'Countersign a peer’s checkpoint that extends the last one seen' })
+  @ApiAnswer(
+    object({
+      note: str('the note with this witness’s cosignature line added'),
+      certificate: str('PEM of the witness’s audit-checkpoint certificate'),
+    }),
+  )
   async submit(
     @BodyOf([JSON_MEDIA_TYPE]) body: RequestBody,
     @Req() request: WitnessCallRequest,

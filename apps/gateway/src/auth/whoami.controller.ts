@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedClient, ClientRole } from './auth.types';
 import { BearerAuthGuard } from './bearer-auth.guard';
 import { CurrentClient } from './roles.decorator';
+import { ApiAnswer, arrayOf, nullable, object, str } from '../api/openapi-answers';
 
 export interface WhoamiView {
   readonly id: string;
@@ -21,6 +22,13 @@ export interface WhoamiView {
 export class WhoamiController {
   @Get()
   @ApiOperation({ summary: 'The API client this token authenticates: id, roles and authority' })
+  @ApiAnswer(
+    object({
+      id: str(),
+      roles: arrayOf(str()),
+      authority: nullable(str('the authority it acts for; null for overseers')),
+    }),
+  )
   whoami(@CurrentClient() client: AuthenticatedClient): WhoamiView {
     return { id: client.id, roles: client.roles, authority: client.authority };
   }

@@ -4,7 +4,6 @@ import {
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
@@ -32,6 +31,7 @@ import type { ClaimRecord } from './claim.types';
 import { CLAIM_STATUSES, ClaimDeadlines, type ClaimStatus } from './claim-deadlines';
 import { ClaimView } from './claim-view';
 import { ClaimsApiError } from './claims.errors';
+import { ApiBytesAnswer, ApiPageAnswer } from '../api/openapi-answers';
 
 const PDF = 'application/pdf';
 const HTML = 'text/html';
@@ -69,7 +69,7 @@ export class ClaimsController {
   })
   @ApiQuery({ name: 'status', required: false, enum: CLAIM_STATUSES })
   @ApiPageQueries()
-  @ApiOkResponse({ description: '{ claims: ClaimView[], next: string | null }' })
+  @ApiPageAnswer('claims', ClaimView)
   async list(
     @CurrentClient() client: AuthenticatedClient,
     @Query('status') status?: unknown,
@@ -138,7 +138,7 @@ export class ClaimsController {
       'reading it is not a personal-data read (MIG-11.4). `Accept: application/pdf` (default) or ' +
       '`text/html`; anything else is 406 CALCULATION_FORMAT_UNSUPPORTED.',
   })
-  @ApiProduces(PDF, HTML)
+  @ApiBytesAnswer([PDF, HTML], 'the calculation, printable (RET-3.6)')
   @ApiHeader({ name: 'Accept', required: false, description: `${PDF} (default) or ${HTML}` })
   async calculation(
     @Param('id', uuidParam('id')) id: string,

@@ -15,6 +15,7 @@ import type { ConsentRecord } from '../exchange/store/consent.types';
 import { uuidParam } from '../exchange/uuid-param';
 import { ConsentView } from './consent-view';
 import { ConsentsApiError } from './consents.errors';
+import { ApiPageAnswer } from '../api/openapi-answers';
 
 /** The consents' cursors: a consent's id, its place in (requestedAt, id) order. */
 const CONSENTS_CURSOR = 'consents';
@@ -37,7 +38,7 @@ export class ConsentsController {
   @ApiQuery({ name: 'use', required: false, enum: CONSENT_USES })
   @ApiQuery({ name: 'message', required: false, description: 'consents naming this message id' })
   @ApiPageQueries()
-  @ApiOkResponse({ description: '{ consents: ConsentView[], next: string | null }' })
+  @ApiPageAnswer('consents', ConsentView)
   async list(
     @CurrentClient() client: AuthenticatedClient,
     @Query('state') state?: unknown,

@@ -1,12 +1,5 @@
 import { Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
-  ApiCreatedResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { JSON_MEDIA_TYPE } from '../api/media-types';
 import { BodyOf, type RequestBody } from '../api/request-body.decorator';
 import type { AuthenticatedClient } from '../auth/auth.types';
@@ -17,6 +10,7 @@ import {
   RecordDisclosure,
   type RecordedDisclosure,
 } from './use-cases/record-disclosure/record-disclosure.use-case';
+import { ApiAnswer, arrayOf, nullable, object, str } from '../api/openapi-answers';
 
 /** MIG-11.2, MIG-11.3: an onward transfer or a new use, recorded before it is made. */
 @ApiTags('consents')
@@ -41,10 +35,22 @@ export class DisclosuresController {
   })
   @ApiConsumes(JSON_MEDIA_TYPE)
   @ApiBody({ type: RecordDisclosureDto })
-  @ApiCreatedResponse({
-    description:
-      '{ id (the disclosure), consent, grantMessageId (where the conditions are), validUntil, messages, use, recipient, purpose }',
-  })
+  @ApiAnswer(
+    object(
+      {
+        id: str('the disclosure: on every audit entry it wrote'),
+        consent: str('the consent it goes ahead under'),
+        grantMessageId: nullable(str('the grant message, where its conditions are')),
+        validUntil: nullable(str('the grant’s last day, inclusive, at the provider authority')),
+        messages: arrayOf(str()),
+        use: str(),
+        recipient: nullable(str()),
+        purpose: nullable(str()),
+      },
+      ['recipient', 'purpose'],
+    ),
+    { status: 201, description: 'recorded: the disclosure may go ahead' },
+  )
   record(
     @BodyOf([JSON_MEDIA_TYPE]) body: RequestBody,
     @CurrentClient() client: AuthenticatedClient,

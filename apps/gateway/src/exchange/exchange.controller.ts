@@ -5,7 +5,6 @@ import {
   ApiConsumes,
   ApiHeader,
   ApiOperation,
-  ApiProduces,
   ApiTags,
   getSchemaPath,
   ApiExtraModels,
@@ -30,6 +29,16 @@ import { SubmitMessageDto } from './use-cases/submit-message/submit-message.comm
 import { SubmitMessage } from './use-cases/submit-message/submit-message.use-case';
 import { uuidParam } from './uuid-param';
 import { apiPath } from '../api/api-version';
+import {
+  ApiAnswer,
+  ApiBytesAnswer,
+  arrayOf,
+  int,
+  nullable,
+  object,
+  ref,
+  str,
+} from '../api/openapi-answers';
 
 /** The national-system API: submit, and follow what was sent (issue 5). */
 @ApiTags('messages')
@@ -48,6 +57,11 @@ export class ExchangeController {
 
   @Post()
   @HttpCode(202)
+  @ApiAnswer(ref(SubmittedMessageView), {
+    status: 202,
+    description: 'accepted: sealed, to be published and delivered',
+    models: [SubmittedMessageView],
+  })
   @Roles('publisher')
   @ApiOperation({
     summary:
@@ -100,6 +114,22 @@ export class ExchangeController {
   @Get(':id')
   @Roles('publisher', 'security-officer', 'auditor')
   @ApiOperation({ summary: 'Status of a message and its timeline (from the audit log)' })
+  @ApiAnswer(
+    {
+      allOf: [
+        ref(MessageView),
+        ref(ProtectionView),
+        object({
+          receipt: nullable(object({ status: str(), code: nullable(str()), recordedAt: str() })),
+          timeline: arrayOf(
+            object({ seq: int(), at: str(), event: str(), outcome: str(), code: nullable(str()) }),
+            'its audit entries, in log order',
+          ),
+        }),
+      ],
+    },
+    { models: [MessageView, ProtectionView] },
+  )
   async status(
     @Param('id', uuidParam('id')) id: string,
     @CurrentClient() client: AuthenticatedClient,
@@ -130,7 +160,7 @@ export class ExchangeController {
 
   @Get(':id/signed')
   @Roles('publisher')
-  @ApiProduces('application/pkcs7-mime')
+  @ApiBytesAnswer('application/pkcs7-mime', 'the signatory’s signed original (CMS SignedData, DER)')
   @ApiOperation({
     summary:
       'The signatory’s signed original (CMS SignedData, DER): `openssl cms -verify -inform DER` checks it (the read is audited, MIG-11.4)',
@@ -160,7 +190,7 @@ export class ExchangeController {
 
   @Get(':id/receipt')
   @Roles('publisher', 'security-officer', 'auditor')
-  @ApiProduces('application/pkcs7-mime')
+  @ApiBytesAnswer('application/pkcs7-mime', 'the signed receipt (CMS SignedData, DER)')
   @ApiOperation({
     summary: 'The signed receipt (CMS SignedData, DER) sealed by the receiving gateway',
   })

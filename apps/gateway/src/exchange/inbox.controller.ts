@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedClient } from '../auth/auth.types';
 import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { CurrentClient, Roles } from '../auth/roles.decorator';
@@ -16,6 +16,7 @@ import { ProtectionStore } from './store/protection.store';
 import { uuidParam } from './uuid-param';
 import { AcknowledgeMessage } from './use-cases/acknowledge-message/acknowledge-message.use-case';
 import { apiPath } from '../api/api-version';
+import { ApiAnswer, ApiPageAnswer, object, ref, str } from '../api/openapi-answers';
 
 /** The inbox's cursors: a message's id, its place in (recordedAt, id) order. */
 const INBOX_CURSOR = 'inbox';
@@ -39,6 +40,10 @@ export class InboxController {
     summary: 'Received messages for this authority not yet acknowledged, oldest first',
   })
   @ApiPageQueries()
+  @ApiPageAnswer('messages', {
+    allOf: [ref(MessageView), ref(ProtectionView), object({ recordedAt: str() })],
+  })
+  @ApiExtraModels(MessageView, ProtectionView)
   async list(
     @CurrentClient() client: AuthenticatedClient,
     @Query('limit') limit?: unknown,
@@ -78,6 +83,20 @@ export class InboxController {
     required: false,
     description: 'the purpose of this read, a purpose code (MIG-11.2); recorded in the audit entry',
   })
+  @ApiAnswer(
+    {
+      allOf: [
+        ref(MessageView),
+        ref(ProtectionView),
+        object({
+          header: { type: 'object', description: 'the signed header' },
+          body: { type: 'object', description: 'the body: GET /v1/schemas/{type}' },
+          signedUrl: str('where the signatory’s signed original is'),
+        }),
+      ],
+    },
+    { models: [MessageView, ProtectionView] },
+  )
   async read(
     @Param('id', uuidParam('id')) id: string,
     @CurrentClient() client: AuthenticatedClient,
@@ -110,6 +129,7 @@ export class InboxController {
   @ApiOperation({
     summary: 'The national system has taken the message: it leaves the inbox (audited)',
   })
+  @ApiAnswer(ref(MessageView), { models: [MessageView] })
   async ack(
     @Param('id', uuidParam('id')) id: string,
     @CurrentClient() client: AuthenticatedClient,

@@ -19,6 +19,7 @@ import {
   SearchMessagesCommand,
 } from './use-cases/search-messages/search-messages.command';
 import { uuidParam } from './uuid-param';
+import { ApiPageAnswer, int, nullable, object, str } from '../api/openapi-answers';
 
 /** A timeline's cursors: an audit entry's seq. */
 const TIMELINE_CURSOR = 'timeline';
@@ -56,6 +57,7 @@ export class MessageSearchController {
       'Messages by type, direction, status and recordedAt range (since ≤ t < until), newest first: routing data only',
   })
   @ApiPageQueries(SEARCH_MAX_LIMIT, SEARCH_DEFAULT_LIMIT)
+  @ApiPageAnswer('messages', MessageView)
   @ApiQuery({ name: 'type', required: false })
   @ApiQuery({ name: 'direction', required: false, enum: ['outgoing', 'incoming'] })
   @ApiQuery({ name: 'status', required: false, enum: MESSAGE_STATUSES })
@@ -77,6 +79,10 @@ export class MessageSearchController {
     summary: 'The audit entries of one message, in log order (seq, type, time, code)',
   })
   @ApiPageQueries(TIMELINE_MAX_LIMIT, TIMELINE_DEFAULT_LIMIT)
+  @ApiPageAnswer(
+    'entries',
+    object({ seq: int(), type: str(), time: str(), outcome: str(), code: nullable(str()) }),
+  )
   async timeline(
     @Param('id', uuidParam('id')) id: string,
     @Query('limit') limitText: unknown,

@@ -12,6 +12,7 @@ import { BrokerHealthIndicator } from '../broker/broker.health';
 import { LinkMonitor } from '../broker/link-monitor.service';
 import { TrustListHealth } from '../trust/trust-list.health';
 import { Readiness } from './readiness';
+import { ApiAnswer, object, str } from '../api/openapi-answers';
 
 @ApiTags('health')
 @Controller('health')
@@ -31,6 +32,7 @@ export class HealthController {
     summary:
       'Liveness (#17): the process answers. Depends on nothing else, so an orchestrator restarts the gateway only when it is stuck, never because the database or broker is down',
   })
+  @ApiAnswer(object({ status: str(undefined, { enum: ['ok'] }) }))
   live() {
     return { status: 'ok' };
   }
@@ -40,6 +42,14 @@ export class HealthController {
     summary:
       'Readiness (#17): 200 when the database answers with every migration applied, the broker connection works, the audit sequencer runs (leading or following) and every party has a CRL not past its nextUpdate; otherwise 503 SERVICE_UNAVAILABLE with Retry-After, `reasons[]` and each check',
   })
+  @ApiAnswer(
+    object({
+      status: str(undefined, { enum: ['ready'] }),
+      checks: { type: 'object', description: 'each check by name: ok, and why not' },
+      gateway: str(),
+      party: str(),
+    }),
+  )
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const { ready, reasons, checks } = await this.readiness.check();
     const { id: gateway, party } = this.config.gateway;
@@ -64,6 +74,18 @@ export class HealthController {
     summary:
       'Database and broker connectivity of this gateway (503 SERVICE_UNAVAILABLE with Retry-After when either is down), and its trust list: each party’s newest CRL (crlNumber, nextUpdate, source); status `degraded` (still 200) when one is within trust.crlStaleWarningSeconds of its nextUpdate, past it, or missing; and its links to the peers’ brokers (#15): per peer `state` (up, down, unknown), `messagesWaiting` in the outgoing queue, `since` and, while down, `downForSeconds` — status `degraded` (still 200) while a link is not up, as the gateway still accepts work, which waits for the link',
   })
+  @ApiAnswer(
+    object({
+      status: str(undefined, { enum: ['ok', 'degraded'] }),
+      info: { type: 'object', description: 'terminus: each indicator that is up' },
+      error: { type: 'object', description: 'terminus: each indicator that is down' },
+      details: { type: 'object' },
+      gateway: str(),
+      party: str(),
+      trust: { type: 'object', description: 'each party’s newest CRL; `status`' },
+      links: { type: 'object', description: 'per peer: state, messagesWaiting, since' },
+    }),
+  )
   async check() {
     const { id: gateway, party } = this.config.gateway;
     const trust = this.trustList.report();

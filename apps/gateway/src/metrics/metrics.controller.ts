@@ -1,9 +1,10 @@
 import { Controller, Get, Res, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { GatewayMetrics } from './gateway-metrics';
 import { MetricsAccessGuard } from './metrics-access.guard';
 import { StateGauges } from './state-gauges';
+import { ApiBytesAnswer } from '../api/openapi-answers';
 
 @ApiTags('operations')
 @Controller('metrics')
@@ -15,7 +16,7 @@ export class MetricsController {
   ) {}
 
   @Get()
-  @ApiProduces('text/plain')
+  @ApiBytesAnswer('text/plain', 'Prometheus text exposition format')
   @ApiOperation({
     summary:
       'Prometheus metrics (#17): messages by event, type, status, outcome and code; delivery and receipt latency; outbox depth and age; dead letters by code; audit sequencer lag, checkpoint age, witness failures; days until certificates and CRLs expire; overdue requests (MIG-10.3). Labels are types, codes, parties and outcomes only. Access: MXG_METRICS (open, token, off).',

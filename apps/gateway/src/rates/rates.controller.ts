@@ -3,7 +3,6 @@ import {
   ApiBearerAuth,
   ApiBody,
   ApiConsumes,
-  ApiOkResponse,
   ApiOperation,
   ApiQuery,
   ApiTags,
@@ -19,10 +18,32 @@ import { CurrentClient, Roles } from '../auth/roles.decorator';
 import { type FieldProblem, validationFailed } from '../exchange/exchange.errors';
 import { RateStore } from './rate.store';
 import { ImportRates, type RateImportResult } from './use-cases/import-rates/import-rates.use-case';
+import { ApiAnswer, ApiPageAnswer, arrayOf, int, object, str } from '../api/openapi-answers';
 
 const BANK = /^[A-Z]{2,10}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const CURRENCY = /^[A-Z]{3}$/;
+
+const RATE_SCHEMA = object({
+  source: str(undefined, { example: 'NBK' }),
+  date: str(undefined, { example: '2026-11-25' }),
+  currency: str(undefined, { example: 'USD' }),
+  units: int(),
+  rate: str('the decimal as the bank wrote it', { example: '478.50' }),
+});
+const IMPORT_SCHEMA = object({
+  id: str(),
+  source: str(),
+  sha256: str('of the imported file'),
+  rows: int(),
+  added: int(),
+  changed: int(),
+  unchanged: int(),
+  firstDate: str(),
+  lastDate: str(),
+  importedAt: str(),
+  importedBy: str(),
+});
 
 /** The rates' cursors: a row's (source, currency, date), its place in that order. Rows are small. */
 const RATES_CURSOR = 'rates';
@@ -84,10 +105,7 @@ export class RatesController {
       example: 'source,date,currency,units,rate\nNBK,2026-11-25,USD,1,478.50\n',
     },
   })
-  @ApiOkResponse({
-    description:
-      '{ import: { id, source, sha256, rows, added, changed, unchanged, firstDate, lastDate, importedAt, importedBy } }',
-  })
+  @ApiAnswer(object({ import: IMPORT_SCHEMA }))
   @ApiUnprocessableEntityResponse({
     description:
       'RATES_INVALID with `errors: [{ line, message }]`; RATES_SOURCE_UNKNOWN: not a party’s national bank',
@@ -106,9 +124,8 @@ export class RatesController {
   @ApiQuery({ name: 'from', required: false, description: 'first rate date, YYYY-MM-DD' })
   @ApiQuery({ name: 'to', required: false, description: 'last rate date, YYYY-MM-DD' })
   @ApiPageQueries(MAX_RATES_PAGE, DEFAULT_RATES_PAGE)
-  @ApiOkResponse({
-    description:
-      '{ rates: [{ source, date, currency, units, rate }] (by source, currency, date), next: string | null, imports: [{ id, source, sha256, rows, … }] (the latest 20) }',
+  @ApiPageAnswer('rates', RATE_SCHEMA, {
+    imports: arrayOf(IMPORT_SCHEMA, 'the latest 20 imports'),
   })
   async list(
     @Query('source') source?: unknown,

@@ -25,6 +25,7 @@ import { RequestStore } from '../exchange/store/request.store';
 import type { RequestRecord, RequestSide } from '../exchange/store/request.types';
 import { RequestView } from './request-view';
 import { RequestsApiError } from './requests.errors';
+import { ApiAnswer, ApiPageAnswer, arrayOf, object, ref } from '../api/openapi-answers';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -75,6 +76,7 @@ export class RequestsController {
     description: 'open and past the deadline at the requested authority (MIG-10.3)',
   })
   @ApiPageQueries()
+  @ApiPageAnswer('requests', RequestView)
   async list(
     @CurrentClient() client: AuthenticatedClient,
     @Query('state') state?: unknown,
@@ -131,6 +133,20 @@ export class RequestsController {
   @ApiOperation({
     summary: 'A request of this authority: its state, its deadline and its messages in order',
   })
+  @ApiAnswer(
+    {
+      allOf: [
+        ref(RequestView),
+        object({
+          messages: arrayOf(
+            { allOf: [ref(MessageView), ref(ProtectionView)] },
+            'the request’s messages, in order',
+          ),
+        }),
+      ],
+    },
+    { models: [RequestView, MessageView, ProtectionView] },
+  )
   async read(
     @Param('id', uuidParam('id')) id: string,
     @CurrentClient() client: AuthenticatedClient,

@@ -18,6 +18,7 @@ import { uuidParam } from '../exchange/uuid-param';
 import { destroyCommandSchema, holdCommandSchema, readCommand } from './retention.commands';
 import { DestroyMessage } from './use-cases/destroy-message/destroy-message.use-case';
 import { HoldMessage, officerActor } from './use-cases/hold-message/hold-message.use-case';
+import { ApiAnswer, arrayOf, nullable, object, ref, str } from '../api/openapi-answers';
 
 const retentionView = (r: RetentionRecord | undefined) => ({
   categories: r?.categories ?? [],
@@ -26,6 +27,13 @@ const retentionView = (r: RetentionRecord | undefined) => ({
   hold: r?.hold
     ? { at: r.hold.at.toISOString(), reference: r.hold.reference, by: r.hold.by }
     : null,
+});
+
+const RETENTION_SCHEMA = object({
+  categories: arrayOf(str(), 'its data categories'),
+  rule: str('the rule that keeps it (config/retention.yaml), or `kept`'),
+  retainUntil: nullable(str('destroyed after this instant unless held')),
+  hold: nullable(object({ at: str(), reference: str(), by: str() })),
 });
 
 /** MIG-11.5: a message's retention, legal holds and early destruction (docs/retention.md). */
@@ -71,6 +79,12 @@ export class RetentionController {
   @Get(':id/retention')
   @Roles('publisher', 'security-officer', 'auditor')
   @ApiOperation({ summary: 'Until when a message is kept, by which rule, any legal hold' })
+  @ApiAnswer({
+    allOf: [
+      RETENTION_SCHEMA,
+      object({ destroyed: nullable(object({ at: str(), reason: str() })) }),
+    ],
+  })
   async show(
     @Param('id', uuidParam('id')) id: string,
     @CurrentClient() client: AuthenticatedClient,
@@ -87,6 +101,7 @@ export class RetentionController {
   @Roles('security-officer')
   @ApiOperation({ summary: 'Put a legal hold on a message: never destroyed while held (audited)' })
   @ApiBody({ schema: { type: 'object', properties: { reference: { type: 'string' } } } })
+  @ApiAnswer(RETENTION_SCHEMA)
   async hold(
     @Param('id', uuidParam('id')) id: string,
     @BodyOf([JSON_MEDIA_TYPE]) body: RequestBody,
@@ -100,6 +115,7 @@ export class RetentionController {
   @HttpCode(200)
   @Roles('security-officer')
   @ApiOperation({ summary: 'Lift the legal hold: destroyed when due again (audited)' })
+  @ApiAnswer(RETENTION_SCHEMA)
   async release(
     @Param('id', uuidParam('id')) id: string,
     @CurrentClient() client: AuthenticatedClient,
@@ -123,6 +139,7 @@ export class RetentionController {
       required: ['reason'],
     },
   })
+  @ApiAnswer(ref(MessageView), { models: [MessageView] })
   async destroy(
     @Param('id', uuidParam('id')) id: string,
     @BodyOf([JSON_MEDIA_TYPE]) body: RequestBody,

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Param } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { MESSAGE_TYPES, type MessageType, MxgConfigService } from '@mxg/config';
 import {
   BODY_SCHEMA_VERSIONS,
@@ -9,6 +9,7 @@ import {
 } from '@mxg/messages';
 import { SchemaError } from './schemas.errors';
 import { apiPath } from '../api/api-version';
+import { ApiAnswer, ApiBytesAnswer, arrayOf, int, object, str } from '../api/openapi-answers';
 
 export interface SchemaListEntry {
   readonly type: MessageType;
@@ -29,6 +30,11 @@ export class SchemasController {
 
   @Get()
   @ApiOperation({ summary: 'Every message type’s body schema: its $id, version and URL' })
+  @ApiAnswer(
+    object({
+      schemas: arrayOf(object({ type: str(), $id: str(), version: int(), url: str() })),
+    }),
+  )
   list(): { schemas: SchemaListEntry[] } {
     return {
       schemas: MESSAGE_TYPES.map((type) => ({
@@ -42,7 +48,7 @@ export class SchemasController {
 
   @Get(':type')
   @Header('Content-Type', 'application/schema+json')
-  @ApiProduces('application/schema+json')
+  @ApiBytesAnswer('application/schema+json', 'the body’s JSON Schema (2020-12)')
   @ApiParam({ name: 'type', enum: MESSAGE_TYPES })
   @ApiOperation({
     summary:

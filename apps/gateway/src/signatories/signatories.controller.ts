@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { X509Certificate } from 'node:crypto';
 import { MxgConfigService, withinDays } from '@mxg/config';
 import { Clock } from '@mxg/core';
@@ -10,8 +10,19 @@ import { SIGNATORY_DIRECTORY } from './signatories.constants';
 import { firstExchanges } from './first-exchange';
 import { certificateSha256 } from './signatory-list-update';
 import type { StoredSignatoryDirectory } from './stored-signatory-directory';
+import { ApiAnswer, arrayOf, int, nullable, object, str } from '../api/openapi-answers';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A signatory list version as the API shows it (versionView). */
+const VERSION_PROPERTIES = {
+  version: int(),
+  effectiveFrom: str(),
+  messageId: str('the signatory-list-update it came in'),
+  direction: str(undefined, { enum: ['sent', 'received'] }),
+  listSha256: str(),
+  appliedAt: str(),
+};
 
 function certificateView(certificate: X509Certificate, at: Date) {
   const notBefore = new Date(certificate.validFrom);
@@ -50,10 +61,40 @@ export class SignatoriesController {
     required: false,
     description: 'a day YYYY-MM-DD (midday UTC) or an instant (ISO 8601); default now',
   })
-  @ApiOkResponse({
-    description:
-      '{ authority, at, list: { source: configuration | message, version?, effectiveFrom?, messageId?, direction?, listSha256? }, signatories: [{ id, position, certificates: [{ serial, sha256, notBefore, notAfter, validAt }] }], history: [...] }',
-  })
+  @ApiAnswer(
+    object({
+      authority: str(),
+      at: str(),
+      list: object(
+        {
+          source: str(undefined, { enum: ['configuration', 'message'] }),
+          ...VERSION_PROPERTIES,
+        },
+        Object.keys(VERSION_PROPERTIES),
+      ),
+      signatories: arrayOf(
+        object(
+          {
+            id: str(),
+            position: str(),
+            validFrom: str(),
+            validTo: nullable(str()),
+            certificates: arrayOf(
+              object({
+                serial: str(),
+                sha256: str(),
+                notBefore: str(),
+                notAfter: str(),
+                validAt: { type: 'boolean' },
+              }),
+            ),
+          },
+          ['validFrom', 'validTo'],
+        ),
+      ),
+      history: arrayOf(object(VERSION_PROPERTIES), 'every list version received or sent'),
+    }),
+  )
   list(@Query('authority') authority?: unknown, @Query('at') at?: unknown) {
     const problems: FieldProblem[] = [];
     const known = typeof authority === 'string' && this.isAuthority(authority);
@@ -108,10 +149,25 @@ export class SignatoriesController {
   @ApiOperation({
     summary: 'MIG-9.3: the first exchange of signatory lists, due 45 days after entry into force',
   })
-  @ApiOkResponse({
-    description:
-      '{ exchanges: [{ agreement, inForceFrom, dueOn, peers: [{ authority, sentOn, receivedOn, status: met | overdue | pending }] }] }',
-  })
+  @ApiAnswer(
+    object({
+      exchanges: arrayOf(
+        object({
+          agreement: str(),
+          inForceFrom: str(),
+          dueOn: str(),
+          peers: arrayOf(
+            object({
+              authority: str(),
+              sentOn: nullable(str()),
+              receivedOn: nullable(str()),
+              status: str(undefined, { enum: ['met', 'overdue', 'pending'] }),
+            }),
+          ),
+        }),
+      ),
+    }),
+  )
   exchange() {
     const party = this.config.gateway.party;
     const history = this.config.treaty

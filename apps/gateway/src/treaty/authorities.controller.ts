@@ -4,6 +4,7 @@ import { MxgConfigService } from '@mxg/config';
 import { Clock } from '@mxg/core';
 import { BearerAuthGuard } from '../auth/bearer-auth.guard';
 import { Roles } from '../auth/roles.decorator';
+import { ApiAnswer, arrayOf, nullable, object, str } from '../api/openapi-answers';
 
 /**
  * MIG-2: the competent authorities as this gateway knows them now — the configured registry and
@@ -23,6 +24,27 @@ export class AuthoritiesController {
 
   @Get()
   @ApiOperation({ summary: 'Competent authorities: names in force today, dated names, changes' })
+  @ApiAnswer(
+    object({
+      authorities: arrayOf(
+        object(
+          {
+            code: str(undefined, { example: 'KZ-MVD' }),
+            party: str(),
+            timeZone: str(),
+            placeholder: { type: 'boolean' },
+            validFrom: nullable(str()),
+            validTo: nullable(str()),
+            active: { type: 'boolean' },
+            name: nullable(str('the name in force today')),
+            names: arrayOf({ type: 'object' }, 'dated names'),
+            changes: arrayOf({ type: 'object' }, 'renames, mergers, splits'),
+          },
+          ['placeholder', 'validFrom', 'validTo'],
+        ),
+      ),
+    }),
+  )
   list() {
     const now = this.clock.now();
     const treaty = this.config.treaty;

@@ -1,14 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Controller, Get, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiProduces,
-  ApiQuery,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { ArchivedCrl, TrustStore } from '@mxg/envelope';
 import { apiPath } from '../api/api-version';
@@ -19,6 +11,7 @@ import { Roles } from '../auth/roles.decorator';
 import { validationFailed } from '../exchange/exchange.errors';
 import { TRUST_STORE } from '../envelope/envelope.constants';
 import { TrustError } from './trust.errors';
+import { ApiBytesAnswer, ApiPageAnswer, int, nullable, object, str } from '../api/openapi-answers';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
@@ -44,10 +37,20 @@ export class CrlArchiveController {
   @ApiOperation({ summary: 'Every archived CRL version of a party, oldest first (MIG-11.4)' })
   @ApiQuery({ name: 'party', required: true, example: 'KZ' })
   @ApiPageQueries()
-  @ApiOkResponse({
-    description:
-      '{ party, crls: [{ crlNumber, thisUpdate, nextUpdate, revoked, sha256, fetchedAt, source, href }], next: string | null }',
-  })
+  @ApiPageAnswer(
+    'crls',
+    object({
+      crlNumber: nullable(str()),
+      thisUpdate: str(),
+      nextUpdate: nullable(str()),
+      revoked: int('how many certificates it revokes'),
+      sha256: str(),
+      fetchedAt: str(),
+      source: str('url:<its distribution point>, or where else it came from'),
+      href: str('where to download it exactly as archived'),
+    }),
+    { party: str() },
+  )
   list(
     @Query('party') party?: unknown,
     @Query('limit') limit?: unknown,
@@ -89,7 +92,7 @@ export class CrlArchiveController {
   @Get(':party/:file')
   @ApiParam({ name: 'party', example: 'KZ' })
   @ApiParam({ name: 'file', description: '<sha256 of the DER>.crl' })
-  @ApiProduces('application/pkix-crl')
+  @ApiBytesAnswer('application/pkix-crl', 'the CRL (DER) exactly as archived')
   @ApiOperation({ summary: 'One archived CRL, DER exactly as received; 404 CRL_NOT_FOUND' })
   one(
     @Param('party') party: string,

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { MxgConfigService } from '@mxg/config';
 import type { TrustStore } from '@mxg/envelope';
@@ -7,6 +7,7 @@ import { crlEndpointPath } from '@mxg/pki';
 import { TRUST_STORE } from '../envelope/envelope.constants';
 import { newestCrl } from './newest-crl';
 import { TrustError } from './trust.errors';
+import { ApiBytesAnswer } from '../api/openapi-answers';
 
 /**
  * This gateway's party's CRL, where its certificates' CRL distribution point says it is
@@ -25,7 +26,7 @@ export class CrlController {
 
   @Get(':file')
   @ApiParam({ name: 'file', example: 'kz.crl' })
-  @ApiProduces('application/pkix-crl')
+  @ApiBytesAnswer('application/pkix-crl', 'the party’s current CRL (DER)')
   @ApiOperation({
     summary:
       "This gateway's party's CRL (DER, application/pkix-crl), the CRL distribution point of its certificates; 404 CRL_NOT_FOUND for any other name",
