@@ -18,6 +18,7 @@ import {
   exampleBody,
   gatewayOf,
 } from './support/request-flow';
+import { pagedThrough } from './support/paging';
 
 /**
  * Issue #12's leak test (MIG-11.1, MIG-11.4): a full confidential exchange across two real
@@ -358,18 +359,13 @@ describe('personal data of a distinctive test person stays inside the envelope (
   it('is in no audit entry of either gateway, through the API or in `mxg audit export`', async () => {
     const found: string[] = [];
     for (const gateway of [pair.kz, pair.az]) {
-      const entries: AuditView[] = [];
-      for (let after = -1; ;) {
-        const { status, body } = await gateway.api<{ entries: AuditView[]; next: number | null }>(
-          'auditor',
-          'GET',
-          `/v1/audit/entries?limit=1000&after=${after}`,
-        );
-        expect(status).toBe(200);
-        entries.push(...body.entries);
-        if (body.next === null) break;
-        after = body.next;
-      }
+      const { items: entries } = await pagedThrough<AuditView>(
+        gateway,
+        'auditor',
+        '/v1/audit/entries',
+        'entries',
+        1000,
+      );
       // The exchange is on the record: these are the entries that could have leaked.
       const ids = new Set(entries.map((e) => e.messageId));
       expect([request, response].every((id) => ids.has(id))).toBe(true);

@@ -58,8 +58,15 @@ export function ApiAnswer(
   );
 }
 
-/** A list's page: `key` holding the items (`model`'s view), and the cursor of the next page. */
-export function ApiPageAnswer(key: string, items: Type<unknown> | SchemaObject, extra = {}) {
+/**
+ * A list's page: `key` holding the items (a view class, or a schema), the cursor of the next
+ * page, and any `extra` members.
+ */
+export function ApiPageAnswer(
+  key: string,
+  items: Type<unknown> | SchemaObject,
+  extra: Record<string, Schema> = {},
+) {
   const models = typeof items === 'function' ? [items] : [];
   return ApiAnswer(
     object({

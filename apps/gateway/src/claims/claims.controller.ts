@@ -36,7 +36,6 @@ import { ApiBytesAnswer, ApiPageAnswer } from '../api/openapi-answers';
 const PDF = 'application/pdf';
 const HTML = 'text/html';
 
-/** How many claims one listing reads at most. */
 /** The claims' cursors: a claim's id, its place in (submitted, newest first; id) order. */
 const CLAIMS_CURSOR = 'claims';
 
