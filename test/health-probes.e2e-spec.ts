@@ -72,7 +72,7 @@ describe('health probes: /health/live and /health/ready on a real gateway', () =
       );
       expect(unready.body).toMatchObject({
         code: 'SERVICE_UNAVAILABLE',
-        status: 'not-ready',
+        status: 503, // RFC 9457: the problem's status is the HTTP status
         checks: { database: { ok: false }, broker: { ok: true }, trust: { ok: true } },
       });
       expect(unready.body.message).toMatch(/^not ready: database unavailable/);

@@ -64,7 +64,10 @@ describe('#15 the link’s state as the gateway’s own AMQP user sees it (real 
       .ctl('KZ')
       .json<{ configure: string; read: string }[]>(['list_user_permissions', broker.user('KZ')]);
     // Least privilege stays as it was: RabbitMQ 3.10 checks no permission on a passive declare.
-    expect(permissions).toMatchObject({ configure: '^$', read: '^mxg\\.inbox\\.kz$' });
+    expect(permissions).toMatchObject({
+      configure: '^$',
+      read: '^(mxg\\.inbox\\.kz|mxg\\.dead\\-letter\\-intake\\.kz)$', // #17: its dead-letter intake too
+    });
     expect(await linkIs(1, 'the link running through the proxy')).toEqual({
       messageCount: 0,
       consumerCount: 1,

@@ -151,6 +151,10 @@ export async function createExchangeNetwork(
   // Once: by the test's afterAll, by a failed start, or at the file's end when a timed-out
   // beforeAll left the network to nobody (test/support/leftovers.ts).
   let closing: Promise<void> | undefined;
+  /** Undoes what was made, the latest first; again for what a start made after a close. */
+  const drain = async () => {
+    for (let step = cleanups.pop(); step; step = cleanups.pop()) await step().catch(() => {});
+  };
   const close = () =>
     (closing ??= (async () => {
       forget();
@@ -158,7 +162,7 @@ export async function createExchangeNetwork(
         ...Object.values(gateways).map((g) => g.stop()),
         ...instances.map((i) => i.stop()),
       ]);
-      for (const step of cleanups.reverse()) await step().catch(() => undefined);
+      await drain();
     })());
   const forget = atFileEnd(close);
   try {
@@ -284,6 +288,7 @@ export async function createExchangeNetwork(
     };
   } catch (error) {
     await close(); // a gateway that cannot start leaves no databases or vhosts behind
+    await drain();
     throw error;
   }
 }

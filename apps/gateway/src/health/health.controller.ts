@@ -57,7 +57,6 @@ export class HealthController {
       throw new ServiceUnavailableException({
         code: 'SERVICE_UNAVAILABLE',
         message: `not ready: ${reasons.join('; ')}`,
-        status: 'not-ready',
         reasons,
         checks,
         gateway,

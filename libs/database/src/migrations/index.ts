@@ -18,6 +18,7 @@ import { CrlArchive1764986400000 } from './1764986400000-crl-archive';
 import { SignatoryLists1764990000000 } from './1764990000000-signatory-lists';
 import { AuditTiles1765000000000 } from './1765000000000-audit-tiles';
 import { DeadLetters1765100000000 } from './1765100000000-dead-letters';
+import { MessageSearchIndex1765200000000 } from './1765200000000-message-search-index';
 
 /** Every migration, in order. Listed by hand: globs break once the code is compiled. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   SignatoryLists1764990000000,
   AuditTiles1765000000000,
   DeadLetters1765100000000,
+  MessageSearchIndex1765200000000,
 ];
