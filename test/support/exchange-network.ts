@@ -349,6 +349,8 @@ function gatewayUnderTest(spec: {
   const { party, env } = spec;
   const id = party.toLowerCase();
   const tls = spec.tls && { tls: spec.tls };
+  /** Whether the test asked it to stop: an exit then is no news. */
+  let stopping = false;
   const g: GatewayUnderTest = {
     party,
     id,
@@ -387,6 +389,7 @@ function gatewayUnderTest(spec: {
       return { status: response.status, body: parsed as T, headers: response.headers };
     },
     async start(extraEnv = {}) {
+      stopping = false;
       g.process = await spawnGateway({ ...env, ...extraEnv }, tls);
       const health = await waitForHttp(g.process, '/health');
       if (health.status !== 200 && extraEnv.AMQP_URL === undefined) {
@@ -394,8 +397,17 @@ function gatewayUnderTest(spec: {
           `gateway ${id} is not healthy: ${await health.text()}\n${g.process.output()}`,
         );
       }
+      // A gateway that was up and then ended by itself (not stopped, not killed by a test):
+      // say so, with what it printed, or the test only sees ECONNREFUSED.
+      const running = g.process;
+      void running.exited.then((code) => {
+        if (!stopping && code !== null && code !== 0) {
+          console.error(`gateway ${id} exited with ${code}:\n${running.output().slice(-4000)}`);
+        }
+      });
     },
     async stop(signal = 'SIGTERM') {
+      stopping = true;
       await g.process?.stop(signal);
     },
     env,
