@@ -43,6 +43,33 @@ describe('MIG-10.3 deadline', () => {
     });
   });
 
+  describe(localDate.name, () => {
+    const reference = (instant: Date, timeZone: string) =>
+      new Intl.DateTimeFormat('en-CA', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+      }).format(instant);
+
+    // #16: the date is remembered per quarter hour of UTC; it must never differ from formatting.
+    it.each([
+      ['Astana, around its midnight', ASTANA, '2026-03-31T18:40:00Z'],
+      ['Baku, around its midnight', BAKU, '2026-03-31T19:40:00Z'],
+      ['Kathmandu (+05:45), around its midnight', 'Asia/Kathmandu', '2026-03-31T17:55:00Z'],
+      ['Berlin, the night summer time begins', 'Europe/Berlin', '2026-03-28T22:40:00Z'],
+      ['Almaty in 1900, local mean time (+05:07:48)', ASTANA, '1899-12-31T18:30:00Z'],
+    ])('is the formatted date minute by minute: %s', (_case, timeZone, from) => {
+      const start = at(from).getTime();
+      for (let minute = 0; minute < 90; minute += 1) {
+        const instant = new Date(start + minute * 60_000 + 59_999);
+        expect(localDate(instant, timeZone)).toBe(reference(instant, timeZone));
+        const early = new Date(start + minute * 60_000);
+        expect(localDate(early, timeZone)).toBe(reference(early, timeZone));
+      }
+    });
+  });
+
   describe(isOverdue.name, () => {
     it('is in time for the whole due day and overdue exactly at the next local midnight (Astana, +05)', () => {
       expect(isOverdue('2026-05-01', at('2026-05-01T18:59:59.999Z'), ASTANA)).toBe(false);
