@@ -81,7 +81,7 @@ ensure_shovel() {
 }
 
 # This checkout's id (var/checkout-id, made on first use): names the PostgreSQL superuser role
-# this checkout may create for itself below (#17).
+# this checkout may create for itself below, and its slot in the machine's register (#17).
 checkout_id() {
   mkdir -p var
   if ! grep -qxE '[0-9a-f]{16}' var/checkout-id 2>/dev/null; then
@@ -131,6 +131,10 @@ ensure_rabbitmq
 ensure_shovel
 
 [ -f dist/apps/cli/src/main.js ] || npm run --silent build
+# #17: this checkout's slot on the machine's services, claimed before anything is named: a second
+# checkout gets databases, roles and broker nodes of its own (README "Two checkouts on one machine").
+checkout_id >/dev/null
+node apps/cli/bin/mxg.js services claim-slot
 # #15: a party with a broker node of its own (`amqp.node`) has it started by provisioning, on
 # its TLS server certificate from the development PKI: issue that first (changes nothing when
 # it exists).

@@ -1,4 +1,11 @@
-import { brokerLinkName, inboxQueue, MxgConfigService, outgoingQueue } from '@mxg/config';
+import {
+  brokerLinkName,
+  inboxQueue,
+  MxgConfigService,
+  outgoingQueue,
+  slotNodeName,
+  slotPort,
+} from '@mxg/config';
 import { configuredBrokerNodes, sovereignNodes } from '../apps/cli/src/services/broker-node-config';
 import { brokerNodeCtl } from '../apps/cli/src/services/broker-nodes';
 import { type LinkWatch, watchLinks } from '../apps/cli/src/services/link-watch';
@@ -51,20 +58,28 @@ describe('#15 a node of a three-node broker cluster killed under load', () => {
     // and definitions are cluster-wide); the others are reached as its alternates.
     const [kzNode, c1] = sovereignNodes(
       base,
-      [kzConfigured, { ...azConfigured, node: 'mxg-c1@localhost', port: 5791, links: [] }],
+      [
+        kzConfigured,
+        {
+          ...azConfigured,
+          node: slotNodeName('mxg-c1@localhost', base.checkoutSlot),
+          port: slotPort(5791, base.checkoutSlot),
+          links: [],
+        },
+      ],
       (n) => specs.filter((s) => s.party === n.party),
       { links: false },
     );
-    cluster = await startBrokerCluster(varDir, {
-      party: 'AZ',
-      server: c1.spec.server,
-      trusted: c1.spec.trusted,
-    });
-    expect(await cluster.runningNodes()).toEqual([
-      'mxg-c1@localhost',
-      'mxg-c2@localhost',
-      'mxg-c3@localhost',
-    ]);
+    cluster = await startBrokerCluster(
+      varDir,
+      { party: 'AZ', server: c1.spec.server, trusted: c1.spec.trusted },
+      { slot: base.checkoutSlot },
+    );
+    expect(await cluster.runningNodes()).toEqual(
+      ['mxg-c1@localhost', 'mxg-c2@localhost', 'mxg-c3@localhost'].map((node) =>
+        slotNodeName(node, base.checkoutSlot),
+      ),
+    );
     const [, ...others] = cluster.nodes;
     kz = {
       ...kzNode,

@@ -1,12 +1,22 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { listGateways, MxgConfigService } from '@mxg/config';
+import { databaseRoles, listGateways, MxgConfigService, readCheckoutSlot } from '@mxg/config';
+import { postgresClientConfig } from '@mxg/database';
 import { partyPkiPaths } from '@mxg/pki';
-import { brokerNodeCtl } from '../apps/cli/src/services/broker-nodes';
+import { brokerNodeCtl, stopBrokerNode } from '../apps/cli/src/services/broker-nodes';
 import { linkUserName } from '../apps/cli/src/services/provision-broker-nodes';
 
 const run = promisify(execFile);
@@ -36,9 +46,15 @@ async function stateOfServices(config: MxgConfigService): Promise<unknown> {
     vhost: config.forGateway(id).gateway.amqp.vhost,
     broker: brokerOf(config, id),
   }));
+  // #17: this checkout's databases and roles (its slot's names); another checkout's are not ours.
+  const databases = listGateways(config.paths.config)
+    .map((id) => config.forGateway(id).gateway.database.name)
+    .sort();
+  const roles = databases.flatMap((name) => Object.values(databaseRoles(name))).sort();
   const pg = new Client({ connectionString: config.postgresAdminUrl });
   await pg.connect();
-  const rows = async (sql: string) => (await pg.query<Record<string, unknown>>(sql)).rows;
+  const rows = async (sql: string, parameters: unknown[] = []) =>
+    (await pg.query<Record<string, unknown>>(sql, parameters)).rows;
   const perDatabase = async (name: string) => {
     const url = new URL(config.postgresAdminUrl);
     url.pathname = `/${name}`;
@@ -65,21 +81,25 @@ async function stateOfServices(config: MxgConfigService): Promise<unknown> {
     const secretsDir = join(config.paths.var, 'secrets');
     return {
       roles: await rows(
-        "SELECT rolname, rolsuper, rolcreatedb, rolcreaterole, rolcanlogin, rolpassword FROM pg_authid WHERE rolname LIKE 'mxg\\_%' AND rolname NOT LIKE 'mxg\\_test\\_%' ORDER BY 1",
+        'SELECT rolname, rolsuper, rolcreatedb, rolcreaterole, rolcanlogin, rolpassword FROM pg_authid WHERE rolname = ANY ($1) ORDER BY 1',
+        [roles],
       ),
       databases: await rows(
-        "SELECT datname, datdba::regrole::text, datacl::text FROM pg_database WHERE datname IN ('mxg_kz', 'mxg_az') ORDER BY 1",
+        'SELECT datname, datdba::regrole::text, datacl::text FROM pg_database WHERE datname = ANY ($1) ORDER BY 1',
+        [databases],
       ),
       settings: await rows(
         // Only the gateways' databases: tests create and drop their own concurrently.
-        "SELECT d.datname, s.setrole::regrole::text, s.setconfig::text FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase WHERE d.datname IN ('mxg_kz', 'mxg_az') ORDER BY 1, 2",
+        'SELECT d.datname, s.setrole::regrole::text, s.setconfig::text FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase WHERE d.datname = ANY ($1) ORDER BY 1, 2',
+        [databases],
       ),
       // #15: TLS in PostgreSQL (provisioned once, then left alone).
       tls: await rows(
         "SELECT name, setting FROM pg_settings WHERE name IN ('ssl', 'ssl_cert_file', 'ssl_key_file') ORDER BY 1",
       ),
-      kz: await perDatabase('mxg_kz'),
-      az: await perDatabase('mxg_az'),
+      ...Object.fromEntries(
+        await Promise.all(databases.map(async (name) => [name, await perDatabase(name)])),
+      ),
       ...Object.fromEntries(
         await Promise.all(
           gateways.map(async ({ id, vhost, broker }) => [
@@ -126,6 +146,62 @@ describe('scripts/services.sh (real PostgreSQL and RabbitMQ)', () => {
     expect(second.stdout).toContain('everything was already provisioned; nothing changed');
     expect(await stateOfServices(config)).toEqual(before);
   }, 120_000);
+
+  it("#17 a second checkout on this machine gets a slot, databases, roles and broker nodes of its own, and changes nothing of this checkout's", async () => {
+    await run('bash', ['scripts/services.sh'], { cwd: root });
+    const before = await stateOfServices(config);
+    // A second checkout: what services.sh runs (the build, the CLI, scripts, config), no state.
+    const second = mkdtempSync(join(tmpdir(), 'mxg-second-checkout-'));
+    for (const part of ['package.json', 'scripts', 'config', 'dist', 'apps/cli/bin']) {
+      mkdirSync(join(second, part, '..'), { recursive: true });
+      cpSync(join(root, part), join(second, part), { recursive: true });
+    }
+    symlinkSync(join(root, 'node_modules'), join(second, 'node_modules'));
+    const env = { ...process.env, MXG_CHECKOUT_SLOT: undefined };
+    try {
+      const { stdout } = await run('bash', ['scripts/services.sh'], { cwd: second, env });
+      const slot = readCheckoutSlot(second);
+      expect(slot).not.toBe(config.checkoutSlot);
+      // A free slot, or one whose checkout is gone (an earlier run of this test).
+      expect(stdout).toMatch(
+        new RegExp(`this checkout holds slot ${slot} of this machine \\((new|stale)\\)`),
+      );
+      // Its own names, provisioned and reachable: each gateway's app role logs in to its own
+      // database over TLS (the server's certificate, which it took a copy of, not replaced).
+      for (const id of listGateways(config.paths.config)) {
+        const own = config.forGateway(id).gateway;
+        // As the second checkout's gateway reads its configuration: its slot, its secrets.
+        const other = MxgConfigService.load({
+          gateway: id,
+          env: { ...env, MXG_CHECKOUT_SLOT: String(slot), MXG_VAR_DIR: join(second, 'var') },
+        });
+        expect(other.gateway.database.name).toMatch(new RegExp(`_s${slot}$`));
+        expect(other.gateway.database.name).not.toBe(own.database.name);
+        expect(other.gateway.amqp.node).toMatch(new RegExp(`-s${slot}@`));
+        expect(stdout).toContain(`started broker node ${other.gateway.amqp.node}`);
+        const client = new Client(postgresClientConfig(other.databaseUrl));
+        await client.connect();
+        try {
+          const { rows } = await client.query<{ user: string; db: string }>(
+            'SELECT current_user AS user, current_database() AS db',
+          );
+          expect(rows).toEqual([
+            {
+              user: databaseRoles(other.gateway.database.name).app,
+              db: other.gateway.database.name,
+            },
+          ]);
+        } finally {
+          await client.end();
+        }
+      }
+      expect(stdout).toMatch(/took the services PKI PostgreSQL presents from the checkout at /);
+      // This checkout's roles, databases, TLS, nodes, users and secrets: all as they were.
+      expect(await stateOfServices(config)).toEqual(before);
+    } finally {
+      await cleanUpCheckout(second, config);
+    }
+  }, 240_000);
 
   it('#10.8 #15 gives each party gateway its own broker node, vhost and AMQP user, limited to its own inbox, linked to the other party', async () => {
     for (const [own, other] of [
@@ -187,3 +263,34 @@ describe('scripts/services.sh (real PostgreSQL and RabbitMQ)', () => {
     }
   });
 });
+
+/**
+ * Stops a second checkout's broker nodes and drops its databases and roles — never those of
+ * `config`'s slot, this checkout's — then deletes it.
+ */
+async function cleanUpCheckout(dir: string, config: MxgConfigService): Promise<void> {
+  const slot = readCheckoutSlot(dir);
+  if (slot !== config.checkoutSlot) {
+    const admin = new Client({ connectionString: config.postgresAdminUrl });
+    await admin.connect();
+    try {
+      for (const id of listGateways(config.paths.config)) {
+        const gateway = MxgConfigService.load({
+          gateway: id,
+          env: { ...process.env, MXG_CHECKOUT_SLOT: String(slot) },
+        }).gateway;
+        if (gateway.amqp.node) {
+          await stopBrokerNode(join(dir, 'var'), gateway.amqp.node, gateway.amqp.port);
+        }
+        const name = gateway.database.name;
+        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        for (const role of Object.values(databaseRoles(name))) {
+          await admin.query(`DROP ROLE IF EXISTS "${role}"`);
+        }
+      }
+    } finally {
+      await admin.end();
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,5 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { slotNodeName, slotPort } from '@mxg/config';
 import {
   brokerNodeCtl,
   brokerNodesDir,
@@ -33,14 +34,16 @@ export interface BrokerCluster {
 export async function startBrokerCluster(
   varDir: string,
   template: Omit<BrokerNodeSpec, 'node' | 'port'>,
-  options: { size?: number; firstPort?: number } = {},
+  options: { size?: number; firstPort?: number; slot?: number } = {},
 ): Promise<BrokerCluster> {
   const size = options.size ?? 3;
   const firstPort = options.firstPort ?? 5791;
+  // #17: the checkout's own nodes and ports (libs/config/src/checkout-slot.ts).
+  const slot = options.slot ?? 0;
   const nodes: BrokerNodeSpec[] = Array.from({ length: size }, (_, i) => ({
     ...template,
-    node: `mxg-c${i + 1}@localhost`,
-    port: firstPort + i,
+    node: slotNodeName(`mxg-c${i + 1}@localhost`, slot),
+    port: slotPort(firstPort + i, slot),
   }));
   const dirOf = (node: string) => join(brokerNodesDir(varDir), node.split('@')[0]);
   const ctl = (node: string) => brokerNodeCtl(varDir, node);

@@ -1,9 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { ensureSecret, listGateways, MxgConfigService, postgresSecretName } from '@mxg/config';
+import {
+  ensureSecret,
+  listGateways,
+  MxgConfigService,
+  postgresSecretName,
+  scratchRoles,
+} from '@mxg/config';
 import { createScratchDatabase, databaseUrlWithTls, type ScratchDatabase } from '@mxg/database';
 
-export const TEST_ROLES = { owner: 'mxg_test_owner', app: 'mxg_test_app' } as const;
+/** The tests' database roles, of this checkout's slot (#17: `mxg_test_owner`, or `mxg_test_s1_owner`…). */
+export const TEST_ROLES = scratchRoles('mxg_test', MxgConfigService.load().checkoutSlot);
 
 export type TestDatabase = ScratchDatabase;
 

@@ -96,3 +96,16 @@ export {
   type KeyStoreSettings,
   lastResendSeconds,
 } from './treaty/treaty-config.schema';
+export {
+  CHECKOUT_SLOT_FILE,
+  checkoutIdAt,
+  claimCheckoutSlot,
+  gatewayFileOfSlot,
+  liveCheckouts,
+  readCheckoutSlot,
+  scratchRoles,
+  type SlotClaim,
+  slotName,
+  slotNodeName,
+  slotPort,
+} from './checkout-slot';

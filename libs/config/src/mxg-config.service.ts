@@ -12,6 +12,7 @@ import type { SettlementsConfig } from './settlements/settlements.types';
 import type { RetentionPolicy } from './retention/retention.types';
 import type { Vocabulary } from './vocabulary/vocabulary.types';
 import { findRepoRoot } from './repo-root';
+import { gatewayFileOfSlot, readCheckoutSlot } from './checkout-slot';
 import {
   amqpSecretName,
   clientsFileName,
@@ -46,6 +47,8 @@ export class MxgConfigService {
   private constructor(
     readonly env: Env,
     readonly paths: MxgPaths,
+    /** #17: this checkout's slot on the machine's services; 0 uses the files' names as written. */
+    readonly checkoutSlot: number,
     private registry: TreatyRegistry,
     private readonly gatewayIdentity: GatewayIdentity | undefined,
   ) {}
@@ -77,18 +80,22 @@ export class MxgConfigService {
       var: dir(env.MXG_VAR_DIR, 'var'),
     };
     const treaty = loadTreatyConfig(paths.config, root);
+    const slot = readCheckoutSlot(root, env.MXG_CHECKOUT_SLOT);
     const gatewayId = options.gateway ?? env.MXG_GATEWAY;
     const gateway =
       gatewayId === undefined
         ? undefined
-        : loadGatewayConfig(paths.config, gatewayId, treaty, root);
-    return new MxgConfigService(env, paths, treaty, gateway);
+        : gatewayFileOfSlot(loadGatewayConfig(paths.config, gatewayId, treaty, root), slot);
+    return new MxgConfigService(env, paths, slot, treaty, gateway);
   }
 
   /** The same configuration, as seen by the gateway `id` (a file in `config/gateways/`). */
   forGateway(id: string): MxgConfigService {
-    const gateway = loadGatewayConfig(this.paths.config, id, this.treaty, this.paths.root);
-    return new MxgConfigService(this.env, this.paths, this.treaty, gateway);
+    const gateway = gatewayFileOfSlot(
+      loadGatewayConfig(this.paths.config, id, this.treaty, this.paths.root),
+      this.checkoutSlot,
+    );
+    return new MxgConfigService(this.env, this.paths, this.checkoutSlot, this.treaty, gateway);
   }
 
   /**

@@ -23,7 +23,7 @@ import {
   type AuditEventInput,
   type SqlSession,
 } from '@mxg/audit';
-import { ensureSecret, MxgConfigService, postgresSecretName } from '@mxg/config';
+import { ensureSecret, MxgConfigService, postgresSecretName, scratchRoles } from '@mxg/config';
 import { SystemClock } from '@mxg/core';
 import { createScratchDatabase, type ScratchDatabase } from '@mxg/database';
 import {
@@ -303,14 +303,12 @@ function benchEvent(writer: number, i: number): AuditEventInput {
 
 // Provisioned exactly as a gateway's database is (owner and application roles, schema, grants)
 // and migrated with the real migrations.
-const BENCH_ROLES = { owner: 'mxg_bench_owner', app: 'mxg_bench_app' } as const;
-
 function createBenchDatabase(): Promise<ScratchDatabase> {
   const config = MxgConfigService.load();
   return createScratchDatabase({
     adminUrl: config.postgresAdminUrl,
     name: `mxg_bench_audit_${randomBytes(4).toString('hex')}`,
-    roles: BENCH_ROLES,
+    roles: scratchRoles('mxg_bench', config.checkoutSlot),
     secret: (role) => ensureSecret(config.paths.var, postgresSecretName(role)),
   });
 }

@@ -5,13 +5,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { ensureSecret, MxgConfigService, postgresSecretName } from '@mxg/config';
+import { ensureSecret, MxgConfigService, postgresSecretName, scratchRoles } from '@mxg/config';
 import { createScratchDatabase, type ScratchDatabase } from '@mxg/database';
 import { initPki } from '@mxg/pki';
 import { pkiPlanFromConfig } from '../../../cli/src/commands/pki-plan';
 import { createScratchBroker, type ScratchBroker } from '../../../cli/src/services/scratch-broker';
 
-const BENCH_ROLES = { owner: 'mxg_bench_owner', app: 'mxg_bench_app' } as const;
 const PARTIES = ['KZ', 'AZ'] as const;
 export type Party = (typeof PARTIES)[number];
 
@@ -200,7 +199,7 @@ export function createBenchDatabase(
   return createScratchDatabase({
     adminUrl: config.postgresAdminUrl,
     name: `${prefix}_${randomBytes(4).toString('hex')}`,
-    roles: BENCH_ROLES,
+    roles: scratchRoles('mxg_bench', config.checkoutSlot),
     secret: (role) => ensureSecret(config.paths.var, postgresSecretName(role)),
     migrate: false,
   });

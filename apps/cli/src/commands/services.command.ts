@@ -1,5 +1,12 @@
 import type { Command } from 'commander';
-import { brokerLinkName, listGateways, MxgConfigService, outgoingQueue } from '@mxg/config';
+import {
+  brokerLinkName,
+  checkoutIdAt,
+  claimCheckoutSlot,
+  listGateways,
+  MxgConfigService,
+  outgoingQueue,
+} from '@mxg/config';
 import { brokerNodeCtl } from '../services/broker-nodes';
 import { watchLinks } from '../services/link-watch';
 import { provisionGateways } from '../services/provision-gateways';
@@ -24,6 +31,36 @@ export function registerServicesCommands(program: Command): void {
         changes.length === 0
           ? 'services: everything was already provisioned; nothing changed\n'
           : changes.map((change) => `services: ${change}\n`).join(''),
+      );
+    });
+
+  services
+    .command('claim-slot')
+    .description(
+      "claim this checkout's slot on the machine's services (#17): slot 0 uses the gateway files' names, another its own databases, roles and broker nodes (npm run services does this first)",
+    )
+    .option('--json', JSON_OPTION_HELP)
+    .action((opts: JsonFlag) => {
+      const config = MxgConfigService.load();
+      const { root } = config.paths;
+      const checkoutId = checkoutIdAt(root);
+      if (checkoutId === undefined) {
+        throw new Error(`${root}/var/checkout-id is missing: run npm run services, which makes it`);
+      }
+      const claim =
+        config.env.MXG_CHECKOUT_SLOT === undefined
+          ? claimCheckoutSlot({ root, checkoutId, registry: config.env.MXG_CHECKOUT_REGISTRY })
+          : { slot: config.env.MXG_CHECKOUT_SLOT, how: 'set by MXG_CHECKOUT_SLOT' };
+      const names = listGateways(config.paths.config).map((id) => {
+        const { database, amqp } = MxgConfigService.load({ gateway: id }).gateway;
+        return { gateway: id, database: database.name, node: amqp.node, port: amqp.port };
+      });
+      printResult(opts, { ...claim, names }, () =>
+        claim.slot === 0
+          ? ''
+          : `services: this checkout holds slot ${claim.slot} of this machine (${claim.how}): its own ${names
+              .map((n) => `database ${n.database}${n.node ? `, node ${n.node} :${n.port}` : ''}`)
+              .join('; ')} (README "Two checkouts on one machine")\n`,
       );
     });
 

@@ -1,8 +1,18 @@
 import { X509Certificate } from 'node:crypto';
-import { readFile, rename, stat, writeFile, chown, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import {
+  copyFile,
+  chmod,
+  mkdir,
+  readFile,
+  rename,
+  stat,
+  writeFile,
+  chown,
+  rm,
+} from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { TLSSocket } from 'node:tls';
-import { listGateways, type MxgConfigService } from '@mxg/config';
+import { listGateways, liveCheckouts, type MxgConfigService } from '@mxg/config';
 import { MxgError } from '@mxg/core';
 import { connectOrExplain, databaseUrlWithTls, postgresClientConfig } from '@mxg/database';
 import { initServicesPki, servicesPkiPaths } from '@mxg/pki';
@@ -36,11 +46,13 @@ export async function provisionPostgresTls(base: MxgConfigService): Promise<stri
   if (!wanted) return [];
 
   const changes: string[] = [];
+  const adminUrl = base.postgresAdminUrl;
+  const adopted = await adoptServicesPkiInUse(base, adminUrl);
+  if (adopted !== undefined) changes.push(adopted);
   const pki = await initServicesPki({ certsDir: base.paths.certs });
   changes.push(...pki.created.map((file) => `issued ${file}`));
   for (const r of pki.reissued) changes.push(`re-issued ${r.file}: ${r.reason}`);
 
-  const adminUrl = base.postgresAdminUrl;
   const expected = new X509Certificate(await readFile(services.postgresql.certificate));
   const tlsAdminUrl = databaseUrlWithTls(adminUrl, { ca: services.caCertificate });
   if ((await presentedCertificate(tlsAdminUrl))?.fingerprint256 === expected.fingerprint256) {
@@ -79,6 +91,55 @@ export async function provisionPostgresTls(base: MxgConfigService): Promise<stri
   await provenVerifyFull(tlsAdminUrl, expected);
   changes.push(`PostgreSQL answers TLS with ${services.postgresql.certificate} (verify-full)`);
   return changes;
+}
+
+/**
+ * #17: the server's certificate is the machine's, not a checkout's. When PostgreSQL presents
+ * neither this checkout's services certificate nor one it could check (a fresh clone), but that
+ * of another checkout of this machine that still exists (the register of checkout slots), this
+ * checkout takes a copy of that checkout's services PKI — CA and server pair, keys 0600 — rather
+ * than replacing the server's certificate under the other checkout's gateways.
+ */
+async function adoptServicesPkiInUse(
+  base: MxgConfigService,
+  adminUrl: string,
+): Promise<string | undefined> {
+  const own = servicesPkiPaths(base.paths.certs);
+  const presentedAgainst = (ca: string) =>
+    presentedCertificate(databaseUrlWithTls(adminUrl, { ca }));
+  const fingerprint = async (file: string) =>
+    new X509Certificate(await readFile(file)).fingerprint256;
+  const ownFingerprint = await fingerprint(own.postgresql.certificate).catch(() => undefined);
+  if (
+    ownFingerprint !== undefined &&
+    (await presentedAgainst(own.caCertificate))?.fingerprint256 === ownFingerprint
+  ) {
+    return undefined;
+  }
+  for (const other of liveCheckouts(base.env.MXG_CHECKOUT_REGISTRY)) {
+    if (other.root === base.paths.root) continue;
+    const theirs = servicesPkiPaths(join(other.root, 'certs'));
+    const theirFingerprint = await fingerprint(theirs.postgresql.certificate).catch(
+      () => undefined,
+    );
+    if (theirFingerprint === undefined) continue;
+    if ((await presentedAgainst(theirs.caCertificate))?.fingerprint256 !== theirFingerprint) {
+      continue;
+    }
+    await mkdir(dirname(own.caCertificate), { recursive: true });
+    const files: [string, string, number][] = [
+      [theirs.caCertificate, own.caCertificate, 0o644],
+      [theirs.caPrivateKey, own.caPrivateKey, 0o600],
+      [theirs.postgresql.certificate, own.postgresql.certificate, 0o644],
+      [theirs.postgresql.privateKey, own.postgresql.privateKey, 0o600],
+    ];
+    for (const [from, to, mode] of files) {
+      await copyFile(from, to);
+      await chmod(to, mode);
+    }
+    return `took the services PKI PostgreSQL presents from the checkout at ${other.root} (slot ${other.slot}) rather than replace the server's certificate (#17)`;
+  }
+  return undefined;
 }
 
 async function setting(client: Client, name: string): Promise<string> {

@@ -22,7 +22,7 @@ describe('#15 scratch brokers on the parties’ nodes', () => {
         createScratchBroker({ prefix: 'mxg-test', parties: ['KZ', 'AZ'], config }),
       ).rejects.toThrow(
         new RegExp(
-          `broker node mxg-kz@localhost \\(KZ's\\) does not answer on port ${String(gateway.amqp.port)}: run \`npm run services\``,
+          `broker node ${config.forGateway('kz').gateway.amqp.node} \\(KZ's\\) does not answer on port ${String(gateway.amqp.port)}: run \`npm run services\``,
         ),
       );
     } finally {

@@ -24,6 +24,13 @@ export const envSchema = z
     MXG_CERTS_DIR: z.string().min(1).optional(),
     /** Runtime state: generated service passwords, signed artefacts. */
     MXG_VAR_DIR: z.string().min(1).optional(),
+    /**
+     * #17: this checkout's slot on the machine's services (libs/config/src/checkout-slot.ts),
+     * instead of the one `npm run services` claimed (`var/checkout-slot`).
+     */
+    MXG_CHECKOUT_SLOT: z.coerce.number().int().min(0).max(49).optional(),
+    /** #17: the machine's register of checkout slots (default /var/tmp/mxg-checkouts). */
+    MXG_CHECKOUT_REGISTRY: z.string().min(1).default('/var/tmp/mxg-checkouts'),
     /** The application's connection (a role that cannot alter the schema). */
     DATABASE_URL: url(['postgres', 'postgresql']),
     /** The migration role's connection (owns the schema). */
