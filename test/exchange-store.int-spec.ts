@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@mxg/database';
@@ -8,7 +8,9 @@ import type {
   NewMessage,
   WithNewMessage,
 } from '../apps/gateway/src/exchange/store/exchange-store.types';
+import { DeadLetterStore } from '../apps/gateway/src/dead-letters/dead-letter.store';
 import { ExchangeStore } from '../apps/gateway/src/exchange/store/exchange.store';
+import { RetentionStore } from '../apps/gateway/src/exchange/store/retention.store';
 import { markPublishedStatement } from '../apps/gateway/src/exchange/store/mark-published.statement';
 import { migRequest } from './support/pki-fixture';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -442,5 +444,39 @@ describe(`${ExchangeStore.name} (group-committed inserts, real PostgreSQL)`, () 
     expect(found).toMatchObject({ id: m.header.id, status: 'accepted', to: { party: 'AZ' } });
     expect(missing).toBeUndefined();
     expect(notAnId).toBeUndefined();
+  });
+
+  it('MIG-11.5 destroying a message drops the bytes of its dead letters too, and no other', async () => {
+    const m = newMessage();
+    await sut.insertMessage(m, withIt(m));
+    const deadLetters = new DeadLetterStore(dataSource);
+    const letter = (transportMessageId: string, source: string) => {
+      const payload = randomBytes(64);
+      return deadLetters.record({
+        source,
+        code: 'DUPLICATE_REFUSED',
+        layer: null,
+        kind: 'envelope',
+        fromParty: 'AZ',
+        transportMessageId,
+        size: payload.length,
+        sha256: createHash('sha256').update(payload).digest('hex'),
+        payload,
+        properties: { type: 'mxg.envelope' },
+        at: AT,
+      });
+    };
+    const own = await letter(m.header.id, `test:${m.header.id}`);
+    const other = await letter(randomUUID(), `test:other:${m.header.id}`);
+
+    const destroyed = await dataSource.transaction((tx) =>
+      new RetentionStore(dataSource).destroy(tx, m.header.id, AT, 'retention-expired'),
+    );
+
+    expect(destroyed).toMatchObject({ id: m.header.id });
+    const kept = async (id: string) =>
+      (await deadLetters.list({ limit: 100 })).items.find((d) => d.id === id)?.payloadKept;
+    expect(await kept(own!.record.id)).toBe(false);
+    expect(await kept(other!.record.id)).toBe(true);
   });
 });

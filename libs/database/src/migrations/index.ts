@@ -19,6 +19,7 @@ import { SignatoryLists1764990000000 } from './1764990000000-signatory-lists';
 import { AuditTiles1765000000000 } from './1765000000000-audit-tiles';
 import { DeadLetters1765100000000 } from './1765100000000-dead-letters';
 import { MessageSearchIndex1765200000000 } from './1765200000000-message-search-index';
+import { DeadLetterMessageIndex1765300000000 } from './1765300000000-dead-letter-message-index';
 
 /** Every migration, in order. Listed by hand: globs break once the code is compiled. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   AuditTiles1765000000000,
   DeadLetters1765100000000,
   MessageSearchIndex1765200000000,
+  DeadLetterMessageIndex1765300000000,
 ];

@@ -117,9 +117,9 @@ export class RetentionStore {
 
   /**
    * Crypto-shredding (MIG-11.5): erases the message's data key and its ciphertext (content,
-   * signed original, sealed envelope), and any outbox payload still holding its envelope; the
-   * `messages` row stays, marked destroyed, with its digest for the audit trail. Returns the
-   * record, or `undefined` if it was destroyed already.
+   * signed original, sealed envelope), and any outbox payload or dead letter still holding its
+   * envelope; the `messages` row stays, marked destroyed, with its digest for the audit trail.
+   * Returns the record, or `undefined` if it was destroyed already.
    */
   async destroy(db: Db, id: string, at: Date, reason: string): Promise<MessageRecord | undefined> {
     const [row] = await queryRows<MessageRow>(
@@ -143,6 +143,13 @@ export class RetentionStore {
     await db.query(
       `UPDATE outbox SET payload = NULL
         WHERE message_id = $1 AND kind IN ('envelope', 'dead-letter') AND payload IS NOT NULL`,
+      [id],
+    );
+    // A dead letter of its envelope (a copy refused, e.g. a replay) keeps no bytes of it either;
+    // it stays listed, with its code and digest, and can no longer be replayed.
+    await db.query(
+      `UPDATE dead_letters SET payload = NULL
+        WHERE transport_message_id = $1 AND payload IS NOT NULL`,
       [id],
     );
     return toRecord(row);
