@@ -10,6 +10,7 @@ import {
   type ExchangePair,
   type GatewayUnderTest,
 } from './support/exchange-pair';
+import { pagedThrough } from './support/paging';
 import { publishRaw } from './support/raw-delivery';
 
 const STRINGS = join(__dirname, '..', 'apps', 'gateway', 'console', 'strings');
@@ -246,5 +247,39 @@ describe('web console (headless Chromium, two real gateways)', () => {
     await page.getByText('This token is not accepted by the gateway.').waitFor();
     await expect(page.evaluate('sessionStorage.getItem("mxg.console.token")')).resolves.toBeNull();
     await context.close();
+  });
+
+  it('a publisher reads its requests and deadlines a page at a time, soonest due first (MIG-10.3)', async () => {
+    // 50 more requests of KZ-MVD: with the one sent above, more than the console's page of 50.
+    for (let i = 0; i < 50; i++) {
+      const sent = await kz.api('KZ-MVD', 'POST', '/v1/messages', registrationRequest());
+      expect(sent.status).toBe(202);
+    }
+    const listed = await pagedThrough<{ id: string }>(
+      kz,
+      'KZ-MVD',
+      '/v1/requests',
+      'requests',
+      100,
+    );
+    expect(listed.items.length).toBeGreaterThan(50);
+
+    const page = await logIn(kz, 'KZ-MVD');
+    await page.getByRole('link', { name: 'Requests and deadlines' }).click();
+    const rows = page.locator('#request-table tbody tr');
+    const more = page.locator('#requests-more');
+    await more.waitFor({ state: 'visible' });
+    await expect(rows.count()).resolves.toBe(50);
+    while (await more.isVisible()) {
+      const shown = await rows.count();
+      await more.click();
+      await page.waitForFunction(
+        `document.querySelectorAll('#request-table tbody tr').length > ${shown}`,
+      );
+    }
+    const ids: (string | null)[] = [];
+    for (const tr of await rows.all()) ids.push(await tr.getAttribute('data-request-id'));
+    // Every request once, in the API's order.
+    expect(ids).toEqual(listed.items.map((r) => r.id));
   });
 });

@@ -114,4 +114,34 @@ describe('health probes: /health/live and /health/ready on a real gateway', () =
     }
     await readyAgain();
   }, 90_000);
+
+  // Last: the gateway's clock is not set back (its checkpoints would then run backwards).
+  it('is unready once a trusted CRL is past its nextUpdate (revocation can no longer be checked), live throughout', async () => {
+    const crls = (await probe('/health')).body as unknown as {
+      trust: { parties: Record<string, { nextUpdate: string | null }> };
+    };
+    const latest = Math.max(
+      ...Object.values(crls.trust.parties).map((p) => Date.parse(p.nextUpdate ?? '')),
+    );
+    expect(Number.isFinite(latest)).toBe(true);
+    // One hour past the last nextUpdate of every party's CRL, on this gateway's clock.
+    pair.kz.setClockOffset(latest - Date.now() + 3_600_000);
+    const unready = await eventually(
+      async () => {
+        const answer = await probe('/health/ready');
+        return answer.status === 503 ? answer : undefined;
+      },
+      30_000,
+      'unready for the trust list',
+    );
+    expect(unready.retryAfter).not.toBeNull();
+    expect(unready.body.checks.trust).toMatchObject({ ok: false });
+    expect(unready.body.reasons).toEqual([
+      expect.stringMatching(/^trust list: .*'s newest CRL is past its nextUpdate/),
+    ]);
+    for (const check of ['database', 'migrations', 'broker']) {
+      expect({ check, ok: unready.body.checks[check]?.ok }).toEqual({ check, ok: true });
+    }
+    expect((await probe('/health/live')).status).toBe(200);
+  }, 60_000);
 });
