@@ -26,7 +26,10 @@ import type { GatewayFile } from './treaty/treaty-config.schema';
  */
 export const CHECKOUT_SLOT_FILE = 'checkout-slot';
 
-/** Ports of slot n are the files' + n × this; slots stay below the next party's range. */
+/**
+ * Ports of slot n are the files' + n × this: the parties' nodes (5681, 5682) and the tests'
+ * cluster nodes (5791–5793) of different slots never meet.
+ */
 export const SLOT_PORT_STRIDE = 100;
 export const MAX_CHECKOUT_SLOT = 49;
 

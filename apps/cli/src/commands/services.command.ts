@@ -51,6 +51,7 @@ export function registerServicesCommands(program: Command): void {
         config.env.MXG_CHECKOUT_SLOT === undefined
           ? claimCheckoutSlot({ root, checkoutId, registry: config.env.MXG_CHECKOUT_REGISTRY })
           : { slot: config.env.MXG_CHECKOUT_SLOT, how: 'set by MXG_CHECKOUT_SLOT' };
+      // Loaded again: `config` was read with the slot held before this claim.
       const names = listGateways(config.paths.config).map((id) => {
         const { database, amqp } = MxgConfigService.load({ gateway: id }).gateway;
         return { gateway: id, database: database.name, node: amqp.node, port: amqp.port };
