@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +12,8 @@ import {
   scratchRoles,
 } from './checkout-slot';
 import { gatewayFileSchema } from './treaty/treaty-config.schema';
+
+const run = promisify(execFile);
 
 const sovereign = gatewayFileSchema.parse({
   party: 'KZ',
@@ -132,6 +136,21 @@ describe('#17 checkout slots: two checkouts on one machine name different servic
       renameSync(a.root, moved);
       expect(claimCheckoutSlot({ ...a, root: moved })).toEqual({ slot: 1, how: 'ours' });
       expect(liveCheckouts(registry)).toContainEqual({ slot: 1, root: moved });
+    });
+
+    it('gives checkouts claiming at the same moment, in processes of their own, a slot each', async () => {
+      // The compiled module (npm test builds first), as `mxg services claim-slot` runs it.
+      const compiled = join(__dirname, '../../../dist/libs/config/src/checkout-slot.js');
+      const claims = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => {
+          const own = checkout(`p${i}`, `pid${i}`);
+          const script = `const { claimCheckoutSlot } = require(${JSON.stringify(compiled)});
+            process.stdout.write(String(claimCheckoutSlot(${JSON.stringify(own)}).slot));`;
+          return run(process.execPath, ['-e', script]).then(({ stdout }) => stdout);
+        }),
+      );
+      expect(claims.map(Number).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+      expect(liveCheckouts(registry)).toHaveLength(8);
     });
 
     it('stops, naming the register, when every slot is held by a checkout that exists', () => {

@@ -1,10 +1,10 @@
 import {
   chmodSync,
-  closeSync,
   existsSync,
+  linkSync,
   mkdirSync,
-  openSync,
   readFileSync,
+  unlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -103,8 +103,9 @@ export interface SlotClaim {
 /**
  * Claims the lowest slot of the register that is free, already this checkout's, or held by a
  * checkout that no longer exists (its directory gone, or holding another checkout id), and
- * writes it to `<root>/var/checkout-slot`. A slot's file holds `<checkout id> <root>`; a new one
- * is created exclusively, so two checkouts claiming at once never get the same slot.
+ * writes it to `<root>/var/checkout-slot`. A slot's file holds the checkout id and its root, a
+ * line each; a new one is linked into place whole, so two checkouts claiming at once never get
+ * the same slot.
  */
 export function claimCheckoutSlot(options: {
   readonly root: string;
@@ -137,19 +138,24 @@ function takeSlot(
   line: string,
   own: { readonly root: string; readonly checkoutId: string },
 ): SlotClaim['how'] | undefined {
+  // Written aside, then linked into place: a slot's file never exists without its holder, and
+  // the link fails if another checkout's is there already.
+  const draft = `${file}.${process.pid}.${Date.now()}`;
+  writeFileSync(draft, line);
   try {
-    closeSync(openSync(file, 'wx'));
-    writeFileSync(file, line);
+    linkSync(draft, file);
     return 'new';
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(draft);
   }
   const [holder = '', holderRoot = ''] = readFileSync(file, 'utf8').split('\n');
   if (holder === own.checkoutId) {
     if (holderRoot !== own.root) writeFileSync(file, line); // the checkout was moved
     return 'ours';
   }
-  if (checkoutIdAt(holderRoot) === holder) return undefined;
+  if (holderRoot === '' || checkoutIdAt(holderRoot) === holder) return undefined;
   writeFileSync(file, line);
   return 'stale';
 }
