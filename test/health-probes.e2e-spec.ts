@@ -31,6 +31,16 @@ describe('health probes: /health/live and /health/ready on a real gateway', () =
       body: (await response.json()) as Ready,
     };
   };
+  /** The first 503 of /health/ready within 30 s (`what` names the wait if none comes). */
+  const unreadyFor = (what: string) =>
+    eventually(
+      async () => {
+        const answer = await probe('/health/ready');
+        return answer.status === 503 ? answer : undefined;
+      },
+      30_000,
+      what,
+    );
   const readyAgain = () =>
     eventually(
       async () => ((await probe('/health/ready')).status === 200 ? true : undefined),
@@ -92,14 +102,7 @@ describe('health probes: /health/live and /health/ready on a real gateway', () =
     const nowhere = `amqp://mxg:mxg@127.0.0.1:${await freePort()}/mxg-kz`;
     await pair.kz.start({ AMQP_URL: nowhere });
     try {
-      const unready = await eventually(
-        async () => {
-          const answer = await probe('/health/ready');
-          return answer.status === 503 ? answer : undefined;
-        },
-        30_000,
-        'unready for the broker',
-      );
+      const unready = await unreadyFor('unready for the broker');
       expect(unready.body.reasons).toEqual([expect.stringMatching(/^broker unavailable/)]);
       expect(unready.body.checks).toMatchObject({
         database: { ok: true },
@@ -126,14 +129,7 @@ describe('health probes: /health/live and /health/ready on a real gateway', () =
     expect(Number.isFinite(latest)).toBe(true);
     // One hour past the last nextUpdate of every party's CRL, on this gateway's clock.
     pair.kz.setClockOffset(latest - Date.now() + 3_600_000);
-    const unready = await eventually(
-      async () => {
-        const answer = await probe('/health/ready');
-        return answer.status === 503 ? answer : undefined;
-      },
-      30_000,
-      'unready for the trust list',
-    );
+    const unready = await unreadyFor('unready for the trust list');
     expect(unready.retryAfter).not.toBeNull();
     expect(unready.body.checks.trust).toMatchObject({ ok: false });
     expect(unready.body.reasons).toEqual([

@@ -71,13 +71,12 @@ export function localDate(at: Date, timeZone: string): string {
   const start = Math.floor(ms / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
   const known = quarters.get(timeZone);
   if (known?.start === start) return known.date;
-  const date = formatDate(ms, timeZone);
+  const date = formatDate(ms, timeZone); // an invalid date throws here, as Intl does
   // Kept only where both ends agree: a zone whose date changed inside this quarter hour (an
   // offset of another kind, as before standard time) is formatted every time.
-  if (Number.isFinite(start) && formatDate(start, timeZone) === date) {
-    if (formatDate(start + QUARTER_HOUR_MS - 1, timeZone) === date) {
-      quarters.set(timeZone, { start, date });
-    }
+  const last = start + QUARTER_HOUR_MS - 1;
+  if (formatDate(start, timeZone) === date && formatDate(last, timeZone) === date) {
+    quarters.set(timeZone, { start, date });
   }
   return date;
 }
